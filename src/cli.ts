@@ -1,0 +1,77 @@
+// The `sloforge` command line. I/O lives here; everything it calls below compile() is pure.
+import { Command, CommanderError } from 'commander';
+import { loadConfig, UserError } from './config/load.js';
+import { ConfigError, formatProblems } from './config/errors.js';
+import { compile } from './compile.js';
+import { checkArtifacts, writeArtifacts } from './output/write.js';
+import type { Artifact } from './output/artifact.js';
+
+interface GenerateOptions {
+  slos: string;
+  out: string;
+  check?: boolean;
+}
+
+async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (s: string) => void): Promise<number> {
+  const loaded = await loadConfig(opts.slos);
+  let artifacts: Artifact[];
+  try {
+    artifacts = compile(loaded.config);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UserError(formatProblems(err, loaded.raw, loaded.file));
+    throw err;
+  }
+  if (opts.check) {
+    const r = await checkArtifacts(opts.out, artifacts);
+    const problems = [
+      ...r.stale.map((p) => `  stale:   ${opts.out}/${p}`),
+      ...r.missing.map((p) => `  missing: ${opts.out}/${p}`),
+      ...r.extra.map((p) => `  extra:   ${opts.out}/${p} (not generated any more)`),
+    ];
+    if (problems.length > 0) {
+      warn(`${opts.out} is out of date with ${loaded.file}:\n${problems.join('\n')}\nrun \`npx sloforge generate\` and commit the result`);
+      return 1;
+    }
+    log(`${opts.out} is up to date (${artifacts.length} files)`);
+    return 0;
+  }
+  await writeArtifacts(opts.out, artifacts);
+  log(`wrote ${artifacts.length} files to ${opts.out}`);
+  return 0;
+}
+
+export function buildProgram(out: (s: string) => void, err: (s: string) => void): { program: Command; result: { code: number } } {
+  const result = { code: 0 };
+  const program = new Command()
+    .name('sloforge')
+    .description('SLOs and alerts as typed TypeScript, compiled for Prometheus, Alertmanager and Grafana')
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err });
+
+  program
+    .command('generate')
+    .description('compile slos/index.ts into generated/ (or, with --check, verify generated/ is current)')
+    .option('--slos <dir>', 'folder whose index.ts default-exports the config', 'slos')
+    .option('--out <dir>', 'output folder, replaced as a whole', 'generated')
+    .option('--check', 'write nothing; exit 1 and name the files when the output folder is stale')
+    .action(async (opts: GenerateOptions) => {
+      result.code = await generate(opts, (s) => out(`${s}\n`), (s) => err(`${s}\n`));
+    });
+
+  return { program, result };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { program, result } = buildProgram((s) => process.stdout.write(s), (s) => process.stderr.write(s));
+  try {
+    await program.parseAsync(argv);
+    return result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UserError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,53 @@
+// Optional helpers for users' SLO files: types while editing, and the file each object came
+// from, so that error messages can point at slos/checkout.ts rather than slos/index.ts.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { SOURCE_FILE } from './errors.js';
+import type { ConfigInput } from './schema/config.js';
+import type { service, } from './schema/config.js';
+import type { slo } from './schema/slo.js';
+import type { threshold } from './schema/threshold.js';
+import type { remediation } from './schema/remediation.js';
+import type { team } from './schema/team.js';
+
+export type ServiceInput = z.input<typeof service>;
+export type SloInput = z.input<typeof slo>;
+export type ThresholdInput = z.input<typeof threshold>;
+export type RemediationInput = z.input<typeof remediation>;
+export type TeamInput = z.input<typeof team>;
+
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+function callerFile(): string | undefined {
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  for (const line of stack) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(line);
+    if (!m) continue;
+    const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
+    if (file === THIS_FILE || file.includes('/node_modules/')) continue;
+    return path.relative(process.cwd(), file) || file;
+  }
+  return undefined;
+}
+
+function tag<T extends object>(value: T, file: string | undefined): T {
+  if (file !== undefined) Object.defineProperty(value, SOURCE_FILE, { value: file, enumerable: false });
+  return value;
+}
+
+export function defineConfig<T extends ConfigInput>(config: T): T {
+  return tag(config, callerFile());
+}
+
+export function defineService<T extends ServiceInput>(svc: T): T {
+  return tag(svc, callerFile());
+}
+
+export function defineTeam<T extends TeamInput>(t: T): T {
+  return tag(t, callerFile());
+}
+
+export function defineRemediation<T extends RemediationInput>(r: T): T {
+  return tag(r, callerFile());
+}

@@ -1,0 +1,68 @@
+// User-facing config problems. Each names the file, the object (service, SLO, threshold...) and
+// the field, because "invalid config" alone sends an SRE hunting through every file.
+
+export type ConfigPath = ReadonlyArray<string | number>;
+
+export interface ConfigProblem {
+  path: ConfigPath;
+  message: string;
+}
+
+/** Thrown by validation and by compile steps; rendered against the loaded source by `formatProblems`. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Marks objects with the file they were written in (set by the define* helpers). */
+export const SOURCE_FILE = Symbol.for('sloforge.sourceFile');
+
+const KIND: Record<string, string> = {
+  teams: 'team',
+  services: 'service',
+  slos: 'SLO',
+  thresholds: 'threshold',
+  remediations: 'remediation',
+};
+
+function sourceOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object') {
+    const file = (value as Record<symbol, unknown>)[SOURCE_FILE];
+    if (typeof file === 'string') return file;
+  }
+  return undefined;
+}
+
+/**
+ * Renders one problem as `file: service "checkout" > SLO "latency" > sli.latency.threshold: message`,
+ * reading names and source files from the raw (pre-validation) config along the path.
+ */
+export function formatProblem(problem: ConfigProblem, raw: unknown, defaultFile: string): string {
+  let file = sourceOf(raw) ?? defaultFile;
+  const where: string[] = [];
+  let field: Array<string | number> = [];
+  let node: unknown = raw;
+  for (let i = 0; i < problem.path.length; i++) {
+    const key = problem.path[i]!;
+    const next = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+    const kind = typeof key === 'number' ? KIND[String(problem.path[i - 1])] : undefined;
+    if (kind !== undefined) {
+      field = [];
+      const nm = next && typeof next === 'object' ? (next as { name?: unknown }).name : undefined;
+      where.push(typeof nm === 'string' ? `${kind} "${nm}"` : `${kind} #${Number(key) + 1}`);
+      file = sourceOf(next) ?? file;
+    } else if (!(KIND[String(key)] && typeof problem.path[i + 1] === 'number')) {
+      field.push(key);
+    }
+    node = next;
+  }
+  const fieldText = field.length > 0 ? `field "${field.join('.')}"` : '';
+  const parts = [...where, fieldText].filter((s) => s !== '');
+  return `${file}: ${parts.length > 0 ? parts.join(' > ') + ': ' : ''}${problem.message}`;
+}
+
+export function formatProblems(err: ConfigError, raw: unknown, defaultFile: string): string {
+  return err.problems.map((p) => formatProblem(p, raw, defaultFile)).join('\n');
+}

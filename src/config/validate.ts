@@ -1,0 +1,90 @@
+// Checks that zod cannot express field by field: names unique, references resolve.
+import { z } from 'zod';
+import { config as configSchema, type Config } from './schema/config.js';
+import { ConfigError, type ConfigProblem } from './errors.js';
+import { parseDuration, DAY_MS } from './duration.js';
+
+/** Labels sloforge sets itself; a service label of the same name would overwrite them. */
+export const RESERVED_LABELS = ['alertname', 'service', 'slo', 'team', 'severity', 'threshold', 'remediation', 'le', 'sloforge_window'];
+
+const MIN_PERIOD_MS = DAY_MS;
+const MAX_PERIOD_MS = 365 * DAY_MS;
+
+function duplicates<T extends { name: string }>(items: readonly T[], path: ReadonlyArray<string | number>, what: string): ConfigProblem[] {
+  const seen = new Map<string, number>();
+  const out: ConfigProblem[] = [];
+  items.forEach((item, i) => {
+    const first = seen.get(item.name);
+    if (first === undefined) seen.set(item.name, i);
+    else out.push({ path: [...path, i, 'name'], message: `duplicate ${what} name "${item.name}" (also #${first + 1})` });
+  });
+  return out;
+}
+
+export function crossCheck(cfg: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const teams = new Set(cfg.teams.map((t) => t.name));
+  const remediations = new Set((cfg.remediations ?? []).map((r) => r.name));
+  problems.push(...duplicates(cfg.teams, ['teams'], 'team'));
+  problems.push(...duplicates(cfg.services, ['services'], 'service'));
+  problems.push(...duplicates(cfg.remediations ?? [], ['remediations'], 'remediation'));
+
+  cfg.services.forEach((svc, si) => {
+    const at = ['services', si] as const;
+    if (!teams.has(svc.team)) {
+      problems.push({ path: [...at, 'team'], message: `unknown team "${svc.team}" (teams: ${[...teams].join(', ') || 'none'})` });
+    }
+    for (const label of Object.keys(svc.labels ?? {})) {
+      if (RESERVED_LABELS.includes(label) || label.startsWith('__')) {
+        problems.push({ path: [...at, 'labels', label], message: `label "${label}" is set by sloforge and cannot be overridden` });
+      }
+    }
+    const slos = svc.slos ?? [];
+    const thresholds = svc.thresholds ?? [];
+    problems.push(...duplicates(slos, [...at, 'slos'], 'SLO'));
+    problems.push(...duplicates(thresholds, [...at, 'thresholds'], 'threshold'));
+    slos.forEach((slo, i) => {
+      const period = parseDuration(slo.period ?? '30d')!;
+      if (slo.period !== undefined && (period < MIN_PERIOD_MS || period > MAX_PERIOD_MS)) {
+        problems.push({ path: [...at, 'slos', i, 'period'], message: `must be between 1d and 365d, got "${slo.period}"` });
+      }
+      const rem = slo.alerting?.remediation;
+      if (rem !== undefined && !remediations.has(rem)) {
+        problems.push({ path: [...at, 'slos', i, 'alerting', 'remediation'], message: `unknown remediation "${rem}" (declare it under remediations)` });
+      }
+      for (const label of Object.keys(slo.alerting?.labels ?? {})) {
+        if (RESERVED_LABELS.includes(label)) {
+          problems.push({ path: [...at, 'slos', i, 'alerting', 'labels', label], message: `label "${label}" is set by sloforge and cannot be overridden` });
+        }
+      }
+    });
+    thresholds.forEach((th, i) => {
+      if (th.remediation !== undefined && !remediations.has(th.remediation)) {
+        problems.push({ path: [...at, 'thresholds', i, 'remediation'], message: `unknown remediation "${th.remediation}" (declare it under remediations)` });
+      }
+    });
+  });
+  return problems;
+}
+
+/** Validates an untrusted config value; throws ConfigError listing every problem found. */
+export function validateConfig(input: unknown): Config {
+  const parsed = configSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.flatMap(issueToProblems));
+  }
+  const problems = crossCheck(parsed.data);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+function issueToProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: [...path, key], message: 'is not a known field (check the spelling)' }));
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return [{ path, message: 'is required' }];
+  }
+  return [{ path, message: issue.message }];
+}

@@ -1,0 +1,40 @@
+// The Prometheus target: one rule file and one promtool test file per service.
+import type { Config } from '../config/schema/config.js';
+import type { Artifact } from '../output/artifact.js';
+import { renderYaml } from '../output/render.js';
+import { sloRuleGroup } from './slo-rules.js';
+import { isAlert, type RuleGroup } from './rules.js';
+import { sloTests, DAYS_EVALUATION_MS, TEST_INTERVAL_MS } from '../promtool/slo-tests.js';
+import { formatDuration } from '../config/duration.js';
+import type { TestFile } from '../promtool/file.js';
+
+export const RULES_DIR = 'prometheus/rules';
+export const TESTS_DIR = 'prometheus/tests';
+
+export function prometheusArtifacts(cfg: Config): Artifact[] {
+  const out: Artifact[] = [];
+  cfg.services.forEach((svc, si) => {
+    const slos = svc.slos ?? [];
+    const groups: RuleGroup[] = [];
+    const minutes: TestFile['tests'] = [];
+    const days: TestFile['tests'] = [];
+    slos.forEach((slo, i) => {
+      const group = sloRuleGroup(svc, slo);
+      groups.push(group);
+      const others = slos.filter((o) => o !== slo);
+      const t = sloTests(svc, slo, group.rules.filter(isAlert), others, ['services', si, 'slos', i]);
+      minutes.push(...t.minutes);
+      days.push(...t.days);
+    });
+    if (groups.length === 0) return;
+    out.push({ path: `${RULES_DIR}/${svc.name}.yml`, content: renderYaml({ groups }) });
+    const testFile = (name: string, evalMs: number, tests: TestFile['tests']) => {
+      if (tests.length === 0) return;
+      const file: TestFile = { rule_files: [`../rules/${svc.name}.yml`], evaluation_interval: formatDuration(evalMs), tests };
+      out.push({ path: `${TESTS_DIR}/${name}`, content: renderYaml(file) });
+    };
+    testFile(`${svc.name}.test.yml`, TEST_INTERVAL_MS, minutes);
+    testFile(`${svc.name}.days.test.yml`, DAYS_EVALUATION_MS, days);
+  });
+  return out;
+}
