@@ -99,6 +99,9 @@ function sloAlert(svc: Service, slo: Slo, plan: SloPlan, tier: AlertTier, sel: s
   const labels = sortLabels({
     ...slo.alerting?.labels,
     severity: tier.severity,
+    // Also on the series, but static labels make each rule unique to promtool's duplicate check.
+    service: svc.name,
+    slo: slo.name,
     team: svc.team,
     remediation: slo.alerting?.remediation,
   });

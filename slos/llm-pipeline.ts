@@ -1,0 +1,35 @@
+import { defineService } from 'sloforge';
+
+// An LLM document-processing pipeline: preprocess -> classify -> decide -> extract. Judged over
+// a week, because its traffic and models change weekly.
+const stage = (name: string, seconds: number) => ({
+  name: `${name}-latency`,
+  objective: 99,
+  period: '7d',
+  description: `The ${name} stage finishes within ${seconds} s`,
+  sli: { latency: { histogram: `llm_pipeline_stage_duration_seconds{job="llm-pipeline",stage="${name}"}`, threshold: seconds } },
+});
+
+export const llmPipeline = defineService({
+  name: 'llm-pipeline',
+  team: 'ml-platform',
+  slos: [
+    {
+      name: 'success',
+      objective: 99,
+      period: '7d',
+      description: 'Documents go through every stage without failing',
+      sli: {
+        ratio: {
+          good: 'llm_pipeline_documents_total{job="llm-pipeline",outcome="success"}',
+          total: 'llm_pipeline_documents_total{job="llm-pipeline"}',
+        },
+      },
+      alerting: { runbook: 'https://runbooks.example.com/llm-pipeline/success' },
+    },
+    stage('preprocess', 1),
+    stage('classify', 2.5),
+    stage('decide', 5),
+    stage('extract', 10),
+  ],
+});
