@@ -57,7 +57,12 @@ function describeTier(tier: AlertTier, plan: SloPlan): string {
     .join(', or ');
 }
 
-export function sloRuleGroup(svc: Service, slo: Slo): RuleGroup {
+export interface RuleContext {
+  /** Link to the service's dashboard, put on every alert as the `dashboard` annotation. */
+  dashboardUrl: string;
+}
+
+export function sloRuleGroup(svc: Service, slo: Slo, ctx: RuleContext): RuleGroup {
   const plan = sloPlan(slo);
   const q = sliQueries(slo);
   const labels = sloLabels(svc, slo);
@@ -88,11 +93,11 @@ export function sloRuleGroup(svc: Service, slo: Slo): RuleGroup {
     { record: RECORD.budgetRemaining, expr: `1 - ${RECORD.ratio(plan.period)}${sel} / ${budget}`, labels },
   );
 
-  const alerts: AlertingRule[] = slo.alerting?.enabled === false ? [] : plan.tiers.map((tier) => sloAlert(svc, slo, plan, tier, sel, budget));
+  const alerts: AlertingRule[] = slo.alerting?.enabled === false ? [] : plan.tiers.map((tier) => sloAlert(svc, slo, plan, tier, sel, budget, ctx));
   return { name: `sloforge-${svc.name}-${slo.name}`, rules: [...rules, ...alerts] };
 }
 
-function sloAlert(svc: Service, slo: Slo, plan: SloPlan, tier: AlertTier, sel: string, budget: string): AlertingRule {
+function sloAlert(svc: Service, slo: Slo, plan: SloPlan, tier: AlertTier, sel: string, budget: string, ctx: RuleContext): AlertingRule {
   const objective = `${formatNumber(slo.objective)}%`;
   const fast = tier.severity === 'critical';
   const spent = formatNumber(tier.pairs[0].budgetShare * 100);
@@ -112,6 +117,7 @@ function sloAlert(svc: Service, slo: Slo, plan: SloPlan, tier: AlertTier, sel: s
       `${what}The ${svc.name} ${slo.name} SLO (${objective} over ${plan.period}, budget ${formatNumber(plan.budget * 100)}% errors) ` +
       `is failing faster than its budget allows: burn rate above ${describeTier(tier, plan)}. ` +
       `At the first rate ${spent}% of the ${plan.period} budget is gone within ${formatDuration(tier.pairs[0].long)}.`,
+    dashboard: ctx.dashboardUrl,
     objective,
     runbook_url: slo.alerting?.runbook,
   });

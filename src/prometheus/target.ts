@@ -7,6 +7,7 @@ import { isAlert, type RuleGroup } from './rules.js';
 import { sloTests, DAYS_EVALUATION_MS, TEST_INTERVAL_MS } from '../promtool/slo-tests.js';
 import { formatDuration } from '../config/duration.js';
 import type { TestFile } from '../promtool/file.js';
+import { serviceDashboardUrl } from '../grafana/links.js';
 
 export const RULES_DIR = 'prometheus/rules';
 export const TESTS_DIR = 'prometheus/tests';
@@ -19,7 +20,7 @@ export function prometheusArtifacts(cfg: Config): Artifact[] {
     const minutes: TestFile['tests'] = [];
     const days: TestFile['tests'] = [];
     slos.forEach((slo, i) => {
-      const group = sloRuleGroup(svc, slo);
+      const group = sloRuleGroup(svc, slo, { dashboardUrl: serviceDashboardUrl(cfg, svc.name) });
       groups.push(group);
       const others = slos.filter((o) => o !== slo);
       const t = sloTests(svc, slo, group.rules.filter(isAlert), others, ['services', si, 'slos', i]);
