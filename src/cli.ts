@@ -61,17 +61,27 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   return { program, result };
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const { program, result } = buildProgram((s) => process.stdout.write(s), (s) => process.stderr.write(s));
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+/** Runs the CLI with the given argv (node, script, ...args) and returns the exit code. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { program, result } = buildProgram(io.out, io.err);
   try {
     await program.parseAsync(argv);
     return result.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof UserError) {
-      process.stderr.write(`error: ${e.message}\n`);
+      io.err(`error: ${e.message}\n`);
       return 1;
     }
     throw e;
   }
+}
+
+export function main(argv: string[]): Promise<number> {
+  return run(argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
 }

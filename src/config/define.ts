@@ -1,6 +1,7 @@
 // Optional helpers for users' SLO files: types while editing, and the file each object came
 // from, so that error messages can point at slos/checkout.ts rather than slos/index.ts.
 import path from 'node:path';
+import { displayPath } from './display-path.js';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { SOURCE_FILE } from './errors.js';
@@ -26,7 +27,7 @@ function callerFile(): string | undefined {
     if (!m) continue;
     const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
     if (file === THIS_FILE || file.includes('/node_modules/')) continue;
-    return path.relative(process.cwd(), file) || file;
+    return displayPath(file);
   }
   return undefined;
 }

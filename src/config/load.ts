@@ -1,6 +1,7 @@
 // Loads slos/index.ts (TypeScript, no build step) and validates it.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { displayPath } from './display-path.js';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { validateConfig } from './validate.js';
@@ -30,7 +31,7 @@ export function entryFile(slosDir: string): string {
 
 export async function loadConfig(slosDir: string): Promise<LoadedConfig> {
   const file = entryFile(slosDir);
-  const shown = path.relative(process.cwd(), file) || file;
+  const shown = displayPath(file);
   let mod: { default?: unknown };
   try {
     mod = (await tsImport(pathToFileURL(path.resolve(file)).href, import.meta.url)) as { default?: unknown };
@@ -38,8 +39,9 @@ export async function loadConfig(slosDir: string): Promise<LoadedConfig> {
     throw new UserError(`${shown}: could not be loaded: ${(err as Error).message}`);
   }
   let raw = mod.default;
-  // tsx may wrap a CommonJS-style default export one level deeper.
-  if (raw && typeof raw === 'object' && 'default' in raw && !('services' in raw)) raw = (raw as { default: unknown }).default;
+  // Outside a "type": "module" package tsx compiles the file as CommonJS, and the default
+  // export sits one level deeper, next to the __esModule flag.
+  if (raw && typeof raw === 'object' && (raw as { __esModule?: unknown }).__esModule) raw = (raw as { default?: unknown }).default;
   if (raw === undefined) throw new UserError(`${shown}: has no default export (export default { teams, services, ... })`);
   try {
     return { config: validateConfig(raw), raw, file: shown };

@@ -11,7 +11,7 @@ export const name = z
 
 export const duration = z.string({ error: 'must be a duration string such as "5m" or "30d"' }).refine(
   (s) => parseDuration(s) !== undefined,
-  { error: (iss) => `is not a duration: ${JSON.stringify(iss.input)} (use Prometheus units, e.g. "90s", "5m", "1h30m", "30d")` },
+  { error: (iss) => `is not a duration: ${JSON.stringify(iss.input)} (use Prometheus units, e.g. "90s", "5m", "1h30m", "30d")`, abort: true },
 );
 
 export const positiveDuration = duration.refine((s) => (parseDuration(s) ?? 0) > 0, { error: 'must be longer than zero' });

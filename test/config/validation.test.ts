@@ -1,0 +1,148 @@
+// Every invalid config exits non-zero, names the file, the service/SLO and the field, and
+// writes nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { cli, writeTree, existsSync } from '../helpers/cli.js';
+import { baseConfig, configSource } from '../helpers/config.js';
+
+async function expectRejected(mutate: (cfg: any) => void, ...fragments: string[]): Promise<string> {
+  const cfg = baseConfig();
+  mutate(cfg);
+  const dir = writeTree({ 'slos/index.ts': configSource(cfg) });
+  const out = path.join(dir, 'generated');
+  const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', out);
+  assert.equal(r.code, 1, `expected exit 1, got ${r.code}; stderr: ${r.stderr}`);
+  assert.match(r.stderr, /slos\/index\.ts: /, 'names the file');
+  for (const f of fragments) assert.ok(r.stderr.includes(f), `stderr should contain ${JSON.stringify(f)}:\n${r.stderr}`);
+  assert.equal(existsSync(out), false, 'nothing is written');
+  return r.stderr;
+}
+
+const SLO0 = 'service "checkout" > SLO "availability"';
+const SLO1 = 'service "checkout" > SLO "latency"';
+
+test('objective of 100 or more is rejected', async () => {
+  await expectRejected((c) => (c.services[0].slos[0].objective = 100), SLO0, 'field "objective"', 'below 100');
+});
+
+test('objective of 0 or less is rejected', async () => {
+  await expectRejected((c) => (c.services[0].slos[0].objective = 0), SLO0, 'field "objective"', 'above 0');
+});
+
+test('unknown period format is rejected', async () => {
+  await expectRejected((c) => (c.services[0].slos[1].period = '30 days'), SLO1, 'field "period"', 'not a duration');
+});
+
+test('a period outside 1d..365d is rejected', async () => {
+  await expectRejected((c) => (c.services[0].slos[1].period = '2h'), SLO1, 'field "period"', 'between 1d and 365d');
+});
+
+test('duplicate service names are rejected', async () => {
+  await expectRejected((c) => c.services.push({ ...c.services[0] }), 'service "checkout"', 'field "name"', 'duplicate service name "checkout"');
+});
+
+test('duplicate SLO names are rejected', async () => {
+  await expectRejected((c) => (c.services[0].slos[1].name = 'availability'), 'service "checkout" > SLO "availability"', 'field "name"', 'duplicate SLO name');
+});
+
+test('an unknown team is rejected', async () => {
+  await expectRejected((c) => (c.services[0].team = 'billing'), 'service "checkout"', 'field "team"', 'unknown team "billing"');
+});
+
+test('a selector that does not parse as PromQL is rejected', async () => {
+  await expectRejected(
+    (c) => (c.services[0].slos[0].sli.ratio.errors = 'http_requests_total{job="checkout",code=~"5.."'),
+    SLO0,
+    'field "sli.ratio.errors"',
+    'does not parse as PromQL',
+  );
+});
+
+test('an expression where a selector is required is rejected', async () => {
+  await expectRejected((c) => (c.services[0].slos[0].sli.ratio.total = 'sum(rate(http_requests_total[5m]))'), SLO0, 'field "sli.ratio.total"', 'series selector');
+});
+
+test('a threshold expression that does not parse is rejected', async () => {
+  await expectRejected(
+    (c) => (c.services[0].thresholds = [{ name: 'cpu', expr: 'rate(process_cpu_seconds_total[5m] * 100', critical: 90 }]),
+    'service "checkout" > threshold "cpu"',
+    'field "expr"',
+    'does not parse as PromQL',
+  );
+});
+
+test('a non-positive latency threshold is rejected', async () => {
+  await expectRejected((c) => (c.services[0].slos[1].sli.latency.threshold = 0), SLO1, 'field "sli.latency.threshold"', 'positive');
+  await expectRejected((c) => (c.services[0].slos[1].sli.latency.threshold = -0.3), SLO1, 'field "sli.latency.threshold"', 'positive');
+});
+
+test('a misspelt field is rejected by name', async () => {
+  await expectRejected((c) => (c.services[0].slos[0].objectve = 99), SLO0, 'field "objectve"', 'not a known field');
+});
+
+test('both errors and good on one ratio SLI is rejected', async () => {
+  await expectRejected((c) => (c.services[0].slos[0].sli.ratio.good = 'http_requests_total{code="200"}'), SLO0, 'field "sli.ratio.errors"', 'exactly one of');
+});
+
+test('an unknown remediation is rejected', async () => {
+  await expectRejected((c) => (c.services[0].slos[0].alerting = { remediation: 'reboot-all' }), SLO0, 'field "alerting.remediation"', 'unknown remediation "reboot-all"');
+});
+
+test('a service label that sloforge sets itself is rejected', async () => {
+  await expectRejected((c) => (c.services[0].labels = { severity: 'low' }), 'service "checkout"', 'field "labels.severity"', 'set by sloforge');
+});
+
+test('every problem is reported, not just the first', async () => {
+  const stderr = await expectRejected((c) => {
+    c.services[0].slos[0].objective = 120;
+    c.services[0].slos[1].period = 'soon';
+  }, 'field "objective"', 'field "period"');
+  assert.equal(stderr.trim().split('\n').length, 2);
+});
+
+test('a missing index.ts names the path', async () => {
+  const dir = writeTree({ 'slos/readme.md': 'nothing' });
+  const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', path.join(dir, 'generated'));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /slos\/index\.ts: not found/);
+  assert.equal(existsSync(path.join(dir, 'generated')), false);
+});
+
+test('an index.ts without a default export is rejected', async () => {
+  const dir = writeTree({ 'slos/index.ts': 'export const services = [];\n' });
+  const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', path.join(dir, 'generated'));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /slos\/index\.ts: has no default export/);
+});
+
+test('a TypeScript syntax error names the file', async () => {
+  const dir = writeTree({ 'slos/index.ts': 'export default { teams: [ ;\n' });
+  const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', path.join(dir, 'generated'));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /slos\/index\.ts: could not be loaded/);
+});
+
+test('errors in a service defined in its own file name that file', async () => {
+  const cfg = baseConfig();
+  const svc = cfg.services[0];
+  svc.slos[0].objective = 101;
+  const dir = writeTree({
+    'slos/checkout.ts': `import { defineService } from 'sloforge';\nexport const checkout = defineService(${JSON.stringify(svc)});\n`,
+    'slos/index.ts': `import { defineConfig } from 'sloforge';\nimport { checkout } from './checkout.js';\nexport default defineConfig({ teams: ${JSON.stringify(cfg.teams)}, services: [checkout] });\n`,
+  });
+  // Resolve `sloforge` the way a user's project would: through node_modules.
+  const { symlinkSync, mkdirSync } = await import('node:fs');
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(path.resolve(import.meta.dirname, '..', '..'), path.join(dir, 'node_modules', 'sloforge'));
+  const prev = process.cwd();
+  process.chdir(dir);
+  try {
+    const r = await cli('generate');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^error: slos\/checkout\.ts: service "checkout" > SLO "availability" > field "objective"/);
+    assert.equal(existsSync(path.join(dir, 'generated')), false);
+  } finally {
+    process.chdir(prev);
+  }
+});

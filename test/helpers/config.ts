@@ -1,0 +1,29 @@
+// A small valid config to mutate in tests, written out as a plain object literal (no imports),
+// the way DESIGN.md's contract says users may write it.
+export function baseConfig(): any {
+  return {
+    teams: [{ name: 'payments', page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } } }],
+    services: [
+      {
+        name: 'checkout',
+        team: 'payments',
+        slos: [
+          {
+            name: 'availability',
+            objective: 99.9,
+            sli: { ratio: { errors: 'http_requests_total{job="checkout",code=~"5.."}', total: 'http_requests_total{job="checkout"}' } },
+          },
+          {
+            name: 'latency',
+            objective: 99,
+            sli: { latency: { histogram: 'http_request_duration_seconds{job="checkout"}', threshold: 0.3 } },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function configSource(cfg: unknown): string {
+  return `export default ${JSON.stringify(cfg, null, 2)};\n`;
+}

@@ -1,0 +1,48 @@
+// External binaries for tests. A missing tool is installed by the project's script and, if it
+// is still missing, fails the test: a test that needs promtool never passes by skipping.
+import { execa } from 'execa';
+import path from 'node:path';
+import { REPO } from './cli.js';
+
+const ready = new Map<string, Promise<string>>();
+
+async function which(bin: string): Promise<string | undefined> {
+  const r = await execa('sh', ['-c', `command -v ${bin}`], { reject: false });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+export function tool(bin: 'promtool' | 'amtool' | 'prometheus' | 'prometheus-alertmanager'): Promise<string> {
+  let p = ready.get(bin);
+  if (!p) {
+    p = (async () => {
+      const found = await which(bin);
+      if (found) return found;
+      await execa('bash', [path.join(REPO, 'scripts/ensure-tools.sh')], { stdio: 'inherit' });
+      const again = await which(bin);
+      if (!again) throw new Error(`${bin} is not installed and scripts/ensure-tools.sh could not install it`);
+      return again;
+    })();
+    ready.set(bin, p);
+  }
+  return p;
+}
+
+export async function promtool(...args: string[]): Promise<{ ok: boolean; output: string }> {
+  const bin = await tool('promtool');
+  const r = await execa(bin, args, { reject: false, all: true });
+  return { ok: r.exitCode === 0, output: r.all ?? '' };
+}
+
+/** Runs `fn` over items with at most `limit` at once (the machines here have two cores). */
+export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

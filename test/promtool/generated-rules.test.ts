@@ -1,0 +1,87 @@
+// The generated rules load in promtool 2.42 and pass their own generated unit tests, and those
+// tests have teeth: rules broken on purpose fail them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import path from 'node:path';
+import { cli, tempDir, writeTree, REPO } from '../helpers/cli.js';
+import { baseConfig, configSource } from '../helpers/config.js';
+import { promtool, inParallel } from '../helpers/tools.js';
+
+async function generateExamples(): Promise<string> {
+  const out = path.join(tempDir(), 'generated');
+  const r = await cli('generate', '--slos', path.join(REPO, 'slos'), '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  return out;
+}
+
+const examples = generateExamples();
+const files = (dir: string, sub: string) => readdirSync(path.join(dir, sub)).filter((f) => f.endsWith('.yml')).map((f) => path.join(dir, sub, f));
+
+test('promtool check rules accepts every generated rule file', async () => {
+  const out = await examples;
+  const rules = files(out, 'prometheus/rules');
+  assert.ok(rules.length >= 3);
+  for (const f of rules) {
+    const r = await promtool('check', 'rules', f);
+    assert.ok(r.ok, r.output);
+    assert.match(r.output, /SUCCESS/);
+  }
+});
+
+test('promtool test rules passes every generated test file', async () => {
+  const out = await examples;
+  const tests = files(out, 'prometheus/tests');
+  assert.ok(tests.length >= 6);
+  const results = await inParallel(tests, 2, async (f) => ({ f, ...(await promtool('test', 'rules', f)) }));
+  for (const r of results) assert.ok(r.ok, `${r.f}\n${r.output}`);
+});
+
+/** Generates the small base config, breaks its rules with `edit`, and runs one test file. */
+async function runBroken(file: 'checkout.test.yml' | 'checkout.days.test.yml', edit: (rules: string) => string) {
+  const dir = writeTree({ 'slos/index.ts': configSource(baseConfig()) });
+  const out = path.join(dir, 'generated');
+  assert.equal((await cli('generate', '--slos', path.join(dir, 'slos'), '--out', out)).code, 0);
+  const broken = path.join(dir, 'broken');
+  cpSync(out, broken, { recursive: true });
+  const rulesFile = path.join(broken, 'prometheus/rules/checkout.yml');
+  const before = readFileSync(rulesFile, 'utf8');
+  const after = edit(before);
+  assert.notEqual(after, before, 'the edit changed the rules');
+  writeFileSync(rulesFile, after);
+  const good = await promtool('test', 'rules', path.join(out, 'prometheus/tests', file));
+  assert.ok(good.ok, good.output);
+  return promtool('test', 'rules', path.join(broken, 'prometheus/tests', file));
+}
+
+test('a page tier that is too slow fails the outage test', async () => {
+  const r = await runBroken('checkout.test.yml', (t) => t.replaceAll('> 14.4', '> 144').replaceAll('/ 0.001 > 6', '/ 0.001 > 60'));
+  assert.equal(r.ok, false);
+  assert.match(r.output, /total outage pages within/);
+});
+
+test('a page tier that is too eager fails the healthy and slow-burn tests', async () => {
+  const r = await runBroken('checkout.days.test.yml', (t) => t.replaceAll('> 14.4', '> 1.44'));
+  assert.equal(r.ok, false);
+  assert.match(r.output, /never pages/);
+});
+
+test('a ticket tier that never opens fails the slow-burn test', async () => {
+  const r = await runBroken('checkout.days.test.yml', (t) => t.replace(/(ratio_rate3d\{[^}]*\} \/ 0\.001) > 1\b/, '$1 > 3'));
+  assert.equal(r.ok, false);
+  assert.match(r.output, /opens a ticket/);
+});
+
+test('a page without its short windows fails the reset assertion, and only that one', async () => {
+  // Without the short windows the long ones keep the page firing long after recovery.
+  const r = await runBroken('checkout.test.yml', (t) => {
+    const start = t.indexOf('alert: ErrorBudgetBurnFast');
+    const end = t.indexOf('labels:', start);
+    const expr = t.slice(start, end).replaceAll('ratio_rate5m', 'ratio_rate1h').replaceAll('ratio_rate30m', 'ratio_rate6h');
+    return t.slice(0, start) + expr + t.slice(end);
+  });
+  assert.equal(r.ok, false);
+  const failures = [...r.output.matchAll(/alertname: (\w+), time: (\w+)/g)].map((m) => `${m[1]}@${m[2]}`);
+  // Outage from 2h to 2h12m (99.9%: detection bound 2m, outage 12m); the reset check is 32m later.
+  assert.deepEqual(failures, ['ErrorBudgetBurnFast@2h44m']);
+});
