@@ -60,6 +60,12 @@ function describeTier(tier: AlertTier, plan: SloPlan): string {
 export interface RuleContext {
   /** Link to the service's dashboard, put on every alert as the `dashboard` annotation. */
   dashboardUrl: string;
+  /**
+   * Which windows read the raw counters. `derived` (the default) reads only those that decide
+   * page timing; `raw` reads every window from the counters, as peer generators do. The
+   * benchmarks compare the two; users have no reason to change it.
+   */
+  windows?: 'derived' | 'raw';
 }
 
 export function sloRuleGroup(svc: Service, slo: Slo, ctx: RuleContext): RuleGroup {
@@ -68,7 +74,7 @@ export function sloRuleGroup(svc: Service, slo: Slo, ctx: RuleContext): RuleGrou
   const labels = sloLabels(svc, slo);
   const sel = matcherText({ service: svc.name, slo: slo.name });
   const budget = formatNumber(plan.budget);
-  const raw = new Set(rawWindows(plan.tiers));
+  const raw = new Set(ctx.windows === 'raw' ? allWindows(plan.tiers, plan.periodMs) : rawWindows(plan.tiers));
   const b = plan.base;
 
   const rules: RecordingRule[] = [

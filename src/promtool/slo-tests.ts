@@ -80,6 +80,11 @@ function inputSeries(ctx: Context, phases: Phase[]) {
   return ctx.roles.map((r) => ({ series: seriesText(r.series), values: counterValues(phases, r.step, formatNumber) }));
 }
 
+/** Raw input series that drive an SLO's SLI through `phases` (for benchmarks and custom tests). */
+export function sliInputSeries(slo: Slo, phases: Phase[], path: ConfigPath = []) {
+  return sliRoles(slo, sliQueries(slo), path).map((r) => ({ series: seriesText(r.series), values: counterValues(phases, r.step, formatNumber) }));
+}
+
 function expectAlerts(ctx: Context, evalMs: number, firing: Array<'critical' | 'warning'>): { alert: AlertRuleTest[]; expr: PromqlExprTest[] } {
   const out = { alert: [] as AlertRuleTest[], expr: [] as PromqlExprTest[] };
   for (const rule of ctx.alerts) {
