@@ -1,0 +1,106 @@
+// Every SLO in one table, worst budget first, each row linking to its service's dashboard.
+// Each query is aggregated to (service, slo, team) so Grafana's merge transformation can join
+// them into one row per SLO.
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { BigValueColorMode, ReduceDataOptionsBuilder, TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
+import { DashboardLinkBuilder, DashboardLinkType } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import type { Config } from '../config/schema/config.js';
+import { RECORD } from '../prometheus/slo-rules.js';
+import { OVERVIEW_DASHBOARD_UID, serviceDashboardUid } from './links.js';
+import type { DatasourceSettings } from './datasource.js';
+import { Layout, steps, UNIT_BURN_RATE, type Query } from './panels.js';
+import { BUDGET_STEPS } from './slo-row.js';
+import { baseDashboard, SLOFORGE_TAG, teamTag } from './service-dashboard.js';
+
+const KEYS = 'service, slo, team';
+export const DASHBOARD_LABEL = 'dashboard';
+
+/**
+ * Adds the service dashboard's uid as a label, computed in PromQL the way `serviceDashboardUid`
+ * computes it (prefix, then cut to Grafana's 40 characters), so a data link can use it.
+ */
+export function withDashboardUid(expr: string): string {
+  const prefix = serviceDashboardUid('');
+  const keep = 40 - prefix.length;
+  return `label_replace(\n  ${expr},\n  "${DASHBOARD_LABEL}", "${prefix}$1", "service", "(.{0,${keep}}).*"\n)`;
+}
+
+const COLUMNS: Array<{ name: string; unit: string; decimals?: number; query: string }> = [
+  { name: 'Objective', unit: units.PercentUnit, decimals: 2, query: `max by (${KEYS}) (${RECORD.objective})` },
+  // The period's error ratio is the period burn rate times the budget, whatever the period is.
+  { name: 'SLI', unit: units.PercentUnit, decimals: 3, query: `max by (${KEYS}) (1 - ${RECORD.periodBurnRate} * ${RECORD.errorBudget})` },
+  { name: 'Budget remaining', unit: units.PercentUnit, decimals: 1, query: `max by (${KEYS}) (${RECORD.budgetRemaining})` },
+  { name: 'Burn rate', unit: UNIT_BURN_RATE, decimals: 2, query: `max by (${KEYS}) (${RECORD.currentBurnRate})` },
+  {
+    name: 'Firing alerts',
+    unit: units.Short,
+    decimals: 0,
+    // Zero for every SLO without a firing alert, so each SLO keeps its row.
+    query: `count by (${KEYS}) (ALERTS{alertstate="firing",slo!=""})\nor\nmax by (${KEYS}) (0 * ${RECORD.objective})`,
+  },
+];
+
+function sloTable(layout: Layout): void {
+  const renameByName: Record<string, string> = {};
+  const indexByName: Record<string, number> = { service: 0, team: 1, slo: 2 };
+  COLUMNS.forEach((c, i) => {
+    const value = `Value #${String.fromCharCode(65 + i)}`;
+    renameByName[value] = c.name;
+    indexByName[value] = 3 + i;
+  });
+  const table = new TablePanel()
+    .title('Every SLO, worst error budget first')
+    .description('One row per SLO. Budget remaining below 0 means the objective is missed for the period; burn rate 1 spends the budget exactly over the period. Click a service to open its dashboard.')
+    .unit(units.PercentUnit)
+    .withTransformation({ id: 'merge', options: {} })
+    .withTransformation({ id: 'organize', options: { excludeByName: { Time: true }, renameByName, indexByName } })
+    .sortBy([new TableSortByFieldStateBuilder().displayName('Budget remaining').desc(false)])
+    .overrideByName(DASHBOARD_LABEL, [{ id: 'custom.hidden', value: true }])
+    .overrideByName('service', [{ id: 'links', value: [{ title: 'Open the ${__data.fields.service} dashboard', url: `/d/\${__data.fields.${DASHBOARD_LABEL}}` }] }])
+    .span(24)
+    .height(14);
+  for (const c of COLUMNS) {
+    table.overrideByName(c.name, [
+      { id: 'unit', value: c.unit },
+      ...(c.decimals !== undefined ? [{ id: 'decimals', value: c.decimals }] : []),
+    ]);
+  }
+  table.overrideByName('Budget remaining', [
+    { id: 'thresholds', value: steps(BUDGET_STEPS).build() },
+    { id: 'custom.cellOptions', value: { type: 'color-background' } },
+  ]);
+  const queries: Query[] = COLUMNS.map((c) => ({ expr: withDashboardUid(c.query), instant: true }));
+  layout.panel(table, queries);
+}
+
+function countStat(layout: Layout, title: string, description: string, expr: string): void {
+  layout.panel(
+    new StatPanel()
+      .title(title)
+      .description(description)
+      .unit(units.Short)
+      .decimals(0)
+      .thresholds(steps([{ value: null, color: 'green' }, { value: 1, color: 'red' }]))
+      .colorMode(BigValueColorMode.Background)
+      .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+      .span(8)
+      .height(4),
+    [{ expr, legend: title }],
+  );
+}
+
+export function overviewDashboard(cfg: Config, ds: DatasourceSettings): Dashboard {
+  const teams = [...new Set(cfg.services.map((s) => s.team))].sort();
+  const builder = baseDashboard('SLOs: overview', OVERVIEW_DASHBOARD_UID, [SLOFORGE_TAG, ...teams.map(teamTag)], ds)
+    .description('Every SLO sloforge generates, worst first. Generated by sloforge: change slos/, not this dashboard.')
+    .link(new DashboardLinkBuilder('Service dashboards').type(DashboardLinkType.Dashboards).tags([SLOFORGE_TAG]).asDropdown(true).keepTime(true).includeVars(true));
+  const layout = new Layout(builder);
+  countStat(layout, 'SLOs out of budget', 'SLOs whose error budget for the period is spent.', `count(${RECORD.budgetRemaining} < 0) or vector(0)`);
+  countStat(layout, 'Pages firing', 'Critical (page) alerts firing now, burn-rate and threshold alerts alike.', 'count(ALERTS{alertstate="firing",severity="critical"}) or vector(0)');
+  countStat(layout, 'Tickets firing', 'Warning (ticket) alerts firing now.', 'count(ALERTS{alertstate="firing",severity="warning"}) or vector(0)');
+  sloTable(layout);
+  return builder.build();
+}

@@ -1,0 +1,55 @@
+// Grafana's file provisioning: the Prometheus datasource with a fixed uid (the dashboards'
+// variable defaults to it) and one dashboard provider, hence one folder, per team.
+import type { Config } from '../config/schema/config.js';
+import type { DatasourceSettings } from './datasource.js';
+
+/** Where the local stack mounts generated/grafana/dashboards inside the Grafana container. */
+export const CONTAINER_DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
+export const OVERVIEW_DIR = 'overview';
+export const teamDir = (team: string) => `teams/${team}`;
+export const teamFolderUid = (team: string) => `sloforge-team-${team}`.slice(0, 40);
+
+export function datasourceProvisioning(ds: DatasourceSettings): unknown {
+  return {
+    apiVersion: 1,
+    datasources: [
+      {
+        name: ds.name,
+        type: 'prometheus',
+        uid: ds.uid,
+        access: 'proxy',
+        url: ds.url,
+        isDefault: true,
+        editable: false,
+        // Grafana derives $__rate_interval from it (four scrape intervals at least).
+        jsonData: { timeInterval: ds.scrapeInterval, httpMethod: 'POST' },
+      },
+    ],
+  };
+}
+
+function provider(name: string, folder: string, folderUid: string, dir: string): unknown {
+  return {
+    name,
+    orgId: 1,
+    folder,
+    folderUid,
+    type: 'file',
+    disableDeletion: false,
+    // Generated dashboards: edits in the UI would be overwritten at the next generate.
+    allowUiUpdates: false,
+    updateIntervalSeconds: 30,
+    options: { path: `${CONTAINER_DASHBOARDS_DIR}/${dir}`, foldersFromFilesStructure: false },
+  };
+}
+
+export function dashboardProvisioning(cfg: Config): unknown {
+  const teams = [...new Set(cfg.services.map((s) => s.team))].sort();
+  return {
+    apiVersion: 1,
+    providers: [
+      provider('sloforge-overview', 'SLOs', 'sloforge-slos', OVERVIEW_DIR),
+      ...teams.map((team) => provider(`sloforge-${team}`, cfg.grafana?.folders?.[team] ?? team, teamFolderUid(team), teamDir(team))),
+    ],
+  };
+}

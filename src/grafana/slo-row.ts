@@ -1,0 +1,119 @@
+// One row per SLO, read entirely from the recordings the Prometheus target writes, so a panel
+// costs a lookup of a few low-cardinality series however long the period.
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { BigValueColorMode, BigValueGraphMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, ReduceDataOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import type { Service, Slo } from '../config/schema/config.js';
+import { formatDuration } from '../config/duration.js';
+import { RECORD, sloPlan, type SloPlan } from '../prometheus/slo-rules.js';
+import { formatNumber } from '../prometheus/number.js';
+import { matcherText } from '../prometheus/rules.js';
+import { steps, UNIT_BURN_RATE, type Layout, type Step, timeseries } from './panels.js';
+
+/** Budget left: red once spent, amber in its last quarter. */
+export const BUDGET_STEPS: Step[] = [
+  { value: null, color: 'red' },
+  { value: 0, color: 'orange' },
+  { value: 0.25, color: 'green' },
+];
+
+const BURN_COLORS = ['yellow', 'orange', 'red', 'dark-red'];
+
+/** One coloured line per alert factor, from the ticket tier's slowest to the page tier's fastest. */
+export function burnRateSteps(plan: SloPlan): Step[] {
+  const factors = [...new Set(plan.tiers.flatMap((t) => t.pairs.map((p) => p.factor)))].sort((a, b) => a - b);
+  return [{ value: null, color: 'green' }, ...factors.map((f, i) => ({ value: f, color: BURN_COLORS[Math.min(i, BURN_COLORS.length - 1)]! }))];
+}
+
+/** Every window an alert of this SLO reads, short to long. */
+export function alertWindows(plan: SloPlan): string[] {
+  const ms = new Set(plan.tiers.flatMap((t) => t.pairs.flatMap((p) => [p.short, p.long])));
+  return [...ms].sort((a, b) => a - b).map(formatDuration);
+}
+
+function lines(mode = GraphThresholdsStyleMode.Dashed): GraphThresholdsStyleConfigBuilder {
+  return new GraphThresholdsStyleConfigBuilder().mode(mode);
+}
+
+function lastValue(): ReduceDataOptionsBuilder {
+  return new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
+}
+
+export function sloRow(layout: Layout, svc: Service, slo: Slo): void {
+  const plan = sloPlan(slo);
+  const sel = matcherText({ service: svc.name, slo: slo.name });
+  const objective = slo.objective / 100;
+  const budget = formatNumber(plan.budget);
+  const what = slo.description ? `${slo.description}. ` : '';
+  layout.row(`SLO ${slo.name}: ${formatNumber(slo.objective)}% over ${plan.period}`);
+
+  layout.panel(
+    timeseries()
+      .title(`${slo.name}: SLI over ${plan.period} vs objective`)
+      .description(`${what}Share of good events over the rolling ${plan.period} period; the dashed line is the ${formatNumber(slo.objective)}% objective.`)
+      .unit(units.PercentUnit)
+      .decimals(3)
+      .thresholds(steps([{ value: null, color: 'red' }, { value: objective, color: 'green' }]))
+      .thresholdsStyle(lines())
+      .span(10)
+      .height(8),
+    [
+      { expr: `1 - ${RECORD.ratio(plan.period)}${sel}`, legend: `SLI (${plan.period})` },
+      { expr: `${RECORD.objective}${sel}`, legend: 'objective' },
+    ],
+  );
+
+  layout.panel(
+    new StatPanel()
+      .title(`${slo.name}: error budget remaining`)
+      .description(`Share of the ${plan.period} error budget (${formatNumber(plan.budget * 100)}% of events) not yet spent. Amber below 25%, red once spent.`)
+      .unit(units.PercentUnit)
+      .decimals(1)
+      .thresholds(steps(BUDGET_STEPS))
+      .colorMode(BigValueColorMode.Background)
+      .graphMode(BigValueGraphMode.Area)
+      .reduceOptions(lastValue())
+      .span(4)
+      .height(8),
+    [{ expr: `${RECORD.budgetRemaining}${sel}`, legend: 'budget remaining' }],
+  );
+
+  const factors = plan.tiers.map((t) => `${t.severity === 'critical' ? 'page' : 'ticket'} at ${t.pairs.map((p) => `${formatNumber(p.factor)}x over ${formatDuration(p.long)}+${formatDuration(p.short)}`).join(' or ')}`);
+  layout.panel(
+    timeseries()
+      .title(`${slo.name}: burn rate per alert window`)
+      .description(`How many times faster than the budget allows errors arrive, per alert window. Lines mark the alert factors: ${factors.join('; ')}.`)
+      .unit(UNIT_BURN_RATE)
+      .thresholds(steps(burnRateSteps(plan)))
+      .thresholdsStyle(lines())
+      .span(10)
+      .height(8),
+    alertWindows(plan).map((w) => ({ expr: `${RECORD.ratio(w)}${sel} / ${budget}`, legend: w })),
+  );
+
+  layout.panel(
+    timeseries()
+      .title(`${slo.name}: error ratio`)
+      .description(`Share of failed events over ${plan.base} (the shortest alert window) against the share the objective allows.`)
+      .unit(units.PercentUnit)
+      .span(12)
+      .height(8),
+    [
+      { expr: `${RECORD.ratio(plan.base)}${sel}`, legend: `error ratio (${plan.base})` },
+      { expr: `${RECORD.errorBudget}${sel}`, legend: 'allowed by the objective' },
+    ],
+  );
+
+  layout.panel(
+    timeseries()
+      .title(`${slo.name}: error budget burn-down over ${plan.period}`)
+      .description(`Error budget remaining over the last ${plan.period}; where it fell steeply is when the budget went.`)
+      .unit(units.PercentUnit)
+      .timeFrom(plan.period)
+      .thresholds(steps(BUDGET_STEPS))
+      .thresholdsStyle(lines(GraphThresholdsStyleMode.LineAndArea))
+      .span(12)
+      .height(8),
+    [{ expr: `${RECORD.budgetRemaining}${sel}`, legend: 'budget remaining' }],
+  );
+}
