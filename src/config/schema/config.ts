@@ -4,6 +4,7 @@ import { slo } from './slo.js';
 import { threshold } from './threshold.js';
 import { remediation } from './remediation.js';
 import { team } from './team.js';
+import { alertmanagerSettings } from './alertmanager.js';
 
 export const service = z.strictObject({
   name,
@@ -17,6 +18,7 @@ export const config = z.strictObject({
   teams: z.array(team, { error: 'must be a list of teams' }),
   services: z.array(service, { error: 'must be a list of services' }),
   remediations: z.array(remediation).optional(),
+  alertmanager: alertmanagerSettings.optional(),
 });
 
 export type ConfigInput = z.input<typeof config>;
