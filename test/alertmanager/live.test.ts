@@ -21,12 +21,47 @@ async function startRecorder(t: { after: (fn: () => Promise<void>) => void }): P
     req.on('end', () => {
       deliveries.push({ path: req.url ?? '', auth: req.headers.authorization, body: Buffer.concat(chunks).toString('utf8') });
       res.writeHead(req.url?.startsWith('/pagerduty') || req.url?.startsWith('/opsgenie') ? 202 : 200, { 'content-type': 'application/json' });
-      res.end('{"status":"success","ok":true}');
+      // Telegram's client reads the sent message back from `result`.
+      res.end('{"status":"success","ok":true,"result":{"message_id":1,"date":0,"chat":{"id":-100123,"type":"group"}}}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, deliveries };
+}
+
+/** Just enough SMTP for Go's net/smtp client without TLS or auth; each mail is recorded as path "smtp". */
+async function startSmtp(t: { after: (fn: () => Promise<void>) => void }, deliveries: Delivery[]): Promise<string> {
+  const server = createNetServer((sock) => {
+    let buf = '';
+    let data: string[] | undefined;
+    sock.write('220 127.0.0.1 ESMTP test\r\n');
+    sock.on('data', (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (data) {
+          if (line === '.') {
+            deliveries.push({ path: 'smtp', auth: undefined, body: data.join('\n') });
+            data = undefined;
+            sock.write('250 queued\r\n');
+          } else data.push(line);
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'DATA') {
+          data = [];
+          sock.write('354 end with .\r\n');
+        } else if (verb === 'QUIT') sock.end('221 bye\r\n');
+        else sock.write('250 ok\r\n');
+      }
+    });
+    sock.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 async function freePort(): Promise<number> {
@@ -107,7 +142,9 @@ const EXPECTED_DELIVERIES: Record<string, string[]> = {
   '/opsgenie/v2/alerts': ['case-b1'],
   '/discord': ['case-b1'],
   '/automation-ticket': ['case-b4'],
+  '/telegram/botbot-token/sendMessage': ['case-b4'],
   '/ml-page': ['case-c1'],
+  smtp: ['case-c1'],
   '/default': ['case-u1'],
   // ml-platform's warnings (c2, c3) wait for business hours that never come; team quiet is in
   // maintenance, its remediation included; inhibited alerts reach nobody.
@@ -129,6 +166,7 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
   await ensureTools();
   const dir = await tempDir(t);
   const rec = await startRecorder(t);
+  const smtp = await startSmtp(t, rec.deliveries);
   const secrets = path.join(dir, 'secrets');
   await mkdir(secrets);
   const secret = async (name: string, content: string) => {
@@ -150,12 +188,18 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
           opsgenie: { apiKeyFile: await secret('og', 'og-key'), apiUrl: `${rec.url}/opsgenie/` },
           discord: { webhookUrl: `${rec.url}/discord`, inlineSecret: true },
         },
-        ticket: { webhook: { url: `${rec.url}/automation-ticket` } },
+        ticket: {
+          webhook: { url: `${rec.url}/automation-ticket` },
+          telegram: { botToken: 'bot-token', chatId: -100123, inlineSecret: true, apiUrl: `${rec.url}/telegram` },
+        },
         routing: FAST_ROUTING,
       },
       {
         name: 'ml-platform',
-        page: { webhook: { url: `${rec.url}/ml-page`, credentialsFile: await secret('ml', 'ml-token') } },
+        page: {
+          webhook: { url: `${rec.url}/ml-page`, credentialsFile: await secret('ml', 'ml-token') },
+          email: { to: 'ml-oncall@example.com', smarthost: smtp, requireTls: false },
+        },
         ticket: { webex: { roomId: 'room-1', credentialsFile: await secret('webex', 'webex-token'), apiUrl: `${rec.url}/webex` } },
         businessHours: [{ years: ['2000'] }],
         routing: FAST_ROUTING,
@@ -173,6 +217,7 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
       remediation: { url: `${rec.url}/remediation`, credentialsFile: await secret('receiver-token', 'receiver-token') },
       defaultReceiver: { webhook: { url: `${rec.url}/default` } },
       routing: FAST_ROUTING,
+      smtp: { from: 'alertmanager@example.com' },
     },
   });
   const configFile = await writeAlertmanager(cfg, path.join(dir, 'out'));
@@ -221,6 +266,14 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
   assert.equal(one('/ml-page').auth, 'Bearer ml-token');
   const remediation = rec.deliveries.filter((d) => d.path === '/remediation').map((d) => JSON.parse(d.body) as { version: string; status: string; alerts: Array<{ labels: Labels; fingerprint: string }> });
   assert.ok(remediation.every((b) => b.version === '4' && b.status === 'firing' && b.alerts.every((a) => a.labels.remediation && a.fingerprint)));
+
+  const mail = one('smtp').body;
+  assert.match(mail, /^Subject: \[FIRING:1\] case-c1$/m);
+  assert.match(mail, /^To: ml-oncall@example\.com$/m);
+  assert.match(mail, /^Service: llm-pipeline \(team ml-platform\)$/m);
+  const telegram = JSON.parse(one('/telegram/botbot-token/sendMessage').body) as { chat_id: string; text: string };
+  assert.equal(String(telegram.chat_id), '-100123');
+  assert.match(telegram.text, /^SLO: webhook-latency \(objective 99\.9%\)$/m);
 
   // The real notifiers rendered sloforge's templates.
   const pd = rec.deliveries.filter((d) => d.path === '/pagerduty').map((d) => JSON.parse(d.body) as { routing_key: string; event_action: string; payload: { summary: string; severity: string; custom_details: Labels } });
