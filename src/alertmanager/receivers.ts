@@ -36,6 +36,7 @@ export function receiverBlock(name: string, spec: ReceiverSpec, smtp: Smtp): AmR
         slo: '{{ .CommonLabels.slo }}',
         threshold: '{{ .CommonLabels.threshold }}',
         objective: '{{ .CommonAnnotations.objective }}',
+        burn_rate: ref(T.groupBurnRate),
         runbook: '{{ .CommonAnnotations.runbook_url }}',
         dashboard: '{{ .CommonAnnotations.dashboard }}',
         summary: ref(T.text),

@@ -17,6 +17,7 @@ export const T = {
   pagerdutySeverity: 'sloforge.pagerduty.severity',
   opsgeniePriority: 'sloforge.opsgenie.priority',
   burnRate: 'sloforge.burn_rate',
+  groupBurnRate: 'sloforge.group_burn_rate',
 } as const;
 
 export const ref = (name: string) => `{{ template "${name}" . }}`;
@@ -34,6 +35,11 @@ export const TEMPLATE_TEXT = `{{/* sloforge notification templates. Alerts from 
 {{/* How fast the budget burns: the rule's burn_rate annotation when it sets one, else the tier. */}}
 {{ define "${T.burnRate}" -}}
 {{ if .Annotations.burn_rate }}{{ .Annotations.burn_rate }}{{ else if eq .Labels.severity "critical" }}fast (page tier){{ else }}slow (ticket tier){{ end }}
+{{- end }}
+
+{{/* The same for a whole group (PagerDuty details): empty unless it is about an SLO's burn. */}}
+{{ define "${T.groupBurnRate}" -}}
+{{ if and .CommonLabels.slo (not .CommonLabels.nodata) }}{{ with .CommonAnnotations.burn_rate }}{{ . }}{{ else }}{{ if eq .CommonLabels.severity "critical" }}fast (page tier){{ else }}slow (ticket tier){{ end }}{{ end }}{{ end }}
 {{- end }}
 
 {{/* Where a click should go: the dashboard when all alerts share one, else the runbook. */}}

@@ -285,6 +285,7 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
   assert.equal(pdA1.payload.custom_details.service, 'checkout');
   assert.equal(pdA1.payload.custom_details.slo, 'availability');
   assert.equal(pdA1.payload.custom_details.objective, '99.9%');
+  assert.equal(pdA1.payload.custom_details.burn_rate, 'fast (page tier)');
   assert.equal(pdA1.payload.custom_details.runbook, 'https://runbooks.example.com/a1');
   assert.equal(pdA1.payload.custom_details.dashboard, 'https://grafana.example.com/d/a1');
   const slack = rec.deliveries.filter((d) => d.path === '/slack').map((d) => JSON.parse(d.body) as { channel: string; attachments: Array<{ title: string; title_link: string; text: string; color: string }> });

@@ -100,6 +100,10 @@ test('PagerDuty: event severity, description and the plain-text details', async 
   assert.equal(await render(t, T.pagerdutySeverity, [fastBurn]), 'critical');
   assert.equal(await render(t, T.pagerdutySeverity, [slowBurn]), 'warning');
   assert.equal(await render(t, T.opsgeniePriority, [fastBurn]), 'P1');
+  assert.equal(await render(t, T.groupBurnRate, [fastBurn]), 'fast (page tier)');
+  assert.equal(await render(t, T.groupBurnRate, [slowBurn]), '3.4x');
+  assert.equal(await render(t, T.groupBurnRate, [threshold]), '');
+  assert.equal(await render(t, T.groupBurnRate, [noData]), '');
   const text = await render(t, T.text, [fastBurn]);
   assert.deepEqual(text.split('\n'), [
     '[CRITICAL] checkout availability: error budget burning fast (99.9% over 30d)',
