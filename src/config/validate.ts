@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { config as configSchema, type Config } from './schema/config.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { parseDuration, DAY_MS } from './duration.js';
+import { alertmanagerProblems } from '../alertmanager/validate.js';
 
 /** Labels sloforge sets itself; a service label of the same name would overwrite them. */
 export const RESERVED_LABELS = ['alertname', 'service', 'slo', 'team', 'severity', 'threshold', 'remediation', 'le', 'sloforge_window'];
@@ -64,6 +65,7 @@ export function crossCheck(cfg: Config): ConfigProblem[] {
       }
     });
   });
+  problems.push(...alertmanagerProblems(cfg));
   return problems;
 }
 

@@ -5,6 +5,7 @@ import { threshold } from './threshold.js';
 import { remediation } from './remediation.js';
 import { team } from './team.js';
 import { grafana } from './grafana.js';
+import { alertmanagerSettings } from './alertmanager.js';
 
 export const service = z.strictObject({
   name,
@@ -19,6 +20,7 @@ export const config = z.strictObject({
   services: z.array(service, { error: 'must be a list of services' }),
   remediations: z.array(remediation).optional(),
   grafana: grafana.optional(),
+  alertmanager: alertmanagerSettings.optional(),
 });
 
 export type ConfigInput = z.input<typeof config>;

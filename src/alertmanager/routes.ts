@@ -1,0 +1,91 @@
+// The route tree: one branch per team, critical to its page receiver, warning to its ticket
+// receiver, and alerts naming a remediation also (continue: true) to sloforge's receiver.
+import type { z } from 'zod';
+import type { Config, Team } from '../config/schema/config.js';
+import type { tierRouting } from '../config/schema/team.js';
+import { businessHoursName, maintenanceName } from './time-intervals.js';
+
+export type Tier = 'page' | 'ticket' | 'remediation';
+type Timing = Required<z.output<typeof tierRouting>>;
+
+export const DEFAULT_RECEIVER = 'sloforge-default';
+export const REMEDIATION_RECEIVER = 'sloforge-remediation';
+export const pageReceiverName = (teamName: string) => `${teamName}-page`;
+export const ticketReceiverName = (teamName: string) => `${teamName}-ticket`;
+
+const GROUP_BY = ['alertname', 'service', 'slo', 'threshold', 'severity'];
+
+// Pages go out fast and repeat while unresolved; tickets may gather for a few minutes and
+// repeat daily; remediation should start soon, the receiver's cooldown guards against repeats.
+export const DEFAULT_TIMING: Record<Tier, Timing> = {
+  page: { groupBy: GROUP_BY, groupWait: '30s', groupInterval: '5m', repeatInterval: '4h' },
+  ticket: { groupBy: GROUP_BY, groupWait: '2m', groupInterval: '30m', repeatInterval: '24h' },
+  remediation: { groupBy: [...GROUP_BY, 'remediation'], groupWait: '10s', groupInterval: '1m', repeatInterval: '1h' },
+};
+
+export interface AmRoute {
+  receiver?: string;
+  matchers?: string[];
+  group_by?: string[];
+  group_wait?: string;
+  group_interval?: string;
+  repeat_interval?: string;
+  continue?: boolean;
+  mute_time_intervals?: string[];
+  active_time_intervals?: string[];
+  routes?: AmRoute[];
+}
+
+export function timing(cfg: Config, team: Team | undefined, tier: Tier): Timing {
+  const pick = (t: Partial<Timing> | undefined) => Object.fromEntries(Object.entries(t ?? {}).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_TIMING[tier], ...pick(cfg.alertmanager?.routing?.[tier]), ...pick(team?.routing?.[tier]) } as Timing;
+}
+
+function timingFields(t: Timing): AmRoute {
+  return { group_by: t.groupBy, group_wait: t.groupWait, group_interval: t.groupInterval, repeat_interval: t.repeatInterval };
+}
+
+/** Receiver of each tier; a team without a page receiver is paged through its ticket one. */
+export function teamReceivers(team: Team): { page: string; ticket: string } {
+  const ticket = team.ticket ? ticketReceiverName(team.name) : DEFAULT_RECEIVER;
+  const page = team.page ? pageReceiverName(team.name) : ticket;
+  return { page, ticket };
+}
+
+/** Timing fields that differ from the parent's: children inherit the rest, which keeps the file short. */
+function inherited(parent: Timing, t: Timing): AmRoute {
+  const own = timingFields(t);
+  const from = timingFields(parent);
+  return Object.fromEntries(
+    Object.entries(own).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(from[k as keyof AmRoute])),
+  ) as AmRoute;
+}
+
+// Time intervals are not inherited by child routes in Alertmanager, so every route names them.
+function teamRoute(cfg: Config, team: Team, root: Timing): AmRoute {
+  const rx = teamReceivers(team);
+  const mute = team.maintenance ? { mute_time_intervals: [maintenanceName(team.name)] } : {};
+  const active = team.businessHours ? { active_time_intervals: [businessHoursName(team.name)] } : {};
+  const ticket = timing(cfg, team, 'ticket');
+  return {
+    receiver: rx.ticket,
+    matchers: [`team="${team.name}"`],
+    ...inherited(root, ticket),
+    ...mute,
+    routes: [
+      { receiver: REMEDIATION_RECEIVER, matchers: ['remediation=~".+"'], ...inherited(ticket, timing(cfg, team, 'remediation')), continue: true, ...mute },
+      { receiver: rx.page, matchers: ['severity="critical"'], ...inherited(ticket, timing(cfg, team, 'page')), ...mute },
+      // Not only warning: an info alert that took the remediation branch must still notify someone.
+      { receiver: rx.ticket, matchers: ['severity!="critical"'], ...mute, ...active },
+    ],
+  };
+}
+
+export function routeTree(cfg: Config): AmRoute {
+  const root = timing(cfg, undefined, 'ticket');
+  return {
+    receiver: DEFAULT_RECEIVER,
+    ...timingFields(root),
+    routes: cfg.teams.map((t) => teamRoute(cfg, t, root)),
+  };
+}

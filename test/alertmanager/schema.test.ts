@@ -1,0 +1,96 @@
+// Config errors about receivers, routing and time intervals name the team and the field.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateConfig } from '../../src/config/validate.js';
+import { ConfigError, formatProblems } from '../../src/config/errors.js';
+import { alertmanagerConfig } from '../../src/alertmanager/target.js';
+import { config } from './helpers.js';
+
+/** The formatted problems, sorted: zod's order across nested fields is not part of the contract. */
+function problems(input: Record<string, unknown>): string[] {
+  try {
+    validateConfig({ services: [], ...input });
+  } catch (err) {
+    if (err instanceof ConfigError) return formatProblems(err, { services: [], ...input }, 'slos/index.ts').split('\n').sort();
+    throw err;
+  }
+  return [];
+}
+
+test('discord and telegram need an explicit opt-in to an inline secret', () => {
+  const [discord] = problems({ teams: [{ name: 'p', ticket: { discord: { webhookUrl: 'https://discord.example.com/x' } } }] });
+  assert.match(discord!, /^slos\/index\.ts: team "p" > field "ticket\.discord\.inlineSecret": must be `true`: Alertmanager 0\.25 has no file form/);
+  const [telegram] = problems({ teams: [{ name: 'p', page: { telegram: { botToken: 't', chatId: 1, inlineSecret: false } } }] });
+  assert.match(telegram!, /team "p" > field "page\.telegram\.inlineSecret": must be `true`/);
+  assert.deepEqual(problems({ teams: [{ name: 'p', page: { telegram: { botToken: 't', chatId: 1, inlineSecret: true } } }] }), []);
+});
+
+test('email receivers need from and smarthost, here or in alertmanager.smtp', () => {
+  assert.deepEqual(problems({ teams: [{ name: 'p', ticket: { email: { to: 'a@example.com' } } }] }), [
+    'slos/index.ts: team "p" > field "ticket.email.from": is required (or set alertmanager.smtp.from for every email receiver)',
+    'slos/index.ts: team "p" > field "ticket.email.smarthost": is required (or set alertmanager.smtp.smarthost for every email receiver)',
+  ].sort());
+  assert.deepEqual(problems({
+    teams: [{ name: 'p', ticket: { email: { to: 'a@example.com' } } }],
+    alertmanager: { smtp: { from: 'am@example.com', smarthost: 'smtp.example.com:587' } },
+  }), []);
+  assert.deepEqual(problems({ teams: [], alertmanager: { defaultReceiver: { email: { to: 'a@example.com', from: 'x@example.com' } } } }), [
+    'slos/index.ts: field "alertmanager.defaultReceiver.email.smarthost": is required (or set alertmanager.smtp.smarthost for every email receiver)',
+  ]);
+});
+
+test('receivers: unknown kinds, empty receivers', () => {
+  assert.deepEqual(problems({ teams: [{ name: 'p', page: {}, ticket: { msteams: {}, slack: { apiUrlFile: '/s', channel: '#c' } } }] }), [
+    'slos/index.ts: team "p" > field "page": must configure at least one receiver kind (pagerduty, slack, email, webhook, opsgenie, discord, telegram, webex)',
+    'slos/index.ts: team "p" > field "ticket.msteams": is not a known field (check the spelling)',
+  ].sort());
+});
+
+test('time intervals: names, ranges, order and time zones are checked', () => {
+  assert.deepEqual(problems({
+    teams: [{ name: 'p', businessHours: [{ weekdays: ['mon'], months: ['jan:december'], times: [{ start: '18:00', end: '9:00' }, { start: '18:00', end: '09:00' }], location: 'Mars/Base' }] }],
+  }), [
+    'slos/index.ts: team "p" > field "businessHours.0.weekdays.0": must be a value or an inclusive range such as "monday:friday"',
+    'slos/index.ts: team "p" > field "businessHours.0.months.0": must be a value or an inclusive range such as "june:august"',
+    'slos/index.ts: team "p" > field "businessHours.0.times.0.end": must be "HH:MM" (24-hour clock, "24:00" for midnight)',
+    'slos/index.ts: team "p" > field "businessHours.0.times.1.end": start must be before end (split a range that crosses midnight into two)',
+    'slos/index.ts: team "p" > field "businessHours.0.location": is not an IANA time zone: "Mars/Base"',
+  ].sort());
+  assert.deepEqual(problems({ teams: [{ name: 'p', maintenance: [{ weekdays: ['Saturday:sunday'], daysOfMonth: ['-1', '1:7'], years: ['2026'], times: [{ start: '00:00', end: '24:00' }], location: 'Asia/Tokyo' }] }] }), []);
+});
+
+test('routing overrides: durations and group_by labels', () => {
+  assert.deepEqual(problems({
+    teams: [{ name: 'p', routing: { page: { groupInterval: '0s', groupBy: ['a-b'] }, tickets: {} } }],
+    alertmanager: { remediation: { url: 'ftp://receiver' } },
+  }), [
+    'slos/index.ts: team "p" > field "routing.tickets": is not a known field (check the spelling)',
+    'slos/index.ts: team "p" > field "routing.page.groupBy.0": must be a label name or "..."',
+    'slos/index.ts: team "p" > field "routing.page.groupInterval": must be longer than zero',
+    'slos/index.ts: field "alertmanager.remediation.url": is not an http(s) URL: "ftp://receiver"',
+  ].sort());
+});
+
+test('team overrides beat alertmanager.routing, which beats the defaults; children inherit the rest', () => {
+  const am = alertmanagerConfig(config({
+    teams: [{ name: 'p', page: { webhook: { url: 'https://p.example.com' } }, routing: { page: { groupWait: '5s' } } }],
+    services: [],
+    alertmanager: { routing: { page: { groupWait: '20s', repeatInterval: '1h' }, ticket: { groupInterval: '10m' } } },
+  })) as { route: { group_interval: string; routes: Array<{ routes: Array<Record<string, unknown>> }> } };
+  assert.equal(am.route.group_interval, '10m');
+  const [remediation, page, ticket] = am.route.routes[0]!.routes;
+  assert.deepEqual([page!.group_wait, page!.group_interval, page!.repeat_interval], ['5s', '5m', '1h']);
+  assert.equal(remediation!.continue, true);
+  assert.equal(ticket!.receiver, 'sloforge-default');
+  assert.equal(ticket!.group_wait, undefined); // inherited from the team route
+});
+
+test('secrets never appear in alertmanager.yml except an opted-in inline one', () => {
+  const text = JSON.stringify(alertmanagerConfig(config({
+    teams: [{ name: 'p', page: { pagerduty: { routingKeyFile: '/s/pd' } }, ticket: { slack: { apiUrlFile: '/s/slack', channel: '#c' } } }],
+    services: [],
+  })));
+  assert.match(text, /"routing_key_file":"\/s\/pd"/);
+  assert.match(text, /"api_url_file":"\/s\/slack"/);
+  assert.doesNotMatch(text, /"routing_key"|"api_url"|"credentials"/);
+});
