@@ -3,6 +3,7 @@ import type { Config } from './config/schema/config.js';
 import type { Artifact } from './output/artifact.js';
 import { prometheusArtifacts } from './prometheus/target.js';
 import { MARKER_FILE, MARKER_TEXT } from './output/write.js';
+import { remediationArtifacts } from './remediation/compile.js';
 
 function readme(): Artifact {
   return {
@@ -12,7 +13,7 @@ function readme(): Artifact {
 }
 
 export function compile(config: Config): Artifact[] {
-  const artifacts = [readme(), ...prometheusArtifacts(config)];
+  const artifacts = [readme(), ...prometheusArtifacts(config), ...remediationArtifacts(config)];
   const seen = new Set<string>();
   for (const a of artifacts) {
     if (seen.has(a.path)) throw new Error(`two targets wrote ${a.path}`);
