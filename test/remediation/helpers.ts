@@ -37,7 +37,8 @@ export class Target {
   readonly calls: TargetCall[] = [];
   /** Return true to leave the call hanging (until `release`). */
   hold: (call: TargetCall, index: number) => boolean = () => false;
-  status = 200;
+  /** Status code for a call that is answered. */
+  status: (call: TargetCall, index: number) => number = () => 200;
   private readonly held: http.ServerResponse[] = [];
   private server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -49,7 +50,7 @@ export class Target {
         this.held.push(res);
         return;
       }
-      res.writeHead(this.status, { 'content-type': 'application/json' }).end('{}');
+      res.writeHead(this.status(call, this.calls.length - 1), { 'content-type': 'application/json' }).end('{}');
     });
   });
   url = '';

@@ -4,11 +4,12 @@ import { templateProblems } from '../../remediation/template.js';
 
 // A JSON body template: strings may hold {{labels.x}}-style placeholders, filled per alert.
 type BodyTemplate = string | number | boolean | null | BodyTemplate[] | { [key: string]: BodyTemplate };
+const template = z.string().superRefine((s, ctx) => {
+  for (const message of templateProblems(s)) ctx.addIssue({ code: 'custom', message });
+});
 const bodyTemplate: z.ZodType<BodyTemplate> = z.lazy(() =>
   z.union([
-    z.string().superRefine((s, ctx) => {
-      for (const message of templateProblems(s)) ctx.addIssue({ code: 'custom', message });
-    }),
+    template,
     z.number(),
     z.boolean(),
     z.null(),
@@ -18,14 +19,17 @@ const bodyTemplate: z.ZodType<BodyTemplate> = z.lazy(() =>
 );
 
 const HEADER_NAME_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
-const headerName = z.string().regex(HEADER_NAME_RE, { error: 'is not a valid HTTP header name' });
+const headerName = z.string().regex(HEADER_NAME_RE);
+// zod reports a bad record key as "Invalid key in record"; say what a valid key is instead.
+const keyError = (message: string) => ({ error: (iss: { code?: string }) => (iss.code === 'invalid_key' ? message : undefined) });
+const headerMap = <T extends z.ZodType>(value: T) => z.record(headerName, value, keyError('is not a valid HTTP header name'));
 
 export const httpAction = z.strictObject({
   url,
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
   /** Header name to a file whose content is the header value (tokens stay out of the config). */
-  headerFiles: z.record(headerName, filePath).optional(),
-  headers: z.record(headerName, z.string()).optional(),
+  headerFiles: headerMap(filePath).optional(),
+  headers: headerMap(z.string()).optional(),
   /** JSON body; string values may use {{labels.NAME}}, {{annotations.NAME}}, {{status}}, ... */
   body: bodyTemplate.optional(),
   timeout: positiveDuration.optional(),
@@ -61,9 +65,7 @@ export const commandAction = z.strictObject({
   /** Program and arguments, run without a shell. Arguments are fixed text: alert data never enters them. */
   argv: z.array(z.string().min(1), { error: 'must be a list of strings' }).min(1, { error: 'must name a program' }),
   /** Extra environment variables, each a template over alert fields ({{labels.service}}). */
-  env: z.record(z.string().regex(ENV_NAME_RE, { error: 'environment names must match [A-Z_][A-Z0-9_]*' }), z.string().superRefine((s, ctx) => {
-    for (const message of templateProblems(s)) ctx.addIssue({ code: 'custom', message });
-  })).optional(),
+  env: z.record(z.string().regex(ENV_NAME_RE), template, keyError('environment names must match [A-Z_][A-Z0-9_]*')).optional(),
   timeout: positiveDuration.optional(),
 });
 
