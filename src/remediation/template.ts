@@ -53,10 +53,6 @@ export function renderTemplate(value: unknown, alert: AlertFields): unknown {
   return value;
 }
 
-/** The body an http action sends when it declares none. */
-export function defaultBody(alert: AlertFields, dryRun: boolean): unknown {
-  return { ...alert, dryRun };
-}
 
 const ENV_SAFE_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

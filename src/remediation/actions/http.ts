@@ -1,7 +1,8 @@
 // The `http` action: one request describing the alert, retried with doubling backoff on
-// network errors, timeouts, 429 and 5xx; other 4xx answers are final.
+// network errors, timeouts, 429 and 5xx; other 4xx answers are final. Without a body template
+// it sends the alert itself as JSON.
 import type { HttpSpec } from '../actions-file.js';
-import { defaultBody, renderTemplate } from '../template.js';
+import { renderTemplate } from '../template.js';
 import { readSecret, request, sleep } from './request.js';
 import type { ActionContext, ActionOutcome } from './types.js';
 
@@ -14,7 +15,7 @@ export async function runHttp(spec: HttpSpec, ctx: ActionContext): Promise<Actio
   for (const [name, file] of Object.entries(spec.headerFiles)) headers[name] = await readSecret(file);
   let body: string | undefined;
   if (spec.method !== 'GET' && spec.method !== 'DELETE') {
-    body = JSON.stringify(spec.body === undefined ? defaultBody(ctx.alert, false) : renderTemplate(spec.body, ctx.alert));
+    body = JSON.stringify(spec.body === undefined ? ctx.alert : renderTemplate(spec.body, ctx.alert));
     headers['content-type'] = 'application/json';
   }
   let last = '';
