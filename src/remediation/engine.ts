@@ -87,7 +87,8 @@ export class Engine {
   private readonly seen = new Set<string>();
   private readonly pending = new Map<string, Promise<void>>();
   private readonly queue: Event[] = [];
-  private readonly running = new Map<string, Promise<void>>();
+  /** Every started or skipping task, so shutdown can wait for their log writes. */
+  private readonly tasks = new Set<Promise<void>>();
   private readonly runningBy = new Map<string, number>();
   private readonly guard = new GuardRails();
   private readonly abort = new AbortController();
@@ -231,13 +232,11 @@ export class Engine {
       }
       this.queue.splice(i, 1);
       const task = this.begin(ev, rem).catch((err: Error) => this.opts.log(`remediation ${ev.id} crashed: ${err.message}`));
-      if (ev.state === 'running') {
-        this.running.set(ev.id, task);
-        void task.finally(() => this.running.delete(ev.id));
-      }
+      this.tasks.add(task);
+      void task.finally(() => this.tasks.delete(task));
     }
     this.opts.metrics.queueDepth.set(this.queue.length);
-    this.opts.metrics.running.set(this.running.size);
+    this.opts.metrics.running.set([...this.runningBy.values()].reduce((a, b) => a + b, 0));
   }
 
   /** Decides synchronously (so concurrent starts see one another), then runs asynchronously. */
@@ -357,13 +356,13 @@ export class Engine {
   /** Stops starting actions, waits for running ones up to the deadline, then aborts the rest. */
   async shutdown(deadlineMs: number): Promise<void> {
     this.stopping = true;
-    const all = () => Promise.allSettled([...this.running.values()]);
+    const all = () => Promise.allSettled([...this.tasks]);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => { timer = setTimeout(() => resolve('expired'), deadlineMs); });
     const outcome = await Promise.race([all(), expired]);
     clearTimeout(timer);
-    if (outcome === 'expired' && this.running.size > 0) {
-      this.opts.log(`shutdown deadline passed: aborting ${this.running.size} running action(s); they resume on the next start`);
+    if (outcome === 'expired' && this.tasks.size > 0) {
+      this.opts.log(`shutdown deadline passed: aborting ${this.tasks.size} running action(s); they resume on the next start`);
       this.abort.abort();
       await all();
     }
