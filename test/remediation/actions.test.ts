@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import https from 'node:https';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -93,9 +95,13 @@ test('http: a target that never answers times out, then fails', async (t) => {
   assert.equal(target.calls.length, 2);
 });
 
-async function fakeKubernetes(replicas: { n: number }, status = 200) {
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+const CA_FILE = path.join(FIXTURES, 'api-server.crt');
+
+/** A stand-in for the Kubernetes API's scale subresource; over TLS (self-signed for 127.0.0.1) when asked. */
+async function fakeKubernetes(replicas: { n: number }, status = 200, tls = false) {
   const seen: Array<{ method: string; url: string; auth?: string; type?: string; body: string }> = [];
-  const server = http.createServer((req, res) => {
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     let body = '';
     req.on('data', (c) => { body += c; });
     req.on('end', () => {
@@ -104,9 +110,13 @@ async function fakeKubernetes(replicas: { n: number }, status = 200) {
       if (req.method === 'PATCH') replicas.n = (JSON.parse(body) as { spec: { replicas: number } }).spec.replicas;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Scale', spec: { replicas: replicas.n }, status: { replicas: replicas.n } }));
     });
-  });
+  };
+  const server = tls
+    ? https.createServer({ cert: await readFile(CA_FILE), key: await readFile(path.join(FIXTURES, 'api-server.key')) }, handler)
+    : http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+  const scheme = tls ? 'https' : 'http';
+  return { url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
 test('kubernetesScale: GET then PATCH the scale subresource, by factor, bounded by maxReplicas', async (t) => {
@@ -143,6 +153,19 @@ test('kubernetesScale: increment and factor arithmetic; API errors are failures'
   const out = await runAction(action({ kubernetesScale: { apiServer: api.url, namespace: 'a', deployment: 'b', increment: 1, maxReplicas: 3 } }), ctx());
   assert.equal(out.ok, false);
   assert.match(out.detail, /answered 403/);
+});
+
+test('kubernetesScale over TLS: trusts the API server through caFile, and only then', async (t) => {
+  const replicas = { n: 1 };
+  const api = await fakeKubernetes(replicas, 200, true);
+  t.after(() => api.close());
+  const spec = { apiServer: api.url, namespace: 'a', deployment: 'b', increment: 1, maxReplicas: 3 };
+  const untrusted = await runAction(action({ kubernetesScale: spec }), ctx());
+  assert.equal(untrusted.ok, false);
+  assert.match(untrusted.detail, /self.signed|certificate/i);
+  const trusted = await runAction(action({ kubernetesScale: { ...spec, caFile: CA_FILE } }), ctx());
+  assert.equal(trusted.ok, true, trusted.detail);
+  assert.equal(replicas.n, 2);
 });
 
 test('command: argv without a shell, alert fields only as environment variables', async () => {
