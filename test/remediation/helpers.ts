@@ -102,12 +102,20 @@ export class ReceiverProcess {
     child.stderr!.setEncoding('utf8').on('data', (s: string) => { this.stderr += s; });
   }
 
-  static async start(opts: { actions: string; dataDir: string; tokenFile: string; extraArgs?: string[]; env?: Record<string, string> }): Promise<ReceiverProcess> {
-    const child = spawn(process.execPath, [
-      path.join(ROOT, 'bin/sloforge.mjs'), 'receiver',
+  static async start(opts: { actions: string; dataDir: string; tokenFile: string; extraArgs?: string[] }): Promise<ReceiverProcess> {
+    return ReceiverProcess.spawn([
       '--actions', opts.actions, '--token-file', opts.tokenFile, '--data-dir', opts.dataDir,
       '--host', '127.0.0.1', '--port', '0', ...(opts.extraArgs ?? []),
-    ], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } });
+    ]);
+  }
+
+  /** `sloforge receiver ARGS` with extra environment variables; resolves once it listens. */
+  static async spawn(args: string[], env: Record<string, string> = {}): Promise<ReceiverProcess> {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/sloforge.mjs'), 'receiver', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     const rp = new ReceiverProcess(child);
     const url = await Promise.race([
       waitFor('the receiver to listen', () => /listening on (http:\/\/\S+)/.exec(rp.stderr)?.[1]),
