@@ -105,6 +105,10 @@ export class Engine {
   /** Rebuilds state from the log; call once, before `start`. */
   replay(records: readonly LogRecord[]): void {
     for (const r of records) {
+      if (r.t === 'seen') {
+        this.seen.add(r.key);
+        continue;
+      }
       if (r.t === 'accepted') {
         this.seen.add(r.key);
         this.events.set(r.id, { id: r.id, key: r.key, alert: r.alert, acceptedAt: r.at, state: 'queued', attempts: 0, interrupted: false });

@@ -7,6 +7,7 @@ import { Engine, PersistError } from './engine.js';
 import { ReceiverMetrics, type RequestOutcome } from './metrics.js';
 import { payloadProblems, webhookPayload } from './payload.js';
 import { LogStore, type Store } from './store.js';
+import { compactRecords, keepWholeMs } from './compact.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_SHUTDOWN_MS = 20_000;
@@ -73,7 +74,9 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const auth = new TokenAuth(opts.tokens);
   const metrics = new ReceiverMetrics();
-  const opened = await LogStore.open(opts.dataDir);
+  const longestCooldown = Math.max(0, ...opts.remediations.map((r) => r.cooldownMs));
+  const opened = await LogStore.open(opts.dataDir, (records) => compactRecords(records, Date.now(), keepWholeMs(longestCooldown)));
+  if (opened.droppedLines > 0) log(`compacted the event log: ${opened.droppedLines} lines of long-finished events reduced to their dedupe keys`);
   const store = opts.wrapStore ? opts.wrapStore(opened.store) : opened.store;
   const engine = new Engine({ remediations: opts.remediations, store, metrics, dryRun: opts.dryRun, log });
   engine.replay(opened.records);

@@ -13,7 +13,9 @@ export type LogRecord =
   | { t: 'accepted'; id: string; at: number; key: string; alert: AlertFields }
   | { t: 'started'; id: string; at: number; attempt: number; dryRun: boolean }
   | { t: 'finished'; id: string; at: number; result: ActionResult; detail: string; durationMs: number }
-  | { t: 'skipped'; id: string; at: number; reason: SkipReason; detail: string };
+  | { t: 'skipped'; id: string; at: number; reason: SkipReason; detail: string }
+  /** What compaction leaves of an event that finished long ago: its dedupe key. */
+  | { t: 'seen'; id: string; at: number; key: string };
 
 export interface Store {
   /** Resolves once the records are on disk; rejects when they may not be. */
@@ -36,21 +38,33 @@ export class LogStore implements Store {
 
   private constructor(private readonly fh: fs.FileHandle) {}
 
-  /** Opens (creating) the log and returns it with every record already in it, oldest first. */
-  static async open(dataDir: string): Promise<{ store: LogStore; records: LogRecord[] }> {
+  /**
+   * Opens (creating) the log and returns it with every record already in it, oldest first.
+   * When `compact` returns other records than it was given, the log is first rewritten with
+   * those, atomically (temporary file, fsync, rename, fsync of the folder).
+   */
+  static async open(dataDir: string, compact?: (records: readonly LogRecord[]) => readonly LogRecord[]): Promise<{ store: LogStore; records: readonly LogRecord[]; droppedLines: number }> {
     await fs.mkdir(dataDir, { recursive: true });
     const file = path.join(dataDir, LOG_FILE);
-    const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    let text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return '';
       throw err;
     });
+    let records: readonly LogRecord[] = parseLog(text);
+    const kept = compact?.(records) ?? records;
+    const droppedLines = records.length - kept.length;
+    if (kept !== records) {
+      text = kept.map((r) => `${JSON.stringify(r)}\n`).join('');
+      await replaceFile(dataDir, file, text);
+      records = kept;
+    }
     const fh = await fs.open(file, 'a');
     // A crash can leave half a line; end it so the next record starts clean. Replay drops it.
     if (text.length > 0 && !text.endsWith('\n')) {
       await fh.write('\n');
       await fh.datasync();
     }
-    return { store: new LogStore(fh), records: parseLog(text) };
+    return { store: new LogStore(fh), records, droppedLines };
   }
 
   append(records: readonly LogRecord[]): Promise<void> {
@@ -82,6 +96,24 @@ export class LogStore implements Store {
     this.closed = true;
     await this.flushing;
     await this.fh.close();
+  }
+}
+
+async function replaceFile(dir: string, file: string, text: string): Promise<void> {
+  const tmp = `${file}.compact-${process.pid}`;
+  const fh = await fs.open(tmp, 'w');
+  try {
+    await fh.write(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.rename(tmp, file);
+  const d = await fs.open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
   }
 }
 

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startReceiver, type ReceiverOptions } from '../../src/remediation/server.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
+import { LogStore } from '../../src/remediation/store.js';
 import type { RemediationInput } from '../../src/config/define.js';
 import { TOKEN, alert, audit, payload, post, settled, setup, waitFor } from './helpers.js';
 
@@ -102,4 +103,26 @@ test('HTTP edge cases: chunked oversize body 413, unknown path 404, wrong method
   assert.equal((await fetch(`${rx.url}/healthz`, { method: 'HEAD' })).status, 200);
   assert.equal((await fetch(`${rx.url}/healthz`, { method: 'POST' })).status, 405);
   assert.equal((await post(rx.url, payload([]))).status, 200, 'still serving');
+});
+
+test('a compacted log still dedupes: an alert that ran a month ago does not run again', async (t) => {
+  const env = await setup((url) => [{ name: 'r', action: { http: { url } } }]);
+  t.after(() => env.target.stop());
+  const monthAgo = Date.now() - 30 * 86_400_000;
+  const a = alert('old', 'r');
+  const fields = { remediation: 'r', status: 'firing', fingerprint: 'old', startsAt: a.startsAt as string, endsAt: '', labels: a.labels as Record<string, string>, annotations: {} };
+  const seed = await LogStore.open(env.dataDir);
+  await seed.store.append([
+    { t: 'accepted', id: 'e1', at: monthAgo, key: `old|${fields.startsAt}|firing`, alert: fields },
+    { t: 'started', id: 'e1', at: monthAgo, attempt: 1, dryRun: false },
+    { t: 'finished', id: 'e1', at: monthAgo, result: 'success', detail: 'ok', durationMs: 5 },
+  ]);
+  await seed.store.close();
+  const parsed = actionsFile.parse(JSON.parse(await readFile(env.actions, 'utf8')));
+  const logs: string[] = [];
+  const rx = await startReceiver({ remediations: parsed.remediations, tokens: [TOKEN], dataDir: env.dataDir, host: '127.0.0.1', port: 0, dryRun: false, log: (l) => logs.push(l) });
+  t.after(() => rx.close());
+  assert.ok(logs.some((l) => l.includes('compacted the event log: 2 lines')), logs.join('\n'));
+  assert.equal((await post(rx.url, payload([a]))).json.duplicates, 1);
+  assert.equal(env.target.calls.length, 0);
 });
