@@ -70,6 +70,10 @@ export interface EngineOptions {
   now?: () => number;
 }
 
+const UNKNOWN = '(unknown)';
+
+const episode = (a: { fingerprint: string; startsAt: string }): string => `${a.fingerprint}|${a.startsAt}`;
+
 const TERMINAL: ReadonlySet<EventState> = new Set(['success', 'failure', 'dry-run', 'skipped']);
 
 function describe(rem: ResolvedRemediation): string {
@@ -91,6 +95,8 @@ export class Engine {
   private readonly tasks = new Set<Promise<void>>();
   private readonly runningBy = new Map<string, number>();
   private readonly guard = new GuardRails();
+  /** Episodes whose resolved notice arrived (kept in memory only: a best-effort check). */
+  private readonly resolved = new Set<string>();
   private readonly abort = new AbortController();
   private readonly now: () => number;
   private readonly auditSize: number;
@@ -112,6 +118,7 @@ export class Engine {
       if (r.t === 'accepted') {
         this.seen.add(r.key);
         this.events.set(r.id, { id: r.id, key: r.key, alert: r.alert, acceptedAt: r.at, state: 'queued', attempts: 0, interrupted: false });
+        if (r.alert.status === 'resolved') this.resolved.add(episode(r.alert));
         continue;
       }
       const ev = this.events.get(r.id);
@@ -157,6 +164,7 @@ export class Engine {
         continue;
       }
       const rem = this.remediations.get(name);
+      if (a.status === 'resolved') this.resolved.add(episode(a));
       if (rem && a.status === 'resolved' && !rem.onResolved) {
         result.ignored++;
         m.alerts.inc({ outcome: 'resolved_ignored' });
@@ -211,7 +219,7 @@ export class Engine {
       } else {
         result.ignored++;
         m.alerts.inc({ outcome: 'unknown_remediation' });
-        m.actions.inc({ remediation: ev.alert.remediation.slice(0, 64), result: 'skipped-unknown' });
+        m.actions.inc({ remediation: UNKNOWN, result: 'skipped-unknown-remediation' });
       }
     }
     try {
@@ -248,6 +256,9 @@ export class Engine {
     const m = this.opts.metrics;
     const at = this.now();
     if (!rem) return this.skip(ev, 'unknown-remediation', `no remediation named "${ev.alert.remediation}" in the actions file`);
+    if (!ev.interrupted && ev.alert.status === 'firing' && this.resolved.has(episode(ev.alert))) {
+      return this.skip(ev, 'resolved', 'the alert resolved before its remediation could start');
+    }
     if (!ev.interrupted) {
       const decision = this.guard.decide(rem, ev.alert.status, at);
       if (decision === 'cooldown') {
@@ -315,7 +326,9 @@ export class Engine {
 
   private async skip(ev: Event, reason: SkipReason, detail: string): Promise<void> {
     Object.assign(ev, { state: 'skipped', reason, detail, finishedAt: this.now() });
-    this.opts.metrics.actions.inc({ remediation: ev.alert.remediation.slice(0, 64), result: `skipped-${reason}` });
+    // Alert labels are caller input: an unknown name must not become a new time series.
+    const label = this.remediations.has(ev.alert.remediation) ? ev.alert.remediation : UNKNOWN;
+    this.opts.metrics.actions.inc({ remediation: label, result: `skipped-${reason}` });
     await this.opts.store
       .append([{ t: 'skipped', id: ev.id, at: ev.finishedAt!, reason, detail }])
       .catch((err: Error) => this.opts.log(`remediation ${ev.id}: could not record the skip (${err.message})`));

@@ -62,6 +62,8 @@ test('alerts without a remediation are ignored; an unknown one is recorded as sk
   const [event] = await settled(rx.url, 1);
   assert.equal(event.reason, 'unknown-remediation');
   assert.equal(env.target.calls.length, 0);
+  const metrics = await (await fetch(`${rx.url}/metrics`)).text();
+  assert.match(metrics, /sloforge_receiver_actions_total\{remediation="\(unknown\)",result="skipped-unknown-remediation"\} 1/);
 });
 
 test('shutdown deadline: a hanging action is aborted, left unfinished, and resumes on the next start', async (t) => {
@@ -125,4 +127,20 @@ test('a compacted log still dedupes: an alert that ran a month ago does not run 
   assert.ok(logs.some((l) => l.includes('compacted the event log: 2 lines')), logs.join('\n'));
   assert.equal((await post(rx.url, payload([a]))).json.duplicates, 1);
   assert.equal(env.target.calls.length, 0);
+});
+
+test('a queued firing alert whose resolved notice arrives before it starts is skipped', async (t) => {
+  const { env, rx } = await inProcess((url) => [{ name: 'r', cooldown: '0s', action: { http: { url, retries: 0 } } }]);
+  t.after(async () => { await rx.close(); await env.target.stop(); });
+  env.target.hold = (_c, i) => i === 0;
+  await post(rx.url, payload([alert('first', 'r'), alert('second', 'r')]));
+  await waitFor('the first action to start', () => env.target.calls.length === 1);
+  assert.equal((await post(rx.url, payload([alert('second', 'r', { status: 'resolved' })]))).json.ignored, 1);
+  env.target.release();
+  const events = await settled(rx.url, 2);
+  const second = events.find((e) => e.fingerprint === 'second');
+  assert.equal(second.reason, 'resolved');
+  assert.equal(env.target.calls.length, 1);
+  const metrics = await (await fetch(`${rx.url}/metrics`)).text();
+  assert.match(metrics, /sloforge_receiver_actions_total\{remediation="r",result="skipped-resolved"\} 1/);
 });
