@@ -8,6 +8,7 @@ export type AlertOutcome = 'queued' | 'duplicate' | 'no_remediation' | 'unknown_
 export class ReceiverMetrics {
   readonly registry = new Registry();
   readonly requests = new Counter({ name: 'sloforge_receiver_requests_total', help: 'HTTP requests by route and outcome', labelNames: ['route', 'outcome'] as const, registers: [this.registry] });
+  readonly inFlight = new Gauge({ name: 'sloforge_receiver_requests_in_flight', help: 'HTTP requests being handled now', labelNames: ['route'] as const, registers: [this.registry] });
   readonly alerts = new Counter({ name: 'sloforge_receiver_alerts_total', help: 'Alerts received, by what the receiver did with them', labelNames: ['outcome'] as const, registers: [this.registry] });
   readonly duplicates = new Counter({ name: 'sloforge_receiver_duplicates_skipped_total', help: 'Alerts skipped because the same fingerprint, startsAt and status was already accepted', registers: [this.registry] });
   readonly actions = new Counter({ name: 'sloforge_receiver_actions_total', help: 'Remediation runs by remediation and result (success, failure, dry-run, skipped-*)', labelNames: ['remediation', 'result'] as const, registers: [this.registry] });

@@ -65,7 +65,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(c);
     });
     req.on('end', () => { if (!failed) resolve(Buffer.concat(chunks)); });
-    req.on('error', (e) => { if (!failed) reject(e); });
+    // A client that hangs up mid-body: nobody is left to answer, but the outcome is counted.
+    const hungUp = () => { if (!failed && !req.complete) reject(new HttpError(400, 'bad_request', 'body ended early')); };
+    req.on('error', hungUp);
+    req.on('close', hungUp);
   });
 }
 
@@ -131,6 +134,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const routeLabel = ['/alerts', '/api/actions', '/healthz', '/readyz', '/metrics'].includes(path) ? path : 'other';
+    metrics.inFlight.inc({ route: routeLabel });
+    res.on('close', () => metrics.inFlight.dec({ route: routeLabel }));
     route(req, res, path).then(
       (outcome) => metrics.requests.inc({ route: routeLabel, outcome }),
       (err: unknown) => {

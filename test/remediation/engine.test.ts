@@ -104,6 +104,16 @@ test('HTTP edge cases: chunked oversize body 413, unknown path 404, wrong method
   assert.equal((await fetch(`${rx.url}/alerts`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 405);
   assert.equal((await fetch(`${rx.url}/healthz`, { method: 'HEAD' })).status, 200);
   assert.equal((await fetch(`${rx.url}/healthz`, { method: 'POST' })).status, 405);
+  // A client that hangs up mid-body is counted, and leaves nothing pending.
+  const { port } = new URL(rx.url);
+  const half = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/alerts', headers: { authorization: `Bearer ${TOKEN}`, 'content-length': '500' } });
+  half.on('error', () => {});
+  half.write('{"version":"4",');
+  const metricsText = async () => (await fetch(`${rx.url}/metrics`)).text();
+  await waitFor('the partial request to be in flight', async () => /requests_in_flight\{route="\/alerts"\} 1/.test(await metricsText()));
+  half.destroy();
+  await waitFor('the hang-up to be counted', async () => /route="\/alerts",outcome="bad_request"\} 1/.test(await metricsText()));
+  assert.match(await metricsText(), /requests_in_flight\{route="\/alerts"\} 0/);
   assert.equal((await post(rx.url, payload([]))).status, 200, 'still serving');
 });
 
