@@ -26,6 +26,7 @@ test('invalid remediations name the remediation and the field', () => {
   assert.match(problems([{ name: 'r', action: { http: { url: 'http://x/', body: { a: '{{labels.x-y}}' } } } }]), /field "action.http.body.a": unknown placeholder "\{\{labels.x-y\}\}"/);
   assert.match(problems([{ name: 'r', action: { http: { url: 'http://x/', timeout: 'soon' } } }]), /field "action.http.timeout": is not a duration/);
   assert.match(problems([{ name: 'r', action: { http: { url: 'http://x/', headerFiles: { 'Bad Header': '/f' } } } }]), /field "action.http.headerFiles.Bad Header": is not a valid HTTP header name/);
+  assert.match(problems([{ name: 'r', action: { http: { url: 'http://x/', headers: { Authorization: 'Bearer abc' } } } }]), /field "action.http.headers.Authorization": would put a secret into generated\/; give it in headerFiles/);
   assert.match(problems([{ name: 'k', action: { kubernetesScale: { apiServer: 'https://k', namespace: 'n', deployment: 'd', increment: 1, factor: 2, maxReplicas: 3 } } }]), /remediation "k" > field "action.kubernetesScale.increment": give exactly one of `increment` or `factor`/);
   assert.match(problems([{ name: 'k', action: { kubernetesScale: { apiServer: 'https://k', namespace: 'n', deployment: 'd', factor: 1, maxReplicas: 3 } } }]), /field "action.kubernetesScale.factor": must be above 1/);
   assert.match(problems([{ name: 'c', action: { command: { argv: [] } } }]), /field "action.command.argv": must name a program/);

@@ -18,6 +18,9 @@ const bodyTemplate: z.ZodType<BodyTemplate> = z.lazy(() =>
   ]),
 );
 
+// Headers that carry credentials: only allowed from files, so generated/ never holds a secret.
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x-auth-token']);
+
 const HEADER_NAME_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const headerName = z.string().regex(HEADER_NAME_RE);
 // zod reports a bad record key as "Invalid key in record"; say what a valid key is instead.
@@ -29,7 +32,13 @@ export const httpAction = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
   /** Header name to a file whose content is the header value (tokens stay out of the config). */
   headerFiles: headerMap(filePath).optional(),
-  headers: headerMap(z.string()).optional(),
+  headers: headerMap(z.string()).optional().superRefine((headers, ctx) => {
+    for (const name of Object.keys(headers ?? {})) {
+      if (SECRET_HEADERS.has(name.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `would put a secret into generated/; give it in headerFiles: { ${JSON.stringify(name)}: '/path/to/file' }` });
+      }
+    }
+  }),
   /** JSON body; string values may use {{labels.NAME}}, {{annotations.NAME}}, {{status}}, ... */
   body: bodyTemplate.optional(),
   timeout: positiveDuration.optional(),
