@@ -13,39 +13,7 @@ import type { ReceiverMetrics } from './metrics.js';
 import { dedupeKey, type WebhookAlert } from './payload.js';
 import type { ActionResult, LogRecord, SkipReason, Store } from './store.js';
 import type { AlertFields } from './template.js';
-
-export type EventState = 'queued' | 'running' | ActionResult | 'skipped';
-
-interface Event {
-  id: string;
-  key: string;
-  alert: AlertFields;
-  acceptedAt: number;
-  state: EventState;
-  attempts: number;
-  /** Started before a crash: resume without asking the guard rails again. */
-  interrupted: boolean;
-  reason?: SkipReason;
-  detail?: string;
-  startedAt?: number;
-  finishedAt?: number;
-}
-
-export interface AuditEntry {
-  id: string;
-  remediation: string;
-  status: string;
-  fingerprint: string;
-  startsAt: string;
-  labels: Record<string, string>;
-  state: EventState;
-  reason?: SkipReason;
-  detail?: string;
-  attempts: number;
-  acceptedAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-}
+import { toAuditEntry, type AuditEntry, type Event, type EventState } from './audit.js';
 
 export interface AcceptResult {
   queued: number;
@@ -347,23 +315,9 @@ export class Engine {
     }
   }
 
+  /** The newest `limit` events, newest first, for /api/actions. */
   recent(limit: number): AuditEntry[] {
-    const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
-    return [...this.events.values()].slice(-limit).reverse().map((ev) => ({
-      id: ev.id,
-      remediation: ev.alert.remediation,
-      status: ev.alert.status,
-      fingerprint: ev.alert.fingerprint,
-      startsAt: ev.alert.startsAt,
-      labels: ev.alert.labels,
-      state: ev.state,
-      ...(ev.reason !== undefined ? { reason: ev.reason } : {}),
-      ...(ev.detail !== undefined ? { detail: ev.detail } : {}),
-      attempts: ev.attempts,
-      acceptedAt: iso(ev.acceptedAt)!,
-      ...(ev.startedAt !== undefined ? { startedAt: iso(ev.startedAt) } : {}),
-      ...(ev.finishedAt !== undefined ? { finishedAt: iso(ev.finishedAt) } : {}),
-    }));
+    return [...this.events.values()].slice(-limit).reverse().map(toAuditEntry);
   }
 
   get queueDepth(): number {
