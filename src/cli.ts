@@ -5,6 +5,7 @@ import { ConfigError, formatProblems } from './config/errors.js';
 import { compile } from './compile.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
 import type { Artifact } from './output/artifact.js';
+import { registerReceiverCommand } from './remediation/cli.js';
 
 interface GenerateOptions {
   slos: string;
@@ -58,6 +59,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       result.code = await generate(opts, (s) => out(`${s}\n`), (s) => err(`${s}\n`));
     });
 
+  registerReceiverCommand(program);
   return { program, result };
 }
 

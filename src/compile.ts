@@ -4,6 +4,7 @@ import type { Artifact } from './output/artifact.js';
 import { prometheusArtifacts } from './prometheus/target.js';
 import { alertmanagerArtifacts } from './alertmanager/target.js';
 import { grafanaArtifacts } from './grafana/target.js';
+import { remediationArtifacts } from './remediation/compile.js';
 import { MARKER_FILE, MARKER_TEXT } from './output/write.js';
 
 interface Target {
@@ -25,6 +26,7 @@ const TARGETS: Target[] = [
     compile: alertmanagerArtifacts,
   },
   { readme: ['`grafana/`: dashboards (`dashboards/`) and Grafana provisioning files (`provisioning/`)'], compile: grafanaArtifacts },
+  { readme: ['`remediation/actions.json`: the remediation actions `sloforge receiver --actions` loads'], compile: remediationArtifacts },
 ];
 
 function readme(): Artifact {

@@ -29,8 +29,8 @@ test('generate writes rule and test files with the do-not-edit header', async ()
   const r = await cli('generate', '--slos', p.slos, '--out', p.out);
   assert.equal(r.code, 0, r.stderr);
   const files = Object.keys(snapshot(p.out)).sort();
-  assert.deepEqual(files, [
-    'README.md',
+  assert.ok(files.includes('README.md'));
+  assert.deepEqual(files.filter((f) => f.startsWith('prometheus/')), [
     'prometheus/rules/checkout.yml',
     'prometheus/tests/checkout.days.test.yml',
     'prometheus/tests/checkout.test.yml',

@@ -1,0 +1,341 @@
+// Accepts alerts, remembers them durably, and runs their remediations from a queue.
+//
+// Every state change is a record in the log: `accepted` (written before Alertmanager gets its
+// 2xx), `started` (written before the action runs), then `finished` or `skipped`. Replaying the
+// log rebuilds the dedupe set, the guard rails and the queue: accepted-but-not-started events
+// are queued again, started-but-not-finished ones (the process died mid-action) run again with
+// the same Idempotency-Key, and finished ones never run again.
+import { randomUUID } from 'node:crypto';
+import type { ResolvedRemediation } from './actions-file.js';
+import { runAction, type ActionOutcome } from './actions/index.js';
+import { GuardRails } from './guard.js';
+import type { ReceiverMetrics } from './metrics.js';
+import { dedupeKey, type WebhookAlert } from './payload.js';
+import type { ActionResult, LogRecord, SkipReason, Store } from './store.js';
+import type { AlertFields } from './template.js';
+import { toAuditEntry, type AuditEntry, type Event, type EventState } from './audit.js';
+
+export interface AcceptResult {
+  queued: number;
+  duplicates: number;
+  ignored: number;
+}
+
+/** The alerts could not be made durable; the caller must answer 5xx so Alertmanager retries. */
+export class PersistError extends Error {
+  override name = 'PersistError';
+}
+
+export interface EngineOptions {
+  remediations: readonly ResolvedRemediation[];
+  store: Store;
+  metrics: ReceiverMetrics;
+  /** Every remediation runs dry, whatever its own setting. */
+  dryRun: boolean;
+  log: (line: string) => void;
+  /** Finished events kept in memory for /api/actions. */
+  auditSize?: number;
+  now?: () => number;
+}
+
+const UNKNOWN = '(unknown)';
+
+const episode = (a: { fingerprint: string; startsAt: string }): string => `${a.fingerprint}|${a.startsAt}`;
+
+const TERMINAL: ReadonlySet<EventState> = new Set(['success', 'failure', 'dry-run', 'skipped']);
+
+function describe(rem: ResolvedRemediation): string {
+  const a = rem.action;
+  switch (a.kind) {
+    case 'http': return `${a.http.method} ${a.http.url}`;
+    case 'kubernetesScale': return `scale deployment ${a.kubernetesScale.namespace}/${a.kubernetesScale.deployment}`;
+    case 'command': return `run ${a.command.argv.join(' ')}`;
+  }
+}
+
+export class Engine {
+  private readonly remediations: Map<string, ResolvedRemediation>;
+  private readonly events = new Map<string, Event>();
+  private readonly seen = new Set<string>();
+  private readonly pending = new Map<string, Promise<void>>();
+  private readonly queue: Event[] = [];
+  /** Every started or skipping task, so shutdown can wait for their log writes. */
+  private readonly tasks = new Set<Promise<void>>();
+  private readonly runningBy = new Map<string, number>();
+  private readonly guard = new GuardRails();
+  /** Episodes whose resolved notice arrived (kept in memory only: a best-effort check). */
+  private readonly resolved = new Set<string>();
+  private readonly abort = new AbortController();
+  private readonly now: () => number;
+  private readonly auditSize: number;
+  private stopping = false;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
+    this.now = opts.now ?? Date.now;
+    this.auditSize = opts.auditSize ?? 1000;
+  }
+
+  /** Rebuilds state from the log; call once, before `start`. */
+  replay(records: readonly LogRecord[]): void {
+    for (const r of records) {
+      if (r.t === 'seen') {
+        this.seen.add(r.key);
+        continue;
+      }
+      if (r.t === 'accepted') {
+        this.seen.add(r.key);
+        this.events.set(r.id, { id: r.id, key: r.key, alert: r.alert, acceptedAt: r.at, state: 'queued', attempts: 0, interrupted: false });
+        if (r.alert.status === 'resolved') this.resolved.add(episode(r.alert));
+        continue;
+      }
+      const ev = this.events.get(r.id);
+      if (!ev) continue;
+      if (r.t === 'started') {
+        ev.state = 'running';
+        ev.attempts = r.attempt;
+        ev.startedAt = r.at;
+        if (r.attempt === 1) this.guard.recordStart(ev.alert.remediation, ev.alert.status, r.at);
+      } else if (r.t === 'finished') {
+        Object.assign(ev, { state: r.result, detail: r.detail, finishedAt: r.at });
+      } else {
+        Object.assign(ev, { state: 'skipped', reason: r.reason, detail: r.detail, finishedAt: r.at });
+      }
+    }
+    for (const ev of this.events.values()) {
+      if (ev.state === 'running') {
+        ev.interrupted = true;
+        ev.state = 'queued';
+      }
+      if (ev.state === 'queued') this.queue.push(ev);
+    }
+    if (this.queue.length > 0) this.opts.log(`resuming ${this.queue.length} unfinished remediation(s) from the log`);
+    this.prune();
+  }
+
+  start(): void {
+    this.pump();
+  }
+
+  async accept(alerts: readonly WebhookAlert[]): Promise<AcceptResult> {
+    const m = this.opts.metrics;
+    const result: AcceptResult = { queued: 0, duplicates: 0, ignored: 0 };
+    const fresh: Event[] = [];
+    const records: LogRecord[] = [];
+    const waits: Promise<void>[] = [];
+    const at = this.now();
+    for (const a of alerts) {
+      const name = a.labels.remediation;
+      if (name === undefined || name === '') {
+        result.ignored++;
+        m.alerts.inc({ outcome: 'no_remediation' });
+        continue;
+      }
+      const rem = this.remediations.get(name);
+      if (a.status === 'resolved') this.resolved.add(episode(a));
+      if (rem && a.status === 'resolved' && !rem.onResolved) {
+        result.ignored++;
+        m.alerts.inc({ outcome: 'resolved_ignored' });
+        continue;
+      }
+      const key = dedupeKey(a);
+      const inFlight = this.pending.get(key);
+      if (this.seen.has(key) || inFlight) {
+        // A concurrent copy is still being written: answer only once it is safe on disk.
+        if (inFlight) waits.push(inFlight);
+        result.duplicates++;
+        m.duplicates.inc();
+        m.alerts.inc({ outcome: 'duplicate' });
+        continue;
+      }
+      const alert: AlertFields = {
+        remediation: name,
+        status: a.status,
+        fingerprint: a.fingerprint,
+        startsAt: a.startsAt,
+        endsAt: a.endsAt ?? '',
+        labels: a.labels,
+        annotations: a.annotations ?? {},
+      };
+      const ev: Event = { id: randomUUID(), key, alert, acceptedAt: at, state: 'queued', attempts: 0, interrupted: false };
+      records.push({ t: 'accepted', id: ev.id, at, key, alert });
+      if (!rem) {
+        // Kept in the audit trail so a typo in a label is visible, but nothing runs.
+        Object.assign(ev, { state: 'skipped', reason: 'unknown-remediation', detail: `no remediation named "${name}" in the actions file`, finishedAt: at });
+        records.push({ t: 'skipped', id: ev.id, at, reason: 'unknown-remediation', detail: ev.detail! });
+      }
+      fresh.push(ev);
+      this.pending.set(key, Promise.resolve()); // replaced below; marks the key as taken synchronously
+    }
+    const write = this.opts.store.append(records);
+    for (const ev of fresh) this.pending.set(ev.key, write);
+    try {
+      await write;
+    } catch (err) {
+      this.opts.log(`could not persist ${fresh.length} alert(s): ${(err as Error).message}`);
+      throw new PersistError('could not persist the alerts');
+    } finally {
+      for (const ev of fresh) this.pending.delete(ev.key);
+    }
+    for (const ev of fresh) {
+      this.seen.add(ev.key);
+      this.events.set(ev.id, ev);
+      if (ev.state === 'queued') {
+        this.queue.push(ev);
+        result.queued++;
+        m.alerts.inc({ outcome: 'queued' });
+      } else {
+        result.ignored++;
+        m.alerts.inc({ outcome: 'unknown_remediation' });
+        m.actions.inc({ remediation: UNKNOWN, result: 'skipped-unknown-remediation' });
+      }
+    }
+    try {
+      await Promise.all(waits);
+    } catch {
+      throw new PersistError('could not persist a concurrent copy of these alerts');
+    }
+    this.prune();
+    this.pump();
+    return result;
+  }
+
+  /** Starts every queued event whose remediation has a free slot, oldest first. */
+  private pump(): void {
+    if (this.stopping) return;
+    for (let i = 0; i < this.queue.length;) {
+      const ev = this.queue[i]!;
+      const rem = this.remediations.get(ev.alert.remediation);
+      if (rem && (this.runningBy.get(rem.name) ?? 0) >= rem.maxConcurrent) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      const task = this.begin(ev, rem).catch((err: Error) => this.opts.log(`remediation ${ev.id} crashed: ${err.message}`));
+      this.tasks.add(task);
+      void task.finally(() => this.tasks.delete(task));
+    }
+    this.opts.metrics.queueDepth.set(this.queue.length);
+    this.opts.metrics.running.set([...this.runningBy.values()].reduce((a, b) => a + b, 0));
+  }
+
+  /** Decides synchronously (so concurrent starts see one another), then runs asynchronously. */
+  private begin(ev: Event, rem: ResolvedRemediation | undefined): Promise<void> {
+    const m = this.opts.metrics;
+    const at = this.now();
+    if (!rem) return this.skip(ev, 'unknown-remediation', `no remediation named "${ev.alert.remediation}" in the actions file`);
+    if (!ev.interrupted && ev.alert.status === 'firing' && this.resolved.has(episode(ev.alert))) {
+      return this.skip(ev, 'resolved', 'the alert resolved before its remediation could start');
+    }
+    if (!ev.interrupted) {
+      const decision = this.guard.decide(rem, ev.alert.status, at);
+      if (decision === 'cooldown') {
+        m.cooldownSkips.inc({ remediation: rem.name });
+        return this.skip(ev, 'cooldown', `${rem.name} ran less than ${rem.cooldownMs / 1000}s ago`);
+      }
+      if (decision === 'hourly-cap') {
+        m.capSkips.inc({ remediation: rem.name });
+        m.halted.set({ remediation: rem.name }, 1);
+        this.opts.log(`remediation ${rem.name} reached ${rem.maxPerHour} runs in the last hour: not running it for alert ${ev.alert.fingerprint} (a remediation loop?)`);
+        return this.skip(ev, 'hourly-cap', `${rem.name} already ran ${rem.maxPerHour} times in the last hour; stopped to break a possible remediation loop`);
+      }
+      this.guard.recordStart(rem.name, ev.alert.status, at);
+      m.halted.set({ remediation: rem.name }, 0);
+    }
+    ev.state = 'running';
+    ev.attempts++;
+    ev.startedAt = at;
+    this.runningBy.set(rem.name, (this.runningBy.get(rem.name) ?? 0) + 1);
+    return this.execute(ev, rem, at).finally(() => {
+      this.runningBy.set(rem.name, (this.runningBy.get(rem.name) ?? 1) - 1);
+      this.pump();
+    });
+  }
+
+  private async execute(ev: Event, rem: ResolvedRemediation, at: number): Promise<void> {
+    const dryRun = this.opts.dryRun || rem.dryRun;
+    try {
+      await this.opts.store.append([{ t: 'started', id: ev.id, at, attempt: ev.attempts, dryRun }]);
+    } catch (err) {
+      // Without a durable `started` record a restart would not know the action ran; so it does
+      // not run now, and the still-open `accepted` record brings it back on the next start.
+      ev.state = 'queued';
+      ev.detail = `not started: could not persist (${(err as Error).message}); retried after a restart`;
+      this.opts.log(`remediation ${ev.id}: ${ev.detail}`);
+      return;
+    }
+    const t0 = performance.now();
+    let outcome: ActionOutcome;
+    if (dryRun) {
+      outcome = { ok: true, detail: `dry run: would ${describe(rem)}` };
+    } else {
+      try {
+        outcome = await runAction(rem.action, { id: ev.id, alert: ev.alert, signal: this.abort.signal });
+      } catch (err) {
+        outcome = { ok: false, detail: `action failed: ${(err as Error).message}` };
+      }
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    if (this.abort.signal.aborted) {
+      // Cut off by shutdown: left unfinished in the log, so the next start runs it again.
+      ev.state = 'queued';
+      ev.detail = 'interrupted by shutdown; resumes on the next start';
+      return;
+    }
+    const result: ActionResult = dryRun ? 'dry-run' : outcome.ok ? 'success' : 'failure';
+    Object.assign(ev, { state: result, detail: outcome.detail, finishedAt: this.now() });
+    this.opts.metrics.actions.inc({ remediation: rem.name, result });
+    this.opts.metrics.duration.observe({ remediation: rem.name, result }, seconds);
+    if (!outcome.ok) this.opts.log(`remediation ${rem.name} failed for alert ${ev.alert.fingerprint}: ${outcome.detail}`);
+    await this.opts.store
+      .append([{ t: 'finished', id: ev.id, at: ev.finishedAt!, result, detail: outcome.detail, durationMs: Math.round(seconds * 1000) }])
+      .catch((err: Error) => this.opts.log(`remediation ${ev.id}: could not record its result (${err.message}); it will run again after a restart`));
+  }
+
+  private async skip(ev: Event, reason: SkipReason, detail: string): Promise<void> {
+    Object.assign(ev, { state: 'skipped', reason, detail, finishedAt: this.now() });
+    // Alert labels are caller input: an unknown name must not become a new time series.
+    const label = this.remediations.has(ev.alert.remediation) ? ev.alert.remediation : UNKNOWN;
+    this.opts.metrics.actions.inc({ remediation: label, result: `skipped-${reason}` });
+    await this.opts.store
+      .append([{ t: 'skipped', id: ev.id, at: ev.finishedAt!, reason, detail }])
+      .catch((err: Error) => this.opts.log(`remediation ${ev.id}: could not record the skip (${err.message})`));
+  }
+
+  /** Drops the oldest finished events beyond the audit size; dedupe keys are kept. */
+  private prune(): void {
+    let extra = this.events.size - this.auditSize;
+    if (extra <= 0) return;
+    for (const [id, ev] of this.events) {
+      if (extra <= 0) break;
+      if (TERMINAL.has(ev.state)) {
+        this.events.delete(id);
+        extra--;
+      }
+    }
+  }
+
+  /** The newest `limit` events, newest first, for /api/actions. */
+  recent(limit: number): AuditEntry[] {
+    return [...this.events.values()].slice(-limit).reverse().map(toAuditEntry);
+  }
+
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+
+  /** Stops starting actions, waits for running ones up to the deadline, then aborts the rest. */
+  async shutdown(deadlineMs: number): Promise<void> {
+    this.stopping = true;
+    const all = () => Promise.allSettled([...this.tasks]);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => { timer = setTimeout(() => resolve('expired'), deadlineMs); });
+    const outcome = await Promise.race([all(), expired]);
+    clearTimeout(timer);
+    if (outcome === 'expired' && this.tasks.size > 0) {
+      this.opts.log(`shutdown deadline passed: aborting ${this.tasks.size} running action(s); they resume on the next start`);
+      this.abort.abort();
+      await all();
+    }
+  }
+}
