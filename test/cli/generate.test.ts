@@ -114,3 +114,19 @@ test('unknown commands and options exit with a usage error', async () => {
   assert.equal((await cli('generate', '--nope')).code, 2);
   assert.equal((await cli('frobnicate')).code, 2);
 });
+
+test('the committed generated/ is current, and a hand edit to it is named by --check', async () => {
+  const { REPO, tempDir } = await import('../helpers/cli.js');
+  const { cpSync } = await import('node:fs');
+  const committed = path.join(REPO, 'generated');
+  const ok = await cli('generate', '--slos', path.join(REPO, 'slos'), '--out', committed, '--check');
+  assert.equal(ok.code, 0, ok.stderr);
+  const copy = path.join(tempDir(), 'generated');
+  cpSync(committed, copy, { recursive: true });
+  const edited = path.join(copy, 'alertmanager/alertmanager.yml');
+  writeFileSync(edited, readFileSync(edited, 'utf8').replace('repeat_interval: 24h', 'repeat_interval: 12h'));
+  const stale = await cli('generate', '--slos', path.join(REPO, 'slos'), '--out', copy, '--check');
+  assert.equal(stale.code, 1);
+  assert.match(stale.stderr, /stale: +.*alertmanager\/alertmanager\.yml/);
+  assert.doesNotMatch(stale.stderr, /prometheus\/rules/);
+});
