@@ -7,7 +7,7 @@ import type { noData } from '../config/schema/threshold.js';
 import { formatSelector, parseSelector } from '../promql/parse.js';
 import { sliQueries } from './sli.js';
 import { histogramPart, thresholdKind } from './threshold-rules.js';
-import { sortLabels, type AlertingRule, type RuleGroup } from './rules.js';
+import { matcherText, sortLabels, type AlertingRule, type RecordingRule, type Rule, type RuleGroup } from './rules.js';
 import type { RuleContext } from './slo-rules.js';
 
 export type NoDataSettings = z.output<typeof noData>;
@@ -15,6 +15,7 @@ export type NoDataSettings = z.output<typeof noData>;
 export const NODATA_ALERTS = { slo: 'SLONoData', threshold: 'ThresholdNoData' } as const;
 export const DEFAULT_NODATA_FOR = '10m';
 export const DEFAULT_NODATA_SEVERITY = 'warning';
+export const NODATA_RECORD = 'nodata:inputs_absent:count';
 
 /** Every plain series selector inside an expression, as written, without duplicates. */
 export function exprSelectors(expr: string): string[] {
@@ -69,6 +70,7 @@ interface NoDataSubject {
 
 export function noDataLabels(svc: Service, subject: Pick<NoDataSubject, 'kind' | 'name' | 'settings' | 'remediation'>): Record<string, string> {
   return sortLabels({
+    ...svc.labels,
     nodata: 'true',
     service: svc.name,
     [subject.kind]: subject.name,
@@ -78,16 +80,27 @@ export function noDataLabels(svc: Service, subject: Pick<NoDataSubject, 'kind' |
   });
 }
 
-function noDataRule(svc: Service, subject: NoDataSubject, ctx: RuleContext): AlertingRule | undefined {
-  if (subject.settings?.enabled === false || subject.inputs.length === 0) return undefined;
+/**
+ * A recording carrying every label, then the alert reading it. Prometheus expands each static
+ * alert label and annotation as a template at every evaluation of a firing alert; no-data alerts
+ * fire wherever inputs are missing (most of every promtool scenario), so the labels ride on the
+ * recorded series and the alert keeps one static label, enough for promtool's duplicate check.
+ */
+function noDataRules(svc: Service, subject: NoDataSubject, ctx: RuleContext): Rule[] {
+  if (subject.settings?.enabled === false || subject.inputs.length === 0) return [];
   const window = subject.settings?.for ?? DEFAULT_NODATA_FOR;
   const what = subject.kind === 'slo' ? 'SLO' : 'threshold';
-  return {
-    alert: NODATA_ALERTS[subject.kind],
+  const record: RecordingRule = {
+    record: NODATA_RECORD,
     // The window does the waiting: absent_over_time fires exactly `window` after the last sample,
     // whether the target went stale or simply stopped exporting the metric.
     expr: noDataExpr(subject.inputs, window),
     labels: noDataLabels(svc, subject),
+  };
+  const alert: AlertingRule = {
+    alert: NODATA_ALERTS[subject.kind],
+    expr: `${NODATA_RECORD}${matcherText({ service: svc.name, [subject.kind]: subject.name })}`,
+    labels: { [subject.kind]: subject.name },
     annotations: sortLabels({
       summary: `${svc.name} ${subject.name}: no data for ${window}`,
       description:
@@ -97,22 +110,23 @@ function noDataRule(svc: Service, subject: NoDataSubject, ctx: RuleContext): Ale
       runbook_url: subject.runbook,
     }),
   };
+  return [record, alert];
 }
 
-export function sloNoDataRule(svc: Service, slo: Slo, ctx: RuleContext): AlertingRule | undefined {
-  if (slo.alerting?.enabled === false) return undefined;
-  return noDataRule(svc, { kind: 'slo', name: slo.name, inputs: sloInputs(slo), settings: slo.alerting?.noData, runbook: slo.alerting?.runbook, remediation: slo.alerting?.remediation }, ctx);
+export function sloNoDataRules(svc: Service, slo: Slo, ctx: RuleContext): Rule[] {
+  if (slo.alerting?.enabled === false) return [];
+  return noDataRules(svc, { kind: 'slo', name: slo.name, inputs: sloInputs(slo), settings: slo.alerting?.noData, runbook: slo.alerting?.runbook, remediation: slo.alerting?.remediation }, ctx);
 }
 
-export function thresholdNoDataRule(svc: Service, th: Threshold, ctx: RuleContext): AlertingRule | undefined {
-  return noDataRule(svc, { kind: 'threshold', name: th.name, inputs: thresholdInputs(th), settings: th.noData, runbook: th.runbook, remediation: th.remediation }, ctx);
+export function thresholdNoDataRules(svc: Service, th: Threshold, ctx: RuleContext): Rule[] {
+  return noDataRules(svc, { kind: 'threshold', name: th.name, inputs: thresholdInputs(th), settings: th.noData, runbook: th.runbook, remediation: th.remediation }, ctx);
 }
 
-/** One group per service: these alerts read raw series only and depend on no recording. */
+/** One group per service: these rules read raw series only, each alert right after its recording. */
 export function noDataRuleGroup(svc: Service, ctx: RuleContext): RuleGroup | undefined {
   const rules = [
-    ...(svc.slos ?? []).map((slo) => sloNoDataRule(svc, slo, ctx)),
-    ...(svc.thresholds ?? []).map((th) => thresholdNoDataRule(svc, th, ctx)),
-  ].filter((r): r is AlertingRule => r !== undefined);
+    ...(svc.slos ?? []).flatMap((slo) => sloNoDataRules(svc, slo, ctx)),
+    ...(svc.thresholds ?? []).flatMap((th) => thresholdNoDataRules(svc, th, ctx)),
+  ];
   return rules.length > 0 ? { name: `sloforge-${svc.name}-nodata`, rules } : undefined;
 }

@@ -2,17 +2,18 @@
 // the user's selectors match (shorthands) or the recorded threshold:value (free-form `expr`,
 // whose inputs cannot be inverted in general). The expected states come from a model of the
 // rule (see alert-timeline.ts); tests assert only where that model is certain.
-import type { Service, Slo, Threshold } from '../config/schema/config.js';
+import type { Service, Threshold } from '../config/schema/config.js';
 import { ConfigError, type ConfigPath } from '../config/errors.js';
 import { formatDuration, parseDuration, MINUTE_MS } from '../config/duration.js';
 import { parseSelector, type Selector } from '../promql/parse.js';
+import { selectorMatches } from '../promql/match.js';
 import { formatNumber } from '../prometheus/number.js';
 import {
-  anomalyPlan, DEFAULT_PREDICT_WINDOW, DEFAULT_RATE_WINDOW, histogramPart, thresholdKind, thresholdLabels,
+  anomalyPlan, DEFAULT_PREDICT_WINDOW, DEFAULT_RATE_WINDOW, histogramPart, measuredExpr, thresholdKind, thresholdLabels,
   thresholdSelector, THRESHOLD_ALERTS, THRESHOLD_RECORD,
 } from '../prometheus/threshold-rules.js';
 import {
-  DEFAULT_NODATA_FOR, NODATA_ALERTS, noDataLabels, sloInputs, thresholdInputs, type NoDataSettings,
+  DEFAULT_NODATA_FOR, exprSelectors, NODATA_ALERTS, noDataLabels, sloInputs, thresholdInputs, type NoDataSettings,
 } from '../prometheus/nodata.js';
 import type { Severity } from '../prometheus/windows.js';
 import { inventSeries, seriesText, type ConcreteSeries } from './series.js';
@@ -264,28 +265,70 @@ interface Scenario {
   extra?: (states: Partial<Record<Severity, Tri[]>>) => PromqlExprTest[];
 }
 
-function scenarioGroup(svc: Service, th: Threshold, s: Scenario): TestGroup {
+/** One threshold's scenario, ready to share a promtool group with others that do not interfere. */
+interface Built {
+  title: string;
+  stepMs: number;
+  inputs: InputSeries[];
+  tests: PromqlExprTest[];
+  /** Selectors the threshold's rules read: another scenario must not feed series they match. */
+  reads: Selector[];
+}
+
+function buildScenario(svc: Service, th: Threshold, s: Scenario): Built {
   const forSteps = stepsOf(th.for, s.stepMs);
   const keepSteps = stepsOf(th.keepFiringFor, s.stepMs);
   const states: Partial<Record<Severity, Tri[]>> = {};
   for (const sev of Object.keys(s.cond) as Severity[]) states[sev] = firingStates(s.cond[sev]!, forSteps, keepSteps);
   const tests: PromqlExprTest[] = [];
   const seen = new Set<number>();
-  const fired = new Set<Severity>();
   for (const i of [...s.candidates].sort((a, b) => a - b)) {
     if (seen.has(i)) continue;
     const certain = (Object.keys(states) as Severity[]).map((sev) => [sev, stableState(states[sev]!, i)] as const);
     if (certain.some(([, v]) => v === undefined)) continue;
     seen.add(i);
     for (const [sev, firing] of certain) {
-      if (firing) fired.add(sev);
       const labels = { ...s.labels, severity: sev, service: svc.name, threshold: th.name, team: svc.team, ...(th.remediation ? { remediation: th.remediation } : {}) };
       tests.push(alertsTest(THRESHOLD_ALERTS[sev], { service: svc.name, threshold: th.name }, labels, i * s.stepMs, firing === true));
     }
   }
   if (tests.length === 0) throw new Error(`${svc.name}/${th.name}: no certain checkpoint in "${s.name}"`);
   tests.push(...(s.extra?.(states) ?? []));
-  return { name: `${svc.name}/${th.name}: ${s.name}`, interval: at(s.stepMs), input_series: s.inputs, promql_expr_test: tests };
+  const reads = exprSelectors(measuredExpr(th)).map((t) => parseSelector(t)).filter((x): x is Selector => typeof x !== 'string');
+  return { title: `${th.name}: ${s.name}`, stepMs: s.stepMs, inputs: s.inputs, tests, reads };
+}
+
+function fedSeries(b: Built): ConcreteSeries[] {
+  return b.inputs.flatMap((i) => {
+    const sel = parseSelector(i.series);
+    return typeof sel === 'string' ? [] : [{ metric: sel.metric, labels: Object.fromEntries(sel.matchers.map((m) => [m.name, m.value])) }];
+  });
+}
+
+function interferes(a: Built, b: Built): boolean {
+  const texts = new Set(a.inputs.map((i) => i.series));
+  if (b.inputs.some((i) => texts.has(i.series))) return true;
+  const hits = (fed: Built, reader: Built) => fedSeries(fed).some((f) => reader.reads.some((r) => selectorMatches(r, f.metric, f.labels)));
+  return hits(a, b) || hits(b, a);
+}
+
+/**
+ * Every promtool group evaluates the whole rule file at every step, so scenarios share groups
+ * (first fit) wherever their inputs stay apart; assertions filter ALERTS by threshold.
+ */
+function pack(svc: Service, built: readonly Built[]): TestGroup[] {
+  const lanes: Built[][] = [];
+  for (const b of built) {
+    const lane = lanes.find((l) => l[0]!.stepMs === b.stepMs && l.every((o) => !interferes(o, b)));
+    if (lane) lane.push(b);
+    else lanes.push([b]);
+  }
+  return lanes.map((l) => ({
+    name: `${svc.name} thresholds: ${l.map((b) => b.title).join('; ')}`,
+    interval: at(l[0]!.stepMs),
+    input_series: l.flatMap((b) => b.inputs),
+    promql_expr_test: l.flatMap((b) => b.tests),
+  }));
 }
 
 function phaseCondition(regions: readonly Region[], sev: Severity, lag: number): Tri[] {
@@ -469,74 +512,80 @@ function anomalyScenarios(svc: Service, th: Threshold, o: Oriented, path: Config
 
 // ---------------------------------------------------------------- no data
 
-function noDataGroup(
-  svc: Service,
-  subject: { kind: 'slo' | 'threshold'; name: string; inputs: string[]; settings: NoDataSettings | undefined; remediation: string | undefined },
-  path: ConfigPath,
-): TestGroup | undefined {
-  if (subject.settings?.enabled === false || subject.inputs.length === 0) return undefined;
-  const windowMs = parseDuration(subject.settings?.for ?? DEFAULT_NODATA_FOR)!;
-  const W = Math.ceil(windowMs / TEST_INTERVAL_MS);
+interface NoDataSubject {
+  kind: 'slo' | 'threshold';
+  name: string;
+  inputs: string[];
+  settings: NoDataSettings | undefined;
+  remediation: string | undefined;
+  path: ConfigPath;
+}
+
+/** Every input present for half an hour, then gone: each subject's alert fires its window later, not before. */
+function noDataGroup(svc: Service, subjects: readonly NoDataSubject[]): TestGroup | undefined {
   const present = 30;
-  const series = [...new Set(subject.inputs.map((text) => {
-    const sel = parseSelector(text);
-    return typeof sel === 'string' ? undefined : seriesText(invent(sel, path));
-  }).filter((s): s is string => s !== undefined))];
-  if (series.length === 0) return undefined;
-  const labels = noDataLabels(svc, subject);
-  const filter = { service: svc.name, [subject.kind]: subject.name };
-  const check = (m: number, firing: boolean) => alertsTest(NODATA_ALERTS[subject.kind], filter, labels, m * MINUTE_MS, firing);
+  const series = new Set<string>();
+  const tests: PromqlExprTest[] = [];
+  for (const subject of subjects) {
+    if (subject.settings?.enabled === false || subject.inputs.length === 0) continue;
+    const fed = subject.inputs.map((text) => parseSelector(text)).filter((x): x is Selector => typeof x !== 'string');
+    if (fed.length === 0) continue;
+    for (const sel of fed) series.add(seriesText(invent(sel, subject.path)));
+    const W = Math.ceil(parseDuration(subject.settings?.for ?? DEFAULT_NODATA_FOR)! / TEST_INTERVAL_MS);
+    const labels = noDataLabels(svc, subject);
+    const filter = { service: svc.name, [subject.kind]: subject.name };
+    const check = (m: number, firing: boolean) => alertsTest(NODATA_ALERTS[subject.kind], filter, labels, m * MINUTE_MS, firing);
+    tests.push(check(present - 10, false), check(present - 1 + W - 1, false), check(present - 1 + W + 2, true));
+  }
+  if (tests.length === 0) return undefined;
   return {
-    name: `${svc.name}/${subject.name}: no-data alert fires ${formatDuration(windowMs)} after the inputs vanish`,
+    name: `${svc.name}: no-data alerts fire their window after the inputs vanish, not before`,
     interval: at(TEST_INTERVAL_MS),
-    input_series: series.map((s) => ({ series: s, values: `1+0x${present - 1}` })),
-    promql_expr_test: [check(present - 10, false), check(present - 1 + W - 1, false), check(present - 1 + W + 2, true)],
+    input_series: [...series].sort().map((s) => ({ series: s, values: `1+0x${present - 1}` })),
+    promql_expr_test: tests,
   };
+}
+
+function noDataSubjects(svc: Service, path: ConfigPath): NoDataSubject[] {
+  const out: NoDataSubject[] = [];
+  (svc.slos ?? []).forEach((slo, i) => {
+    if (slo.alerting?.enabled === false) return;
+    out.push({ kind: 'slo', name: slo.name, inputs: sloInputs(slo), settings: slo.alerting?.noData, remediation: slo.alerting?.remediation, path: [...path, 'slos', i] });
+  });
+  (svc.thresholds ?? []).forEach((th, i) => {
+    out.push({ kind: 'threshold', name: th.name, inputs: thresholdInputs(th), settings: th.noData, remediation: th.remediation, path: [...path, 'thresholds', i] });
+  });
+  return out;
 }
 
 // ---------------------------------------------------------------- entry point
 
-function oneThreshold(svc: Service, th: Threshold, path: ConfigPath): ThresholdTests {
+function thresholdScenarios(svc: Service, th: Threshold, path: ConfigPath): Scenario[] {
   const o = oriented(th);
-  const out: ThresholdTests = { minutes: [], days: [] };
   switch (thresholdKind(th)) {
     case 'anomaly':
-      out.days.push(...anomalyScenarios(svc, th, o, path).map((s) => scenarioGroup(svc, th, s)));
-      break;
+      return anomalyScenarios(svc, th, o, path);
     case 'predict':
-      out.minutes.push(scenarioGroup(svc, th, predictScenario(svc, th, o, path)));
-      break;
+      return [predictScenario(svc, th, o, path)];
     case 'percentile':
-      out.minutes.push(scenarioGroup(svc, th, levelScenario(svc, th, o, percentileDriver(svc, th, o, path))));
-      break;
+      return [levelScenario(svc, th, o, percentileDriver(svc, th, o, path))];
     case 'ratio':
-      out.minutes.push(scenarioGroup(svc, th, levelScenario(svc, th, o, ratioDriver(svc, th, o, path))));
-      break;
+      return [levelScenario(svc, th, o, ratioDriver(svc, th, o, path))];
     case 'expr':
-      out.minutes.push(scenarioGroup(svc, th, levelScenario(svc, th, o, gaugeDriver(svc, th, o, path))));
-      break;
+      return [levelScenario(svc, th, o, gaugeDriver(svc, th, o, path))];
   }
-  const nd = noDataGroup(svc, { kind: 'threshold', name: th.name, inputs: thresholdInputs(th), settings: th.noData, remediation: th.remediation }, path);
-  if (nd) out.minutes.push(nd);
-  return out;
-}
-
-function sloNoData(svc: Service, slo: Slo, path: ConfigPath): TestGroup | undefined {
-  if (slo.alerting?.enabled === false) return undefined;
-  return noDataGroup(svc, { kind: 'slo', name: slo.name, inputs: sloInputs(slo), settings: slo.alerting?.noData, remediation: slo.alerting?.remediation }, path);
 }
 
 /** Tests for a service's thresholds and for every no-data alert (SLOs' included). */
 export function thresholdTests(svc: Service, path: ConfigPath): ThresholdTests {
-  const out: ThresholdTests = { minutes: [], days: [] };
-  (svc.slos ?? []).forEach((slo, i) => {
-    const g = sloNoData(svc, slo, [...path, 'slos', i]);
-    if (g) out.minutes.push(g);
-  });
+  const built: Built[] = [];
   (svc.thresholds ?? []).forEach((th, i) => {
-    const t = oneThreshold(svc, th, [...path, 'thresholds', i]);
-    out.minutes.push(...t.minutes);
-    out.days.push(...t.days);
+    built.push(...thresholdScenarios(svc, th, [...path, 'thresholds', i]).map((s) => buildScenario(svc, th, s)));
   });
-  return out;
+  const nd = noDataGroup(svc, noDataSubjects(svc, path));
+  const groups = pack(svc, built);
+  return {
+    minutes: [...groups.filter((g) => g.interval === at(TEST_INTERVAL_MS)), ...(nd ? [nd] : [])],
+    days: groups.filter((g) => g.interval !== at(TEST_INTERVAL_MS)),
+  };
 }
