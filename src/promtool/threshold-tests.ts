@@ -499,13 +499,14 @@ function anomalyScenarios(svc: Service, th: Threshold, o: Oriented, path: Config
     { from: stepAt, len: 3 * hour, k: 100 },
     [...every(M + 1, stepAt, hour), ...every(stepAt, total - 1, 1).filter((i) => i - stepAt < 2 * hour)],
   );
-  // A young history: the same step, before minBaseline has passed, must not alert.
-  const early = Math.max(2, Math.floor(M / 2));
+  // A young history: the same step just before minBaseline has passed, late enough that the
+  // score would stay above the levels for `for` if the readiness check were missing.
+  const early = Math.max(2, M - stepsOf(th.for, step) - 8);
   const young = build(
     `no alert while the baseline holds less than ${formatDuration(plan.minBaselineMs)}`,
-    Math.max(early + 4, M - 2),
+    M - 1,
     { from: early, len: M, k: 100 },
-    every(early + 1, M - 3, 1),
+    every(early + 1, M - 2, 1),
   );
   return [main, young];
 }

@@ -97,7 +97,8 @@ const thresholdObject = z.strictObject({
   if (warning === undefined && critical === undefined) {
     ctx.addIssue({ code: 'custom', path: ['critical'], message: 'give a `warning` level, a `critical` level or both' });
   }
-  const dir = t.direction ?? 'above';
+  // Anomaly levels are scores, growing towards critical whichever way the series moves.
+  const dir = t.anomaly ? 'above' : t.direction ?? 'above';
   if (warning !== undefined && critical !== undefined && (dir === 'above' ? warning >= critical : warning <= critical)) {
     ctx.addIssue({
       code: 'custom',
