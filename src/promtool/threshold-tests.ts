@@ -441,14 +441,17 @@ function predictScenario(svc: Service, th: Threshold, o: Oriented, path: ConfigP
   };
 }
 
-/** Triangle noise (-2, 0, 2, 0) around 100 with an optional step of +k from `from` for `len` steps. */
-function noiseSegments(steps: number, sign: 1 | -1, step?: { from: number; len: number; k: number }): Segment[] {
+/**
+ * Triangle noise between 98 and 102 whose half-period outlasts `for` (so a level set inside the
+ * noise would fire), with an optional step of +k from `from` for `len` steps.
+ */
+function noiseSegments(steps: number, sign: 1 | -1, half: number, step?: { from: number; len: number; k: number }): Segment[] {
   const out: Segment[] = [];
-  for (let i = 0; i < steps; i += 4) {
+  const slope = 4 / half;
+  for (let i = 0, up = true; i < steps; i += half, up = !up) {
     const off = step && i >= step.from && i < step.from + step.len ? step.k : 0;
-    const n = Math.min(4, steps - i);
-    out.push({ start: 100 + sign * (off - 2), step: sign * 2, count: Math.min(3, n) });
-    if (n === 4) out.push({ start: 100 + sign * off, step: 0, count: 1 });
+    const from = up ? -2 : 2;
+    out.push({ start: 100 + sign * (off + from), step: sign * (up ? slope : -slope), count: Math.min(half, steps - i) });
   }
   return out;
 }
@@ -481,7 +484,7 @@ function anomalyScenarios(svc: Service, th: Threshold, o: Oriented, path: Config
   const labels = { ...thresholdLabels(svc, th), ...feed.labels };
   const hour = 60 * MINUTE_MS / step;
   const build = (name: string, steps: number, jump: { from: number; len: number; k: number }, candidates: number[]): Scenario => {
-    const segments = noiseSegments(steps, o.sign, jump);
+    const segments = noiseSegments(steps, o.sign, 2 * stepsOf(th.for, step) + 4, jump);
     const values = expand(segments).map((v) => o.sign * (v - 100));
     const [closed, open] = zScores(values, step, th);
     const cond: Partial<Record<Severity, Tri[]>> = {};
