@@ -52,6 +52,11 @@ test('anomaly levels are positive scores and minBaseline fits the baseline', () 
   assert.match(errorsFor({ anomaly: { series: 'x', baseline: '1d', minBaseline: '2d' }, critical: 4 }), /field "anomaly.minBaseline": must not be longer than the baseline/);
 });
 
+test('ratio levels are percentages and percentile levels positive', () => {
+  assert.match(errorsFor({ ratio: { numerator: 'a_total', denominator: 'b_total' }, critical: 150 }), /field "critical": is a percentage for ratio/);
+  assert.match(errorsFor({ percentile: { histogram: 'h', quantile: 0.5 }, critical: 0 }), /field "critical": is a latency for percentile/);
+});
+
 test('a valid threshold of every kind is accepted', () => {
   const cfg = validateConfig({
     teams: [{ name: 'ops' }],

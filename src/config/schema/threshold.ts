@@ -106,6 +106,12 @@ const thresholdObject = z.strictObject({
       message: `must be ${dir === 'above' ? 'below' : 'above'} critical (${critical}) for direction "${dir}": warning comes first on the way to critical`,
     });
   }
+  for (const key of ['warning', 'critical'] as const) {
+    const v = t[key];
+    if (v === undefined) continue;
+    if (t.ratio && !(v > 0 && v < 100)) ctx.addIssue({ code: 'custom', path: [key], message: 'is a percentage for ratio: must be between 0 and 100 (exclusive)' });
+    if (t.percentile && !(v > 0)) ctx.addIssue({ code: 'custom', path: [key], message: 'is a latency for percentile: must be above 0' });
+  }
   if (t.anomaly) {
     for (const key of ['warning', 'critical'] as const) {
       const v = t[key];
