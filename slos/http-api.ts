@@ -1,4 +1,5 @@
 import { defineService } from 'sloforge';
+import { checkoutThresholds } from './thresholds/http-api.js';
 
 // A public HTTP API watched through the four golden signals: availability and latency are
 // SLOs; traffic and saturation are thresholds.
@@ -29,4 +30,5 @@ export const checkout = defineService({
       alerting: { runbook: 'https://runbooks.example.com/checkout/latency' },
     },
   ],
+  thresholds: checkoutThresholds,
 });

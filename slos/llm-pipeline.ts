@@ -1,4 +1,5 @@
 import { defineService } from 'sloforge';
+import { llmPipelineThresholds } from './thresholds/llm-pipeline.js';
 
 // An LLM document-processing pipeline: preprocess -> classify -> decide -> extract. Judged over
 // a week, because its traffic and models change weekly.
@@ -32,4 +33,5 @@ export const llmPipeline = defineService({
     stage('decide', 5),
     stage('extract', 10),
   ],
+  thresholds: llmPipelineThresholds,
 });

@@ -1,4 +1,5 @@
 import { defineService } from 'sloforge';
+import { workflowPlatformThresholds } from './thresholds/workflow-platform.js';
 
 // A workflow-automation platform: workflow runs, inbound webhooks, AI-agent steps, its public
 // API and its database. Measured over 28 days to line up with four-week planning cycles.
@@ -49,4 +50,5 @@ export const workflowPlatform = defineService({
       sli: { latency: { histogram: 'workflow_db_query_duration_seconds{job="workflow-api"}', threshold: 0.1 } },
     },
   ],
+  thresholds: workflowPlatformThresholds,
 });

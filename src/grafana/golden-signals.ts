@@ -85,7 +85,7 @@ export function goldenSignalsRow(layout: Layout, svc: Service): void {
   }
 
   for (const th of thresholds) {
-    const { panel, queries } = thresholdPanel(th);
+    const { panel, queries } = thresholdPanel(svc, th);
     layout.panel(panel, queries);
   }
 }

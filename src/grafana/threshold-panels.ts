@@ -1,9 +1,10 @@
-// A service's thresholds as panels: the series the alert evaluates, with its warning and
-// critical levels drawn. Reads only `expr`, the levels, `direction` and `unit`, so that new
-// threshold kinds only have to produce an expr to appear here.
+// A service's thresholds as panels: the recorded series the alert compares with its levels,
+// with the warning and critical levels drawn. Every threshold kind records that series, so the
+// panel is as cheap as a recording read and shows exactly what the alert saw.
 import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
-import type { Threshold } from '../config/schema/config.js';
+import type { Service, Threshold } from '../config/schema/config.js';
 import { formatNumber } from '../prometheus/number.js';
+import { THRESHOLD_RECORD, thresholdRecordings, thresholdSelector } from '../prometheus/threshold-rules.js';
 import { steps, type Query, type QueryPanel, type Step, timeseries } from './panels.js';
 
 // Plain-language units people write in configs, mapped to Grafana unit ids; anything else is
@@ -50,16 +51,33 @@ function levelsText(th: Threshold): string {
   return parts.length > 0 ? `Alerts: ${parts.join(', ')}${lasting}.` : 'No alert levels set.';
 }
 
-export function thresholdPanel(th: Threshold): { panel: QueryPanel; queries: Query[] } {
+/** Anomaly levels are scores, drawn on the side the alert watches. */
+function drawnLevels(th: Threshold): Pick<Threshold, 'warning' | 'critical' | 'direction'> {
+  if (!th.anomaly || (th.direction ?? 'above') === 'above') return th;
+  const neg = (v: number | undefined) => (v === undefined ? undefined : -v);
+  return { warning: neg(th.warning), critical: neg(th.critical), direction: 'below' };
+}
+
+function panelUnit(th: Threshold): string {
+  if (th.anomaly) return 'none';
+  if (th.ratio && th.unit === undefined) return 'percent';
+  return grafanaUnit(th.unit);
+}
+
+export function thresholdPanel(svc: Service, th: Threshold): { panel: QueryPanel; queries: Query[] } {
   const what = th.description ? `${th.description}. ` : '';
+  const sel = thresholdSelector(svc, th);
+  const { compared } = thresholdRecordings(svc, th);
+  const shown = th.anomaly ? 'the z-score of the series against its baseline' : th.predict ? 'the forecast the alert compares, and the value now' : 'the value the alert compares';
   const panel = timeseries()
     .title(`Threshold: ${th.name}`)
-    .description(`${what}${levelsText(th)} The query is the alert's own expression.`)
-    .unit(grafanaUnit(th.unit))
-    .thresholds(steps(thresholdSteps(th)))
+    .description(`${what}${levelsText(th)} The panel shows ${shown}.`)
+    .unit(panelUnit(th))
+    .thresholds(steps(thresholdSteps(drawnLevels(th))))
     .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed))
     .span(8)
     .height(8);
-  // No fixed legend: the expression may return one series per instance, and their labels tell them apart.
-  return { panel, queries: [{ expr: th.expr }] };
+  const queries: Query[] = [{ expr: `${compared}${sel}`, legend: th.predict ? `in ${th.predict.horizon}` : th.name }];
+  if (th.predict) queries.push({ expr: `${THRESHOLD_RECORD.value}${sel}`, legend: 'now' });
+  return { panel, queries };
 }

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Config } from '../config/schema/config.js';
 import type { Artifact } from '../output/artifact.js';
 import { sliQueries } from '../prometheus/sli.js';
+import { measuredExpr } from '../prometheus/threshold-rules.js';
 import { DATASOURCE_VARIABLE } from './datasource.js';
 import { promqlReads } from './promql-reads.js';
 
@@ -37,11 +38,6 @@ export interface CheckContext {
   configured: ReadonlySet<string>;
   /** Uids of the provisioned datasources. */
   datasourceUids: ReadonlySet<string>;
-  /**
-   * Queries allowed a fixed rate window: a threshold's own expression, because its panel must
-   * show exactly what the alert evaluates.
-   */
-  fixedWindowQueries?: ReadonlySet<string>;
 }
 
 /**
@@ -100,7 +96,7 @@ export function configuredMetrics(cfg: Config): Set<string> {
       const { bad, good, total } = sliQueries(slo).inputs;
       for (const sel of [bad, good, total]) if (sel) out.add(sel.metric);
     }
-    for (const th of svc.thresholds ?? []) for (const m of promqlReads(th.expr).metrics) out.add(m);
+    for (const th of svc.thresholds ?? []) for (const m of promqlReads(measuredExpr(th)).metrics) out.add(m);
   }
   return out;
 }
@@ -205,10 +201,8 @@ export function checkDashboards(dashboards: readonly DashboardJson[], ctx: Check
           if (!ctx.produced.has(m) && !ctx.configured.has(m)) problem(tat, `reads metric "${m}", which no generated rule records and no config selector names`);
         }
         for (const s of reads.unnamed) problem(tat, `selector ${s} names no metric`);
-        if (!ctx.fixedWindowQueries?.has(t.expr)) {
-          for (const r of reads.rateRanges) {
-            if (r !== RATE_INTERVAL_SAMPLE) problem(tat, `rate over a fixed [${r}] window; use $__rate_interval (target-rate-interval-rule)`);
-          }
+        for (const r of reads.rateRanges) {
+          if (r !== RATE_INTERVAL_SAMPLE) problem(tat, `rate over a fixed [${r}] window; use $__rate_interval (target-rate-interval-rule)`);
         }
       }
     }
@@ -234,6 +228,5 @@ export function checkArtifacts(cfg: Config, artifacts: readonly Artifact[]): str
     produced: producedMetrics(artifacts),
     configured: configuredMetrics(cfg),
     datasourceUids: provisionedDatasources(artifacts),
-    fixedWindowQueries: new Set(cfg.services.flatMap((s) => (s.thresholds ?? []).map((t) => t.expr))),
   });
 }

@@ -8,6 +8,9 @@ import { sloTests, DAYS_EVALUATION_MS, TEST_INTERVAL_MS } from '../promtool/slo-
 import { formatDuration } from '../config/duration.js';
 import type { TestFile } from '../promtool/file.js';
 import { serviceDashboardUrl } from '../grafana/links.js';
+import { thresholdRuleGroup } from './threshold-rules.js';
+import { noDataRuleGroup } from './nodata.js';
+import { thresholdTests } from '../promtool/threshold-tests.js';
 
 export const RULES_DIR = 'prometheus/rules';
 export const TESTS_DIR = 'prometheus/tests';
@@ -19,14 +22,22 @@ export function prometheusArtifacts(cfg: Config): Artifact[] {
     const groups: RuleGroup[] = [];
     const minutes: TestFile['tests'] = [];
     const days: TestFile['tests'] = [];
+    const ctx = { dashboardUrl: serviceDashboardUrl(cfg, svc.name) };
     slos.forEach((slo, i) => {
-      const group = sloRuleGroup(svc, slo, { dashboardUrl: serviceDashboardUrl(cfg, svc.name) });
+      const group = sloRuleGroup(svc, slo, ctx);
       groups.push(group);
       const others = slos.filter((o) => o !== slo);
       const t = sloTests(svc, slo, group.rules.filter(isAlert), others, ['services', si, 'slos', i]);
       minutes.push(...t.minutes);
       days.push(...t.days);
     });
+    // Thresholds and no-data alerts come after the SLO groups, which stay as they are.
+    (svc.thresholds ?? []).forEach((th) => groups.push(thresholdRuleGroup(svc, th, ctx)));
+    const noData = noDataRuleGroup(svc, ctx);
+    if (noData) groups.push(noData);
+    const t = thresholdTests(svc, ['services', si]);
+    minutes.push(...t.minutes);
+    days.push(...t.days);
     if (groups.length === 0) return;
     out.push({ path: `${RULES_DIR}/${svc.name}.yml`, content: renderYaml({ groups }) });
     const testFile = (name: string, evalMs: number, tests: TestFile['tests']) => {

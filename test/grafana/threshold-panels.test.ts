@@ -25,10 +25,25 @@ test('units: plain words map to Grafana ids, Grafana ids pass through, none read
   assert.equal(grafanaUnit(undefined), 'short');
 });
 
-test('the panel queries the threshold\'s own expression with its unit and levels', () => {
-  const { panel, queries } = thresholdPanel({ name: 'cpu', expr: 'avg(x) * 100', warning: 70, critical: 85, unit: 'percent' });
+const svc = { name: 'checkout', team: 'payments' } as const;
+
+test('the panel reads the recorded series the alert compares, with its unit and levels', () => {
+  const { panel, queries } = thresholdPanel(svc, { name: 'cpu', expr: 'avg(x) * 100', warning: 70, critical: 85, unit: 'percent' });
   const built = panel.build();
-  assert.deepEqual(queries, [{ expr: 'avg(x) * 100' }]);
+  assert.deepEqual(queries, [{ expr: 'threshold:value{service="checkout",threshold="cpu"}', legend: 'cpu' }]);
   assert.equal(built.fieldConfig?.defaults.unit, 'percent');
   assert.deepEqual(built.fieldConfig?.defaults.thresholds?.steps.map((s) => s.value), [null, 70, 85]);
+});
+
+test('a forecast shows the predicted and the current value; an anomaly its z-score, levels on the watched side', () => {
+  const predict = thresholdPanel(svc, { name: 'disk', predict: { series: 'node_filesystem_avail_bytes{job="node"}', horizon: '4h' }, critical: 0, direction: 'below', unit: 'bytes' });
+  assert.deepEqual(predict.queries.map((q) => q.expr), [
+    'threshold:value:predict_linear{service="checkout",threshold="disk"}',
+    'threshold:value{service="checkout",threshold="disk"}',
+  ]);
+  const anomaly = thresholdPanel(svc, { name: 'orders', anomaly: { series: 'sum(rate(orders_total[5m]))' }, warning: 3, critical: 4, direction: 'below' });
+  assert.deepEqual(anomaly.queries.map((q) => q.expr), ['threshold:value:zscore{service="checkout",threshold="orders"}']);
+  const built = anomaly.panel.build();
+  assert.equal(built.fieldConfig?.defaults.unit, 'none');
+  assert.deepEqual(built.fieldConfig?.defaults.thresholds?.steps.map((s) => s.value), [null, -4, -3]);
 });

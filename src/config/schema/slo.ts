@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration, name, positiveDuration, seriesSelector, url } from './common.js';
+import { noData } from './threshold.js';
 
 export const ratioSli = z.strictObject({
   /** Counter selector of failed events. Give `errors` or `good`, not both. */
@@ -37,6 +38,8 @@ export const sloAlerting = z.strictObject({
   labels: z.record(z.string(), z.string()).optional(),
   /** Set false to record the SLO without alerting on it. */
   enabled: z.boolean().optional(),
+  /** The companion alert raised when the SLI's total series are absent. */
+  noData: noData.optional(),
 });
 
 export const slo = z.strictObject({

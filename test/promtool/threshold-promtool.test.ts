@@ -1,0 +1,142 @@
+// Runs the generated threshold and no-data tests under promtool, and proves they have teeth:
+// each deliberately broken rule file must make them fail.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { parse, stringify } from 'yaml';
+import { validateConfig } from '../../src/config/validate.js';
+import { compile } from '../../src/compile.js';
+import type { TestFile } from '../../src/promtool/file.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+before(async () => {
+  // Installs promtool when missing; a machine without it fails here rather than skipping.
+  await execa('bash', [path.join(ROOT, 'scripts/ensure-tools.sh')], { stdio: 'inherit' });
+});
+
+export const fixture = {
+  teams: [{ name: 'ops' }],
+  remediations: [{ name: 'restart', action: { http: { url: 'http://127.0.0.1:9/restart' } } }],
+  services: [{
+    name: 'api',
+    team: 'ops',
+    labels: { tier: '2' },
+    slos: [{
+      name: 'availability', objective: 99,
+      sli: { ratio: { errors: 'req_total{job="api",code=~"5.."}', total: 'req_total{job="api"}' } },
+      alerting: { noData: { for: '5m' } },
+    }],
+    thresholds: [
+      { name: 'cpu', expr: 'avg(rate(cpu_seconds_total{job="api"}[5m])) * 100', warning: 70, critical: 85, for: '5m', keepFiringFor: '3m', remediation: 'restart' },
+      { name: 'queue', expr: 'queue_depth{job="api"}', warning: 100, critical: 500, for: '3m' },
+      { name: 'errors', ratio: { numerator: 'req_total{job="api",code=~"5.."}', denominator: 'req_total{job="api"}' }, warning: 1, critical: 5, for: '10m' },
+      { name: 'hits', ratio: { numerator: 'cache_total{job="api",result="hit"}', denominator: 'cache_total{job="api"}' }, direction: 'below', warning: 30, for: '10m' },
+      { name: 'slow', ratio: { histogram: 'op_seconds{job="api"}', slowerThan: 0.5 }, warning: 5, for: '10m' },
+      { name: 'p99', percentile: { histogram: 'lat_seconds{job="api"}', quantile: 0.99 }, warning: 0.3, critical: 1, for: '10m' },
+      { name: 'disk', predict: { series: 'free_bytes{job="api"}', window: '30m', horizon: '2h' }, direction: 'below', critical: 1000, for: '5m' },
+      { name: 'traffic', anomaly: { series: 'sum(rate(req_total{job="api"}[5m]))', baseline: '1d' }, warning: 3, critical: 4, for: '10m' },
+    ],
+  }],
+};
+
+/** Only the groups this area generates: threshold scenarios and no-data checks. */
+function ownGroups(file: TestFile): TestFile {
+  return { ...file, tests: file.tests.filter((t) => / thresholds: |no-data alerts/.test(t.name)) };
+}
+
+interface Generated { dir: string; rules: string; tests: string[] }
+
+async function writeGenerated(): Promise<Generated> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-thresholds-'));
+  const artifacts = compile(validateConfig(fixture));
+  const tests: string[] = [];
+  for (const a of artifacts.filter((x) => x.path.startsWith('prometheus/'))) {
+    const file = path.join(dir, a.path);
+    await mkdir(path.dirname(file), { recursive: true });
+    const content = a.path.includes('/tests/') ? stringify(ownGroups(parse(a.content) as TestFile)) : a.content;
+    await writeFile(file, content);
+    if (a.path.includes('/tests/')) tests.push(file);
+  }
+  return { dir, rules: path.join(dir, 'prometheus/rules/api.yml'), tests };
+}
+
+async function promtool(...args: string[]) {
+  return execa('promtool', args, { reject: false, all: true });
+}
+
+let gen: Generated;
+let pristine: string;
+
+before(async () => {
+  gen = await writeGenerated();
+  pristine = await readFile(gen.rules, 'utf8');
+});
+
+test('generated rules pass promtool check rules (keep_firing_for included)', async () => {
+  const r = await promtool('check', 'rules', gen.rules);
+  assert.equal(r.exitCode, 0, r.all);
+  assert.match(pristine, /keep_firing_for: 3m/);
+});
+
+test('generated threshold and no-data tests pass', async () => {
+  const r = await promtool('test', 'rules', ...gen.tests);
+  assert.equal(r.exitCode, 0, r.all);
+});
+
+// Each mutation breaks one promise a generated test makes; promtool must notice every one.
+const MUTATIONS: Array<[string, (rules: string) => string]> = [
+  ['critical level moved', (s) => s.replace('threshold:value{service="api",threshold="cpu"} > 85', 'threshold:value{service="api",threshold="cpu"} > 850')],
+  ['`for` dropped (a short spike would fire)', (s) => s.replace(/(threshold="cpu"\} > 85\n)\s+for: 5m\n/, '$1')],
+  ['keep_firing_for dropped', (s) => s.replace(/\s+keep_firing_for: 3m\n/g, '\n')],
+  ['direction flipped on a floor', (s) => s.replace('threshold="hits"} < 30', 'threshold="hits"} > 30')],
+  ['slow-share bucket bound wrong', (s) => s.replace('le=~"0\\\\.5"', 'le=~"5"')],
+  ['no-data window longer', (s) => s.replace('absent_over_time(req_total{job="api"}[5m])', 'absent_over_time(req_total{job="api"}[15m])')],
+  ['forecast horizon shortened', (s) => s.replace('predict_linear(threshold:value{service="api",threshold="disk"}[30m], 7200)', 'predict_linear(threshold:value{service="api",threshold="disk"}[30m], 60)')],
+  ['anomaly level lowered into the noise', (s) => s.replace('threshold:value:zscore{service="api",threshold="traffic"} > 3', 'threshold:value:zscore{service="api",threshold="traffic"} > 0.5')],
+  ['anomaly baseline readiness removed', (s) => s.replace(/\n\s+and\n\s+count_over_time\(threshold:value\{service="api",threshold="traffic"\}\[1d\]\) >= [^\n]+/, '')],
+];
+
+for (const [name, mutate] of MUTATIONS) {
+  test(`a broken rule fails the generated tests: ${name}`, async () => {
+    const broken = mutate(pristine);
+    assert.notEqual(broken, pristine, 'the mutation must change the rule file');
+    const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-broken-'));
+    await mkdir(path.join(dir, 'prometheus/rules'), { recursive: true });
+    await mkdir(path.join(dir, 'prometheus/tests'), { recursive: true });
+    await writeFile(path.join(dir, 'prometheus/rules/api.yml'), broken);
+    const tests = [];
+    for (const t of gen.tests) {
+      const copy = path.join(dir, 'prometheus/tests', path.basename(t));
+      await writeFile(copy, await readFile(t, 'utf8'));
+      tests.push(copy);
+    }
+    const check = await promtool('check', 'rules', path.join(dir, 'prometheus/rules/api.yml'));
+    assert.equal(check.exitCode, 0, `the broken file must still load, so the tests are what catch it:\n${check.all}`);
+    const r = await promtool('test', 'rules', ...tests);
+    assert.notEqual(r.exitCode, 0, `promtool accepted a broken rule (${name})`);
+  });
+}
+
+test("the examples' threshold and no-data tests pass under promtool", async () => {
+  const out = path.join(ROOT, 'generated/prometheus');
+  const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-examples-'));
+  const files: string[] = [];
+  for (const name of ['checkout', 'workflow-platform', 'llm-pipeline']) {
+    for (const suffix of ['.test.yml', '.days.test.yml']) {
+      const file = parse(await readFile(path.join(out, 'tests', `${name}${suffix}`), 'utf8')) as TestFile;
+      const own = ownGroups({ ...file, rule_files: [path.join(out, 'rules', `${name}.yml`)] });
+      if (own.tests.length === 0) continue;
+      const target = path.join(dir, `${name}${suffix}`);
+      await writeFile(target, stringify(own));
+      files.push(target);
+    }
+  }
+  assert.ok(files.length >= 3);
+  const r = await promtool('test', 'rules', ...files);
+  assert.equal(r.exitCode, 0, r.all);
+});
