@@ -1,0 +1,123 @@
+// The simulated systems behind the example SLOs in slos/. Each one has its own registry, served
+// at /metrics/<job> and scraped as that job, so the metric names, labels and `le` bounds are
+// exactly what the SLO selectors read (`job` comes from Prometheus' scrape config).
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What one simulated request turned out to be. */
+export interface Outcome {
+  failed: boolean;
+  slow: boolean;
+}
+
+export interface SimulatedService {
+  /** The scrape job the SLO selectors name. */
+  job: string;
+  registry: Registry;
+  /** Healthy shares: comfortably inside every SLO's budget. */
+  baseline: { errorRate: number; slowRate: number };
+  record(outcome: Outcome, random: () => number): void;
+}
+
+/** A latency inside (fast) or beyond (slow) an SLO bound, spread so that several buckets fill. */
+export function latency(bound: number, slow: boolean, random: () => number): number {
+  return slow ? bound * (1.2 + 1.8 * random()) : bound * (0.1 + 0.8 * random());
+}
+
+const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length) % items.length]!;
+
+function httpMetrics(registry: Registry, buckets: number[]) {
+  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests served', labelNames: ['route', 'code'], registers: [registry] });
+  const duration = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['route'], buckets, registers: [registry] });
+  return { requests, duration };
+}
+
+function checkout(): SimulatedService {
+  const registry = new Registry();
+  // process_cpu_seconds_total and friends: inputs for threshold alerts such as the CPU example.
+  collectDefaultMetrics({ register: registry });
+  const { requests, duration } = httpMetrics(registry, [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5]);
+  const routes = ['/cart', '/checkout', '/payment'];
+  // Every series exists from the first scrape, so the first errors are counted by rate().
+  for (const route of routes) for (const code of ['200', '500']) requests.labels(route, code).inc(0);
+  return {
+    job: 'checkout',
+    registry,
+    baseline: { errorRate: 0.0002, slowRate: 0.003 },
+    record(o, random) {
+      const route = pick(routes, random);
+      requests.labels(route, o.failed ? '500' : '200').inc();
+      duration.labels(route).observe(latency(0.2, o.slow, random));
+    },
+  };
+}
+
+function workflowWorker(): SimulatedService {
+  const registry = new Registry();
+  const executions = new Counter({ name: 'workflow_executions_total', help: 'Workflow executions by final status', labelNames: ['status'], registers: [registry] });
+  const agent = new Histogram({ name: 'workflow_ai_agent_call_duration_seconds', help: 'AI-agent step latency', buckets: [0.5, 1, 2.5, 5, 10, 20], registers: [registry] });
+  for (const status of ['success', 'failed', 'crashed']) executions.labels(status).inc(0);
+  return {
+    job: 'workflow-worker',
+    registry,
+    baseline: { errorRate: 0.0001, slowRate: 0.003 },
+    record(o, random) {
+      executions.labels(o.failed ? pick(['failed', 'crashed'], random) : 'success').inc();
+      agent.observe(latency(5, o.slow, random));
+    },
+  };
+}
+
+function workflowWebhooks(): SimulatedService {
+  const registry = new Registry();
+  const webhooks = new Histogram({ name: 'workflow_webhook_duration_seconds', help: 'Inbound webhook handling latency', buckets: [0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] });
+  return {
+    job: 'workflow-webhooks',
+    registry,
+    baseline: { errorRate: 0, slowRate: 0.003 },
+    record(o, random) {
+      webhooks.observe(latency(1, o.slow, random));
+    },
+  };
+}
+
+function workflowApi(): SimulatedService {
+  const registry = new Registry();
+  const { requests, duration } = httpMetrics(registry, [0.025, 0.05, 0.1, 0.2, 0.5, 1]);
+  const queries = new Histogram({ name: 'workflow_db_query_duration_seconds', help: 'Database query latency', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] });
+  const routes = ['/api/workflows', '/api/executions'];
+  for (const route of routes) for (const code of ['200', '500']) requests.labels(route, code).inc(0);
+  return {
+    job: 'workflow-api',
+    registry,
+    baseline: { errorRate: 0.0002, slowRate: 0.003 },
+    record(o, random) {
+      const route = pick(routes, random);
+      requests.labels(route, o.failed ? '500' : '200').inc();
+      duration.labels(route).observe(latency(0.2, o.slow, random));
+      queries.observe(latency(0.1, o.slow, random));
+    },
+  };
+}
+
+/** Stage and its latency bound in seconds, as in slos/llm-pipeline.ts. */
+const STAGES: ReadonlyArray<readonly [string, number]> = [['preprocess', 1], ['classify', 2.5], ['decide', 5], ['extract', 10]];
+
+function llmPipeline(): SimulatedService {
+  const registry = new Registry();
+  const documents = new Counter({ name: 'llm_pipeline_documents_total', help: 'Documents by outcome', labelNames: ['outcome'], registers: [registry] });
+  const stages = new Histogram({ name: 'llm_pipeline_stage_duration_seconds', help: 'Time per pipeline stage', labelNames: ['stage'], buckets: [0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry] });
+  for (const outcome of ['success', 'failed']) documents.labels(outcome).inc(0);
+  return {
+    job: 'llm-pipeline',
+    registry,
+    baseline: { errorRate: 0.002, slowRate: 0.003 },
+    record(o, random) {
+      documents.labels(o.failed ? 'failed' : 'success').inc();
+      for (const [stage, bound] of STAGES) stages.labels(stage).observe(latency(bound, o.slow, random));
+    },
+  };
+}
+
+export function simulatedServices(): SimulatedService[] {
+  return [checkout(), workflowWorker(), workflowWebhooks(), workflowApi(), llmPipeline()];
+}
