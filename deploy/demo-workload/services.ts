@@ -25,30 +25,25 @@ export function latency(bound: number, slow: boolean, random: () => number): num
 
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length) % items.length]!;
 
-function httpMetrics(registry: Registry, buckets: number[]) {
+/** An HTTP API's request counter and latency histogram; returns how to record one request. */
+function httpApi(registry: Registry, routes: readonly string[], buckets: number[], bound: number) {
   const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests served', labelNames: ['route', 'code'], registers: [registry] });
   const duration = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['route'], buckets, registers: [registry] });
-  return { requests, duration };
+  // Every series exists from the first scrape, so the first errors are counted by rate().
+  for (const route of routes) for (const code of ['200', '500']) requests.labels(route, code).inc(0);
+  return (o: Outcome, random: () => number) => {
+    const route = pick(routes, random);
+    requests.labels(route, o.failed ? '500' : '200').inc();
+    duration.labels(route).observe(latency(bound, o.slow, random));
+  };
 }
 
 function checkout(): SimulatedService {
   const registry = new Registry();
   // process_cpu_seconds_total and friends: inputs for threshold alerts such as the CPU example.
   collectDefaultMetrics({ register: registry });
-  const { requests, duration } = httpMetrics(registry, [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5]);
-  const routes = ['/cart', '/checkout', '/payment'];
-  // Every series exists from the first scrape, so the first errors are counted by rate().
-  for (const route of routes) for (const code of ['200', '500']) requests.labels(route, code).inc(0);
-  return {
-    job: 'checkout',
-    registry,
-    baseline: { errorRate: 0.0002, slowRate: 0.003 },
-    record(o, random) {
-      const route = pick(routes, random);
-      requests.labels(route, o.failed ? '500' : '200').inc();
-      duration.labels(route).observe(latency(0.2, o.slow, random));
-    },
-  };
+  const record = httpApi(registry, ['/cart', '/checkout', '/payment'], [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5], 0.2);
+  return { job: 'checkout', registry, baseline: { errorRate: 0.0002, slowRate: 0.003 }, record };
 }
 
 function workflowWorker(): SimulatedService {
@@ -82,18 +77,14 @@ function workflowWebhooks(): SimulatedService {
 
 function workflowApi(): SimulatedService {
   const registry = new Registry();
-  const { requests, duration } = httpMetrics(registry, [0.025, 0.05, 0.1, 0.2, 0.5, 1]);
+  const request = httpApi(registry, ['/api/workflows', '/api/executions'], [0.025, 0.05, 0.1, 0.2, 0.5, 1], 0.2);
   const queries = new Histogram({ name: 'workflow_db_query_duration_seconds', help: 'Database query latency', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry] });
-  const routes = ['/api/workflows', '/api/executions'];
-  for (const route of routes) for (const code of ['200', '500']) requests.labels(route, code).inc(0);
   return {
     job: 'workflow-api',
     registry,
     baseline: { errorRate: 0.0002, slowRate: 0.003 },
     record(o, random) {
-      const route = pick(routes, random);
-      requests.labels(route, o.failed ? '500' : '200').inc();
-      duration.labels(route).observe(latency(0.2, o.slow, random));
+      request(o, random);
       queries.observe(latency(0.1, o.slow, random));
     },
   };
