@@ -43,6 +43,7 @@ test('native stack: a checkout outage pages, reaches Alertmanager and the receiv
   const context = () => procs.map((p) => p.output()).join('\n');
 
   const [demoPort, rxPort, amPort, promPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  assert.equal(new Set([demoPort, rxPort, amPort, promPort]).size, 4);
   const local = (port: number) => `127.0.0.1:${port}`;
   const endpoints: Endpoints = {
     'demo-workload:8080': local(demoPort),
