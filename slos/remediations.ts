@@ -10,7 +10,8 @@ export const remediations = [
     maxPerHour: 3,
     action: {
       http: {
-        url: 'http://127.0.0.1:8080/admin/restart',
+        // The local stack's demo workload (docker-compose.yml); point it at your checkout admin API.
+        url: 'http://demo-workload:8080/admin/restart',
         method: 'POST',
         headerFiles: { Authorization: '/etc/sloforge/secrets/checkout-admin-authorization' },
         body: { reason: 'SLO {{labels.slo}} of {{labels.service}} is burning its error budget', alert: '{{fingerprint}}', severity: '{{labels.severity}}' },

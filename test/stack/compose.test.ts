@@ -1,0 +1,223 @@
+// docker-compose.yml checked without a Docker engine: Debian's docker-compose parses it, and the
+// wiring is checked file by file: every mount exists, every host:port one service names is a
+// service listening there, the configs each container reads pass promtool and amtool, and the
+// secrets agree between the sides that share them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync, mkdirSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { REPO } from '../helpers/cli.js';
+import { promtool, tool } from '../helpers/tools.js';
+import { execa } from 'execa';
+import { dockerCompose, fileFields, hostPath, loadCompose, service, type Service } from './compose-model.js';
+import { simulatedServices } from '../../deploy/demo-workload/services.js';
+
+const services = loadCompose();
+const rel = (p: string) => path.relative(REPO, p);
+
+/** The port a service listens on inside the stack network. */
+const LISTEN: Record<string, number> = { prometheus: 9090, alertmanager: 9093, grafana: 3000, 'sloforge-receiver': 9095, 'demo-workload': 8080 };
+
+function mustMap(svc: Service, containerPath: string): string {
+  const host = hostPath(svc, containerPath);
+  assert.ok(host, `${svc.name}: nothing in the repository is mounted at ${containerPath}`);
+  assert.ok(existsSync(host), `${svc.name}: ${containerPath} is mounted from ${rel(host)}, which does not exist (run \`npx sloforge generate\`?)`);
+  return host;
+}
+
+/** A `host:port` one container dials must be a compose service listening on that port. */
+function assertReachable(from: string, hostPort: string): void {
+  const [host, portText] = hostPort.split(':');
+  const port = Number(portText);
+  if (host === 'localhost' || host === '127.0.0.1') {
+    assert.equal(port, LISTEN[from], `${from} dials ${hostPort}, but it listens on ${LISTEN[from]}`);
+    return;
+  }
+  assert.ok(services.has(host!), `${from} dials ${hostPort}: no compose service ${host}`);
+  assert.equal(port, LISTEN[host!], `${from} dials ${hostPort}, but ${host} listens on ${LISTEN[host!]}`);
+}
+
+function urlHostPort(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+}
+
+test('Debian docker-compose 1.29 accepts docker-compose.yml', async () => {
+  const r = await dockerCompose('config', '-q');
+  assert.ok(r.ok, r.output);
+});
+
+test('the stack has the promised services, pinned to the versions sloforge targets', () => {
+  assert.deepEqual([...services.keys()].sort(), ['alertmanager', 'demo-workload', 'grafana', 'prometheus', 'sloforge-receiver', 'stack-init']);
+  assert.equal(service(services, 'prometheus').image, 'prom/prometheus:v2.42.0');
+  assert.equal(service(services, 'alertmanager').image, 'prom/alertmanager:v0.25.0');
+  // The foundation SDK's classic dashboards (schemaVersion 42) need Grafana 12 or later.
+  assert.match(service(services, 'grafana').image, /^grafana\/grafana:12\.\d+\.\d+$/);
+  for (const name of ['sloforge-receiver', 'demo-workload', 'stack-init']) assert.match(service(services, name).image, /^node:20(-|$)/);
+});
+
+test('every bind mount comes from an existing path inside the repository', () => {
+  let binds = 0;
+  for (const svc of services.values()) {
+    for (const m of svc.mounts.filter((x) => x.bind)) {
+      binds++;
+      assert.ok(!path.relative(REPO, m.source).startsWith('..'), `${svc.name}: ${m.source} is outside the repository`);
+      assert.ok(existsSync(m.source), `${svc.name}: mounts ${rel(m.source)}, which does not exist`);
+      if (svc.name !== 'stack-init') assert.ok(m.readOnly, `${svc.name}: ${rel(m.source)} should be mounted read-only`);
+    }
+  }
+  assert.ok(binds >= 12);
+});
+
+test('published ports are distinct and match what each service listens on', () => {
+  const published = new Set<number>();
+  for (const svc of services.values()) {
+    for (const p of svc.ports) {
+      assert.ok(!published.has(p.published), `port ${p.published} is published twice`);
+      published.add(p.published);
+      assert.equal(p.target, LISTEN[svc.name], `${svc.name} publishes container port ${p.target}, but listens on ${LISTEN[svc.name]}`);
+    }
+  }
+  assert.equal(Number(service(services, 'sloforge-receiver').environment.SLOFORGE_RECEIVER_PORT), LISTEN['sloforge-receiver']);
+  assert.equal(Number(service(services, 'demo-workload').environment.DEMO_PORT), LISTEN['demo-workload']);
+  // Inside a container, 127.0.0.1 would be unreachable from the other services.
+  assert.equal(service(services, 'sloforge-receiver').environment.SLOFORGE_RECEIVER_HOST, '0.0.0.0');
+  assert.equal(service(services, 'demo-workload').environment.DEMO_HOST, '0.0.0.0');
+});
+
+test("Prometheus: rule_files matches the generated rules as mounted; targets are services; promtool accepts it", async () => {
+  const prom = service(services, 'prometheus');
+  const configArg = prom.command.find((a) => a.startsWith('--config.file='))!.slice('--config.file='.length);
+  const configFile = mustMap(prom, configArg);
+  const config = parse(readFileSync(configFile, 'utf8')) as {
+    rule_files: string[];
+    alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
+    scrape_configs: Array<{ job_name: string; metrics_path?: string; static_configs: Array<{ targets: string[] }> }>;
+  };
+
+  const generated = readdirSync(path.join(REPO, 'generated/prometheus/rules')).filter((f) => f.endsWith('.yml')).sort();
+  assert.ok(generated.length > 0);
+  for (const glob of config.rule_files) {
+    // Relative to the config file, as Prometheus resolves it, inside the container.
+    const inContainer = path.posix.join(path.posix.dirname(configArg), glob);
+    const dir = mustMap(prom, path.posix.dirname(inContainer));
+    const pattern = new RegExp(`^${path.posix.basename(inContainer).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+    const matched = readdirSync(dir).filter((f) => pattern.test(f)).sort();
+    assert.deepEqual(matched, generated, `${glob} in the container should load exactly the generated rule files`);
+    assert.equal(statSync(dir).ino, statSync(path.join(REPO, 'generated/prometheus/rules')).ino);
+  }
+
+  for (const am of config.alerting.alertmanagers) for (const t of am.static_configs.flatMap((s) => s.targets)) assertReachable('prometheus', t);
+  const jobs = new Map(config.scrape_configs.map((s) => [s.job_name, s]));
+  for (const s of jobs.values()) for (const t of s.static_configs.flatMap((c) => c.targets)) assertReachable('prometheus', t);
+  assert.ok(jobs.has('sloforge-receiver') && jobs.has('prometheus') && jobs.has('demo-workload'));
+
+  // Every job an SLO selector names is scraped, from the demo workload path that simulates it.
+  const rules = generated.map((f) => readFileSync(path.join(REPO, 'generated/prometheus/rules', f), 'utf8')).join('\n');
+  const sloJobs = [...new Set([...rules.matchAll(/job="([^"]+)"/g)].map((m) => m[1]!))].sort();
+  const simulated = simulatedServices().map((s) => s.job);
+  assert.ok(sloJobs.length >= 5, sloJobs.join());
+  for (const job of sloJobs) {
+    const scrape = jobs.get(job);
+    assert.ok(scrape, `no scrape job ${job}, which the SLOs read`);
+    assert.equal(scrape.metrics_path, `/metrics/${job}`);
+    assert.ok(simulated.includes(job), `the demo workload does not simulate ${job}`);
+  }
+
+  // promtool resolves rule_files relative to the config: once in the repository (through the
+  // deploy/prometheus/rules symlink) and once in a copy laid out as the container sees it.
+  const inRepo = await promtool('check', 'config', configFile);
+  assert.ok(inRepo.ok, inRepo.output);
+  assert.match(inRepo.output, new RegExp(`SUCCESS: ${generated.length} rule files found`));
+  const root = mkdtempSync(path.join(os.tmpdir(), 'sloforge-stack-'));
+  try {
+    for (const m of prom.mounts.filter((x) => x.bind)) {
+      const dest = path.join(root, m.target);
+      mkdirSync(path.dirname(dest), { recursive: true });
+      cpSync(m.source, dest, { recursive: true, dereference: true });
+    }
+    const asMounted = await promtool('check', 'config', path.join(root, configArg));
+    assert.ok(asMounted.ok, asMounted.output);
+    assert.match(asMounted.output, new RegExp(`SUCCESS: ${generated.length} rule files found`));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('Alertmanager: amtool accepts the config as mounted; its secrets exist; it reaches the receiver with the receiver token', async () => {
+  const am = service(services, 'alertmanager');
+  const configArg = am.command.find((a) => a.startsWith('--config.file='))!.slice('--config.file='.length);
+  const configFile = mustMap(am, configArg);
+  assert.equal(configFile, path.join(REPO, 'generated/alertmanager/alertmanager.yml'));
+  // The templates glob is relative to the config: the whole folder must be mounted.
+  assert.ok(existsSync(mustMap(am, path.posix.join(path.posix.dirname(configArg), 'templates/sloforge.tmpl'))));
+  const r = await execa(await tool('amtool'), ['check-config', configFile], { reject: false, all: true });
+  assert.equal(r.exitCode, 0, r.all);
+  assert.match(r.all ?? '', /Found:\n - global config\n - route\n - \d+ inhibit rules\n - \d+ receivers\n - 1 templates/);
+
+  const config = parse(readFileSync(configFile, 'utf8')) as {
+    receivers: Array<{ name: string; webhook_configs?: Array<{ url: string; http_config: { authorization: { credentials_file: string } } }> }>;
+  };
+  const secrets = fileFields(config);
+  assert.ok(secrets.length >= 7);
+  for (const f of secrets) assert.ok(existsSync(mustMap(am, f)), f);
+
+  const hook = config.receivers.find((x) => x.name === 'sloforge-remediation')!.webhook_configs![0]!;
+  assertReachable('alertmanager', urlHostPort(hook.url));
+  assert.equal(new URL(hook.url).pathname, '/alerts');
+  const rx = service(services, 'sloforge-receiver');
+  const sent = readFileSync(mustMap(am, hook.http_config.authorization.credentials_file), 'utf8').trim();
+  const accepted = readFileSync(mustMap(rx, rx.environment.SLOFORGE_RECEIVER_TOKEN_FILE!), 'utf8').trim().split('\n');
+  assert.ok(accepted.includes(sent), 'the token Alertmanager sends is not in the receiver token file');
+  // The image has no time zone database; the zones the time intervals name come from stack-init.
+  assert.ok(am.mounts.some((m) => m.target === '/usr/share/zoneinfo' && m.source === 'zoneinfo'));
+  assert.ok(service(services, 'stack-init').mounts.some((m) => m.source === 'zoneinfo'));
+});
+
+test('receiver: actions file, token and header files are mounted; restart-checkout calls the demo workload with the header it checks', () => {
+  const rx = service(services, 'sloforge-receiver');
+  assert.deepEqual(rx.command.slice(-2), ['sloforge', 'receiver']);
+  const actionsFile = mustMap(rx, rx.environment.SLOFORGE_RECEIVER_ACTIONS!);
+  assert.equal(actionsFile, path.join(REPO, 'generated/remediation/actions.json'));
+  assert.ok(rx.mounts.some((m) => m.target === rx.environment.SLOFORGE_RECEIVER_DATA_DIR && !m.bind && !m.readOnly), 'the data dir needs a writable volume');
+  const actions = JSON.parse(readFileSync(actionsFile, 'utf8')) as {
+    remediations: Array<{ name: string; action: { kind: string; http?: { url: string; headerFiles: Record<string, string> } } }>;
+  };
+  const restart = actions.remediations.find((r) => r.name === 'restart-checkout')?.action.http;
+  assert.ok(restart, 'restart-checkout is an http action');
+  assertReachable('sloforge-receiver', urlHostPort(restart.url));
+  assert.equal(new URL(restart.url).pathname, '/admin/restart');
+
+  const demo = service(services, 'demo-workload');
+  const expected = readFileSync(mustMap(demo, demo.environment.DEMO_ADMIN_AUTHORIZATION_FILE!), 'utf8').trim();
+  assert.equal(readFileSync(mustMap(rx, restart.headerFiles.Authorization!), 'utf8').trim(), expected);
+  for (const r of actions.remediations) {
+    for (const f of Object.values(r.action.http?.headerFiles ?? {})) assert.ok(existsSync(mustMap(rx, f)), `${r.name}: ${f}`);
+  }
+  assert.deepEqual(demo.command.slice(-2), ['tsx', 'deploy/demo-workload/main.ts']);
+});
+
+test('Grafana: provisioning and dashboards are mounted where the providers look; the datasource is Prometheus', () => {
+  const grafana = service(services, 'grafana');
+  const provisioning = mustMap(grafana, '/etc/grafana/provisioning');
+  const ds = parse(readFileSync(path.join(provisioning, 'datasources/sloforge.yml'), 'utf8')) as { datasources: Array<{ url: string }> };
+  for (const d of ds.datasources) assertReachable('grafana', urlHostPort(d.url));
+  const providers = parse(readFileSync(path.join(provisioning, 'dashboards/sloforge.yml'), 'utf8')) as { providers: Array<{ options: { path: string } }> };
+  assert.ok(providers.providers.length > 0);
+  for (const p of providers.providers) {
+    const dir = mustMap(grafana, p.options.path);
+    assert.ok(readdirSync(dir).some((f) => f.endsWith('.json')), `${p.options.path} holds no dashboard`);
+  }
+});
+
+test('deploy/secrets holds only marked local-development placeholders', () => {
+  const dir = path.join(REPO, 'deploy/secrets');
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name !== 'README.md');
+  assert.ok(files.length >= 8);
+  for (const e of files) {
+    const text = readFileSync(path.join(e.parentPath, e.name), 'utf8');
+    assert.match(text, /local-dev/, `${e.name} is not marked as a local-development placeholder`);
+  }
+});
