@@ -37,6 +37,8 @@ export class Report {
   }
 
   note(where: Where, message: string): void {
+    // A renamed service is met once per SLO; say it once.
+    if (this.notes.some((n) => n.message === message && formatWhere(n.where) === formatWhere(where))) return;
     this.notes.push({ where, message });
   }
 

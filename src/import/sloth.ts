@@ -57,8 +57,26 @@ function alerting(where: Where, raw: unknown, sloLabels: Record<string, string>,
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function slo(where: Where, raw: Record<string, unknown>, f: Fields, defaultPeriod: string, report: Report): SloInput {
-  const sli = isRecord(raw.sli) ? raw.sli : undefined;
+function slo(where: Where, raw: Record<string, unknown>, f: Fields, defaultPeriod: string, report: Report): SloInput | undefined {
+  // Each field on its own, so one run reports every problem of the SLO.
+  const objective = report.attempt(() => objectivePercent({ ...where, field: 'objective' }, raw.objective, 1));
+  const per = report.attempt(() => (raw[f.period] !== undefined ? period({ ...where, field: f.period }, raw[f.period]) : defaultPeriod));
+  const sli = report.attempt(() => eventsSli(where, raw.sli, f, report));
+  const al = report.attempt(() => alerting(where, raw.alerting, importLabels({ ...where, field: 'labels' }, raw.labels, report, ' on every alert'), f, report));
+  if (objective === undefined || per === undefined || sli === undefined) return undefined;
+  const description = typeof raw.description === 'string' && raw.description.trim() !== '' ? raw.description.trim() : undefined;
+  return {
+    name: where.slo!,
+    objective,
+    period: per,
+    ...(description !== undefined ? { description } : {}),
+    sli,
+    ...(al !== undefined ? { alerting: al } : {}),
+  };
+}
+
+function eventsSli(where: Where, raw: unknown, f: Fields, report: Report): SloInput['sli'] {
+  const sli = isRecord(raw) ? raw : undefined;
   if (!sli) throw new ImportFailure({ ...where, field: 'sli' }, 'is required');
   if (sli.raw !== undefined) {
     throw new ImportFailure(
@@ -72,26 +90,15 @@ function slo(where: Where, raw: Record<string, unknown>, f: Fields, defaultPerio
   }
   const events = isRecord(sli.events) ? sli.events : undefined;
   if (!events) throw new ImportFailure({ ...where, field: 'sli' }, 'needs events (error and total queries)');
-  const description = typeof raw.description === 'string' && raw.description.trim() !== '' ? raw.description.trim() : undefined;
-  const result: SloInput = {
-    name: where.slo!,
-    objective: objectivePercent({ ...where, field: 'objective' }, raw.objective, 1),
-    period: raw[f.period] !== undefined ? period({ ...where, field: f.period }, raw[f.period]) : defaultPeriod,
-    ...(description !== undefined ? { description } : {}),
-    sli: mapSli(
-      where,
-      {
-        errors: { field: `sli.events.${f.errorQuery}`, query: events[f.errorQuery] },
-        total: { field: `sli.events.${f.totalQuery}`, query: events[f.totalQuery] },
-      },
-      { counterValue: false },
-      report,
-    ),
-  };
-  const sloLabels = importLabels({ ...where, field: 'labels' }, raw.labels, report, ' on every alert');
-  const al = alerting(where, raw.alerting, sloLabels, f, report);
-  if (al) result.alerting = al;
-  return result;
+  return mapSli(
+    where,
+    {
+      errors: { field: `sli.events.${f.errorQuery}`, query: events[f.errorQuery] },
+      total: { field: `sli.events.${f.totalQuery}`, query: events[f.totalQuery] },
+    },
+    { counterValue: false },
+    report,
+  );
 }
 
 function serviceSpec(doc: SpecDoc): { spec: Record<string, unknown>; f: Fields } | undefined {
@@ -137,7 +144,8 @@ export function importSloth(docs: readonly SpecDoc[], report: Report): Imported 
           if (!isRecord(raw)) throw new ImportFailure({ ...at, field: `slos[${i}]` }, 'must be a map');
           const sloName = keepName({ ...at, field: `slos[${i}].name` }, 'SLO', raw.name, report);
           const where: Where = { ...at, slo: sloName };
-          services.addSlo(where, svc, slo(where, raw, f, defaultPeriod, report), doc.file);
+          const imported = slo(where, raw, f, defaultPeriod, report);
+          if (imported) services.addSlo(where, svc, imported, doc.file);
         });
       });
     });

@@ -1,0 +1,40 @@
+// OpenSLO v1 (SLO with inline indicator or indicatorRef, Service, DataSource, AlertPolicy) and
+// v1alpha documents become a slos folder that generates rules promtool accepts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { promtool } from '../helpers/tools.js';
+import { FIXTURES, importAndGenerate } from './helpers.js';
+
+test('an OpenSLO folder imports, generates, and passes promtool check rules', async () => {
+  const { slos, gen, imported } = await importAndGenerate('openslo', path.join(FIXTURES, 'openslo'));
+  assert.match(imported.stdout, /imported 3 service\(s\) and 4 SLO\(s\)/);
+  assert.match(imported.stderr, /web\.yaml \(document 5\): AlertPolicy "web-fast-burn" ignored/);
+  assert.match(imported.stderr, /SLO "web-latency" > field "spec\.objectives\[1\]": one of 2 objectives: imported as SLO "web-latency-nearly-all-pages"/);
+
+  const ruleFiles = readdirSync(path.join(gen, 'prometheus/rules')).sort();
+  assert.deepEqual(ruleFiles, ['checkout.yml', 'web.yml']);
+  const check = await promtool('check', 'rules', ...ruleFiles.map((f) => path.join(gen, 'prometheus/rules', f)));
+  assert.ok(check.ok, check.output);
+
+  const web = parse(readFileSync(path.join(gen, 'prometheus/rules/web.yml'), 'utf8')) as { groups: Array<{ rules: Array<{ labels?: Record<string, string> }> }> };
+  const names = new Set(web.groups.flatMap((g) => g.rules).map((r) => r.labels?.slo).filter(Boolean));
+  assert.deepEqual([...names].sort(), ['web-availability', 'web-latency-most-pages', 'web-latency-nearly-all-pages']);
+
+  // A Service with no SLO yet is kept; the team comes from its `team` label.
+  const index = readFileSync(path.join(slos, 'index.ts'), 'utf8');
+  assert.match(index, /imageResizerService/);
+  assert.match(readFileSync(path.join(slos, 'web.ts'), 'utf8'), /team: "storefront"/);
+});
+
+test('an indicatorRef with bad/total counters maps to errors/total, a bucket/_count pair to a latency SLI', async () => {
+  const { slos } = await importAndGenerate('openslo', path.join(FIXTURES, 'openslo/web.yaml'));
+  const web = readFileSync(path.join(slos, 'web.ts'), 'utf8');
+  assert.match(web, /errors: "http_requests_total\{service=\\"web\\",code=~\\"5\.\.\\"\}"/);
+  assert.match(web, /period: "28d"/);
+  assert.match(web, /objective: 99\.5,/);
+  assert.match(web, /histogram: "http_request_duration_seconds\{service=\\"web\\"\}",\s+threshold: 0\.5/);
+  assert.match(web, /period: "7d"/);
+});
