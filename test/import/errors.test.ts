@@ -156,3 +156,23 @@ test('a missing input path is named', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /nope: no such file or folder/);
 });
+
+test('a value sloforge refuses after mapping (a period under a day) names the spec file, service, SLO and field', async () => {
+  await importFails('openslo', {
+    'specs/short.yaml': `apiVersion: openslo/v1
+kind: SLO
+metadata: { name: hourly }
+spec:
+  service: web
+  indicator:
+    metadata: { name: ok }
+    spec:
+      ratioMetric:
+        counter: true
+        good: { metricSource: { type: Prometheus, spec: { query: ok_total } } }
+        total: { metricSource: { type: Prometheus, spec: { query: all_total } } }
+  timeWindow: [{ duration: 12h, isRolling: true }]
+  objectives: [{ target: 0.99 }]
+`,
+  }, /specs\/short\.yaml: service "web" > SLO "hourly" > field "period": must be between 1d and 365d, got "12h"/, /nothing was written/);
+});
