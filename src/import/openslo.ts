@@ -6,7 +6,7 @@ import { formatDuration, parseDuration } from '../config/duration.js';
 import type { SpecDoc } from './read.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 import { isRecord, keepName, objectivePercent, ServiceSet, type Imported } from './model.js';
-import { mapSli, type SliQuery } from './sli.js';
+import { mapRatioSli, mapSli, type SliQuery } from './sli.js';
 
 const ALERTING_KINDS = new Set(['AlertPolicy', 'AlertCondition', 'AlertNotificationTarget']);
 
@@ -132,8 +132,11 @@ function v1Sli(where: Where, s: Record<string, unknown>, index: Index, report: R
   }
   const ratio = indicator.ratioMetric;
   if (!isRecord(ratio)) throw new ImportFailure({ ...at, field: prefix }, 'needs a ratioMetric (good or bad, and total)');
-  if (ratio.raw !== undefined) throw new ImportFailure({ ...at, field: `${prefix}.ratioMetric.raw` }, 'cannot be imported: sloforge needs good or bad and total counters, not a ready-made ratio');
   const f = `${prefix}.ratioMetric`;
+  if (ratio.raw !== undefined) {
+    if (ratio.rawType !== 'success' && ratio.rawType !== 'failure') throw new ImportFailure({ ...at, field: `${f}.rawType` }, 'must be "success" or "failure"');
+    return mapRatioSli(at, v1Query(at, `${f}.raw`, ratio.raw, index), ratio.rawType === 'failure' ? 'errors' : 'good', { counterValue: false }, report);
+  }
   return mapSli(
     at,
     {

@@ -84,34 +84,79 @@ function isVectorZero(node: SyntaxNode, src: string): boolean {
   return node.name === 'FunctionCall' && /^vector\s*\(\s*0\s*\)$/.test(src.slice(node.from, node.to));
 }
 
-/** The counter(s) a query reads, or a sentence saying why it is not one of the shapes sloforge maps. */
-export function analyseQuery(query: string, opts: QueryOptions): QueryShape | string {
+function parseQuery(query: string): { src: string; node: SyntaxNode } | string {
   const src = query.replace(WINDOW_RE, '5m').trim();
   const syntax = promqlSyntaxError(src);
-  if (syntax) return `${syntax}`;
+  if (syntax) return syntax;
   const top = parser.parse(src).topNode.firstChild;
   if (!top) return 'is empty';
-  let node = unwrapParens(top);
+  return { src, node: unwrapParens(top) };
+}
+
+function unsupported(query: string, opts: QueryOptions, what = SHAPES): string {
+  return `is not a shape sloforge can import: expected ${what}${opts.counterValue ? ', sum(SELECTOR) or SELECTOR' : ''}, got ${JSON.stringify(query.trim())}`;
+}
+
+/** [left, right] of a binary operation `op` without bool or on/ignoring modifiers. */
+function operands(node: SyntaxNode, op: string): [SyntaxNode, SyntaxNode] | undefined {
+  const parts = children(node);
+  if (node.name !== 'BinaryExpr' || parts.length !== 3 || parts[1]!.name !== op) return undefined;
+  return [unwrapParens(parts[0]!), unwrapParens(parts[2]!)];
+}
+
+function shapeOf(start: SyntaxNode, src: string, query: string, opts: QueryOptions): QueryShape | string {
+  let node = start;
   // Sloth users often write `... or vector(0)` so that no errors reads as 0; sloforge does the same itself.
-  if (node.name === 'BinaryExpr' && node.getChild('Or')) {
-    const [left, , right] = children(node);
-    if (left && right && isVectorZero(right, src)) node = unwrapParens(left);
-  }
-  const unsupported = `is not a shape sloforge can import: expected ${SHAPES}${opts.counterValue ? ', sum(SELECTOR) or SELECTOR' : ''}, got ${JSON.stringify(query.trim())}`;
-  if (node.name === 'BinaryExpr' && node.getChild('Sub')) {
-    const [left, , right] = children(node);
-    if (!left || !right || children(node).length !== 3) return unsupported;
-    const a = counterRead(unwrapParens(left), src, opts);
-    const b = counterRead(unwrapParens(right), src, opts);
+  const or = node.name === 'BinaryExpr' && node.getChild('Or') ? children(node) : undefined;
+  if (or && or.length === 3 && isVectorZero(or[2]!, src)) node = unwrapParens(or[0]!);
+  const diff = operands(node, 'Sub');
+  if (diff) {
+    const a = counterRead(diff[0], src, opts);
+    const b = counterRead(diff[1], src, opts);
     if (typeof a === 'string') return a;
     if (typeof b === 'string') return b;
-    if (!a || !b) return unsupported;
+    if (!a || !b) return unsupported(query, opts);
     return { kind: 'difference', minuend: a, subtrahend: b };
   }
   const read = counterRead(node, src, opts);
   if (typeof read === 'string') return read;
-  if (!read) return unsupported;
+  if (!read) return unsupported(query, opts);
   return { kind: 'counter', read };
+}
+
+/** The counter(s) a query reads, or a sentence saying why it is not one of the shapes sloforge maps. */
+export function analyseQuery(query: string, opts: QueryOptions): QueryShape | string {
+  const parsed = parseQuery(query);
+  if (typeof parsed === 'string') return parsed;
+  return shapeOf(parsed.node, parsed.src, query, opts);
+}
+
+export interface RatioShape {
+  numerator: QueryShape;
+  denominator: CounterRead;
+  /** Written as `1 - (A / B)`. */
+  complement: boolean;
+}
+
+const RATIO_SHAPES = `A / B or 1 - (A / B), where A and B each are ${SHAPES}`;
+
+/** A ready-made ratio of two counters (Sloth's raw error_ratio_query, OpenSLO's raw ratioMetric). */
+export function analyseRatio(query: string, opts: QueryOptions): RatioShape | string {
+  const parsed = parseQuery(query);
+  if (typeof parsed === 'string') return parsed;
+  const { src } = parsed;
+  let node = parsed.node;
+  const oneMinus = operands(node, 'Sub');
+  const complement = oneMinus !== undefined && oneMinus[0].name === 'NumberDurationLiteral' && Number(src.slice(oneMinus[0].from, oneMinus[0].to)) === 1;
+  if (complement) node = oneMinus![1];
+  const div = operands(node, 'Div');
+  if (!div) return unsupported(query, opts, RATIO_SHAPES);
+  const numerator = shapeOf(div[0], src, query, opts);
+  if (typeof numerator === 'string') return numerator;
+  const denominator = counterRead(div[1], src, opts);
+  if (typeof denominator === 'string') return denominator;
+  if (!denominator) return unsupported(query, opts, RATIO_SHAPES);
+  return { numerator, denominator, complement };
 }
 
 /** Compares selectors by meaning: matcher order and quoting do not matter. */

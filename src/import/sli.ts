@@ -3,7 +3,7 @@
 import type { SloInput } from '../config/define.js';
 import type { Selector } from '../promql/parse.js';
 import { formatSelector } from '../promql/parse.js';
-import { analyseQuery, sameSelector, type CounterRead, type QueryOptions } from './query.js';
+import { analyseQuery, analyseRatio, sameSelector, type CounterRead, type QueryOptions, type QueryShape } from './query.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 
 export interface SliQuery {
@@ -61,28 +61,49 @@ function latency(good: Selector, total: Selector): SliInput | undefined {
   return { latency: { histogram: formatSelector(histogram), threshold } };
 }
 
-export function mapSli(where: Where, q: SliQueries, opts: QueryOptions, report: Report): SliInput {
-  const total = counter(where, q.total, opts, report);
-  if (q.good) {
-    const good = counter(where, q.good, opts, report);
-    return latency(good.selector, total.selector) ?? { ratio: { good: good.text, total: total.text } };
-  }
-  if (!q.errors) throw new ImportFailure(where, 'needs an error (bad) or a good query next to the total');
-  const errorsField = q.errors.field;
-  const shape = analyseQuery(query(where, q.errors), opts);
-  if (typeof shape === 'string') throw new ImportFailure({ ...where, field: errorsField }, shape);
+/** An error or good shape over a total counter: the one place that decides ratio or latency. */
+function fromShapes(where: Where, numerator: { field: string; shape: QueryShape; meaning: 'errors' | 'good' }, total: CounterRead, report: Report): SliInput {
+  const { field, shape } = numerator;
   if (shape.kind === 'counter') {
-    noteGrouping(where, errorsField, shape.read, report);
-    return { ratio: { errors: shape.read.text, total: total.text } };
+    noteGrouping(where, field, shape.read, report);
+    if (numerator.meaning === 'errors') return { ratio: { errors: shape.read.text, total: total.text } };
+    return latency(shape.read.selector, total.selector) ?? { ratio: { good: shape.read.text, total: total.text } };
   }
-  // errors = total - good, the usual way to write a latency SLO as events in Sloth.
-  if (!sameSelector(shape.minuend.selector, total.selector)) {
+  // errors = total - good: the usual way to write a latency SLO as events in Sloth.
+  if (numerator.meaning === 'good' || !sameSelector(shape.minuend.selector, total.selector)) {
     throw new ImportFailure(
-      { ...where, field: errorsField },
-      `is a difference A - B whose A (${shape.minuend.text}) is not the total query's counter (${total.text}); sloforge can only read it as total - good`,
+      { ...where, field },
+      `is a difference A - B whose A (${shape.minuend.text}) is not the total counter (${total.text}); sloforge can only read an error count as total - good`,
     );
   }
-  noteGrouping(where, errorsField, shape.subtrahend, report);
+  noteGrouping(where, field, shape.subtrahend, report);
   const good = shape.subtrahend;
   return latency(good.selector, total.selector) ?? { ratio: { good: good.text, total: total.text } };
+}
+
+function shape(where: Where, q: SliQuery, opts: QueryOptions): QueryShape {
+  const s = analyseQuery(query(where, q), opts);
+  if (typeof s === 'string') throw new ImportFailure({ ...where, field: q.field }, s);
+  return s;
+}
+
+export function mapSli(where: Where, q: SliQueries, opts: QueryOptions, report: Report): SliInput {
+  const total = counter(where, q.total, opts, report);
+  const numerator = q.good ?? q.errors;
+  if (!numerator) throw new ImportFailure(where, 'needs an error (bad) or a good query next to the total');
+  return fromShapes(where, { field: numerator.field, shape: shape(where, numerator, opts), meaning: q.good ? 'good' : 'errors' }, total, report);
+}
+
+/**
+ * A ready-made ratio `A / B` (or `1 - A / B`) of two counters is the same SLI as A and B given
+ * apart; any other ratio query cannot be split into the counters sloforge records.
+ */
+export function mapRatioSli(where: Where, q: SliQuery, meaning: 'errors' | 'good', opts: QueryOptions, report: Report): SliInput {
+  const ratio = analyseRatio(query(where, q), opts);
+  if (typeof ratio === 'string') {
+    throw new ImportFailure({ ...where, field: q.field }, `${ratio}; sloforge needs the ${meaning === 'errors' ? 'error' : 'good'} and total counters, because it derives every window from recorded rates`);
+  }
+  noteGrouping(where, q.field, ratio.denominator, report);
+  const flipped = ratio.complement ? (meaning === 'errors' ? 'good' : 'errors') : meaning;
+  return fromShapes(where, { field: q.field, shape: ratio.numerator, meaning: flipped }, ratio.denominator, report);
 }

@@ -5,7 +5,7 @@ import { formatDuration, parseDuration } from '../config/duration.js';
 import type { SpecDoc } from './read.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 import { importLabels, isRecord, keepName, objectivePercent, ServiceSet, type Imported } from './model.js';
-import { mapSli } from './sli.js';
+import { mapRatioSli, mapSli } from './sli.js';
 
 const SLOTH_DEFAULT_PERIOD = '30d';
 
@@ -44,13 +44,14 @@ function alerting(where: Where, raw: unknown, sloLabels: Record<string, string>,
     if (isHttpUrl(value)) out.runbook = value;
     else report.note({ ...where, field: `alerting.annotations.${runbookKey}` }, `dropped: sloforge takes a runbook as an http(s) URL, got ${JSON.stringify(value)}`);
   }
-  for (const tier of [f.pageAlert, f.ticketAlert]) {
-    const t = a[tier];
-    if (isRecord(t) && (isRecord(t.labels) || isRecord(t.annotations)) && Object.keys({ ...(t.labels as object), ...(t.annotations as object) }).length > 0) {
-      report.note({ ...where, field: `alerting.${tier}` }, 'labels and annotations of one alert tier dropped: sloforge sets severity per tier itself and routes by team (docs/alertmanager.md)');
+  const tiers = [f.pageAlert, f.ticketAlert].map((name) => ({ name, spec: isRecord(a[name]) ? a[name] : {} }));
+  for (const tier of tiers) {
+    const own = { ...(isRecord(tier.spec.labels) ? tier.spec.labels : {}), ...(isRecord(tier.spec.annotations) ? tier.spec.annotations : {}) };
+    if (Object.keys(own).length > 0) {
+      report.note({ ...where, field: `alerting.${tier.name}` }, 'labels and annotations of one alert tier dropped: sloforge sets severity per tier itself and routes by team (docs/alertmanager.md)');
     }
   }
-  const disabled = [f.pageAlert, f.ticketAlert].filter((tier) => isRecord(a[tier]) && (a[tier] as Record<string, unknown>).disable === true);
+  const disabled = tiers.filter((t) => t.spec.disable === true).map((t) => t.name);
   if (disabled.length === 2) out.enabled = false;
   else if (disabled.length === 1) report.note({ ...where, field: `alerting.${disabled[0]}.disable` }, 'ignored: sloforge alerts on both tiers or on none (alerting.enabled: false)');
   if (Object.keys(labels).length > 0) out.labels = labels;
@@ -79,10 +80,8 @@ function eventsSli(where: Where, raw: unknown, f: Fields, report: Report): SloIn
   const sli = isRecord(raw) ? raw : undefined;
   if (!sli) throw new ImportFailure({ ...where, field: 'sli' }, 'is required');
   if (sli.raw !== undefined) {
-    throw new ImportFailure(
-      { ...where, field: `sli.raw.${f.errorRatioQuery}` },
-      'cannot be imported: sloforge needs the error and total counters (sli.events), not a ready-made error ratio, because it derives every window from recorded rates',
-    );
+    const raw = isRecord(sli.raw) ? sli.raw : {};
+    return mapRatioSli(where, { field: `sli.raw.${f.errorRatioQuery}`, query: raw[f.errorRatioQuery] }, 'errors', { counterValue: false }, report);
   }
   if (sli.plugin !== undefined) {
     const id = isRecord(sli.plugin) ? sli.plugin.id : undefined;

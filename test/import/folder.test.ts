@@ -15,7 +15,7 @@ test('importing twice writes the same bytes', async () => {
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   assert.deepEqual(readTree(path.join(dir, 'a')), readTree(path.join(dir, 'b')));
-  assert.deepEqual(Object.keys(readTree(path.join(dir, 'a'))), ['checkout.ts', 'index.ts', 'search-indexer.ts', 'search.ts', 'teams.ts']);
+  assert.deepEqual(Object.keys(readTree(path.join(dir, 'a'))), ['checkout.ts', 'gateway.ts', 'index.ts', 'search-indexer.ts', 'search.ts', 'teams.ts']);
 });
 
 test('a non-empty --out folder is refused unless --force', async () => {

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { promtool } from '../helpers/tools.js';
+import { writeTree } from '../helpers/cli.js';
 import { FIXTURES, importAndGenerate } from './helpers.js';
 
 test('an OpenSLO folder imports, generates, and passes promtool check rules', async () => {
@@ -37,4 +38,31 @@ test('an indicatorRef with bad/total counters maps to errors/total, a bucket/_co
   assert.match(web, /objective: 99\.5,/);
   assert.match(web, /histogram: "http_request_duration_seconds\{service=\\"web\\"\}",\s+threshold: 0\.5/);
   assert.match(web, /period: "7d"/);
+});
+
+test('a raw ratioMetric of two counters imports by its rawType', async () => {
+  const specs = writeTree({
+    'slo.yaml': `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: api-success
+spec:
+  service: api
+  indicator:
+    metadata: { name: api-success-ratio }
+    spec:
+      ratioMetric:
+        counter: false
+        rawType: success
+        raw:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: sum(rate(api_requests_total{code!~"5.."}[5m])) / sum(rate(api_requests_total[5m]))
+  timeWindow: [{ duration: 30d, isRolling: true }]
+  objectives: [{ target: 0.999 }]
+`,
+  });
+  const { slos } = await importAndGenerate('openslo', path.join(specs, 'slo.yaml'));
+  assert.match(readFileSync(path.join(slos, 'api.ts'), 'utf8'), /good: "api_requests_total\{code!~\\"5\.\.\\"\}",\s+total: "api_requests_total"/);
 });

@@ -19,10 +19,10 @@ function rules(gen: string, service: string) {
 
 test('a folder of Sloth specs (prometheus/v1 and PrometheusServiceLevel) generates valid, tested rules', async () => {
   const { gen, imported } = await importAndGenerate('sloth', path.join(FIXTURES, 'sloth'));
-  assert.match(imported.stdout, /imported 3 service\(s\) and 4 SLO\(s\)/);
+  assert.match(imported.stdout, /imported 4 service\(s\) and 6 SLO\(s\)/);
 
   const ruleFiles = readdirSync(path.join(gen, 'prometheus/rules')).sort();
-  assert.deepEqual(ruleFiles, ['checkout.yml', 'search-indexer.yml', 'search.yml']);
+  assert.deepEqual(ruleFiles, ['checkout.yml', 'gateway.yml', 'search-indexer.yml', 'search.yml']);
   const check = await promtool('check', 'rules', ...ruleFiles.map((f) => path.join(gen, 'prometheus/rules', f)));
   assert.ok(check.ok, check.output);
   const tests = readdirSync(path.join(gen, 'prometheus/tests')).map((f) => path.join(gen, 'prometheus/tests', f));
@@ -33,6 +33,16 @@ test('a folder of Sloth specs (prometheus/v1 and PrometheusServiceLevel) generat
   assert.deepEqual(sloNames('checkout'), ['requests-availability', 'requests-latency']);
   assert.deepEqual(sloNames('search'), ['query-errors']);
   assert.deepEqual(sloNames('search-indexer'), ['index-freshness']);
+  assert.deepEqual(sloNames('gateway'), ['tls-handshakes', 'upstream-errors']);
+});
+
+test('a raw error ratio of two counters imports as errors/total, and 1 - good/total as good/total', async () => {
+  const { slos } = await importAndGenerate('sloth', path.join(FIXTURES, 'sloth/gateway.yml'));
+  const file = readFileSync(path.join(slos, 'gateway.ts'), 'utf8');
+  assert.match(file, /errors: "gateway_upstream_requests_total\{status=~\\"5\.\.\\"\}",\s+total: "gateway_upstream_requests_total"/);
+  assert.match(file, /good: "gateway_tls_handshakes_total\{result=\\"ok\\"\}",\s+total: "gateway_tls_handshakes_total"/);
+  assert.match(file, /period: "7d"/);
+  assert.match(file, /team: "edge"/);
 });
 
 test('alerts carry the team from the owner label, the runbook, and the SLO labels', async () => {
