@@ -66,7 +66,8 @@ function period(where: Where, s: Record<string, unknown>, alpha: boolean): strin
   if (windows.length > 1) throw new ImportFailure({ ...where, field: field.slice(0, -3) }, 'has several windows; sloforge takes one period per SLO');
   const w = windows[0];
   if (!isRecord(w)) throw new ImportFailure({ ...where, field }, 'must be a map');
-  if (w.isRolling !== true || w.calendar !== undefined) {
+  // Without a calendar there is nothing to align to: Sloth's own v1alpha examples leave isRolling out.
+  if (w.isRolling === false || w.calendar !== undefined) {
     throw new ImportFailure({ ...where, field: `${field}.isRolling` }, 'calendar-aligned windows cannot be imported: sloforge periods roll (isRolling: true)');
   }
   let ms: number | undefined;

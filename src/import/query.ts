@@ -108,7 +108,7 @@ function shapeOf(start: SyntaxNode, src: string, query: string, opts: QueryOptio
   let node = start;
   // Sloth users often write `... or vector(0)` so that no errors reads as 0; sloforge does the same itself.
   const or = node.name === 'BinaryExpr' && node.getChild('Or') ? children(node) : undefined;
-  if (or && or.length === 3 && isVectorZero(or[2]!, src)) node = unwrapParens(or[0]!);
+  if (or && isVectorZero(or[or.length - 1]!, src)) node = unwrapParens(or[0]!);
   const diff = operands(node, 'Sub');
   if (diff) {
     const a = counterRead(diff[0], src, opts);

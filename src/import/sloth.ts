@@ -5,16 +5,31 @@ import { formatDuration, parseDuration } from '../config/duration.js';
 import type { SpecDoc } from './read.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 import { importLabels, isRecord, keepName, objectivePercent, ServiceSet, type Imported } from './model.js';
-import { mapRatioSli, mapSli } from './sli.js';
+import { mapRatioSli, mapSli, type SliQuery } from './sli.js';
 
 const SLOTH_DEFAULT_PERIOD = '30d';
 
-/** Field names of the two spellings. */
+/**
+ * Field names of the two spellings. Sloth's own examples mix them (a prometheus/v1 file with
+ * `errorRatioQuery`), so either is read in both forms; messages use the one found.
+ */
 const FIELDS = {
   file: { errorQuery: 'error_query', totalQuery: 'total_query', errorRatioQuery: 'error_ratio_query', pageAlert: 'page_alert', ticketAlert: 'ticket_alert', period: 'slo_period' },
   crd: { errorQuery: 'errorQuery', totalQuery: 'totalQuery', errorRatioQuery: 'errorRatioQuery', pageAlert: 'pageAlert', ticketAlert: 'ticketAlert', period: 'sloPeriod' },
 } as const;
 type Fields = (typeof FIELDS)[keyof typeof FIELDS];
+
+function field(obj: Record<string, unknown>, f: Fields, key: keyof Fields): { name: string; value: unknown } {
+  for (const name of [f[key], FIELDS.file[key], FIELDS.crd[key]]) {
+    if (obj[name] !== undefined) return { name, value: obj[name] };
+  }
+  return { name: f[key], value: undefined };
+}
+
+function sliQuery(obj: Record<string, unknown>, f: Fields, key: keyof Fields, prefix: string): SliQuery {
+  const q = field(obj, f, key);
+  return { field: `${prefix}.${q.name}`, query: q.value };
+}
 
 function isHttpUrl(s: unknown): s is string {
   if (typeof s !== 'string') return false;
@@ -44,7 +59,7 @@ function alerting(where: Where, raw: unknown, sloLabels: Record<string, string>,
     if (isHttpUrl(value)) out.runbook = value;
     else report.note({ ...where, field: `alerting.annotations.${runbookKey}` }, `dropped: sloforge takes a runbook as an http(s) URL, got ${JSON.stringify(value)}`);
   }
-  const tiers = [f.pageAlert, f.ticketAlert].map((name) => ({ name, spec: isRecord(a[name]) ? a[name] : {} }));
+  const tiers = (['pageAlert', 'ticketAlert'] as const).map((key) => field(a, f, key)).map(({ name, value }) => ({ name, spec: isRecord(value) ? value : {} }));
   for (const tier of tiers) {
     const own = { ...(isRecord(tier.spec.labels) ? tier.spec.labels : {}), ...(isRecord(tier.spec.annotations) ? tier.spec.annotations : {}) };
     if (Object.keys(own).length > 0) {
@@ -61,7 +76,8 @@ function alerting(where: Where, raw: unknown, sloLabels: Record<string, string>,
 function slo(where: Where, raw: Record<string, unknown>, f: Fields, defaultPeriod: string, report: Report): SloInput | undefined {
   // Each field on its own, so one run reports every problem of the SLO.
   const objective = report.attempt(() => objectivePercent({ ...where, field: 'objective' }, raw.objective, 1));
-  const per = report.attempt(() => (raw[f.period] !== undefined ? period({ ...where, field: f.period }, raw[f.period]) : defaultPeriod));
+  const own = field(raw, f, 'period');
+  const per = report.attempt(() => (own.value !== undefined ? period({ ...where, field: own.name }, own.value) : defaultPeriod));
   const sli = report.attempt(() => eventsSli(where, raw.sli, f, report));
   const al = report.attempt(() => alerting(where, raw.alerting, importLabels({ ...where, field: 'labels' }, raw.labels, report, ' on every alert'), f, report));
   if (objective === undefined || per === undefined || sli === undefined) return undefined;
@@ -80,8 +96,7 @@ function eventsSli(where: Where, raw: unknown, f: Fields, report: Report): SloIn
   const sli = isRecord(raw) ? raw : undefined;
   if (!sli) throw new ImportFailure({ ...where, field: 'sli' }, 'is required');
   if (sli.raw !== undefined) {
-    const raw = isRecord(sli.raw) ? sli.raw : {};
-    return mapRatioSli(where, { field: `sli.raw.${f.errorRatioQuery}`, query: raw[f.errorRatioQuery] }, 'errors', { counterValue: false }, report);
+    return mapRatioSli(where, sliQuery(isRecord(sli.raw) ? sli.raw : {}, f, 'errorRatioQuery', 'sli.raw'), 'errors', { counterValue: false }, report);
   }
   if (sli.plugin !== undefined) {
     const id = isRecord(sli.plugin) ? sli.plugin.id : undefined;
@@ -92,8 +107,8 @@ function eventsSli(where: Where, raw: unknown, f: Fields, report: Report): SloIn
   return mapSli(
     where,
     {
-      errors: { field: `sli.events.${f.errorQuery}`, query: events[f.errorQuery] },
-      total: { field: `sli.events.${f.totalQuery}`, query: events[f.totalQuery] },
+      errors: sliQuery(events, f, 'errorQuery', 'sli.events'),
+      total: sliQuery(events, f, 'totalQuery', 'sli.events'),
     },
     { counterValue: false },
     report,
@@ -135,7 +150,8 @@ export function importSloth(docs: readonly SpecDoc[], report: Report): Imported 
       // sloforge's own `team` label carries it from here on.
       if (isRecord(rawLabels) && ownerKey !== undefined) delete rawLabels.team;
       const labels = importLabels({ ...at, field: 'labels' }, rawLabels, report, ' on every rule of the service');
-      const defaultPeriod = spec[f.period] !== undefined ? period({ ...at, field: f.period }, spec[f.period]) : SLOTH_DEFAULT_PERIOD;
+      const svcPeriod = field(spec, f, 'period');
+      const defaultPeriod = svcPeriod.value !== undefined ? period({ ...at, field: svcPeriod.name }, svcPeriod.value) : SLOTH_DEFAULT_PERIOD;
       const svc = services.get(at, name, team, labels);
       if (!Array.isArray(spec.slos) || spec.slos.length === 0) throw new ImportFailure({ ...at, field: 'slos' }, 'must list at least one SLO');
       spec.slos.forEach((raw, i) => {

@@ -18,6 +18,7 @@ test('sum(rate()), increase, sum by, outer parentheses and "or vector(0)" read o
   assert.equal(selectorOf('sum(rate(a_total[5m])) without (pod)'), 'a_total');
   assert.equal(selectorOf('sum(rate(a_total{code=~"5.."}[5m])) or vector(0)'), 'a_total{code=~"5.."}');
   assert.equal(selectorOf('rate(a_total[5m])'), 'a_total');
+  assert.equal(selectorOf('sum(rate(a_total[{{.window}}])) OR on() vector(0)'), 'a_total');
 });
 
 test('a bare counter reads as one only where the spec says its query returns counter values', () => {
