@@ -44,7 +44,7 @@ export async function readSpecDocs(input: string): Promise<SpecDoc[]> {
     const parsed = parseAllDocuments(await fs.readFile(file, 'utf8'));
     const all = Array.isArray(parsed) ? parsed : [parsed];
     // Empty documents (a leading or trailing ---) are common in Kubernetes manifests.
-    const nonEmpty = all.filter((d) => d.contents !== null || d.errors.length > 0);
+    const nonEmpty = all.filter((d) => d.errors.length > 0 || (d.contents !== null && d.toJS() !== null));
     nonEmpty.forEach((doc, i) => {
       const label = nonEmpty.length > 1 ? `${shown} (document ${i + 1})` : shown;
       if (doc.errors.length > 0) {
