@@ -74,8 +74,8 @@ test('an objective out of range and a PromQL syntax error are both reported', as
   }, /SLO "bad-one" > field "objective": must be above 0 and below 100/, /SLO "bad-one" > field "sli\.events\.error_query": does not parse as PromQL/);
 });
 
-test('OpenSLO thresholdMetric, calendar windows and time slices are refused', async () => {
-  const slo = (name: string, extra: string, indicator: string) => `apiVersion: openslo/v1
+/** One OpenSLO v1 SLO with an inline indicator. */
+const openSlo = (name: string, extra: string, indicator: string) => `apiVersion: openslo/v1
 kind: SLO
 metadata: { name: ${name} }
 spec:
@@ -88,18 +88,20 @@ ${extra}
   objectives:
     - target: 0.99
 `;
-  const ratio = `      ratioMetric:
+const ratio = `      ratioMetric:
         counter: true
         good: { metricSource: { type: Prometheus, spec: { query: sum(ok_total) } } }
         total: { metricSource: { type: Prometheus, spec: { query: sum(all_total) } } }`;
+
+test('OpenSLO thresholdMetric, calendar windows and time slices are refused', async () => {
   const threshold = `      thresholdMetric:
         metricSource: { type: Prometheus, spec: { query: 'histogram_quantile(0.99, sum by (le) (rate(d_bucket[5m])))' } }`;
   const rolling = '  timeWindow:\n    - duration: 28d\n      isRolling: true';
   await importFails('openslo', {
-    'specs/a.yaml': slo('p99', rolling, threshold),
-    'specs/b.yaml': slo('monthly', '  timeWindow:\n    - duration: 1M\n      isRolling: false\n      calendar: { startTime: "2024-01-01 00:00:00", timeZone: UTC }', ratio),
-    'specs/c.yaml': slo('sliced', `${rolling}\n  budgetingMethod: Timeslices`, ratio),
-    'specs/d.yaml': slo('months', '  timeWindow:\n    - duration: 1M\n      isRolling: true', ratio),
+    'specs/a.yaml': openSlo('p99', rolling, threshold),
+    'specs/b.yaml': openSlo('monthly', '  timeWindow:\n    - duration: 1M\n      isRolling: false\n      calendar: { startTime: "2024-01-01 00:00:00", timeZone: UTC }', ratio),
+    'specs/c.yaml': openSlo('sliced', `${rolling}\n  budgetingMethod: Timeslices`, ratio),
+    'specs/d.yaml': openSlo('months', '  timeWindow:\n    - duration: 1M\n      isRolling: true', ratio),
   },
   /a\.yaml: service "web" > SLO "p99" > field "spec\.indicator\.spec\.thresholdMetric": cannot be imported/,
   /b\.yaml: service "web" > SLO "monthly" > field "spec\.timeWindow\[0\]\.isRolling": calendar-aligned windows cannot be imported/,
@@ -159,20 +161,6 @@ test('a missing input path is named', async () => {
 
 test('a value sloforge refuses after mapping (a period under a day) names the spec file, service, SLO and field', async () => {
   await importFails('openslo', {
-    'specs/short.yaml': `apiVersion: openslo/v1
-kind: SLO
-metadata: { name: hourly }
-spec:
-  service: web
-  indicator:
-    metadata: { name: ok }
-    spec:
-      ratioMetric:
-        counter: true
-        good: { metricSource: { type: Prometheus, spec: { query: ok_total } } }
-        total: { metricSource: { type: Prometheus, spec: { query: all_total } } }
-  timeWindow: [{ duration: 12h, isRolling: true }]
-  objectives: [{ target: 0.99 }]
-`,
+    'specs/short.yaml': openSlo('hourly', '  timeWindow: [{ duration: 12h, isRolling: true }]', ratio),
   }, /specs\/short\.yaml: service "web" > SLO "hourly" > field "period": must be between 1d and 365d, got "12h"/, /nothing was written/);
 });
