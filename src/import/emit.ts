@@ -1,5 +1,8 @@
 // Prints an imported config as a slos folder: index.ts, teams.ts and one file per service.
 // Literals go through JSON.stringify, so the text is deterministic and always valid TypeScript.
+// Imports from `sloforge` are type-only: they vanish when the folder runs, so `generate` loads it
+// wherever it was written, even where the package does not resolve; where it does, `satisfies`
+// type-checks every field in the editor.
 import type { Artifact } from '../output/artifact.js';
 import type { Imported, ImportedService } from './model.js';
 
@@ -46,8 +49,8 @@ function serviceSource(f: ServiceFile, kind: string): string {
   return (
     HEADER(`from ${kind} (${svc.sources.join(', ') || 'no SLOs'})`) +
     notes +
-    `import { defineService } from 'sloforge';\n\n` +
-    `export const ${f.ident} = defineService(${literal(body)});\n`
+    `import type { ServiceInput } from 'sloforge';\n\n` +
+    `export const ${f.ident} = ${literal(body)} satisfies ServiceInput;\n`
   );
 }
 
@@ -58,8 +61,8 @@ function teamsSource(teams: readonly string[], kind: string): string {
       `${kind === 'sloth' ? 'Sloth' : 'OpenSLO'} specs name no receivers: until a team has a page or ticket receiver, its alerts go to`,
       'the default receiver (alertmanager.defaultReceiver, or nowhere). Add them here: docs/alertmanager.md.',
     ]) +
-    `import { defineTeam } from 'sloforge';\n\n` +
-    `export const teams = [\n${teams.map((t) => `  defineTeam(${literal({ name: t }, 2)}),\n`).join('')}];\n`
+    `import type { TeamInput } from 'sloforge';\n\n` +
+    `export const teams = ${literal(teams.map((name) => ({ name })))} satisfies TeamInput[];\n`
   );
 }
 
@@ -67,10 +70,10 @@ function indexSource(files: readonly ServiceFile[], kind: string): string {
   const imports = files.map((f) => `import { ${f.ident} } from './${f.file.replace(/\.ts$/, '.js')}';\n`).join('');
   return (
     HEADER(`from ${kind}`) +
-    `import { defineConfig } from 'sloforge';\n` +
+    `import type { ConfigInput } from 'sloforge';\n` +
     `import { teams } from './teams.js';\n` +
     imports +
-    `\nexport default defineConfig({\n  teams,\n  services: [${files.map((f) => f.ident).join(', ')}],\n});\n`
+    `\nexport default {\n  teams,\n  services: [${files.map((f) => f.ident).join(', ')}],\n} satisfies ConfigInput;\n`
   );
 }
 

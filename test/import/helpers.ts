@@ -1,5 +1,5 @@
-// A throw-away user project: `sloforge` resolves through node_modules to this repository, as it
-// would for a user who installed it.
+// Throw-away folders for import round trips. userProject() is one where `sloforge` resolves
+// through node_modules to this repository, as for a user who installed it.
 import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { cli, REPO, tempDir } from '../helpers/cli.js';
@@ -19,9 +19,12 @@ export function readTree(dir: string): Record<string, string> {
   return out;
 }
 
-/** Imports `spec` into a new project, then generates from it; both must succeed. */
+/**
+ * Imports `spec` into a bare folder (no node_modules: the written files must run without the
+ * package resolving), then generates from it; both must succeed.
+ */
 export async function importAndGenerate(kind: 'sloth' | 'openslo', spec: string) {
-  const dir = userProject();
+  const dir = tempDir('sloforge-import-');
   const slos = path.join(dir, 'slos');
   const gen = path.join(dir, 'generated');
   const imported = await cli('import', kind, spec, '--out', slos);
