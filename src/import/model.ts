@@ -1,6 +1,6 @@
 // The imported config as it is built up document by document, and the checks every importer
 // shares: names kept (or renamed loudly), labels sloforge reserves dropped, objectives in range.
-import type { ServiceInput, SloInput } from '../config/define.js';
+import type { SloInput } from '../config/define.js';
 import { NAME_RE } from '../config/schema/common.js';
 import { RESERVED_LABELS } from '../config/validate.js';
 import { ImportFailure, type Report, type Where } from './report.js';
@@ -20,8 +20,6 @@ export interface Imported {
   services: ImportedService[];
   teams: string[];
 }
-
-export type { ServiceInput };
 
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -73,10 +71,17 @@ export function objectivePercent(where: Where, value: unknown, scale: 1 | 100): 
 /** Collects services across documents: specs for one service may come in several files. */
 export class ServiceSet {
   private readonly byName = new Map<string, ImportedService>();
+  /** The name each service has in the specs, to catch two names renamed into one. */
+  private readonly written = new Map<string, string>();
 
   constructor(private readonly report: Report) {}
 
-  get(where: Where, name: string, team: string, labels: Record<string, string>): ImportedService {
+  get(where: Where, raw: string, name: string, team: string, labels: Record<string, string>): ImportedService {
+    const other = this.written.get(name);
+    if (other !== undefined && other !== raw) {
+      throw new ImportFailure(where, `service "${raw}" and service "${other}" would both be named "${name}" in sloforge; rename one in the specs`);
+    }
+    this.written.set(name, raw);
     const known = this.byName.get(name);
     if (!known) {
       const svc: ImportedService = { name, team, labels, slos: [], sources: [], notes: [] };

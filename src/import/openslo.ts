@@ -190,7 +190,7 @@ function importSlo(slo: Named, index: Index, services: ServiceSet, report: Repor
   const sloName = keepName({ file, service: serviceName, field: 'metadata.name' }, 'SLO', slo.name, report);
   const where: Where = { file, service: serviceName, slo: sloName };
   const declared = index.services.get(String(s.service));
-  const svc = services.get(where, serviceName, serviceTeam(where, declared, serviceName, report), {});
+  const svc = services.get(where, String(s.service), serviceName, serviceTeam(where, declared, serviceName, report), {});
   const budgetOk = report.attempt(() => budgeting(where, s) ?? true);
   const per = report.attempt(() => period(where, s, alpha));
   const sharedSli = alpha ? undefined : report.attempt(() => v1Sli(where, s, index, report));
@@ -236,7 +236,7 @@ export function importOpenSlo(docs: readonly SpecDoc[], report: Report): Importe
     report.attempt(() => {
       const name = keepName({ file: svc.doc.label, field: 'metadata.name' }, 'service', svc.name, report);
       const at: Where = { file: svc.doc.label, service: name };
-      const imported = services.get(at, name, serviceTeam(at, svc, name, report), {});
+      const imported = services.get(at, svc.name, name, serviceTeam(at, svc, name, report), {});
       if (!imported.sources.includes(svc.doc.file)) imported.sources.push(svc.doc.file);
     });
   }

@@ -152,7 +152,7 @@ export function importSloth(docs: readonly SpecDoc[], report: Report): Imported 
       const labels = importLabels({ ...at, field: 'labels' }, rawLabels, report, ' on every rule of the service');
       const svcPeriod = field(spec, f, 'period');
       const defaultPeriod = svcPeriod.value !== undefined ? period({ ...at, field: svcPeriod.name }, svcPeriod.value) : SLOTH_DEFAULT_PERIOD;
-      const svc = services.get(at, name, team, labels);
+      const svc = services.get(at, String(spec.service), name, team, labels);
       if (!Array.isArray(spec.slos) || spec.slos.length === 0) throw new ImportFailure({ ...at, field: 'slos' }, 'must list at least one SLO');
       spec.slos.forEach((raw, i) => {
         report.attempt(() => {

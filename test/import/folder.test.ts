@@ -2,7 +2,7 @@
 // names kept, or renamed only when sloforge cannot take them, and then said.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { cli, REPO, writeTree } from '../helpers/cli.js';
@@ -92,9 +92,13 @@ slos:
   assert.equal(r.code, 0, r.stderr);
   assert.match(readFileSync(path.join(dir, 'ok/api.ts'), 'utf8'), /name: "one"[\s\S]*name: "two"/);
 
+  const clash = writeTree({ 'a.yml': spec('one'), 'b.yml': spec('two').replace('service: api', 'service: API') });
+  const renamedInto = await cli('import', 'sloth', clash, '--out', path.join(dir, 'clash'));
+  assert.equal(renamedInto.code, 1);
+  assert.match(renamedInto.stderr, /b\.yml: service "api": service "API" and service "api" would both be named "api" in sloforge/);
+
   const dup = writeTree({ 'a.yml': spec('one'), 'b.yml': spec('one') });
-  cpSync(dup, path.join(dir, 'dup-specs'), { recursive: true });
-  const bad = await cli('import', 'sloth', path.join(dir, 'dup-specs'), '--out', path.join(dir, 'dup'));
+  const bad = await cli('import', 'sloth', dup, '--out', path.join(dir, 'dup'));
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /b\.yml: service "api" > SLO "one": duplicate SLO name "one" in service "api"/);
 });
