@@ -23,6 +23,9 @@ export interface Imported {
 
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** Code-unit order: unlike localeCompare, the same on every machine, so the output is too. */
+export const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -107,10 +110,10 @@ export class ServiceSet {
   }
 
   finish(kind: Imported['kind']): Imported {
-    const services = [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const services = [...this.byName.values()].sort((a, b) => byText(a.name, b.name));
     for (const svc of services) {
       svc.sources.sort();
-      svc.labels = Object.fromEntries(Object.entries(svc.labels).sort(([a], [b]) => a.localeCompare(b)));
+      svc.labels = Object.fromEntries(Object.entries(svc.labels).sort(([a], [b]) => byText(a, b)));
     }
     for (const n of this.report.notes) {
       const svc = n.where.service !== undefined ? this.byName.get(n.where.service) : undefined;

@@ -3,6 +3,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { formatSelector, parseSelector, promqlSyntaxError, type Selector } from '../promql/parse.js';
+import { byText } from './model.js';
 
 export interface CounterRead {
   /** The selector as the user wrote it. */
@@ -165,6 +166,7 @@ export function sameSelector(a: Selector, b: Selector): boolean {
 }
 
 export function canonical(sel: Selector): string {
-  const matchers = [...sel.matchers].sort((x, y) => `${x.name}${x.op}${x.value}`.localeCompare(`${y.name}${y.op}${y.value}`));
+  const key = (m: Selector['matchers'][number]) => `${m.name}${m.op}${m.value}`;
+  const matchers = [...sel.matchers].sort((x, y) => byText(key(x), key(y)));
   return formatSelector({ metric: sel.metric, matchers });
 }
