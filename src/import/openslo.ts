@@ -191,7 +191,10 @@ function importSlo(slo: Named, index: Index, services: ServiceSet, report: Repor
   const where: Where = { file, service: serviceName, slo: sloName };
   const declared = index.services.get(String(s.service));
   const svc = services.get(where, String(s.service), serviceName, serviceTeam(where, declared, serviceName, report), {});
-  const budgetOk = report.attempt(() => budgeting(where, s) ?? true);
+  const budgetOk = report.attempt(() => {
+    budgeting(where, s);
+    return true;
+  });
   const per = report.attempt(() => period(where, s, alpha));
   const sharedSli = alpha ? undefined : report.attempt(() => v1Sli(where, s, index, report));
   if (budgetOk === undefined || per === undefined || (!alpha && sharedSli === undefined)) return;
