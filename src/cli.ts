@@ -6,6 +6,7 @@ import { compile } from './compile.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
 import type { Artifact } from './output/artifact.js';
 import { registerReceiverCommand } from './remediation/cli.js';
+import { registerImportCommand } from './import/cli.js';
 
 interface GenerateOptions {
   slos: string;
@@ -60,6 +61,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     });
 
   registerReceiverCommand(program);
+  registerImportCommand(program);
   return { program, result };
 }
 

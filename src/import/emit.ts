@@ -1,0 +1,88 @@
+// Prints an imported config as a slos folder: index.ts, teams.ts and one file per service.
+// Literals go through JSON.stringify, so the text is deterministic and always valid TypeScript.
+// Imports from `sloforge` are type-only: they vanish when the folder runs, so `generate` loads it
+// wherever it was written, even where the package does not resolve; where it does, `satisfies`
+// type-checks every field in the editor.
+import type { Artifact } from '../output/artifact.js';
+import type { Imported, ImportedService } from './model.js';
+
+const HEADER = (what: string) => `// Imported ${what} by \`sloforge import\`. Edit freely: this folder is now the source of truth.\n`;
+
+/** JSON with identifier keys unquoted, which reads like hand-written TypeScript. */
+export function literal(value: unknown, indent = 0): string {
+  const text = JSON.stringify(value, null, 2).replace(/^(\s*)"([A-Za-z_$][\w$]*)":/gm, '$1$2:');
+  return text.split('\n').join('\n' + ' '.repeat(indent));
+}
+
+function identifier(name: string): string {
+  return name.replace(/-+([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/-/g, '') + 'Service';
+}
+
+function comment(lines: readonly string[]): string {
+  return lines.map((l) => `// ${l.replace(/\n/g, ' ')}\n`).join('');
+}
+
+interface ServiceFile {
+  svc: ImportedService;
+  file: string;
+  ident: string;
+}
+
+function serviceFiles(services: readonly ImportedService[]): ServiceFile[] {
+  const used = new Set<string>();
+  return services.map((svc) => {
+    // index.ts and teams.ts are taken; service names are unique, so the rest cannot collide.
+    const file = svc.name === 'index' || svc.name === 'teams' ? `${svc.name}-service.ts` : `${svc.name}.ts`;
+    let ident = identifier(svc.name);
+    for (let n = 2; used.has(ident); n++) ident = `${identifier(svc.name)}${n}`;
+    used.add(ident);
+    return { svc, file, ident };
+  });
+}
+
+function serviceSource(f: ServiceFile, kind: string): string {
+  const { svc } = f;
+  const body: Record<string, unknown> = { name: svc.name, team: svc.team };
+  if (Object.keys(svc.labels).length > 0) body.labels = svc.labels;
+  body.slos = svc.slos;
+  const notes = svc.notes.length > 0 ? comment(['Not carried over, or changed, on import:', ...svc.notes.map((n) => `- ${n}`)]) : '';
+  return (
+    HEADER(`from ${kind} (${svc.sources.join(', ') || 'no SLOs'})`) +
+    notes +
+    `import type { ServiceInput } from 'sloforge';\n\n` +
+    `export const ${f.ident} = ${literal(body)} satisfies ServiceInput;\n`
+  );
+}
+
+function teamsSource(teams: readonly string[], kind: string): string {
+  return (
+    HEADER(`from ${kind}`) +
+    comment([
+      `${kind === 'sloth' ? 'Sloth' : 'OpenSLO'} specs name no receivers: until a team has a page or ticket receiver, its alerts go to`,
+      'the default receiver (alertmanager.defaultReceiver, or nowhere). Add them here: docs/alertmanager.md.',
+    ]) +
+    `import type { TeamInput } from 'sloforge';\n\n` +
+    `export const teams = ${literal(teams.map((name) => ({ name })))} satisfies TeamInput[];\n`
+  );
+}
+
+function indexSource(files: readonly ServiceFile[], kind: string): string {
+  const imports = files.map((f) => `import { ${f.ident} } from './${f.file.replace(/\.ts$/, '.js')}';\n`).join('');
+  return (
+    HEADER(`from ${kind}`) +
+    `import type { ConfigInput } from 'sloforge';\n` +
+    `import { teams } from './teams.js';\n` +
+    imports +
+    `\nexport default {\n  teams,\n  services: [${files.map((f) => f.ident).join(', ')}],\n} satisfies ConfigInput;\n`
+  );
+}
+
+export function emitFolder(imported: Imported): Artifact[] {
+  const kind = imported.kind === 'sloth' ? 'sloth' : 'openslo';
+  const files = serviceFiles(imported.services);
+  return [
+    { path: 'index.ts', content: indexSource(files, kind) },
+    { path: 'teams.ts', content: teamsSource(imported.teams, kind) },
+    ...files.map((f) => ({ path: f.file, content: serviceSource(f, kind) })),
+  ];
+}

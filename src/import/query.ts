@@ -1,0 +1,172 @@
+// Recognises the PromQL shapes that read one counter (sum(rate(sel[w])) and kin), so an imported
+// SLI becomes a plain selector that sloforge wraps in its own rate() and sum() again.
+import { parser } from '@prometheus-io/lezer-promql';
+import type { SyntaxNode } from '@lezer/common';
+import { formatSelector, parseSelector, promqlSyntaxError, type Selector } from '../promql/parse.js';
+import { byText } from './model.js';
+
+export interface CounterRead {
+  /** The selector as the user wrote it. */
+  text: string;
+  selector: Selector;
+  /** Labels of a `sum by (...)` / `sum without (...)`; sloforge sums them away. */
+  grouping?: string;
+}
+
+export type QueryShape =
+  | { kind: 'counter'; read: CounterRead }
+  /** `A - B`: for an error query whose A is the total, B counts the good events. */
+  | { kind: 'difference'; minuend: CounterRead; subtrahend: CounterRead };
+
+export interface QueryOptions {
+  /** The query returns a counter's value, not a rate (OpenSLO `counter: true`): `sum(sel)` and `sel` count too. */
+  counterValue: boolean;
+}
+
+/** Sloth's window placeholder; any valid range parses, the range is sloforge's to choose. */
+const WINDOW_RE = /\{\{\s*\.window\s*\}\}/g;
+
+const SHAPES = 'sum(rate(SELECTOR[w])) (or increase, sum by (...), outer parentheses, "or vector(0)")';
+
+function unwrapParens(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (n.name === 'ParenExpr' && n.firstChild) n = n.firstChild;
+  return n;
+}
+
+function children(node: SyntaxNode | null): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node?.firstChild ?? null; c; c = c.nextSibling) out.push(c);
+  return out;
+}
+
+function onlyArg(body: SyntaxNode | null): SyntaxNode | undefined {
+  const args = children(body);
+  return args.length === 1 ? unwrapParens(args[0]!) : undefined;
+}
+
+function selectorAt(node: SyntaxNode, src: string): CounterRead | string {
+  const text = src.slice(node.from, node.to);
+  const selector = parseSelector(text);
+  if (typeof selector === 'string') return `selector ${text} ${selector}`;
+  return { text, selector };
+}
+
+function rateArg(node: SyntaxNode, src: string): SyntaxNode | undefined {
+  if (node.name !== 'FunctionCall') return undefined;
+  const fn = node.getChild('FunctionIdentifier')?.firstChild?.name;
+  if (fn !== 'Rate' && fn !== 'Increase') return undefined;
+  const arg = onlyArg(node.getChild('FunctionCallBody'));
+  if (arg?.name !== 'MatrixSelector') return undefined;
+  const vs = arg.getChild('VectorSelector');
+  // A matrix selector is exactly `selector[range]`: an offset or @ would wrap it in another node.
+  return vs && src.slice(arg.from, arg.to).startsWith(src.slice(vs.from, vs.to)) ? vs : undefined;
+}
+
+function counterRead(node: SyntaxNode, src: string, opts: QueryOptions): CounterRead | string | undefined {
+  let inner = node;
+  let grouping: string | undefined;
+  if (node.name === 'AggregateExpr') {
+    if (node.getChild('AggregateOp')?.firstChild?.name !== 'Sum') return undefined;
+    const mod = node.getChild('AggregateModifier');
+    if (mod) grouping = src.slice(mod.from, mod.to);
+    const arg = onlyArg(node.getChild('FunctionCallBody'));
+    if (!arg) return undefined;
+    inner = arg;
+  }
+  const vs = rateArg(inner, src) ?? (opts.counterValue && inner.name === 'VectorSelector' ? inner : undefined);
+  if (!vs) return undefined;
+  const read = selectorAt(vs, src);
+  if (typeof read === 'string') return read;
+  return grouping !== undefined ? { ...read, grouping } : read;
+}
+
+function isVectorZero(node: SyntaxNode, src: string): boolean {
+  return node.name === 'FunctionCall' && /^vector\s*\(\s*0\s*\)$/.test(src.slice(node.from, node.to));
+}
+
+function parseQuery(query: string): { src: string; node: SyntaxNode } | string {
+  const src = query.replace(WINDOW_RE, '5m').trim();
+  const syntax = promqlSyntaxError(src);
+  if (syntax) return syntax;
+  const top = parser.parse(src).topNode.firstChild;
+  if (!top) return 'is empty';
+  return { src, node: unwrapParens(top) };
+}
+
+function unsupported(query: string, opts: QueryOptions, what = SHAPES): string {
+  return `is not a shape sloforge can import: expected ${what}${opts.counterValue ? ', sum(SELECTOR) or SELECTOR' : ''}, got ${JSON.stringify(query.trim())}`;
+}
+
+/** [left, right] of a binary operation `op` without bool or on/ignoring modifiers. */
+function operands(node: SyntaxNode, op: string): [SyntaxNode, SyntaxNode] | undefined {
+  const parts = children(node);
+  if (node.name !== 'BinaryExpr' || parts.length !== 3 || parts[1]!.name !== op) return undefined;
+  return [unwrapParens(parts[0]!), unwrapParens(parts[2]!)];
+}
+
+function shapeOf(start: SyntaxNode, src: string, query: string, opts: QueryOptions): QueryShape | string {
+  let node = start;
+  // Sloth users often write `... or vector(0)` so that no errors reads as 0; sloforge does the same itself.
+  const or = node.name === 'BinaryExpr' && node.getChild('Or') ? children(node) : undefined;
+  if (or && isVectorZero(or[or.length - 1]!, src)) node = unwrapParens(or[0]!);
+  const diff = operands(node, 'Sub');
+  if (diff) {
+    const a = counterRead(diff[0], src, opts);
+    const b = counterRead(diff[1], src, opts);
+    if (typeof a === 'string') return a;
+    if (typeof b === 'string') return b;
+    if (!a || !b) return unsupported(query, opts);
+    return { kind: 'difference', minuend: a, subtrahend: b };
+  }
+  const read = counterRead(node, src, opts);
+  if (typeof read === 'string') return read;
+  if (!read) return unsupported(query, opts);
+  return { kind: 'counter', read };
+}
+
+/** The counter(s) a query reads, or a sentence saying why it is not one of the shapes sloforge maps. */
+export function analyseQuery(query: string, opts: QueryOptions): QueryShape | string {
+  const parsed = parseQuery(query);
+  if (typeof parsed === 'string') return parsed;
+  return shapeOf(parsed.node, parsed.src, query, opts);
+}
+
+export interface RatioShape {
+  numerator: QueryShape;
+  denominator: CounterRead;
+  /** Written as `1 - (A / B)`. */
+  complement: boolean;
+}
+
+const RATIO_SHAPES = `A / B or 1 - (A / B), where A and B each are ${SHAPES}`;
+
+/** A ready-made ratio of two counters (Sloth's raw error_ratio_query, OpenSLO's raw ratioMetric). */
+export function analyseRatio(query: string, opts: QueryOptions): RatioShape | string {
+  const parsed = parseQuery(query);
+  if (typeof parsed === 'string') return parsed;
+  const { src } = parsed;
+  let node = parsed.node;
+  const oneMinus = operands(node, 'Sub');
+  const complement = oneMinus !== undefined && oneMinus[0].name === 'NumberDurationLiteral' && Number(src.slice(oneMinus[0].from, oneMinus[0].to)) === 1;
+  if (complement) node = oneMinus![1];
+  const div = operands(node, 'Div');
+  if (!div) return unsupported(query, opts, RATIO_SHAPES);
+  const numerator = shapeOf(div[0], src, query, opts);
+  if (typeof numerator === 'string') return numerator;
+  const denominator = counterRead(div[1], src, opts);
+  if (typeof denominator === 'string') return denominator;
+  if (!denominator) return unsupported(query, opts, RATIO_SHAPES);
+  return { numerator, denominator, complement };
+}
+
+/** Compares selectors by meaning: matcher order and quoting do not matter. */
+export function sameSelector(a: Selector, b: Selector): boolean {
+  return canonical(a) === canonical(b);
+}
+
+export function canonical(sel: Selector): string {
+  const key = (m: Selector['matchers'][number]) => `${m.name}${m.op}${m.value}`;
+  const matchers = [...sel.matchers].sort((x, y) => byText(key(x), key(y)));
+  return formatSelector({ metric: sel.metric, matchers });
+}

@@ -1,0 +1,35 @@
+// Throw-away folders for import round trips. userProject() is one where `sloforge` resolves
+// through node_modules to this repository, as for a user who installed it.
+import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { cli, REPO, tempDir } from '../helpers/cli.js';
+
+export const FIXTURES = path.join(REPO, 'test/import/fixtures');
+
+export function userProject(): string {
+  const dir = tempDir('sloforge-import-');
+  mkdirSync(path.join(dir, 'node_modules'));
+  symlinkSync(REPO, path.join(dir, 'node_modules', 'sloforge'));
+  return dir;
+}
+
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) out[name] = readFileSync(path.join(dir, name), 'utf8');
+  return out;
+}
+
+/**
+ * Imports `spec` into a bare folder (no node_modules: the written files must run without the
+ * package resolving), then generates from it; both must succeed.
+ */
+export async function importAndGenerate(kind: 'sloth' | 'openslo', spec: string) {
+  const dir = tempDir('sloforge-import-');
+  const slos = path.join(dir, 'slos');
+  const gen = path.join(dir, 'generated');
+  const imported = await cli('import', kind, spec, '--out', slos);
+  if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
+  const generated = await cli('generate', '--slos', slos, '--out', gen);
+  if (generated.code !== 0) throw new Error(`generate failed: ${generated.stderr}`);
+  return { dir, slos, gen, imported };
+}
