@@ -42,6 +42,13 @@ function checkout(): SimulatedService {
   const registry = new Registry();
   // process_cpu_seconds_total and friends: inputs for threshold alerts such as the CPU example.
   collectDefaultMetrics({ register: registry });
+  // What cAdvisor and kube-state-metrics would report for the checkout container, so the memory
+  // threshold (and its no-data alert) has its inputs without a Kubernetes cluster.
+  const labels = { namespace: 'shop', container: 'checkout' };
+  new Gauge({ name: 'container_memory_working_set_bytes', help: 'Simulated container working set', labelNames: ['namespace', 'container'], registers: [registry] })
+    .set(labels, 310 * 2 ** 20);
+  new Gauge({ name: 'kube_pod_container_resource_limits', help: 'Simulated container resource limits', labelNames: ['namespace', 'container', 'resource'], registers: [registry] })
+    .set({ ...labels, resource: 'memory' }, 2 ** 30);
   const record = httpApi(registry, ['/cart', '/checkout', '/payment'], [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5], 0.2);
   return { job: 'checkout', registry, baseline: { errorRate: 0.0002, slowRate: 0.003 }, record };
 }

@@ -11,6 +11,10 @@ import { startDemoWorkload, type DemoWorkload } from '../../deploy/demo-workload
 import { simulatedServices } from '../../deploy/demo-workload/services.js';
 import { Traffic } from '../../deploy/demo-workload/traffic.js';
 import type { Counter } from 'prom-client';
+import { loadConfig } from '../../src/config/load.js';
+import { sloInputs, thresholdInputs } from '../../src/prometheus/nodata.js';
+import { parseSelector } from '../../src/promql/parse.js';
+import { selectorMatches } from '../../src/promql/match.js';
 
 async function start(t: { after: (fn: () => Promise<void>) => void }, extra: { adminAuthorizationFile?: string } = {}): Promise<DemoWorkload> {
   const w = await startDemoWorkload({ host: '127.0.0.1', port: 0, perSecond: 20, restartHeals: true, ...extra });
@@ -52,6 +56,29 @@ test('every series a generated SLO rule reads is served under its job, with its 
       assert.ok(series.some((s) => re.test(s.labels[label!] ?? '')), `${job}: no ${name} series with ${label}${op}"${value}"`);
     }
   }
+});
+
+test('every input a no-data alert watches is served, so a healthy stack raises no no-data alert', async (t) => {
+  const w = await start(t);
+  w.traffic.advance(2);
+  const config = (await loadConfig(path.join(REPO, 'slos'))).config;
+  const all: Array<{ job: string; metric: string; labels: Record<string, string> }> = [];
+  for (const s of simulatedServices()) {
+    const text = await (await fetch(`${w.url}/metrics/${s.job}`)).text();
+    // Prometheus adds the scrape job's label to everything it scrapes from that path.
+    for (const x of samples(text)) all.push({ job: s.job, metric: x.name, labels: { job: s.job, ...x.labels } });
+  }
+  let checked = 0;
+  for (const svc of config.services) {
+    const inputs = [...(svc.slos ?? []).flatMap(sloInputs), ...(svc.thresholds ?? []).flatMap(thresholdInputs)];
+    for (const text of inputs) {
+      const sel = parseSelector(text);
+      assert.ok(typeof sel !== 'string', text);
+      assert.ok(all.some((x) => selectorMatches(sel, x.metric, x.labels)), `${svc.name}: nothing served matches ${text}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 20, String(checked));
 });
 
 test('healthy traffic stays inside every SLO budget; an injected share of 1 fails every request', async () => {
