@@ -56,6 +56,7 @@ export const resolvedRemediation = z.object({
   maxPerHour: z.number().int().min(1),
   dryRun: z.boolean(),
   onResolved: z.boolean(),
+  retryInterrupted: z.boolean(),
   action: z.union([
     z.object({ kind: z.literal('http'), http: httpSpec }),
     z.object({ kind: z.literal('kubernetesScale'), kubernetesScale: kubernetesScaleSpec }),

@@ -55,6 +55,7 @@ export function resolveRemediation(r: Remediation): ResolvedRemediation {
     maxPerHour: r.maxPerHour ?? DEFAULTS.maxPerHour,
     dryRun: r.dryRun ?? false,
     onResolved: r.onResolved ?? false,
+    retryInterrupted: r.retryInterrupted ?? false,
     action: resolveAction(r.action),
   };
 }

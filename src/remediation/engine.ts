@@ -3,8 +3,11 @@
 // Every state change is a record in the log: `accepted` (written before Alertmanager gets its
 // 2xx), `started` (written before the action runs), then `finished` or `skipped`. Replaying the
 // log rebuilds the dedupe set, the guard rails and the queue: accepted-but-not-started events
-// are queued again, started-but-not-finished ones (the process died mid-action) run again with
-// the same Idempotency-Key, and finished ones never run again.
+// are queued again, and finished ones never run again. Started-but-not-finished ones (the
+// process died mid-action) have an unknown outcome: they are audited as interrupted and not
+// repeated, because repeating "scale up by 2" or a restart is worse than a remediation that a
+// human, paged by the same alert, may have to finish. A remediation marked `retryInterrupted`
+// (an idempotent action) runs again instead, with the same Idempotency-Key.
 import { randomUUID } from 'node:crypto';
 import type { ResolvedRemediation } from './actions-file.js';
 import { runAction, type ActionOutcome } from './actions/index.js';
@@ -59,6 +62,8 @@ export class Engine {
   private readonly seen = new Set<string>();
   private readonly pending = new Map<string, Promise<void>>();
   private readonly queue: Event[] = [];
+  /** Events the previous process died running; `start` records them as interrupted. */
+  private readonly interrupted: Event[] = [];
   /** Every started or skipping task, so shutdown can wait for their log writes. */
   private readonly tasks = new Set<Promise<void>>();
   private readonly runningBy = new Map<string, number>();
@@ -105,15 +110,24 @@ export class Engine {
     for (const ev of this.events.values()) {
       if (ev.state === 'running') {
         ev.interrupted = true;
-        ev.state = 'queued';
+        if (this.remediations.get(ev.alert.remediation)?.retryInterrupted) ev.state = 'queued';
+        else this.interrupted.push(ev);
       }
       if (ev.state === 'queued') this.queue.push(ev);
     }
     if (this.queue.length > 0) this.opts.log(`resuming ${this.queue.length} unfinished remediation(s) from the log`);
+    if (this.interrupted.length > 0) {
+      this.opts.log(`${this.interrupted.length} remediation(s) were running when the receiver stopped: outcome unknown, not repeated (see /api/actions)`);
+    }
     this.prune();
   }
 
   start(): void {
+    for (const ev of this.interrupted.splice(0)) {
+      const task = this.skip(ev, 'interrupted', 'the receiver stopped while this action ran: its outcome is unknown, so it is not repeated (set retryInterrupted for idempotent actions)');
+      this.tasks.add(task);
+      void task.finally(() => this.tasks.delete(task));
+    }
     this.pump();
   }
 
@@ -277,9 +291,9 @@ export class Engine {
     }
     const seconds = (performance.now() - t0) / 1000;
     if (this.abort.signal.aborted) {
-      // Cut off by shutdown: left unfinished in the log, so the next start runs it again.
+      // Cut off by shutdown: left unfinished in the log; the next start treats it as interrupted.
       ev.state = 'queued';
-      ev.detail = 'interrupted by shutdown; resumes on the next start';
+      ev.detail = 'interrupted by shutdown';
       return;
     }
     const result: ActionResult = dryRun ? 'dry-run' : outcome.ok ? 'success' : 'failure';
@@ -333,7 +347,7 @@ export class Engine {
     const outcome = await Promise.race([all(), expired]);
     clearTimeout(timer);
     if (outcome === 'expired' && this.tasks.size > 0) {
-      this.opts.log(`shutdown deadline passed: aborting ${this.tasks.size} running action(s); they resume on the next start`);
+      this.opts.log(`shutdown deadline passed: aborting ${this.tasks.size} running action(s); the next start audits them as interrupted`);
       this.abort.abort();
       await all();
     }

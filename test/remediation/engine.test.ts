@@ -66,8 +66,8 @@ test('alerts without a remediation are ignored; an unknown one is recorded as sk
   assert.match(metrics, /sloforge_receiver_actions_total\{remediation="\(unknown\)",result="skipped-unknown-remediation"\} 1/);
 });
 
-test('shutdown deadline: a hanging action is aborted, left unfinished, and resumes on the next start', async (t) => {
-  const { env, rx, options, logs } = await inProcess((url) => [{ name: 'r', action: { http: { url, retries: 0, timeout: '1h' } } }], { shutdownMs: 50 });
+test('shutdown deadline: a hanging action is aborted, left unfinished, and (retryInterrupted) runs on the next start', async (t) => {
+  const { env, rx, options, logs } = await inProcess((url) => [{ name: 'r', retryInterrupted: true, action: { http: { url, retries: 0, timeout: '1h' } } }], { shutdownMs: 50 });
   t.after(() => env.target.stop());
   env.target.hold = () => true;
   await post(rx.url, payload([alert('h', 'r')]));
@@ -84,6 +84,24 @@ test('shutdown deadline: a hanging action is aborted, left unfinished, and resum
   assert.equal(event.state, 'success');
   assert.equal(event.attempts, 2);
   assert.equal(env.target.countsByKey().size, 1, 'both deliveries carry the same Idempotency-Key');
+});
+
+test('shutdown deadline without retryInterrupted: the aborted action is audited as interrupted, not repeated', async (t) => {
+  const { env, rx, options } = await inProcess((url) => [{ name: 'r', action: { http: { url, retries: 0, timeout: '1h' } } }], { shutdownMs: 50 });
+  t.after(() => env.target.stop());
+  env.target.hold = () => true;
+  await post(rx.url, payload([alert('h', 'r')]));
+  await waitFor('the action to start', () => env.target.calls.length === 1);
+  await rx.close();
+  env.target.hold = () => false;
+  const again = await startReceiver(options);
+  t.after(() => again.close());
+  const [event] = await settled(again.url, 1);
+  assert.equal(event.state, 'skipped');
+  assert.equal(event.reason, 'interrupted');
+  assert.equal(env.target.calls.length, 1);
+  const metrics = await (await fetch(`${again.url}/metrics`)).text();
+  assert.match(metrics, /sloforge_receiver_actions_total\{remediation="r",result="skipped-interrupted"\} 1/);
 });
 
 test('HTTP edge cases: chunked oversize body 413, unknown path 404, wrong method 405, HEAD health', async (t) => {

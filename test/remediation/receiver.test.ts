@@ -109,8 +109,9 @@ test('cooldown and the hourly cap hold, across a restart too', async (t) => {
   assert.equal(env.target.calls.length, 3);
 });
 
-test('SIGKILL with actions queued: after a restart none is lost and none repeated', async (t) => {
-  const env = await setup((url) => [restart(url)]);
+/** Kills the receiver while k3 of k1..k5 is in flight, restarts it, and returns what happened. */
+async function killMidQueue(t: { after: (fn: () => Promise<void>) => void }, retryInterrupted: boolean) {
+  const env = await setup((url) => [{ ...restart(url), retryInterrupted }]);
   // The third call hangs, so the receiver dies with two actions finished, one running and two queued.
   env.target.hold = (_call, i) => i === 2;
   let rx = await ReceiverProcess.start(env);
@@ -126,19 +127,31 @@ test('SIGKILL with actions queued: after a restart none is lost and none repeate
   env.target.hold = () => false;
 
   rx = await ReceiverProcess.start(env);
-  assert.match(rx.stderr, /resuming 3 unfinished remediation/);
   // Alertmanager re-sending the same alerts after the restart changes nothing.
   assert.equal((await post(rx.url, payload(fingerprints.map((f) => alert(f, 'restart-checkout'))))).json.duplicates, 5);
   const events = await settled(rx.url, 5);
-  assert.ok(events.every((e) => e.state === 'success'), JSON.stringify(events));
-
   const calledFor = env.target.calls.map((c) => JSON.parse(c.body).fingerprint as string);
+  return { rx, env, events, calledFor };
+}
+
+test('SIGKILL with actions queued: after a restart none is lost and none repeated', async (t) => {
+  const { rx, events, calledFor } = await killMidQueue(t, false);
+  assert.match(rx.stderr, /resuming 2 unfinished remediation/);
+  assert.match(rx.stderr, /1 remediation\(s\) were running when the receiver stopped: outcome unknown, not repeated/);
+  // Every alert's action reached the target exactly once: the queued ones after the restart,
+  // the one in flight at the kill before it.
+  assert.deepEqual([...calledFor].sort(), ['k1', 'k2', 'k3', 'k4', 'k5']);
+  const byFingerprint = Object.fromEntries(events.map((e) => [e.fingerprint, `${e.state}${e.reason ? `/${e.reason}` : ''}`]));
+  assert.deepEqual(byFingerprint, { k1: 'success', k2: 'success', k3: 'skipped/interrupted', k4: 'success', k5: 'success' });
+});
+
+test('SIGKILL with retryInterrupted: the action in flight runs again with the same Idempotency-Key', async (t) => {
+  const { rx, env, events, calledFor } = await killMidQueue(t, true);
+  assert.match(rx.stderr, /resuming 3 unfinished remediation/);
+  assert.ok(events.every((e) => e.state === 'success'), JSON.stringify(events));
   for (const f of ['k1', 'k2', 'k4', 'k5']) assert.equal(calledFor.filter((x) => x === f).length, 1, `${f} ran once`);
-  // The call that was in flight when the process died is delivered again, with the same
-  // Idempotency-Key, so the target can tell it is the same remediation.
   assert.equal(calledFor.filter((x) => x === 'k3').length, 2);
-  const keys = env.target.countsByKey();
-  assert.equal(keys.size, 5);
+  assert.equal(env.target.countsByKey().size, 5);
   assert.equal(events.find((e) => e.fingerprint === 'k3').attempts, 2);
 });
 

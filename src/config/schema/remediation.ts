@@ -100,5 +100,10 @@ export const remediation = z.strictObject({
   dryRun: z.boolean().optional(),
   /** Run the action when the alert resolves too (default: only when it fires). */
   onResolved: z.boolean().optional(),
+  /**
+   * Run an action again when the receiver died while it ran (default false: its outcome is
+   * unknown, so it is audited as interrupted and not repeated). Set it only for idempotent actions.
+   */
+  retryInterrupted: z.boolean().optional(),
   action: remediationAction,
 });
