@@ -147,7 +147,7 @@ function describeCondition(th: Threshold, level: number): string {
   const u = unitSuffix(th.unit);
   const lv = `${formatNumber(level)}${u}`;
   if (th.percentile) return `p${formatNumber(th.percentile.quantile * 100)} ${dir} ${lv}`;
-  if (th.predict) return `will ${dir === 'above' ? 'rise above' : 'fall below'} ${lv} within ${th.predict.horizon}`;
+  if (th.predict) return `forecast to ${dir === 'above' ? 'rise above' : 'fall below'} ${lv} within ${th.predict.horizon}`;
   if (th.anomaly) return `${formatNumber(level)} standard deviations ${dir} its ${anomalyPlan(th).baseline} mean`;
   return `${dir} ${lv}`;
 }
@@ -160,7 +160,9 @@ function thresholdAlert(svc: Service, th: Threshold, sev: Severity, level: numbe
     th.critical !== undefined ? `critical ${formatNumber(th.critical)}` : undefined,
   ].filter(Boolean).join(', ');
   const what = th.description ? `${th.description}. ` : '';
-  const shown = th.anomaly ? 'z-score {{ $value | printf "%.2f" }}' : `value {{ $value | humanize }}${unitSuffix(th.unit)}`;
+  const shown = th.anomaly
+    ? 'z-score {{ $value | printf "%.2f" }}'
+    : `${th.predict ? 'forecast' : 'value'} {{ $value | humanize }}${unitSuffix(th.unit)}`;
   const annotations = sortLabels({
     summary: `${svc.name} ${th.name}: ${describeCondition(th, level)} (${sev})`,
     description: `${what}${svc.name} ${th.name} is ${describeCondition(th, level)}${th.for ? ` for ${th.for}` : ''}: ${shown} (levels: ${levels}).`,

@@ -5,6 +5,7 @@ import { thresholdRuleGroup, THRESHOLD_ALERTS } from '../../src/prometheus/thres
 import { exprSelectors, noDataRuleGroup, NODATA_RECORD } from '../../src/prometheus/nodata.js';
 import { isAlert, type AlertingRule, type RecordingRule } from '../../src/prometheus/rules.js';
 import { firingStates } from '../../src/promtool/alert-timeline.js';
+import { yieldsWithoutInputs } from '../../src/promtool/threshold-tests.js';
 
 const cfg = validateConfig({
   teams: [{ name: 'ops' }],
@@ -72,4 +73,11 @@ test('alert model: for, keep_firing_for, and unknown steps', () => {
   assert.deepEqual(firingStates([T, T, F, F, F], 0, 2), [T, T, T, T, F]);
   // An unknown step makes only the states that depend on it unknown.
   assert.deepEqual(firingStates([T, U, T, F], 1, 0), [F, U, U, F]);
+});
+
+test('expressions that yield data without inputs are recognised (their tests would collide)', () => {
+  assert.equal(yieldsWithoutInputs('sum(rate(e_total[5m])) or vector(0)'), true);
+  assert.equal(yieldsWithoutInputs('time() - last_success_timestamp_seconds'), false);
+  assert.equal(yieldsWithoutInputs('42'), true);
+  assert.equal(yieldsWithoutInputs('avg(rate(cpu_seconds_total[5m])) * 100'), false);
 });

@@ -50,6 +50,8 @@ test('ratio needs one complete form', () => {
 test('anomaly levels are positive scores and minBaseline fits the baseline', () => {
   assert.match(errorsFor({ anomaly: { series: 'x' }, warning: -3, critical: 4 }), /field "warning": is a z-score/);
   assert.match(errorsFor({ anomaly: { series: 'x', baseline: '1d', minBaseline: '2d' }, critical: 4 }), /field "anomaly.minBaseline": must not be longer than the baseline/);
+  assert.match(errorsFor({ anomaly: { series: 'x', baseline: '10m' }, critical: 4 }), /field "anomaly.baseline": must be at least 1h/);
+  assert.match(errorsFor({ anomaly: { series: 'x', minBaseline: '1s' }, critical: 4 }), /field "anomaly.minBaseline": must be at least 10m/);
 });
 
 test('ratio levels are percentages and percentile levels positive', () => {

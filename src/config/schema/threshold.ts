@@ -119,6 +119,8 @@ const thresholdObject = z.strictObject({
     }
     const base = parseDuration(t.anomaly.baseline ?? '1d') ?? 0;
     const min = t.anomaly.minBaseline === undefined ? undefined : parseDuration(t.anomaly.minBaseline);
+    if (base < 3_600_000) ctx.addIssue({ code: 'custom', path: ['anomaly', 'baseline'], message: 'must be at least 1h: a shorter history has too few samples for a standard deviation' });
+    if (min !== undefined && min < 600_000) ctx.addIssue({ code: 'custom', path: ['anomaly', 'minBaseline'], message: 'must be at least 10m' });
     if (min !== undefined && min > base) ctx.addIssue({ code: 'custom', path: ['anomaly', 'minBaseline'], message: `must not be longer than the baseline (${t.anomaly.baseline ?? '1d'})` });
   }
 });
