@@ -3,21 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ReceiverProcess, audit, setup, waitFor } from './helpers.js';
+import { freePort } from '../helpers/net.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test('Alertmanager 0.25 delivers to the receiver; firing runs once, resolved runs with onResolved', async (t) => {
   const env = await setup((url) => [
