@@ -1,7 +1,7 @@
-import type { ThresholdInput } from 'sloforge';
+import { defineThresholds } from 'sloforge';
 
 // The checkout API's hand-written monitors: saturation, errors and slow requests.
-export const checkoutThresholds: ThresholdInput[] = [
+export const checkoutThresholds = defineThresholds([
   {
     name: 'cpu',
     expr: 'avg(rate(process_cpu_seconds_total{job="checkout"}[5m])) * 100',
@@ -60,4 +60,4 @@ export const checkoutThresholds: ThresholdInput[] = [
     unit: 'seconds',
     description: 'The slowest 1% of checkout requests are slow',
   },
-];
+]);

@@ -1,10 +1,10 @@
-import type { ThresholdInput } from 'sloforge';
+import { defineThresholds, type ThresholdInput } from 'sloforge';
 
 // The LLM pipeline's token budget: 1,000,000 tokens a day.
 const DAILY_TOKENS = 1_000_000;
 const tokensToday = 'sum(increase(llm_pipeline_tokens_total{job="llm-pipeline"}[1d]))';
 
-export const llmPipelineThresholds: ThresholdInput[] = [
+export const llmPipelineThresholds = defineThresholds([
   {
     name: 'token-budget',
     expr: `${tokensToday} / ${DAILY_TOKENS} * 100`,
@@ -23,4 +23,4 @@ export const llmPipelineThresholds: ThresholdInput[] = [
     unit: 'tokens',
     description: 'At the current rate the daily token budget runs out within 4 hours',
   },
-];
+]);

@@ -1,4 +1,4 @@
-import type { ThresholdInput } from 'sloforge';
+import { defineThresholds, type ThresholdInput } from 'sloforge';
 
 // The workflow platform's hand-written monitors: queue, processing time, errors, cache, slow
 // dependencies, a forecast of the queue and an anomaly on execution traffic.
@@ -11,7 +11,7 @@ const slow = (name: string, histogram: string, seconds: number, what: string): T
   description: `More than 5% of ${what} take over ${seconds * 1000} ms`,
 });
 
-export const workflowPlatformThresholds: ThresholdInput[] = [
+export const workflowPlatformThresholds = defineThresholds([
   {
     name: 'queue-depth',
     expr: 'workflow_queue_pending_jobs{job="workflow-worker",queue="executions"}',
@@ -75,4 +75,4 @@ export const workflowPlatformThresholds: ThresholdInput[] = [
     for: '15m',
     description: 'Workflow execution traffic left its usual range',
   },
-];
+]);

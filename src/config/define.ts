@@ -52,3 +52,10 @@ export function defineTeam<T extends TeamInput>(t: T): T {
 export function defineRemediation<T extends RemediationInput>(r: T): T {
   return tag(r, callerFile());
 }
+
+/** Thresholds kept in a file of their own: errors then name that file, not the service's. */
+export function defineThresholds<T extends ThresholdInput[]>(list: T): T {
+  const file = callerFile();
+  for (const th of list) tag(th, file);
+  return list;
+}

@@ -123,6 +123,28 @@ test('a TypeScript syntax error names the file', async () => {
   assert.match(r.stderr, /slos\/index\.ts: could not be loaded/);
 });
 
+test('errors in thresholds defined in their own file name that file', async () => {
+  const cfg = baseConfig();
+  const svc = cfg.services[0];
+  const dir = writeTree({
+    'slos/thresholds.ts': `import { defineThresholds } from 'sloforge';\nexport const checkoutThresholds = defineThresholds([{ name: 'cpu', expr: 'avg(rate(process_cpu_seconds_total[5m])) * 100', warning: 90, critical: 80 }]);\n`,
+    'slos/index.ts': `import { checkoutThresholds } from './thresholds.js';\nexport default { teams: ${JSON.stringify(cfg.teams)}, services: [{ ...${JSON.stringify(svc)}, thresholds: checkoutThresholds }] };\n`,
+  });
+  const { symlinkSync, mkdirSync } = await import('node:fs');
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(path.resolve(import.meta.dirname, '..', '..'), path.join(dir, 'node_modules', 'sloforge'));
+  const prev = process.cwd();
+  process.chdir(dir);
+  try {
+    const r = await cli('generate');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^error: slos\/thresholds\.ts: service "checkout" > threshold "cpu" > field "warning"/);
+    assert.equal(existsSync(path.join(dir, 'generated')), false);
+  } finally {
+    process.chdir(prev);
+  }
+});
+
 test('errors in a service defined in its own file name that file', async () => {
   const cfg = baseConfig();
   const svc = cfg.services[0];
