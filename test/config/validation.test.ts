@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { cli, writeTree, existsSync } from '../helpers/cli.js';
+import { cli, cliIn, linkSloforge, writeTree, existsSync } from '../helpers/cli.js';
 import { baseConfig, configSource } from '../helpers/config.js';
 
 async function expectRejected(mutate: (cfg: any) => void, ...fragments: string[]): Promise<string> {
@@ -130,19 +130,10 @@ test('errors in thresholds defined in their own file name that file', async () =
     'slos/thresholds.ts': `import { defineThresholds } from 'sloforge';\nexport const checkoutThresholds = defineThresholds([{ name: 'cpu', expr: 'avg(rate(process_cpu_seconds_total[5m])) * 100', warning: 90, critical: 80 }]);\n`,
     'slos/index.ts': `import { checkoutThresholds } from './thresholds.js';\nexport default { teams: ${JSON.stringify(cfg.teams)}, services: [{ ...${JSON.stringify(svc)}, thresholds: checkoutThresholds }] };\n`,
   });
-  const { symlinkSync, mkdirSync } = await import('node:fs');
-  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  symlinkSync(path.resolve(import.meta.dirname, '..', '..'), path.join(dir, 'node_modules', 'sloforge'));
-  const prev = process.cwd();
-  process.chdir(dir);
-  try {
-    const r = await cli('generate');
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /^error: slos\/thresholds\.ts: service "checkout" > threshold "cpu" > field "warning"/);
-    assert.equal(existsSync(path.join(dir, 'generated')), false);
-  } finally {
-    process.chdir(prev);
-  }
+  const r = await cliIn(linkSloforge(dir), 'generate');
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^error: slos\/thresholds\.ts: service "checkout" > threshold "cpu" > field "warning"/);
+  assert.equal(existsSync(path.join(dir, 'generated')), false);
 });
 
 test('errors in a service defined in its own file name that file', async () => {
@@ -153,18 +144,8 @@ test('errors in a service defined in its own file name that file', async () => {
     'slos/checkout.ts': `import { defineService } from 'sloforge';\nexport const checkout = defineService(${JSON.stringify(svc)});\n`,
     'slos/index.ts': `import { defineConfig } from 'sloforge';\nimport { checkout } from './checkout.js';\nexport default defineConfig({ teams: ${JSON.stringify(cfg.teams)}, services: [checkout] });\n`,
   });
-  // Resolve `sloforge` the way a user's project would: through node_modules.
-  const { symlinkSync, mkdirSync } = await import('node:fs');
-  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-  symlinkSync(path.resolve(import.meta.dirname, '..', '..'), path.join(dir, 'node_modules', 'sloforge'));
-  const prev = process.cwd();
-  process.chdir(dir);
-  try {
-    const r = await cli('generate');
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /^error: slos\/checkout\.ts: service "checkout" > SLO "availability" > field "objective"/);
-    assert.equal(existsSync(path.join(dir, 'generated')), false);
-  } finally {
-    process.chdir(prev);
-  }
+  const r = await cliIn(linkSloforge(dir), 'generate');
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^error: slos\/checkout\.ts: service "checkout" > SLO "availability" > field "objective"/);
+  assert.equal(existsSync(path.join(dir, 'generated')), false);
 });

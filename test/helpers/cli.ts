@@ -1,5 +1,5 @@
 // Runs the CLI in-process against throw-away folders.
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/cli.js';
@@ -35,3 +35,21 @@ export function writeTree(files: Record<string, string>): string {
 export { existsSync };
 
 export const REPO = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+/** Makes `import ... from 'sloforge'` in `dir` resolve to this repository, as for a user who installed it. */
+export function linkSloforge(dir: string): string {
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(REPO, path.join(dir, 'node_modules', 'sloforge'));
+  return dir;
+}
+
+/** Runs the CLI with `dir` as the working directory, as a user inside their project would. */
+export async function cliIn(dir: string, ...args: string[]): Promise<CliResult> {
+  const prev = process.cwd();
+  process.chdir(dir);
+  try {
+    return await cli(...args);
+  } finally {
+    process.chdir(prev);
+  }
+}

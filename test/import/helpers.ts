@@ -1,16 +1,13 @@
 // Throw-away folders for import round trips. userProject() is one where `sloforge` resolves
 // through node_modules to this repository, as for a user who installed it.
-import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cli, REPO, tempDir } from '../helpers/cli.js';
+import { cli, linkSloforge, REPO, tempDir } from '../helpers/cli.js';
 
 export const FIXTURES = path.join(REPO, 'test/import/fixtures');
 
 export function userProject(): string {
-  const dir = tempDir('sloforge-import-');
-  mkdirSync(path.join(dir, 'node_modules'));
-  symlinkSync(REPO, path.join(dir, 'node_modules', 'sloforge'));
-  return dir;
+  return linkSloforge(tempDir('sloforge-import-'));
 }
 
 export function readTree(dir: string): Record<string, string> {
