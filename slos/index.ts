@@ -10,4 +10,7 @@ export default defineConfig({
   teams,
   services: [checkout, workflowPlatform, llmPipeline],
   remediations,
+  // Where responders open Grafana: alerts link to its dashboards. The local stack's address here;
+  // a real deployment names its own (generate warns when this is left unset).
+  grafana: { url: 'http://localhost:3000' },
 });

@@ -9,6 +9,8 @@ const stage = (name: string, seconds: number) => ({
   period: '7d',
   description: `The ${name} stage finishes within ${seconds} s`,
   sli: { latency: { histogram: `llm_pipeline_stage_duration_seconds{job="llm-pipeline",stage="${name}"}`, threshold: seconds } },
+  // The stage label tells the requeue script which stage is stuck.
+  alerting: { remediation: 'drain-llm-queue', labels: { stage: name } },
 });
 
 export const llmPipeline = defineService({

@@ -1,8 +1,9 @@
 // The `sloforge` command line. I/O lives here; everything it calls below compile() is pure.
 import { Command, CommanderError } from 'commander';
 import { loadConfig, UserError } from './config/load.js';
-import { ConfigError, formatProblems } from './config/errors.js';
-import { compile } from './compile.js';
+import { ConfigError, formatProblem, formatProblems } from './config/errors.js';
+import { configWarnings, unverifiedBucketBounds } from './config/warnings.js';
+import { compile, summarize } from './compile.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
 import type { Artifact } from './output/artifact.js';
 import { registerReceiverCommand } from './remediation/cli.js';
@@ -12,6 +13,7 @@ interface GenerateOptions {
   slos: string;
   out: string;
   check?: boolean;
+  strict?: boolean;
 }
 
 async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (s: string) => void): Promise<number> {
@@ -22,6 +24,19 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   } catch (err) {
     if (err instanceof ConfigError) throw new UserError(formatProblems(err, loaded.raw, loaded.file));
     throw err;
+  }
+  const warnings = configWarnings(loaded.config).map((p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`);
+  if (warnings.length > 0) warn(warnings.join('\n'));
+  const bounds = unverifiedBucketBounds(loaded.config);
+  if (bounds.length > 0) {
+    warn(
+      `note: these latency thresholds must each be an "le" bucket bound of their histogram, which cannot be checked offline: ${bounds.join(', ')}. ` +
+        'If one is not, its no-data alert fires within its wait in production, next to the false burn it explains.',
+    );
+  }
+  if (opts.strict && warnings.length > 0) {
+    warn(`${warnings.length} warning(s) and --strict: nothing was written`);
+    return 1;
   }
   if (opts.check) {
     const r = await checkArtifacts(opts.out, artifacts);
@@ -38,7 +53,11 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
     return 0;
   }
   await writeArtifacts(opts.out, artifacts);
-  log(`wrote ${artifacts.length} files to ${opts.out}`);
+  const n = summarize(loaded.config);
+  log(
+    `wrote ${artifacts.length} files to ${opts.out}: ${n.services} service(s), ${n.slos} SLO(s), ${n.thresholds} threshold(s), ` +
+      `${n.alerts} alerting rule(s), ${n.recordings} recording rule(s)${warnings.length > 0 ? `; ${warnings.length} warning(s) above` : ''}`,
+  );
   return 0;
 }
 
@@ -56,6 +75,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('--slos <dir>', 'folder whose index.ts default-exports the config', 'slos')
     .option('--out <dir>', 'output folder, replaced as a whole', 'generated')
     .option('--check', 'write nothing; exit 1 and name the files when the output folder is stale')
+    .option('--strict', 'treat warnings as errors: exit 1 and write nothing')
     .action(async (opts: GenerateOptions) => {
       result.code = await generate(opts, (s) => out(`${s}\n`), (s) => err(`${s}\n`));
     });

@@ -1,7 +1,8 @@
 // Config in, files out: every target is a pure function of the validated config.
 import type { Config } from './config/schema/config.js';
 import type { Artifact } from './output/artifact.js';
-import { prometheusArtifacts } from './prometheus/target.js';
+import { prometheusArtifacts, serviceRuleGroups } from './prometheus/target.js';
+import { isAlert } from './prometheus/rules.js';
 import { alertmanagerArtifacts } from './alertmanager/target.js';
 import { grafanaArtifacts } from './grafana/target.js';
 import { remediationArtifacts } from './remediation/compile.js';
@@ -48,4 +49,26 @@ export function compile(config: Config): Artifact[] {
     seen.add(a.path);
   }
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export interface Summary {
+  services: number;
+  slos: number;
+  thresholds: number;
+  alerts: number;
+  recordings: number;
+}
+
+/** What a config compiles to, in numbers, for the line `generate` ends with. */
+export function summarize(config: Config): Summary {
+  const out: Summary = { services: config.services.length, slos: 0, thresholds: 0, alerts: 0, recordings: 0 };
+  for (const svc of config.services) {
+    out.slos += svc.slos?.length ?? 0;
+    out.thresholds += svc.thresholds?.length ?? 0;
+    for (const rule of serviceRuleGroups(config, svc).flatMap((g) => g.rules)) {
+      if (isAlert(rule)) out.alerts++;
+      else out.recordings++;
+    }
+  }
+  return out;
 }

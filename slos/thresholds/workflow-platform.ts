@@ -20,6 +20,7 @@ export const workflowPlatformThresholds = defineThresholds([
     for: '5m',
     unit: 'jobs',
     description: 'Workflow executions wait in the queue',
+    remediation: 'scale-workflow-workers',
   },
   {
     name: 'queue-forecast',

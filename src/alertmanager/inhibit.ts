@@ -1,9 +1,14 @@
-// Inhibition: keep symptom notifications quiet while their cause already notifies.
+// Inhibition: keep symptom notifications quiet while their cause already notifies, and never
+// more. An inhibition mutes an alert for every receiver, so each rule is held to three limits:
+//
+// - An alert only inhibits alerts about the same thing: the same `service` and the same `slo`
+//   (or `threshold`). A missing metric of a side job must not silence the API's page.
+// - A warning never inhibits a critical: a ticket cannot mute a page.
+// - Alerts naming a remediation are never targets: they must reach sloforge's receiver.
 //
 // Alertmanager treats a missing label as the empty string, so an `equal` label absent on both
 // sides would match any pair and silence everything; every rule therefore requires each of its
-// `equal` labels to be non-empty on both sides. Inhibition also mutes an alert for every
-// receiver, so targets exclude alerts that name a remediation: those must reach the receiver.
+// `equal` labels to be non-empty on both sides.
 
 export interface AmInhibitRule {
   source_matchers: string[];
@@ -11,8 +16,11 @@ export interface AmInhibitRule {
   equal: string[];
 }
 
-/** Label that no-data / target-down alerts carry; see docs/alertmanager.md. */
+/** Label that no-data alerts carry; see docs/alertmanager.md. */
 export const NODATA_LABEL = 'nodata';
+
+/** What an alert is about: an SLO or a threshold, each within its service. */
+export const SUBJECTS = ['slo', 'threshold'] as const;
 
 const present = (labels: readonly string[]) => labels.map((l) => `${l}=~".+"`);
 const NOT_REMEDIATION = 'remediation=""';
@@ -26,14 +34,13 @@ function rule(source: string[], target: string[], equal: string[]): AmInhibitRul
 }
 
 export function inhibitRules(): AmInhibitRule[] {
-  return [
-    // Critical silences warning of the same SLO: the page-tier burn silences the ticket tier
-    // (ErrorBudgetBurnFast over ErrorBudgetBurnSlow), and a critical no-data its warning twin.
-    rule(['severity="critical"'], ['severity="warning"'], ['service', 'slo']),
-    // The same for a threshold's two levels.
-    rule(['severity="critical"'], ['severity="warning"'], ['service', 'threshold']),
-    // A service without data (or down) makes its SLO and threshold alerts meaningless.
-    rule([`${NODATA_LABEL}="true"`], [`${NODATA_LABEL}!="true"`, 'slo=~".+"'], ['service']),
-    rule([`${NODATA_LABEL}="true"`], [`${NODATA_LABEL}!="true"`, 'threshold=~".+"'], ['service']),
-  ];
+  return SUBJECTS.flatMap((subject) => [
+    // A critical silences the warnings of the same SLO or threshold: the page-tier burn its
+    // ticket tier, a threshold's critical level its warning. Never a no-data warning: it may
+    // be the reason for the page (a latency threshold that is no bucket bound) and says so.
+    rule(['severity="critical"'], ['severity="warning"', `${NODATA_LABEL}!="true"`], ['service', subject]),
+    // Lost data makes the other alerts of that very SLO or threshold meaningless, at its own
+    // severity or below (the rule above covers below).
+    rule([`${NODATA_LABEL}="true"`], [`${NODATA_LABEL}!="true"`], ['service', subject, 'severity']),
+  ]);
 }

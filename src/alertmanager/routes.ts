@@ -45,10 +45,20 @@ function timingFields(t: Timing): AmRoute {
   return { group_by: t.groupBy, group_wait: t.groupWait, group_interval: t.groupInterval, repeat_interval: t.repeatInterval };
 }
 
-/** Receiver of each tier; a team without a page receiver is paged through its ticket one. */
-export function teamReceivers(team: Team): { page: string; ticket: string } {
-  const ticket = team.ticket ? ticketReceiverName(team.name) : DEFAULT_RECEIVER;
-  const page = team.page ? pageReceiverName(team.name) : ticket;
+/** Gets the tiers a team set to `{ none: true }`: the alerts stay visible in Alertmanager only. */
+export const NONE_RECEIVER = 'sloforge-none';
+
+const hasReceiver = (r: Team['page']) => r !== undefined && !r.none;
+
+/**
+ * Receiver of each tier, or undefined where its alerts would reach nobody without the user
+ * having said so (config validation refuses that). A team without a page receiver is paged
+ * through its ticket one; without a ticket receiver its warnings go to the default receiver.
+ */
+export function teamReceivers(cfg: Pick<Config, 'alertmanager'>, team: Team): { page: string | undefined; ticket: string | undefined } {
+  const fallback = cfg.alertmanager?.defaultReceiver ? DEFAULT_RECEIVER : undefined;
+  const ticket = team.ticket?.none ? NONE_RECEIVER : hasReceiver(team.ticket) ? ticketReceiverName(team.name) : fallback;
+  const page = team.page?.none ? NONE_RECEIVER : hasReceiver(team.page) ? pageReceiverName(team.name) : hasReceiver(team.ticket) ? ticket : fallback;
   return { page, ticket };
 }
 
@@ -63,7 +73,10 @@ function inherited(parent: Timing, t: Timing): AmRoute {
 
 // Time intervals are not inherited by child routes in Alertmanager, so every route names them.
 function teamRoute(cfg: Config, team: Team, root: Timing): AmRoute {
-  const rx = teamReceivers(team);
+  const found = teamReceivers(cfg, team);
+  // Validation refuses a tier without receiver for teams that get its alerts; any other team
+  // gets none of them, so where they would go does not matter.
+  const rx = { page: found.page ?? NONE_RECEIVER, ticket: found.ticket ?? NONE_RECEIVER };
   const mute = team.maintenance ? { mute_time_intervals: [maintenanceName(team.name)] } : {};
   const active = team.businessHours ? { active_time_intervals: [businessHoursName(team.name)] } : {};
   const ticket = timing(cfg, team, 'ticket');
@@ -73,12 +86,19 @@ function teamRoute(cfg: Config, team: Team, root: Timing): AmRoute {
     ...inherited(root, ticket),
     ...mute,
     routes: [
-      { receiver: REMEDIATION_RECEIVER, matchers: ['remediation=~".+"'], ...inherited(ticket, timing(cfg, team, 'remediation')), continue: true, ...mute },
+      ...(hasRemediations(cfg)
+        ? [{ receiver: REMEDIATION_RECEIVER, matchers: ['remediation=~".+"'], ...inherited(ticket, timing(cfg, team, 'remediation')), continue: true, ...mute }]
+        : []),
       { receiver: rx.page, matchers: ['severity="critical"'], ...inherited(ticket, timing(cfg, team, 'page')), ...mute },
       // Not only warning: an info alert that took the remediation branch must still notify someone.
       { receiver: rx.ticket, matchers: ['severity!="critical"'], ...mute, ...active },
     ],
   };
+}
+
+/** Without remediations there is nothing for sloforge's receiver to run, so no route to it. */
+export function hasRemediations(cfg: Pick<Config, 'remediations'>): boolean {
+  return (cfg.remediations ?? []).length > 0;
 }
 
 export function routeTree(cfg: Config): AmRoute {

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema/config.js';
 import type { Artifact } from '../output/artifact.js';
 import { GENERATED_NOTICE, renderYaml } from '../output/render.js';
 import { receiverBlock, type AmReceiver } from './receivers.js';
-import { DEFAULT_RECEIVER, REMEDIATION_RECEIVER, pageReceiverName, routeTree, ticketReceiverName } from './routes.js';
+import { DEFAULT_RECEIVER, NONE_RECEIVER, REMEDIATION_RECEIVER, hasRemediations, pageReceiverName, routeTree, teamReceivers, ticketReceiverName } from './routes.js';
 import { inhibitRules } from './inhibit.js';
 import { teamTimeIntervals } from './time-intervals.js';
 import { TEMPLATE_FILE, TEMPLATE_GLOB, TEMPLATE_TEXT } from './templates.js';
@@ -14,10 +14,19 @@ export const ALERTMANAGER_FILE = 'alertmanager/alertmanager.yml';
 export const DEFAULT_REMEDIATION_URL = 'http://sloforge-receiver:9095/alerts';
 export const DEFAULT_REMEDIATION_TOKEN_FILE = '/etc/alertmanager/secrets/sloforge-receiver-token';
 
+/**
+ * Alerts per webhook message to the receiver. Alertmanager drops the alerts of a group beyond it
+ * (the body says how many in `truncatedAlerts`), but a body over the receiver's 1 MiB limit
+ * would be refused whole and retried forever. Alerts that reach the receiver are capped at
+ * MAX_ALERT_BYTES each, so this many always fit.
+ */
+export const REMEDIATION_MAX_ALERTS = 32;
+export const MAX_ALERT_BYTES = 16 * 1024;
+
 function remediationReceiver(cfg: Config): AmReceiver {
   const r = cfg.alertmanager?.remediation;
   return receiverBlock(REMEDIATION_RECEIVER, {
-    webhook: { url: r?.url ?? DEFAULT_REMEDIATION_URL, credentialsFile: r?.credentialsFile ?? DEFAULT_REMEDIATION_TOKEN_FILE },
+    webhook: { url: r?.url ?? DEFAULT_REMEDIATION_URL, credentialsFile: r?.credentialsFile ?? DEFAULT_REMEDIATION_TOKEN_FILE, maxAlerts: REMEDIATION_MAX_ALERTS },
   }, undefined);
 }
 
@@ -25,11 +34,16 @@ function receivers(cfg: Config): AmReceiver[] {
   const smtp = cfg.alertmanager?.smtp;
   const def = cfg.alertmanager?.defaultReceiver;
   // A receiver without configs is valid and drops what reaches it; the alert stays visible in the UI.
-  const out: AmReceiver[] = [def ? receiverBlock(DEFAULT_RECEIVER, def, smtp) : { name: DEFAULT_RECEIVER }, remediationReceiver(cfg)];
+  const out: AmReceiver[] = [def ? receiverBlock(DEFAULT_RECEIVER, def, smtp) : { name: DEFAULT_RECEIVER }];
+  if (hasRemediations(cfg)) out.push(remediationReceiver(cfg));
+  let none = false;
   for (const t of cfg.teams) {
-    if (t.page) out.push(receiverBlock(pageReceiverName(t.name), t.page, smtp));
-    if (t.ticket) out.push(receiverBlock(ticketReceiverName(t.name), t.ticket, smtp));
+    const rx = teamReceivers(cfg, t);
+    none ||= rx.page === NONE_RECEIVER || rx.ticket === NONE_RECEIVER || rx.page === undefined || rx.ticket === undefined;
+    if (t.page && !t.page.none) out.push(receiverBlock(pageReceiverName(t.name), t.page, smtp));
+    if (t.ticket && !t.ticket.none) out.push(receiverBlock(ticketReceiverName(t.name), t.ticket, smtp));
   }
+  if (none) out.push({ name: NONE_RECEIVER });
   return out;
 }
 

@@ -11,7 +11,7 @@ import { readSpecDocs } from './read.js';
 import { formatWhere, Report } from './report.js';
 import { importSloth } from './sloth.js';
 import { importOpenSlo } from './openslo.js';
-import { emitFolder } from './emit.js';
+import { emitFolder, importedTeam } from './emit.js';
 import type { Imported } from './model.js';
 
 export type SpecKind = 'sloth' | 'openslo';
@@ -36,7 +36,7 @@ export async function importSpecs(kind: SpecKind, input: string): Promise<Import
 /** The folder must load as a valid config; a mapping gap shows up here rather than at generate. */
 function checkCompiles(imported: Imported): void {
   const raw = {
-    teams: imported.teams.map((name) => ({ name })),
+    teams: imported.teams.map(importedTeam),
     services: imported.services.map((s) => {
       const svc = { name: s.name, team: s.team, labels: s.labels, slos: s.slos };
       Object.defineProperty(svc, SOURCE_FILE, { value: s.sources.join(', '), enumerable: false });

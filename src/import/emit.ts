@@ -54,15 +54,21 @@ function serviceSource(f: ServiceFile, kind: string): string {
   );
 }
 
+/** An imported team: specs name no receivers, so it says on purpose that nobody is notified yet. */
+export function importedTeam(name: string): { name: string; page: { none: true }; ticket: { none: true } } {
+  return { name, page: { none: true }, ticket: { none: true } };
+}
+
 function teamsSource(teams: readonly string[], kind: string): string {
   return (
     HEADER(`from ${kind}`) +
     comment([
-      `${kind === 'sloth' ? 'Sloth' : 'OpenSLO'} specs name no receivers: until a team has a page or ticket receiver, its alerts go to`,
-      'the default receiver (alertmanager.defaultReceiver, or nowhere). Add them here: docs/alertmanager.md.',
+      `${kind === 'sloth' ? 'Sloth' : 'OpenSLO'} specs name no receivers, so every team starts with { none: true }: its alerts`,
+      'reach nobody, and `sloforge generate` warns about it on every run. Replace them with real receivers',
+      '(pagerduty, slack, email, webhook, ...): docs/alertmanager.md.',
     ]) +
     `import type { TeamInput } from 'sloforge';\n\n` +
-    `export const teams = ${literal(teams.map((name) => ({ name })))} satisfies TeamInput[];\n`
+    `export const teams = ${literal(teams.map(importedTeam))} satisfies TeamInput[];\n`
   );
 }
 

@@ -5,7 +5,9 @@ import type { Service, Slo, Threshold } from '../config/schema/config.js';
 import type { z } from 'zod';
 import type { noData } from '../config/schema/threshold.js';
 import { formatSelector, parseSelector } from '../promql/parse.js';
-import { sliQueries } from './sli.js';
+import { formatDuration, parseDuration, MINUTE_MS } from '../config/duration.js';
+import { leMatcher, sliQueries } from './sli.js';
+import { formatNumber } from './number.js';
 import { histogramPart, thresholdKind } from './threshold-rules.js';
 import { matcherText, sortLabels, type AlertingRule, type RecordingRule, type Rule, type RuleGroup } from './rules.js';
 import type { RuleContext } from './slo-rules.js';
@@ -38,8 +40,13 @@ export function thresholdInputs(th: Threshold): string[] {
     case 'percentile':
       return [formatSelector(histogramPart(th.percentile!.histogram, '_bucket'))];
     case 'ratio':
-      // The numerator (errors, slow requests) may rightly be absent; the denominator may not.
-      return [th.ratio!.histogram !== undefined ? formatSelector(histogramPart(th.ratio!.histogram, '_count')) : th.ratio!.denominator!];
+      // The numerator (errors) may rightly be absent; the denominator may not. A slow share
+      // also needs the bucket at its bound: without it every observation reads as slow.
+      if (th.ratio!.histogram !== undefined) {
+        const bound = [{ name: 'le', op: '=~' as const, value: leMatcher(th.ratio!.slowerThan!) }];
+        return [formatSelector(histogramPart(th.ratio!.histogram, '_count')), formatSelector(histogramPart(th.ratio!.histogram, '_bucket', bound))];
+      }
+      return [th.ratio!.denominator!];
     case 'predict':
       return exprSelectors(th.predict!.series);
     case 'anomaly':
@@ -49,8 +56,16 @@ export function thresholdInputs(th: Threshold): string[] {
   }
 }
 
+/**
+ * A ratio SLI is blind without its total. A latency SLI is also blind without the bucket at its
+ * threshold: when the threshold is no bucket bound (or in ms), `_count` is there and the SLI
+ * reads every request as slow, so this alert names the missing bucket next to the page it explains.
+ */
 export function sloInputs(slo: Slo): string[] {
-  return [formatSelector(sliQueries(slo).inputs.total)];
+  const q = sliQueries(slo);
+  const inputs = [formatSelector(q.inputs.total)];
+  if (slo.sli.latency && q.inputs.good) inputs.push(formatSelector(q.inputs.good));
+  return inputs;
 }
 
 /** One series when any input has been absent for `for`: one alert per SLO or threshold, labels exactly the contract's. */
@@ -65,10 +80,12 @@ interface NoDataSubject {
   inputs: string[];
   settings: NoDataSettings | undefined;
   runbook: string | undefined;
-  remediation: string | undefined;
+  /** What else the absence may mean, for the responder. */
+  hint?: string;
 }
 
-export function noDataLabels(svc: Service, subject: Pick<NoDataSubject, 'kind' | 'name' | 'settings' | 'remediation'>): Record<string, string> {
+/** Labels of the recorded no-data series, which the alert passes on. */
+export function noDataLabels(svc: Service, subject: Pick<NoDataSubject, 'kind' | 'name' | 'settings'>): Record<string, string> {
   return sortLabels({
     ...svc.labels,
     nodata: 'true',
@@ -76,8 +93,27 @@ export function noDataLabels(svc: Service, subject: Pick<NoDataSubject, 'kind' |
     [subject.kind]: subject.name,
     team: svc.team,
     severity: subject.settings?.severity ?? DEFAULT_NODATA_SEVERITY,
-    remediation: subject.remediation,
   });
+}
+
+/** Every label a firing no-data alert carries: the recorded ones and its own remediation, if any. */
+export function noDataAlertLabels(svc: Service, subject: Pick<NoDataSubject, 'kind' | 'name' | 'settings'>): Record<string, string> {
+  const remediation = subject.settings?.remediation;
+  return sortLabels({ ...noDataLabels(svc, subject), alertname: NODATA_ALERTS[subject.kind], ...(remediation ? { remediation } : {}) });
+}
+
+const LOOKBACK_CAP_MS = 5 * MINUTE_MS;
+
+/**
+ * How the no-data wait splits: an absent_over_time lookback that rides out scrape gaps (half the
+ * wait, at most Prometheus' own 5m staleness window) and the alert's `for:` for the rest. Both
+ * are needed: a lookback alone fires the moment a fresh Prometheus starts, before the first
+ * scrape; a `for:` alone would reset on every late scrape.
+ */
+export function noDataTiming(settings: NoDataSettings | undefined): { waitMs: number; lookbackMs: number; pendingMs: number } {
+  const waitMs = parseDuration(settings?.for ?? DEFAULT_NODATA_FOR)!;
+  const lookbackMs = Math.min(LOOKBACK_CAP_MS, Math.floor(waitMs / 2 / 1000) * 1000);
+  return { waitMs, lookbackMs, pendingMs: waitMs - lookbackMs };
 }
 
 /**
@@ -88,24 +124,28 @@ export function noDataLabels(svc: Service, subject: Pick<NoDataSubject, 'kind' |
  */
 function noDataRules(svc: Service, subject: NoDataSubject, ctx: RuleContext): Rule[] {
   if (subject.settings?.enabled === false || subject.inputs.length === 0) return [];
-  const window = subject.settings?.for ?? DEFAULT_NODATA_FOR;
+  const timing = noDataTiming(subject.settings);
+  const window = formatDuration(timing.waitMs);
   const what = subject.kind === 'slo' ? 'SLO' : 'threshold';
   const record: RecordingRule = {
     record: NODATA_RECORD,
-    // The window does the waiting: absent_over_time fires exactly `window` after the last sample,
-    // whether the target went stale or simply stopped exporting the metric.
-    expr: noDataExpr(subject.inputs, window),
+    // absent_over_time turns true one lookback after the last sample, whether the target went
+    // stale or simply stopped exporting the metric; the alert's `for:` waits out the rest.
+    expr: noDataExpr(subject.inputs, formatDuration(timing.lookbackMs)),
     labels: noDataLabels(svc, subject),
   };
   const alert: AlertingRule = {
     alert: NODATA_ALERTS[subject.kind],
     expr: `${NODATA_RECORD}${matcherText({ service: svc.name, [subject.kind]: subject.name })}`,
-    labels: { [subject.kind]: subject.name },
+    for: formatDuration(timing.pendingMs),
+    // Never the remediation of the SLO or threshold: a lost signal is no sign its action would
+    // help. The empty value also removes any remediation label a series could bring along.
+    labels: sortLabels({ [subject.kind]: subject.name, remediation: subject.settings?.remediation ?? '' }),
     annotations: sortLabels({
       summary: `${svc.name} ${subject.name}: no data for ${window}`,
       description:
         `The ${svc.name} ${subject.name} ${what} has had no input for ${window}, so its alerts cannot fire. ` +
-        `Missing: ${subject.inputs.join(', ')}. Check that the targets are up and still export these series.`,
+        `Missing: ${subject.inputs.join(', ')}. Check that the targets are up and still export these series.${subject.hint ? ` ${subject.hint}` : ''}`,
       dashboard: ctx.dashboardUrl,
       runbook_url: subject.runbook,
     }),
@@ -115,11 +155,15 @@ function noDataRules(svc: Service, subject: NoDataSubject, ctx: RuleContext): Ru
 
 export function sloNoDataRules(svc: Service, slo: Slo, ctx: RuleContext): Rule[] {
   if (slo.alerting?.enabled === false) return [];
-  return noDataRules(svc, { kind: 'slo', name: slo.name, inputs: sloInputs(slo), settings: slo.alerting?.noData, runbook: slo.alerting?.runbook, remediation: slo.alerting?.remediation }, ctx);
+  const latency = slo.sli.latency;
+  const hint = latency
+    ? `If only the _bucket series is missing while _count is there, ${formatNumber(latency.threshold)} s is not one of the histogram's bucket bounds: the SLI then counts every request as slow; set the SLO's threshold to an exposed "le" bound.`
+    : undefined;
+  return noDataRules(svc, { kind: 'slo', name: slo.name, inputs: sloInputs(slo), settings: slo.alerting?.noData, runbook: slo.alerting?.runbook, ...(hint ? { hint } : {}) }, ctx);
 }
 
 export function thresholdNoDataRules(svc: Service, th: Threshold, ctx: RuleContext): Rule[] {
-  return noDataRules(svc, { kind: 'threshold', name: th.name, inputs: thresholdInputs(th), settings: th.noData, runbook: th.runbook, remediation: th.remediation }, ctx);
+  return noDataRules(svc, { kind: 'threshold', name: th.name, inputs: thresholdInputs(th), settings: th.noData, runbook: th.runbook }, ctx);
 }
 
 /** One group per service: these rules read raw series only, each alert right after its recording. */

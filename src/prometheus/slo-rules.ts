@@ -114,7 +114,8 @@ function sloAlert(svc: Service, slo: Slo, plan: SloPlan, tier: AlertTier, sel: s
     service: svc.name,
     slo: slo.name,
     team: svc.team,
-    remediation: slo.alerting?.remediation,
+    // Always set: "" removes a remediation label an input series could otherwise pass through.
+    remediation: slo.alerting?.remediation ?? '',
   });
   const what = slo.description ? `${slo.description}. ` : '';
   const annotations = sortLabels({

@@ -1,5 +1,5 @@
 // The Prometheus target: one rule file and one promtool test file per service.
-import type { Config } from '../config/schema/config.js';
+import type { Config, Service } from '../config/schema/config.js';
 import type { Artifact } from '../output/artifact.js';
 import { renderYaml } from '../output/render.js';
 import { sloRuleGroup } from './slo-rules.js';
@@ -15,26 +15,30 @@ import { thresholdTests } from '../promtool/threshold-tests.js';
 export const RULES_DIR = 'prometheus/rules';
 export const TESTS_DIR = 'prometheus/tests';
 
+/** A service's rule groups: one per SLO (in order), one per threshold, then its no-data group. */
+export function serviceRuleGroups(cfg: Config, svc: Service): RuleGroup[] {
+  const ctx = { dashboardUrl: serviceDashboardUrl(cfg, svc.name) };
+  const groups = (svc.slos ?? []).map((slo) => sloRuleGroup(svc, slo, ctx));
+  // Thresholds and no-data alerts come after the SLO groups, which stay as they are.
+  (svc.thresholds ?? []).forEach((th) => groups.push(thresholdRuleGroup(svc, th, ctx)));
+  const noData = noDataRuleGroup(svc, ctx);
+  if (noData) groups.push(noData);
+  return groups;
+}
+
 export function prometheusArtifacts(cfg: Config): Artifact[] {
   const out: Artifact[] = [];
   cfg.services.forEach((svc, si) => {
     const slos = svc.slos ?? [];
-    const groups: RuleGroup[] = [];
+    const groups = serviceRuleGroups(cfg, svc);
     const minutes: TestFile['tests'] = [];
     const days: TestFile['tests'] = [];
-    const ctx = { dashboardUrl: serviceDashboardUrl(cfg, svc.name) };
     slos.forEach((slo, i) => {
-      const group = sloRuleGroup(svc, slo, ctx);
-      groups.push(group);
       const others = slos.filter((o) => o !== slo);
-      const t = sloTests(svc, slo, group.rules.filter(isAlert), others, ['services', si, 'slos', i]);
+      const t = sloTests(svc, slo, groups[i]!.rules.filter(isAlert), others, ['services', si, 'slos', i]);
       minutes.push(...t.minutes);
       days.push(...t.days);
     });
-    // Thresholds and no-data alerts come after the SLO groups, which stay as they are.
-    (svc.thresholds ?? []).forEach((th) => groups.push(thresholdRuleGroup(svc, th, ctx)));
-    const noData = noDataRuleGroup(svc, ctx);
-    if (noData) groups.push(noData);
     const t = thresholdTests(svc, ['services', si]);
     minutes.push(...t.minutes);
     days.push(...t.days);

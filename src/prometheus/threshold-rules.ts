@@ -154,7 +154,8 @@ function describeCondition(th: Threshold, level: number): string {
 
 function thresholdAlert(svc: Service, th: Threshold, sev: Severity, level: number, compared: string, ctx: RuleContext): AlertingRule {
   const s = thresholdSelector(svc, th);
-  const labels = sortLabels({ severity: sev, service: svc.name, threshold: th.name, team: svc.team, remediation: th.remediation });
+  // remediation is always set: "" removes a remediation label the expression's series may carry.
+  const labels = sortLabels({ severity: sev, service: svc.name, threshold: th.name, team: svc.team, remediation: th.remediation ?? '' });
   const levels = [
     th.warning !== undefined ? `warning ${formatNumber(th.warning)}` : undefined,
     th.critical !== undefined ? `critical ${formatNumber(th.critical)}` : undefined,

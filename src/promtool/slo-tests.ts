@@ -89,7 +89,8 @@ function expectAlerts(ctx: Context, evalMs: number, firing: Array<'critical' | '
   const out = { alert: [] as AlertRuleTest[], expr: [] as PromqlExprTest[] };
   for (const rule of ctx.alerts) {
     const sev = rule.labels.severity as 'critical' | 'warning';
-    const labels = { ...sloLabels(ctx.svc, ctx.slo), ...rule.labels };
+    // An empty label value (remediation="") means "no such label" on the alert.
+    const labels = Object.fromEntries(Object.entries({ ...sloLabels(ctx.svc, ctx.slo), ...rule.labels }).filter(([, v]) => v !== ''));
     const on = firing.includes(sev);
     if (ctx.shared) {
       const sel = `ALERTS{alertname="${rule.alert}",service="${ctx.svc.name}",slo="${ctx.slo.name}",alertstate="firing"}`;

@@ -14,7 +14,7 @@ import {
   thresholdSelector, THRESHOLD_ALERTS, THRESHOLD_RECORD,
 } from '../prometheus/threshold-rules.js';
 import {
-  DEFAULT_NODATA_FOR, exprSelectors, NODATA_ALERTS, noDataLabels, sloInputs, thresholdInputs, type NoDataSettings,
+  exprSelectors, NODATA_ALERTS, noDataAlertLabels, noDataTiming, sloInputs, thresholdInputs, type NoDataSettings,
 } from '../prometheus/nodata.js';
 import type { Severity } from '../prometheus/windows.js';
 import { inventSeries, seriesText, type ConcreteSeries } from './series.js';
@@ -171,12 +171,18 @@ function gaugeFeed(svc: Service, th: Threshold, expr: string, path: ConfigPath):
   const parsed = parseSelector(expr);
   if (typeof parsed !== 'string') {
     const s = invent(parsed, path);
+    // The series carries a remediation label of its own, as any exporter could: the test then
+    // proves the alert drops it (remediation="" on the rule) rather than passing it on.
+    if (!parsed.matchers.some((m) => m.name === REMEDIATION_LABEL)) s.labels[REMEDIATION_LABEL] = INJECTED_REMEDIATION;
     return { series: seriesText(s), labels: { ...s.labels, ...own } };
   }
   return { series: `${THRESHOLD_RECORD.value}${labelText(own)}`, labels: own };
 }
 
 const TRAFFIC = 1000;
+const REMEDIATION_LABEL = 'remediation';
+/** What a hostile series would put in its remediation label; no generated alert may carry it. */
+export const INJECTED_REMEDIATION = 'injected-by-a-series';
 
 function ratioDriver(svc: Service, th: Threshold, o: Oriented, path: ConfigPath): RegionDriver {
   const r = th.ratio!;
@@ -289,7 +295,9 @@ function buildScenario(svc: Service, th: Threshold, s: Scenario): Built | undefi
     if (certain.some(([, v]) => v === undefined)) continue;
     seen.add(i);
     for (const [sev, firing] of certain) {
-      const labels = { ...s.labels, severity: sev, service: svc.name, threshold: th.name, team: svc.team, ...(th.remediation ? { remediation: th.remediation } : {}) };
+      const labels: Record<string, string> = { ...s.labels, severity: sev, service: svc.name, threshold: th.name, team: svc.team };
+      if (th.remediation) labels[REMEDIATION_LABEL] = th.remediation;
+      else delete labels[REMEDIATION_LABEL];
       tests.push(alertsTest(THRESHOLD_ALERTS[sev], { service: svc.name, threshold: th.name }, labels, i * s.stepMs, firing === true));
     }
   }
@@ -523,43 +531,68 @@ interface NoDataSubject {
   name: string;
   inputs: string[];
   settings: NoDataSettings | undefined;
-  remediation: string | undefined;
   path: ConfigPath;
 }
 
-/** Every input present for half an hour, then gone: each subject's alert fires its window later, not before. */
-function noDataGroup(svc: Service, subjects: readonly NoDataSubject[]): TestGroup | undefined {
+/**
+ * Every input present for half an hour, then gone: each subject's alert fires its wait later,
+ * not before. A second scenario starts with no inputs at all, as a fresh Prometheus does before
+ * its first scrape, and feeds them a little before the alert's `for:` runs out: nothing fires.
+ */
+function noDataGroups(svc: Service, subjects: readonly NoDataSubject[]): TestGroup[] {
   const present = 30;
   const series = new Set<string>();
-  const tests: PromqlExprTest[] = [];
+  const vanish: PromqlExprTest[] = [];
+  const cold: PromqlExprTest[] = [];
+  let coldStartMin = Infinity;
+  const fedSubjects: Array<{ subject: NoDataSubject; timing: ReturnType<typeof noDataTiming> }> = [];
   for (const subject of subjects) {
     if (subject.settings?.enabled === false || subject.inputs.length === 0) continue;
     const fed = subject.inputs.map((text) => parseSelector(text)).filter((x): x is Selector => typeof x !== 'string');
     if (fed.length === 0) continue;
     for (const sel of fed) series.add(seriesText(invent(sel, subject.path)));
-    const W = Math.ceil(parseDuration(subject.settings?.for ?? DEFAULT_NODATA_FOR)! / TEST_INTERVAL_MS);
-    const labels = noDataLabels(svc, subject);
+    const timing = noDataTiming(subject.settings);
+    fedSubjects.push({ subject, timing });
+    coldStartMin = Math.min(coldStartMin, Math.floor(timing.pendingMs / MINUTE_MS) - 1);
+  }
+  if (fedSubjects.length === 0) return [];
+  for (const { subject, timing } of fedSubjects) {
+    const W = Math.ceil(timing.waitMs / TEST_INTERVAL_MS);
+    const labels = noDataAlertLabels(svc, subject);
+    delete labels.alertname;
     const filter = { service: svc.name, [subject.kind]: subject.name };
     const check = (m: number, firing: boolean) => alertsTest(NODATA_ALERTS[subject.kind], filter, labels, m * MINUTE_MS, firing);
-    tests.push(check(present - 10, false), check(present - 1 + W - 1, false), check(present - 1 + W + 2, true));
+    vanish.push(check(present - 10, false), check(present - 1 + W - 1, false), check(present - 1 + W + 2, true));
+    // Inputs arrive at minute coldStartMin. Just before, the inputs have been absent since the
+    // start, which a lookback alone would already report; the `for:` keeps it pending.
+    cold.push(check(coldStartMin - 1, false), check(2 * coldStartMin + 1, false));
   }
-  if (tests.length === 0) return undefined;
-  return {
-    name: `${svc.name}: no-data alerts fire their window after the inputs vanish, not before`,
+  const sorted = [...series].sort();
+  const groups: TestGroup[] = [{
+    name: `${svc.name}: no-data alerts fire their wait after the inputs vanish, not before`,
     interval: at(TEST_INTERVAL_MS),
-    input_series: [...series].sort().map((s) => ({ series: s, values: `1+0x${present - 1}` })),
-    promql_expr_test: tests,
-  };
+    input_series: sorted.map((s) => ({ series: s, values: `1+0x${present - 1}` })),
+    promql_expr_test: vanish,
+  }];
+  if (coldStartMin >= 1) {
+    groups.push({
+      name: `${svc.name}: a cold start whose inputs arrive within ${coldStartMin}m raises no no-data alert`,
+      interval: at(TEST_INTERVAL_MS),
+      input_series: sorted.map((s) => ({ series: s, values: `_x${coldStartMin} 1+0x${2 * coldStartMin + 2}` })),
+      promql_expr_test: cold,
+    });
+  }
+  return groups;
 }
 
 function noDataSubjects(svc: Service, path: ConfigPath): NoDataSubject[] {
   const out: NoDataSubject[] = [];
   (svc.slos ?? []).forEach((slo, i) => {
     if (slo.alerting?.enabled === false) return;
-    out.push({ kind: 'slo', name: slo.name, inputs: sloInputs(slo), settings: slo.alerting?.noData, remediation: slo.alerting?.remediation, path: [...path, 'slos', i] });
+    out.push({ kind: 'slo', name: slo.name, inputs: sloInputs(slo), settings: slo.alerting?.noData, path: [...path, 'slos', i] });
   });
   (svc.thresholds ?? []).forEach((th, i) => {
-    out.push({ kind: 'threshold', name: th.name, inputs: thresholdInputs(th), settings: th.noData, remediation: th.remediation, path: [...path, 'thresholds', i] });
+    out.push({ kind: 'threshold', name: th.name, inputs: thresholdInputs(th), settings: th.noData, path: [...path, 'thresholds', i] });
   });
   return out;
 }
@@ -611,10 +644,10 @@ export function thresholdTests(svc: Service, path: ConfigPath): ThresholdTests {
       if (b) built.push(b);
     }
   });
-  const nd = noDataGroup(svc, noDataSubjects(svc, path));
+  const nd = noDataGroups(svc, noDataSubjects(svc, path));
   const groups = pack(svc, built);
   return {
-    minutes: [...groups.filter((g) => g.interval === at(TEST_INTERVAL_MS)), ...(nd ? [nd] : [])],
+    minutes: [...groups.filter((g) => g.interval === at(TEST_INTERVAL_MS)), ...nd],
     days: groups.filter((g) => g.interval !== at(TEST_INTERVAL_MS)),
   };
 }

@@ -1,9 +1,10 @@
 // generated/remediation/actions.json: the remediations with every default resolved and every
 // duration in milliseconds, so the receiver needs no knowledge of the SLO config. Secrets appear
-// only as file paths.
+// only as file paths. Each remediation lists the alerts allowed to start it: a `remediation`
+// label alone is not trusted, since any series or any other rule could carry one.
 import { z } from 'zod';
 
-export const ACTIONS_FILE_VERSION = 1;
+export const ACTIONS_FILE_VERSION = 2;
 export const ACTIONS_PATH = 'remediation/actions.json';
 
 export const DEFAULTS = {
@@ -48,6 +49,14 @@ const commandSpec = z.object({
   timeoutMs: ms,
 });
 
+/** One alert that may start a remediation: its labels must equal these exactly (absent = ""). */
+export const trigger = z.object({
+  alertname: z.string().min(1),
+  service: z.string().min(1),
+  slo: z.string().optional(),
+  threshold: z.string().optional(),
+});
+
 export const resolvedRemediation = z.object({
   name: z.string(),
   description: z.string().optional(),
@@ -57,6 +66,8 @@ export const resolvedRemediation = z.object({
   dryRun: z.boolean(),
   onResolved: z.boolean(),
   retryInterrupted: z.boolean(),
+  /** The alerts that declared this remediation; no other alert may start it. */
+  triggers: z.array(trigger),
   action: z.union([
     z.object({ kind: z.literal('http'), http: httpSpec }),
     z.object({ kind: z.literal('kubernetesScale'), kubernetesScale: kubernetesScaleSpec }),
@@ -71,6 +82,7 @@ export const actionsFile = z.object({
 });
 
 export type ResolvedRemediation = z.infer<typeof resolvedRemediation>;
+export type Trigger = z.infer<typeof trigger>;
 export type ActionsFile = z.infer<typeof actionsFile>;
 export type HttpSpec = z.infer<typeof httpSpec>;
 export type KubernetesScaleSpec = z.infer<typeof kubernetesScaleSpec>;

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedRemediation } from './actions-file.js';
 import { runAction, type ActionOutcome } from './actions/index.js';
 import { GuardRails } from './guard.js';
+import { describeBinding, isBound } from './binding.js';
 import type { ReceiverMetrics } from './metrics.js';
 import { dedupeKey, type WebhookAlert } from './payload.js';
 import type { ActionResult, LogRecord, SkipReason, Store } from './store.js';
@@ -177,6 +178,10 @@ export class Engine {
         // Kept in the audit trail so a typo in a label is visible, but nothing runs.
         Object.assign(ev, { state: 'skipped', reason: 'unknown-remediation', detail: `no remediation named "${name}" in the actions file`, finishedAt: at });
         records.push({ t: 'skipped', id: ev.id, at, reason: 'unknown-remediation', detail: ev.detail! });
+      } else if (!isBound(rem, a.labels)) {
+        // Audited, never run: a series label or a foreign rule tried to pick this action.
+        Object.assign(ev, { state: 'skipped', reason: 'not-bound', detail: describeBinding(rem, a.labels), finishedAt: at });
+        records.push({ t: 'skipped', id: ev.id, at, reason: 'not-bound', detail: ev.detail! });
       }
       fresh.push(ev);
       this.pending.set(key, Promise.resolve()); // replaced below; marks the key as taken synchronously
@@ -198,6 +203,11 @@ export class Engine {
         this.queue.push(ev);
         result.queued++;
         m.alerts.inc({ outcome: 'queued' });
+      } else if (ev.reason === 'not-bound') {
+        result.ignored++;
+        m.alerts.inc({ outcome: 'not_bound' });
+        m.actions.inc({ remediation: ev.alert.remediation, result: 'skipped-not-bound' });
+        this.opts.log(`refused: ${ev.detail}`);
       } else {
         result.ignored++;
         m.alerts.inc({ outcome: 'unknown_remediation' });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AlertFields } from './template.js';
 
 export type ActionResult = 'success' | 'failure' | 'dry-run';
-export type SkipReason = 'cooldown' | 'hourly-cap' | 'unknown-remediation' | 'resolved' | 'interrupted';
+export type SkipReason = 'cooldown' | 'hourly-cap' | 'unknown-remediation' | 'not-bound' | 'resolved' | 'interrupted';
 
 export type LogRecord =
   | { t: 'accepted'; id: string; at: number; key: string; alert: AlertFields }

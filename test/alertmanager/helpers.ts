@@ -68,6 +68,7 @@ export const everyKind = {
     { name: 'worker', team: 'automation' },
     { name: 'llm', team: 'ml-platform' },
   ],
+  remediations: [{ name: 'r', action: { http: { url: 'http://127.0.0.1:8080/restart' } } }],
   alertmanager: {
     remediation: { url: 'http://127.0.0.1:9095/alerts', credentialsFile: '/s/token' },
     defaultReceiver: { webhook: { url: 'https://hooks.example.com/unrouted' } },

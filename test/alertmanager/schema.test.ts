@@ -41,7 +41,7 @@ test('email receivers need from and smarthost, here or in alertmanager.smtp', ()
 
 test('receivers: unknown kinds, empty receivers', () => {
   assert.deepEqual(problems({ teams: [{ name: 'p', page: {}, ticket: { msteams: {}, slack: { apiUrlFile: '/s', channel: '#c' } } }] }), [
-    'slos/index.ts: team "p" > field "page": must configure at least one receiver kind (pagerduty, slack, email, webhook, opsgenie, discord, telegram, webex)',
+    'slos/index.ts: team "p" > field "page": must configure at least one receiver kind (pagerduty, slack, email, webhook, opsgenie, discord, telegram, webex), or be { none: true } to notify nobody on purpose',
     'slos/index.ts: team "p" > field "ticket.msteams": is not a known field (check the spelling)',
   ].sort());
 });
@@ -75,13 +75,15 @@ test('team overrides beat alertmanager.routing, which beats the defaults; childr
   const am = alertmanagerConfig(config({
     teams: [{ name: 'p', page: { webhook: { url: 'https://p.example.com' } }, routing: { page: { groupWait: '5s' } } }],
     services: [],
+    remediations: [{ name: 'r', action: { http: { url: 'http://127.0.0.1:8080/' } } }],
     alertmanager: { routing: { page: { groupWait: '20s', repeatInterval: '1h' }, ticket: { groupInterval: '10m' } } },
   })) as { route: { group_interval: string; routes: Array<{ routes: Array<Record<string, unknown>> }> } };
   assert.equal(am.route.group_interval, '10m');
   const [remediation, page, ticket] = am.route.routes[0]!.routes;
   assert.deepEqual([page!.group_wait, page!.group_interval, page!.repeat_interval], ['5s', '5m', '1h']);
   assert.equal(remediation!.continue, true);
-  assert.equal(ticket!.receiver, 'sloforge-default');
+  // No ticket receiver and no default receiver; the team has no services, so nothing is lost.
+  assert.equal(ticket!.receiver, 'sloforge-none');
   assert.equal(ticket!.group_wait, undefined); // inherited from the team route
 });
 
@@ -93,4 +95,43 @@ test('secrets never appear in alertmanager.yml except an opted-in inline one', (
   assert.match(text, /"routing_key_file":"\/s\/pd"/);
   assert.match(text, /"api_url_file":"\/s\/slack"/);
   assert.doesNotMatch(text, /"routing_key"|"api_url"|"credentials"/);
+});
+
+test('a team whose services raise alerts must be able to receive them, or say { none: true }', () => {
+  const slo = { name: 'availability', objective: 99.9, sli: { ratio: { errors: 'r{code="500"}', total: 'r' } } };
+  const services = [{ name: 'api', team: 'ops', slos: [slo], thresholds: [{ name: 'queue', expr: 'q', warning: 5 }] }];
+  assert.deepEqual(problems({ teams: [{ name: 'ops' }], services }), [
+    'slos/index.ts: team "ops" > field "page": team "ops" gets critical alerts (SLO api/availability pages) but they would reach nobody: give a page (or ticket) receiver, set alertmanager.defaultReceiver, or write page: { none: true } to drop them on purpose',
+    'slos/index.ts: team "ops" > field "ticket": team "ops" gets warning alerts (SLO api/availability tickets) but they would reach nobody: give a ticket receiver, set alertmanager.defaultReceiver, or write ticket: { none: true } to drop them on purpose',
+  ]);
+  // A page receiver alone does not take warnings: a pager is no place for tickets.
+  const pageOnly = { name: 'ops', page: { webhook: { url: 'https://pager.example.com/' } } };
+  assert.deepEqual(problems({ teams: [pageOnly], services: [{ name: 'api', team: 'ops', thresholds: [{ name: 'queue', expr: 'q', warning: 5 }] }] }), [
+    'slos/index.ts: team "ops" > field "ticket": team "ops" gets warning alerts (threshold api/queue has a warning level) but they would reach nobody: give a ticket receiver, set alertmanager.defaultReceiver, or write ticket: { none: true } to drop them on purpose',
+  ]);
+  // A critical-only threshold with its no-data alert at critical gets no warnings.
+  assert.deepEqual(problems({ teams: [pageOnly], services: [{ name: 'api', team: 'ops', thresholds: [{ name: 'q', expr: 'q', critical: 5, noData: { severity: 'critical' } }] }] }), []);
+  assert.deepEqual(problems({ teams: [{ name: 'ops' }], services, alertmanager: { defaultReceiver: { webhook: { url: 'https://all.example.com/' } } } }), []);
+  assert.deepEqual(problems({ teams: [{ name: 'ops', page: { none: true }, ticket: { none: true } }], services }), []);
+  // A team without services gets nothing, so it needs no receiver.
+  assert.deepEqual(problems({ teams: [{ name: 'idle' }] }), []);
+  assert.deepEqual(problems({ teams: [{ name: 'ops', page: { none: true, webhook: { url: 'https://p.example.com/' } } }] }), [
+    'slos/index.ts: team "ops" > field "page.none": cannot be combined with a receiver kind: drop `none` or the receivers',
+  ]);
+});
+
+test('{ none: true } routes a tier to a receiver without integrations; pages fall back to the ticket receiver', () => {
+  const am = alertmanagerConfig(config({
+    teams: [
+      { name: 'quiet', page: { none: true }, ticket: { webhook: { url: 'https://t.example.com/' } } },
+      { name: 'tickets', ticket: { webhook: { url: 'https://t.example.com/' } } },
+    ],
+    services: [],
+  })) as { route: { routes: Array<{ routes: Array<{ receiver: string; matchers: string[] }> }> }; receivers: Array<{ name: string; webhook_configs?: unknown }> };
+  const [quiet, tickets] = am.route.routes.map((r) => r.routes.map((c) => `${c.matchers.join(',')} -> ${c.receiver}`));
+  assert.deepEqual(quiet, ['severity="critical" -> sloforge-none', 'severity!="critical" -> quiet-ticket']);
+  assert.deepEqual(tickets, ['severity="critical" -> tickets-ticket', 'severity!="critical" -> tickets-ticket']);
+  assert.deepEqual(am.receivers.find((r) => r.name === 'sloforge-none'), { name: 'sloforge-none' });
+  // No remediations declared: no route and no receiver for sloforge's receiver.
+  assert.equal(am.receivers.some((r) => r.name === 'sloforge-remediation'), false);
 });

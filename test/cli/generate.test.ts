@@ -110,6 +110,33 @@ test('refuses to replace a folder sloforge did not write', async () => {
   rmSync(p.dir, { recursive: true, force: true });
 });
 
+test('generate ends with a summary, warns (naming file and field) without failing, and --strict fails on warnings', async () => {
+  const cfg = baseConfig();
+  cfg.services[0].slos[1].sli.latency.threshold = 300; // ms, surely
+  cfg.teams[0].ticket = { none: true };
+  cfg.remediations = [{ name: 'unused', action: { http: { url: 'http://127.0.0.1:9/' } } }];
+  const dir = writeTree({ 'slos/index.ts': configSource(cfg) });
+  const out = path.join(dir, 'generated');
+  const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^wrote 11 files to .*generated: 1 service\(s\), 2 SLO\(s\), 0 threshold\(s\), 6 alerting rule\(s\), 34 recording rule\(s\); 4 warning\(s\) above\n$/);
+  const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+  assert.deepEqual(warnings.map((w) => w.replace(/^warning: .*?(slos\/index\.ts): ((?:[^:]*?): )?.*$/, '$1 | $2')), [
+    'slos/index.ts | field "grafana.url": ',
+    'slos/index.ts | team "payments" > field "ticket": ',
+    'slos/index.ts | service "checkout" > SLO "latency" > field "sli.latency.threshold": ',
+    'slos/index.ts | remediation "unused": ',
+  ]);
+  assert.match(r.stderr, /field "sli\.latency\.threshold": is 300 seconds: latency thresholds are in seconds, not ms \(did you mean 0\.3\?\)/);
+  assert.match(r.stderr, /note: these latency thresholds must each be an "le" bucket bound .*checkout\/latency \(300 s\)/);
+
+  const strictOut = path.join(dir, 'strict');
+  const strict = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', strictOut, '--strict');
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, /4 warning\(s\) and --strict: nothing was written/);
+  assert.equal(existsSync(strictOut), false);
+});
+
 test('unknown commands and options exit with a usage error', async () => {
   assert.equal((await cli('generate', '--nope')).code, 2);
   assert.equal((await cli('frobnicate')).code, 2);

@@ -77,6 +77,25 @@ test('a non-positive latency threshold is rejected', async () => {
   await expectRejected((c) => (c.services[0].slos[1].sli.latency.threshold = -0.3), SLO1, 'field "sli.latency.threshold"', 'positive');
 });
 
+test('a histogram named by its _bucket, _count or _sum series is rejected with the base name to use', async () => {
+  await expectRejected(
+    (c) => (c.services[0].slos[1].sli.latency.histogram = 'http_request_duration_seconds_bucket{job="checkout"}'),
+    SLO1, 'field "sli.latency.histogram"', 'names the histogram\'s "_bucket" series; give its base name, "http_request_duration_seconds"',
+  );
+  await expectRejected(
+    (c) => (c.services[0].thresholds = [{ name: 'p99', percentile: { histogram: 'rpc_seconds_count', quantile: 0.99 }, warning: 1 }]),
+    'threshold "p99"', 'field "percentile.histogram"', 'give its base name, "rpc_seconds"',
+  );
+  await expectRejected(
+    (c) => (c.services[0].thresholds = [{ name: 'slow', ratio: { histogram: 'rpc_seconds_sum', slowerThan: 1 }, warning: 5 }]),
+    'threshold "slow"', 'field "ratio.histogram"', '"_sum" series',
+  );
+});
+
+test('a no-data wait under 2m is rejected: it would page on one missed scrape', async () => {
+  await expectRejected((c) => (c.services[0].slos[0].alerting = { noData: { for: '90s' } }), SLO0, 'field "alerting.noData.for"', 'at least 2m');
+});
+
 test('a misspelt field is rejected by name', async () => {
   await expectRejected((c) => (c.services[0].slos[0].objectve = 99), SLO0, 'field "objectve"', 'not a known field');
 });

@@ -2,12 +2,13 @@
 // share a histogram, thresholds in both directions, and a service name too long for a plain uid.
 import { validateConfig } from '../../src/config/validate.js';
 import type { Config } from '../../src/config/schema/config.js';
+import { team } from '../helpers/teams.js';
 
 export const LONG_SERVICE = 'a-service-name-long-enough-to-be-cut-short';
 
 export function fixtureConfig(grafana?: Record<string, unknown>): Config {
   return validateConfig({
-    teams: [{ name: 'payments' }, { name: 'search' }, { name: 'idle' }],
+    teams: [team('payments'), team('search'), team('idle')],
     services: [
       {
         name: 'checkout',

@@ -2,7 +2,7 @@
 // the way DESIGN.md's contract says users may write it.
 export function baseConfig(): any {
   return {
-    teams: [{ name: 'payments', page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } } }],
+    teams: [{ name: 'payments', page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } }, ticket: { slack: { apiUrlFile: '/run/secrets/slack', channel: '#payments' } } }],
     services: [
       {
         name: 'checkout',

@@ -6,9 +6,10 @@ import { exprSelectors, noDataRuleGroup, NODATA_RECORD } from '../../src/prometh
 import { isAlert, type AlertingRule, type RecordingRule } from '../../src/prometheus/rules.js';
 import { firingStates } from '../../src/promtool/alert-timeline.js';
 import { yieldsWithoutInputs } from '../../src/promtool/threshold-tests.js';
+import { team } from '../helpers/teams.js';
 
 const cfg = validateConfig({
-  teams: [{ name: 'ops' }],
+  teams: [team('ops')],
   remediations: [{ name: 'restart', action: { http: { url: 'http://127.0.0.1:9/r' } } }],
   services: [{
     name: 'api', team: 'ops', labels: { tier: '1' },
@@ -46,17 +47,22 @@ test('direction below compares with <, and an anomaly drop with a negative score
   assert.match((calm!.rules[3] as RecordingRule).expr, /count_over_time\(threshold:value\{service="api",threshold="calm"\}\[2h\]\) >= 2 \* count_over_time\(threshold:value\{service="api",threshold="calm"\}\[30m\]\)/);
 });
 
-test('no-data: a recording with every label, then an alert with one static label', () => {
+test('no-data: a recording with every label, then an alert that waits and never carries the SLO\'s remediation', () => {
   const g = noDataRuleGroup(svc, ctx)!;
   assert.equal(g.name, 'sloforge-api-nodata');
   const [rec, alert] = g.rules as [RecordingRule, AlertingRule];
   assert.equal(rec.record, NODATA_RECORD);
-  assert.equal(rec.expr, 'count(\n  absent_over_time(req_total{job="api"}[15m])\n)');
-  assert.deepEqual(rec.labels, { nodata: 'true', remediation: 'restart', service: 'api', severity: 'critical', slo: 'availability', team: 'ops', tier: '1' });
+  // for: 15m splits into a 5m lookback (scrape gaps) and a 10m `for:` (cold starts).
+  assert.equal(rec.expr, 'count(\n  absent_over_time(req_total{job="api"}[5m])\n)');
+  assert.equal(alert.for, '10m');
+  assert.deepEqual(rec.labels, { nodata: 'true', service: 'api', severity: 'critical', slo: 'availability', team: 'ops', tier: '1' });
   assert.equal(alert.alert, 'SLONoData');
-  assert.deepEqual(alert.labels, { slo: 'availability' });
+  // The SLO names remediation "restart"; its no-data alert must not: "" also drops a series' label.
+  assert.deepEqual(alert.labels, { remediation: '', slo: 'availability' });
   const cpuNoData = g.rules.find((r) => 'record' in r && r.labels?.threshold === 'cpu') as RecordingRule;
-  assert.match(cpuNoData.expr, /absent_over_time\(a\{job="api"\}\[10m\]\)\n  or\n  absent_over_time\(b\{job="api"\}\[10m\]\)/);
+  assert.match(cpuNoData.expr, /absent_over_time\(a\{job="api"\}\[5m\]\)\n  or\n  absent_over_time\(b\{job="api"\}\[5m\]\)/);
+  const cpuAlert = g.rules.find((r) => 'alert' in r && r.labels.threshold === 'cpu') as AlertingRule;
+  assert.equal(cpuAlert.for, '5m');
   const hitsNoData = g.rules.find((r) => 'record' in r && r.labels?.threshold === 'hits') as RecordingRule;
   assert.doesNotMatch(hitsNoData.expr, /r="hit"/, 'the numerator may rightly be absent');
 });

@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigError, formatProblems } from '../../src/config/errors.js';
+import { team } from '../helpers/teams.js';
 
 function errorsFor(threshold: Record<string, unknown>): string {
-  const raw = { teams: [{ name: 'ops' }], services: [{ name: 'api', team: 'ops', thresholds: [{ name: 'cpu', ...threshold }] }] };
+  const raw = { teams: [team('ops')], services: [{ name: 'api', team: 'ops', thresholds: [{ name: 'cpu', ...threshold }] }] };
   try {
     validateConfig(raw);
   } catch (err) {
@@ -23,7 +24,7 @@ test('both levels missing names the critical field', () => {
 test('warning beyond critical in the given direction names the warning field', () => {
   assert.match(errorsFor({ expr: 'up', warning: 90, critical: 80 }), new RegExp(`^${where}field "warning": must be below critical \\(80\\) for direction "above"`));
   assert.match(errorsFor({ expr: 'up', warning: 10, critical: 20, direction: 'below' }), /field "warning": must be above critical \(20\) for direction "below"/);
-  assert.doesNotThrow(() => validateConfig({ teams: [{ name: 'ops' }], services: [{ name: 'api', team: 'ops', thresholds: [{ name: 'hits', expr: 'up', warning: 20, critical: 10, direction: 'below' }] }] }));
+  assert.doesNotThrow(() => validateConfig({ teams: [team('ops')], services: [{ name: 'api', team: 'ops', thresholds: [{ name: 'hits', expr: 'up', warning: 20, critical: 10, direction: 'below' }] }] }));
 });
 
 test('a bad quantile names percentile.quantile', () => {
@@ -61,7 +62,7 @@ test('ratio levels are percentages and percentile levels positive', () => {
 
 test('a valid threshold of every kind is accepted', () => {
   const cfg = validateConfig({
-    teams: [{ name: 'ops' }],
+    teams: [team('ops')],
     services: [{
       name: 'api', team: 'ops', thresholds: [
         { name: 'a', expr: 'up', critical: 1, keepFiringFor: '5m', noData: { for: '15m', severity: 'critical' } },

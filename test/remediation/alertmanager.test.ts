@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ReceiverProcess, audit, setup, waitFor } from './helpers.js';
+import { ReceiverProcess, TEST_TRIGGER, audit, setup, waitFor } from './helpers.js';
 import { freePort } from '../helpers/net.js';
 
 
@@ -43,7 +43,7 @@ test('Alertmanager 0.25 delivers to the receiver; firing runs once, resolved run
   const amUrl = `http://127.0.0.1:${port}`;
   await waitFor('Alertmanager to be ready', async () => (await fetch(`${amUrl}/-/ready`).catch(() => undefined))?.ok);
 
-  const labels = { alertname: 'CheckoutErrorBudgetBurn', remediation: 'restart-checkout', service: 'checkout', team: 'payments', severity: 'critical', slo: 'availability' };
+  const labels = { ...TEST_TRIGGER, remediation: 'restart-checkout', team: 'payments', severity: 'critical' };
   const startsAt = new Date(Date.now() - 60_000).toISOString();
   const send = (endsAt: string) => fetch(`${amUrl}/api/v2/alerts`, {
     method: 'POST',

@@ -49,7 +49,7 @@ test('user errors name the flag or file and exit 1', async () => {
   assert.match(r.stderr, /the token file is empty/);
 
   const stale = path.join(env.dir, 'old-actions.json');
-  await writeFile(stale, JSON.stringify({ version: 2, generatedBy: 'x', remediations: [] }));
+  await writeFile(stale, JSON.stringify({ version: 1, generatedBy: 'x', remediations: [] }));
   r = runFailing(base.map((a) => (a === env.actions ? stale : a)));
   assert.equal(r.status, 1);
   assert.match(r.stderr, /old-actions\.json: not a sloforge actions file: version: unsupported version/);

@@ -48,7 +48,7 @@ test('actions.json: versioned, defaults resolved, durations in ms, secrets only 
   const [artifact] = remediationArtifacts(cfg);
   assert.equal(artifact!.path, 'remediation/actions.json');
   const doc = actionsFile.parse(JSON.parse(artifact!.content));
-  assert.equal(doc.version, 1);
+  assert.equal(doc.version, 2);
   assert.match(doc.generatedBy, /sloforge/);
   assert.deepEqual(doc.remediations.map((r) => r.name), ['alpha', 'zeta']);
   const [alpha, zeta] = doc.remediations;

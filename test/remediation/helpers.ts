@@ -17,11 +17,19 @@ export async function tempDir(prefix = 'sloforge-rem-'): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
 }
 
-/** Compiles remediations exactly as `generate` would and writes the actions file. */
+/** What `alert()` below sends: each test remediation is bound to it, as an SLO naming it would. */
+export const TEST_TRIGGER = { alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'availability' } as const;
+
+/**
+ * Compiles remediations as `generate` would and writes the actions file. No SLO names them here,
+ * so each is bound to TEST_TRIGGER (the binding itself is proven in binding.test.ts).
+ */
 export async function writeActions(dir: string, remediations: RemediationInput[]): Promise<string> {
   const [artifact] = remediationArtifacts(validateConfig({ teams: [], services: [], remediations }));
+  const doc = JSON.parse(artifact!.content) as { remediations: Array<{ triggers: unknown[] }> };
+  for (const r of doc.remediations) r.triggers = [TEST_TRIGGER];
   const file = path.join(dir, 'actions.json');
-  await writeFile(file, artifact!.content);
+  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`);
   return file;
 }
 
@@ -134,7 +142,7 @@ export class ReceiverProcess {
 export function alert(fingerprint: string, remediation: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     status: 'firing',
-    labels: { alertname: 'CheckoutErrorBudgetBurn', remediation, service: 'checkout', team: 'payments', severity: 'critical', slo: 'availability' },
+    labels: { alertname: TEST_TRIGGER.alertname, remediation, service: TEST_TRIGGER.service, team: 'payments', severity: 'critical', slo: TEST_TRIGGER.slo },
     annotations: { summary: 'burning' },
     startsAt: '2026-11-22T10:00:00.000Z',
     endsAt: '0001-01-01T00:00:00Z',

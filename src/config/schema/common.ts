@@ -26,6 +26,25 @@ export const seriesSelector = z.string({ error: 'must be a series selector strin
   if (typeof sel === 'string') ctx.addIssue({ code: 'custom', message: sel });
 });
 
+const HISTOGRAM_SUFFIX_RE = /_(bucket|count|sum)$/;
+
+/**
+ * A classic histogram's base name: sloforge appends `_bucket` and `_count` itself, so a name
+ * that already ends in one would read series that do not exist.
+ */
+export const histogramSelector = seriesSelector.superRefine((s, ctx) => {
+  const sel = parseSelector(s);
+  if (typeof sel === 'string') return;
+  const m = HISTOGRAM_SUFFIX_RE.exec(sel.metric);
+  if (m) {
+    const base = sel.metric.slice(0, m.index);
+    ctx.addIssue({
+      code: 'custom',
+      message: `names the histogram's "_${m[1]}" series; give its base name, "${base}" (sloforge reads ${base}_bucket and ${base}_count itself)`,
+    });
+  }
+});
+
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const labelMap = z.record(
   z.string().regex(LABEL_NAME_RE, { error: 'label names must match [a-zA-Z_][a-zA-Z0-9_]*' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name, positiveDuration, seriesSelector, url } from './common.js';
+import { duration, histogramSelector, name, positiveDuration, seriesSelector, url } from './common.js';
 import { noData } from './threshold.js';
 
 export const ratioSli = z.strictObject({
@@ -17,7 +17,7 @@ export const ratioSli = z.strictObject({
 
 export const latencySli = z.strictObject({
   /** A classic histogram's base name and matchers, e.g. http_request_duration_seconds{job="api"}. */
-  histogram: seriesSelector,
+  histogram: histogramSelector,
   /** Seconds; must be one of the histogram's `le` bucket bounds. */
   threshold: z.number({ error: 'must be a number of seconds' }).positive({ error: 'must be a positive number of seconds' }),
 });

@@ -68,8 +68,7 @@ export const webexReceiver = z.strictObject({
 
 export const RECEIVER_KINDS = ['pagerduty', 'slack', 'email', 'webhook', 'opsgenie', 'discord', 'telegram', 'webex'] as const;
 
-// A receiver may combine kinds (page by PagerDuty and post to Slack at once).
-export const receiver = z.strictObject({
+const receiverKinds = {
   pagerduty: pagerdutyReceiver.optional(),
   slack: slackReceiver.optional(),
   email: emailReceiver.optional(),
@@ -78,8 +77,25 @@ export const receiver = z.strictObject({
   discord: discordReceiver.optional(),
   telegram: telegramReceiver.optional(),
   webex: webexReceiver.optional(),
-}).refine((r) => Object.values(r).some((v) => v !== undefined), {
+};
+const hasKind = (r: Record<string, unknown>) => RECEIVER_KINDS.some((k) => r[k] !== undefined);
+
+// A receiver may combine kinds (page by PagerDuty and post to Slack at once).
+export const receiver = z.strictObject(receiverKinds).refine(hasKind, {
   error: `must configure at least one receiver kind (${RECEIVER_KINDS.join(', ')})`,
+});
+
+/**
+ * A team's page or ticket receiver. `{ none: true }` says on purpose that this tier notifies
+ * nobody (its alerts stay visible in Alertmanager, and remediations still run); without it, a
+ * tier with no receiver at all is a configuration error, because its alerts would vanish.
+ */
+export const teamReceiver = z.strictObject({
+  ...receiverKinds,
+  none: z.literal(true, { error: 'must be `true` (this tier notifies nobody), or leave it out' }).optional(),
+}).superRefine((r, ctx) => {
+  if (r.none && hasKind(r)) ctx.addIssue({ code: 'custom', path: ['none'], message: 'cannot be combined with a receiver kind: drop `none` or the receivers' });
+  else if (!r.none && !hasKind(r)) ctx.addIssue({ code: 'custom', message: `must configure at least one receiver kind (${RECEIVER_KINDS.join(', ')}), or be { none: true } to notify nobody on purpose` });
 });
 
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -140,10 +156,10 @@ function isTimeZone(tz: string): boolean {
 
 export const team = z.strictObject({
   name,
-  /** Critical alerts (fast burn, critical thresholds). */
-  page: receiver.optional(),
-  /** Warning alerts (slow burn, warning thresholds). */
-  ticket: receiver.optional(),
+  /** Critical alerts (fast burn, critical thresholds); without it they go to `ticket`. */
+  page: teamReceiver.optional(),
+  /** Warning alerts (slow burn, warning thresholds); without it they go to the default receiver. */
+  ticket: teamReceiver.optional(),
   routing: teamRouting.optional(),
   /** Planned work: this team's notifications, remediation included, are muted. */
   maintenance: z.array(timeInterval).min(1).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name, positiveDuration, promqlExpr, seriesSelector, url } from './common.js';
+import { duration, histogramSelector, name, seriesSelector, positiveDuration, promqlExpr, url } from './common.js';
 import { parseDuration } from '../duration.js';
 
 const severity = z.enum(['critical', 'warning'], { error: 'must be "critical" or "warning"' });
@@ -8,15 +8,24 @@ const severity = z.enum(['critical', 'warning'], { error: 'must be "critical" or
 export const noData = z.strictObject({
   /** Set false for inputs that are absent by design (a counter that only exists after a failure). */
   enabled: z.boolean().optional(),
-  /** How long every input series must have been absent before the alert fires (default 10m). */
-  for: positiveDuration.optional(),
+  /**
+   * How long every input series must have been absent before the alert fires (default 10m). Half
+   * of it (at most 5m) is the lookback that rides out scrape gaps; the rest is the alert's `for:`,
+   * which also keeps a cold start (Prometheus up before its targets) quiet.
+   */
+  for: positiveDuration.refine((s) => (parseDuration(s) ?? 0) >= 2 * 60_000, { error: 'must be at least 2m: a shorter lookback mistakes one missed scrape for lost data' }).optional(),
   /** Default "warning": a ticket, since the signal is lost rather than known to be bad. */
   severity: severity.optional(),
+  /**
+   * A remediation for the no-data alert itself. The SLO's or threshold's own remediation never
+   * rides on it: missing data is no evidence that the action would help.
+   */
+  remediation: name.optional(),
 });
 
 export const percentile = z.strictObject({
   /** A classic histogram's base name and matchers, e.g. http_request_duration_seconds{job="api"}. */
-  histogram: seriesSelector,
+  histogram: histogramSelector,
   quantile: z
     .number({ error: 'must be a number between 0 and 1, e.g. 0.5, 0.95 or 0.99' })
     .gt(0, { error: 'must be between 0 and 1 (exclusive), e.g. 0.5, 0.95 or 0.99' })
@@ -30,7 +39,7 @@ export const percentile = z.strictObject({
 export const ratio = z.strictObject({
   numerator: seriesSelector.optional(),
   denominator: seriesSelector.optional(),
-  histogram: seriesSelector.optional(),
+  histogram: histogramSelector.optional(),
   /** Seconds; must be one of the histogram's `le` bucket bounds. */
   slowerThan: z.number({ error: 'must be a number of seconds' }).positive({ error: 'must be a positive number of seconds' }).optional(),
   window: positiveDuration.optional(),
