@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { validateConfig } from '../src/config/validate.js';
-import { sloRuleGroup, ALERT_NAMES } from '../src/prometheus/slo-rules.js';
+import { resolveModel } from '../src/model/resolve.js';
+import { ALERT_NAMES } from '../src/conventions.js';
+import { sloRuleGroup } from '../src/prometheus/slo-rules.js';
 import { sliInputSeries } from '../src/promtool/slo-tests.js';
 import { renderYaml } from '../src/output/render.js';
 import { formatDuration, MINUTE_MS } from '../src/config/duration.js';
@@ -18,14 +20,14 @@ const AFTER = 90;
 interface Row { objective: number; period: string; outage: number; windows: string; firstFiring?: number; lastFiring?: number; resetAfter?: number }
 
 async function measure(objective: number, period: string, outage: number, windows: 'derived' | 'raw'): Promise<Row> {
-  const cfg = validateConfig({
-    teams: [{ name: 't' }],
+  const cfg = resolveModel(validateConfig({
+    teams: [{ name: 't', page: { none: true }, ticket: { none: true } }],
     services: [{ name: 'api', team: 't', slos: [{ name: 'availability', objective, period, sli: { ratio: { errors: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' } } }] }],
-  });
+  }));
   const svc = cfg.services[0]!;
-  const slo = svc.slos![0]!;
+  const slo = svc.slos[0]!;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sloforge-timing-'));
-  writeFileSync(path.join(dir, 'rules.yml'), renderYaml({ groups: [sloRuleGroup(svc, slo, { dashboardUrl: 'http://g/d/x', windows })] }));
+  writeFileSync(path.join(dir, 'rules.yml'), renderYaml({ groups: [sloRuleGroup(svc, slo, windows)] }));
   const phases = [
     { minutes: WARMUP, total: 1000, errors: 0 },
     { minutes: outage, total: 1000, errors: 1000 },

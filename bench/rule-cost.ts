@@ -13,7 +13,9 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { execa, type ResultPromise } from 'execa';
 import { validateConfig } from '../src/config/validate.js';
-import { sloRuleGroup, RECORD } from '../src/prometheus/slo-rules.js';
+import { resolveModel } from '../src/model/resolve.js';
+import { RECORD } from '../src/conventions.js';
+import { sloRuleGroup } from '../src/prometheus/slo-rules.js';
 import { isAlert, type RecordingRule } from '../src/prometheus/rules.js';
 import { renderYaml } from '../src/output/render.js';
 
@@ -95,14 +97,14 @@ async function evalTime(port: number, expr: string): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const cfg = validateConfig({
-  teams: [{ name: 't' }],
+const cfg = resolveModel(validateConfig({
+  teams: [{ name: 't', page: { none: true }, ticket: { none: true } }],
   services: [{ name: 'api', team: 't', slos: [{ name: 'availability', objective: 99.9, period: '30d', sli: { ratio: { errors: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' } } }] }],
-});
+}));
 const svc = cfg.services[0]!;
-const slo = svc.slos![0]!;
+const slo = svc.slos[0]!;
 const recordings = (windows: 'derived' | 'raw') =>
-  sloRuleGroup(svc, slo, { dashboardUrl: 'http://g/d/x', windows }).rules.filter((r): r is RecordingRule => !isAlert(r));
+  sloRuleGroup(svc, slo, windows).rules.filter((r): r is RecordingRule => !isAlert(r));
 
 console.log(`backfilling ${SERIES} series x ${DAYS}d at ${STEP_S}s into ${dir} ...`);
 const om = path.join(dir, 'data.om');

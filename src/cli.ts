@@ -1,11 +1,11 @@
 // The `sloforge` command line. I/O lives here; everything it calls below compile() is pure.
 import { Command, CommanderError } from 'commander';
-import { loadConfig, UserError } from './config/load.js';
-import { ConfigError, formatProblem, formatProblems } from './config/errors.js';
-import { configWarnings, unverifiedBucketBounds } from './config/warnings.js';
-import { compile, summarize } from './compile.js';
+import { loadConfig } from './config/load.js';
+import { formatProblem, UserError } from './config/errors.js';
+import { resolveModel } from './model/resolve.js';
+import { modelWarnings, unverifiedBucketBounds } from './model/warnings.js';
+import { compileModel, summarize } from './compile.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
-import type { Artifact } from './output/artifact.js';
 import { registerReceiverCommand } from './remediation/cli.js';
 import { registerImportCommand } from './import/cli.js';
 
@@ -17,17 +17,13 @@ interface GenerateOptions {
 }
 
 async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (s: string) => void): Promise<number> {
+  // Loading validates: every user error surfaces there, named by file, object and field.
   const loaded = await loadConfig(opts.slos);
-  let artifacts: Artifact[];
-  try {
-    artifacts = compile(loaded.config);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UserError(formatProblems(err, loaded.raw, loaded.file));
-    throw err;
-  }
-  const warnings = configWarnings(loaded.config).map((p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`);
+  const model = resolveModel(loaded.config);
+  const artifacts = compileModel(model);
+  const warnings = modelWarnings(model).map((p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`);
   if (warnings.length > 0) warn(warnings.join('\n'));
-  const bounds = unverifiedBucketBounds(loaded.config);
+  const bounds = unverifiedBucketBounds(model);
   if (bounds.length > 0) {
     warn(
       `note: these latency thresholds must each be an "le" bucket bound of their histogram, which cannot be checked offline: ${bounds.join(', ')}. ` +
@@ -53,7 +49,7 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
     return 0;
   }
   await writeArtifacts(opts.out, artifacts);
-  const n = summarize(loaded.config);
+  const n = summarize(model);
   log(
     `wrote ${artifacts.length} files to ${opts.out}: ${n.services} service(s), ${n.slos} SLO(s), ${n.thresholds} threshold(s), ` +
       `${n.alerts} alerting rule(s), ${n.recordings} recording rule(s)${warnings.length > 0 ? `; ${warnings.length} warning(s) above` : ''}`,

@@ -1,8 +1,12 @@
-// Config in, files out: every target is a pure function of the validated config.
+// Validated config in, files out: resolved once into the Model, which every target compiles
+// without I/O and without failing on user input (validation already refused what it must).
 import type { Config } from './config/schema/config.js';
 import type { Artifact } from './output/artifact.js';
+import { resolveModel } from './model/resolve.js';
+import type { Model } from './model/types.js';
 import { prometheusArtifacts, serviceRuleGroups } from './prometheus/target.js';
 import { isAlert } from './prometheus/rules.js';
+import { promtoolArtifacts } from './promtool/target.js';
 import { alertmanagerArtifacts } from './alertmanager/target.js';
 import { grafanaArtifacts } from './grafana/target.js';
 import { remediationArtifacts } from './remediation/compile.js';
@@ -11,17 +15,12 @@ import { MARKER_FILE, MARKER_TEXT } from './output/write.js';
 interface Target {
   /** Lines for generated/README.md: which folders, and what they hold. */
   readme: string[];
-  compile: (config: Config) => Artifact[];
+  compile: (model: Model) => Artifact[];
 }
 
 const TARGETS: Target[] = [
-  {
-    readme: [
-      '`prometheus/rules/`: recording and alerting rules, one file per service',
-      '`prometheus/tests/`: promtool unit tests for those rules (`promtool test rules`)',
-    ],
-    compile: prometheusArtifacts,
-  },
+  { readme: ['`prometheus/rules/`: recording and alerting rules, one file per service'], compile: prometheusArtifacts },
+  { readme: ['`prometheus/tests/`: promtool unit tests for those rules (`promtool test rules`)'], compile: promtoolArtifacts },
   {
     readme: ['`alertmanager/`: alertmanager.yml and the notification templates it loads (mount the folder as /etc/alertmanager/sloforge)'],
     compile: alertmanagerArtifacts,
@@ -41,14 +40,19 @@ function readme(): Artifact {
   };
 }
 
-export function compile(config: Config): Artifact[] {
-  const artifacts = [readme(), ...TARGETS.flatMap((t) => t.compile(config))];
+export function compileModel(model: Model): Artifact[] {
+  const artifacts = [readme(), ...TARGETS.flatMap((t) => t.compile(model))];
   const seen = new Set<string>();
   for (const a of artifacts) {
-    if (seen.has(a.path)) throw new Error(`two targets wrote ${a.path}`);
+    if (seen.has(a.path)) throw new Error(`sloforge bug: two targets wrote ${a.path}`);
     seen.add(a.path);
   }
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Every generated file of a validated config (see validateConfig), sorted by path. */
+export function compile(config: Config): Artifact[] {
+  return compileModel(resolveModel(config));
 }
 
 export interface Summary {
@@ -59,13 +63,13 @@ export interface Summary {
   recordings: number;
 }
 
-/** What a config compiles to, in numbers, for the line `generate` ends with. */
-export function summarize(config: Config): Summary {
-  const out: Summary = { services: config.services.length, slos: 0, thresholds: 0, alerts: 0, recordings: 0 };
-  for (const svc of config.services) {
-    out.slos += svc.slos?.length ?? 0;
-    out.thresholds += svc.thresholds?.length ?? 0;
-    for (const rule of serviceRuleGroups(config, svc).flatMap((g) => g.rules)) {
+/** What a model compiles to, in numbers, for the line `generate` ends with. */
+export function summarize(model: Model): Summary {
+  const out: Summary = { services: model.services.length, slos: 0, thresholds: 0, alerts: 0, recordings: 0 };
+  for (const svc of model.services) {
+    out.slos += svc.slos.length;
+    out.thresholds += svc.thresholds.length;
+    for (const rule of serviceRuleGroups(svc).flatMap((g) => g.rules)) {
       if (isAlert(rule)) out.alerts++;
       else out.recordings++;
     }

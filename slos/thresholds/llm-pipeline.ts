@@ -1,4 +1,4 @@
-import { defineThresholds, type ThresholdInput } from 'sloforge';
+import { defineThresholds } from 'sloforge';
 
 // The LLM pipeline's token budget: 1,000,000 tokens a day.
 const DAILY_TOKENS = 1_000_000;

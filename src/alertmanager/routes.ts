@@ -1,17 +1,14 @@
 // The route tree: one branch per team, critical to its page receiver, warning to its ticket
 // receiver, and alerts naming a remediation also (continue: true) to sloforge's receiver.
 import type { z } from 'zod';
-import type { Config, Team } from '../config/schema/config.js';
+import type { Team } from '../config/schema/config.js';
 import type { tierRouting } from '../config/schema/team.js';
+import { DEFAULT_RECEIVER, NONE_RECEIVER, REMEDIATION_RECEIVER } from '../conventions.js';
+import type { Model, TeamModel } from '../model/types.js';
 import { businessHoursName, maintenanceName } from './time-intervals.js';
-
 export type Tier = 'page' | 'ticket' | 'remediation';
 type Timing = Required<z.output<typeof tierRouting>>;
 
-export const DEFAULT_RECEIVER = 'sloforge-default';
-export const REMEDIATION_RECEIVER = 'sloforge-remediation';
-export const pageReceiverName = (teamName: string) => `${teamName}-page`;
-export const ticketReceiverName = (teamName: string) => `${teamName}-ticket`;
 
 const GROUP_BY = ['alertname', 'service', 'slo', 'threshold', 'severity'];
 
@@ -36,30 +33,13 @@ export interface AmRoute {
   routes?: AmRoute[];
 }
 
-export function timing(cfg: Config, team: Team | undefined, tier: Tier): Timing {
+export function timing(model: Model, team: Team | undefined, tier: Tier): Timing {
   const pick = (t: Partial<Timing> | undefined) => Object.fromEntries(Object.entries(t ?? {}).filter(([, v]) => v !== undefined));
-  return { ...DEFAULT_TIMING[tier], ...pick(cfg.alertmanager?.routing?.[tier]), ...pick(team?.routing?.[tier]) } as Timing;
+  return { ...DEFAULT_TIMING[tier], ...pick(model.alertmanager?.routing?.[tier]), ...pick(team?.routing?.[tier]) } as Timing;
 }
 
 function timingFields(t: Timing): AmRoute {
   return { group_by: t.groupBy, group_wait: t.groupWait, group_interval: t.groupInterval, repeat_interval: t.repeatInterval };
-}
-
-/** Gets the tiers a team set to `{ none: true }`: the alerts stay visible in Alertmanager only. */
-export const NONE_RECEIVER = 'sloforge-none';
-
-const hasReceiver = (r: Team['page']) => r !== undefined && !r.none;
-
-/**
- * Receiver of each tier, or undefined where its alerts would reach nobody without the user
- * having said so (config validation refuses that). A team without a page receiver is paged
- * through its ticket one; without a ticket receiver its warnings go to the default receiver.
- */
-export function teamReceivers(cfg: Pick<Config, 'alertmanager'>, team: Team): { page: string | undefined; ticket: string | undefined } {
-  const fallback = cfg.alertmanager?.defaultReceiver ? DEFAULT_RECEIVER : undefined;
-  const ticket = team.ticket?.none ? NONE_RECEIVER : hasReceiver(team.ticket) ? ticketReceiverName(team.name) : fallback;
-  const page = team.page?.none ? NONE_RECEIVER : hasReceiver(team.page) ? pageReceiverName(team.name) : hasReceiver(team.ticket) ? ticket : fallback;
-  return { page, ticket };
 }
 
 /** Timing fields that differ from the parent's: children inherit the rest, which keeps the file short. */
@@ -72,24 +52,24 @@ function inherited(parent: Timing, t: Timing): AmRoute {
 }
 
 // Time intervals are not inherited by child routes in Alertmanager, so every route names them.
-function teamRoute(cfg: Config, team: Team, root: Timing): AmRoute {
-  const found = teamReceivers(cfg, team);
+function teamRoute(model: Model, tm: TeamModel, root: Timing): AmRoute {
+  const team = tm.config;
   // Validation refuses a tier without receiver for teams that get its alerts; any other team
   // gets none of them, so where they would go does not matter.
-  const rx = { page: found.page ?? NONE_RECEIVER, ticket: found.ticket ?? NONE_RECEIVER };
+  const rx = { page: tm.page ?? NONE_RECEIVER, ticket: tm.ticket ?? NONE_RECEIVER };
   const mute = team.maintenance ? { mute_time_intervals: [maintenanceName(team.name)] } : {};
   const active = team.businessHours ? { active_time_intervals: [businessHoursName(team.name)] } : {};
-  const ticket = timing(cfg, team, 'ticket');
+  const ticket = timing(model, team, 'ticket');
   return {
     receiver: rx.ticket,
     matchers: [`team="${team.name}"`],
     ...inherited(root, ticket),
     ...mute,
     routes: [
-      ...(hasRemediations(cfg)
-        ? [{ receiver: REMEDIATION_RECEIVER, matchers: ['remediation=~".+"'], ...inherited(ticket, timing(cfg, team, 'remediation')), continue: true, ...mute }]
+      ...(hasRemediations(model)
+        ? [{ receiver: REMEDIATION_RECEIVER, matchers: ['remediation=~".+"'], ...inherited(ticket, timing(model, team, 'remediation')), continue: true, ...mute }]
         : []),
-      { receiver: rx.page, matchers: ['severity="critical"'], ...inherited(ticket, timing(cfg, team, 'page')), ...mute },
+      { receiver: rx.page, matchers: ['severity="critical"'], ...inherited(ticket, timing(model, team, 'page')), ...mute },
       // Not only warning: an info alert that took the remediation branch must still notify someone.
       { receiver: rx.ticket, matchers: ['severity!="critical"'], ...mute, ...active },
     ],
@@ -97,15 +77,15 @@ function teamRoute(cfg: Config, team: Team, root: Timing): AmRoute {
 }
 
 /** Without remediations there is nothing for sloforge's receiver to run, so no route to it. */
-export function hasRemediations(cfg: Pick<Config, 'remediations'>): boolean {
-  return (cfg.remediations ?? []).length > 0;
+export function hasRemediations(model: Pick<Model, 'remediations'>): boolean {
+  return model.remediations.length > 0;
 }
 
-export function routeTree(cfg: Config): AmRoute {
-  const root = timing(cfg, undefined, 'ticket');
+export function routeTree(model: Model): AmRoute {
+  const root = timing(model, undefined, 'ticket');
   return {
     receiver: DEFAULT_RECEIVER,
     ...timingFields(root),
-    routes: cfg.teams.map((t) => teamRoute(cfg, t, root)),
+    routes: model.teams.map((t) => teamRoute(model, t, root)),
   };
 }

@@ -1,6 +1,5 @@
 // Optional helpers for users' SLO files: types while editing, and the file each object came
 // from, so that error messages can point at slos/checkout.ts rather than slos/index.ts.
-import path from 'node:path';
 import { displayPath } from './display-path.js';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';

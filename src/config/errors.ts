@@ -8,7 +8,12 @@ export interface ConfigProblem {
   message: string;
 }
 
-/** Thrown by validation and by compile steps; rendered against the loaded source by `formatProblems`. */
+/** An error for the user: printed as it is, without a stack. */
+export class UserError extends Error {
+  override name = 'UserError';
+}
+
+/** Thrown by validation; rendered against the loaded source by `formatProblems`. */
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {
     super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('\n'));

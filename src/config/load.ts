@@ -5,7 +5,7 @@ import { displayPath } from './display-path.js';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { validateConfig } from './validate.js';
-import { ConfigError, formatProblems } from './errors.js';
+import { ConfigError, formatProblems, UserError } from './errors.js';
 import type { Config } from './schema/config.js';
 
 export interface LoadedConfig {
@@ -14,11 +14,6 @@ export interface LoadedConfig {
   raw: unknown;
   /** Entry file, relative to the working directory. */
   file: string;
-}
-
-/** An error for the user: printed as it is, without a stack. */
-export class UserError extends Error {
-  override name = 'UserError';
 }
 
 export function entryFile(slosDir: string): string {

@@ -1,12 +1,14 @@
-// Checks that zod cannot express field by field: names unique, references resolve.
+// Validation, the one stage that may reject user input: the schema field by field, then what
+// zod cannot express (names unique, references resolve, receivers reachable, test series
+// inventable). What passes compiles without error.
 import { z } from 'zod';
 import { config as configSchema, type Config } from './schema/config.js';
-import { ConfigError, type ConfigProblem } from './errors.js';
+import { ConfigError, type ConfigPath, type ConfigProblem } from './errors.js';
 import { parseDuration, DAY_MS } from './duration.js';
-import { alertmanagerProblems } from '../alertmanager/validate.js';
-
-/** Labels sloforge sets itself; a service label of the same name would overwrite them. */
-export const RESERVED_LABELS = ['alertname', 'service', 'slo', 'team', 'severity', 'threshold', 'remediation', 'le', 'sloforge_window'];
+import { RESERVED_LABELS } from '../conventions.js';
+import { alertmanagerProblems } from './checks/alertmanager.js';
+import { grafanaProblems } from './checks/grafana.js';
+import { testSeriesProblems } from './checks/test-series.js';
 
 const MIN_PERIOD_MS = DAY_MS;
 const MAX_PERIOD_MS = 365 * DAY_MS;
@@ -29,6 +31,9 @@ export function crossCheck(cfg: Config): ConfigProblem[] {
   problems.push(...duplicates(cfg.teams, ['teams'], 'team'));
   problems.push(...duplicates(cfg.services, ['services'], 'service'));
   problems.push(...duplicates(cfg.remediations ?? [], ['remediations'], 'remediation'));
+  const unknownRemediation = (name: string | undefined, path: ConfigPath) => {
+    if (name !== undefined && !remediations.has(name)) problems.push({ path, message: `unknown remediation "${name}" (declare it under remediations)` });
+  };
 
   cfg.services.forEach((svc, si) => {
     const at = ['services', si] as const;
@@ -49,10 +54,8 @@ export function crossCheck(cfg: Config): ConfigProblem[] {
       if (slo.period !== undefined && (period < MIN_PERIOD_MS || period > MAX_PERIOD_MS)) {
         problems.push({ path: [...at, 'slos', i, 'period'], message: `must be between 1d and 365d, got "${slo.period}"` });
       }
-      const rem = slo.alerting?.remediation;
-      if (rem !== undefined && !remediations.has(rem)) {
-        problems.push({ path: [...at, 'slos', i, 'alerting', 'remediation'], message: `unknown remediation "${rem}" (declare it under remediations)` });
-      }
+      unknownRemediation(slo.alerting?.remediation, [...at, 'slos', i, 'alerting', 'remediation']);
+      unknownRemediation(slo.alerting?.noData?.remediation, [...at, 'slos', i, 'alerting', 'noData', 'remediation']);
       for (const label of Object.keys(slo.alerting?.labels ?? {})) {
         if (RESERVED_LABELS.includes(label)) {
           problems.push({ path: [...at, 'slos', i, 'alerting', 'labels', label], message: `label "${label}" is set by sloforge and cannot be overridden` });
@@ -60,12 +63,11 @@ export function crossCheck(cfg: Config): ConfigProblem[] {
       }
     });
     thresholds.forEach((th, i) => {
-      if (th.remediation !== undefined && !remediations.has(th.remediation)) {
-        problems.push({ path: [...at, 'thresholds', i, 'remediation'], message: `unknown remediation "${th.remediation}" (declare it under remediations)` });
-      }
+      unknownRemediation(th.remediation, [...at, 'thresholds', i, 'remediation']);
+      unknownRemediation(th.noData?.remediation, [...at, 'thresholds', i, 'noData', 'remediation']);
     });
   });
-  problems.push(...alertmanagerProblems(cfg));
+  problems.push(...alertmanagerProblems(cfg), ...grafanaProblems(cfg), ...testSeriesProblems(cfg));
   return problems;
 }
 

@@ -2,7 +2,7 @@
 // as a Unix time, and the `and` keeps only those ALERTS marks as firing (not pending).
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { matcherText } from '../prometheus/rules.js';
+import { matcherText } from '../promql/labels.js';
 import type { Layout } from './panels.js';
 
 export const ALERT_KEYS = ['alertname', 'severity', 'slo', 'threshold'];

@@ -4,21 +4,16 @@
 // panels stay sharp when zoomed in, where the SLO rows read coarse recordings.
 import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import type { Service } from '../config/schema/config.js';
+import type { ServiceModel } from '../model/types.js';
 import { sliQueries } from '../prometheus/sli.js';
-import { formatNumber } from '../prometheus/number.js';
-import { formatSelector, parseSelector, type Selector } from '../promql/parse.js';
+import { formatNumber } from '../promql/number.js';
+import { formatSelector } from '../promql/parse.js';
+import { histogramPart } from '../promql/histogram.js';
 import { steps, type Layout, type Query, timeseries } from './panels.js';
 import { thresholdPanel } from './threshold-panels.js';
 
 export const RATE_INTERVAL = '$__rate_interval';
 export const QUANTILES = [0.5, 0.95, 0.99];
-
-function selector(text: string): Selector {
-  const s = parseSelector(text);
-  if (typeof s === 'string') throw new Error(`selector was not validated: ${text}`);
-  return s;
-}
 
 /** Queries keyed by their text, so SLIs that share a counter draw it once, labelled with every SLO. */
 function merge(entries: Array<{ expr: string; slo: string }>): Query[] {
@@ -27,21 +22,20 @@ function merge(entries: Array<{ expr: string; slo: string }>): Query[] {
   return [...bySlo].map(([expr, slos]) => ({ expr, legend: slos.join(', ') }));
 }
 
-export function goldenSignalsRow(layout: Layout, svc: Service): void {
-  const slos = svc.slos ?? [];
-  const thresholds = svc.thresholds ?? [];
+export function goldenSignalsRow(layout: Layout, svc: ServiceModel): void {
+  const { slos, thresholds } = svc;
   if (slos.length === 0 && thresholds.length === 0) return;
   layout.row('Golden signals: latency, traffic, errors, saturation');
 
-  const histograms = new Map<string, { slo: string; threshold: number }[]>();
+  const histograms = new Map<string, { slo: string; threshold: number; bucket: string }[]>();
   for (const slo of slos) {
-    if (!slo.sli.latency) continue;
-    const key = formatSelector(selector(slo.sli.latency.histogram));
-    histograms.set(key, [...(histograms.get(key) ?? []), { slo: slo.name, threshold: slo.sli.latency.threshold }]);
+    if (slo.sli.kind !== 'latency') continue;
+    const key = formatSelector(slo.sli.histogram);
+    const bucket = formatSelector(histogramPart(slo.sli.histogram, '_bucket'));
+    histograms.set(key, [...(histograms.get(key) ?? []), { slo: slo.name, threshold: slo.sli.threshold, bucket }]);
   }
   for (const [histogram, users] of histograms) {
-    const h = selector(histogram);
-    const bucket = formatSelector({ metric: `${h.metric}_bucket`, matchers: h.matchers });
+    const bucket = users[0]!.bucket;
     const bounds = users.map((u) => `${formatNumber(u.threshold)} s (${u.slo})`).join(', ');
     layout.panel(
       timeseries()
@@ -67,11 +61,11 @@ export function goldenSignalsRow(layout: Layout, svc: Service): void {
         .unit(units.OpsPerSecond)
         .span(8)
         .height(8),
-      merge(slos.map((slo) => ({ expr: sliQueries(slo).totalRate(RATE_INTERVAL), slo: slo.name }))),
+      merge(slos.map((slo) => ({ expr: sliQueries(slo.sli).totalRate(RATE_INTERVAL), slo: slo.name }))),
     );
   }
 
-  const ratios = slos.filter((slo) => slo.sli.ratio);
+  const ratios = slos.filter((slo) => slo.sli.kind === 'ratio');
   if (ratios.length > 0) {
     layout.panel(
       timeseries()
@@ -80,7 +74,7 @@ export function goldenSignalsRow(layout: Layout, svc: Service): void {
         .unit(units.PercentUnit)
         .span(8)
         .height(8),
-      merge(ratios.map((slo) => ({ expr: sliQueries(slo).errorRatio(RATE_INTERVAL), slo: slo.name }))),
+      merge(ratios.map((slo) => ({ expr: sliQueries(slo.sli).errorRatio(RATE_INTERVAL), slo: slo.name }))),
     );
   }
 

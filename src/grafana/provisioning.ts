@@ -1,13 +1,12 @@
 // Grafana's file provisioning: the Prometheus datasource with a fixed uid (the dashboards'
 // variable defaults to it) and one dashboard provider, hence one folder, per team.
-import type { Config } from '../config/schema/config.js';
-import type { DatasourceSettings } from './datasource.js';
+import { teamFolderUid } from '../conventions.js';
+import type { DatasourceSettings, Model } from '../model/types.js';
 
 /** Where the local stack mounts generated/grafana/dashboards inside the Grafana container. */
 export const CONTAINER_DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
 export const OVERVIEW_DIR = 'overview';
 export const teamDir = (team: string) => `teams/${team}`;
-export const teamFolderUid = (team: string) => `sloforge-team-${team}`.slice(0, 40);
 
 export function datasourceProvisioning(ds: DatasourceSettings): unknown {
   return {
@@ -43,13 +42,13 @@ function provider(name: string, folder: string, folderUid: string, dir: string):
   };
 }
 
-export function dashboardProvisioning(cfg: Config): unknown {
-  const teams = [...new Set(cfg.services.map((s) => s.team))].sort();
+export function dashboardProvisioning(model: Model): unknown {
+  const teams = [...new Set(model.services.map((s) => s.team))].sort();
   return {
     apiVersion: 1,
     providers: [
       provider('sloforge-overview', 'SLOs', 'sloforge-slos', OVERVIEW_DIR),
-      ...teams.map((team) => provider(`sloforge-${team}`, cfg.grafana?.folders?.[team] ?? team, teamFolderUid(team), teamDir(team))),
+      ...teams.map((team) => provider(`sloforge-${team}`, model.grafana.folders[team] ?? team, teamFolderUid(team), teamDir(team))),
     ],
   };
 }

@@ -3,11 +3,11 @@
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { BigValueColorMode, BigValueGraphMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, ReduceDataOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import type { Service, Slo } from '../config/schema/config.js';
 import { formatDuration } from '../config/duration.js';
-import { RECORD, sloPlan, type SloPlan } from '../prometheus/slo-rules.js';
-import { formatNumber } from '../prometheus/number.js';
-import { matcherText } from '../prometheus/rules.js';
+import { RECORD } from '../conventions.js';
+import type { ServiceModel, SloModel, SloPlan } from '../model/types.js';
+import { formatNumber } from '../promql/number.js';
+import { sloSelector } from '../prometheus/slo-rules.js';
 import { steps, UNIT_BURN_RATE, type Layout, type Step, timeseries } from './panels.js';
 
 /** Budget left: red once spent, amber in its last quarter. */
@@ -39,9 +39,9 @@ function lastValue(): ReduceDataOptionsBuilder {
   return new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
 }
 
-export function sloRow(layout: Layout, svc: Service, slo: Slo): void {
-  const plan = sloPlan(slo);
-  const sel = matcherText({ service: svc.name, slo: slo.name });
+export function sloRow(layout: Layout, svc: ServiceModel, slo: SloModel): void {
+  const plan = slo.plan;
+  const sel = sloSelector(svc, slo);
   const objective = slo.objective / 100;
   const budget = formatNumber(plan.budget);
   const what = slo.description ? `${slo.description}. ` : '';

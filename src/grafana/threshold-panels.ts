@@ -2,9 +2,10 @@
 // with the warning and critical levels drawn. Every threshold kind records that series, so the
 // panel is as cheap as a recording read and shows exactly what the alert saw.
 import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
-import type { Service, Threshold } from '../config/schema/config.js';
-import { formatNumber } from '../prometheus/number.js';
-import { THRESHOLD_RECORD, thresholdRecordings, thresholdSelector } from '../prometheus/threshold-rules.js';
+import { THRESHOLD_RECORD } from '../conventions.js';
+import type { ServiceModel, ThresholdModel } from '../model/types.js';
+import { formatNumber } from '../promql/number.js';
+import { thresholdSelector } from '../prometheus/threshold-rules.js';
 import { steps, type Query, type QueryPanel, type Step, timeseries } from './panels.js';
 
 // Plain-language units people write in configs, mapped to Grafana unit ids; anything else is
@@ -25,10 +26,12 @@ export function grafanaUnit(unit: string | undefined): string {
   return UNIT_ALIASES[unit] ?? unit;
 }
 
+type Levels = Pick<ThresholdModel, 'warning' | 'critical' | 'direction'>;
+
 /** Colours for the levels: the side of each level where the alert fires is the warning/critical colour. */
-export function thresholdSteps(th: Pick<Threshold, 'warning' | 'critical' | 'direction'>): Step[] {
+export function thresholdSteps(th: Levels): Step[] {
   const { warning, critical } = th;
-  if ((th.direction ?? 'above') === 'above') {
+  if (th.direction === 'above') {
     const out: Step[] = [{ value: null, color: 'green' }];
     if (warning !== undefined) out.push({ value: warning, color: 'orange' });
     if (critical !== undefined) out.push({ value: critical, color: 'red' });
@@ -42,8 +45,8 @@ export function thresholdSteps(th: Pick<Threshold, 'warning' | 'critical' | 'dir
   return levels.length === 0 ? [{ value: null, color: 'green' }] : out;
 }
 
-function levelsText(th: Threshold): string {
-  const side = (th.direction ?? 'above') === 'above' ? 'above' : 'below';
+function levelsText(th: ThresholdModel): string {
+  const side = th.direction;
   const parts: string[] = [];
   if (th.warning !== undefined) parts.push(`warning ${side} ${formatNumber(th.warning)}`);
   if (th.critical !== undefined) parts.push(`critical ${side} ${formatNumber(th.critical)}`);
@@ -52,23 +55,23 @@ function levelsText(th: Threshold): string {
 }
 
 /** Anomaly levels are scores, drawn on the side the alert watches. */
-function drawnLevels(th: Threshold): Pick<Threshold, 'warning' | 'critical' | 'direction'> {
-  if (!th.anomaly || (th.direction ?? 'above') === 'above') return th;
+function drawnLevels(th: ThresholdModel): Levels {
+  if (th.measure.kind !== 'anomaly' || th.direction === 'above') return th;
   const neg = (v: number | undefined) => (v === undefined ? undefined : -v);
   return { warning: neg(th.warning), critical: neg(th.critical), direction: 'below' };
 }
 
-function panelUnit(th: Threshold): string {
-  if (th.anomaly) return 'none';
-  if (th.ratio && th.unit === undefined) return 'percent';
+function panelUnit(th: ThresholdModel): string {
+  if (th.measure.kind === 'anomaly') return 'none';
+  if (th.measure.kind === 'ratio' && th.unit === undefined) return 'percent';
   return grafanaUnit(th.unit);
 }
 
-export function thresholdPanel(svc: Service, th: Threshold): { panel: QueryPanel; queries: Query[] } {
+export function thresholdPanel(svc: ServiceModel, th: ThresholdModel): { panel: QueryPanel; queries: Query[] } {
   const what = th.description ? `${th.description}. ` : '';
   const sel = thresholdSelector(svc, th);
-  const { compared } = thresholdRecordings(svc, th);
-  const shown = th.anomaly ? 'the z-score of the series against its baseline' : th.predict ? 'the forecast the alert compares, and the value now' : 'the value the alert compares';
+  const m = th.measure;
+  const shown = m.kind === 'anomaly' ? 'the z-score of the series against its baseline' : m.kind === 'predict' ? 'the forecast the alert compares, and the value now' : 'the value the alert compares';
   const panel = timeseries()
     .title(`Threshold: ${th.name}`)
     .description(`${what}${levelsText(th)} The panel shows ${shown}.`)
@@ -77,7 +80,7 @@ export function thresholdPanel(svc: Service, th: Threshold): { panel: QueryPanel
     .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed))
     .span(8)
     .height(8);
-  const queries: Query[] = [{ expr: `${compared}${sel}`, legend: th.predict ? `in ${th.predict.horizon}` : th.name }];
-  if (th.predict) queries.push({ expr: `${THRESHOLD_RECORD.value}${sel}`, legend: 'now' });
+  const queries: Query[] = [{ expr: `${th.compared}${sel}`, legend: m.kind === 'predict' ? `in ${m.horizon}` : th.name }];
+  if (m.kind === 'predict') queries.push({ expr: `${THRESHOLD_RECORD.value}${sel}`, legend: 'now' });
   return { panel, queries };
 }

@@ -3,7 +3,7 @@
 import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Argument, type Command } from 'commander';
-import { UserError } from '../config/load.js';
+import { UserError } from '../config/errors.js';
 import { ConfigError, formatProblems, SOURCE_FILE } from '../config/errors.js';
 import { validateConfig } from '../config/validate.js';
 import type { Artifact } from '../output/artifact.js';

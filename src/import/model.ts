@@ -2,7 +2,7 @@
 // shares: names kept (or renamed loudly), labels sloforge reserves dropped, objectives in range.
 import type { SloInput } from '../config/define.js';
 import { NAME_RE } from '../config/schema/common.js';
-import { RESERVED_LABELS } from '../config/validate.js';
+import { RESERVED_LABELS } from '../conventions.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 
 export interface ImportedService {

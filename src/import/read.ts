@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { UserError } from '../config/load.js';
+import { UserError } from '../config/errors.js';
 import { displayPath } from '../config/display-path.js';
 
 export interface SpecDoc {

@@ -1,6 +1,6 @@
 // What an import found wrong or changed, each named by file, service, SLO and field as the
 // config errors are, so a user can go straight to the line in the spec they are migrating.
-import { UserError } from '../config/load.js';
+import { UserError } from '../config/errors.js';
 
 export interface Where {
   /** The spec file, with " (document N)" when it holds several YAML documents. */

@@ -3,7 +3,7 @@
 import type { SloInput } from '../config/define.js';
 import type { Selector } from '../promql/parse.js';
 import { formatSelector } from '../promql/parse.js';
-import { analyseQuery, analyseRatio, sameSelector, type CounterRead, type QueryOptions, type QueryShape } from './query.js';
+import { analyseQuery, analyseRatio, sameSelector, type CounterRead, type QueryOptions, type QueryShape } from '../promql/query.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 
 export interface SliQuery {

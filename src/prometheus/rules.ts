@@ -26,17 +26,3 @@ export interface RuleGroup {
 export function isAlert(rule: Rule): rule is AlertingRule {
   return 'alert' in rule;
 }
-
-/** Label sets in a stable order, so output does not depend on object insertion order. */
-export function sortLabels(labels: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(labels).sort()) {
-    const v = labels[key];
-    if (v !== undefined) out[key] = v;
-  }
-  return out;
-}
-
-export function matcherText(labels: Record<string, string>): string {
-  return `{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
-}

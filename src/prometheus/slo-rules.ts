@@ -1,46 +1,24 @@
 // One rule group per SLO: recordings first, then the alerts that read them, so each alert sees
 // this evaluation's recordings rather than the previous one's.
-import type { Service, Slo } from '../config/schema/config.js';
-import { formatDuration, parseDuration, DAY_MS } from '../config/duration.js';
-import { alertTiers, allWindows, baseWindow, rawWindows, type AlertTier } from './windows.js';
+import { formatDuration, DAY_MS } from '../config/duration.js';
+import { ALERT_NAMES, LABEL, RECORD, sloGroupName } from '../conventions.js';
+import type { ServiceModel, SloModel, SloPlan } from '../model/types.js';
+import type { AlertTier } from '../model/windows.js';
+import { formatNumber } from '../promql/number.js';
+import { matcherText, sortLabels } from '../promql/labels.js';
 import { sliQueries } from './sli.js';
-import { errorBudget, formatNumber } from './number.js';
-import { matcherText, sortLabels, type AlertingRule, type RecordingRule, type RuleGroup } from './rules.js';
+import type { AlertingRule, RecordingRule, RuleGroup } from './rules.js';
 
-export const DEFAULT_PERIOD = '30d';
+/**
+ * Which windows read the raw counters. `derived` (the default) reads only those that decide
+ * page timing; `raw` reads every window from the counters, as peer generators do. The
+ * benchmarks compare the two; users have no reason to change it.
+ */
+export type WindowSource = 'derived' | 'raw';
 
-export const ALERT_NAMES = { critical: 'ErrorBudgetBurnFast', warning: 'ErrorBudgetBurnSlow' } as const;
-
-export const RECORD = {
-  errors: (w: string) => `slo:sli_errors:rate${w}`,
-  total: (w: string) => `slo:sli_total:rate${w}`,
-  ratio: (w: string) => `slo:sli_error:ratio_rate${w}`,
-  objective: 'slo:objective:ratio',
-  errorBudget: 'slo:error_budget:ratio',
-  periodDays: 'slo:time_period:days',
-  currentBurnRate: 'slo:current_burn_rate:ratio',
-  periodBurnRate: 'slo:period_burn_rate:ratio',
-  budgetRemaining: 'slo:period_error_budget_remaining:ratio',
-} as const;
-
-export interface SloPlan {
-  periodMs: number;
-  period: string;
-  budget: number;
-  tiers: [AlertTier, AlertTier];
-  base: string;
-}
-
-export function sloPlan(slo: Slo): SloPlan {
-  const period = slo.period ?? DEFAULT_PERIOD;
-  const periodMs = parseDuration(period)!;
-  const tiers = alertTiers(periodMs);
-  return { periodMs, period: formatDuration(periodMs), budget: errorBudget(slo.objective), tiers, base: formatDuration(baseWindow(tiers)) };
-}
-
-/** Labels every series and alert of an SLO carries. */
-export function sloLabels(svc: Service, slo: Slo): Record<string, string> {
-  return sortLabels({ ...svc.labels, service: svc.name, slo: slo.name, team: svc.team });
+/** `{service="...",slo="..."}`: how every rule of an SLO selects its own series. */
+export function sloSelector(svc: ServiceModel, slo: SloModel): string {
+  return matcherText({ [LABEL.service]: svc.name, [LABEL.slo]: slo.name });
 }
 
 function tierExpr(tier: AlertTier, sel: string, budget: string): string {
@@ -51,30 +29,18 @@ function tierExpr(tier: AlertTier, sel: string, budget: string): string {
     .join('\nor\n');
 }
 
-function describeTier(tier: AlertTier, plan: SloPlan): string {
+function describeTier(tier: AlertTier): string {
   return tier.pairs
     .map((p) => `${formatNumber(p.factor)}x over ${formatDuration(p.long)} (confirmed over ${formatDuration(p.short)})`)
     .join(', or ');
 }
 
-export interface RuleContext {
-  /** Link to the service's dashboard, put on every alert as the `dashboard` annotation. */
-  dashboardUrl: string;
-  /**
-   * Which windows read the raw counters. `derived` (the default) reads only those that decide
-   * page timing; `raw` reads every window from the counters, as peer generators do. The
-   * benchmarks compare the two; users have no reason to change it.
-   */
-  windows?: 'derived' | 'raw';
-}
-
-export function sloRuleGroup(svc: Service, slo: Slo, ctx: RuleContext): RuleGroup {
-  const plan = sloPlan(slo);
-  const q = sliQueries(slo);
-  const labels = sloLabels(svc, slo);
-  const sel = matcherText({ service: svc.name, slo: slo.name });
+export function sloRuleGroup(svc: ServiceModel, slo: SloModel, windows: WindowSource = 'derived'): RuleGroup {
+  const { plan, labels } = slo;
+  const q = sliQueries(slo.sli);
+  const sel = sloSelector(svc, slo);
   const budget = formatNumber(plan.budget);
-  const raw = new Set(ctx.windows === 'raw' ? allWindows(plan.tiers, plan.periodMs) : rawWindows(plan.tiers));
+  const raw = new Set(windows === 'raw' ? plan.windows : plan.rawWindows);
   const b = plan.base;
 
   const rules: RecordingRule[] = [
@@ -82,7 +48,7 @@ export function sloRuleGroup(svc: Service, slo: Slo, ctx: RuleContext): RuleGrou
     { record: RECORD.errors(b), expr: q.errorRateGivenTotal(b, `sum(${RECORD.total(b)}${sel})`), labels },
     { record: RECORD.ratio(b), expr: `${RECORD.errors(b)}${sel}\n/\n${RECORD.total(b)}${sel}`, labels },
   ];
-  for (const ms of allWindows(plan.tiers, plan.periodMs)) {
+  for (const ms of plan.windows) {
     const w = formatDuration(ms);
     if (w === b) continue;
     const expr = raw.has(ms)
@@ -99,34 +65,34 @@ export function sloRuleGroup(svc: Service, slo: Slo, ctx: RuleContext): RuleGrou
     { record: RECORD.budgetRemaining, expr: `1 - ${RECORD.ratio(plan.period)}${sel} / ${budget}`, labels },
   );
 
-  const alerts: AlertingRule[] = slo.alerting?.enabled === false ? [] : plan.tiers.map((tier) => sloAlert(svc, slo, plan, tier, sel, budget, ctx));
-  return { name: `sloforge-${svc.name}-${slo.name}`, rules: [...rules, ...alerts] };
+  const alerts: AlertingRule[] = slo.alerting.enabled ? plan.tiers.map((tier) => sloAlert(svc, slo, plan, tier, sel, budget)) : [];
+  return { name: sloGroupName(svc.name, slo.name), rules: [...rules, ...alerts] };
 }
 
-function sloAlert(svc: Service, slo: Slo, plan: SloPlan, tier: AlertTier, sel: string, budget: string, ctx: RuleContext): AlertingRule {
+function sloAlert(svc: ServiceModel, slo: SloModel, plan: SloPlan, tier: AlertTier, sel: string, budget: string): AlertingRule {
   const objective = `${formatNumber(slo.objective)}%`;
   const fast = tier.severity === 'critical';
   const spent = formatNumber(tier.pairs[0].budgetShare * 100);
   const labels = sortLabels({
-    ...slo.alerting?.labels,
+    ...slo.alerting.labels,
     severity: tier.severity,
     // Also on the series, but static labels make each rule unique to promtool's duplicate check.
     service: svc.name,
     slo: slo.name,
     team: svc.team,
     // Always set: "" removes a remediation label an input series could otherwise pass through.
-    remediation: slo.alerting?.remediation ?? '',
+    remediation: slo.alerting.remediation ?? '',
   });
   const what = slo.description ? `${slo.description}. ` : '';
   const annotations = sortLabels({
     summary: `${svc.name} ${slo.name}: error budget burning ${fast ? 'fast' : 'steadily'} (${objective} over ${plan.period})`,
     description:
       `${what}The ${svc.name} ${slo.name} SLO (${objective} over ${plan.period}, budget ${formatNumber(plan.budget * 100)}% errors) ` +
-      `is failing faster than its budget allows: burn rate above ${describeTier(tier, plan)}. ` +
+      `is failing faster than its budget allows: burn rate above ${describeTier(tier)}. ` +
       `At the first rate ${spent}% of the ${plan.period} budget is gone within ${formatDuration(tier.pairs[0].long)}.`,
-    dashboard: ctx.dashboardUrl,
+    dashboard: svc.dashboardUrl,
     objective,
-    runbook_url: slo.alerting?.runbook,
+    runbook_url: slo.alerting.runbook,
   });
   return { alert: ALERT_NAMES[tier.severity], expr: tierExpr(tier, sel, budget), labels, annotations };
 }

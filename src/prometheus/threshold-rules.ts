@@ -2,114 +2,54 @@
 // promtool tests can drive it), derived series follow, then the warning and critical alerts.
 // Both alerts fire above the critical level; Alertmanager's inhibition silences the warning
 // twin, so no gap opens while the critical alert is still pending.
-import type { Service, Threshold } from '../config/schema/config.js';
-import { formatDuration, parseDuration, HOUR_MS } from '../config/duration.js';
-import { formatSelector, parseSelector, type Selector } from '../promql/parse.js';
-import { leMatcher } from './sli.js';
-import { formatNumber } from './number.js';
-import { matcherText, sortLabels, type AlertingRule, type RecordingRule, type RuleGroup } from './rules.js';
-import type { RuleContext } from './slo-rules.js';
-import type { Severity } from './windows.js';
-import type { ThresholdKind } from '../config/schema/threshold.js';
+import { formatDuration } from '../config/duration.js';
+import { LABEL, THRESHOLD_ALERTS, THRESHOLD_RECORD, thresholdGroupName, type Severity } from '../conventions.js';
+import type { ServiceModel, ThresholdModel } from '../model/types.js';
+import { formatSelector, type Selector } from '../promql/parse.js';
+import { bucketAt, histogramPart } from '../promql/histogram.js';
+import { formatNumber } from '../promql/number.js';
+import { matcherText, sortLabels } from '../promql/labels.js';
+import type { AlertingRule, RecordingRule, RuleGroup } from './rules.js';
 
-export const THRESHOLD_ALERTS = { critical: 'ThresholdCritical', warning: 'ThresholdWarning' } as const;
-
-export const THRESHOLD_RECORD = {
-  value: 'threshold:value',
-  predicted: 'threshold:value:predict_linear',
-  mean: (b: string) => `threshold:value:avg_over_time${b}`,
-  stddev: (b: string) => `threshold:value:stddev_over_time${b}`,
-  zscore: 'threshold:value:zscore',
-} as const;
-
-export const DEFAULT_RATE_WINDOW = '5m';
-export const DEFAULT_PREDICT_WINDOW = '1h';
-export const DEFAULT_BASELINE = '1d';
-
-export function thresholdKind(th: Threshold): ThresholdKind {
-  if (th.percentile) return 'percentile';
-  if (th.ratio) return 'ratio';
-  if (th.predict) return 'predict';
-  if (th.anomaly) return 'anomaly';
-  return 'expr';
-}
-
-/** Labels the threshold's recorded series (and so its alerts) carry. */
-export function thresholdLabels(svc: Service, th: Threshold): Record<string, string> {
-  return sortLabels({ ...svc.labels, service: svc.name, threshold: th.name, team: svc.team });
-}
-
-export function thresholdSelector(svc: Service, th: Threshold): string {
-  return matcherText({ service: svc.name, threshold: th.name });
-}
-
-function sel(text: string): Selector {
-  const s = parseSelector(text);
-  if (typeof s === 'string') throw new Error(`selector was not validated: ${text}`);
-  return s;
-}
-
-/** A histogram's `_bucket`, `_count`... series with the user's matchers. */
-export function histogramPart(histogram: string, suffix: string, extra: Selector['matchers'] = []): Selector {
-  const h = sel(histogram);
-  return { metric: `${h.metric}${suffix}`, matchers: [...h.matchers, ...extra] };
+/** `{service="...",threshold="..."}`: how every rule of a threshold selects its own series. */
+export function thresholdSelector(svc: ServiceModel, th: ThresholdModel): string {
+  return matcherText({ [LABEL.service]: svc.name, [LABEL.threshold]: th.name });
 }
 
 const sumRate = (s: Selector, w: string) => `sum(rate(${formatSelector(s)}[${w}]))`;
 
 /** PromQL of the value a threshold compares with its levels, before any derivation. */
-export function measuredExpr(th: Threshold): string {
-  if (th.percentile) {
-    const p = th.percentile;
-    const w = p.window ?? DEFAULT_RATE_WINDOW;
-    return `histogram_quantile(${formatNumber(p.quantile)}, sum by (le) (rate(${formatSelector(histogramPart(p.histogram, '_bucket'))}[${w}])))`;
+export function measuredExpr(th: ThresholdModel): string {
+  const m = th.measure;
+  switch (m.kind) {
+    case 'percentile':
+      return `histogram_quantile(${formatNumber(m.quantile)}, sum by (le) (rate(${formatSelector(histogramPart(m.histogram, '_bucket'))}[${m.window}])))`;
+    case 'ratio':
+      if (m.form === 'histogram') {
+        return `(\n  1 - (${sumRate(bucketAt(m.histogram, m.slowerThan), m.window)} or vector(0))\n  /\n  ${sumRate(histogramPart(m.histogram, '_count'), m.window)}\n) * 100`;
+      }
+      // A numerator such as errors may not exist before the first one: read it as 0.
+      return `(${sumRate(m.numerator, m.window)} or vector(0))\n/\n${sumRate(m.denominator, m.window)}\n* 100`;
+    case 'predict':
+    case 'anomaly':
+      return m.series;
+    case 'expr':
+      return m.expr;
   }
-  if (th.ratio) {
-    const r = th.ratio;
-    const w = r.window ?? DEFAULT_RATE_WINDOW;
-    if (r.histogram !== undefined) {
-      const fast = histogramPart(r.histogram, '_bucket', [{ name: 'le', op: '=~', value: leMatcher(r.slowerThan!) }]);
-      return `(\n  1 - (${sumRate(fast, w)} or vector(0))\n  /\n  ${sumRate(histogramPart(r.histogram, '_count'), w)}\n) * 100`;
-    }
-    // A numerator such as errors may not exist before the first one: read it as 0.
-    return `(${sumRate(sel(r.numerator!), w)} or vector(0))\n/\n${sumRate(sel(r.denominator!), w)}\n* 100`;
-  }
-  if (th.predict) return th.predict.series;
-  if (th.anomaly) return th.anomaly.series;
-  return th.expr!;
 }
 
-export interface AnomalyPlan {
-  baseline: string;
-  baselineMs: number;
-  minBaselineMs: number;
-  /** Reference window for the readiness check: the baseline is ready when it holds minBaseline/ref times its sample count. */
-  refMs: number;
-}
-
-export function anomalyPlan(th: Threshold): AnomalyPlan {
-  const baselineMs = parseDuration(th.anomaly!.baseline ?? DEFAULT_BASELINE)!;
-  const minBaselineMs = th.anomaly!.minBaseline !== undefined ? parseDuration(th.anomaly!.minBaseline)! : baselineMs / 2;
-  const refMs = Math.min(HOUR_MS, Math.floor(minBaselineMs / 2 / 1000) * 1000);
-  return { baseline: formatDuration(baselineMs), baselineMs, minBaselineMs, refMs };
-}
-
-/** Recordings in evaluation order, and the series name the alerts compare. */
-export function thresholdRecordings(svc: Service, th: Threshold): { rules: RecordingRule[]; compared: string } {
-  const labels = thresholdLabels(svc, th);
+/** Recordings in evaluation order; the last one is the series the alerts compare. */
+export function thresholdRecordings(svc: ServiceModel, th: ThresholdModel): RecordingRule[] {
+  const { labels } = th;
   const s = thresholdSelector(svc, th);
   const value = `${THRESHOLD_RECORD.value}${s}`;
   const rules: RecordingRule[] = [{ record: THRESHOLD_RECORD.value, expr: measuredExpr(th), labels }];
-  if (th.predict) {
-    const w = th.predict.window ?? DEFAULT_PREDICT_WINDOW;
-    const horizonS = parseDuration(th.predict.horizon)! / 1000;
-    rules.push({ record: THRESHOLD_RECORD.predicted, expr: `predict_linear(${value}[${w}], ${horizonS})`, labels });
-    return { rules, compared: THRESHOLD_RECORD.predicted };
-  }
-  if (th.anomaly) {
-    const plan = anomalyPlan(th);
-    const b = plan.baseline;
-    const ratio = formatNumber(plan.minBaselineMs / plan.refMs);
+  const m = th.measure;
+  if (m.kind === 'predict') {
+    rules.push({ record: THRESHOLD_RECORD.predicted, expr: `predict_linear(${value}[${m.window}], ${m.horizonMs / 1000})`, labels });
+  } else if (m.kind === 'anomaly') {
+    const b = m.plan.baseline;
+    const ratio = formatNumber(m.plan.minBaselineMs / m.plan.refMs);
     rules.push(
       { record: THRESHOLD_RECORD.mean(b), expr: `avg_over_time(${value}[${b}])`, labels },
       { record: THRESHOLD_RECORD.stddev(b), expr: `stddev_over_time(${value}[${b}])`, labels },
@@ -118,13 +58,12 @@ export function thresholdRecordings(svc: Service, th: Threshold): { rules: Recor
         // A flat history has no spread (no score), and a young one is mostly noise: both stay silent.
         expr:
           `(${value} - ${THRESHOLD_RECORD.mean(b)}${s})\n/\n(${THRESHOLD_RECORD.stddev(b)}${s} > 0)\n` +
-          `and\ncount_over_time(${value}[${b}]) >= ${ratio} * count_over_time(${value}[${formatDuration(plan.refMs)}])`,
+          `and\ncount_over_time(${value}[${b}]) >= ${ratio} * count_over_time(${value}[${formatDuration(m.plan.refMs)}])`,
         labels,
       },
     );
-    return { rules, compared: THRESHOLD_RECORD.zscore };
   }
-  return { rules, compared: THRESHOLD_RECORD.value };
+  return rules;
 }
 
 export function unitSuffix(unit: string | undefined): string {
@@ -135,24 +74,24 @@ export function unitSuffix(unit: string | undefined): string {
 }
 
 /** The alert condition on the compared series for one level. */
-export function levelCondition(th: Threshold, compared: string, level: number): string {
-  const below = (th.direction ?? 'above') === 'below';
+export function levelCondition(th: ThresholdModel, compared: string, level: number): string {
+  const below = th.direction === 'below';
   // An anomaly's levels are scores; "below" means a drop of that many standard deviations.
-  const bound = th.anomaly && below ? -level : level;
+  const bound = th.measure.kind === 'anomaly' && below ? -level : level;
   return `${compared} ${below ? '<' : '>'} ${formatNumber(bound)}`;
 }
 
-function describeCondition(th: Threshold, level: number): string {
-  const dir = th.direction ?? 'above';
-  const u = unitSuffix(th.unit);
-  const lv = `${formatNumber(level)}${u}`;
-  if (th.percentile) return `p${formatNumber(th.percentile.quantile * 100)} ${dir} ${lv}`;
-  if (th.predict) return `forecast to ${dir === 'above' ? 'rise above' : 'fall below'} ${lv} within ${th.predict.horizon}`;
-  if (th.anomaly) return `${formatNumber(level)} standard deviations ${dir} its ${anomalyPlan(th).baseline} mean`;
+function describeCondition(th: ThresholdModel, level: number): string {
+  const dir = th.direction;
+  const lv = `${formatNumber(level)}${unitSuffix(th.unit)}`;
+  const m = th.measure;
+  if (m.kind === 'percentile') return `p${formatNumber(m.quantile * 100)} ${dir} ${lv}`;
+  if (m.kind === 'predict') return `forecast to ${dir === 'above' ? 'rise above' : 'fall below'} ${lv} within ${m.horizon}`;
+  if (m.kind === 'anomaly') return `${formatNumber(level)} standard deviations ${dir} its ${m.plan.baseline} mean`;
   return `${dir} ${lv}`;
 }
 
-function thresholdAlert(svc: Service, th: Threshold, sev: Severity, level: number, compared: string, ctx: RuleContext): AlertingRule {
+function thresholdAlert(svc: ServiceModel, th: ThresholdModel, sev: Severity, level: number): AlertingRule {
   const s = thresholdSelector(svc, th);
   // remediation is always set: "" removes a remediation label the expression's series may carry.
   const labels = sortLabels({ severity: sev, service: svc.name, threshold: th.name, team: svc.team, remediation: th.remediation ?? '' });
@@ -161,32 +100,27 @@ function thresholdAlert(svc: Service, th: Threshold, sev: Severity, level: numbe
     th.critical !== undefined ? `critical ${formatNumber(th.critical)}` : undefined,
   ].filter(Boolean).join(', ');
   const what = th.description ? `${th.description}. ` : '';
-  const shown = th.anomaly
+  const shown = th.measure.kind === 'anomaly'
     ? 'z-score {{ $value | printf "%.2f" }}'
-    : `${th.predict ? 'forecast' : 'value'} {{ $value | humanize }}${unitSuffix(th.unit)}`;
+    : `${th.measure.kind === 'predict' ? 'forecast' : 'value'} {{ $value | humanize }}${unitSuffix(th.unit)}`;
   const annotations = sortLabels({
     summary: `${svc.name} ${th.name}: ${describeCondition(th, level)} (${sev})`,
     description: `${what}${svc.name} ${th.name} is ${describeCondition(th, level)}${th.for ? ` for ${th.for}` : ''}: ${shown} (levels: ${levels}).`,
-    dashboard: ctx.dashboardUrl,
+    dashboard: svc.dashboardUrl,
     runbook_url: th.runbook,
   });
   // Key order as Prometheus documents it: alert, expr, for, keep_firing_for, labels, annotations.
-  const rule: AlertingRule = { alert: THRESHOLD_ALERTS[sev], expr: levelCondition(th, `${compared}${s}`, level) } as AlertingRule;
-  if (th.for !== undefined && parseDuration(th.for)! > 0) rule.for = th.for;
-  if (th.keepFiringFor !== undefined && parseDuration(th.keepFiringFor)! > 0) rule.keep_firing_for = th.keepFiringFor;
+  const rule: AlertingRule = { alert: THRESHOLD_ALERTS[sev], expr: levelCondition(th, `${th.compared}${s}`, level) } as AlertingRule;
+  if (th.forMs > 0) rule.for = th.for!;
+  if (th.keepFiringForMs > 0) rule.keep_firing_for = th.keepFiringFor!;
   rule.labels = labels;
   rule.annotations = annotations;
   return rule;
 }
 
-export function thresholdGroupName(svc: Service, th: Threshold): string {
-  return `sloforge-${svc.name}-threshold-${th.name}`;
-}
-
-export function thresholdRuleGroup(svc: Service, th: Threshold, ctx: RuleContext): RuleGroup {
-  const { rules, compared } = thresholdRecordings(svc, th);
+export function thresholdRuleGroup(svc: ServiceModel, th: ThresholdModel): RuleGroup {
   const alerts: AlertingRule[] = [];
-  if (th.warning !== undefined) alerts.push(thresholdAlert(svc, th, 'warning', th.warning, compared, ctx));
-  if (th.critical !== undefined) alerts.push(thresholdAlert(svc, th, 'critical', th.critical, compared, ctx));
-  return { name: thresholdGroupName(svc, th), rules: [...rules, ...alerts] };
+  if (th.warning !== undefined) alerts.push(thresholdAlert(svc, th, 'warning', th.warning));
+  if (th.critical !== undefined) alerts.push(thresholdAlert(svc, th, 'critical', th.critical));
+  return { name: thresholdGroupName(svc.name, th.name), rules: [...thresholdRecordings(svc, th), ...alerts] };
 }

@@ -36,25 +36,3 @@ export interface TestFile {
   evaluation_interval: string;
   tests: TestGroup[];
 }
-
-/** Traffic in one stretch of a scenario: `minutes` samples, each adding these per-minute counts. */
-export interface Phase {
-  minutes: number;
-  total: number;
-  errors: number;
-}
-
-/**
- * promtool's expanding notation for a counter that starts at 0 and then grows by `step(phase)`
- * each minute of each phase ("0 5+5x59 300+0x119").
- */
-export function counterValues(phases: readonly Phase[], step: (p: Phase) => number, fmt: (n: number) => string): string {
-  const parts = ['0'];
-  let value = 0;
-  for (const p of phases) {
-    const inc = step(p);
-    parts.push(`${fmt(value + inc)}+${fmt(inc)}x${p.minutes - 1}`);
-    value += inc * p.minutes;
-  }
-  return parts.join(' ');
-}

@@ -2,7 +2,7 @@
 // action returns only after shutdown, so the CLI's main() keeps the process alive meanwhile.
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { UserError } from '../config/load.js';
+import { UserError } from '../config/errors.js';
 import { actionsFile } from './actions-file.js';
 import { parseTokens } from './auth.js';
 import { payloadProblems } from './payload.js';

@@ -1,11 +1,10 @@
 // Compile step: the config's remediations, resolved, as the file the receiver loads.
-import type { Config, Remediation } from '../config/schema/config.js';
+import type { Remediation } from '../config/schema/config.js';
+import type { Model } from '../model/types.js';
 import type { Artifact } from '../output/artifact.js';
 import { renderJson, GENERATED_NOTICE } from '../output/render.js';
 import { parseDuration } from '../config/duration.js';
 import { ACTIONS_FILE_VERSION, ACTIONS_PATH, DEFAULTS, type ActionsFile, type ResolvedRemediation, type Trigger } from './actions-file.js';
-import { serviceRuleGroups } from '../prometheus/target.js';
-import { isAlert } from '../prometheus/rules.js';
 
 // Durations were validated by the schema, so parsing cannot fail here.
 const toMs = (d: string | undefined, fallback: string): number => parseDuration(d ?? fallback)!;
@@ -48,26 +47,6 @@ function resolveAction(a: Remediation['action']): ResolvedRemediation['action'] 
   return { kind: 'command', command: { argv: c.argv, env: c.env ?? {}, timeoutMs: toMs(c.timeout, DEFAULTS.commandTimeout) } };
 }
 
-/**
- * Which generated alerts name each remediation, read off the rules themselves so the binding
- * can never drift from what Prometheus sends.
- */
-export function remediationTriggers(cfg: Config): Map<string, Trigger[]> {
-  const out = new Map<string, Trigger[]>();
-  for (const svc of cfg.services) {
-    for (const group of serviceRuleGroups(cfg, svc)) {
-      for (const rule of group.rules) {
-        if (!isAlert(rule) || !rule.labels.remediation) continue;
-        const { slo, threshold } = rule.labels;
-        const list = out.get(rule.labels.remediation) ?? [];
-        list.push({ alertname: rule.alert, service: svc.name, ...(slo ? { slo } : {}), ...(threshold ? { threshold } : {}) });
-        out.set(rule.labels.remediation, list);
-      }
-    }
-  }
-  return out;
-}
-
 export function resolveRemediation(r: Remediation, triggers: readonly Trigger[] = []): ResolvedRemediation {
   return {
     name: r.name,
@@ -83,12 +62,11 @@ export function resolveRemediation(r: Remediation, triggers: readonly Trigger[] 
   };
 }
 
-export function remediationArtifacts(cfg: Config): Artifact[] {
-  const triggers = remediationTriggers(cfg);
+export function remediationArtifacts(model: Model): Artifact[] {
   const doc: ActionsFile = {
     version: ACTIONS_FILE_VERSION,
     generatedBy: GENERATED_NOTICE,
-    remediations: (cfg.remediations ?? []).map((r) => resolveRemediation(r, triggers.get(r.name))).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    remediations: model.remediations.map((r) => resolveRemediation(r.config, r.triggers)).sort((a, b) => (a.name < b.name ? -1 : 1)),
   };
   return [{ path: ACTIONS_PATH, content: renderJson(doc) }];
 }

@@ -1,6 +1,7 @@
 // Placeholders such as {{labels.service}} in action bodies and environment values. Values are
 // substituted into already-parsed strings (never into JSON or shell text), so no alert content
 // can change the structure of what an action sends.
+import { MAP_RE, PLACEHOLDER_RE, SCALARS, templateProblems } from '../config/template-syntax.js';
 
 /** The alert fields an action may read. */
 export interface AlertFields {
@@ -13,23 +14,7 @@ export interface AlertFields {
   annotations: Record<string, string>;
 }
 
-const PLACEHOLDER_RE = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const SCALARS = ['remediation', 'status', 'fingerprint', 'startsAt', 'endsAt'] as const;
-const MAP_RE = /^(labels|annotations)\.([a-zA-Z_][a-zA-Z0-9_]*)$/;
-
-export const PLACEHOLDER_HELP = `{{labels.NAME}}, {{annotations.NAME}}, ${SCALARS.map((s) => `{{${s}}}`).join(', ')}`;
-
-/** Problems with a template string, for config validation (empty when it is fine). */
-export function templateProblems(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(PLACEHOLDER_RE)) {
-    const ref = m[1]!;
-    if (!(SCALARS as readonly string[]).includes(ref) && !MAP_RE.test(ref)) {
-      out.push(`unknown placeholder "${m[0]}" (use ${PLACEHOLDER_HELP})`);
-    }
-  }
-  return out;
-}
+export { templateProblems };
 
 function lookup(ref: string, alert: AlertFields): string {
   if ((SCALARS as readonly string[]).includes(ref)) return alert[ref as (typeof SCALARS)[number]];

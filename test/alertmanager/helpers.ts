@@ -5,7 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { validateConfig } from '../../src/config/validate.js';
-import type { Config, ConfigInput } from '../../src/config/schema/config.js';
+import type { ConfigInput } from '../../src/config/schema/config.js';
+import { resolveModel } from '../../src/model/resolve.js';
+import type { Model } from '../../src/model/types.js';
 import { alertmanagerArtifacts, ALERTMANAGER_FILE } from '../../src/alertmanager/target.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,12 +25,13 @@ export async function tempDir(t: { after: (fn: () => Promise<void>) => void }): 
   return dir;
 }
 
-export function config(input: ConfigInput | Record<string, unknown>): Config {
-  return validateConfig(input);
+/** A config as the Alertmanager target sees it: validated and resolved. */
+export function config(input: ConfigInput | Record<string, unknown>): Model {
+  return resolveModel(validateConfig(input));
 }
 
 /** Writes the Alertmanager artifacts of `cfg` under `dir` as `generate` would; returns the config file. */
-export async function writeAlertmanager(cfg: Config, dir: string): Promise<string> {
+export async function writeAlertmanager(cfg: Model, dir: string): Promise<string> {
   for (const a of alertmanagerArtifacts(cfg)) {
     const file = path.join(dir, a.path);
     await mkdir(path.dirname(file), { recursive: true });

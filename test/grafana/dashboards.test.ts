@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { compile } from '../../src/compile.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Artifact } from '../../src/output/artifact.js';
-import { checkArtifacts, checkDashboards, configuredMetrics, producedMetrics, provisionedDatasources, panelQueries, type DashboardJson, type CheckContext } from '../../src/grafana/validate.js';
-import { OVERVIEW_DASHBOARD_UID, serviceDashboardUid } from '../../src/grafana/links.js';
+import { checkArtifacts, checkDashboards, configuredMetrics, producedMetrics, provisionedDatasources, panelQueries, type DashboardJson, type CheckContext } from './offline-check.js';
+import { OVERVIEW_DASHBOARD_UID, serviceDashboardUid } from '../../src/conventions.js';
 import { fixtureConfig, LONG_SERVICE } from './fixture.js';
 
 const dashboardsOf = (artifacts: Artifact[]) =>

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { compile } from '../../src/compile.js';
 import { loadConfig } from '../../src/config/load.js';
 import { renderYaml } from '../../src/output/render.js';
-import { checkDashboards, configuredMetrics, panelQueries, producedMetrics, provisionedDatasources, substituteVariables, type DashboardJson, type PanelQuery } from '../../src/grafana/validate.js';
+import { checkDashboards, configuredMetrics, panelQueries, producedMetrics, provisionedDatasources, substituteVariables, type DashboardJson, type PanelQuery } from './offline-check.js';
 import { fixtureConfig } from './fixture.js';
 
 function ruleFile(queries: PanelQuery[]): string {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serviceDashboard } from '../../src/grafana/service-dashboard.js';
 import { overviewDashboard } from '../../src/grafana/overview-dashboard.js';
-import { datasourceSettings } from '../../src/grafana/datasource.js';
+import { resolveModel } from '../../src/model/resolve.js';
 import { fixtureConfig } from './fixture.js';
 
 /**
@@ -38,8 +38,8 @@ type AsJson<T> = T extends Dataquery
 type Expected = AsJson<Omit<GrafanaDashboard, 'gnetId'>>;
 type Built = AsJson<Omit<ReturnType<typeof serviceDashboard>, 'gnetId'>>;
 
-const cfg = fixtureConfig();
-const ds = datasourceSettings(cfg);
+const cfg = resolveModel(fixtureConfig());
+const ds = cfg.grafana.datasource;
 
 test('service and overview dashboards are Dashboards by @grafana/schema (checked by tsc)', () => {
   const service: Expected = serviceDashboard(cfg.services[0]!, ds) as Built;

@@ -1,3 +1,6 @@
+import { validateConfig } from '../../src/config/validate.js';
+import { resolveModel } from '../../src/model/resolve.js';
+import type { Model } from '../../src/model/types.js';
 // A small valid config to mutate in tests, written out as a plain object literal (no imports),
 // the way DESIGN.md's contract says users may write it.
 export function baseConfig(): any {
@@ -26,4 +29,9 @@ export function baseConfig(): any {
 
 export function configSource(cfg: unknown): string {
   return `export default ${JSON.stringify(cfg, null, 2)};\n`;
+}
+
+/** A config as the targets see it: validated, then resolved into the model. */
+export function modelOf(input: unknown): Model {
+  return resolveModel(validateConfig(input));
 }

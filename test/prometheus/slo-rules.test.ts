@@ -1,19 +1,19 @@
 // What the SLO rule group contains: names, labels, cheap raw reads, and alert expressions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateConfig } from '../../src/config/validate.js';
-import { sloRuleGroup, ALERT_NAMES } from '../../src/prometheus/slo-rules.js';
+import { ALERT_NAMES } from '../../src/conventions.js';
+import { sloRuleGroup } from '../../src/prometheus/slo-rules.js';
 import { isAlert, type AlertingRule } from '../../src/prometheus/rules.js';
-import { leMatcher } from '../../src/prometheus/sli.js';
+import { leMatcher } from '../../src/promql/histogram.js';
 import { promqlSyntaxError } from '../../src/promql/parse.js';
-import { baseConfig } from '../helpers/config.js';
+import { baseConfig, modelOf } from '../helpers/config.js';
 
 function groupFor(mutate: (c: any) => void = () => {}, sloIndex = 0) {
   const raw = baseConfig();
+  raw.grafana = { url: 'http://grafana.example' };
   mutate(raw);
-  const cfg = validateConfig(raw);
-  const svc = cfg.services[0]!;
-  return sloRuleGroup(svc, svc.slos![sloIndex]!, { dashboardUrl: 'http://grafana.example/d/sloforge-checkout' });
+  const svc = modelOf(raw).services[0]!;
+  return sloRuleGroup(svc, svc.slos[sloIndex]!);
 }
 
 test('recording rule names follow level:metric:operations', () => {

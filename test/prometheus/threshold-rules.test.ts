@@ -1,14 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateConfig } from '../../src/config/validate.js';
-import { thresholdRuleGroup, THRESHOLD_ALERTS } from '../../src/prometheus/threshold-rules.js';
-import { exprSelectors, noDataRuleGroup, NODATA_RECORD } from '../../src/prometheus/nodata.js';
+import { NODATA_RECORD, THRESHOLD_ALERTS } from '../../src/conventions.js';
+import { thresholdRuleGroup } from '../../src/prometheus/threshold-rules.js';
+import { noDataRuleGroup } from '../../src/prometheus/nodata.js';
 import { isAlert, type AlertingRule, type RecordingRule } from '../../src/prometheus/rules.js';
+import { exprSelectors, yieldsWithoutInputs } from '../../src/promql/reads.js';
 import { firingStates } from '../../src/promtool/alert-timeline.js';
-import { yieldsWithoutInputs } from '../../src/promtool/threshold-tests.js';
+import { modelOf } from '../helpers/config.js';
 import { team } from '../helpers/teams.js';
 
-const cfg = validateConfig({
+const cfg = modelOf({
+  grafana: { url: 'http://grafana.example' },
   teams: [team('ops')],
   remediations: [{ name: 'restart', action: { http: { url: 'http://127.0.0.1:9/r' } } }],
   services: [{
@@ -22,8 +24,7 @@ const cfg = validateConfig({
   }],
 });
 const svc = cfg.services[0]!;
-const ctx = { dashboardUrl: 'http://grafana.example/d/sloforge-api' };
-const [cpu, hits, calm] = svc.thresholds!.map((th) => thresholdRuleGroup(svc, th, ctx));
+const [cpu, hits, calm] = svc.thresholds.map((th) => thresholdRuleGroup(svc, th));
 
 test('threshold alerts carry the label contract, static service/threshold/team, and annotations', () => {
   const alerts = cpu!.rules.filter(isAlert);
@@ -33,7 +34,7 @@ test('threshold alerts carry the label contract, static service/threshold/team, 
   assert.equal(crit.expr, 'threshold:value{service="api",threshold="cpu"} > 85');
   assert.deepEqual(Object.keys(crit), ['alert', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations']);
   assert.equal(crit.keep_firing_for, '2m');
-  assert.equal(crit.annotations.dashboard, ctx.dashboardUrl);
+  assert.equal(crit.annotations.dashboard, 'http://grafana.example/d/sloforge-api');
   assert.equal(crit.annotations.runbook_url, 'https://r.example/cpu');
   assert.match(crit.annotations.summary!, /^api cpu: above 85 \(critical\)$/);
   const record = cpu!.rules[0] as RecordingRule;
@@ -48,7 +49,7 @@ test('direction below compares with <, and an anomaly drop with a negative score
 });
 
 test('no-data: a recording with every label, then an alert that waits and never carries the SLO\'s remediation', () => {
-  const g = noDataRuleGroup(svc, ctx)!;
+  const g = noDataRuleGroup(svc)!;
   assert.equal(g.name, 'sloforge-api-nodata');
   const [rec, alert] = g.rules as [RecordingRule, AlertingRule];
   assert.equal(rec.record, NODATA_RECORD);

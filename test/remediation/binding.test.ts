@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { validateConfig } from '../../src/config/validate.js';
-import { remediationArtifacts, remediationTriggers } from '../../src/remediation/compile.js';
+import { remediationArtifacts } from '../../src/remediation/compile.js';
+import { modelOf } from '../helpers/config.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
 import { startReceiver } from '../../src/remediation/server.js';
 import { TOKEN, Target, alert, payload, post, settled, tempDir } from './helpers.js';
@@ -13,7 +13,7 @@ import { TOKEN, Target, alert, payload, post, settled, tempDir } from './helpers
 const team = { name: 'payments', page: { webhook: { url: 'http://pager.example/' } }, ticket: { webhook: { url: 'http://tickets.example/' } } };
 
 function config(targetUrl: string) {
-  return validateConfig({
+  return modelOf({
     teams: [team],
     services: [
       {
@@ -37,7 +37,7 @@ function config(targetUrl: string) {
 }
 
 test('actions.json binds each remediation to exactly the alerts that name it', () => {
-  const triggers = remediationTriggers(config('http://x'));
+  const triggers = new Map(config('http://x').remediations.map((r) => [r.config.name, r.triggers]));
   assert.deepEqual(Object.fromEntries(triggers), {
     restart: [
       { alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'availability' },

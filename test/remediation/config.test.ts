@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigError, formatProblems } from '../../src/config/errors.js';
 import { remediationArtifacts } from '../../src/remediation/compile.js';
+import { modelOf } from '../helpers/config.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
 import { compile } from '../../src/compile.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -37,7 +38,7 @@ test('invalid remediations name the remediation and the field', () => {
 });
 
 test('actions.json: versioned, defaults resolved, durations in ms, secrets only as paths, sorted', () => {
-  const cfg = validateConfig({
+  const cfg = modelOf({
     teams: [],
     services: [],
     remediations: [

@@ -6,8 +6,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validateConfig } from '../../src/config/validate.js';
 import { remediationArtifacts } from '../../src/remediation/compile.js';
+import { modelOf } from '../helpers/config.js';
 import type { RemediationInput } from '../../src/config/define.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,7 +25,7 @@ export const TEST_TRIGGER = { alertname: 'ErrorBudgetBurnFast', service: 'checko
  * so each is bound to TEST_TRIGGER (the binding itself is proven in binding.test.ts).
  */
 export async function writeActions(dir: string, remediations: RemediationInput[]): Promise<string> {
-  const [artifact] = remediationArtifacts(validateConfig({ teams: [], services: [], remediations }));
+  const [artifact] = remediationArtifacts(modelOf({ teams: [], services: [], remediations }));
   const doc = JSON.parse(artifact!.content) as { remediations: Array<{ triggers: unknown[] }> };
   for (const r of doc.remediations) r.triggers = [TEST_TRIGGER];
   const file = path.join(dir, 'actions.json');

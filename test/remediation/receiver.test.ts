@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ReceiverProcess, TOKEN, alert, audit, payload, post, settled, setup, waitFor } from './helpers.js';
+import { ReceiverProcess, TOKEN, alert, payload, post, settled, setup, waitFor } from './helpers.js';
 
 const restart = (url: string) => ({
   name: 'restart-checkout',

@@ -12,7 +12,8 @@ import { simulatedServices } from '../../deploy/demo-workload/services.js';
 import { Traffic } from '../../deploy/demo-workload/traffic.js';
 import type { Counter } from 'prom-client';
 import { loadConfig } from '../../src/config/load.js';
-import { sloInputs, thresholdInputs } from '../../src/prometheus/nodata.js';
+import { resolveModel } from '../../src/model/resolve.js';
+import { noDataSubjects } from '../../src/prometheus/nodata.js';
 import { parseSelector } from '../../src/promql/parse.js';
 import { selectorMatches } from '../../src/promql/match.js';
 
@@ -69,8 +70,8 @@ test('every input a no-data alert watches is served, so a healthy stack raises n
     for (const x of samples(text)) all.push({ job: s.job, metric: x.name, labels: { job: s.job, ...x.labels } });
   }
   let checked = 0;
-  for (const svc of config.services) {
-    const inputs = [...(svc.slos ?? []).flatMap(sloInputs), ...(svc.thresholds ?? []).flatMap(thresholdInputs)];
+  for (const svc of resolveModel(config).services) {
+    const inputs = noDataSubjects(svc).flatMap((nd) => nd.inputs);
     for (const text of inputs) {
       const sel = parseSelector(text);
       assert.ok(typeof sel !== 'string', text);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration, filePath, name, positiveDuration, url } from './common.js';
-import { templateProblems } from '../../remediation/template.js';
+import { templateProblems } from '../template-syntax.js';
 
 // A JSON body template: strings may hold {{labels.x}}-style placeholders, filled per alert.
 type BodyTemplate = string | number | boolean | null | BodyTemplate[] | { [key: string]: BodyTemplate };

@@ -1,7 +1,7 @@
 // Windows and factors follow the Workbook for 30d and scale with the period for 7d and 28d.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alertTiers, rawWindows, baseWindow } from '../../src/prometheus/windows.js';
+import { alertTiers, rawWindows, baseWindow } from '../../src/model/windows.js';
 import { formatDuration, parseDuration } from '../../src/config/duration.js';
 
 const show = (period: string) =>

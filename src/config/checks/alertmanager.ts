@@ -1,8 +1,10 @@
-// Alertmanager checks that span fields: caught here rather than by `amtool check-config` later.
-import type { Config } from '../config/schema/config.js';
-import type { ConfigPath, ConfigProblem } from '../config/errors.js';
-import type { ReceiverSpec } from './receivers.js';
-import { teamReceivers } from './routes.js';
+// Alertmanager checks that span fields: caught here rather than by `amtool check-config` later,
+// and a page or ticket that would reach nobody.
+import type { Config } from '../schema/config.js';
+import type { ConfigPath, ConfigProblem } from '../errors.js';
+import { tierReceivers } from '../receivers.js';
+
+type ReceiverSpec = NonNullable<Config['teams'][number]['page']>;
 
 type Severity = 'critical' | 'warning';
 
@@ -31,7 +33,7 @@ function severitiesOf(cfg: Config, team: string): Map<Severity, string> {
 function unreachable(cfg: Config): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   cfg.teams.forEach((t, i) => {
-    const rx = teamReceivers(cfg, t);
+    const rx = tierReceivers(t, cfg.alertmanager?.defaultReceiver !== undefined);
     const gets = severitiesOf(cfg, t.name);
     const critical = gets.get('critical');
     const warning = gets.get('warning');
@@ -51,7 +53,7 @@ function unreachable(cfg: Config): ConfigProblem[] {
   return out;
 }
 
-function emailProblems(spec: ReceiverSpec | undefined, at: ConfigPath, cfg: Config): ConfigProblem[] {
+function emailProblems(spec: Pick<ReceiverSpec, 'email'> | undefined, at: ConfigPath, cfg: Config): ConfigProblem[] {
   const email = spec?.email;
   if (!email) return [];
   const smtp = cfg.alertmanager?.smtp;

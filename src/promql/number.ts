@@ -4,7 +4,3 @@ export function formatNumber(n: number): string {
   return String(Number.parseFloat(n.toPrecision(12)));
 }
 
-/** The error budget of an objective in percent, as a ratio (99.9 -> 0.001). */
-export function errorBudget(objectivePercent: number): number {
-  return Number.parseFloat(((100 - objectivePercent) / 100).toPrecision(12));
-}

@@ -2,8 +2,10 @@
 // SLI becomes a plain selector that sloforge wraps in its own rate() and sum() again.
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
-import { formatSelector, parseSelector, promqlSyntaxError, type Selector } from '../promql/parse.js';
-import { byText } from './model.js';
+import { formatSelector, parseSelector, promqlSyntaxError, type Selector } from './parse.js';
+
+/** Code-unit order, the same under every locale. */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface CounterRead {
   /** The selector as the user wrote it. */

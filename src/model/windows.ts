@@ -5,7 +5,9 @@
 // ticket factors below 1 for short periods: tickets for an SLO that is on track.
 import { DAY_MS, MINUTE_MS } from '../config/duration.js';
 
-export type Severity = 'critical' | 'warning';
+import type { Severity } from '../conventions.js';
+
+export type { Severity };
 
 export interface WindowPair {
   long: number;

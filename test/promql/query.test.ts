@@ -1,7 +1,7 @@
 // Which PromQL shapes count as "reads one counter".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyseQuery } from '../../src/import/query.js';
+import { analyseQuery } from '../../src/promql/query.js';
 
 const rate = { counterValue: false };
 const counter = { counterValue: true };

@@ -5,8 +5,9 @@ import RandExpModule from 'randexp';
 // randexp is CommonJS whose typings declare an ES default export; take the class either way.
 type RandExp = InstanceType<typeof RandExpModule.default>;
 const RandExp = ((RandExpModule as unknown as { default?: unknown }).default ?? RandExpModule) as typeof RandExpModule.default;
-import type { LabelMatcher, Selector } from '../promql/parse.js';
-import { matcherAccepts, anchoredRegex } from '../promql/match.js';
+import type { LabelMatcher, Selector } from './parse.js';
+import { matcherAccepts, anchoredRegex } from './match.js';
+import { seriesText as renderSeries } from './labels.js';
 
 export interface ConcreteSeries {
   metric: string;
@@ -80,7 +81,5 @@ export function inventSeries(match: readonly Selector[], avoid?: Selector): Conc
 }
 
 export function seriesText(s: ConcreteSeries): string {
-  const keys = Object.keys(s.labels).sort();
-  if (keys.length === 0) return s.metric;
-  return `${s.metric}{${keys.map((k) => `${k}=${JSON.stringify(s.labels[k])}`).join(',')}}`;
+  return renderSeries(s.metric, s.labels);
 }

@@ -3,12 +3,12 @@
 // and the rules of Grafana's dashboard linter hold (datasource variable, units, $__rate_interval,
 // titled panels). Works on the JSON as written, not on the builders, so it checks what ships.
 import { parse as parseYaml } from 'yaml';
-import type { Config } from '../config/schema/config.js';
-import type { Artifact } from '../output/artifact.js';
-import { sliQueries } from '../prometheus/sli.js';
-import { measuredExpr } from '../prometheus/threshold-rules.js';
-import { DATASOURCE_VARIABLE } from './datasource.js';
-import { promqlReads } from './promql-reads.js';
+import type { Config } from '../../src/config/schema/config.js';
+import type { Artifact } from '../../src/output/artifact.js';
+import { resolveModel } from '../../src/model/resolve.js';
+import { measuredExpr } from '../../src/prometheus/threshold-rules.js';
+import { DATASOURCE_VARIABLE } from '../../src/grafana/datasource.js';
+import { promqlReads } from '../../src/promql/reads.js';
 
 /** The parts of a classic dashboard's JSON the checks read. */
 export interface DashboardJson {
@@ -91,12 +91,12 @@ export function producedMetrics(artifacts: readonly Artifact[]): Set<string> {
 /** Metrics the config itself names, in SLI selectors and threshold expressions. */
 export function configuredMetrics(cfg: Config): Set<string> {
   const out = new Set<string>();
-  for (const svc of cfg.services) {
-    for (const slo of svc.slos ?? []) {
-      const { bad, good, total } = sliQueries(slo).inputs;
+  for (const svc of resolveModel(cfg).services) {
+    for (const slo of svc.slos) {
+      const { bad, good, total } = slo.sli;
       for (const sel of [bad, good, total]) if (sel) out.add(sel.metric);
     }
-    for (const th of svc.thresholds ?? []) for (const m of promqlReads(measuredExpr(th)).metrics) out.add(m);
+    for (const th of svc.thresholds) for (const m of promqlReads(measuredExpr(th)).metrics) out.add(m);
   }
   return out;
 }

@@ -1,8 +1,8 @@
-// What a PromQL query reads, from the lezer syntax tree: the metric of every series selector, and
-// the range of every rate-like call. Dashboards are checked with it offline.
+// What a PromQL expression reads, from the lezer syntax tree: its series selectors, the metric of
+// each, the range of every rate-like call, and whether it yields data with no input at all.
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
-import { promqlSyntaxError } from '../promql/parse.js';
+import { formatSelector, parseSelector, promqlSyntaxError } from './parse.js';
 
 export interface Reads {
   metrics: string[];
@@ -60,4 +60,34 @@ export function promqlReads(expr: string): Reads {
   });
   reads.metrics = [...new Set(reads.metrics)].sort();
   return reads;
+}
+
+/** Every plain series selector inside an expression, as written, without duplicates. */
+export function exprSelectors(expr: string): string[] {
+  const out = new Set<string>();
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.name !== 'VectorSelector') return true;
+      const text = expr.slice(node.from, node.to);
+      const parsed = parseSelector(text);
+      out.add(typeof parsed === 'string' ? text : formatSelector(parsed));
+      return false;
+    },
+  });
+  return [...out];
+}
+
+const CONSTANT_FUNCTIONS = new Set(['vector', 'absent', 'absent_over_time']);
+
+/** Whether the expression yields a series even when none of its inputs exist (`... or vector(0)`). */
+export function yieldsWithoutInputs(expr: string): boolean {
+  if (exprSelectors(expr).length === 0) return true;
+  let found = false;
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.name === 'FunctionIdentifier' && CONSTANT_FUNCTIONS.has(expr.slice(node.from, node.to))) found = true;
+      return !found;
+    },
+  });
+  return found;
 }

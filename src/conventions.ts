@@ -1,0 +1,87 @@
+// Every name sloforge gives to something another tool sees: labels, alerts, recorded series,
+// rule groups, dashboards, receivers, and the defaults behind them. Renaming one is a breaking
+// change for users' dashboards, silences and runbooks, so they live here and nowhere else.
+
+/** Labels sloforge sets on what it generates. */
+export const LABEL = {
+  alertname: 'alertname',
+  service: 'service',
+  slo: 'slo',
+  threshold: 'threshold',
+  team: 'team',
+  severity: 'severity',
+  remediation: 'remediation',
+  nodata: 'nodata',
+  le: 'le',
+} as const;
+
+/** A service, SLO or alert label of one of these names would overwrite sloforge's own. */
+export const RESERVED_LABELS: readonly string[] = Object.values(LABEL);
+
+export type Severity = 'critical' | 'warning';
+
+/** Burn-rate alerts by tier: the page tier is critical, the ticket tier warning. */
+export const ALERT_NAMES = { critical: 'ErrorBudgetBurnFast', warning: 'ErrorBudgetBurnSlow' } as const;
+export const THRESHOLD_ALERTS = { critical: 'ThresholdCritical', warning: 'ThresholdWarning' } as const;
+export const NODATA_ALERTS = { slo: 'SLONoData', threshold: 'ThresholdNoData' } as const;
+
+/** Recorded series of an SLO; `w` is a window in Prometheus notation ("5m", "30d"). */
+export const RECORD = {
+  errors: (w: string) => `slo:sli_errors:rate${w}`,
+  total: (w: string) => `slo:sli_total:rate${w}`,
+  ratio: (w: string) => `slo:sli_error:ratio_rate${w}`,
+  objective: 'slo:objective:ratio',
+  errorBudget: 'slo:error_budget:ratio',
+  periodDays: 'slo:time_period:days',
+  currentBurnRate: 'slo:current_burn_rate:ratio',
+  periodBurnRate: 'slo:period_burn_rate:ratio',
+  budgetRemaining: 'slo:period_error_budget_remaining:ratio',
+} as const;
+
+export const THRESHOLD_RECORD = {
+  value: 'threshold:value',
+  predicted: 'threshold:value:predict_linear',
+  mean: (b: string) => `threshold:value:avg_over_time${b}`,
+  stddev: (b: string) => `threshold:value:stddev_over_time${b}`,
+  zscore: 'threshold:value:zscore',
+} as const;
+
+export const NODATA_RECORD = 'nodata:inputs_absent:count';
+
+export const sloGroupName = (service: string, slo: string) => `sloforge-${service}-${slo}`;
+export const thresholdGroupName = (service: string, threshold: string) => `sloforge-${service}-threshold-${threshold}`;
+export const noDataGroupName = (service: string) => `sloforge-${service}-nodata`;
+
+export const DEFAULT_PERIOD = '30d';
+export const DEFAULT_NODATA_FOR = '10m';
+export const DEFAULT_NODATA_SEVERITY: Severity = 'warning';
+export const DEFAULT_RATE_WINDOW = '5m';
+export const DEFAULT_PREDICT_WINDOW = '1h';
+export const DEFAULT_BASELINE = '1d';
+
+// Grafana: uids are at most 40 characters; service and team names are [a-z0-9-].
+export const DEFAULT_GRAFANA_URL = 'http://localhost:3000';
+export const OVERVIEW_DASHBOARD_UID = 'sloforge-overview';
+export const serviceDashboardUid = (service: string) => `sloforge-${service}`.slice(0, 40);
+export const teamFolderUid = (team: string) => `sloforge-team-${team}`.slice(0, 40);
+export const DEFAULT_DATASOURCE = { uid: 'sloforge-prometheus', name: 'Prometheus', url: 'http://prometheus:9090', scrapeInterval: '1m' } as const;
+
+export function grafanaBaseUrl(url: string | undefined): string {
+  return (url ?? DEFAULT_GRAFANA_URL).replace(/\/+$/, '');
+}
+
+export function dashboardUrl(baseUrl: string, uid: string): string {
+  return `${baseUrl}/d/${uid}`;
+}
+
+// Alertmanager receivers.
+export const DEFAULT_RECEIVER = 'sloforge-default';
+export const REMEDIATION_RECEIVER = 'sloforge-remediation';
+/** Gets the tiers a team set to `{ none: true }`: the alerts stay visible in Alertmanager only. */
+export const NONE_RECEIVER = 'sloforge-none';
+export const pageReceiverName = (team: string) => `${team}-page`;
+export const ticketReceiverName = (team: string) => `${team}-ticket`;
+
+/** Matches the docker-compose service and the receiver's default port and path. */
+export const DEFAULT_REMEDIATION_URL = 'http://sloforge-receiver:9095/alerts';
+export const DEFAULT_REMEDIATION_TOKEN_FILE = '/etc/alertmanager/secrets/sloforge-receiver-token';

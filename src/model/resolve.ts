@@ -1,0 +1,258 @@
+// Validated config in, Model out. Runs after validation, so every selector parses and every
+// duration is valid; a failure here is a bug in sloforge, not in the user's config.
+import type { Config, Service, Slo, Threshold } from '../config/schema/config.js';
+import type { ConfigPath } from '../config/errors.js';
+import { formatDuration, parseDuration, HOUR_MS, MINUTE_MS } from '../config/duration.js';
+import { tierReceivers } from '../config/receivers.js';
+import {
+  ALERT_NAMES, DEFAULT_BASELINE, DEFAULT_DATASOURCE, DEFAULT_NODATA_FOR, DEFAULT_NODATA_SEVERITY, DEFAULT_PERIOD,
+  DEFAULT_PREDICT_WINDOW, DEFAULT_RATE_WINDOW, NODATA_ALERTS, THRESHOLD_ALERTS, THRESHOLD_RECORD,
+  dashboardUrl, grafanaBaseUrl, serviceDashboardUid,
+} from '../conventions.js';
+import { formatSelector, parseSelector, type Selector } from '../promql/parse.js';
+import { bucketAt, histogramPart } from '../promql/histogram.js';
+import { formatNumber } from '../promql/number.js';
+import { exprSelectors } from '../promql/reads.js';
+import { sortLabels } from '../promql/labels.js';
+import { alertTiers, allWindows, baseWindow, rawWindows } from './windows.js';
+import type {
+  AnomalyPlan, GrafanaModel, Model, NoDataModel, RemediationModel, ServiceModel, SliModel, SloModel, SloPlan,
+  ThresholdMeasure, ThresholdModel,
+} from './types.js';
+
+function selector(text: string): Selector {
+  const s = parseSelector(text);
+  if (typeof s === 'string') throw new Error(`sloforge bug: a validated selector does not parse: ${text}`);
+  return s;
+}
+
+const ms = (d: string): number => parseDuration(d)!;
+
+/** The error budget of an objective in percent, as a ratio (99.9 -> 0.001). */
+export function errorBudget(objectivePercent: number): number {
+  return Number.parseFloat(((100 - objectivePercent) / 100).toPrecision(12));
+}
+
+export function sloPlan(periodText: string | undefined, objective: number): SloPlan {
+  const periodMs = ms(periodText ?? DEFAULT_PERIOD);
+  const tiers = alertTiers(periodMs);
+  return {
+    periodMs,
+    period: formatDuration(periodMs),
+    budget: errorBudget(objective),
+    tiers,
+    base: formatDuration(baseWindow(tiers)),
+    windows: allWindows(tiers, periodMs),
+    rawWindows: rawWindows(tiers),
+  };
+}
+
+function resolveSli(sli: Slo['sli']): SliModel {
+  if (sli.ratio) {
+    const total = selector(sli.ratio.total);
+    return sli.ratio.errors !== undefined
+      ? { kind: 'ratio', total, bad: selector(sli.ratio.errors) }
+      : { kind: 'ratio', total, good: selector(sli.ratio.good!) };
+  }
+  const l = sli.latency!;
+  const histogram = selector(l.histogram);
+  return {
+    kind: 'latency',
+    histogram,
+    threshold: l.threshold,
+    total: histogramPart(histogram, '_count'),
+    good: bucketAt(histogram, l.threshold),
+  };
+}
+
+/** How a no-data wait splits into an absent_over_time lookback and the alert's `for:` (docs/thresholds.md). */
+export function noDataTiming(waitText: string | undefined): { waitMs: number; lookbackMs: number; pendingMs: number } {
+  const waitMs = ms(waitText ?? DEFAULT_NODATA_FOR);
+  const lookbackMs = Math.min(5 * MINUTE_MS, Math.floor(waitMs / 2 / 1000) * 1000);
+  return { waitMs, lookbackMs, pendingMs: waitMs - lookbackMs };
+}
+
+type NoDataSettings = NonNullable<Threshold['noData']>;
+
+function resolveNoData(
+  kind: 'slo' | 'threshold',
+  name: string,
+  inputs: string[],
+  settings: NoDataSettings | undefined,
+  runbook: string | undefined,
+  hint: string | undefined,
+  path: ConfigPath,
+): NoDataModel | undefined {
+  if (settings?.enabled === false || inputs.length === 0) return undefined;
+  return {
+    kind,
+    name,
+    inputs,
+    severity: settings?.severity ?? DEFAULT_NODATA_SEVERITY,
+    remediation: settings?.remediation,
+    ...noDataTiming(settings?.for),
+    runbook,
+    hint,
+    path,
+  };
+}
+
+function resolveSlo(svc: Service, slo: Slo, path: ConfigPath): SloModel {
+  const sli = resolveSli(slo.sli);
+  const alerting = slo.alerting;
+  const enabled = alerting?.enabled !== false;
+  // A ratio SLI is blind without its total; a latency SLI also without the bucket at its
+  // threshold (which is missing when the threshold is no bucket bound).
+  const inputs = [formatSelector(sli.total), ...(sli.kind === 'latency' ? [formatSelector(sli.good)] : [])];
+  const hint = sli.kind === 'latency'
+    ? `If only the _bucket series is missing while _count is there, ${formatNumber(sli.threshold)} s is not one of the histogram's bucket bounds: the SLI then counts every request as slow; set the SLO's threshold to an exposed "le" bound.`
+    : undefined;
+  return {
+    name: slo.name,
+    path,
+    objective: slo.objective,
+    description: slo.description,
+    sli,
+    plan: sloPlan(slo.period, slo.objective),
+    labels: sortLabels({ ...svc.labels, service: svc.name, slo: slo.name, team: svc.team }),
+    alerting: { enabled, runbook: alerting?.runbook, remediation: alerting?.remediation, labels: alerting?.labels ?? {} },
+    noData: enabled ? resolveNoData('slo', slo.name, inputs, alerting?.noData, alerting?.runbook, hint, path) : undefined,
+  };
+}
+
+export function anomalyPlan(baseline: string | undefined, minBaseline: string | undefined): AnomalyPlan {
+  const baselineMs = ms(baseline ?? DEFAULT_BASELINE);
+  const minBaselineMs = minBaseline !== undefined ? ms(minBaseline) : baselineMs / 2;
+  const refMs = Math.min(HOUR_MS, Math.floor(minBaselineMs / 2 / 1000) * 1000);
+  return { baseline: formatDuration(baselineMs), baselineMs, minBaselineMs, refMs };
+}
+
+function resolveMeasure(th: Threshold): ThresholdMeasure {
+  if (th.percentile) {
+    return { kind: 'percentile', histogram: selector(th.percentile.histogram), quantile: th.percentile.quantile, window: th.percentile.window ?? DEFAULT_RATE_WINDOW };
+  }
+  if (th.ratio) {
+    const r = th.ratio;
+    const window = r.window ?? DEFAULT_RATE_WINDOW;
+    return r.histogram !== undefined
+      ? { kind: 'ratio', form: 'histogram', histogram: selector(r.histogram), slowerThan: r.slowerThan!, window }
+      : { kind: 'ratio', form: 'counters', numerator: selector(r.numerator!), denominator: selector(r.denominator!), window };
+  }
+  if (th.predict) {
+    return { kind: 'predict', series: th.predict.series, window: th.predict.window ?? DEFAULT_PREDICT_WINDOW, horizon: th.predict.horizon, horizonMs: ms(th.predict.horizon) };
+  }
+  if (th.anomaly) return { kind: 'anomaly', series: th.anomaly.series, plan: anomalyPlan(th.anomaly.baseline, th.anomaly.minBaseline) };
+  return { kind: 'expr', expr: th.expr! };
+}
+
+/** The series whose absence means a threshold cannot see anything. */
+function thresholdInputs(th: Threshold, m: ThresholdMeasure): string[] {
+  switch (m.kind) {
+    case 'percentile':
+      return [formatSelector(histogramPart(m.histogram, '_bucket'))];
+    case 'ratio':
+      // The numerator (errors) may rightly be absent; the denominator may not. A slow share
+      // also needs the bucket at its bound: without it every observation reads as slow.
+      return m.form === 'histogram'
+        ? [formatSelector(histogramPart(m.histogram, '_count')), formatSelector(bucketAt(m.histogram, m.slowerThan))]
+        : [th.ratio!.denominator!];
+    case 'predict':
+    case 'anomaly':
+      return exprSelectors(m.series);
+    case 'expr':
+      return exprSelectors(m.expr);
+  }
+}
+
+const COMPARED = { predict: THRESHOLD_RECORD.predicted, anomaly: THRESHOLD_RECORD.zscore } as const;
+
+function resolveThreshold(svc: Service, th: Threshold, path: ConfigPath): ThresholdModel {
+  const measure = resolveMeasure(th);
+  return {
+    name: th.name,
+    path,
+    measure,
+    direction: th.direction ?? 'above',
+    warning: th.warning,
+    critical: th.critical,
+    for: th.for,
+    forMs: th.for !== undefined ? ms(th.for) : 0,
+    keepFiringFor: th.keepFiringFor,
+    keepFiringForMs: th.keepFiringFor !== undefined ? ms(th.keepFiringFor) : 0,
+    unit: th.unit,
+    description: th.description,
+    runbook: th.runbook,
+    remediation: th.remediation,
+    labels: sortLabels({ ...svc.labels, service: svc.name, threshold: th.name, team: svc.team }),
+    compared: measure.kind === 'predict' || measure.kind === 'anomaly' ? COMPARED[measure.kind] : THRESHOLD_RECORD.value,
+    noData: resolveNoData('threshold', th.name, thresholdInputs(th, measure), th.noData, th.runbook, undefined, path),
+  };
+}
+
+function resolveService(svc: Service, si: number, grafana: GrafanaModel): ServiceModel {
+  const path = ['services', si] as const;
+  const uid = serviceDashboardUid(svc.name);
+  return {
+    name: svc.name,
+    team: svc.team,
+    labels: svc.labels ?? {},
+    path,
+    dashboardUid: uid,
+    dashboardUrl: dashboardUrl(grafana.baseUrl, uid),
+    slos: (svc.slos ?? []).map((slo, i) => resolveSlo(svc, slo, [...path, 'slos', i])),
+    thresholds: (svc.thresholds ?? []).map((th, i) => resolveThreshold(svc, th, [...path, 'thresholds', i])),
+  };
+}
+
+/** Every generated alert that names a remediation, in rule file order: SLO groups, threshold groups, no-data group. */
+function triggersOf(services: readonly ServiceModel[]): Map<string, RemediationModel['triggers']> {
+  const out = new Map<string, RemediationModel['triggers']>();
+  const add = (remediation: string | undefined, alertname: string, service: string, subject: { slo: string } | { threshold: string }) => {
+    if (!remediation) return;
+    out.set(remediation, [...(out.get(remediation) ?? []), { alertname, service, ...subject }]);
+  };
+  for (const svc of services) {
+    for (const slo of svc.slos) {
+      if (!slo.alerting.enabled) continue;
+      for (const tier of slo.plan.tiers) add(slo.alerting.remediation, ALERT_NAMES[tier.severity], svc.name, { slo: slo.name });
+    }
+    for (const th of svc.thresholds) {
+      if (th.warning !== undefined) add(th.remediation, THRESHOLD_ALERTS.warning, svc.name, { threshold: th.name });
+      if (th.critical !== undefined) add(th.remediation, THRESHOLD_ALERTS.critical, svc.name, { threshold: th.name });
+    }
+    for (const nd of [...svc.slos.map((s) => s.noData), ...svc.thresholds.map((t) => t.noData)]) {
+      if (nd) add(nd.remediation, NODATA_ALERTS[nd.kind], svc.name, nd.kind === 'slo' ? { slo: nd.name } : { threshold: nd.name });
+    }
+  }
+  return out;
+}
+
+function resolveGrafana(cfg: Config): GrafanaModel {
+  const g = cfg.grafana;
+  const ds = g?.datasource;
+  return {
+    baseUrl: grafanaBaseUrl(g?.url),
+    urlSet: g?.url !== undefined,
+    datasource: {
+      uid: ds?.uid ?? DEFAULT_DATASOURCE.uid,
+      name: ds?.name ?? DEFAULT_DATASOURCE.name,
+      url: ds?.url ?? DEFAULT_DATASOURCE.url,
+      scrapeInterval: ds?.scrapeInterval ?? DEFAULT_DATASOURCE.scrapeInterval,
+    },
+    folders: Object.fromEntries(cfg.teams.map((t) => [t.name, g?.folders?.[t.name] ?? t.name])),
+  };
+}
+
+export function resolveModel(cfg: Config): Model {
+  const grafana = resolveGrafana(cfg);
+  const services = cfg.services.map((svc, i) => resolveService(svc, i, grafana));
+  const triggers = triggersOf(services);
+  const hasDefault = cfg.alertmanager?.defaultReceiver !== undefined;
+  return {
+    teams: cfg.teams.map((t) => ({ name: t.name, config: t, ...tierReceivers(t, hasDefault) })),
+    services,
+    remediations: (cfg.remediations ?? []).map((r) => ({ config: r, triggers: triggers.get(r.name) ?? [] })),
+    grafana,
+    alertmanager: cfg.alertmanager,
+  };
+}

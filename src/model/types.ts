@@ -1,0 +1,173 @@
+// The config resolved once, after validation: every kind discriminated, every selector parsed,
+// every duration in ms, every default applied, and each SLO's and threshold's plan (windows,
+// the series its alerts compare, its no-data wait). Targets read only this, so they neither
+// re-derive it nor can fail on user input.
+import type { Selector } from '../promql/parse.js';
+import type { Severity } from '../conventions.js';
+import type { AlertTier } from './windows.js';
+import type { ConfigPath } from '../config/errors.js';
+import type { Remediation, Team } from '../config/schema/config.js';
+import type { alertmanagerSettings } from '../config/schema/alertmanager.js';
+import type { z } from 'zod';
+
+export type { Severity };
+
+export interface Model {
+  teams: TeamModel[];
+  services: ServiceModel[];
+  remediations: RemediationModel[];
+  grafana: GrafanaModel;
+  alertmanager: AlertmanagerSettings | undefined;
+}
+
+export type AlertmanagerSettings = z.output<typeof alertmanagerSettings>;
+
+export interface TeamModel {
+  name: string;
+  /** The team as configured: receivers, routing, time intervals. */
+  config: Team;
+  /** Receiver names per tier; undefined where validation would have refused the config. */
+  page: string | undefined;
+  ticket: string | undefined;
+}
+
+export interface RemediationModel {
+  config: Remediation;
+  /** The generated alerts that name it, in rule file order. */
+  triggers: Array<{ alertname: string; service: string; slo?: string; threshold?: string }>;
+}
+
+export interface DatasourceSettings {
+  uid: string;
+  name: string;
+  url: string;
+  scrapeInterval: string;
+}
+
+export interface GrafanaModel {
+  /** Base URL without a trailing slash. */
+  baseUrl: string;
+  /** False when the URL is sloforge's localhost default, not the user's choice. */
+  urlSet: boolean;
+  datasource: DatasourceSettings;
+  /** Folder title per team name. */
+  folders: Record<string, string>;
+}
+
+export interface ServiceModel {
+  name: string;
+  team: string;
+  /** Service labels, added to every series and alert. */
+  labels: Record<string, string>;
+  path: ConfigPath;
+  dashboardUid: string;
+  dashboardUrl: string;
+  slos: SloModel[];
+  thresholds: ThresholdModel[];
+}
+
+/** The raw series an SLI reads: the events that failed (`bad`) or succeeded (`good`), and all. */
+export interface SliInputs {
+  bad?: Selector;
+  good?: Selector;
+  total: Selector;
+}
+
+export type SliModel =
+  | ({ kind: 'ratio' } & SliInputs)
+  | ({ kind: 'latency'; histogram: Selector; threshold: number; good: Selector } & SliInputs);
+
+export interface SloPlan {
+  periodMs: number;
+  /** The period in Prometheus notation, normalised ("30d"). */
+  period: string;
+  /** Error budget as a ratio (99.9% -> 0.001). */
+  budget: number;
+  tiers: [AlertTier, AlertTier];
+  /** The shortest window, whose recorded rates every derived window sums. */
+  base: string;
+  /** Every window a recording covers, shortest first, in ms. */
+  windows: number[];
+  /** Windows read straight from the raw counters (the rest derive from `base`). */
+  rawWindows: number[];
+}
+
+export interface NoDataModel {
+  kind: 'slo' | 'threshold';
+  /** The SLO's or threshold's name. */
+  name: string;
+  /** Selectors whose absence means the subject sees nothing. */
+  inputs: string[];
+  severity: Severity;
+  /** Its own remediation, never the subject's. */
+  remediation: string | undefined;
+  waitMs: number;
+  lookbackMs: number;
+  pendingMs: number;
+  runbook: string | undefined;
+  /** What else an absence may mean, for the responder. */
+  hint: string | undefined;
+  /** The subject's config path, for messages. */
+  path: ConfigPath;
+}
+
+export interface SloModel {
+  name: string;
+  path: ConfigPath;
+  /** Percent, as configured. */
+  objective: number;
+  description: string | undefined;
+  sli: SliModel;
+  plan: SloPlan;
+  /** Labels of every recorded series of the SLO. */
+  labels: Record<string, string>;
+  alerting: {
+    enabled: boolean;
+    runbook: string | undefined;
+    remediation: string | undefined;
+    /** Extra labels on the burn-rate alerts. */
+    labels: Record<string, string>;
+  };
+  noData: NoDataModel | undefined;
+}
+
+export interface AnomalyPlan {
+  baseline: string;
+  baselineMs: number;
+  minBaselineMs: number;
+  /** Reference window for the readiness check: the baseline is ready when it holds minBaseline/ref times its sample count. */
+  refMs: number;
+}
+
+export type ThresholdMeasure =
+  | { kind: 'expr'; expr: string }
+  | { kind: 'percentile'; histogram: Selector; quantile: number; window: string }
+  | { kind: 'ratio'; form: 'counters'; numerator: Selector; denominator: Selector; window: string }
+  | { kind: 'ratio'; form: 'histogram'; histogram: Selector; slowerThan: number; window: string }
+  | { kind: 'predict'; series: string; window: string; horizon: string; horizonMs: number }
+  | { kind: 'anomaly'; series: string; plan: AnomalyPlan };
+
+export type ThresholdKind = ThresholdMeasure['kind'];
+
+export interface ThresholdModel {
+  name: string;
+  path: ConfigPath;
+  measure: ThresholdMeasure;
+  direction: 'above' | 'below';
+  warning: number | undefined;
+  critical: number | undefined;
+  /** `for` as written (it is quoted in annotations), and in ms. */
+  for: string | undefined;
+  forMs: number;
+  keepFiringFor: string | undefined;
+  keepFiringForMs: number;
+  unit: string | undefined;
+  description: string | undefined;
+  runbook: string | undefined;
+  remediation: string | undefined;
+  /** Labels of the threshold's recorded series. */
+  labels: Record<string, string>;
+  /** Name of the recorded series the alerts compare with the levels. */
+  compared: string;
+  noData: NoDataModel | undefined;
+}

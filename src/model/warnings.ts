@@ -1,0 +1,64 @@
+// Things that generate without error but that a person on call would want to know about: each
+// names its object and field like an error does, and only `--strict` turns them into failures.
+import type { ConfigProblem } from '../config/errors.js';
+import { DEFAULT_GRAFANA_URL } from '../conventions.js';
+import { formatNumber } from '../promql/number.js';
+import type { Model } from './types.js';
+
+/** Latency bounds above this are more likely milliseconds than seconds. */
+const SUSPICIOUS_SECONDS = 60;
+
+function secondsWarning(value: number): string {
+  return `is ${formatNumber(value)} seconds: latency thresholds are in seconds, not ms (did you mean ${formatNumber(value / 1000)}?)`;
+}
+
+export function modelWarnings(model: Model): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  if (!model.grafana.urlSet) {
+    out.push({
+      path: ['grafana', 'url'],
+      message: `is not set: every alert's dashboard link points at ${DEFAULT_GRAFANA_URL}, which only works on the machine running Grafana; set grafana.url to where responders open Grafana`,
+    });
+  }
+  model.teams.forEach((t, i) => {
+    if (!model.services.some((s) => s.team === t.name)) return;
+    if (t.config.page?.none) out.push({ path: ['teams', i, 'page'], message: `is { none: true }: team "${t.name}"'s critical alerts notify nobody` });
+    if (t.config.ticket?.none) out.push({ path: ['teams', i, 'ticket'], message: `is { none: true }: team "${t.name}"'s warning alerts notify nobody` });
+  });
+  for (const svc of model.services) {
+    for (const slo of svc.slos) {
+      if (slo.sli.kind === 'latency' && slo.sli.threshold > SUSPICIOUS_SECONDS) {
+        out.push({ path: [...slo.path, 'sli', 'latency', 'threshold'], message: secondsWarning(slo.sli.threshold) });
+      }
+    }
+    for (const th of svc.thresholds) {
+      const m = th.measure;
+      if (m.kind === 'ratio' && m.form === 'histogram' && m.slowerThan > SUSPICIOUS_SECONDS) {
+        out.push({ path: [...th.path, 'ratio', 'slowerThan'], message: secondsWarning(m.slowerThan) });
+      }
+    }
+  }
+  model.remediations.forEach((r, i) => {
+    if (r.triggers.length === 0) {
+      out.push({ path: ['remediations', i], message: `no alert names remediation "${r.config.name}", so the receiver will never run it (name it in an SLO's alerting.remediation, a threshold's remediation or a noData.remediation)` });
+    }
+  });
+  return out;
+}
+
+/**
+ * Latency SLIs whose threshold must be one of the histogram's `le` bounds: nothing offline can
+ * tell, so `generate` says which ones rely on their no-data alert to catch it in production.
+ */
+export function unverifiedBucketBounds(model: Model): string[] {
+  const out: string[] = [];
+  for (const svc of model.services) {
+    for (const slo of svc.slos) {
+      if (slo.sli.kind === 'latency') out.push(`${svc.name}/${slo.name} (${formatNumber(slo.sli.threshold)} s)`);
+    }
+    for (const th of svc.thresholds) {
+      if (th.measure.kind === 'ratio' && th.measure.form === 'histogram') out.push(`${svc.name}/${th.name} (${formatNumber(th.measure.slowerThan)} s)`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,33 @@
+// The one way sloforge writes label sets into PromQL and promtool files: `{name="value",...}`,
+// values quoted as JSON strings (which PromQL reads back unchanged).
+
+type Labels = Readonly<Record<string, string>>;
+
+function render(labels: Labels, keys: readonly string[]): string {
+  return `{${keys.map((k) => `${k}=${JSON.stringify(labels[k])}`).join(',')}}`;
+}
+
+/** Equality matchers in the order given: `{service="checkout",slo="availability"}`. */
+export function matcherText(labels: Labels): string {
+  return render(labels, Object.keys(labels));
+}
+
+/** A label set in name order, as promtool prints and compares it. */
+export function labelText(labels: Labels): string {
+  return render(labels, Object.keys(labels).sort());
+}
+
+/** A concrete series, `metric{...}` in name order, or the bare name without labels. */
+export function seriesText(metric: string, labels: Labels): string {
+  return Object.keys(labels).length === 0 ? metric : `${metric}${labelText(labels)}`;
+}
+
+/** Label sets in a stable order, so output does not depend on object insertion order. */
+export function sortLabels(labels: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(labels).sort()) {
+    const v = labels[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}

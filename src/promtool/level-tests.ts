@@ -1,0 +1,43 @@
+// Scenarios for thresholds compared with their levels as they are (expr, percentile, ratio).
+import type { Severity } from '../conventions.js';
+import type { ThresholdModel } from '../model/types.js';
+import type { Tri } from './alert-timeline.js';
+import { stepsOf, TEST_INTERVAL_MS } from './notation.js';
+import { phaseCondition, type Oriented, type Region, type RegionDriver } from './regions.js';
+import type { Scenario } from './scenario.js';
+
+/**
+ * quiet -> warning -> critical -> quiet -> a spike shorter than `for` -> quiet: critical fires
+ * above its level after `for`, only warning between the levels, nothing below or on the spike,
+ * and keep_firing_for holds the alert after recovery.
+ */
+export function levelScenario(th: ThresholdModel, o: Oriented, d: RegionDriver): Scenario {
+  const F = stepsOf(th.forMs, TEST_INTERVAL_MS);
+  const K = stepsOf(th.keepFiringForMs, TEST_INTERVAL_MS);
+  const L = d.lagSteps;
+  const top: Region = o.levels.critical !== undefined ? 'critical' : 'warning';
+  const phases: Array<[Region, number]> = [['quiet', 15 + L]];
+  if (o.levels.warning !== undefined) phases.push(['warning', F + L + 10]);
+  if (o.levels.critical !== undefined) phases.push(['critical', F + L + 10]);
+  phases.push(['quiet', K + L + 15]);
+  const spike = F - L - 2;
+  if (spike >= 1) phases.push([top, spike], ['quiet', F + L + 10]);
+  const regions: Region[] = phases.flatMap(([r, n]) => Array<Region>(n).fill(r));
+  const candidates: number[] = [];
+  let start = 0;
+  for (const [, n] of phases) {
+    candidates.push(start + 1, start + F - 1, start + F + L + 2, start + K - 1, start + K + L + 2, start + n - 2);
+    start += n;
+  }
+  const cond: Partial<Record<Severity, Tri[]>> = {};
+  for (const sev of o.severities) cond[sev] = phaseCondition(regions, sev, L);
+  const spikeText = spike >= 1 ? `, not on a ${spike}m spike` : '';
+  return {
+    name: `fires after ${th.for ?? '0s'} beyond each level, only warning between them, nothing below${spikeText}`,
+    stepMs: TEST_INTERVAL_MS,
+    inputs: d.inputs(regions),
+    cond,
+    candidates: candidates.filter((i) => i > 0 && i < regions.length - 1),
+    labels: { ...th.labels, ...d.labels },
+  };
+}

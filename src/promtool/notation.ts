@@ -1,0 +1,103 @@
+// promtool's notation: expanding sample series (`a+bxn`), evaluation times, and the ALERTS query
+// every threshold and no-data test asserts with.
+import { formatDuration, MINUTE_MS } from '../config/duration.js';
+import { formatNumber } from '../promql/number.js';
+import { labelText } from '../promql/labels.js';
+import type { PromqlExprTest } from './file.js';
+
+/** Scenarios measured in minutes are evaluated every minute (detection and reset timing). */
+export const TEST_INTERVAL_MS = MINUTE_MS;
+/**
+ * Multi-day scenarios run at a 5m rule evaluation interval: every window is a traffic-weighted
+ * sum, so the result is the same as at 1m, and promtool runs them 25 times faster.
+ */
+export const DAYS_EVALUATION_MS = 5 * MINUTE_MS;
+
+export const at = (ms: number) => formatDuration(ms);
+/** Evaluation steps a duration spans, rounded up. */
+export const stepsOf = (durationMs: number, stepMs: number) => Math.ceil(durationMs / stepMs);
+
+/** A run of samples start, start+step, ... (promtool's `a+bxn`). */
+export interface Segment {
+  start: number;
+  step: number;
+  count: number;
+}
+
+export const num = (n: number) => Number(formatNumber(n));
+
+export function segmentText(segments: readonly Segment[]): string {
+  return segments
+    .map((s) => {
+      const a = formatNumber(num(s.start));
+      if (s.count === 1) return a;
+      const b = num(s.step);
+      return `${a}${b < 0 ? '-' : '+'}${formatNumber(Math.abs(b))}x${s.count - 1}`;
+    })
+    .join(' ');
+}
+
+/** The values promtool expands a segment list to. */
+export function expand(segments: readonly Segment[]): number[] {
+  return segments.flatMap((s) => Array.from({ length: s.count }, (_, k) => num(s.start) + num(s.step) * k));
+}
+
+/** Runs of equal items, in order. */
+export function runs<T>(items: readonly T[]): Array<{ item: T; count: number }> {
+  const out: Array<{ item: T; count: number }> = [];
+  for (const r of items) {
+    const last = out[out.length - 1];
+    if (last && last.item === r) last.count++;
+    else out.push({ item: r, count: 1 });
+  }
+  return out;
+}
+
+export function gaugeSegments<T>(items: readonly T[], value: (r: T) => number): Segment[] {
+  return runs(items).map((r) => ({ start: value(r.item), step: 0, count: r.count }));
+}
+
+/** A counter from 0 growing by inc(item) each step; the first sample is 0. */
+export function counterSegments<T>(items: readonly T[], inc: (r: T) => number): Segment[] {
+  const out: Segment[] = [{ start: 0, step: 0, count: 1 }];
+  let value = 0;
+  for (const r of runs(items.slice(1))) {
+    const c = num(inc(r.item));
+    out.push({ start: value + c, step: c, count: r.count });
+    value += c * r.count;
+  }
+  return out;
+}
+
+/** Traffic in one stretch of a scenario: `minutes` samples, each adding these per-minute counts. */
+export interface Phase {
+  minutes: number;
+  total: number;
+  errors: number;
+}
+
+/**
+ * A counter that starts at 0 and then grows by `step(phase)` each minute of each phase
+ * ("0 5+5x59 300+0x119").
+ */
+export function counterValues(phases: readonly Phase[], step: (p: Phase) => number): string {
+  const parts = ['0'];
+  let value = 0;
+  for (const p of phases) {
+    const inc = step(p);
+    parts.push(`${formatNumber(value + inc)}+${formatNumber(inc)}x${p.minutes - 1}`);
+    value += inc * p.minutes;
+  }
+  return parts.join(' ');
+}
+
+/** ALERTS of one threshold or SLO, firing, at one time: the series expected, or none. */
+export function alertsTest(alertname: string, filter: Record<string, string>, labels: Record<string, string>, timeMs: number, firing: boolean): PromqlExprTest {
+  const match = Object.entries(filter).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
+  const all = { __name__: 'ALERTS', alertname, alertstate: 'firing', ...labels };
+  return {
+    expr: `ALERTS{alertname="${alertname}",${match},alertstate="firing"}`,
+    eval_time: at(timeMs),
+    exp_samples: firing ? [{ labels: labelText(all), value: 1 }] : [],
+  };
+}
