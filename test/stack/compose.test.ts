@@ -108,7 +108,10 @@ test('the stack has the promised services, pinned to the versions sloforge targe
   assert.equal(service(services, 'alertmanager').image, 'prom/alertmanager:v0.25.0');
   // The foundation SDK's classic dashboards (schemaVersion 42) need Grafana 12 or later.
   assert.match(service(services, 'grafana').image, /^grafana\/grafana:12\.\d+\.\d+$/);
-  for (const name of ['sloforge-receiver', 'demo-workload', 'stack-init']) assert.equal(service(services, name).image, 'node:26-bookworm-slim');
+  // The Node images run the LTS major that CI tests on (scripts/node-lts.sh).
+  const lts = /^NODE_LTS_MAJOR=(\d+)$/m.exec(readFileSync(path.join(REPO, 'scripts/node-lts.sh'), 'utf8'))?.[1];
+  assert.equal(lts, '26');
+  for (const name of ['sloforge-receiver', 'demo-workload', 'stack-init']) assert.equal(service(services, name).image, `node:${lts}-bookworm-slim`);
 });
 
 test('every bind mount comes from an existing path inside the repository', () => {
@@ -252,6 +255,28 @@ test('receiver: actions file, token and header files are mounted; restart-checko
     for (const f of Object.values(r.action.http?.headerFiles ?? {})) assert.ok(existsSync(mustMap(rx, f)), `${r.name}: ${f}`);
   }
   assert.deepEqual(demo.command.slice(-3), ['--import', 'tsx', 'deploy/demo-workload/main.ts']);
+});
+
+test('every remediation an alert names can act in the stack: an HTTP action on a stack service, or a dry run', () => {
+  const rx = service(services, 'sloforge-receiver');
+  const actions = JSON.parse(readFileSync(mustMap(rx, rx.environment.SLOFORGE_RECEIVER_ACTIONS!), 'utf8')) as {
+    remediations: Array<{ name: string; dryRun: boolean; action: { kind: string; http?: { url: string } } }>;
+  };
+  const dir = path.join(REPO, 'generated/prometheus/rules');
+  const named = new Set<string>();
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yml'))) {
+    const doc = parse(readFileSync(path.join(dir, f), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; labels?: Record<string, string> }> }> };
+    for (const r of doc.groups.flatMap((g) => g.rules)) if (r.alert && r.labels?.remediation) named.add(r.labels.remediation);
+  }
+  assert.ok(named.has('restart-checkout'), [...named].join());
+  // Others (scale-workflow-workers needs a Kubernetes API the stack lacks) must stay unnamed or dry.
+  for (const name of named) {
+    const r = actions.remediations.find((x) => x.name === name);
+    assert.ok(r, `an alert names ${name}, which actions.json lacks`);
+    if (r.dryRun) continue;
+    assert.ok(r.action.http, `${name} is a ${r.action.kind} action, which cannot act in the local stack; make it a dry run or name no alert`);
+    assert.ok(services.has(new URL(r.action.http.url).hostname), `${name} calls ${r.action.http.url}, outside the stack`);
+  }
 });
 
 test('Grafana: provisioning and dashboards are mounted where the providers look; the datasource is Prometheus', () => {
