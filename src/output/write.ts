@@ -21,6 +21,20 @@ async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+// generated/ is read by other users: a system Prometheus, containers under userns-remap. Modes
+// are set explicitly because mkdtemp creates 0700 and the umask may strip more.
+const DIR_MODE = 0o755;
+const FILE_MODE = 0o644;
+
+async function makeReadable(dir: string): Promise<void> {
+  await fs.chmod(dir, DIR_MODE);
+  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) await makeReadable(p);
+    else if (e.isFile()) await fs.chmod(p, FILE_MODE);
+  }
+}
+
 /** Refuses to replace a folder sloforge did not write, so `--out .` cannot wipe a repository. */
 async function assertOwned(outDir: string): Promise<void> {
   if (!existsSync(outDir)) return;
@@ -49,6 +63,7 @@ export async function writeArtifacts(outDir: string, artifacts: readonly Artifac
       await fs.mkdir(path.dirname(file), { recursive: true });
       await fs.writeFile(file, a.content);
     }
+    await makeReadable(staging);
   } catch (err) {
     await fs.rm(staging, { recursive: true, force: true });
     throw err;

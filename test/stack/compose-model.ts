@@ -15,6 +15,15 @@ export interface Mount {
   target: string;
   bind: boolean;
   readOnly: boolean;
+  /** The mode list after the second colon: ro, rw, z, Z... */
+  options: string[];
+}
+
+export interface Port {
+  /** The host address the port is published on; compose's default is every interface. */
+  hostIp: string;
+  published: number;
+  target: number;
 }
 
 export interface Service {
@@ -22,17 +31,24 @@ export interface Service {
   image: string;
   command: string[];
   environment: Record<string, string>;
+  workingDir: string | undefined;
   mounts: Mount[];
-  /** Published port -> container port. */
-  ports: Array<{ published: number; target: number }>;
+  ports: Port[];
+  /** `test` as compose has it: [CMD, ...argv], [CMD-SHELL, script] or a script. */
+  healthcheck: { test: string[] } | undefined;
+  /** Service name -> the condition compose waits for before starting this one. */
+  dependsOn: Record<string, string>;
 }
 
 interface RawService {
   image?: string;
   command?: string[] | string;
   environment?: Record<string, string | number | boolean> | string[];
+  working_dir?: string;
   volumes?: string[];
   ports?: string[];
+  healthcheck?: { test?: string[] | string; disable?: boolean };
+  depends_on?: string[] | Record<string, { condition?: string }>;
 }
 
 function environment(raw: RawService['environment']): Record<string, string> {
@@ -43,26 +59,54 @@ function environment(raw: RawService['environment']): Record<string, string> {
 function mount(spec: string): Mount {
   const [source = '', target = '', mode = 'rw'] = spec.split(':');
   const bind = source.startsWith('.') || source.startsWith('/');
-  return { source: bind ? path.resolve(REPO, source) : source, target, bind, readOnly: mode.split(',').includes('ro') };
+  const options = mode.split(',');
+  return { source: bind ? path.resolve(REPO, source) : source, target, bind, readOnly: options.includes('ro'), options };
 }
 
-function port(spec: string): { published: number; target: number } {
-  const [published, target] = String(spec).split(':').map(Number);
-  return { published: published!, target: target ?? published! };
+/** `[host_ip:]published:target[/protocol]`; IPv4 host addresses only, which is all the stack uses. */
+function port(spec: string): Port {
+  const parts = String(spec).replace(/\/(tcp|udp)$/, '').split(':');
+  const hostIp = parts.length === 3 ? parts.shift()! : '0.0.0.0';
+  const [published, target] = parts.map(Number);
+  return { hostIp, published: published!, target: target ?? published! };
 }
 
-export function loadCompose(file = COMPOSE_FILE): Map<string, Service> {
+function dependsOn(raw: RawService['depends_on']): Record<string, string> {
+  if (Array.isArray(raw)) return Object.fromEntries(raw.map((n) => [n, 'service_started']));
+  return Object.fromEntries(Object.entries(raw ?? {}).map(([n, d]) => [n, d.condition ?? 'service_started']));
+}
+
+/**
+ * Compose's variable substitution: `${NAME}`, `${NAME:-default}` (default when unset or empty),
+ * `${NAME-default}` (default when unset) and `$$` for a literal `$`, read from `env`.
+ */
+export function interpolate(text: string, env: Record<string, string | undefined>): string {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}/g, (whole, name: string | undefined, op: string | undefined, fallback: string | undefined) => {
+    if (name === undefined) return '$';
+    const value = env[name];
+    if (op === ':-') return value === undefined || value === '' ? fallback! : value;
+    if (op === '-') return value ?? fallback!;
+    return value ?? '';
+  });
+}
+
+/** The compose file as a user gets it with `env` in their shell (none of its variables set, by default). */
+export function loadCompose(file = COMPOSE_FILE, env: Record<string, string | undefined> = {}): Map<string, Service> {
   // Merge keys (`<<: *node`) are part of the compose format.
-  const doc = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, RawService> };
+  const doc = parse(interpolate(readFileSync(file, 'utf8'), env), { merge: true }) as { services: Record<string, RawService> };
   const services = new Map<string, Service>();
   for (const [name, raw] of Object.entries(doc.services)) {
+    const test = raw.healthcheck?.test;
     services.set(name, {
       name,
       image: raw.image ?? '',
       command: typeof raw.command === 'string' ? raw.command.split(/\s+/) : (raw.command ?? []),
       environment: environment(raw.environment),
+      workingDir: raw.working_dir,
       mounts: (raw.volumes ?? []).map(mount),
       ports: (raw.ports ?? []).map(port),
+      healthcheck: test === undefined || raw.healthcheck?.disable ? undefined : { test: typeof test === 'string' ? ['CMD-SHELL', test] : test },
+      dependsOn: dependsOn(raw.depends_on),
     });
   }
   return services;
@@ -86,13 +130,16 @@ export function hostPath(svc: Service, containerPath: string): string | undefine
   return path.join(covering.source, path.relative(covering.target, containerPath));
 }
 
-/** `docker-compose config`, Debian's 1.29 (installed by scripts/ensure-tools.sh). */
-export async function dockerCompose(...args: string[]): Promise<{ ok: boolean; output: string }> {
+/**
+ * Debian's docker-compose 1.29 (installed by scripts/ensure-tools.sh) on docker-compose.yml,
+ * with `env` added to the environment it interpolates from.
+ */
+export async function dockerCompose(args: string[], env: Record<string, string> = {}): Promise<{ ok: boolean; output: string; stdout: string }> {
   await execa('bash', [path.join(REPO, 'scripts/ensure-tools.sh')], { stdio: 'inherit' });
   const which = await execa('sh', ['-c', 'command -v docker-compose'], { reject: false });
   if (which.exitCode !== 0) throw new Error('docker-compose is not installed and scripts/ensure-tools.sh could not install it');
-  const r = await execa(which.stdout.trim(), ['-f', COMPOSE_FILE, ...args], { cwd: REPO, reject: false, all: true });
-  return { ok: r.exitCode === 0, output: r.all ?? '' };
+  const r = await execa(which.stdout.trim(), ['-f', COMPOSE_FILE, ...args], { cwd: REPO, env, reject: false, all: true });
+  return { ok: r.exitCode === 0, output: r.all ?? '', stdout: r.stdout };
 }
 
 /** Every value of a key ending in `_file` (Alertmanager's secret fields) anywhere in `doc`. */

@@ -45,8 +45,61 @@ function urlHostPort(url: string): string {
 }
 
 test('Debian docker-compose 1.29 accepts docker-compose.yml', async () => {
-  const r = await dockerCompose('config', '-q');
+  const r = await dockerCompose(['config', '-q']);
   assert.ok(r.ok, r.output);
+});
+
+test('every port is published on 127.0.0.1 unless SLOFORGE_BIND_ADDRESS says otherwise', async () => {
+  // docker-compose's own reading of the file, interpolation included, and the test's model of it.
+  const published = async (env: Record<string, string>) => {
+    const r = await dockerCompose(['config'], env);
+    assert.ok(r.ok, r.output);
+    const doc = parse(r.stdout) as { services: Record<string, { ports?: string[] }> };
+    return Object.values(doc.services).flatMap((x) => x.ports ?? []);
+  };
+  const local = await published({ SLOFORGE_BIND_ADDRESS: '' });
+  assert.equal(local.length, 5);
+  for (const p of local) assert.match(p, /^127\.0\.0\.1:\d+:\d+\/tcp$/);
+  for (const p of await published({ SLOFORGE_BIND_ADDRESS: '0.0.0.0' })) assert.match(p, /^0\.0\.0\.0:\d+:\d+\/tcp$/);
+  for (const svc of services.values()) for (const p of svc.ports) assert.equal(p.hostIp, '127.0.0.1', svc.name);
+  for (const svc of loadCompose(undefined, { SLOFORGE_BIND_ADDRESS: '0.0.0.0' }).values()) for (const p of svc.ports) assert.equal(p.hostIp, '0.0.0.0', svc.name);
+});
+
+test('nothing reachable on a published port offers more than the demo needs', () => {
+  const prom = service(services, 'prometheus');
+  // Lifecycle endpoints would let anyone who reaches :9090 POST /-/quit.
+  assert.ok(!prom.command.includes('--web.enable-lifecycle'), prom.command.join(' '));
+  const grafana = service(services, 'grafana');
+  assert.equal(grafana.environment.GF_SECURITY_ADMIN_PASSWORD, undefined, 'the admin password belongs in a file, not in docker-compose.yml');
+  const password = readFileSync(mustMap(grafana, grafana.environment.GF_SECURITY_ADMIN_PASSWORD__FILE!), 'utf8').trim();
+  assert.notEqual(password, 'admin');
+  assert.ok(password.length >= 16);
+});
+
+test('every *_FILE variable names a file mounted into that service', () => {
+  let files = 0;
+  for (const svc of services.values()) {
+    for (const [name, value] of Object.entries(svc.environment).filter(([k]) => k.endsWith('_FILE'))) {
+      files++;
+      assert.ok(statSync(mustMap(svc, value)).isFile(), `${svc.name}: ${name}=${value} is not a file`);
+    }
+  }
+  assert.ok(files >= 3);
+});
+
+test('Prometheus starts once the demo workload passes its healthcheck', () => {
+  const prom = service(services, 'prometheus');
+  assert.equal(prom.dependsOn['demo-workload'], 'service_healthy');
+  // Without a healthcheck compose would refuse to start Prometheus at all.
+  assert.ok(service(services, 'demo-workload').healthcheck);
+});
+
+test('the Node services run node, not npx or npm, on the read-only project', () => {
+  for (const svc of [...services.values()].filter((s) => s.image.startsWith('node:') && s.name !== 'stack-init')) {
+    // npm writes into the package it runs (bin links, chmod), which the read-only /app refuses.
+    assert.equal(svc.command[0], 'node', `${svc.name}: ${svc.command.join(' ')}`);
+    assert.ok(svc.mounts.some((m) => m.target === '/app' && m.readOnly), svc.name);
+  }
 });
 
 test('the stack has the promised services, pinned to the versions sloforge targets', () => {
@@ -55,7 +108,10 @@ test('the stack has the promised services, pinned to the versions sloforge targe
   assert.equal(service(services, 'alertmanager').image, 'prom/alertmanager:v0.25.0');
   // The foundation SDK's classic dashboards (schemaVersion 42) need Grafana 12 or later.
   assert.match(service(services, 'grafana').image, /^grafana\/grafana:12\.\d+\.\d+$/);
-  for (const name of ['sloforge-receiver', 'demo-workload', 'stack-init']) assert.match(service(services, name).image, /^node:20(-|$)/);
+  // The Node images run the LTS major that CI tests on (scripts/node-lts.sh).
+  const lts = /^NODE_LTS_MAJOR=(\d+)$/m.exec(readFileSync(path.join(REPO, 'scripts/node-lts.sh'), 'utf8'))?.[1];
+  assert.equal(lts, '26');
+  for (const name of ['sloforge-receiver', 'demo-workload', 'stack-init']) assert.equal(service(services, name).image, `node:${lts}-bookworm-slim`);
 });
 
 test('every bind mount comes from an existing path inside the repository', () => {
@@ -66,6 +122,8 @@ test('every bind mount comes from an existing path inside the repository', () =>
       assert.ok(!path.relative(REPO, m.source).startsWith('..'), `${svc.name}: ${m.source} is outside the repository`);
       assert.ok(existsSync(m.source), `${svc.name}: mounts ${rel(m.source)}, which does not exist`);
       if (svc.name !== 'stack-init') assert.ok(m.readOnly, `${svc.name}: ${rel(m.source)} should be mounted read-only`);
+      // Shared SELinux label, so that containers may read the files on Fedora/RHEL and Podman.
+      assert.ok(m.options.includes('z'), `${svc.name}: ${rel(m.source)} needs :z`);
     }
   }
   assert.ok(binds >= 12);
@@ -178,7 +236,7 @@ test('Alertmanager: amtool accepts the config as mounted; its secrets exist; it 
 
 test('receiver: actions file, token and header files are mounted; restart-checkout calls the demo workload with the header it checks', () => {
   const rx = service(services, 'sloforge-receiver');
-  assert.deepEqual(rx.command.slice(-2), ['sloforge', 'receiver']);
+  assert.deepEqual(rx.command.slice(-2), ['bin/sloforge.mjs', 'receiver']);
   const actionsFile = mustMap(rx, rx.environment.SLOFORGE_RECEIVER_ACTIONS!);
   assert.equal(actionsFile, path.join(REPO, 'generated/remediation/actions.json'));
   assert.ok(rx.mounts.some((m) => m.target === rx.environment.SLOFORGE_RECEIVER_DATA_DIR && !m.bind && !m.readOnly), 'the data dir needs a writable volume');
@@ -196,7 +254,29 @@ test('receiver: actions file, token and header files are mounted; restart-checko
   for (const r of actions.remediations) {
     for (const f of Object.values(r.action.http?.headerFiles ?? {})) assert.ok(existsSync(mustMap(rx, f)), `${r.name}: ${f}`);
   }
-  assert.deepEqual(demo.command.slice(-2), ['tsx', 'deploy/demo-workload/main.ts']);
+  assert.deepEqual(demo.command.slice(-3), ['--import', 'tsx', 'deploy/demo-workload/main.ts']);
+});
+
+test('every remediation an alert names can act in the stack: an HTTP action on a stack service, or a dry run', () => {
+  const rx = service(services, 'sloforge-receiver');
+  const actions = JSON.parse(readFileSync(mustMap(rx, rx.environment.SLOFORGE_RECEIVER_ACTIONS!), 'utf8')) as {
+    remediations: Array<{ name: string; dryRun: boolean; action: { kind: string; http?: { url: string } } }>;
+  };
+  const dir = path.join(REPO, 'generated/prometheus/rules');
+  const named = new Set<string>();
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yml'))) {
+    const doc = parse(readFileSync(path.join(dir, f), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; labels?: Record<string, string> }> }> };
+    for (const r of doc.groups.flatMap((g) => g.rules)) if (r.alert && r.labels?.remediation) named.add(r.labels.remediation);
+  }
+  assert.ok(named.has('restart-checkout'), [...named].join());
+  // Others (scale-workflow-workers needs a Kubernetes API the stack lacks) must stay unnamed or dry.
+  for (const name of named) {
+    const r = actions.remediations.find((x) => x.name === name);
+    assert.ok(r, `an alert names ${name}, which actions.json lacks`);
+    if (r.dryRun) continue;
+    assert.ok(r.action.http, `${name} is a ${r.action.kind} action, which cannot act in the local stack; make it a dry run or name no alert`);
+    assert.ok(services.has(new URL(r.action.http.url).hostname), `${name} calls ${r.action.http.url}, outside the stack`);
+  }
 });
 
 test('Grafana: provisioning and dashboards are mounted where the providers look; the datasource is Prometheus', () => {

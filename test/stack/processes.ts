@@ -7,8 +7,16 @@ export class Proc {
   readonly child: ChildProcess;
   exited: number | null | undefined;
 
-  constructor(readonly name: string, bin: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-    this.child = spawn(bin, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  private readonly group: boolean;
+
+  /**
+   * `group`: the process leads its own process group and stop() signals the whole group, for
+   * commands that leave children behind (npx), which would otherwise outlive the test and hold
+   * its output pipes open.
+   */
+  constructor(readonly name: string, bin: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; group?: boolean } = {}) {
+    this.group = opts.group ?? false;
+    this.child = spawn(bin, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: this.group });
     const keep = (chunk: Buffer) => {
       this.tail = (this.tail + chunk.toString('utf8')).slice(-6000);
     };
@@ -17,6 +25,11 @@ export class Proc {
     this.child.on('exit', (code) => {
       this.exited = code;
     });
+    // A binary that cannot be spawned reports here, not as an exit.
+    this.child.on('error', (err) => {
+      keep(Buffer.from(`${err.message}\n`));
+      this.exited ??= null;
+    });
   }
 
   output(): string {
@@ -24,12 +37,26 @@ export class Proc {
   }
 
   async stop(): Promise<void> {
-    if (this.exited !== undefined) return;
-    const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await gone;
-    clearTimeout(timer);
+    if (this.exited === undefined) {
+      const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+      this.signal('SIGTERM');
+      const timer = setTimeout(() => this.signal('SIGKILL'), 5000);
+      await gone;
+      clearTimeout(timer);
+    }
+    if (this.group) this.signal('SIGKILL');
+  }
+
+  private signal(sig: NodeJS.Signals): void {
+    if (!this.group || this.child.pid === undefined) {
+      this.child.kill(sig);
+      return;
+    }
+    try {
+      process.kill(-this.child.pid, sig);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
   }
 }
 
