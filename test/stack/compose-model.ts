@@ -81,7 +81,7 @@ function dependsOn(raw: RawService['depends_on']): Record<string, string> {
  * `${NAME-default}` (default when unset) and `$$` for a literal `$`, read from `env`.
  */
 export function interpolate(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}/g, (whole, name: string | undefined, op: string | undefined, fallback: string | undefined) => {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}/g, (_whole, name: string | undefined, op: string | undefined, fallback: string | undefined) => {
     if (name === undefined) return '$';
     const value = env[name];
     if (op === ':-') return value === undefined || value === '' ? fallback! : value;
