@@ -26,6 +26,9 @@ export const remediations = [
     description: 'Add workflow workers while executions are failing or queueing',
     cooldown: '15m',
     maxPerHour: 2,
+    // The local stack has no Kubernetes API: it records what it would do. Set false in a cluster
+    // whose receiver runs with a service account allowed to patch deployments/scale.
+    dryRun: true,
     action: {
       kubernetesScale: {
         apiServer: 'https://kubernetes.default.svc',

@@ -2,7 +2,7 @@
 // every threshold and no-data test asserts with.
 import { formatDuration, MINUTE_MS } from '../config/duration.js';
 import { formatNumber } from '../promql/number.js';
-import { labelText } from '../promql/labels.js';
+import { labelText, matcherText } from '../promql/labels.js';
 import type { PromqlExprTest } from './file.js';
 
 /** Scenarios measured in minutes are evaluated every minute (detection and reset timing). */
@@ -93,10 +93,9 @@ export function counterValues(phases: readonly Phase[], step: (p: Phase) => numb
 
 /** ALERTS of one threshold or SLO, firing, at one time: the series expected, or none. */
 export function alertsTest(alertname: string, filter: Record<string, string>, labels: Record<string, string>, timeMs: number, firing: boolean): PromqlExprTest {
-  const match = Object.entries(filter).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
   const all = { __name__: 'ALERTS', alertname, alertstate: 'firing', ...labels };
   return {
-    expr: `ALERTS{alertname="${alertname}",${match},alertstate="firing"}`,
+    expr: `ALERTS${matcherText({ alertname, ...filter, alertstate: 'firing' })}`,
     eval_time: at(timeMs),
     exp_samples: firing ? [{ labels: labelText(all), value: 1 }] : [],
   };

@@ -3,7 +3,7 @@
 // pages, and no traffic raises nothing.
 import { MINUTE_MS } from '../config/duration.js';
 import type { Severity } from '../conventions.js';
-import { labelText, sortLabels } from '../promql/labels.js';
+import { labelText, matcherText, sortLabels } from '../promql/labels.js';
 import type { ServiceModel, SloModel, SloPlan } from '../model/types.js';
 import type { AlertingRule } from '../prometheus/rules.js';
 import { selectorMatches } from '../promql/match.js';
@@ -83,7 +83,7 @@ function expectAlerts(ctx: Context, evalMs: number, firing: readonly Severity[],
     const labels = Object.fromEntries(Object.entries({ ...ctx.slo.labels, ...rule.labels }).filter(([, v]) => v !== ''));
     const on = firing.includes(sev);
     if (ctx.shared) {
-      const sel = `ALERTS{alertname="${rule.alert}",service="${ctx.svc.name}",slo="${ctx.slo.name}",alertstate="firing"}`;
+      const sel = `ALERTS${matcherText({ alertname: rule.alert, service: ctx.svc.name, slo: ctx.slo.name, alertstate: 'firing' })}`;
       const text = labelText({ __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...labels });
       out.expr.push({ expr: sel, eval_time: at(evalMs), exp_samples: on ? [{ labels: text, value: 1 }] : [] });
     } else {

@@ -10,7 +10,7 @@ import type { TestGroup } from './file.js';
 import { anomalyScenarios } from './anomaly-tests.js';
 import { levelScenario } from './level-tests.js';
 import { noDataGroups } from './nodata-tests.js';
-import { at, TEST_INTERVAL_MS } from './notation.js';
+import { TEST_INTERVAL_MS } from './notation.js';
 import { predictScenario } from './predict-tests.js';
 import { oriented } from './regions.js';
 import { buildScenario, pack, type Built, type Scenario } from './scenario.js';
@@ -50,10 +50,9 @@ export function thresholdTests(svc: ServiceModel): ThresholdTests {
       if (b) built.push(b);
     }
   }
-  const groups = pack(svc, built);
-  const minute = at(TEST_INTERVAL_MS);
+  const minutes = built.filter((b) => b.stepMs === TEST_INTERVAL_MS);
   return {
-    minutes: [...groups.filter((g) => g.interval === minute), ...noDataGroups(svc)],
-    days: groups.filter((g) => g.interval !== minute),
+    minutes: [...pack(svc, minutes), ...noDataGroups(svc)],
+    days: pack(svc, built.filter((b) => b.stepMs !== TEST_INTERVAL_MS)),
   };
 }
