@@ -4,7 +4,7 @@ import type { Severity } from '../conventions.js';
 import type { ThresholdModel } from '../model/types.js';
 import { agree, type Tri } from './alert-timeline.js';
 import { gaugeFeed } from './drivers.js';
-import { DAYS_EVALUATION_MS, expand, segmentText, stepsOf, type Segment } from './notation.js';
+import { BASELINE_EVALUATION_MS, expand, segmentText, stepsOf, type Segment } from './notation.js';
 import type { Oriented } from './regions.js';
 import type { Scenario } from './scenario.js';
 import { compare, zScores } from './simulate.js';
@@ -29,7 +29,7 @@ export function anomalyScenarios(th: ThresholdModel, o: Oriented): Scenario[] {
   if (m.kind !== 'anomaly') throw new Error('sloforge bug: anomalyScenarios on another kind');
   const feed = gaugeFeed(th, m.series);
   const plan = m.plan;
-  const step = DAYS_EVALUATION_MS;
+  const step = BASELINE_EVALUATION_MS;
   const B = Math.ceil(plan.baselineMs / step);
   const M = Math.ceil(plan.minBaselineMs / step);
   const labels = { ...th.labels, ...feed.labels };

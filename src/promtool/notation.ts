@@ -3,15 +3,37 @@
 import { formatDuration, MINUTE_MS } from '../config/duration.js';
 import { formatNumber } from '../promql/number.js';
 import { labelText, matcherText } from '../promql/labels.js';
-import type { PromqlExprTest } from './file.js';
+import type { PromqlExprTest, TestGroup } from './file.js';
 
 /** Scenarios measured in minutes are evaluated every minute (detection and reset timing). */
 export const TEST_INTERVAL_MS = MINUTE_MS;
 /**
- * Multi-day scenarios run at a 5m rule evaluation interval: every window is a traffic-weighted
- * sum, so the result is the same as at 1m, and promtool runs them 25 times faster.
+ * Scenarios over hours and days (steady burns, idle traffic) run at a 30m rule evaluation
+ * interval: promtool evaluates every rule at every step, and nothing they assert changes between
+ * evaluations (every SLO window is a traffic-weighted sum, and steady inputs give the same ratio
+ * at any step), so coarse steps prove the same for 30 times less work.
  */
-export const DAYS_EVALUATION_MS = 5 * MINUTE_MS;
+export const DAYS_EVALUATION_MS = 30 * MINUTE_MS;
+/**
+ * Anomaly baselines need enough samples for a standard deviation to mean something (a young
+ * baseline of a dozen samples cannot tell a step from noise), so they run at 5m.
+ */
+export const BASELINE_EVALUATION_MS = 5 * MINUTE_MS;
+
+/** One promtool file per evaluation interval, since promtool sets it per file. */
+export const TEST_FILES = [
+  { suffix: '.test.yml', evalMs: TEST_INTERVAL_MS },
+  { suffix: '.days.test.yml', evalMs: DAYS_EVALUATION_MS },
+  { suffix: '.baselines.test.yml', evalMs: BASELINE_EVALUATION_MS },
+] as const;
+
+/** Test groups by the rule evaluation interval they are written for. */
+export type GroupsByInterval = Map<number, TestGroup[]>;
+
+export function addGroups(to: GroupsByInterval, evalMs: number, groups: readonly TestGroup[]): GroupsByInterval {
+  if (groups.length > 0) to.set(evalMs, [...(to.get(evalMs) ?? []), ...groups]);
+  return to;
+}
 
 export const at = (ms: number) => formatDuration(ms);
 /** Evaluation steps a duration spans, rounded up. */
@@ -78,15 +100,16 @@ export interface Phase {
 
 /**
  * A counter that starts at 0 and then grows by `step(phase)` each minute of each phase
- * ("0 5+5x59 300+0x119").
+ * ("0 5+5x59 300+0x119"), sampled every `sampleMin` minutes (phases last a multiple of it).
  */
-export function counterValues(phases: readonly Phase[], step: (p: Phase) => number): string {
+export function counterValues(phases: readonly Phase[], step: (p: Phase) => number, sampleMin = 1): string {
   const parts = ['0'];
   let value = 0;
   for (const p of phases) {
-    const inc = step(p);
-    parts.push(`${formatNumber(value + inc)}+${formatNumber(inc)}x${p.minutes - 1}`);
-    value += inc * p.minutes;
+    const inc = num(step(p) * sampleMin);
+    const samples = Math.ceil(p.minutes / sampleMin);
+    parts.push(`${formatNumber(value + inc)}+${formatNumber(inc)}x${samples - 1}`);
+    value += inc * samples;
   }
   return parts.join(' ');
 }

@@ -37,7 +37,8 @@ export function regionValues(o: Oriented, lo = -Infinity, hi = Infinity): Record
   const l2 = ls[ls.length - 1]!;
   const gap = ls.length === 2 ? l2 - l1 : Math.abs(l1) / 2 || 1;
   const quiet = Number.isFinite(lo) ? (lo + l1) / 2 : l1 - (l1 > 0 ? Math.min(gap, l1 / 2) : gap);
-  const beyond = Number.isFinite(hi) ? (l2 + hi) / 2 : l2 + gap;
+  // Close to the last level, so that a level moved up (5% written as 50%) is caught too.
+  const beyond = Number.isFinite(hi) ? Math.min(l2 + gap, (l2 + hi) / 2) : l2 + gap;
   return { quiet, warning: ls.length === 2 ? (l1 + l2) / 2 : beyond, critical: beyond };
 }
 

@@ -1,32 +1,36 @@
 // promtool tests proving each SLO's burn-rate alerts: a total outage pages within the Workbook's
 // bound and resets, healthy traffic stays quiet, a sustained 2x burn opens a ticket but never
 // pages, and no traffic raises nothing.
+//
+// promtool evaluates every rule of the file at every step of every test group, so the cost of a
+// service's tests is (groups x steps x rules). SLOs whose series cannot disturb one another run
+// their scenarios side by side in shared groups: one outage group for all of them, two steady
+// groups (half the SLOs quiet while the other half burn slowly, then the other way round), one
+// idle group. Only SLOs whose selectors overlap (two latency SLOs on one histogram) get groups
+// of their own. The steady and idle scenarios need no minute resolution: they run in the days
+// file, at its coarse evaluation interval, with samples every five minutes.
 import { MINUTE_MS } from '../config/duration.js';
-import type { Severity } from '../conventions.js';
+import { ALERT_NAMES, type Severity } from '../conventions.js';
 import { labelText, matcherText, sortLabels } from '../promql/labels.js';
 import type { ServiceModel, SloModel, SloPlan } from '../model/types.js';
 import type { AlertingRule } from '../prometheus/rules.js';
 import { selectorMatches } from '../promql/match.js';
 import type { Selector } from '../promql/parse.js';
 import { inventSeries, seriesText, type ConcreteSeries } from '../promql/series.js';
-import type { AlertRuleTest, PromqlExprTest, TestGroup } from './file.js';
-import { at, counterValues, TEST_INTERVAL_MS, type Phase } from './notation.js';
+import type { AlertRuleTest, InputSeries, PromqlExprTest, TestGroup } from './file.js';
+import { addGroups, at, counterValues, DAYS_EVALUATION_MS, TEST_INTERVAL_MS, type GroupsByInterval, type Phase } from './notation.js';
 
-export interface SloTests {
-  /** Scenarios measured in minutes, evaluated every minute (detection and reset timing). */
-  minutes: TestGroup[];
-  /** Scenarios over days, evaluated every DAYS_EVALUATION_MS. */
-  days: TestGroup[];
-}
 /** Events per minute in every scenario: large enough that budgets of 99.99% still see errors. */
 const TRAFFIC = 1000;
+/** Sample spacing of the steady and idle scenarios: the shortest rate window needs two samples. */
+const COARSE_SAMPLE_MIN = 5;
 
 interface Role {
   series: ConcreteSeries;
   step: (p: Phase) => number;
 }
 
-/** Validation has proven the SLI's series can be invented (config/validate/test-series.ts). */
+/** Validation has proven the SLI's series can be invented (config/checks/test-series.ts). */
 function invent(match: Selector[], avoid: Selector | undefined): ConcreteSeries {
   const s = inventSeries(match, avoid);
   if (typeof s === 'string') throw new Error(`sloforge bug: validation let through an SLI no series can feed: ${s}`);
@@ -54,19 +58,15 @@ function sliRoles(slo: SloModel): Role[] {
 }
 
 const minutes = (ms: number) => Math.round(ms / MINUTE_MS);
+const ceilTo = (ms: number, step: number) => Math.ceil(ms / step) * step;
 
-interface Context {
+/** One SLO under test: its alerts and the series that drive its SLI. */
+interface Subject {
   svc: ServiceModel;
   slo: SloModel;
   plan: SloPlan;
   roles: Role[];
   alerts: AlertingRule[];
-  /** Other SLOs of the service read these series too: assert on ALERTS filtered by SLO instead. */
-  shared: boolean;
-}
-
-function inputSeries(ctx: Context, phases: Phase[]) {
-  return ctx.roles.map((r) => ({ series: seriesText(r.series), values: counterValues(phases, r.step) }));
 }
 
 /** Raw input series that drive an SLO's SLI through `phases` (for benchmarks and custom tests). */
@@ -74,45 +74,70 @@ export function sliInputSeries(slo: SloModel, phases: Phase[]) {
   return sliRoles(slo).map((r) => ({ series: seriesText(r.series), values: counterValues(phases, r.step) }));
 }
 
-function expectAlerts(ctx: Context, evalMs: number, firing: readonly Severity[], asserted: readonly Severity[]): { alert: AlertRuleTest[]; expr: PromqlExprTest[] } {
-  const out = { alert: [] as AlertRuleTest[], expr: [] as PromqlExprTest[] };
-  for (const rule of ctx.alerts) {
-    if (!asserted.includes(rule.labels.severity as Severity)) continue;
-    const sev = rule.labels.severity as Severity;
-    // An empty label value (remediation="") means "no such label" on the alert.
-    const labels = Object.fromEntries(Object.entries({ ...ctx.slo.labels, ...rule.labels }).filter(([, v]) => v !== ''));
-    const on = firing.includes(sev);
-    if (ctx.shared) {
-      const sel = `ALERTS${matcherText({ alertname: rule.alert, service: ctx.svc.name, slo: ctx.slo.name, alertstate: 'firing' })}`;
-      const text = labelText({ __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...labels });
-      out.expr.push({ expr: sel, eval_time: at(evalMs), exp_samples: on ? [{ labels: text, value: 1 }] : [] });
-    } else {
-      out.alert.push({
-        eval_time: at(evalMs),
-        alertname: rule.alert,
-        exp_alerts: on ? [{ exp_labels: sortLabels(labels), exp_annotations: rule.annotations }] : [],
-      });
-    }
-  }
-  return out;
+function inputSeries(s: Subject, phases: Phase[], sampleMin = 1): InputSeries[] {
+  return s.roles.map((r) => ({ series: seriesText(r.series), values: counterValues(phases, r.step, sampleMin) }));
 }
 
-const BOTH: readonly Severity[] = ['critical', 'warning'];
+/** The labels a firing burn-rate alert of the subject carries (an empty value is no label). */
+function alertLabels(s: Subject, rule: AlertingRule): Record<string, string> {
+  return sortLabels(Object.fromEntries(Object.entries({ ...s.slo.labels, ...rule.labels }).filter(([, v]) => v !== '')));
+}
 
-/** A scenario; `asserted` names the tiers it makes claims about (the others may do as they like). */
-function group(ctx: Context, name: string, phases: Phase[], checks: Array<[number, Severity[]]>, asserted = BOTH): TestGroup {
-  const alert: AlertRuleTest[] = [];
-  const expr: PromqlExprTest[] = [];
-  for (const [t, firing] of checks) {
-    const e = expectAlerts(ctx, t, firing, asserted);
-    alert.push(...e.alert);
-    expr.push(...e.expr);
+const alertOf = (s: Subject, sev: Severity) => s.alerts.find((a) => a.alert === ALERT_NAMES[sev]);
+
+/**
+ * How a group asserts. `list`: promtool's alert test, the whole list of one alert name with labels
+ * and annotations, for groups whose SLOs no other SLO of the service reads. `query`: ALERTS
+ * filtered by SLO, for an SLO whose series another SLO reads (that one may rightly fire too).
+ */
+type Mode = 'list' | 'query';
+
+interface Checks {
+  alert: AlertRuleTest[];
+  expr: PromqlExprTest[];
+}
+
+function check(subjects: readonly Subject[], mode: Mode, sev: Severity, evalMs: number, firing: (s: Subject) => boolean): Checks {
+  if (mode === 'query') {
+    return {
+      alert: [],
+      expr: subjects.flatMap((s) => {
+        const rule = alertOf(s, sev);
+        if (!rule) return [];
+        const labels = { __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...alertLabels(s, rule) };
+        return [{
+          expr: `ALERTS${matcherText({ alertname: rule.alert, service: s.svc.name, slo: s.slo.name, alertstate: 'firing' })}`,
+          eval_time: at(evalMs),
+          exp_samples: firing(s) ? [{ labels: labelText(labels), value: 1 }] : [],
+        }];
+      }),
+    };
   }
-  const g: TestGroup = { name: `${ctx.svc.name}/${ctx.slo.name}: ${name}`, interval: at(TEST_INTERVAL_MS), input_series: inputSeries(ctx, phases) };
+  if (!subjects.some((s) => alertOf(s, sev))) return { alert: [], expr: [] };
+  return {
+    alert: [{
+      eval_time: at(evalMs),
+      alertname: ALERT_NAMES[sev],
+      exp_alerts: subjects.flatMap((s) => {
+        const rule = alertOf(s, sev);
+        return rule && firing(s) ? [{ exp_labels: alertLabels(s, rule), exp_annotations: rule.annotations }] : [];
+      }),
+    }],
+    expr: [],
+  };
+}
+
+function testGroup(name: string, sampleMin: number, input: InputSeries[], checks: readonly Checks[]): TestGroup {
+  const g: TestGroup = { name, interval: at(sampleMin * MINUTE_MS), input_series: input };
+  const alert = checks.flatMap((c) => c.alert);
+  const expr = checks.flatMap((c) => c.expr);
   if (alert.length > 0) g.alert_rule_test = alert;
   if (expr.length > 0) g.promql_expr_test = expr;
   return g;
 }
+
+const title = (subjects: readonly Subject[]) => `${subjects[0]!.svc.name}/${subjects.map((s) => s.slo.name).join(', ')}`;
+const only = (subject: Subject) => (s: Subject) => s === subject;
 
 /** The Workbook's floor for detecting a total outage: budget x factor x long window. */
 export function outageDetectionFloorMs(plan: SloPlan): number {
@@ -120,48 +145,87 @@ export function outageDetectionFloorMs(plan: SloPlan): number {
   return plan.budget * p.factor * p.long;
 }
 
-export function sloTests(svc: ServiceModel, slo: SloModel, alerts: AlertingRule[]): SloTests {
-  if (alerts.length === 0) return { minutes: [], days: [] };
-  const plan = slo.plan;
-  const roles = sliRoles(slo);
-  const otherInputs = svc.slos.filter((o) => o !== slo).flatMap((o) => [o.sli.bad, o.sli.good, o.sli.total].filter((s): s is Selector => s !== undefined));
-  const shared = roles.some((r) => otherInputs.some((sel) => selectorMatches(sel, r.series.metric, r.series.labels)));
-  const ctx: Context = { svc, slo, plan, roles, alerts, shared };
-  const [page, ticket] = plan.tiers;
-  const b = plan.budget;
-  const healthy = (m: number, burn = 0): Phase => ({ minutes: m, total: TRAFFIC, errors: TRAFFIC * b * burn });
+const healthy = (s: Subject, m: number, burn = 0): Phase => ({ minutes: m, total: TRAFFIC, errors: TRAFFIC * s.plan.budget * burn });
+const detectMinOf = (s: Subject) => Math.ceil(outageDetectionFloorMs(s.plan) / MINUTE_MS) + 1;
+const resetMinOf = (s: Subject) => minutes(s.plan.tiers[0].pairs[1].short) + 2;
 
-  // Total outage after two hours of clean traffic.
+/**
+ * A total outage after two hours of clean traffic, the same minutes for every SLO: each pages
+ * within its own bound and resets within its own bound of the common recovery. Only the page
+ * tier is asserted: the ticket tier may rightly open too.
+ */
+function outageGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
   const warmup = 120;
-  const detectMin = Math.ceil(outageDetectionFloorMs(plan) / MINUTE_MS) + 1;
-  const outageMin = detectMin + 10;
-  const resetMin = minutes(page.pairs[1].short) + 2;
-  const outageStart = warmup * MINUTE_MS;
-  const outageEnd = (warmup + outageMin) * MINUTE_MS;
-  const outage = group(
-    ctx,
-    `total outage pages within ${detectMin}m and resets within ${resetMin}m of recovery`,
-    [healthy(warmup), { minutes: outageMin, total: TRAFFIC, errors: TRAFFIC }, healthy(resetMin + 10)],
-    [
-      [outageStart, []],
-      [outageStart + detectMin * MINUTE_MS, ['critical']],
-      [outageEnd + resetMin * MINUTE_MS, []],
-    ],
-    // Only the page tier is asserted during the outage: the ticket tier may rightly open too.
-    ['critical'],
-  );
+  const slowest = Math.max(...subjects.map(detectMinOf));
+  const outageMin = slowest + 10;
+  const after = Math.max(...subjects.map(resetMinOf)) + 10;
+  const start = warmup * MINUTE_MS;
+  const end = (warmup + outageMin) * MINUTE_MS;
+  const input = subjects.flatMap((s) => inputSeries(s, [healthy(s, warmup), { minutes: outageMin, total: TRAFFIC, errors: TRAFFIC }, healthy(s, after)]));
+  const checks: Checks[] = [check(subjects, mode, 'critical', start, () => false)];
+  // Each SLO's own bounds, and the moment the slowest has paged, when every page fires.
+  for (const s of subjects) {
+    if (subjects.length > 1) checks.push(check([s], 'query', 'critical', start + detectMinOf(s) * MINUTE_MS, () => true));
+    checks.push(check(subjects.length > 1 ? [s] : subjects, subjects.length > 1 ? 'query' : mode, 'critical', end + resetMinOf(s) * MINUTE_MS, () => false));
+  }
+  checks.push(check(subjects, mode, 'critical', start + slowest * MINUTE_MS, () => true));
+  const bounds = subjects.map((s) => `${s.slo.name} pages within ${detectMinOf(s)}m and resets within ${resetMinOf(s)}m`).join('; ');
+  return testGroup(`${title(subjects)}: total outage: ${bounds} of recovery`, 1, input, checks);
+}
 
+/** Checkpoints of a steady scenario: every alert window full, rounded to coarse evaluations. */
+function checkpoints(s: Subject): number[] {
+  const [page, ticket] = s.plan.tiers;
   const longest = ticket.pairs[1].long;
-  const days = minutes(longest) + 60;
-  const checkpoints = [page.pairs[0].long, page.pairs[1].long, ticket.pairs[0].long, longest, longest + 30 * MINUTE_MS];
+  return [page.pairs[0].long, page.pairs[1].long, ticket.pairs[0].long, longest, longest + 30 * MINUTE_MS].map((t) => ceilTo(t, DAYS_EVALUATION_MS));
+}
 
-  const quiet = group(ctx, 'healthy traffic (half the budget rate) raises nothing', [healthy(days, 0.5)], checkpoints.map((t) => [t, []]));
-  const slowBurn = group(
-    ctx,
-    'a 2x burn sustained for days opens a ticket and never pages',
-    [healthy(days, 2)],
-    checkpoints.map((t) => [t, ['warning']]),
-  );
-  const idle = group(ctx, 'no traffic raises nothing', [{ minutes: 180, total: 0, errors: 0 }], [[60 * MINUTE_MS, []], [180 * MINUTE_MS, []]]);
-  return { minutes: [outage, idle], days: [quiet, slowBurn] };
+/**
+ * Half the budget rate raises nothing; twice the budget rate, sustained for days, opens a ticket
+ * and never pages. `burning` says which SLOs burn in this group; the others stay healthy.
+ */
+function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subject) => boolean): TestGroup {
+  const lengthMin = Math.max(...subjects.map((s) => minutes(ceilTo(s.plan.tiers[1].pairs[1].long + 60 * MINUTE_MS, DAYS_EVALUATION_MS))));
+  const input = subjects.flatMap((s) => inputSeries(s, [healthy(s, lengthMin, burning(s) ? 2 : 0.5)], COARSE_SAMPLE_MIN));
+  const times = [...new Set(subjects.flatMap(checkpoints))].sort((a, b) => a - b);
+  const checks = times.flatMap((t) => [check(subjects, mode, 'critical', t, () => false), check(subjects, mode, 'warning', t, burning)]);
+  const names = (b: boolean) => subjects.filter((s) => burning(s) === b).map((s) => s.slo.name).join(', ');
+  const parts = [
+    names(false) ? `healthy traffic (half the budget rate) raises nothing for ${names(false)}` : '',
+    names(true) ? `a 2x burn sustained for days opens a ticket and never pages for ${names(true)}` : '',
+  ].filter(Boolean);
+  return testGroup(`${title(subjects)}: ${parts.join('; ')}`, COARSE_SAMPLE_MIN, input, checks);
+}
+
+function idleGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
+  const input = subjects.flatMap((s) => inputSeries(s, [{ minutes: 180, total: 0, errors: 0 }], COARSE_SAMPLE_MIN));
+  const checks = [60, 180].flatMap((m) => [check(subjects, mode, 'critical', m * MINUTE_MS, () => false), check(subjects, mode, 'warning', m * MINUTE_MS, () => false)]);
+  return testGroup(`${title(subjects)}: no traffic raises nothing`, COARSE_SAMPLE_MIN, input, checks);
+}
+
+/** Whether feeding `a`'s series would change what `b` reads. */
+function disturbs(a: Subject, b: Subject): boolean {
+  const inputs = [b.slo.sli.bad, b.slo.sli.good, b.slo.sli.total].filter((x): x is Selector => x !== undefined);
+  return a.roles.some((r) => inputs.some((sel) => selectorMatches(sel, r.series.metric, r.series.labels)));
+}
+
+/** The burn-rate tests of every SLO of a service that alerts; `alertsOf` gives its alerting rules. */
+export function sloTests(svc: ServiceModel, alertsOf: (slo: SloModel) => AlertingRule[]): GroupsByInterval {
+  const all: Subject[] = svc.slos.map((slo) => ({ svc, slo, plan: slo.plan, roles: sliRoles(slo), alerts: alertsOf(slo) }));
+  const subjects = all.filter((s) => s.alerts.length > 0);
+  // SLOs without alerts are asserted on by nothing, but their series still disturb others.
+  const isShared = (s: Subject) => all.some((o) => o !== s && (disturbs(s, o) || disturbs(o, s)));
+  const together = subjects.filter((s) => !isShared(s));
+  const out: GroupsByInterval = new Map();
+  if (together.length > 0) {
+    // Alternate which half burns, so every SLO is proven quiet and burning across two groups.
+    const odd = new Set(together.filter((_, i) => i % 2 === 1));
+    addGroups(out, TEST_INTERVAL_MS, [outageGroup(together, 'list')]);
+    addGroups(out, DAYS_EVALUATION_MS, [steadyGroup(together, 'list', (s) => odd.has(s)), steadyGroup(together, 'list', (s) => !odd.has(s)), idleGroup(together, 'list')]);
+  }
+  for (const s of subjects.filter(isShared)) {
+    addGroups(out, TEST_INTERVAL_MS, [outageGroup([s], 'query')]);
+    addGroups(out, DAYS_EVALUATION_MS, [steadyGroup([s], 'query', () => false), steadyGroup([s], 'query', only(s)), idleGroup([s], 'query')]);
+  }
+  return out;
 }

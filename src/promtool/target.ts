@@ -1,12 +1,13 @@
 // The promtool target: for each service, unit tests of the rules the Prometheus target writes,
-// at two evaluation intervals (minutes for timing, five minutes for multi-day scenarios).
+// one file per evaluation interval (notation.ts: minutes for timing, 30m for days-long steady
+// scenarios, 5m for anomaly baselines).
 import type { Artifact } from '../output/artifact.js';
 import { renderYaml } from '../output/render.js';
 import type { Model } from '../model/types.js';
 import { isAlert } from '../prometheus/rules.js';
 import { rulesFile, serviceRuleGroups } from '../prometheus/target.js';
 import type { TestFile } from './file.js';
-import { at, DAYS_EVALUATION_MS, TEST_INTERVAL_MS } from './notation.js';
+import { addGroups, at, TEST_FILES } from './notation.js';
 import { sloTests } from './slo-tests.js';
 import { thresholdTests } from './threshold-tests.js';
 
@@ -17,25 +18,19 @@ export function promtoolArtifacts(model: Model): Artifact[] {
   for (const svc of model.services) {
     const groups = serviceRuleGroups(svc);
     if (groups.length === 0) continue;
-    const minutes: TestFile['tests'] = [];
-    const days: TestFile['tests'] = [];
     // The first groups are the SLOs', in order (serviceRuleGroups).
-    svc.slos.forEach((slo, i) => {
-      const t = sloTests(svc, slo, groups[i]!.rules.filter(isAlert));
-      minutes.push(...t.minutes);
-      days.push(...t.days);
-    });
-    const t = thresholdTests(svc);
-    minutes.push(...t.minutes);
-    days.push(...t.days);
+    const tests = sloTests(svc, (slo) => groups[svc.slos.indexOf(slo)]!.rules.filter(isAlert));
+    for (const [evalMs, g] of thresholdTests(svc)) addGroups(tests, evalMs, g);
+    for (const evalMs of tests.keys()) {
+      if (!TEST_FILES.some((f) => f.evalMs === evalMs)) throw new Error(`sloforge bug: no test file for evaluation interval ${at(evalMs)}`);
+    }
     const rules = `../rules/${rulesFile(svc.name).split('/').pop()}`;
-    const testFile = (name: string, evalMs: number, tests: TestFile['tests']) => {
-      if (tests.length === 0) return;
-      const file: TestFile = { rule_files: [rules], evaluation_interval: at(evalMs), tests };
-      out.push({ path: `${TESTS_DIR}/${name}`, content: renderYaml(file) });
-    };
-    testFile(`${svc.name}.test.yml`, TEST_INTERVAL_MS, minutes);
-    testFile(`${svc.name}.days.test.yml`, DAYS_EVALUATION_MS, days);
+    for (const f of TEST_FILES) {
+      const list = tests.get(f.evalMs) ?? [];
+      if (list.length === 0) continue;
+      const file: TestFile = { rule_files: [rules], evaluation_interval: at(f.evalMs), tests: list };
+      out.push({ path: `${TESTS_DIR}/${svc.name}${f.suffix}`, content: renderYaml(file) });
+    }
   }
   return out;
 }

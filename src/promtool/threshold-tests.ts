@@ -6,19 +6,13 @@ import type { ServiceModel, ThresholdModel } from '../model/types.js';
 import { parseSelector } from '../promql/parse.js';
 import { yieldsWithoutInputs } from '../promql/reads.js';
 import { gaugeDriver, percentileDriver, ratioDriver } from './drivers.js';
-import type { TestGroup } from './file.js';
 import { anomalyScenarios } from './anomaly-tests.js';
 import { levelScenario } from './level-tests.js';
 import { noDataGroups } from './nodata-tests.js';
-import { TEST_INTERVAL_MS } from './notation.js';
+import { addGroups, TEST_INTERVAL_MS, type GroupsByInterval } from './notation.js';
 import { predictScenario } from './predict-tests.js';
 import { oriented } from './regions.js';
 import { buildScenario, pack, type Built, type Scenario } from './scenario.js';
-
-export interface ThresholdTests {
-  minutes: TestGroup[];
-  days: TestGroup[];
-}
 
 function thresholdScenarios(svc: ServiceModel, th: ThresholdModel): Scenario[] {
   const o = oriented(th);
@@ -42,7 +36,7 @@ function thresholdScenarios(svc: ServiceModel, th: ThresholdModel): Scenario[] {
 }
 
 /** Tests for a service's thresholds and for every no-data alert (SLOs' included). */
-export function thresholdTests(svc: ServiceModel): ThresholdTests {
+export function thresholdTests(svc: ServiceModel): GroupsByInterval {
   const built: Built[] = [];
   for (const th of svc.thresholds) {
     for (const sc of thresholdScenarios(svc, th)) {
@@ -50,9 +44,10 @@ export function thresholdTests(svc: ServiceModel): ThresholdTests {
       if (b) built.push(b);
     }
   }
-  const minutes = built.filter((b) => b.stepMs === TEST_INTERVAL_MS);
-  return {
-    minutes: [...pack(svc, minutes), ...noDataGroups(svc)],
-    days: pack(svc, built.filter((b) => b.stepMs !== TEST_INTERVAL_MS)),
-  };
+  // A scenario's step is its evaluation interval: it goes to that interval's file.
+  const out: GroupsByInterval = new Map();
+  for (const step of [...new Set(built.map((b) => b.stepMs))].sort((a, b) => a - b)) {
+    addGroups(out, step, pack(svc, built.filter((b) => b.stepMs === step)));
+  }
+  return addGroups(out, TEST_INTERVAL_MS, noDataGroups(svc));
 }

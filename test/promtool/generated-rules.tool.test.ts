@@ -54,10 +54,18 @@ async function runBroken(file: 'checkout.test.yml' | 'checkout.days.test.yml', e
   return promtool('test', 'rules', path.join(broken, 'prometheus/tests', file));
 }
 
+/** Which alert checks promtool reported failing, as `alertname/slo@time`, whichever kind of test it was. */
+function failures(output: string): string[] {
+  const fromList = [...output.matchAll(/alertname: (\w+), time: (\w+)/g)].map((m) => `${m[1]}@${m[2]}`);
+  const fromQuery = [...output.matchAll(/expr: "ALERTS\{alertname=\\"(\w+)\\",.*?slo=\\"([\w-]+)\\".*?\}", time: (\w+)/g)].map((m) => `${m[1]}/${m[2]}@${m[3]}`);
+  return [...fromList, ...fromQuery].sort();
+}
+
 test('a page tier that is too slow fails the outage test', async () => {
-  const r = await runBroken('checkout.test.yml', (t) => t.replaceAll('> 14.4', '> 144').replaceAll('/ 0.001 > 6', '/ 0.001 > 60'));
+  // Only the 99.9% SLO's fast tier is made slow: its page must come within 2m of the outage at 2h.
+  const r = await runBroken('checkout.test.yml', (t) => t.replaceAll('/ 0.001 > 14.4', '/ 0.001 > 144').replaceAll('/ 0.001 > 6', '/ 0.001 > 60'));
   assert.equal(r.ok, false);
-  assert.match(r.output, /total outage pages within/);
+  assert.ok(failures(r.output).includes('ErrorBudgetBurnFast/availability@2h2m'), r.output);
 });
 
 test('a page tier that is too eager fails the healthy and slow-burn tests', async () => {
@@ -72,6 +80,13 @@ test('a ticket tier that never opens fails the slow-burn test', async () => {
   assert.match(r.output, /opens a ticket/);
 });
 
+test('a latency SLI read at the wrong bucket fails the steady scenarios', async () => {
+  // Every request then reads as slow: the healthy scenario of the latency SLO must catch it.
+  const r = await runBroken('checkout.days.test.yml', (t) => t.replaceAll('le=~"0\\\\.3"', 'le=~"0\\\\.5"'));
+  assert.equal(r.ok, false);
+  assert.match(r.output, /raises nothing for latency|never pages for latency/);
+});
+
 test('a page without its short windows fails the reset assertion, and only that one', async () => {
   // Without the short windows the long ones keep the page firing long after recovery.
   const r = await runBroken('checkout.test.yml', (t) => {
@@ -81,7 +96,7 @@ test('a page without its short windows fails the reset assertion, and only that 
     return t.slice(0, start) + expr + t.slice(end);
   });
   assert.equal(r.ok, false);
-  const failures = [...r.output.matchAll(/alertname: (\w+), time: (\w+)/g)].map((m) => `${m[1]}@${m[2]}`);
-  // Outage from 2h to 2h12m (99.9%: detection bound 2m, outage 12m); the reset check is 32m later.
-  assert.deepEqual(failures, ['ErrorBudgetBurnFast@2h44m']);
+  // The edit breaks the first SLO's page only. Both SLOs share one outage, from 2h to 2h20m (the
+  // 99% SLO's detection bound is 10m, plus 10m); each reset check is 32m later.
+  assert.deepEqual(failures(r.output), ['ErrorBudgetBurnFast/availability@2h52m']);
 });

@@ -92,6 +92,8 @@ test('generated threshold and no-data tests pass', async () => {
 // Each mutation breaks one promise a generated test makes; promtool must notice every one.
 const MUTATIONS: Array<[string, (rules: string) => string]> = [
   ['critical level moved', (s) => s.replace('threshold:value{service="api",threshold="cpu"} > 85', 'threshold:value{service="api",threshold="cpu"} > 850')],
+  ['percentile level moved', (s) => s.replace('threshold:value{service="api",threshold="p99"} > 1\n', 'threshold:value{service="api",threshold="p99"} > 10\n')],
+  ['counter ratio level moved', (s) => s.replace('threshold:value{service="api",threshold="errors"} > 5\n', 'threshold:value{service="api",threshold="errors"} > 50\n')],
   ['`for` dropped (a short spike would fire)', (s) => s.replace(/(threshold="cpu"\} > 85\n)\s+for: 5m\n/, '$1')],
   ['keep_firing_for dropped', (s) => s.replace(/\s+keep_firing_for: 3m\n/g, '\n')],
   ['direction flipped on a floor', (s) => s.replace('threshold="hits"} < 30', 'threshold="hits"} > 30')],
