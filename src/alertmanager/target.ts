@@ -21,7 +21,7 @@ export const DEFAULT_REMEDIATION_TOKEN_FILE = '/etc/alertmanager/secrets/sloforg
  * MAX_ALERT_BYTES each, so this many always fit.
  */
 export const REMEDIATION_MAX_ALERTS = 32;
-export const MAX_ALERT_BYTES = 16 * 1024;
+export { MAX_ALERT_BYTES } from '../remediation/limits.js';
 
 function remediationReceiver(cfg: Config): AmReceiver {
   const r = cfg.alertmanager?.remediation;

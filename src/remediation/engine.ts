@@ -14,6 +14,7 @@
 // second time. Every record carries the dedupe key, so an event whose `accepted` line is lost
 // still dedupes once any of its other records survives.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { ResolvedRemediation } from './actions-file.js';
 import { runAction, type ActionOutcome } from './actions/index.js';
 import { GuardRails } from './guard.js';
@@ -113,6 +114,8 @@ export class Engine {
     this.now = opts.now ?? Date.now;
     this.auditSize = opts.auditSize ?? 1000;
     this.limited = new LogLimiter(opts.log, this.now);
+    // Every running action and every waiting retry listens on these; many at once is normal.
+    setMaxListeners(0, this.abort.signal, this.stopped.signal);
   }
 
   /** Feeds one record of the log, oldest first; before `finishReplay`. */

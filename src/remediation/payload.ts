@@ -75,7 +75,8 @@ function levelValues(entries: Entry[], excess: number): string[] {
   }
   const done: string[] = [];
   for (const e of entries) {
-    if (Buffer.byteLength(e.map[e.key]!) > lo) {
+    // Only where the cut saves more than its marker costs.
+    if (Buffer.byteLength(e.map[e.key]!) > lo + MARKER_BYTES) {
       e.map[e.key] = cut(e.map[e.key]!, lo);
       done.push(`${e.kind}.${e.key}`);
     }
@@ -98,20 +99,23 @@ export function capAlert(a: AlertFields, max = MAX_ALERT_BYTES): { alert: AlertF
   ];
   const over = () => alertBytes(out) + MARK_ROOM - max;
   const cutFields = new Set<string>();
+  const dropped: string[] = [];
+  const size = (e: Entry) => e.key.length + e.map[e.key]!.length;
+  // First the other fields, and only then, if nothing else helps, the binding labels.
   for (const all of [false, true]) {
     for (let round = 0; round < 4 && over() > 0; round++) for (const f of levelValues(entries(all), over())) cutFields.add(f);
-  }
-  // Still over: too many fields, or names too long. Drop whole fields, biggest first.
-  const dropped: string[] = [];
-  if (over() > 0) {
-    const bySize = entries(true).sort((x, y) => (y.key.length + y.map[y.key]!.length) - (x.key.length + x.map[x.key]!.length));
-    for (const e of bySize) {
-      if (over() <= 0) break;
+    // Still over: too many fields, or names too long. Drop whole fields, biggest first,
+    // counting down what each frees (measuring the whole alert each time would be quadratic).
+    let excess = over();
+    for (const e of excess > 0 ? entries(all).sort((x, y) => size(y) - size(x)) : []) {
+      if (excess <= 0) break;
+      excess -= Buffer.byteLength(JSON.stringify(e.key)) + Buffer.byteLength(JSON.stringify(e.map[e.key])) + 1;
       delete e.map[e.key];
       dropped.push(`${e.kind}.${e.key}`);
     }
   }
-  const names = [...[...cutFields].filter((f) => !dropped.includes(f)).map((f) => `${f} cut`), ...(dropped.length ? [`${dropped.length} field(s) dropped`] : [])];
+  const gone = new Set(dropped);
+  const names = [...[...cutFields].filter((f) => !gone.has(f)).map((f) => `${f} cut`), ...(dropped.length ? [`${dropped.length} field(s) dropped`] : [])];
   out.annotations[TRUNCATED_ANNOTATION] = cut(`alert over ${max} bytes: ${names.join(', ')}`, 200);
   return { alert: out, cut: [...cutFields, ...dropped] };
 }

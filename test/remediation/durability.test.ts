@@ -106,6 +106,8 @@ test('a second receiver on the same data folder exits with a clear message and c
   await waitFor('the first receiver to compact', () => first.stderr.includes('compacted the event log (at start)'));
   assert.equal((await post(first.url, payload([alert('a', 'restart-checkout')]))).status, 200);
   await settled(first.url, 2);
+  // The result is written just after the audit shows it.
+  await waitFor('the result on disk', async () => (await readFile(logFile, 'utf8')).includes('"t":"finished"') || undefined);
   const before = await readFile(logFile);
   const inodeBefore = (await stat(logFile)).ino;
 
