@@ -57,8 +57,6 @@ export interface Receiver {
   engine: Engine;
   /** Replaces the accepted tokens (SIGHUP in the CLI). */
   setTokens(tokens: readonly string[]): void;
-  /** Runs a compaction now (tests; the receiver also runs them on its own). */
-  compact(): Promise<void>;
   /** Stops accepting, lets running actions finish up to the deadline, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -201,7 +199,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       return 'ok';
     }
     if (method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'method not allowed');
-    if (Number(req.headers['content-length'] ?? NaN) <= limit && expectContinue) res.writeContinue();
+    if (expectContinue && !(Number(req.headers['content-length'] ?? NaN) > limit)) res.writeContinue();
     const raw = await readBody(req, limit);
     let json: unknown;
     try {
@@ -331,7 +329,6 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     metrics,
     engine,
     setTokens: (tokens) => { auth = new TokenAuth(tokens); },
-    compact: () => (settled ? compact('asked') : Promise.resolve()),
     close,
   };
 }
