@@ -82,6 +82,14 @@ export const NONE_RECEIVER = 'sloforge-none';
 export const pageReceiverName = (team: string) => `${team}-page`;
 export const ticketReceiverName = (team: string) => `${team}-ticket`;
 
+/**
+ * Largest alert the receiver keeps and acts on: its labels, annotations and identity fields as
+ * JSON. Bigger alerts are truncated, so REMEDIATION_MAX_ALERTS per message (the generated
+ * webhook's max_alerts) and their envelope always fit the receiver's 1 MiB body limit.
+ */
+export const MAX_ALERT_BYTES = 16 * 1024;
+export const REMEDIATION_MAX_ALERTS = 32;
+
 /** Matches the docker-compose service and the receiver's default port and path. */
 export const DEFAULT_REMEDIATION_URL = 'http://sloforge-receiver:9095/alerts';
 export const DEFAULT_REMEDIATION_TOKEN_FILE = '/etc/alertmanager/secrets/sloforge-receiver-token';

@@ -2,7 +2,7 @@
 import type { Artifact } from '../output/artifact.js';
 import { GENERATED_NOTICE, renderYaml } from '../output/render.js';
 import {
-  DEFAULT_RECEIVER, DEFAULT_REMEDIATION_TOKEN_FILE, DEFAULT_REMEDIATION_URL, NONE_RECEIVER, REMEDIATION_RECEIVER,
+  DEFAULT_RECEIVER, DEFAULT_REMEDIATION_TOKEN_FILE, DEFAULT_REMEDIATION_URL, NONE_RECEIVER, REMEDIATION_MAX_ALERTS, REMEDIATION_RECEIVER,
   pageReceiverName, ticketReceiverName,
 } from '../conventions.js';
 import type { Model } from '../model/types.js';
@@ -15,14 +15,10 @@ import { TEMPLATE_FILE, TEMPLATE_GLOB, TEMPLATE_TEXT } from './templates.js';
 export const ALERTMANAGER_FILE = 'alertmanager/alertmanager.yml';
 
 /**
- * Alerts per webhook message to the receiver. Alertmanager drops the alerts of a group beyond it
- * (the body says how many in `truncatedAlerts`), but a body over the receiver's 1 MiB limit
- * would be refused whole and retried forever. Alerts that reach the receiver are capped at
- * MAX_ALERT_BYTES each, so this many always fit.
+ * Alertmanager drops the alerts of a group beyond max_alerts (the body says how many in
+ * `truncatedAlerts`), but a body over the receiver's 1 MiB limit would be refused whole and
+ * retried forever; alerts reaching the receiver are capped at MAX_ALERT_BYTES, so this many fit.
  */
-export const REMEDIATION_MAX_ALERTS = 32;
-export const MAX_ALERT_BYTES = 16 * 1024;
-
 function remediationReceiver(model: Model): AmReceiver {
   const r = model.alertmanager?.remediation;
   return receiverBlock(REMEDIATION_RECEIVER, {

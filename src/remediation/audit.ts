@@ -17,6 +17,9 @@ export interface Event {
   detail?: string;
   startedAt?: number;
   finishedAt?: number;
+  /** A failed write of its start: when to try again, and how many failed so far. */
+  retryAt?: number;
+  persistFailures?: number;
 }
 
 export interface AuditEntry {

@@ -1,5 +1,6 @@
 // `sloforge receiver`: runs until SIGTERM or SIGINT, then shuts down gracefully. The command's
 // action returns only after shutdown, so the CLI's main() keeps the process alive meanwhile.
+// SIGHUP re-reads the token file, so a token can be rotated without a restart.
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { UserError } from '../config/errors.js';
@@ -7,6 +8,7 @@ import { actionsFile } from './actions-file.js';
 import { parseTokens } from './auth.js';
 import { payloadProblems } from './payload.js';
 import { startReceiver } from './server.js';
+import { DataDirInUse } from './lock.js';
 
 interface ReceiverFlags {
   actions?: string;
@@ -56,23 +58,42 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
   }
   const parsed = actionsFile.safeParse(json);
   if (!parsed.success) throw new UserError(`${actionsPath}: not a sloforge actions file: ${payloadProblems(parsed.error).join('; ')}`);
-  const tokens = parseTokens(await readUserFile(tokenPath, 'token file', '--token-file'));
-  if (tokens.length === 0) throw new UserError(`${tokenPath}: the token file is empty (--token-file)`);
+  const readTokens = async () => {
+    const tokens = parseTokens(await readUserFile(tokenPath, 'token file', '--token-file'));
+    if (tokens.length === 0) throw new UserError(`${tokenPath}: the token file is empty (--token-file)`);
+    return tokens;
+  };
+  const tokens = await readTokens();
+  const say = (line: string) => process.stderr.write(`sloforge receiver: ${line}\n`);
 
   let receiver;
   try {
-    receiver = await startReceiver({ remediations: parsed.data.remediations, tokens, dataDir, host: flags.host, port, dryRun });
+    receiver = await startReceiver({
+      remediations: parsed.data.remediations, tokens, dataDir, host: flags.host, port, dryRun,
+      // Another receiver owns the log now: every further step of this one could run an action twice.
+      onLockLost: () => process.exit(1),
+    });
   } catch (err) {
+    if (err instanceof DataDirInUse) throw new UserError(err.message);
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${flags.host}:${port}: ${e.code}`);
     if (e.code !== undefined && e.syscall !== undefined) throw new UserError(`${dataDir}: cannot use the data folder (--data-dir): ${e.code}`);
     throw err;
   }
+  const onHup = () => {
+    // A bad new file keeps the old tokens: locking Alertmanager out is worse than a late rotation.
+    readTokens().then(
+      (next) => { receiver.setTokens(next); say(`SIGHUP: reloaded ${next.length} token(s) from ${tokenPath}`); },
+      (err: Error) => say(`SIGHUP: kept the current tokens: ${err.message}`),
+    );
+  };
+  process.on('SIGHUP', onHup);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
-      process.stderr.write(`sloforge receiver: ${signal}: shutting down\n`);
+      process.off('SIGHUP', onHup);
+      say(`${signal}: shutting down`);
       void receiver.close().then(resolve, resolve);
     };
     const onTerm = () => stop('SIGTERM');

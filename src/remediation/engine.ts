@@ -8,16 +8,26 @@
 // repeated, because repeating "scale up by 2" or a restart is worse than a remediation that a
 // human, paged by the same alert, may have to finish. A remediation marked `retryInterrupted`
 // (an idempotent action) runs again instead, with the same Idempotency-Key.
+//
+// A damaged log is read the same way: a line that cannot be read after an event's `accepted`
+// line might have been its `started`, so the event is treated as interrupted rather than run a
+// second time. Every record carries the dedupe key, so an event whose `accepted` line is lost
+// still dedupes once any of its other records survives.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { ResolvedRemediation } from './actions-file.js';
 import { runAction, type ActionOutcome } from './actions/index.js';
 import { GuardRails } from './guard.js';
 import { describeBinding, isBound } from './binding.js';
 import type { ReceiverMetrics } from './metrics.js';
-import { dedupeKey, type WebhookAlert } from './payload.js';
-import type { ActionResult, LogRecord, SkipReason, Store } from './store.js';
+import { capAlert, dedupeKey, type WebhookAlert } from './payload.js';
+import type { ActionResult, BadLine, LogRecord, SkipReason, Store } from './store.js';
 import type { AlertFields } from './template.js';
 import { toAuditEntry, type AuditEntry, type Event, type EventState } from './audit.js';
+import { applyRecord, eventFromAccepted } from './event.js';
+import { LogLimiter } from './log-limiter.js';
+import { redactUrl } from './redact.js';
+import { sleep } from './actions/request.js';
 
 export interface AcceptResult {
   queued: number;
@@ -48,10 +58,27 @@ const episode = (a: { fingerprint: string; startsAt: string }): string => `${a.f
 
 const TERMINAL: ReadonlySet<EventState> = new Set(['success', 'failure', 'dry-run', 'skipped']);
 
+/** Wait before the n-th retry of a write that failed (1 s, doubling, at most a minute). */
+const backoffMs = (n: number): number => Math.min(1000 * 2 ** (n - 1), 60_000);
+
+/** What replay needs while it reads the log, dropped once it is done. */
+interface ReplayState {
+  /** Line of each event's `accepted` record. */
+  acceptedLine: Map<string, number>;
+  /** The event that owns each dedupe key. */
+  keyOwner: Map<string, string>;
+  /** Later `accepted` records of a key already accepted, to the event they duplicate. */
+  alias: Map<string, string>;
+  bad: BadLine[];
+  /** Lines replay itself set aside (duplicate `accepted` records), for the report. */
+  setAside: BadLine[];
+  records: number;
+}
+
 function describe(rem: ResolvedRemediation): string {
   const a = rem.action;
   switch (a.kind) {
-    case 'http': return `${a.http.method} ${a.http.url}`;
+    case 'http': return `${a.http.method} ${redactUrl(a.http.url)}`;
     case 'kubernetesScale': return `scale deployment ${a.kubernetesScale.namespace}/${a.kubernetesScale.deployment}`;
     case 'command': return `run ${a.command.argv.join(' ')}`;
   }
@@ -72,47 +99,87 @@ export class Engine {
   /** Episodes whose resolved notice arrived (kept in memory only: a best-effort check). */
   private readonly resolved = new Set<string>();
   private readonly abort = new AbortController();
+  /** Ends the waits between write retries at shutdown. */
+  private readonly stopped = new AbortController();
   private readonly now: () => number;
   private readonly auditSize: number;
+  private readonly limited: LogLimiter;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Events whose log lines are unreadable where their start would be; `start` records them. */
+  private readonly doubtful: Array<{ ev: Event; line: number }> = [];
+  private replaying: ReplayState | undefined = { acceptedLine: new Map(), keyOwner: new Map(), alias: new Map(), bad: [], setAside: [], records: 0 };
   private stopping = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
     this.now = opts.now ?? Date.now;
     this.auditSize = opts.auditSize ?? 1000;
+    this.limited = new LogLimiter(opts.log, this.now);
+    // Every running action and every waiting retry listens on these; many at once is normal.
+    setMaxListeners(0, this.abort.signal, this.stopped.signal);
   }
 
-  /** Rebuilds state from the log; call once, before `start`. */
-  replay(records: readonly LogRecord[]): void {
-    for (const r of records) {
-      if (r.t === 'seen') {
-        this.seen.add(r.key);
-        continue;
-      }
-      if (r.t === 'accepted') {
-        this.seen.add(r.key);
-        this.events.set(r.id, { id: r.id, key: r.key, alert: r.alert, acceptedAt: r.at, state: 'queued', attempts: 0, interrupted: false });
-        if (r.alert.status === 'resolved') this.resolved.add(episode(r.alert));
-        continue;
-      }
-      const ev = this.events.get(r.id);
-      if (!ev) continue;
-      if (r.t === 'started') {
-        ev.state = 'running';
-        ev.attempts = r.attempt;
-        ev.startedAt = r.at;
-        if (r.attempt === 1) this.guard.recordStart(ev.alert.remediation, ev.alert.status, r.at);
-      } else if (r.t === 'finished') {
-        Object.assign(ev, { state: r.result, detail: r.detail, finishedAt: r.at });
-      } else {
-        Object.assign(ev, { state: 'skipped', reason: r.reason, detail: r.detail, finishedAt: r.at });
-      }
+  /** Feeds one record of the log, oldest first; before `finishReplay`. */
+  replayRecord(r: LogRecord, line: number): void {
+    const rs = this.replaying!;
+    if (++rs.records % 10_000 === 0) this.prune();
+    if (r.t === 'seen') {
+      this.seen.add(r.key);
+      return;
     }
+    if (r.t === 'accepted') {
+      if (this.seen.has(r.key)) {
+        // Two deliveries of one alert in the log (a bug or a hand edit): one event, run once.
+        const owner = rs.keyOwner.get(r.key);
+        rs.alias.set(r.id, owner ?? '');
+        rs.setAside.push({ line, problem: `a second \`accepted\` record for ${r.key}${owner ? ` (event ${owner})` : ''}: merged into the first`, ids: [], torn: false });
+        return;
+      }
+      this.seen.add(r.key);
+      rs.keyOwner.set(r.key, r.id);
+      rs.acceptedLine.set(r.id, line);
+      // Alerts stored before alerts were capped: capped now, so replay memory stays bounded.
+      const ev = eventFromAccepted(r, capAlert(r.alert).alert);
+      this.events.set(r.id, ev);
+      if (ev.alert.status === 'resolved') this.resolved.add(episode(ev.alert));
+      return;
+    }
+    const ev = this.events.get(rs.alias.get(r.id) ?? r.id);
+    if (!ev) {
+      // Its `accepted` line is lost (or pruned): the key still proves the alert was handled.
+      if (r.key !== undefined) this.seen.add(r.key);
+      return;
+    }
+    applyRecord(ev, r);
+    if (r.t === 'started' && r.attempt === 1) this.guard.recordStart(ev.alert.remediation, ev.alert.status, r.at);
+  }
+
+  /** Feeds a line of the log that could not be read, in order with the records. */
+  replayBadLine(bad: BadLine): void {
+    this.replaying!.bad.push(bad);
+  }
+
+  /** Rebuilds the queue from what was replayed; returns the lines replay set aside itself. */
+  finishReplay(): BadLine[] {
+    const rs = this.replaying!;
+    this.replaying = undefined;
+    const unreadable = rs.bad.filter((b) => !b.torn).map((b) => ({ line: b.line, ids: new Set(b.ids.map((id) => rs.alias.get(id) ?? id)) }));
     for (const ev of this.events.values()) {
       if (ev.state === 'running') {
         ev.interrupted = true;
         if (this.remediations.get(ev.alert.remediation)?.retryInterrupted) ev.state = 'queued';
         else this.interrupted.push(ev);
+      } else if (ev.state === 'queued') {
+        // A line after its acceptance that names it, or names nothing, may have been its start.
+        const acceptedAt = rs.acceptedLine.get(ev.id) ?? 0;
+        const doubt = unreadable.find((b) => b.line > acceptedAt && (b.ids.size === 0 || b.ids.has(ev.id)));
+        if (doubt) {
+          ev.interrupted = true;
+          if (!this.remediations.get(ev.alert.remediation)?.retryInterrupted) {
+            this.doubtful.push({ ev, line: doubt.line });
+            continue;
+          }
+        }
       }
       if (ev.state === 'queued') this.queue.push(ev);
     }
@@ -120,17 +187,29 @@ export class Engine {
     if (this.interrupted.length > 0) {
       this.opts.log(`${this.interrupted.length} remediation(s) were running when the receiver stopped: outcome unknown, not repeated (see /api/actions)`);
     }
+    if (this.doubtful.length > 0) {
+      this.opts.log(`${this.doubtful.length} remediation(s) may have started on an unreadable line of the event log: not run, so none runs twice (see /api/actions)`);
+    }
     this.prune();
+    return rs.setAside;
   }
 
-  start(): void {
+  /**
+   * Starts the queue, after recording what replay found interrupted; resolves true once those
+   * records are on disk (only then may compaction drop the unreadable lines they account for).
+   */
+  start(): Promise<boolean> {
+    const written: Promise<boolean>[] = [];
     for (const ev of this.interrupted.splice(0)) {
-      const task = this.skip(ev, 'interrupted', 'the receiver stopped while this action ran: its outcome is unknown, so it is not repeated (set retryInterrupted for idempotent actions)');
-      this.tasks.add(task);
-      void task.finally(() => this.tasks.delete(task));
+      written.push(this.skip(ev, 'interrupted', 'the receiver stopped while this action ran: its outcome is unknown, so it is not repeated (set retryInterrupted for idempotent actions)'));
+    }
+    for (const { ev, line } of this.doubtful.splice(0)) {
+      written.push(this.skip(ev, 'log-corrupt', `line ${line} of the event log, written after this alert was accepted, is unreadable and may have been this action's start: not run, so it cannot run twice (set retryInterrupted for idempotent actions)`));
     }
     this.pump();
+    return Promise.all(written).then((all) => all.every(Boolean));
   }
+
 
   async accept(alerts: readonly WebhookAlert[]): Promise<AcceptResult> {
     const m = this.opts.metrics;
@@ -163,7 +242,7 @@ export class Engine {
         m.alerts.inc({ outcome: 'duplicate' });
         continue;
       }
-      const alert: AlertFields = {
+      const capped = capAlert({
         remediation: name,
         status: a.status,
         fingerprint: a.fingerprint,
@@ -171,17 +250,26 @@ export class Engine {
         endsAt: a.endsAt ?? '',
         labels: a.labels,
         annotations: a.annotations ?? {},
+      });
+      const alert: AlertFields = capped.alert;
+      if (capped.cut.length > 0) {
+        m.truncated.inc();
+        this.limited.line('truncated', `alert ${a.fingerprint} was larger than the per-alert limit: cut ${capped.cut.slice(0, 5).join(', ')}${capped.cut.length > 5 ? ', ...' : ''}`);
+      }
+      const accepted = { t: 'accepted', id: randomUUID(), at, key, alert } as const;
+      const ev = eventFromAccepted(accepted);
+      records.push(accepted);
+      const skip = (reason: SkipReason, detail: string) => {
+        const r = { t: 'skipped', id: ev.id, key, at, reason, detail } as const;
+        applyRecord(ev, r);
+        records.push(r);
       };
-      const ev: Event = { id: randomUUID(), key, alert, acceptedAt: at, state: 'queued', attempts: 0, interrupted: false };
-      records.push({ t: 'accepted', id: ev.id, at, key, alert });
       if (!rem) {
         // Kept in the audit trail so a typo in a label is visible, but nothing runs.
-        Object.assign(ev, { state: 'skipped', reason: 'unknown-remediation', detail: `no remediation named "${name}" in the actions file`, finishedAt: at });
-        records.push({ t: 'skipped', id: ev.id, at, reason: 'unknown-remediation', detail: ev.detail! });
-      } else if (!isBound(rem, a.labels)) {
+        skip('unknown-remediation', `no remediation named "${name}" in the actions file`);
+      } else if (!isBound(rem, alert.labels)) {
         // Audited, never run: a series label or a foreign rule tried to pick this action.
-        Object.assign(ev, { state: 'skipped', reason: 'not-bound', detail: describeBinding(rem, a.labels), finishedAt: at });
-        records.push({ t: 'skipped', id: ev.id, at, reason: 'not-bound', detail: ev.detail! });
+        skip('not-bound', describeBinding(rem, alert.labels));
       }
       fresh.push(ev);
       this.pending.set(key, Promise.resolve()); // replaced below; marks the key as taken synchronously
@@ -191,7 +279,7 @@ export class Engine {
     try {
       await write;
     } catch (err) {
-      this.opts.log(`could not persist ${fresh.length} alert(s): ${(err as Error).message}`);
+      this.limited.line('persist-accepted', `could not persist ${fresh.length} alert(s), answering 503 so Alertmanager retries: ${(err as Error).message}`);
       throw new PersistError('could not persist the alerts');
     } finally {
       for (const ev of fresh) this.pending.delete(ev.key);
@@ -207,7 +295,7 @@ export class Engine {
         result.ignored++;
         m.alerts.inc({ outcome: 'not_bound' });
         m.actions.inc({ remediation: ev.alert.remediation, result: 'skipped-not-bound' });
-        this.opts.log(`refused: ${ev.detail}`);
+        this.limited.line(`not-bound:${ev.alert.remediation}`, `refused: ${ev.detail}`);
       } else {
         result.ignored++;
         m.alerts.inc({ outcome: 'unknown_remediation' });
@@ -227,67 +315,98 @@ export class Engine {
   /** Starts every queued event whose remediation has a free slot, oldest first. */
   private pump(): void {
     if (this.stopping) return;
+    const now = this.now();
+    let nextRetry = Infinity;
     for (let i = 0; i < this.queue.length;) {
       const ev = this.queue[i]!;
       const rem = this.remediations.get(ev.alert.remediation);
+      if (ev.retryAt !== undefined && ev.retryAt > now) {
+        nextRetry = Math.min(nextRetry, ev.retryAt);
+        i++;
+        continue;
+      }
       if (rem && (this.runningBy.get(rem.name) ?? 0) >= rem.maxConcurrent) {
         i++;
         continue;
       }
       this.queue.splice(i, 1);
-      const task = this.begin(ev, rem).catch((err: Error) => this.opts.log(`remediation ${ev.id} crashed: ${err.message}`));
-      this.tasks.add(task);
-      void task.finally(() => this.tasks.delete(task));
+      this.track(this.begin(ev, rem).catch((err: Error) => this.opts.log(`remediation ${ev.id} crashed: ${err.message}`)));
     }
+    if (nextRetry < Infinity) this.wakeAt(nextRetry - now);
     this.opts.metrics.queueDepth.set(this.queue.length);
     this.opts.metrics.running.set([...this.runningBy.values()].reduce((a, b) => a + b, 0));
+  }
+
+  private wakeAt(delayMs: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.pump();
+    }, Math.max(0, delayMs));
+    t.unref();
+    this.timers.add(t);
+  }
+
+  /** Keeps a task for shutdown to wait on. */
+  private track(task: Promise<unknown>): void {
+    const t = task.then(() => {}, () => {});
+    this.tasks.add(t);
+    void t.finally(() => this.tasks.delete(t));
   }
 
   /** Decides synchronously (so concurrent starts see one another), then runs asynchronously. */
   private begin(ev: Event, rem: ResolvedRemediation | undefined): Promise<void> {
     const m = this.opts.metrics;
     const at = this.now();
-    if (!rem) return this.skip(ev, 'unknown-remediation', `no remediation named "${ev.alert.remediation}" in the actions file`);
+    if (!rem) return this.skip(ev, 'unknown-remediation', `no remediation named "${ev.alert.remediation}" in the actions file`).then(() => {});
     if (!ev.interrupted && ev.alert.status === 'firing' && this.resolved.has(episode(ev.alert))) {
-      return this.skip(ev, 'resolved', 'the alert resolved before its remediation could start');
+      return this.skip(ev, 'resolved', 'the alert resolved before its remediation could start').then(() => {});
     }
+    let uncharge = () => {};
     if (!ev.interrupted) {
       const decision = this.guard.decide(rem, ev.alert.status, at);
       if (decision === 'cooldown') {
         m.cooldownSkips.inc({ remediation: rem.name });
-        return this.skip(ev, 'cooldown', `${rem.name} ran less than ${rem.cooldownMs / 1000}s ago`);
+        return this.skip(ev, 'cooldown', `${rem.name} ran less than ${rem.cooldownMs / 1000}s ago`).then(() => {});
       }
       if (decision === 'hourly-cap') {
         m.capSkips.inc({ remediation: rem.name });
         m.halted.set({ remediation: rem.name }, 1);
-        this.opts.log(`remediation ${rem.name} reached ${rem.maxPerHour} runs in the last hour: not running it for alert ${ev.alert.fingerprint} (a remediation loop?)`);
-        return this.skip(ev, 'hourly-cap', `${rem.name} already ran ${rem.maxPerHour} times in the last hour; stopped to break a possible remediation loop`);
+        this.limited.line(`hourly-cap:${rem.name}`, `remediation ${rem.name} reached ${rem.maxPerHour} runs in the last hour: not running it for alert ${ev.alert.fingerprint} (a remediation loop?)`);
+        return this.skip(ev, 'hourly-cap', `${rem.name} already ran ${rem.maxPerHour} times in the last hour; stopped to break a possible remediation loop`).then(() => {});
       }
-      this.guard.recordStart(rem.name, ev.alert.status, at);
+      uncharge = this.guard.recordStart(rem.name, ev.alert.status, at);
       m.halted.set({ remediation: rem.name }, 0);
     }
-    ev.state = 'running';
-    ev.attempts++;
-    ev.startedAt = at;
+    // Applied now, written next: concurrent starts see it as running at once.
+    const started = { t: 'started', id: ev.id, key: ev.key, at, attempt: ev.attempts + 1, dryRun: this.opts.dryRun || rem.dryRun } as const;
+    applyRecord(ev, started);
     this.runningBy.set(rem.name, (this.runningBy.get(rem.name) ?? 0) + 1);
-    return this.execute(ev, rem, at).finally(() => {
+    return this.execute(ev, rem, started, uncharge).finally(() => {
       this.runningBy.set(rem.name, (this.runningBy.get(rem.name) ?? 1) - 1);
       this.pump();
     });
   }
 
-  private async execute(ev: Event, rem: ResolvedRemediation, at: number): Promise<void> {
-    const dryRun = this.opts.dryRun || rem.dryRun;
+  private async execute(ev: Event, rem: ResolvedRemediation, started: Extract<LogRecord, { t: 'started' }>, uncharge: () => void): Promise<void> {
+    const { dryRun } = started;
     try {
-      await this.opts.store.append([{ t: 'started', id: ev.id, at, attempt: ev.attempts, dryRun }]);
+      await this.opts.store.append([started]);
     } catch (err) {
-      // Without a durable `started` record a restart would not know the action ran; so it does
-      // not run now, and the still-open `accepted` record brings it back on the next start.
-      ev.state = 'queued';
-      ev.detail = `not started: could not persist (${(err as Error).message}); retried after a restart`;
-      this.opts.log(`remediation ${ev.id}: ${ev.detail}`);
+      // Without a durable `started` record a restart would not know the action ran, so it does
+      // not run now: it goes back to the front of the queue and is tried again after a backoff,
+      // and the guard rails forget this attempt (it never ran).
+      uncharge();
+      ev.persistFailures = (ev.persistFailures ?? 0) + 1;
+      const wait = backoffMs(ev.persistFailures);
+      Object.assign(ev, { state: 'queued', attempts: ev.attempts - 1, startedAt: undefined, retryAt: this.now() + wait });
+      ev.detail = `not started: could not persist its start (${(err as Error).message}); retrying in ${wait / 1000} s`;
+      this.opts.metrics.startRetries.inc({ remediation: rem.name });
+      this.limited.line(`persist-started:${rem.name}`, `remediation ${rem.name}: ${ev.detail}`);
+      this.queue.unshift(ev);
       return;
     }
+    ev.retryAt = undefined;
+    ev.persistFailures = undefined;
     const t0 = performance.now();
     let outcome: ActionOutcome;
     if (dryRun) {
@@ -307,23 +426,45 @@ export class Engine {
       return;
     }
     const result: ActionResult = dryRun ? 'dry-run' : outcome.ok ? 'success' : 'failure';
-    Object.assign(ev, { state: result, detail: outcome.detail, finishedAt: this.now() });
+    const finished = { t: 'finished', id: ev.id, key: ev.key, at: this.now(), result, detail: outcome.detail, durationMs: Math.round(seconds * 1000) } as const;
+    applyRecord(ev, finished);
     this.opts.metrics.actions.inc({ remediation: rem.name, result });
     this.opts.metrics.duration.observe({ remediation: rem.name, result }, seconds);
     if (!outcome.ok) this.opts.log(`remediation ${rem.name} failed for alert ${ev.alert.fingerprint}: ${outcome.detail}`);
-    await this.opts.store
-      .append([{ t: 'finished', id: ev.id, at: ev.finishedAt!, result, detail: outcome.detail, durationMs: Math.round(seconds * 1000) }])
-      .catch((err: Error) => this.opts.log(`remediation ${ev.id}: could not record its result (${err.message}); it will run again after a restart`));
+    // Written in the background: a full disk must not hold the remediation's slot.
+    this.track(this.persist([finished], `the result of ${rem.name} for alert ${ev.alert.fingerprint}`));
   }
 
-  private async skip(ev: Event, reason: SkipReason, detail: string): Promise<void> {
-    Object.assign(ev, { state: 'skipped', reason, detail, finishedAt: this.now() });
+  /**
+   * Writes records that end an event, retrying with backoff until they are on disk or the
+   * receiver stops. Given up, the event replays as unfinished: an action that ran is then
+   * audited as interrupted and not repeated, and a skip is decided again.
+   */
+  private async persist(records: LogRecord[], what: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.opts.store.append(records);
+        return true;
+      } catch (err) {
+        if (this.stopping) {
+          this.opts.log(`could not record ${what} before stopping (${(err as Error).message}); the next start treats it as unfinished`);
+          return false;
+        }
+        this.limited.line('persist-end', `could not record ${what} (${(err as Error).message}); retrying`);
+        await sleep(backoffMs(attempt), this.stopped.signal);
+      }
+    }
+  }
+
+  private skip(ev: Event, reason: SkipReason, detail: string): Promise<boolean> {
+    const skipped = { t: 'skipped', id: ev.id, key: ev.key, at: this.now(), reason, detail } as const;
+    applyRecord(ev, skipped);
     // Alert labels are caller input: an unknown name must not become a new time series.
     const label = this.remediations.has(ev.alert.remediation) ? ev.alert.remediation : UNKNOWN;
     this.opts.metrics.actions.inc({ remediation: label, result: `skipped-${reason}` });
-    await this.opts.store
-      .append([{ t: 'skipped', id: ev.id, at: ev.finishedAt!, reason, detail }])
-      .catch((err: Error) => this.opts.log(`remediation ${ev.id}: could not record the skip (${err.message})`));
+    const written = this.persist([skipped], `the skip of alert ${ev.alert.fingerprint}`);
+    this.track(written);
+    return written;
   }
 
   /** Drops the oldest finished events beyond the audit size; dedupe keys are kept. */
@@ -351,6 +492,9 @@ export class Engine {
   /** Stops starting actions, waits for running ones up to the deadline, then aborts the rest. */
   async shutdown(deadlineMs: number): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     const all = () => Promise.allSettled([...this.tasks]);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => { timer = setTimeout(() => resolve('expired'), deadlineMs); });

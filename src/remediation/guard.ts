@@ -19,11 +19,22 @@ export class GuardRails {
     return 'run';
   }
 
-  recordStart(name: string, status: string, at: number): void {
-    if (status === 'firing') this.lastFiringStart.set(name, Math.max(at, this.lastFiringStart.get(name) ?? 0));
+  /** Charges a run; the returned function takes the charge back (the run could not start after all). */
+  recordStart(name: string, status: string, at: number): () => void {
+    const lastBefore = this.lastFiringStart.get(name);
+    if (status === 'firing') this.lastFiringStart.set(name, Math.max(at, lastBefore ?? 0));
     const list = this.starts.get(name) ?? [];
     list.push(at);
     this.starts.set(name, list);
+    return () => {
+      const now = this.starts.get(name) ?? [];
+      const i = now.lastIndexOf(at);
+      if (i >= 0) now.splice(i, 1);
+      // Restore only when no later run was charged since.
+      if (status !== 'firing' || this.lastFiringStart.get(name) !== at) return;
+      if (lastBefore === undefined) this.lastFiringStart.delete(name);
+      else this.lastFiringStart.set(name, lastBefore);
+    };
   }
 
   private recentStarts(name: string, now: number): number[] {

@@ -3,7 +3,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type RequestOutcome = 'accepted' | 'unauthorized' | 'too_large' | 'bad_request' | 'persist_failed' | 'not_found' | 'method_not_allowed' | 'error' | 'ok';
-export type AlertOutcome = 'queued' | 'duplicate' | 'no_remediation' | 'unknown_remediation' | 'resolved_ignored';
+export type AlertOutcome = 'queued' | 'duplicate' | 'no_remediation' | 'unknown_remediation' | 'not_bound' | 'resolved_ignored';
 
 export class ReceiverMetrics {
   readonly registry = new Registry();
@@ -18,6 +18,12 @@ export class ReceiverMetrics {
   readonly halted = new Gauge({ name: 'sloforge_receiver_remediation_halted', help: '1 while a remediation is stopped by its hourly cap (a likely remediation loop)', labelNames: ['remediation'] as const, registers: [this.registry] });
   readonly queueDepth = new Gauge({ name: 'sloforge_receiver_queue_depth', help: 'Accepted alerts waiting for their action to start', registers: [this.registry] });
   readonly running = new Gauge({ name: 'sloforge_receiver_actions_running', help: 'Actions running now', registers: [this.registry] });
+  readonly truncated = new Counter({ name: 'sloforge_receiver_alerts_truncated_total', help: 'Alerts over the per-alert size limit whose longest values were cut', registers: [this.registry] });
+  readonly startRetries = new Counter({ name: 'sloforge_receiver_start_retries_total', help: 'Action starts put back in the queue because their start could not be written to the log', labelNames: ['remediation'] as const, registers: [this.registry] });
+  readonly logSkippedLines = new Gauge({ name: 'sloforge_receiver_log_skipped_lines', help: 'Lines of the event log the last start could not use (the start log names them)', registers: [this.registry] });
+  readonly logBytes = new Gauge({ name: 'sloforge_receiver_log_bytes', help: 'Size of the event log', registers: [this.registry] });
+  readonly compactions = new Counter({ name: 'sloforge_receiver_log_compactions_total', help: 'Event log compactions by result (compacted, unchanged, failed)', labelNames: ['result'] as const, registers: [this.registry] });
+  readonly connectionsDropped = new Counter({ name: 'sloforge_receiver_connections_dropped_total', help: 'Connections refused because maxConnections were open', registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'sloforge_receiver_' });

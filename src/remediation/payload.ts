@@ -1,15 +1,19 @@
 // Alertmanager's webhook body, version "4". Fields this receiver does not read are tolerated,
 // because newer Alertmanagers add some.
 import { z } from 'zod';
+import { MAX_ALERT_BYTES } from './limits.js';
+import type { AlertFields } from './template.js';
 
 const stringMap = z.record(z.string(), z.string());
+// Identity fields feed the dedupe key, so they are refused rather than cut when absurd.
+const timestamp = z.string().min(1).max(64);
 
 export const webhookAlert = z.looseObject({
   status: z.enum(['firing', 'resolved']),
   labels: stringMap,
   annotations: stringMap.optional(),
-  startsAt: z.string().min(1),
-  endsAt: z.string().optional(),
+  startsAt: timestamp,
+  endsAt: z.string().max(64).optional(),
   fingerprint: z.string().min(1).max(256),
 });
 
@@ -29,4 +33,89 @@ export function payloadProblems(error: z.ZodError, max = 5): string[] {
 /** Same alert, same episode, same state: one delivery, however often Alertmanager sends it. */
 export function dedupeKey(a: WebhookAlert): string {
   return `${a.fingerprint}|${a.startsAt}|${a.status}`;
+}
+
+/** Size of an alert as the receiver stores it. */
+export const alertBytes = (a: AlertFields): number => Buffer.byteLength(JSON.stringify(a));
+
+/** Labels that route and bind an alert: cut only when nothing else is left to cut. */
+const BINDING = new Set(['remediation', 'alertname', 'service', 'slo', 'threshold']);
+export const TRUNCATED_ANNOTATION = 'sloforge_truncated';
+/** Room kept for the TRUNCATED_ANNOTATION itself. */
+const MARK_ROOM = 320;
+
+/** `value` cut to at most `bytes` UTF-8 bytes (on a character boundary), marked as cut. */
+function cut(value: string, bytes: number): string {
+  const buf = Buffer.from(value);
+  let end = Math.max(0, bytes);
+  if (buf.length <= end) return value;
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--;
+  return `${buf.subarray(0, end).toString('utf8')}…[${buf.length - end} bytes cut]`;
+}
+
+interface Entry { map: Record<string, string>; kind: 'labels' | 'annotations'; key: string }
+
+/** Bytes a cut value gains back through its marker, at most. */
+const MARKER_BYTES = 24;
+
+/**
+ * Cuts the longest values down to one common length, so that `excess` bytes go; short values
+ * (the usual labels) stay whole. Returns the fields it cut.
+ */
+function levelValues(entries: Entry[], excess: number): string[] {
+  const sizes = entries.map((e) => Buffer.byteLength(e.map[e.key]!));
+  const freed = (level: number) => sizes.reduce((sum, s) => sum + (s > level ? s - level - MARKER_BYTES : 0), 0);
+  // The highest level that still frees enough: binary search, as `freed` falls when it rises.
+  let lo = 0;
+  let hi = Math.max(0, ...sizes);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (freed(mid) >= excess) lo = mid;
+    else hi = mid - 1;
+  }
+  const done: string[] = [];
+  for (const e of entries) {
+    // Only where the cut saves more than its marker costs.
+    if (Buffer.byteLength(e.map[e.key]!) > lo + MARKER_BYTES) {
+      e.map[e.key] = cut(e.map[e.key]!, lo);
+      done.push(`${e.kind}.${e.key}`);
+    }
+  }
+  return done;
+}
+
+/**
+ * The alert as the receiver keeps it: at most MAX_ALERT_BYTES. A bigger one is not refused
+ * (a 400 would make Alertmanager re-send the whole group, with every other alert in it, forever):
+ * its longest label and annotation values are cut to fit, each marked `…[N bytes cut]`, and
+ * the annotation `sloforge_truncated` names what was cut. Identity fields are never cut.
+ */
+export function capAlert(a: AlertFields, max = MAX_ALERT_BYTES): { alert: AlertFields; cut: string[] } {
+  if (alertBytes(a) <= max) return { alert: a, cut: [] };
+  const out: AlertFields = { ...a, labels: { ...a.labels }, annotations: { ...a.annotations } };
+  const entries = (all: boolean): Entry[] => [
+    ...Object.keys(out.annotations).map((key) => ({ map: out.annotations, kind: 'annotations' as const, key })),
+    ...Object.keys(out.labels).filter((k) => all || !BINDING.has(k)).map((key) => ({ map: out.labels, kind: 'labels' as const, key })),
+  ];
+  const over = () => alertBytes(out) + MARK_ROOM - max;
+  const cutFields = new Set<string>();
+  const dropped: string[] = [];
+  const size = (e: Entry) => e.key.length + e.map[e.key]!.length;
+  // First the other fields, and only then, if nothing else helps, the binding labels.
+  for (const all of [false, true]) {
+    for (let round = 0; round < 4 && over() > 0; round++) for (const f of levelValues(entries(all), over())) cutFields.add(f);
+    // Still over: too many fields, or names too long. Drop whole fields, biggest first,
+    // counting down what each frees (measuring the whole alert each time would be quadratic).
+    let excess = over();
+    for (const e of excess > 0 ? entries(all).sort((x, y) => size(y) - size(x)) : []) {
+      if (excess <= 0) break;
+      excess -= Buffer.byteLength(JSON.stringify(e.key)) + Buffer.byteLength(JSON.stringify(e.map[e.key])) + 1;
+      delete e.map[e.key];
+      dropped.push(`${e.kind}.${e.key}`);
+    }
+  }
+  const gone = new Set(dropped);
+  const names = [...[...cutFields].filter((f) => !gone.has(f)).map((f) => `${f} cut`), ...(dropped.length ? [`${dropped.length} field(s) dropped`] : [])];
+  out.annotations[TRUNCATED_ANNOTATION] = cut(`alert over ${max} bytes: ${names.join(', ')}`, 200);
+  return { alert: out, cut: [...cutFields, ...dropped] };
 }

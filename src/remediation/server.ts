@@ -1,4 +1,5 @@
-// The receiver's HTTP side: routes, authentication, body limits and graceful shutdown.
+// The receiver's HTTP side: routes, authentication, body limits, the event log's upkeep and
+// graceful shutdown.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ResolvedRemediation } from './actions-file.js';
@@ -6,11 +7,24 @@ import { TokenAuth } from './auth.js';
 import { Engine, PersistError } from './engine.js';
 import { ReceiverMetrics, type RequestOutcome } from './metrics.js';
 import { payloadProblems, webhookPayload } from './payload.js';
-import { LogStore, type Store } from './store.js';
-import { compactRecords, keepWholeMs } from './compact.js';
+import { LogStore, type BadLine, type OpenFile, type Store } from './store.js';
+import { Compactor, compactionPolicy } from './compact.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DISCARD_LIMIT } from './limits.js';
+import { LogLimiter } from './log-limiter.js';
 
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export { DEFAULT_BODY_LIMIT } from './limits.js';
 export const DEFAULT_SHUTDOWN_MS = 20_000;
+const AUDIT_SIZE = 1000;
+
+export interface CompactionOptions {
+  /** How often to check whether the log needs compacting. */
+  checkMs: number;
+  /** Compact once this much was appended since the last compaction... */
+  bytes: number;
+  /** ...or this long after it, so events age out of a quiet log too. */
+  intervalMs: number;
+}
+export const DEFAULT_COMPACTION: CompactionOptions = { checkMs: 60_000, bytes: 16 * 1024 * 1024, intervalMs: 3_600_000 };
 
 export interface ReceiverOptions {
   remediations: readonly ResolvedRemediation[];
@@ -21,15 +35,28 @@ export interface ReceiverOptions {
   dryRun: boolean;
   bodyLimit?: number;
   shutdownMs?: number;
+  /** Time allowed for a request's headers, and for the whole request (body included). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  maxConnections?: number;
+  compaction?: Partial<CompactionOptions>;
   log?: (line: string) => void;
+  /** Another process took the data folder over; the CLI exits. The receiver already refuses writes. */
+  onLockLost?: (err: Error) => void;
+  lockStaleMs?: number;
+  lockWaitMs?: number;
   /** Wraps the opened store; tests use it to inject persistence failures. */
   wrapStore?: (store: Store) => Store;
+  /** Test seam: how the log files are opened (to inject short writes and ENOSPC). */
+  openFile?: OpenFile;
 }
 
 export interface Receiver {
   url: string;
   metrics: ReceiverMetrics;
   engine: Engine;
+  /** Replaces the accepted tokens (SIGHUP in the CLI). */
+  setTokens(tokens: readonly string[]): void;
   /** Stops accepting, lets running actions finish up to the deadline, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -40,15 +67,17 @@ class HttpError extends Error {
   }
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, end = true): void {
   const text = `${JSON.stringify(body)}\n`;
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
-  res.end(text);
+  if (end) res.end(text);
+  else res.write(text);
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   const tooLarge = () => new HttpError(413, 'too_large', `body larger than ${limit} bytes`);
   const declared = Number(req.headers['content-length'] ?? NaN);
+  // Refused before a byte of the body is read; the error answer then drains it.
   if (declared > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -72,20 +101,78 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * Answers an error while the client may still be sending its body. The whole answer goes out
+ * at once, but the connection stays open while the rest of the body is read and thrown away
+ * (up to DISCARD_LIMIT): closing with unread data makes the kernel send a reset, and a client
+ * that writes its whole body before reading would see that reset instead of the answer.
+ */
+function answerEarly(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string>, bodyComing: boolean): void {
+  if (req.socket.destroyed) return;
+  if (!bodyComing || req.readableEnded) {
+    send(res, status, body, { ...headers, ...(bodyComing ? {} : { connection: 'close' }) });
+    return;
+  }
+  send(res, status, body, { ...headers, connection: 'close' }, false);
+  let discarded = 0;
+  const done = () => { if (!res.writableEnded) res.end(); };
+  req.on('data', (c: Buffer) => {
+    discarded += c.length;
+    if (discarded > DISCARD_LIMIT) req.socket.destroy();
+  });
+  req.on('end', done);
+  req.on('close', done);
+  req.resume();
+}
+
+/** One log line for the lines replay could not use, naming each (the first 20 in detail). */
+function reportBadLines(file: string, bad: readonly BadLine[], log: (line: string) => void): void {
+  if (bad.length === 0) return;
+  const numbers = bad.map((b) => b.line);
+  const listed = numbers.length > 50 ? `${numbers.slice(0, 50).join(', ')}, ... (${numbers.length - 50} more)` : numbers.join(', ');
+  log(`event log ${file}: skipped ${bad.length} unreadable line${bad.length === 1 ? '' : 's'}: line${bad.length === 1 ? '' : 's'} ${listed}`);
+  for (const b of bad.slice(0, 20)) log(`  line ${b.line}: ${b.problem}`);
+}
+
 export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`sloforge receiver: ${line}\n`));
+  const limited = new LogLimiter(log, Date.now);
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const auth = new TokenAuth(opts.tokens);
+  let auth = new TokenAuth(opts.tokens);
   const metrics = new ReceiverMetrics();
   const longestCooldown = Math.max(0, ...opts.remediations.map((r) => r.cooldownMs));
-  const opened = await LogStore.open(opts.dataDir, (records) => compactRecords(records, Date.now(), keepWholeMs(longestCooldown)));
-  if (opened.droppedLines > 0) log(`compacted the event log: ${opened.droppedLines} lines of long-finished events reduced to their dedupe keys`);
-  const store = opts.wrapStore ? opts.wrapStore(opened.store) : opened.store;
-  const engine = new Engine({ remediations: opts.remediations, store, metrics, dryRun: opts.dryRun, log });
-  engine.replay(opened.records);
+  let store: Store | undefined;
+  // The engine is fed while the log streams in, before the store is handed over.
+  const engine = new Engine({
+    remediations: opts.remediations,
+    store: { append: (records) => store!.append(records), close: () => store!.close() },
+    metrics,
+    dryRun: opts.dryRun,
+    log,
+    auditSize: AUDIT_SIZE,
+  });
   let ready = false;
+  const opened = await LogStore.open(opts.dataDir, {
+    onRecord: (r, line) => engine.replayRecord(r, line),
+    onBadLine: (b) => engine.replayBadLine(b),
+    onLockLost: (err) => {
+      ready = false;
+      log(`lost the lock on the data folder ${opts.dataDir} (${err.message}): another receiver took it over; not writing to the event log any more`);
+      opts.onLockLost?.(err);
+    },
+    log,
+    ...(opts.lockStaleMs !== undefined ? { lockStaleMs: opts.lockStaleMs } : {}),
+    ...(opts.lockWaitMs !== undefined ? { lockWaitMs: opts.lockWaitMs } : {}),
+    ...(opts.openFile ? { openFile: opts.openFile } : {}),
+  });
+  const logStore = opened.store;
+  store = opts.wrapStore ? opts.wrapStore(logStore) : logStore;
+  const bad = [...opened.report.bad, ...engine.finishReplay()].sort((a, b) => a.line - b.line);
+  metrics.logSkippedLines.set(bad.length);
+  metrics.logBytes.set(logStore.size);
+  reportBadLines(logStore.file, bad, log);
 
-  async function route(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<RequestOutcome> {
+  async function route(req: http.IncomingMessage, res: http.ServerResponse, path: string, expectContinue: boolean): Promise<RequestOutcome> {
     const method = req.method ?? 'GET';
     if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method_not_allowed', 'method not allowed');
@@ -107,11 +194,12 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     if (path === '/api/actions') {
       if (method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'method not allowed');
       const asked = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? 100);
-      const n = Number.isInteger(asked) && asked > 0 ? Math.min(asked, 1000) : 100;
+      const n = Number.isInteger(asked) && asked > 0 ? Math.min(asked, AUDIT_SIZE) : 100;
       send(res, 200, { actions: engine.recent(n), queueDepth: engine.queueDepth });
       return 'ok';
     }
     if (method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'method not allowed');
+    if (expectContinue && !(Number(req.headers['content-length'] ?? NaN) > limit)) res.writeContinue();
     const raw = await readBody(req, limit);
     let json: unknown;
     try {
@@ -131,54 +219,116 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     }
   }
 
-  const server = http.createServer((req, res) => {
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, expectContinue: boolean): void {
     const path = (req.url ?? '/').split('?')[0]!;
     const routeLabel = ['/alerts', '/api/actions', '/healthz', '/readyz', '/metrics'].includes(path) ? path : 'other';
     metrics.inFlight.inc({ route: routeLabel });
     res.on('close', () => metrics.inFlight.dec({ route: routeLabel }));
-    route(req, res, path).then(
+    route(req, res, path, expectContinue).then(
       (outcome) => metrics.requests.inc({ route: routeLabel, outcome }),
       (err: unknown) => {
         const e = err instanceof HttpError ? err : new HttpError(500, 'error', 'internal error');
         if (!(err instanceof HttpError)) log(`internal error on ${req.method} ${path}: ${(err as Error)?.stack ?? String(err)}`);
         metrics.requests.inc({ route: routeLabel, outcome: e.outcome });
-        // An unread body on an error answer would otherwise be parsed as the next request.
-        const headers: Record<string, string> = req.complete ? {} : { connection: 'close' };
-        if (e.status === 401) headers['www-authenticate'] = 'Bearer realm="sloforge-receiver"';
-        if (!res.headersSent) send(res, e.status, { error: e.message, ...e.extra }, headers);
-        if (!req.complete) req.resume();
+        const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer realm="sloforge-receiver"' } : {};
+        // A client that asked to continue and was not told to sends no body.
+        const bodyComing = !req.complete && !(expectContinue && !res.headersSent);
+        if (!res.headersSent) answerEarly(req, res, e.status, { error: e.message, ...e.extra }, headers, bodyComing);
       },
     );
-  });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const headersTimeout = opts.headersTimeoutMs ?? 10_000;
+  const requestTimeout = opts.requestTimeoutMs ?? 30_000;
+  const server = http.createServer({
+    headersTimeout,
+    requestTimeout,
+    // Node checks these timeouts only this often (30 s by default), so a timeout could fire
+    // up to that late; a tenth of the shortest keeps them close to what is configured.
+    connectionsCheckingInterval: Math.max(50, Math.floor(Math.min(headersTimeout, requestTimeout) / 10)),
+  }, (req, res) => handle(req, res, false));
+  server.on('checkContinue', (req, res) => handle(req, res, true));
+  server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  server.on('drop', () => {
+    metrics.connectionsDropped.inc();
+    limited.line('drop', `refused a connection: ${server.maxConnections} connections are open (maxConnections)`);
   });
-  engine.start();
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await logStore.close();
+    throw err;
+  }
+  const startupWritten = engine.start();
   ready = true;
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   log(`listening on http://${host}:${addr.port} with ${opts.remediations.length} remediation(s)${opts.dryRun ? ' (dry run)' : ''}`);
 
+  // Compaction: once at start (after the records that settle unreadable lines are written), then
+  // whenever the log grew by `bytes` or `intervalMs` passed.
+  const compaction = { ...DEFAULT_COMPACTION, ...opts.compaction };
+  let lastCompaction = Date.now();
+  let compacting: Promise<void> | undefined;
+  let settled = false;
+  const compact = (why: string): Promise<void> => {
+    compacting ??= logStore.compact(new Compactor(compactionPolicy(Date.now(), longestCooldown, AUDIT_SIZE))).then(
+      (r) => {
+        metrics.compactions.inc({ result: r ? 'compacted' : 'unchanged' });
+        if (r) log(`compacted the event log (${why}): ${r.before} to ${r.after} bytes; long-finished events kept as their dedupe keys`);
+      },
+      (err: Error) => {
+        metrics.compactions.inc({ result: 'failed' });
+        limited.line('compaction', `could not compact the event log (${err.message}); it stays as it was`);
+      },
+    ).finally(() => {
+      compacting = undefined;
+      lastCompaction = Date.now();
+      metrics.logBytes.set(logStore.size);
+    });
+    return compacting;
+  };
+  void startupWritten.then((ok) => {
+    settled = ok;
+    if (ok) void compact('at start');
+    else log('not compacting the event log until a restart: the records that account for its unreadable lines could not be written');
+  });
+  const timer = setInterval(() => {
+    metrics.logBytes.set(logStore.size);
+    if (!settled || compacting) return;
+    if (logStore.appendedSinceCompaction >= compaction.bytes) void compact(`${logStore.appendedSinceCompaction} bytes appended`);
+    else if (Date.now() - lastCompaction >= compaction.intervalMs) void compact('periodic');
+  }, compaction.checkMs);
+  timer.unref();
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       ready = false;
+      clearInterval(timer);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await engine.shutdown(opts.shutdownMs ?? DEFAULT_SHUTDOWN_MS);
       server.closeAllConnections();
       await stopped;
-      await store.close();
+      await compacting;
+      await store!.close();
       log('stopped');
     })();
     return closing;
   };
-  return { url: `http://${host}:${addr.port}`, metrics, engine, close };
+  return {
+    url: `http://${host}:${addr.port}`,
+    metrics,
+    engine,
+    setTokens: (tokens) => { auth = new TokenAuth(tokens); },
+    close,
+  };
 }

@@ -1,29 +1,228 @@
-// The receiver's durable memory: an append-only JSON-lines log in the data folder, fsync'd
-// before any caller is told a record is safe, and replayed on start. Appends from concurrent
-// requests share one write and one fsync (group commit), so durability costs one disk flush per
-// burst rather than one per alert.
-import { promises as fs } from 'node:fs';
+// The receiver's durable memory: an append-only JSON-lines log in the data folder.
+//
+// - Appends are all or nothing: every byte is written (a short write is continued), then
+//   fdatasync'd, before any caller is told its records are safe. On any error the file is cut
+//   back to the end of the last good append, so a full disk leaves no torn line for the next
+//   record to be glued onto, and the caller answers 503. Concurrent appends share one write and
+//   one flush (group commit).
+// - Replay streams the file line by line (its size is bounded by the disk, not by the longest
+//   string Node can hold), validates every record, and reports every line it cannot use.
+// - Compaction runs while the receiver serves: it copies the log into a temporary file, checks
+//   what it wrote, then pauses appends only to copy the records that arrived meanwhile, fsyncs,
+//   and renames the copy over the log.
+// - Nothing here runs before the data folder's lock is held (see lock.ts).
+import { constants, createReadStream, promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { AlertFields } from './template.js';
+import { z } from 'zod';
+import { lockDataDir } from './lock.js';
 
-export type ActionResult = 'success' | 'failure' | 'dry-run';
-export type SkipReason = 'cooldown' | 'hourly-cap' | 'unknown-remediation' | 'not-bound' | 'resolved' | 'interrupted';
+export const ACTION_RESULTS = ['success', 'failure', 'dry-run'] as const;
+export const SKIP_REASONS = ['cooldown', 'hourly-cap', 'unknown-remediation', 'not-bound', 'resolved', 'interrupted', 'log-corrupt'] as const;
+export type ActionResult = (typeof ACTION_RESULTS)[number];
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
-export type LogRecord =
-  | { t: 'accepted'; id: string; at: number; key: string; alert: AlertFields }
-  | { t: 'started'; id: string; at: number; attempt: number; dryRun: boolean }
-  | { t: 'finished'; id: string; at: number; result: ActionResult; detail: string; durationMs: number }
-  | { t: 'skipped'; id: string; at: number; reason: SkipReason; detail: string }
+const alertFields = z.object({
+  remediation: z.string(),
+  status: z.string(),
+  fingerprint: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+});
+const id = z.string().min(1).max(128);
+const at = z.number().finite();
+/** Every record names its event's dedupe key, so losing the `accepted` line cannot make it run twice. */
+const key = z.string().min(1);
+
+export const logRecord = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('accepted'), id, at, key, alert: alertFields }),
+  z.object({ t: z.literal('started'), id, at, key: key.optional(), attempt: z.number().int().min(1), dryRun: z.boolean() }),
+  z.object({ t: z.literal('finished'), id, at, key: key.optional(), result: z.enum(ACTION_RESULTS), detail: z.string(), durationMs: z.number() }),
+  z.object({ t: z.literal('skipped'), id, at, key: key.optional(), reason: z.enum(SKIP_REASONS), detail: z.string() }),
   /** What compaction leaves of an event that finished long ago: its dedupe key. */
-  | { t: 'seen'; id: string; at: number; key: string };
+  z.object({ t: z.literal('seen'), id, at, key }),
+]);
+export type LogRecord = z.infer<typeof logRecord>;
 
 export interface Store {
-  /** Resolves once the records are on disk; rejects when they may not be. */
+  /** Resolves once the records are on disk; rejects when they are not (and then none of them is). */
   append(records: readonly LogRecord[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export const LOG_FILE = 'events.jsonl';
+const TEMP_FILE = `${LOG_FILE}.compacting`;
+/** Longer lines are skipped unread: a record is at most a capped alert, and an old 1 MiB one. */
+export const MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+/** The file operations the store needs; tests substitute a handle that fails on purpose. */
+export interface LogFile {
+  write(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  datasync(): Promise<void>;
+  sync(): Promise<void>;
+  truncate(length: number): Promise<void>;
+  chmod(mode: number): Promise<void>;
+  close(): Promise<void>;
+}
+export type OpenFile = (file: string, flags: number) => Promise<LogFile>;
+/** Owner read/write only: alerts and action details are nobody else's business. */
+const openFile: OpenFile = (file, flags) => fs.open(file, flags, 0o600);
+
+/** Writes all of `buf` at `position`, continuing short writes; a write that makes no progress is an error. */
+async function writeAll(fh: LogFile, buf: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < buf.length;) {
+    const { bytesWritten } = await fh.write(buf, done, buf.length - done, position + done);
+    if (!(bytesWritten > 0)) throw Object.assign(new Error(`no space written (${done} of ${buf.length} bytes)`), { code: 'ENOSPC' });
+    done += bytesWritten;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export interface RawLine {
+  /** 1-based line number. */
+  no: number;
+  start: number;
+  /** Offset just past the line's newline (or past its last byte when it has none). */
+  end: number;
+  /** The line without its newline; undefined when longer than the cap. */
+  bytes: Buffer | undefined;
+  terminated: boolean;
+}
+
+/**
+ * The lines of `file` between byte offsets, read as a stream. A byte-level split rather than
+ * node:readline because replay needs each line's exact byte offsets (to cut a torn tail) and a
+ * bound on a line's length (a corrupt file may hold gigabytes without a newline).
+ */
+export async function* readLines(file: string, from = 0, to?: number): AsyncGenerator<RawLine> {
+  if (to !== undefined && to <= from) return;
+  const stream = createReadStream(file, { start: from, ...(to !== undefined ? { end: to - 1 } : {}), highWaterMark: 256 * 1024 });
+  let parts: Buffer[] = [];
+  let length = 0;
+  let tooLong = false;
+  let lineStart = from;
+  let chunkStart = from;
+  let no = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length;) {
+      const nl = chunk.indexOf(10, i);
+      const piece = chunk.subarray(i, nl === -1 ? chunk.length : nl);
+      if (!tooLong && length + piece.length > MAX_LINE_BYTES) {
+        tooLong = true;
+        parts = [];
+      }
+      if (!tooLong) parts.push(piece);
+      length += piece.length;
+      if (nl === -1) break;
+      const end = chunkStart + nl + 1;
+      yield { no: ++no, start: lineStart, end, bytes: tooLong ? undefined : Buffer.concat(parts, length), terminated: true };
+      parts = [];
+      length = 0;
+      tooLong = false;
+      lineStart = end;
+      i = nl + 1;
+    }
+    chunkStart += chunk.length;
+  }
+  if (length > 0 || lineStart < chunkStart) {
+    yield { no: ++no, start: lineStart, end: chunkStart, bytes: tooLong ? undefined : Buffer.concat(parts, length), terminated: false };
+  }
+}
+
+export type ParsedLine =
+  | { record: LogRecord }
+  /** `ids`: event ids still legible in the line; `recovered`: a whole record found glued behind a torn one. */
+  | { problem: string; ids: string[]; recovered?: LogRecord };
+
+const ID_RE = /"id":"([^"\\]{1,128})"/g;
+const RECORD_START = '{"t":"';
+
+function asRecord(text: string): { record: LogRecord } | { problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { problem: 'not JSON' };
+  }
+  const parsed = logRecord.safeParse(json);
+  if (parsed.success) return { record: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  return { problem: `not a log record (${issue.path.map(String).join('.') || 'record'}: ${issue.message})` };
+}
+
+export function parseLine(bytes: Buffer | undefined): ParsedLine {
+  if (bytes === undefined) return { problem: `longer than ${MAX_LINE_BYTES} bytes`, ids: [] };
+  const text = bytes.toString('utf8');
+  const whole = asRecord(text);
+  if ('record' in whole) return whole;
+  // A torn write followed by a whole record on the same line (logs written before appends were
+  // all-or-nothing): the record behind the tear is intact and was acknowledged.
+  let torn = text;
+  let recovered: LogRecord | undefined;
+  for (let i = text.indexOf(RECORD_START, 1); i > 0; i = text.indexOf(RECORD_START, i + 1)) {
+    const tail = asRecord(text.slice(i));
+    if ('record' in tail) {
+      recovered = tail.record;
+      torn = text.slice(0, i);
+      break;
+    }
+  }
+  const ids = [...new Set([...torn.matchAll(ID_RE)].map((m) => m[1]!))];
+  return { problem: recovered ? `torn record before a whole one (${whole.problem})` : whole.problem, ids, ...(recovered ? { recovered } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store
+
+/** A line replay could not use. */
+export interface BadLine {
+  line: number;
+  problem: string;
+  /** Event ids legible in it (none: it may have belonged to any event). */
+  ids: string[];
+  /** The unterminated last line of a write cut off by a crash: never acknowledged, so harmless. */
+  torn: boolean;
+}
+
+export interface ReplayReport {
+  lines: number;
+  bytes: number;
+  bad: BadLine[];
+}
+
+export interface OpenOptions {
+  /** Each valid record, oldest first. */
+  onRecord?: (record: LogRecord, line: number) => void;
+  /** Each line that could not be used, in order with the records. */
+  onBadLine?: (bad: BadLine) => void;
+  /** Another process took over the data folder's lock: stop writing. */
+  onLockLost?: (err: Error) => void;
+  log?: (line: string) => void;
+  lockWaitMs?: number;
+  lockStaleMs?: number;
+  /** Test seam: how the log and its compaction copy are opened. */
+  openFile?: OpenFile;
+}
+
+/** Turns the records of a log into those of its compacted copy; see compact.ts. */
+export interface Rewriter {
+  /** Sees every valid record of the part being compacted, before `plan`. */
+  observe(record: LogRecord, bytes: number): void;
+  /** Whether the copy would differ; false skips the copy. */
+  plan(): boolean;
+  /** The line to write for `record` (without newline), `raw` to keep it, undefined to drop it; `record` is undefined for an unusable line. */
+  line(record: LogRecord | undefined, raw: Buffer): Buffer | string | undefined;
+}
+
+export interface CompactResult {
+  before: number;
+  after: number;
+}
 
 interface Pending {
   text: string;
@@ -31,84 +230,13 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-export class LogStore implements Store {
-  private queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
-  private closed = false;
-
-  private constructor(private readonly fh: fs.FileHandle) {}
-
-  /**
-   * Opens (creating) the log and returns it with every record already in it, oldest first.
-   * When `compact` returns other records than it was given, the log is first rewritten with
-   * those, atomically (temporary file, fsync, rename, fsync of the folder).
-   */
-  static async open(dataDir: string, compact?: (records: readonly LogRecord[]) => readonly LogRecord[]): Promise<{ store: LogStore; records: readonly LogRecord[]; droppedLines: number }> {
-    await fs.mkdir(dataDir, { recursive: true });
-    const file = path.join(dataDir, LOG_FILE);
-    let text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return '';
-      throw err;
-    });
-    let records: readonly LogRecord[] = parseLog(text);
-    const kept = compact?.(records) ?? records;
-    const droppedLines = records.length - kept.length;
-    if (kept !== records) {
-      text = kept.map((r) => `${JSON.stringify(r)}\n`).join('');
-      await replaceFile(dataDir, file, text);
-      records = kept;
-    }
-    const fh = await fs.open(file, 'a');
-    // A crash can leave half a line; end it so the next record starts clean. Replay drops it.
-    if (text.length > 0 && !text.endsWith('\n')) {
-      await fh.write('\n');
-      await fh.datasync();
-    }
-    return { store: new LogStore(fh), records, droppedLines };
-  }
-
-  append(records: readonly LogRecord[]): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('store is closed'));
-    if (records.length === 0) return Promise.resolve();
-    const text = records.map((r) => `${JSON.stringify(r)}\n`).join('');
-    return new Promise((resolve, reject) => {
-      this.queue.push({ text, resolve, reject });
-      this.flushing ??= this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      try {
-        await this.fh.write(batch.map((p) => p.text).join(''));
-        await this.fh.datasync();
-        for (const p of batch) p.resolve();
-      } catch (err) {
-        for (const p of batch) p.reject(err as Error);
-      }
-    }
-    this.flushing = undefined;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.flushing;
-    await this.fh.close();
-  }
+interface Exclusive {
+  run: () => Promise<void>;
+  resolve: () => void;
+  reject: (err: Error) => void;
 }
 
-async function replaceFile(dir: string, file: string, text: string): Promise<void> {
-  const tmp = `${file}.compact-${process.pid}`;
-  const fh = await fs.open(tmp, 'w');
-  try {
-    await fh.write(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await fs.rename(tmp, file);
+async function syncDir(dir: string): Promise<void> {
   const d = await fs.open(dir, 'r');
   try {
     await d.sync();
@@ -117,16 +245,281 @@ async function replaceFile(dir: string, file: string, text: string): Promise<voi
   }
 }
 
-export function parseLog(text: string): LogRecord[] {
-  const out: LogRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
+async function hashRange(file: string, from: number, to: number): Promise<string> {
+  const h = createHash('sha256');
+  if (to > from) for await (const chunk of createReadStream(file, { start: from, end: to - 1 }) as AsyncIterable<Buffer>) h.update(chunk);
+  return h.digest('hex');
+}
+
+export class LogStore implements Store {
+  private queue: Pending[] = [];
+  private exclusive: Exclusive[] = [];
+  private worker: Promise<void> | undefined;
+  private closed = false;
+  /** Set when the store must not be written any more (lock lost, folder unusable). */
+  private failed: Error | undefined;
+  /** Bytes past `offset` may exist (a failed append whose cut-back failed too). */
+  private dirty = false;
+  private compacting: Promise<CompactResult | undefined> | undefined;
+  /** Bytes appended since the last compaction, for the size trigger. */
+  appendedSinceCompaction = 0;
+
+  private constructor(
+    private fh: LogFile,
+    private readonly dir: string,
+    /** End of the last record known to be on disk. */
+    private offset: number,
+    private readonly release: () => Promise<void>,
+    private readonly open: OpenFile,
+  ) {}
+
+  get file(): string {
+    return path.join(this.dir, LOG_FILE);
+  }
+
+  get size(): number {
+    return this.offset;
+  }
+
+  /**
+   * Locks the data folder, then opens (creating) the log and streams every record in it to
+   * `onRecord`. A torn last line is cut off (it was never acknowledged).
+   */
+  static async open(dataDir: string, opts: OpenOptions = {}): Promise<{ store: LogStore; report: ReplayReport }> {
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+    let store: LogStore | undefined;
+    let lostEarly: Error | undefined;
+    const release = await lockDataDir(dataDir, {
+      onLost: (err) => {
+        if (store) store.fail(err);
+        else lostEarly = err;
+        opts.onLockLost?.(err);
+      },
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.lockWaitMs !== undefined ? { waitMs: opts.lockWaitMs } : {}),
+      ...(opts.lockStaleMs !== undefined ? { staleMs: opts.lockStaleMs } : {}),
+    });
+    const open = opts.openFile ?? openFile;
+    let fh: LogFile | undefined;
     try {
-      const r = JSON.parse(line) as LogRecord;
-      if (r && typeof r === 'object' && typeof r.t === 'string' && typeof r.id === 'string') out.push(r);
-    } catch {
-      // A torn line from a crash mid-write: its request was never answered 2xx, so dropping it is safe.
+      await fs.rm(path.join(dataDir, TEMP_FILE), { force: true });
+      const file = path.join(dataDir, LOG_FILE);
+      fh = await open(file, constants.O_RDWR | constants.O_CREAT);
+      await fh.chmod(0o600);
+      const report: ReplayReport = { lines: 0, bytes: 0, bad: [] };
+      let good = 0;
+      for await (const line of readLines(file)) {
+        report.lines = line.no;
+        report.bytes = line.end;
+        if (!line.terminated) {
+          report.bad.push({ line: line.no, problem: `torn last line (${line.end - line.start} bytes, cut off by a crash mid-write; never acknowledged): removed`, ids: [], torn: true });
+          opts.onBadLine?.(report.bad.at(-1)!);
+          break;
+        }
+        good = line.end;
+        const parsed = parseLine(line.bytes);
+        if ('record' in parsed) {
+          opts.onRecord?.(parsed.record, line.no);
+          continue;
+        }
+        const bad: BadLine = { line: line.no, problem: parsed.problem, ids: parsed.ids, torn: false };
+        report.bad.push(bad);
+        opts.onBadLine?.(bad);
+        if (parsed.recovered) opts.onRecord?.(parsed.recovered, line.no);
+      }
+      if (report.bytes > good) {
+        await fh.truncate(good);
+        await fh.datasync();
+      }
+      store = new LogStore(fh, dataDir, good, release, open);
+      if (lostEarly) store.fail(lostEarly);
+      return { store, report };
+    } catch (err) {
+      await fh?.close().catch(() => {});
+      await release();
+      throw err;
     }
   }
-  return out;
+
+  append(records: readonly LogRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    if (this.failed) return Promise.reject(this.failed);
+    if (records.length === 0) return Promise.resolve();
+    const text = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+    return new Promise((resolve, reject) => {
+      this.queue.push({ text, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Refuses every further append (the folder is no longer ours, or no longer safe). */
+  fail(err: Error): void {
+    this.failed ??= err;
+  }
+
+  private kick(): void {
+    this.worker ??= this.work().finally(() => {
+      this.worker = undefined;
+      if (this.queue.length > 0 || this.exclusive.length > 0) this.kick();
+    });
+  }
+
+  /** One writer: batches of appends, and in between, the short exclusive steps of compaction. */
+  private async work(): Promise<void> {
+    for (;;) {
+      const ex = this.exclusive.shift();
+      if (ex) {
+        await ex.run().then(ex.resolve, ex.reject);
+        continue;
+      }
+      if (this.queue.length === 0) return;
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.writeBatch(Buffer.from(batch.map((p) => p.text).join('')));
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        for (const p of batch) p.reject(err as Error);
+      }
+    }
+  }
+
+  private async writeBatch(buf: Buffer): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (this.dirty) await this.cutBack();
+    this.dirty = true;
+    try {
+      await writeAll(this.fh, buf, this.offset);
+      await this.fh.datasync();
+    } catch (err) {
+      // Nothing of this batch may survive: a later append must not be glued to half a line,
+      // and a record nobody was told is safe must not run after a restart.
+      await this.cutBack().catch(() => {});
+      throw err;
+    }
+    this.dirty = false;
+    this.offset += buf.length;
+    this.appendedSinceCompaction += buf.length;
+  }
+
+  /** Cuts the file back to the last good append; until this succeeds, nothing more is acknowledged. */
+  private async cutBack(): Promise<void> {
+    await this.fh.truncate(this.offset);
+    await this.fh.datasync();
+    this.dirty = false;
+  }
+
+  private runExclusive(run: () => Promise<void>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.exclusive.push({ run, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /**
+   * Rewrites the log through `rewriter` without stopping appends, except for the moment it
+   * copies the records appended meanwhile and swaps the files. Resolves to undefined when there
+   * was nothing to change; rejects (leaving the log as it was) when the copy cannot be written
+   * whole, e.g. on a full disk.
+   */
+  compact(rewriter: Rewriter): Promise<CompactResult | undefined> {
+    if (this.compacting) return this.compacting;
+    this.compacting = this.compactNow(rewriter).finally(() => { this.compacting = undefined; });
+    return this.compacting;
+  }
+
+  private async compactNow(rewriter: Rewriter): Promise<CompactResult | undefined> {
+    if (this.closed || this.failed) return undefined;
+    const file = this.file;
+    const snapshot = this.offset;
+    this.appendedSinceCompaction = 0;
+    for await (const line of readLines(file, 0, snapshot)) {
+      const parsed = parseLine(line.bytes);
+      if ('record' in parsed) rewriter.observe(parsed.record, line.end - line.start);
+    }
+    if (!rewriter.plan()) return undefined;
+
+    const tmpPath = path.join(this.dir, TEMP_FILE);
+    const tmp = await this.open(tmpPath, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC);
+    let swapped = false;
+    try {
+      // The copy of everything up to the snapshot, with a hash of exactly what was written.
+      const hash = createHash('sha256');
+      let written = 0;
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      const flush = async () => {
+        const buf = Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        await writeAll(tmp, buf, written);
+        hash.update(buf);
+        written += buf.length;
+      };
+      for await (const line of readLines(file, 0, snapshot)) {
+        const parsed = parseLine(line.bytes);
+        const out = line.bytes === undefined ? undefined : rewriter.line('record' in parsed ? parsed.record : undefined, line.bytes);
+        if (out === undefined) continue;
+        const buf = Buffer.concat([typeof out === 'string' ? Buffer.from(out) : out, Buffer.from('\n')]);
+        pending.push(buf);
+        pendingBytes += buf.length;
+        if (pendingBytes >= 1024 * 1024) await flush();
+      }
+      await flush();
+      await tmp.sync();
+      if ((await fs.stat(tmpPath)).size !== written || (await hashRange(tmpPath, 0, written)) !== hash.digest('hex')) {
+        throw new Error('the compacted copy does not read back as written');
+      }
+      if (this.closed) return undefined;
+
+      // Appends wait only for this: the records that arrived meanwhile, then the swap.
+      let result: CompactResult | undefined;
+      await this.runExclusive(async () => {
+        if (this.failed) throw this.failed;
+        if (this.dirty) await this.cutBack();
+        const tailLength = this.offset - snapshot;
+        const tail = Buffer.alloc(tailLength);
+        for (let got = 0; got < tailLength;) {
+          const { bytesRead } = await this.fh.read(tail, got, tailLength - got, snapshot + got);
+          if (bytesRead <= 0) throw new Error('the log ended before its last acknowledged record');
+          got += bytesRead;
+        }
+        await writeAll(tmp, tail, written);
+        await tmp.sync();
+        const size = written + tailLength;
+        if ((await fs.stat(tmpPath)).size !== size || (await hashRange(tmpPath, written, size)) !== createHash('sha256').update(tail).digest('hex')) {
+          throw new Error('the compacted copy does not read back as written');
+        }
+        await fs.rename(tmpPath, file);
+        swapped = true;
+        const old = this.fh;
+        this.fh = tmp;
+        result = { before: this.offset, after: size };
+        this.offset = size;
+        await old.close().catch(() => {});
+        try {
+          await syncDir(this.dir);
+        } catch (err) {
+          // Without it a crash could bring back the old file and lose what is appended next.
+          this.fail(err as Error);
+          throw err;
+        }
+      });
+      return result;
+    } finally {
+      if (!swapped) {
+        await tmp.close().catch(() => {});
+        await fs.rm(tmpPath, { force: true }).catch(() => {});
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.compacting?.catch(() => {});
+    await this.worker;
+    await this.fh.close().catch(() => {});
+    await this.release();
+  }
 }

@@ -28,6 +28,13 @@ test('invalid remediations name the remediation and the field', () => {
   assert.match(problems([{ name: 'r', action: { http: { url: 'http://x/', timeout: 'soon' } } }]), /field "action.http.timeout": is not a duration/);
   assert.match(problems([{ name: 'r', action: { http: { url: 'http://x/', headerFiles: { 'Bad Header': '/f' } } } }]), /field "action.http.headerFiles.Bad Header": is not a valid HTTP header name/);
   assert.match(problems([{ name: 'r', action: { http: { url: 'http://x/', headers: { Authorization: 'Bearer abc' } } } }]), /field "action.http.headers.Authorization": would put a secret into generated\/; give it in headerFiles/);
+  // Issue 12: credentials in a URL would be written into generated/ (and audit trails).
+  assert.match(problems([{ name: 'r', action: { http: { url: 'https://user:pass@hooks.example/restart' } } }]), /remediation "r" > field "action.http.url": holds credentials \(user:password@host\).*headerFiles/);
+  for (const param of ['api_key', 'apiKey', 'access_token', 'X-Amz-Signature', 'sig', 'password', 'token']) {
+    assert.match(problems([{ name: 'r', action: { http: { url: `https://hooks.example/restart?env=prod&${param}=abc` } } }]), new RegExp(`field "action.http.url": query parameter "${param}" looks like a secret`), param);
+  }
+  assert.equal(problems([{ name: 'r', action: { http: { url: 'https://hooks.example/restart?env=prod&monkey=1&keyboard=2&page=3' } } }]), '');
+  assert.match(problems([{ name: 'k', action: { kubernetesScale: { apiServer: 'https://admin:pw@k', namespace: 'n', deployment: 'd', increment: 1, maxReplicas: 3 } } }]), /field "action.kubernetesScale.apiServer": holds credentials/);
   assert.match(problems([{ name: 'k', action: { kubernetesScale: { apiServer: 'https://k', namespace: 'n', deployment: 'd', increment: 1, factor: 2, maxReplicas: 3 } } }]), /remediation "k" > field "action.kubernetesScale.increment": give exactly one of `increment` or `factor`/);
   assert.match(problems([{ name: 'k', action: { kubernetesScale: { apiServer: 'https://k', namespace: 'n', deployment: 'd', factor: 1, maxReplicas: 3 } } }]), /field "action.kubernetesScale.factor": must be above 1/);
   assert.match(problems([{ name: 'c', action: { command: { argv: [] } } }]), /field "action.command.argv": must name a program/);

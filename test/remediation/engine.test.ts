@@ -4,19 +4,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startReceiver, type ReceiverOptions } from '../../src/remediation/server.js';
+import { startReceiver } from '../../src/remediation/server.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
 import { LogStore } from '../../src/remediation/store.js';
-import type { RemediationInput } from '../../src/config/define.js';
-import { TOKEN, alert, audit, payload, post, settled, setup, waitFor } from './helpers.js';
-
-async function inProcess(remediations: (url: string) => RemediationInput[], over: Partial<ReceiverOptions> = {}) {
-  const env = await setup(remediations);
-  const parsed = actionsFile.parse(JSON.parse(await readFile(env.actions, 'utf8')));
-  const logs: string[] = [];
-  const options: ReceiverOptions = { remediations: parsed.remediations, tokens: [TOKEN], dataDir: env.dataDir, host: '127.0.0.1', port: 0, dryRun: false, log: (l) => logs.push(l), ...over };
-  return { env, logs, options, rx: await startReceiver(options) };
-}
+import { TOKEN, alert, audit, inProcess, payload, post, settled, setup, waitFor } from './helpers.js';
 
 test('maxConcurrent: further alerts wait in the queue until a run finishes', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', cooldown: '0s', maxConcurrent: 2, maxPerHour: 100, action: { http: { url, retries: 0 } } }]);
@@ -151,9 +142,15 @@ test('a compacted log still dedupes: an alert that ran a month ago does not run 
   const parsed = actionsFile.parse(JSON.parse(await readFile(env.actions, 'utf8')));
   const logs: string[] = [];
   const rx = await startReceiver({ remediations: parsed.remediations, tokens: [TOKEN], dataDir: env.dataDir, host: '127.0.0.1', port: 0, dryRun: false, log: (l) => logs.push(l) });
-  t.after(() => rx.close());
-  assert.ok(logs.some((l) => l.includes('compacted the event log: 2 lines')), logs.join('\n'));
+  await waitFor('the start-time compaction', () => logs.some((l) => l.includes('compacted the event log (at start)')));
   assert.equal((await post(rx.url, payload([a]))).json.duplicates, 1);
+  assert.equal(env.target.calls.length, 0);
+  // And after a restart on the compacted log.
+  await rx.close();
+  const again = await startReceiver({ remediations: parsed.remediations, tokens: [TOKEN], dataDir: env.dataDir, host: '127.0.0.1', port: 0, dryRun: false, log: () => {} });
+  t.after(() => again.close());
+  assert.equal((await post(again.url, payload([a]))).json.duplicates, 1);
+  assert.match(await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8'), /^\{"t":"seen","id":"e1"/);
   assert.equal(env.target.calls.length, 0);
 });
 

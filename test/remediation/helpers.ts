@@ -2,12 +2,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remediationArtifacts } from '../../src/remediation/compile.js';
 import { modelOf } from '../helpers/config.js';
+import { actionsFile } from '../../src/remediation/actions-file.js';
+import { startReceiver, type ReceiverOptions } from '../../src/remediation/server.js';
 import type { RemediationInput } from '../../src/config/define.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -190,4 +192,18 @@ export async function setup(remediations: (targetUrl: string) => RemediationInpu
   const tokenFile = path.join(dir, 'token');
   await writeFile(tokenFile, `${TOKEN}\n`);
   return { dir, target, actions, tokenFile, dataDir: path.join(dir, 'data') };
+}
+
+/** Options for a receiver in this process on `env`, logging into `logs`. */
+export async function receiverOptions(env: { actions: string; dataDir: string }, logs: string[], over: Partial<ReceiverOptions> = {}): Promise<ReceiverOptions> {
+  const parsed = actionsFile.parse(JSON.parse(await readFile(env.actions, 'utf8')));
+  return { remediations: parsed.remediations, tokens: [TOKEN], dataDir: env.dataDir, host: '127.0.0.1', port: 0, dryRun: false, log: (l) => logs.push(l), ...over };
+}
+
+/** A receiver in this process (faster than a child), its options for a restart, and what it logged. */
+export async function inProcess(remediations: (url: string) => RemediationInput[], over: Partial<ReceiverOptions> = {}) {
+  const env = await setup(remediations);
+  const logs: string[] = [];
+  const options = await receiverOptions(env, logs, over);
+  return { env, logs, options, rx: await startReceiver(options) };
 }

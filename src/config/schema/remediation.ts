@@ -21,6 +21,32 @@ const bodyTemplate: z.ZodType<BodyTemplate> = z.lazy(() =>
 // Headers that carry credentials: only allowed from files, so generated/ never holds a secret.
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x-auth-token']);
 
+// Query parameter names that usually carry a credential, matched word by word (api_key, apiKey,
+// access_token, X-Amz-Signature, sig, ...).
+const SECRET_WORDS = new Set(['token', 'secret', 'password', 'passwd', 'pwd', 'key', 'apikey', 'auth', 'authorization', 'signature', 'sig', 'credential', 'credentials', 'session', 'sessionid', 'jwt', 'bearer', 'private', 'privatekey']);
+const words = (name: string): string[] => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+
+/**
+ * A URL lands in generated/, in the receiver's actions file and (redacted) in its audit trail:
+ * credentials in it, as user:password@ or as a query parameter, belong in a header file.
+ */
+const secretFreeUrl = url.superRefine((s, ctx) => {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return;
+  }
+  if (u.username !== '' || u.password !== '') {
+    ctx.addIssue({ code: 'custom', message: 'holds credentials (user:password@host), which would be written into generated/; send them in a header read from a file: headerFiles: { Authorization: \'/path/to/file\' }' });
+  }
+  for (const name of new Set(u.searchParams.keys())) {
+    if (words(name).some((w) => SECRET_WORDS.has(w))) {
+      ctx.addIssue({ code: 'custom', message: `query parameter "${name}" looks like a secret, which would be written into generated/; send it in a header read from a file (headerFiles) instead` });
+    }
+  }
+});
+
 const HEADER_NAME_RE = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const headerName = z.string().regex(HEADER_NAME_RE);
 // zod reports a bad record key as "Invalid key in record"; say what a valid key is instead.
@@ -28,7 +54,7 @@ const keyError = (message: string) => ({ error: (iss: { code?: string }) => (iss
 const headerMap = <T extends z.ZodType>(value: T) => z.record(headerName, value, keyError('is not a valid HTTP header name'));
 
 export const httpAction = z.strictObject({
-  url,
+  url: secretFreeUrl,
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
   /** Header name to a file whose content is the header value (tokens stay out of the config). */
   headerFiles: headerMap(filePath).optional(),
@@ -49,7 +75,7 @@ export const httpAction = z.strictObject({
 
 export const kubernetesScaleAction = z.strictObject({
   /** Kubernetes API server, e.g. https://kubernetes.default.svc */
-  apiServer: url,
+  apiServer: secretFreeUrl,
   namespace: name,
   deployment: name,
   /** Service-account token file, e.g. /var/run/secrets/kubernetes.io/serviceaccount/token */

@@ -3,6 +3,7 @@
 // it sends the alert itself as JSON.
 import type { HttpSpec } from '../actions-file.js';
 import { renderTemplate } from '../template.js';
+import { redactUrl } from '../redact.js';
 import { readSecret, request, sleep } from './request.js';
 import type { ActionContext, ActionOutcome } from './types.js';
 
@@ -18,18 +19,20 @@ export async function runHttp(spec: HttpSpec, ctx: ActionContext): Promise<Actio
     body = JSON.stringify(spec.body === undefined ? ctx.alert : renderTemplate(spec.body, ctx.alert));
     headers['content-type'] = 'application/json';
   }
+  // Details reach /api/actions and stderr: never the URL's credentials or query string.
+  const shown = `${spec.method} ${redactUrl(spec.url)}`;
   let last = '';
   for (let attempt = 0; attempt <= spec.retries; attempt++) {
     if (attempt > 0) await sleep(Math.min(spec.retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS), ctx.signal);
     if (ctx.signal.aborted) return { ok: false, detail: `aborted at shutdown; ${last}` };
     try {
       const res = await request(spec.url, { method: spec.method, headers, ...(body !== undefined ? { body } : {}), timeoutMs: spec.timeoutMs, signal: ctx.signal });
-      const summary = `${spec.method} ${spec.url} answered ${res.status}`;
+      const summary = `${shown} answered ${res.status}`;
       if (res.status >= 200 && res.status < 300) return { ok: true, detail: attempt > 0 ? `${summary} after ${attempt} retries` : summary };
       last = summary;
       if (!retryable(res.status)) break;
     } catch (err) {
-      last = `${spec.method} ${spec.url} failed: ${(err as Error).message}`;
+      last = `${shown} failed: ${(err as Error).message.replaceAll(spec.url, redactUrl(spec.url))}`;
     }
   }
   return { ok: false, detail: last };
