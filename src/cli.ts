@@ -8,6 +8,7 @@ import { checkArtifacts, writeArtifacts } from './output/write.js';
 import type { Artifact } from './output/artifact.js';
 import { registerReceiverCommand } from './remediation/cli.js';
 import { registerImportCommand } from './import/cli.js';
+import { registerTestCommand } from './promtool/cli.js';
 
 interface GenerateOptions {
   slos: string;
@@ -82,6 +83,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
   registerReceiverCommand(program);
   registerImportCommand(program);
+  registerTestCommand(program, result);
   return { program, result };
 }
 
