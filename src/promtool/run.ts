@@ -57,7 +57,9 @@ export function defaultJobs(): number {
 
 /**
  * The test files in `dir`, biggest first: with N at a time, a long file started last would keep
- * one core busy while the others idle, and size is the estimate available before running.
+ * one core busy while the others idle. Size is a rough estimate: a days file is smaller than its
+ * service's minutes file but slower (its long series fold into promtool's a+bxn notation), which
+ * costs at most one file's time at the end of a run (bench/README.md).
  */
 export async function findTestFiles(dir: string): Promise<string[]> {
   const names = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f));
