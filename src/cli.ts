@@ -8,6 +8,7 @@ import { compileModel, summarize } from './compile.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
 import { registerReceiverCommand } from './remediation/cli.js';
 import { registerImportCommand } from './import/cli.js';
+import { registerTestCommand } from './promtool/cli.js';
 
 interface GenerateOptions {
   slos: string;
@@ -78,6 +79,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
   registerReceiverCommand(program);
   registerImportCommand(program);
+  registerTestCommand(program, result);
   return { program, result };
 }
 

@@ -32,17 +32,3 @@ export async function promtool(...args: string[]): Promise<{ ok: boolean; output
   const r = await execa(bin, args, { reject: false, all: true });
   return { ok: r.exitCode === 0, output: r.all ?? '' };
 }
-
-/** Runs `fn` over items with at most `limit` at once (the machines here have two cores). */
-export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

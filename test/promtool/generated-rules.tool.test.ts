@@ -6,7 +6,8 @@ import { readdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import path from 'node:path';
 import { cli, tempDir, writeTree, REPO } from '../helpers/cli.js';
 import { baseConfig, configSource } from '../helpers/config.js';
-import { promtool, inParallel } from '../helpers/tools.js';
+import { promtool, tool } from '../helpers/tools.js';
+import { findTestFiles, runPromtoolTests } from '../../src/promtool/run.js';
 
 async function generateExamples(): Promise<string> {
   const out = path.join(tempDir(), 'generated');
@@ -31,10 +32,11 @@ test('promtool check rules accepts every generated rule file', async () => {
 
 test('promtool test rules passes every generated test file', async () => {
   const out = await examples;
-  const tests = files(out, 'prometheus/tests');
+  const tests = await findTestFiles(path.join(out, 'prometheus/tests'));
   assert.ok(tests.length >= 6);
-  const results = await inParallel(tests, 2, async (f) => ({ f, ...(await promtool('test', 'rules', f)) }));
-  for (const r of results) assert.ok(r.ok, `${r.f}\n${r.output}`);
+  // The runner `sloforge test` uses, two at a time like the rest of the suite.
+  const run = await runPromtoolTests(tests, { jobs: 2, promtool: await tool('promtool') });
+  for (const r of run.results) assert.ok(r.ok, `${r.file}\n${r.output}`);
 });
 
 /** Generates the small base config, breaks its rules with `edit`, and runs one test file. */

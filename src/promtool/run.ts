@@ -1,0 +1,118 @@
+// Runs the generated promtool unit tests: one `promtool test rules` process per file, several at
+// once, because promtool evaluates a file's test groups one after another on a single core.
+import { readdir, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+
+export const PROMTOOL_INSTALL_HINT =
+  'install Prometheus 2.42 or later (Debian/Ubuntu: `apt-get install prometheus`, which ships promtool), ' +
+  'or pass --promtool PATH';
+
+/** promtool could not be started: nothing was tested. */
+export class PromtoolMissingError extends Error {
+  override name = 'PromtoolMissingError';
+}
+
+export interface TestFileResult {
+  file: string;
+  ok: boolean;
+  ms: number;
+  /** promtool's stdout and stderr, interleaved as printed. */
+  output: string;
+}
+
+export interface TestRunSummary {
+  results: TestFileResult[];
+  /** Wall time of the whole run. */
+  ms: number;
+  jobs: number;
+}
+
+export interface RunOptions {
+  jobs: number;
+  /** The promtool binary, a name on PATH or a path. */
+  promtool?: string;
+  /** Called as each file finishes, for progress on long runs. */
+  onResult?: (r: TestFileResult) => void;
+}
+
+/** Runs `fn` over items with at most `limit` in flight; results keep the items' order. */
+export async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+export function defaultJobs(): number {
+  return os.availableParallelism();
+}
+
+/**
+ * The test files in `dir`, biggest first: with N at a time, a long file started last would keep
+ * one core busy while the others idle. Size is a rough estimate: a days file is smaller than its
+ * service's minutes file but slower (its long series fold into promtool's a+bxn notation), which
+ * costs at most one file's time at the end of a run (bench/README.md).
+ */
+export async function findTestFiles(dir: string): Promise<string[]> {
+  const names = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f));
+  const sized = await Promise.all(names.map(async (f) => ({ file: path.join(dir, f), size: (await stat(path.join(dir, f))).size })));
+  return sized.sort((a, b) => b.size - a.size || (a.file < b.file ? -1 : 1)).map((s) => s.file);
+}
+
+/** promtool's version line; throws PromtoolMissingError when it cannot be run. */
+export async function promtoolVersion(bin = 'promtool'): Promise<string> {
+  const r = await execa(bin, ['--version'], { reject: false, all: true });
+  if (r.exitCode !== 0) {
+    const why = r.code === 'ENOENT' ? 'not found' : (r.all || r.shortMessage || `exit code ${r.exitCode}`).trim();
+    throw new PromtoolMissingError(`promtool (${bin}): ${why}; ${PROMTOOL_INSTALL_HINT}`);
+  }
+  const first = (r.all ?? '').split('\n')[0]!.trim();
+  const version = /version (\S+)/.exec(first)?.[1];
+  return version ? `promtool ${version}` : first;
+}
+
+export async function runTestFile(file: string, bin = 'promtool'): Promise<TestFileResult> {
+  const start = performance.now();
+  const r = await execa(bin, ['test', 'rules', file], { reject: false, all: true });
+  const ms = performance.now() - start;
+  if (r.code === 'ENOENT') throw new PromtoolMissingError(`promtool (${bin}): not found; ${PROMTOOL_INSTALL_HINT}`);
+  // A signal (out of memory, a timeout in CI) leaves no promtool output to explain the failure.
+  const output = r.signal ? `${r.all ?? ''}\npromtool was killed by ${r.signal}`.trim() : (r.all ?? '');
+  return { file, ok: r.exitCode === 0, ms, output };
+}
+
+export async function runPromtoolTests(files: readonly string[], opts: RunOptions): Promise<TestRunSummary> {
+  const start = performance.now();
+  const results = await inParallel(files, opts.jobs, async (file) => {
+    const r = await runTestFile(file, opts.promtool);
+    opts.onResult?.(r);
+    return r;
+  });
+  return { results, ms: performance.now() - start, jobs: opts.jobs };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** One line per file; a failure is followed by promtool's own report, indented. */
+export function formatResult(r: TestFileResult, shownAs = r.file): string {
+  const line = `${r.ok ? 'pass' : 'FAIL'} ${seconds(r.ms).padStart(7)}  ${shownAs}`;
+  if (r.ok) return line;
+  return `${line}\n${r.output.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}`;
+}
+
+export function formatSummary(s: TestRunSummary): string {
+  const failed = s.results.filter((r) => !r.ok).length;
+  const busy = s.results.reduce((sum, r) => sum + r.ms, 0);
+  return (
+    `${s.results.length} test file(s): ${s.results.length - failed} passed, ${failed} failed, ` +
+    `in ${seconds(s.ms)} (${s.jobs} at a time; ${seconds(busy)} of promtool time)`
+  );
+}
