@@ -7,9 +7,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { validateConfig } from '../src/config/validate.js';
-import { compile, summarize } from '../src/compile.js';
+import { compileModel, summarize } from '../src/compile.js';
+import { resolveModel } from '../src/model/resolve.js';
 import { writeArtifacts } from '../src/output/write.js';
-import { TESTS_DIR } from '../src/prometheus/target.js';
+import { TESTS_DIR } from '../src/promtool/target.js';
 import { defaultJobs, findTestFiles, promtoolVersion, runPromtoolTests } from '../src/promtool/run.js';
 import { shapeConfig } from './shape.js';
 import { countingPromtool } from './cpu-time.js';
@@ -53,10 +54,10 @@ async function measure(services: number): Promise<Row> {
   const out = path.join(dir, 'generated');
   try {
     const start = performance.now();
-    const config = validateConfig(shapeConfig(services));
-    await writeArtifacts(out, compile(config));
+    const model = resolveModel(validateConfig(shapeConfig(services)));
+    await writeArtifacts(out, compileModel(model));
     const generateMs = performance.now() - start;
-    const n = summarize(config);
+    const n = summarize(model);
 
     const files = await findTestFiles(path.join(out, TESTS_DIR));
     const promtool = countingPromtool(dir);

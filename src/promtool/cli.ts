@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { UserError } from '../config/load.js';
-import { TESTS_DIR } from '../prometheus/target.js';
+import { UserError } from '../config/errors.js';
+import { TESTS_DIR } from './target.js';
 import { defaultJobs, findTestFiles, formatResult, formatSummary, promtoolVersion, PromtoolMissingError, runPromtoolTests } from './run.js';
 
 interface TestFlags {

@@ -8,12 +8,12 @@ import type { PromqlExprTest, TestGroup } from './file.js';
 /** Scenarios measured in minutes are evaluated every minute (detection and reset timing). */
 export const TEST_INTERVAL_MS = MINUTE_MS;
 /**
- * Scenarios over hours and days (steady burns, idle traffic) run at a 30m rule evaluation
+ * Scenarios over hours and days (steady burns, idle traffic) run at a 1h rule evaluation
  * interval: promtool evaluates every rule at every step, and nothing they assert changes between
  * evaluations (every SLO window is a traffic-weighted sum, and steady inputs give the same ratio
- * at any step), so coarse steps prove the same for 30 times less work.
+ * at any step), so coarse steps prove the same for 60 times less work.
  */
-export const DAYS_EVALUATION_MS = 30 * MINUTE_MS;
+export const DAYS_EVALUATION_MS = 60 * MINUTE_MS;
 /**
  * Anomaly baselines need enough samples for a standard deviation to mean something (a young
  * baseline of a dozen samples cannot tell a step from noise), so they run at 5m.

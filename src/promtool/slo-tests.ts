@@ -150,12 +150,12 @@ const detectMinOf = (s: Subject) => Math.ceil(outageDetectionFloorMs(s.plan) / M
 const resetMinOf = (s: Subject) => minutes(s.plan.tiers[0].pairs[1].short) + 2;
 
 /**
- * A total outage after two hours of clean traffic, the same minutes for every SLO: each pages
- * within its own bound and resets within its own bound of the common recovery. Only the page
- * tier is asserted: the ticket tier may rightly open too.
+ * A total outage after an hour of clean traffic (the fast pair's long window full), the same
+ * minutes for every SLO: each pages within its own bound and resets within its own bound of the
+ * common recovery. Only the page tier is asserted: the ticket tier may rightly open too.
  */
 function outageGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
-  const warmup = 120;
+  const warmup = Math.max(...subjects.map((s) => minutes(s.plan.tiers[0].pairs[0].long)));
   const slowest = Math.max(...subjects.map(detectMinOf));
   const outageMin = slowest + 10;
   const after = Math.max(...subjects.map(resetMinOf)) + 10;
@@ -185,7 +185,8 @@ function checkpoints(s: Subject): number[] {
  * and never pages. `burning` says which SLOs burn in this group; the others stay healthy.
  */
 function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subject) => boolean): TestGroup {
-  const lengthMin = Math.max(...subjects.map((s) => minutes(ceilTo(s.plan.tiers[1].pairs[1].long + 60 * MINUTE_MS, DAYS_EVALUATION_MS))));
+  // One evaluation past the last checkpoint, so it reads fresh samples.
+  const lengthMin = Math.max(...subjects.map((s) => minutes(ceilTo(s.plan.tiers[1].pairs[1].long + 30 * MINUTE_MS, DAYS_EVALUATION_MS) + DAYS_EVALUATION_MS)));
   const input = subjects.flatMap((s) => inputSeries(s, [healthy(s, lengthMin, burning(s) ? 2 : 0.5)], COARSE_SAMPLE_MIN));
   const times = [...new Set(subjects.flatMap(checkpoints))].sort((a, b) => a - b);
   const checks = times.flatMap((t) => [check(subjects, mode, 'critical', t, () => false), check(subjects, mode, 'warning', t, burning)]);

@@ -64,10 +64,10 @@ function failures(output: string): string[] {
 }
 
 test('a page tier that is too slow fails the outage test', async () => {
-  // Only the 99.9% SLO's fast tier is made slow: its page must come within 2m of the outage at 2h.
+  // Only the 99.9% SLO's fast tier is made slow: its page must come within 2m of the outage at 1h.
   const r = await runBroken('checkout.test.yml', (t) => t.replaceAll('/ 0.001 > 14.4', '/ 0.001 > 144').replaceAll('/ 0.001 > 6', '/ 0.001 > 60'));
   assert.equal(r.ok, false);
-  assert.ok(failures(r.output).includes('ErrorBudgetBurnFast/availability@2h2m'), r.output);
+  assert.ok(failures(r.output).includes('ErrorBudgetBurnFast/availability@1h2m'), r.output);
 });
 
 test('a page tier that is too eager fails the healthy and slow-burn tests', async () => {
@@ -98,7 +98,8 @@ test('a page without its short windows fails the reset assertion, and only that 
     return t.slice(0, start) + expr + t.slice(end);
   });
   assert.equal(r.ok, false);
-  // The edit breaks the first SLO's page only. Both SLOs share one outage, from 2h to 2h20m (the
-  // 99% SLO's detection bound is 10m, plus 10m); each reset check is 32m later.
-  assert.deepEqual(failures(r.output), ['ErrorBudgetBurnFast/availability@2h52m']);
+  // The edit breaks the first SLO's page only. Both SLOs share one outage, from 1h (an hour of
+  // clean traffic) to 1h20m (the 99% SLO's detection bound is 10m, plus 10m); each reset check
+  // is 32m later.
+  assert.deepEqual(failures(r.output), ['ErrorBudgetBurnFast/availability@1h52m']);
 });
