@@ -106,6 +106,8 @@ export const K8S = {
   /** The receiver's default --port (src/remediation/cli.ts). */
   receiverPort: 9095,
   receiverStorage: '1Gi',
+  /** What the Dockerfile in docs/kubernetes.md builds; `generate` warns while it is the image. */
+  receiverImage: 'sloforge:latest',
   /** kube-prometheus-stack's Grafana sidecar loads ConfigMaps with this label. */
   dashboardLabel: { name: 'grafana_dashboard', value: '1' },
   folderAnnotation: 'grafana_folder',

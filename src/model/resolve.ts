@@ -272,7 +272,7 @@ function resolveKubernetes(cfg: Config): KubernetesModel | undefined {
   if (!k) return undefined;
   const am = k.alertmanagerConfig === false ? undefined : k.alertmanagerConfig ?? {};
   const dash = k.dashboards === false ? undefined : k.dashboards ?? {};
-  const rx = k.receiver === false ? undefined : k.receiver;
+  const rx = k.receiver === false ? undefined : k.receiver ?? {};
   const token = { name: rx?.tokenSecret?.name ?? K8S.receiverSecret, key: rx?.tokenSecret?.key ?? K8S.receiverTokenKey };
   // With the receiver in the cluster, Alertmanager reaches it through its Service.
   const inCluster = rx !== undefined && (cfg.remediations ?? []).length > 0;
@@ -287,7 +287,8 @@ function resolveKubernetes(cfg: Config): KubernetesModel | undefined {
     },
     receiver: inCluster
       ? {
-        image: rx.image,
+        image: rx.image ?? K8S.receiverImage,
+        imageSet: rx.image !== undefined,
         imagePullPolicy: rx.imagePullPolicy,
         storage: rx.storage ?? K8S.receiverStorage,
         storageClassName: rx.storageClassName,

@@ -57,6 +57,8 @@ export interface KubernetesModel {
 
 export interface ReceiverDeploymentModel {
   image: string;
+  /** False when the image is sloforge's default, not the user's choice. */
+  imageSet: boolean;
   imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never' | undefined;
   storage: string;
   storageClassName: string | undefined;

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { compile } from '../../src/compile.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { cli, REPO, writeTree } from '../helpers/cli.js';
-import { configSource, problemsOf } from '../helpers/config.js';
+import { configSource, modelOf, problemsOf } from '../helpers/config.js';
+import { modelWarnings } from '../../src/model/warnings.js';
 import { artifact, compileConfig, everyOption, k8sConfig, manifests, NAMESPACE, ofKind, yaml, type Manifest } from './fixture.js';
 import { manifestProblems } from './schemas.js';
 
@@ -71,6 +72,9 @@ test('each PrometheusRule holds exactly the groups of the plain rule file, with 
       const rule = rules.find((r) => r.object.metadata.name === `sloforge-${service}`);
       assert.ok(rule, `no PrometheusRule for ${service}`);
       assert.deepEqual(rule.object.spec.groups, yaml(file.content).groups, service);
+      // The CRD lists groups as a map keyed by name (x-kubernetes-list-type: map).
+      const names = rule.object.spec.groups.map((g: any) => g.name);
+      assert.equal(new Set(names).size, names.length);
       assert.equal(rule.object.metadata.namespace, cfg.kubernetes.namespace);
       for (const [k, v] of Object.entries(cfg.kubernetes.labels as Record<string, string>)) assert.equal(rule.object.metadata.labels[k], v);
       assert.equal(rule.object.metadata.labels['app.kubernetes.io/managed-by'], 'sloforge');
@@ -259,6 +263,18 @@ test('the receiver: one replica, probes, non-root, its data on a claim, secrets 
   assert.equal(ofKind(plain, 'Role').length, 0);
 });
 
+test('the section as DESIGN.md states it, { namespace, labels }, writes every object; the receiver image defaults with a warning', () => {
+  const cfg = k8sConfig();
+  cfg.kubernetes = { namespace: 'monitoring', labels: { release: 'kube-prometheus-stack' } };
+  const list = manifests(compileConfig(cfg));
+  assertValid(list);
+  assert.deepEqual([...new Set(list.map((m) => m.object.kind))].sort(), ['AlertmanagerConfig', 'ConfigMap', 'Deployment', 'PersistentVolumeClaim', 'PrometheusRule', 'Service', 'ServiceAccount']);
+  assert.equal(ofKind(list, 'Deployment')[0]!.object.spec.template.spec.containers[0].image, 'sloforge:latest');
+  const warnings = modelWarnings(modelOf(cfg)).map((w) => `${w.path.join('.')}: ${w.message}`);
+  assert.match(warnings.join('\n'), /^kubernetes\.receiver\.image: is not set/m);
+  assert.doesNotMatch(modelWarnings(modelOf(k8sConfig())).map((w) => w.path.join('.')).join('\n'), /kubernetes/);
+});
+
 test('Kubernetes output is opt-in, and parts of it can be left out', () => {
   const none = k8sConfig();
   delete none.kubernetes;
@@ -287,7 +303,6 @@ test('validation refuses what the Kubernetes objects cannot hold', () => {
   assert.match(problems((c) => { c.services[0].labels = { namespace: 'shop' }; }).join('\n'), /^services\.0\.labels\.namespace: would replace the label namespace="monitoring"/m);
   assert.match(problems((c) => { c.teams[0].ticket.slack.apiUrlFile = '/other/pd'; }).join('\n'), /teams\.0\.(page|ticket)\..*would both be key "pd" of Secret "sloforge-alertmanager"/);
   assert.match(problems((c) => { c.teams[0].page.pagerduty.routingKeyFile = '/s/p d'; }).join('\n'), /is no Kubernetes Secret key/);
-  assert.match(problems((c) => { delete c.kubernetes.receiver; }).join('\n'), /^kubernetes\.receiver: is required when remediations are declared/m);
   assert.match(problems((c) => { c.remediations[0].action.http.headerFiles = { Authorization: '/etc/x/token' }; }).join('\n'), /holds the receiver's token/);
   assert.match(problems((c) => { c.kubernetes.namespace = 'Monitoring'; }).join('\n'), /^kubernetes\.namespace: must be a Kubernetes namespace name/m);
   assert.match(problems((c) => { c.kubernetes.labels = { 'bad key!': 'x', ok: 'a b' }; }).join('\n'), /kubernetes\.labels/);

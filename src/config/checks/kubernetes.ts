@@ -93,18 +93,12 @@ export function kubernetesProblems(cfg: Config): ConfigProblem[] {
     out.push(...secretKeyProblems(files, am?.secret ?? K8S.alertmanagerSecret));
   }
   const remediations = cfg.remediations ?? [];
-  if (remediations.length > 0 && k.receiver === undefined) {
-    out.push({
-      path: ['kubernetes', 'receiver'],
-      message: 'is required when remediations are declared: give { image: "<an image with sloforge installed>" } to run the receiver in the cluster, or false to run it elsewhere (docs/kubernetes.md)',
-    });
-  }
-  if (k.receiver) {
-    const secret = k.receiver.secret ?? K8S.receiverSecret;
+  if (k.receiver !== false) {
+    const secret = k.receiver?.secret ?? K8S.receiverSecret;
     const files = remediations.flatMap((r, i) => remediationSecretFiles(r, ['remediations', i]));
     out.push(...secretKeyProblems(files, secret));
     // The receiver's own token may live in the same Secret: no remediation file may take its key.
-    const token = { name: k.receiver.tokenSecret?.name ?? K8S.receiverSecret, key: k.receiver.tokenSecret?.key ?? K8S.receiverTokenKey };
+    const token = { name: k.receiver?.tokenSecret?.name ?? K8S.receiverSecret, key: k.receiver?.tokenSecret?.key ?? K8S.receiverTokenKey };
     for (const f of files) {
       if (token.name === secret && secretKeyOf(f.file) === token.key) {
         out.push({ path: f.path, message: `would be key "${token.key}" of Secret "${secret}", which holds the receiver's token (kubernetes.receiver.tokenSecret): rename the file` });

@@ -57,10 +57,10 @@ export const kubernetesSettings = z.strictObject({
     /** Annotation naming the Grafana folder (the sidecar's `folderAnnotation`, default `grafana_folder`). */
     folderAnnotation: qualifiedName.optional(),
   })]).optional(),
-  /** The remediation receiver (Deployment, Service, PersistentVolumeClaim); `false` leaves it out. */
+  /** The remediation receiver (Deployment, Service, PersistentVolumeClaim) when remediations are declared; `false` leaves it out. */
   receiver: z.union([off, z.strictObject({
-    /** An image with sloforge installed (`sloforge` on the PATH); docs/kubernetes.md has a Dockerfile. */
-    image: z.string({ error: 'must be an image reference' }).regex(/^\S+$/, { error: 'must be an image reference without spaces' }),
+    /** An image with sloforge installed (`sloforge` on the PATH; default `sloforge:latest`); docs/kubernetes.md has a Dockerfile. */
+    image: z.string({ error: 'must be an image reference' }).regex(/^\S+$/, { error: 'must be an image reference without spaces' }).optional(),
     imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
     /** Size of the data folder's PersistentVolumeClaim (default 1Gi). */
     storage: quantity.optional(),
