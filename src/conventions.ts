@@ -93,3 +93,33 @@ export const REMEDIATION_MAX_ALERTS = 32;
 /** Matches the docker-compose service and the receiver's default port and path. */
 export const DEFAULT_REMEDIATION_URL = 'http://sloforge-receiver:9095/alerts';
 export const DEFAULT_REMEDIATION_TOKEN_FILE = '/etc/alertmanager/secrets/sloforge-receiver-token';
+
+// Kubernetes objects (docs/kubernetes.md). Service and team names are [a-z0-9-], so every name
+// below is a valid object name once validation has refused names ending in "-".
+export const K8S = {
+  managedByLabel: 'app.kubernetes.io/managed-by',
+  managedBy: 'sloforge',
+  prometheusRule: (service: string) => `sloforge-${service}`,
+  alertmanagerConfig: (team: string) => `sloforge-${team}`,
+  dashboardConfigMap: (service: string) => `sloforge-dashboard-${service}`,
+  /** Not `sloforge-dashboard-overview`: a service may be called "overview". */
+  overviewConfigMap: 'sloforge-overview-dashboard',
+  /** ConfigMap with the notification templates the AlertmanagerConfigs' receivers use. */
+  templatesConfigMap: 'sloforge-alertmanager-templates',
+  alertmanagerSecret: 'sloforge-alertmanager',
+  /** Deployment, Service, PersistentVolumeClaim, ServiceAccount and actions ConfigMap of the receiver. */
+  receiver: 'sloforge-receiver',
+  receiverSecret: 'sloforge-receiver',
+  receiverTokenKey: 'token',
+  /** The receiver's default --port (src/remediation/cli.ts). */
+  receiverPort: 9095,
+  receiverStorage: '1Gi',
+  /** What the Dockerfile in docs/kubernetes.md builds; `generate` warns while it is the image. */
+  receiverImage: 'sloforge:latest',
+  /** kube-prometheus-stack's Grafana sidecar loads ConfigMaps with this label. */
+  dashboardLabel: { name: 'grafana_dashboard', value: '1' },
+  folderAnnotation: 'grafana_folder',
+} as const;
+
+/** Mimir/Cortex ruler namespace of a service's rule groups (docs/kubernetes.md, "Mimir and Cortex"). */
+export const mimirNamespace = (service: string) => `sloforge-${service}`;

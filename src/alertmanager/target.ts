@@ -56,9 +56,11 @@ export function alertmanagerConfig(model: Model): Record<string, unknown> {
   };
 }
 
+/** The notification templates every receiver names; the Kubernetes target ships the same text in a ConfigMap. */
+export function templateArtifact(): Artifact {
+  return { path: TEMPLATE_FILE, content: `{{/* ${GENERATED_NOTICE} */}}\n${TEMPLATE_TEXT}` };
+}
+
 export function alertmanagerArtifacts(model: Model): Artifact[] {
-  return [
-    { path: ALERTMANAGER_FILE, content: renderYaml(alertmanagerConfig(model)) },
-    { path: TEMPLATE_FILE, content: `{{/* ${GENERATED_NOTICE} */}}\n${TEMPLATE_TEXT}` },
-  ];
+  return [{ path: ALERTMANAGER_FILE, content: renderYaml(alertmanagerConfig(model)) }, templateArtifact()];
 }

@@ -9,6 +9,8 @@ import { RESERVED_LABELS } from '../conventions.js';
 import { alertmanagerProblems } from './checks/alertmanager.js';
 import { grafanaProblems } from './checks/grafana.js';
 import { testSeriesProblems } from './checks/test-series.js';
+import { kubernetesProblems } from './checks/kubernetes.js';
+import { ruleGroupProblems } from './checks/rule-groups.js';
 
 const MIN_PERIOD_MS = DAY_MS;
 const MAX_PERIOD_MS = 365 * DAY_MS;
@@ -67,7 +69,7 @@ export function crossCheck(cfg: Config): ConfigProblem[] {
       unknownRemediation(th.noData?.remediation, [...at, 'thresholds', i, 'noData', 'remediation']);
     });
   });
-  problems.push(...alertmanagerProblems(cfg), ...grafanaProblems(cfg), ...testSeriesProblems(cfg));
+  problems.push(...alertmanagerProblems(cfg), ...grafanaProblems(cfg), ...testSeriesProblems(cfg), ...ruleGroupProblems(cfg), ...kubernetesProblems(cfg));
   return problems;
 }
 

@@ -6,6 +6,8 @@ import type { DatasourceSettings, Model } from '../model/types.js';
 /** Where the local stack mounts generated/grafana/dashboards inside the Grafana container. */
 export const CONTAINER_DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
 export const OVERVIEW_DIR = 'overview';
+/** Grafana folder of the overview dashboard. */
+export const OVERVIEW_FOLDER = 'SLOs';
 export const teamDir = (team: string) => `teams/${team}`;
 
 export function datasourceProvisioning(ds: DatasourceSettings): unknown {
@@ -47,7 +49,7 @@ export function dashboardProvisioning(model: Model): unknown {
   return {
     apiVersion: 1,
     providers: [
-      provider('sloforge-overview', 'SLOs', 'sloforge-slos', OVERVIEW_DIR),
+      provider('sloforge-overview', OVERVIEW_FOLDER, 'sloforge-slos', OVERVIEW_DIR),
       ...teams.map((team) => provider(`sloforge-${team}`, model.grafana.folders[team] ?? team, teamFolderUid(team), teamDir(team))),
     ],
   };

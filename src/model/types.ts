@@ -18,6 +18,54 @@ export interface Model {
   remediations: RemediationModel[];
   grafana: GrafanaModel;
   alertmanager: AlertmanagerSettings | undefined;
+  /** Which scale-out rule engines get files of their own besides the plain Prometheus rules. */
+  engines: { mimir: boolean; thanos: boolean };
+  /** Undefined unless the config has a `kubernetes` section. */
+  kubernetes: KubernetesModel | undefined;
+}
+
+export type PartialResponseStrategy = 'abort' | 'warn';
+
+/** Settings of every rule group of a service, defaults applied. */
+export interface RuleGroupPlan {
+  interval: string | undefined;
+  limit: number | undefined;
+  /** Mimir/Cortex only. */
+  sourceTenants: string[] | undefined;
+  /** Thanos Ruler only. */
+  partialResponse: { alerting: PartialResponseStrategy; recording: PartialResponseStrategy };
+}
+
+export interface SecretKeyRef {
+  name: string;
+  key: string;
+}
+
+export interface KubernetesModel {
+  namespace: string;
+  /** Labels of every object: sloforge's managed-by label, then the configured ones. */
+  labels: Record<string, string>;
+  /** Undefined when `alertmanagerConfig: false`. */
+  alertmanagerConfig: { secret: string; namespaceLabel: boolean } | undefined;
+  /** Undefined when `dashboards: false`. */
+  dashboards: { label: { name: string; value: string }; folderAnnotation: string } | undefined;
+  /** Where the AlertmanagerConfigs send alerts that name a remediation, and the token they send. */
+  remediationWebhook: { url: string; token: SecretKeyRef };
+  /** Undefined when `receiver: false` or when no remediation is declared (it would have nothing to run). */
+  receiver: ReceiverDeploymentModel | undefined;
+}
+
+export interface ReceiverDeploymentModel {
+  image: string;
+  /** False when the image is sloforge's default, not the user's choice. */
+  imageSet: boolean;
+  imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never' | undefined;
+  storage: string;
+  storageClassName: string | undefined;
+  token: SecretKeyRef;
+  /** Secret whose keys are the files the remediations read (src/config/kubernetes-secrets.ts). */
+  secret: string;
+  port: number;
 }
 
 export type AlertmanagerSettings = z.output<typeof alertmanagerSettings>;
@@ -64,6 +112,7 @@ export interface ServiceModel {
   dashboardUrl: string;
   slos: SloModel[];
   thresholds: ThresholdModel[];
+  ruleGroups: RuleGroupPlan;
 }
 
 /** The raw series an SLI reads: the events that failed (`bad`) or succeeded (`good`), and all. */

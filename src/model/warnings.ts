@@ -38,6 +38,13 @@ export function modelWarnings(model: Model): ConfigProblem[] {
       }
     }
   }
+  const rx = model.kubernetes?.receiver;
+  if (rx && !rx.imageSet) {
+    out.push({
+      path: ['kubernetes', 'receiver', 'image'],
+      message: `is not set: the receiver's Deployment runs the image "${rx.image}", which only a cluster that has it can pull; build one with sloforge installed (docs/kubernetes.md) and set kubernetes.receiver.image, or set kubernetes.receiver: false to run the receiver elsewhere`,
+    });
+  }
   model.remediations.forEach((r, i) => {
     if (r.triggers.length === 0) {
       out.push({ path: ['remediations', i], message: `no alert names remediation "${r.config.name}", so the receiver will never run it (name it in an SLO's alerting.remediation, a threshold's remediation or a noData.remediation)` });
