@@ -4,7 +4,7 @@ import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Argument, type Command } from 'commander';
 import { UserError } from '../config/errors.js';
-import { ConfigError, formatProblems, SOURCE_FILE } from '../config/errors.js';
+import { ConfigError, formatProblems, nothingWritten, SOURCE_FILE } from '../config/errors.js';
 import { validateConfig } from '../config/validate.js';
 import type { Artifact } from '../output/artifact.js';
 import { readSpecDocs } from './read.js';
@@ -46,7 +46,7 @@ function checkCompiles(imported: Imported): void {
   try {
     validateConfig(raw);
   } catch (err) {
-    if (err instanceof ConfigError) throw new UserError(`${formatProblems(err, raw, 'import')}\nnothing was written`);
+    if (err instanceof ConfigError) throw new UserError(`${formatProblems(err, raw, 'import')}\n${nothingWritten(err.problems.length)}`);
     throw err;
   }
 }

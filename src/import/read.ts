@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { UserError } from '../config/errors.js';
+import { nothingWritten, UserError } from '../config/errors.js';
 import { displayPath } from '../config/display-path.js';
 
 export interface SpecDoc {
@@ -56,6 +56,6 @@ export async function readSpecDocs(input: string): Promise<SpecDoc[]> {
       docs.push({ label, file: shown, value: doc.toJS() });
     });
   }
-  if (problems.length > 0) throw new UserError(`${problems.join('\n')}\nnothing was written`);
+  if (problems.length > 0) throw new UserError(`${problems.join('\n')}\n${nothingWritten(problems.length)}`);
   return docs;
 }

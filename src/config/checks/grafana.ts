@@ -2,8 +2,8 @@
 import type { Config } from '../schema/config.js';
 import type { ConfigProblem } from '../errors.js';
 
-export function grafanaProblems(cfg: Config): ConfigProblem[] {
-  const teams = new Set(cfg.teams.map((t) => t.name));
+/** `teams`: every team name declared, including teams that failed the schema. */
+export function grafanaProblems(cfg: Config, teams: ReadonlySet<string> = new Set(cfg.teams.map((t) => t.name))): ConfigProblem[] {
   return Object.keys(cfg.grafana?.folders ?? {})
     .filter((team) => !teams.has(team))
     .map((team) => ({ path: ['grafana', 'folders', team], message: `unknown team "${team}" (teams: ${[...teams].join(', ') || 'none'})` }));
