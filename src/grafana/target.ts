@@ -21,8 +21,9 @@ export function grafanaArtifacts(model: Model): Artifact[] {
   }));
   out.push(
     { path: `${DASHBOARDS_DIR}/${OVERVIEW_DIR}/overview.json`, content: json(overviewDashboard(model, ds)) },
-    { path: `${PROVISIONING_DIR}/datasources/sloforge.yml`, content: renderYaml(datasourceProvisioning(ds)) },
     { path: `${PROVISIONING_DIR}/dashboards/sloforge.yml`, content: renderYaml(dashboardProvisioning(model)) },
   );
+  // An existing datasource (provision: false) is only named by the dashboards.
+  if (ds.provision) out.push({ path: `${PROVISIONING_DIR}/datasources/sloforge.yml`, content: renderYaml(datasourceProvisioning(ds)) });
   return out;
 }
