@@ -9,6 +9,7 @@ import { compileModel, summarize } from './compile.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
 import { registerReceiverCommand } from './remediation/cli.js';
 import { registerImportCommand } from './import/cli.js';
+import { registerAlertmanagerCommand } from './alertmanager/cli.js';
 
 interface GenerateOptions {
   slos: string;
@@ -85,6 +86,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 
   registerReceiverCommand(program);
   registerImportCommand(program);
+  registerAlertmanagerCommand(program);
   return { program, result };
 }
 

@@ -25,6 +25,9 @@ export const ALERT_NAMES = { critical: 'ErrorBudgetBurnFast', warning: 'ErrorBud
 export const THRESHOLD_ALERTS = { critical: 'ThresholdCritical', warning: 'ThresholdWarning' } as const;
 export const NODATA_ALERTS = { slo: 'SLONoData', threshold: 'ThresholdNoData' } as const;
 
+/** Every alert name sloforge's rules use, sorted: what tells its alerts from others in a shared Alertmanager. */
+export const SLOFORGE_ALERT_NAMES: readonly string[] = [...Object.values(ALERT_NAMES), ...Object.values(THRESHOLD_ALERTS), ...Object.values(NODATA_ALERTS)].sort();
+
 /** Recorded series of an SLO; `w` is a window in Prometheus notation ("5m", "30d"). */
 export const RECORD = {
   errors: (w: string) => `slo:sli_errors:rate${w}`,
