@@ -64,7 +64,9 @@ export async function loadConfig(slosDir: string): Promise<LoadedConfig> {
   const shown = displayPath(file);
   let mod: { default?: unknown };
   try {
-    mod = (await tsImport(pathToFileURL(path.resolve(file)).href, import.meta.url)) as { default?: unknown };
+    // The parent without a query: loaded through tsImport itself (a checkout's bin), this module's URL
+    // carries tsx's namespace, which the import would inherit, and a second load would be the cached first.
+    mod = (await tsImport(pathToFileURL(path.resolve(file)).href, import.meta.url.split('?')[0]!)) as { default?: unknown };
   } catch (err) {
     throw new UserError(loadFailure(err, shown));
   }
