@@ -1,7 +1,7 @@
 // Import rules for src/ (`npm run lint`): no cycles between modules, and the stages of
 // ARCHITECTURE.md only import downwards, so no cycle can form between folders either:
 //   promql, conventions  <-  config  <-  model  <-  targets (prometheus, promtool, alertmanager,
-//   grafana, remediation)  <-  compile, cli.   output and import sit beside them.
+//   grafana, remediation)  <-  compile, cli.   output, import and init sit beside them.
 const TARGETS = 'prometheus|promtool|alertmanager|grafana|remediation';
 
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
@@ -20,6 +20,7 @@ module.exports = {
     forbid('remediation-alone', 'The receiver and its actions file depend on no other target.', '^src/remediation/', '^src/(prometheus|promtool|alertmanager|grafana|import|compile|cli)'),
     forbid('output-is-a-leaf', 'Writing files knows nothing of what they hold.', '^src/output/', '^src/(?!output/|config/errors\\.ts)'),
     forbid('import-writes-config-only', 'Import produces config, not output.', '^src/import/', `^src/(model|${TARGETS}|compile|cli)`),
+    forbid('init-writes-files-only', 'init scaffolds text; it compiles nothing.', '^src/init/', `^src/(model|promql|${TARGETS}|import|compile|cli)`),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -10,6 +10,7 @@ import { checkArtifacts, writeArtifacts } from './output/write.js';
 import { registerReceiverCommand } from './remediation/cli.js';
 import { registerImportCommand } from './import/cli.js';
 import { registerAlertmanagerCommand } from './alertmanager/cli.js';
+import { registerInitCommand } from './init/cli.js';
 
 interface GenerateOptions {
   slos: string;
@@ -66,10 +67,11 @@ export function packageVersion(): string {
 
 export function buildProgram(out: (s: string) => void, err: (s: string) => void): { program: Command; result: { code: number } } {
   const result = { code: 0 };
+  const version = packageVersion();
   const program = new Command()
     .name('sloforge')
     .description('SLOs and alerts as typed TypeScript, compiled for Prometheus, Alertmanager and Grafana')
-    .version(packageVersion(), '-V, --version', 'print the version of sloforge')
+    .version(version, '-V, --version', 'print the version of sloforge')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err });
 
@@ -87,6 +89,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   registerReceiverCommand(program);
   registerImportCommand(program);
   registerAlertmanagerCommand(program);
+  registerInitCommand(program, version);
   return { program, result };
 }
 
