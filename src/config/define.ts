@@ -30,24 +30,27 @@ function tag<T extends object>(value: T, file: string | undefined): T {
   return value;
 }
 
-export function defineConfig<T extends ConfigInput>(config: T): T {
+// Not generic on purpose: with `<T extends ServiceInput>(svc: T)` an object literal may carry any
+// extra property, so a misspelt optional field (`descripton`) would pass the editor and tsc.
+
+export function defineConfig(config: ConfigInput): ConfigInput {
   return tag(config, callerLocation());
 }
 
-export function defineService<T extends ServiceInput>(svc: T): T {
+export function defineService(svc: ServiceInput): ServiceInput {
   return tag(svc, callerLocation());
 }
 
-export function defineTeam<T extends TeamInput>(t: T): T {
+export function defineTeam(t: TeamInput): TeamInput {
   return tag(t, callerLocation());
 }
 
-export function defineRemediation<T extends RemediationInput>(r: T): T {
+export function defineRemediation(r: RemediationInput): RemediationInput {
   return tag(r, callerLocation());
 }
 
 /** Thresholds kept in a file of their own: errors then name that file, not the service's. */
-export function defineThresholds<T extends ThresholdInput[]>(list: T): T {
+export function defineThresholds(list: ThresholdInput[]): ThresholdInput[] {
   const file = callerLocation();
   for (const th of list) tag(th, file);
   return list;
