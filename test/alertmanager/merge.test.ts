@@ -120,3 +120,11 @@ test('sloforge alertmanager merge writes in place (mode kept) or to --out, from 
   assert.equal(clash.code, 1);
   assert.equal(readFileSync(file, 'utf8'), 'route: {}\nreceivers: [{ name: sloforge-default }]\n');
 });
+
+test('a root route without child routes gets sloforge\'s as its first; legacy mute_time_intervals stay', () => {
+  const existing = 'route:\n  receiver: all\nreceivers:\n  - name: all\nmute_time_intervals:\n  - name: weekend\n    time_intervals: [{ weekdays: [saturday, sunday] }]\n';
+  const am = parse(merge(existing).text) as Am & { mute_time_intervals: Array<{ name: string }> };
+  assert.deepEqual(am.route.routes.map((r) => r.receiver), ['sloforge-default']);
+  assert.deepEqual(am.mute_time_intervals.map((t) => t.name), ['weekend']);
+  assert.deepEqual(am.time_intervals!.map((t) => t.name), ['payments-maintenance', 'payments-business-hours']);
+});
