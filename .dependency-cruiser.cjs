@@ -2,7 +2,7 @@
 // ARCHITECTURE.md only import downwards, so no cycle can form between folders either:
 //   promql, conventions  <-  config  <-  model  <-  targets (prometheus, promtool, alertmanager,
 //   grafana, remediation)  <-  kubernetes (re-packs the others' output)  <-  compile, cli.
-//   output and import sit beside them.
+//   output, import and init sit beside them.
 const TARGETS = 'prometheus|promtool|alertmanager|grafana|remediation|kubernetes';
 
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
@@ -22,6 +22,7 @@ module.exports = {
     forbid('kubernetes-repacks-targets', 'Manifests wrap what the other targets build; tests, import and the CLI stay out.', '^src/kubernetes/', '^src/(promtool|import|compile|cli)'),
     forbid('output-is-a-leaf', 'Writing files knows nothing of what they hold.', '^src/output/', '^src/(?!output/|config/errors\\.ts)'),
     forbid('import-writes-config-only', 'Import produces config, not output.', '^src/import/', `^src/(model|${TARGETS}|compile|cli)`),
+    forbid('init-writes-files-only', 'init scaffolds text; it compiles nothing.', '^src/init/', `^src/(model|promql|${TARGETS}|import|compile|cli)`),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -26,7 +26,10 @@ const TARGETS: Target[] = [
   { readme: ['`prometheus/rules/`: recording and alerting rules, one file per service'], compile: prometheusArtifacts },
   { readme: ['`prometheus/tests/`: promtool unit tests for those rules (`promtool test rules`)'], compile: promtoolArtifacts },
   {
-    readme: ['`alertmanager/`: alertmanager.yml and the notification templates it loads (mount the folder as /etc/alertmanager/sloforge)'],
+    readme: [
+      '`alertmanager/`: alertmanager.yml and the notification templates it loads (mount the folder as /etc/alertmanager/sloforge); ' +
+        '`fragment.yml` holds the same routes and receivers for an Alertmanager with a config of its own (`npx sloforge alertmanager merge --into FILE`)',
+    ],
     compile: alertmanagerArtifacts,
   },
   { readme: ['`grafana/`: dashboards (`dashboards/`) and Grafana provisioning files (`provisioning/`)'], compile: grafanaArtifacts },

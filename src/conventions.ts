@@ -25,6 +25,9 @@ export const ALERT_NAMES = { critical: 'ErrorBudgetBurnFast', warning: 'ErrorBud
 export const THRESHOLD_ALERTS = { critical: 'ThresholdCritical', warning: 'ThresholdWarning' } as const;
 export const NODATA_ALERTS = { slo: 'SLONoData', threshold: 'ThresholdNoData' } as const;
 
+/** Every alert name sloforge's rules use, sorted: what tells its alerts from others in a shared Alertmanager. */
+export const SLOFORGE_ALERT_NAMES: readonly string[] = [...Object.values(ALERT_NAMES), ...Object.values(THRESHOLD_ALERTS), ...Object.values(NODATA_ALERTS)].sort();
+
 /** Recorded series of an SLO; `w` is a window in Prometheus notation ("5m", "30d"). */
 export const RECORD = {
   errors: (w: string) => `slo:sli_errors:rate${w}`,
@@ -60,14 +63,15 @@ export const DEFAULT_PREDICT_WINDOW = '1h';
 export const DEFAULT_BASELINE = '1d';
 
 // Grafana: uids are at most 40 characters; service and team names are [a-z0-9-].
-export const DEFAULT_GRAFANA_URL = 'http://localhost:3000';
 export const OVERVIEW_DASHBOARD_UID = 'sloforge-overview';
 export const serviceDashboardUid = (service: string) => `sloforge-${service}`.slice(0, 40);
 export const teamFolderUid = (team: string) => `sloforge-team-${team}`.slice(0, 40);
-export const DEFAULT_DATASOURCE = { uid: 'sloforge-prometheus', name: 'Prometheus', url: 'http://prometheus:9090', scrapeInterval: '1m' } as const;
+// Grafana's provisioning updates a datasource of the same name, so the default name is one no
+// Grafana in use has already; the URL is the local stack's (docker-compose.yml).
+export const DEFAULT_DATASOURCE = { uid: 'sloforge-prometheus', name: 'Prometheus (sloforge)', url: 'http://prometheus:9090', scrapeInterval: '1m' } as const;
 
-export function grafanaBaseUrl(url: string | undefined): string {
-  return (url ?? DEFAULT_GRAFANA_URL).replace(/\/+$/, '');
+export function grafanaBaseUrl(url: string): string {
+  return url.replace(/\/+$/, '');
 }
 
 export function dashboardUrl(baseUrl: string, uid: string): string {

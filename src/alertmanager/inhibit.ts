@@ -33,7 +33,17 @@ function rule(source: string[], target: string[], equal: string[]): AmInhibitRul
   };
 }
 
-export function inhibitRules(): AmInhibitRule[] {
+/**
+ * `scope`: a matcher both sides must also meet. Merged into an Alertmanager that other alerts
+ * reach too, the rules then mute only sloforge's own alerts (see fragment.ts).
+ */
+export function inhibitRules(scope?: string): AmInhibitRule[] {
+  const rules = unscopedRules();
+  if (scope === undefined) return rules;
+  return rules.map((r) => ({ ...r, source_matchers: [scope, ...r.source_matchers], target_matchers: [scope, ...r.target_matchers] }));
+}
+
+function unscopedRules(): AmInhibitRule[] {
   return SUBJECTS.flatMap((subject) => [
     // A critical silences the warnings of the same SLO or threshold: the page-tier burn its
     // ticket tier, a threshold's critical level its warning. Never a no-data warning: it may

@@ -1,5 +1,6 @@
 // Grafana's file provisioning: the Prometheus datasource with a fixed uid (the dashboards'
-// variable defaults to it) and one dashboard provider, hence one folder, per team.
+// variable defaults to it), unless it exists already, and one dashboard provider, hence one
+// folder, per team.
 import { teamFolderUid } from '../conventions.js';
 import type { DatasourceSettings, Model } from '../model/types.js';
 
@@ -20,7 +21,7 @@ export function datasourceProvisioning(ds: DatasourceSettings): unknown {
         uid: ds.uid,
         access: 'proxy',
         url: ds.url,
-        isDefault: true,
+        isDefault: ds.isDefault,
         editable: false,
         // Grafana derives $__rate_interval from it (four scrape intervals at least).
         jsonData: { timeInterval: ds.scrapeInterval, httpMethod: 'POST' },

@@ -44,8 +44,9 @@ export function grafanaArtifacts(model: Model): Artifact[] {
   const ds = model.grafana.datasource;
   const out: Artifact[] = dashboardFiles(model).map((d) => ({ path: `${DASHBOARDS_DIR}/${d.dir}/${d.name}.json`, content: d.content }));
   out.push(
-    { path: `${PROVISIONING_DIR}/datasources/sloforge.yml`, content: renderYaml(datasourceProvisioning(ds)) },
     { path: `${PROVISIONING_DIR}/dashboards/sloforge.yml`, content: renderYaml(dashboardProvisioning(model)) },
   );
+  // An existing datasource (provision: false) is only named by the dashboards.
+  if (ds.provision) out.push({ path: `${PROVISIONING_DIR}/datasources/sloforge.yml`, content: renderYaml(datasourceProvisioning(ds)) });
   return out;
 }

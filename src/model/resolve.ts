@@ -221,7 +221,7 @@ function resolveService(cfg: Config, configured: Service, si: number, grafana: G
     labels: svc.labels ?? {},
     path,
     dashboardUid: uid,
-    dashboardUrl: dashboardUrl(grafana.baseUrl, uid),
+    dashboardUrl: grafana.baseUrl === undefined ? undefined : dashboardUrl(grafana.baseUrl, uid),
     slos: (svc.slos ?? []).map((slo, i) => resolveSlo(svc, slo, [...path, 'slos', i])),
     thresholds: (svc.thresholds ?? []).map((th, i) => resolveThreshold(svc, th, [...path, 'thresholds', i])),
     ruleGroups: ruleGroupPlan(svc.ruleGroups, cfg.prometheus?.ruleGroups),
@@ -255,13 +255,14 @@ function resolveGrafana(cfg: Config): GrafanaModel {
   const g = cfg.grafana;
   const ds = g?.datasource;
   return {
-    baseUrl: grafanaBaseUrl(g?.url),
-    urlSet: g?.url !== undefined,
+    baseUrl: g?.url === undefined ? undefined : grafanaBaseUrl(g.url),
     datasource: {
       uid: ds?.uid ?? DEFAULT_DATASOURCE.uid,
       name: ds?.name ?? DEFAULT_DATASOURCE.name,
+      provision: ds?.provision ?? true,
       url: ds?.url ?? DEFAULT_DATASOURCE.url,
       scrapeInterval: ds?.scrapeInterval ?? DEFAULT_DATASOURCE.scrapeInterval,
+      isDefault: ds?.isDefault ?? false,
     },
     folders: Object.fromEntries(cfg.teams.map((t) => [t.name, g?.folders?.[t.name] ?? t.name])),
   };

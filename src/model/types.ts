@@ -88,15 +88,16 @@ export interface RemediationModel {
 export interface DatasourceSettings {
   uid: string;
   name: string;
+  /** False: the datasource exists in Grafana already; nothing provisions it. */
+  provision: boolean;
   url: string;
   scrapeInterval: string;
+  isDefault: boolean;
 }
 
 export interface GrafanaModel {
-  /** Base URL without a trailing slash. */
-  baseUrl: string;
-  /** False when the URL is sloforge's localhost default, not the user's choice. */
-  urlSet: boolean;
+  /** Base URL without a trailing slash; undefined when unset, and alerts then carry no dashboard link. */
+  baseUrl: string | undefined;
   datasource: DatasourceSettings;
   /** Folder title per team name. */
   folders: Record<string, string>;
@@ -109,7 +110,8 @@ export interface ServiceModel {
   labels: Record<string, string>;
   path: ConfigPath;
   dashboardUid: string;
-  dashboardUrl: string;
+  /** Where alerts link to; undefined without grafana.url. */
+  dashboardUrl: string | undefined;
   slos: SloModel[];
   thresholds: ThresholdModel[];
   ruleGroups: RuleGroupPlan;
