@@ -3,7 +3,7 @@
 // install`, `sloforge generate`, promtool's tests, the user's strict tsc (NodeNext and Bundler,
 // skipLibCheck off), errors naming the user's file in both module types, and the Alertmanager
 // fragment merged into an existing alertmanager.yml that amtool accepts and still routes. Needs
-// the npm registry for the dependencies; every step must pass.
+// the npm registry for the dependencies it has not cached yet (`npm ci` caches them); every step must pass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -47,14 +47,14 @@ test('the packed tarball: install, init, npm install, generate, promtool, strict
   // Installed into an empty folder, the way `npx` would.
   const toolDir = path.join(root, 'tool');
   mkdirSync(toolDir);
-  await ok(toolDir, 'npm', 'install', '--no-audit', '--no-fund', '--loglevel=error', tarball);
+  await ok(toolDir, 'npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball);
   const bin = path.join(toolDir, 'node_modules/.bin/sloforge');
   assert.equal((await ok(toolDir, bin, '--version')).trim(), version);
 
   // init, then the two commands of the README.
   const repo = path.join(root, 'my-slos');
   await ok(root, bin, 'init', repo, '--sloforge', tarball);
-  await ok(repo, 'npm', 'install', '--no-audit', '--no-fund', '--loglevel=error');
+  await ok(repo, 'npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error');
   const gen = await ok(repo, 'npx', 'sloforge', 'generate');
   assert.match(gen, /wrote \d+ files to generated: 1 service\(s\), 2 SLO\(s\)/);
   // What `npm test` runs (init's package.json), with the promtool this machine has.
