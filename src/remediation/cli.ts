@@ -8,7 +8,8 @@ import { actionsFile } from './actions-file.js';
 import { parseTokens } from './auth.js';
 import { payloadProblems } from './payload.js';
 import { startReceiver } from './server.js';
-import { DataDirInUse } from './lock.js';
+import { DataDirInUse, LOCK_STALE_MS, MIN_LOCK_STALE_MS } from './lock.js';
+import { formatDuration, parseDuration } from '../config/duration.js';
 
 interface ReceiverFlags {
   actions?: string;
@@ -17,6 +18,7 @@ interface ReceiverFlags {
   host: string;
   port: string;
   dryRun?: boolean | string;
+  lockStale: string;
 }
 
 async function readUserFile(file: string, what: string, flag: string): Promise<string> {
@@ -48,6 +50,10 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port / SLOFORGE_RECEIVER_PORT: not a port number: ${JSON.stringify(flags.port)}`);
   // The flag sets true; the environment variable is read as a boolean so "false" means false.
   const dryRun = flags.dryRun === true || parseBool(process.env.SLOFORGE_RECEIVER_DRY_RUN, 'SLOFORGE_RECEIVER_DRY_RUN');
+  const lockStaleMs = parseDuration(flags.lockStale);
+  if (lockStaleMs === undefined || lockStaleMs < MIN_LOCK_STALE_MS) {
+    throw new UserError(`--lock-stale / SLOFORGE_RECEIVER_LOCK_STALE: expected a duration of at least 2s, got ${JSON.stringify(flags.lockStale)}`);
+  }
 
   let json: unknown;
   try {
@@ -69,7 +75,7 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
   let receiver;
   try {
     receiver = await startReceiver({
-      remediations: parsed.data.remediations, tokens, dataDir, host: flags.host, port, dryRun,
+      remediations: parsed.data.remediations, tokens, dataDir, host: flags.host, port, dryRun, lockStaleMs,
       // Another receiver owns the log now: every further step of this one could run an action twice.
       onLockLost: () => process.exit(1),
     });
@@ -113,6 +119,7 @@ export function registerReceiverCommand(program: Command): void {
     .addOption(new Option('--host <host>', 'address to listen on').env('SLOFORGE_RECEIVER_HOST').default('127.0.0.1'))
     .addOption(new Option('--port <port>', 'port to listen on').env('SLOFORGE_RECEIVER_PORT').default('9095'))
     .addOption(new Option('--dry-run', 'record what each action would do without doing it (env SLOFORGE_RECEIVER_DRY_RUN=true)'))
+    .addOption(new Option('--lock-stale <duration>', 'how long a crashed receiver\'s data-folder lock holds before a new one takes it over (a restart after a crash waits this long)').env('SLOFORGE_RECEIVER_LOCK_STALE').default(formatDuration(LOCK_STALE_MS)))
     .action(async (flags: ReceiverFlags) => {
       await runReceiver(flags);
     });

@@ -17,6 +17,8 @@ export const LOCK_DIR = 'receiver.lock';
 /** Who holds the lock, for the message a second receiver prints; never trusted for the lock itself. */
 export const OWNER_FILE = 'receiver.lock.owner';
 export const LOCK_STALE_MS = 10_000;
+/** A holder refreshes every LOCK_UPDATE_MS at most; a stale time near that would take live locks. */
+export const MIN_LOCK_STALE_MS = 2_000;
 export const LOCK_UPDATE_MS = 2_000;
 
 export class DataDirInUse extends Error {

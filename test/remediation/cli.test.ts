@@ -58,5 +58,7 @@ test('user errors name the flag or file and exit 1', async () => {
   assert.match(r.stderr, /SLOFORGE_RECEIVER_DRY_RUN: expected true or false/);
   r = runFailing([...base, '--port', 'http']);
   assert.match(r.stderr, /not a port number/);
+  r = runFailing([...base, '--lock-stale', '1s']);
+  assert.match(r.stderr, /--lock-stale \/ SLOFORGE_RECEIVER_LOCK_STALE: expected a duration of at least 2s, got "1s"/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });

@@ -115,7 +115,8 @@ export class ReceiverProcess {
   static async start(opts: { actions: string; dataDir: string; tokenFile: string; extraArgs?: string[] }): Promise<ReceiverProcess> {
     return ReceiverProcess.spawn([
       '--actions', opts.actions, '--token-file', opts.tokenFile, '--data-dir', opts.dataDir,
-      '--host', '127.0.0.1', '--port', '0', ...(opts.extraArgs ?? []),
+      // A restart after SIGKILL waits for the dead process's lock to go stale: 2s, not 10s.
+      '--host', '127.0.0.1', '--port', '0', '--lock-stale', '2s', ...(opts.extraArgs ?? []),
     ]);
   }
 

@@ -15,8 +15,8 @@ import { hostPath, loadCompose, service } from './compose-model.js';
 import { localActions, localAlertmanagerConfig, localPrometheusConfig, type Endpoints } from './local-configs.js';
 import { Proc, freePort, getJson, until } from './processes.js';
 
-/** Healthy traffic Prometheus sees before the outage, so the burn windows start from a baseline. */
-const HEALTHY_SECONDS = 40;
+/** Healthy traffic Prometheus sees before the outage (30 evaluations), so the burn windows start from a baseline. */
+const HEALTHY_SECONDS = 15;
 const INTERVAL = '500ms';
 
 interface PromAlert { labels: Record<string, string>; state: string; activeAt?: string }
