@@ -9,6 +9,7 @@ import { RESERVED_LABELS } from '../conventions.js';
 import { alertmanagerProblems } from './checks/alertmanager.js';
 import { grafanaProblems } from './checks/grafana.js';
 import { testSeriesProblems } from './checks/test-series.js';
+import { groupingProblems } from './checks/grouping.js';
 
 const MIN_PERIOD_MS = DAY_MS;
 const MAX_PERIOD_MS = 365 * DAY_MS;
@@ -67,7 +68,7 @@ export function crossCheck(cfg: Config): ConfigProblem[] {
       unknownRemediation(th.noData?.remediation, [...at, 'thresholds', i, 'noData', 'remediation']);
     });
   });
-  problems.push(...alertmanagerProblems(cfg), ...grafanaProblems(cfg), ...testSeriesProblems(cfg));
+  problems.push(...groupingProblems(cfg), ...alertmanagerProblems(cfg), ...grafanaProblems(cfg), ...testSeriesProblems(cfg));
   return problems;
 }
 

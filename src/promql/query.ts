@@ -13,6 +13,8 @@ export interface CounterRead {
   selector: Selector;
   /** Labels of a `sum by (...)` / `sum without (...)`; sloforge sums them away. */
   grouping?: string;
+  /** How the counter is read: per second, per window, or its value (OpenSLO `counter: true`). */
+  fn: 'rate' | 'increase' | 'value';
 }
 
 export type QueryShape =
@@ -47,14 +49,14 @@ function onlyArg(body: SyntaxNode | null): SyntaxNode | undefined {
   return args.length === 1 ? unwrapParens(args[0]!) : undefined;
 }
 
-function selectorAt(node: SyntaxNode, src: string): CounterRead | string {
+function selectorAt(node: SyntaxNode, src: string, fn: CounterRead['fn']): CounterRead | string {
   const text = src.slice(node.from, node.to);
   const selector = parseSelector(text);
   if (typeof selector === 'string') return `selector ${text} ${selector}`;
-  return { text, selector };
+  return { text, selector, fn };
 }
 
-function rateArg(node: SyntaxNode, src: string): SyntaxNode | undefined {
+function rateArg(node: SyntaxNode, src: string): { vs: SyntaxNode; fn: 'rate' | 'increase' } | undefined {
   if (node.name !== 'FunctionCall') return undefined;
   const fn = node.getChild('FunctionIdentifier')?.firstChild?.name;
   if (fn !== 'Rate' && fn !== 'Increase') return undefined;
@@ -62,7 +64,7 @@ function rateArg(node: SyntaxNode, src: string): SyntaxNode | undefined {
   if (arg?.name !== 'MatrixSelector') return undefined;
   const vs = arg.getChild('VectorSelector');
   // A matrix selector is exactly `selector[range]`: an offset or @ would wrap it in another node.
-  return vs && src.slice(arg.from, arg.to).startsWith(src.slice(vs.from, vs.to)) ? vs : undefined;
+  return vs && src.slice(arg.from, arg.to).startsWith(src.slice(vs.from, vs.to)) ? { vs, fn: fn === 'Rate' ? 'rate' : 'increase' } : undefined;
 }
 
 function counterRead(node: SyntaxNode, src: string, opts: QueryOptions): CounterRead | string | undefined {
@@ -76,9 +78,9 @@ function counterRead(node: SyntaxNode, src: string, opts: QueryOptions): Counter
     if (!arg) return undefined;
     inner = arg;
   }
-  const vs = rateArg(inner, src) ?? (opts.counterValue && inner.name === 'VectorSelector' ? inner : undefined);
-  if (!vs) return undefined;
-  const read = selectorAt(vs, src);
+  const found = rateArg(inner, src) ?? (opts.counterValue && inner.name === 'VectorSelector' ? { vs: inner, fn: 'value' as const } : undefined);
+  if (!found) return undefined;
+  const read = selectorAt(found.vs, src, found.fn);
   if (typeof read === 'string') return read;
   return grouping !== undefined ? { ...read, grouping } : read;
 }
@@ -171,4 +173,22 @@ export function canonical(sel: Selector): string {
   const key = (m: Selector['matchers'][number]) => `${m.name}${m.op}${m.value}`;
   const matchers = [...sel.matchers].sort((x, y) => byText(key(x), key(y)));
   return formatSelector({ metric: sel.metric, matchers });
+}
+
+/**
+ * The counters of a part (bad or good events) and a total expression when both are counter
+ * reads of the recognised shapes (`sum(rate(x[w]))` and kin, or `total - good` for errors), read
+ * the same way (both rates or both increases): such a pair is a ratio of two counters in other
+ * words. Undefined for anything else.
+ */
+export function counterRatio(meaning: 'bad' | 'good', part: string, total: string): { part: Selector; total: Selector; meaning: 'bad' | 'good' } | undefined {
+  const t = analyseQuery(total, { counterValue: false });
+  const p = analyseQuery(part, { counterValue: false });
+  if (typeof t === 'string' || typeof p === 'string' || t.kind !== 'counter') return undefined;
+  const same = (a: CounterRead) => a.fn === t.read.fn;
+  if (p.kind === 'counter') return same(p.read) ? { part: p.read.selector, total: t.read.selector, meaning } : undefined;
+  if (meaning === 'bad' && sameSelector(p.minuend.selector, t.read.selector) && same(p.minuend) && same(p.subtrahend)) {
+    return { part: p.subtrahend.selector, total: t.read.selector, meaning: 'good' };
+  }
+  return undefined;
 }
