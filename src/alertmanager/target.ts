@@ -51,7 +51,7 @@ export function alertmanagerConfig(model: Model): Record<string, unknown> {
     templates: [TEMPLATE_GLOB],
     ...(intervals.length > 0 ? { time_intervals: intervals } : {}),
     route: routeTree(model),
-    inhibit_rules: inhibitRules(),
+    inhibit_rules: inhibitRules([...new Set(model.services.flatMap((svc) => svc.slos.flatMap((slo) => slo.groupBy)))].sort()),
     receivers: receivers(model),
   };
 }

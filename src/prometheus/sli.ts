@@ -17,9 +17,9 @@ export interface SliQueries {
   errorRatio(w: string): string;
 }
 
-/** `sum(x)`, or `sum by (a, b) (x)` for a grouped SLO. */
-export function aggregate(groupBy: readonly string[], inner: string): string {
-  return groupBy.length === 0 ? `sum(${inner})` : `sum by (${groupBy.join(', ')}) (${inner})`;
+/** `sum(x)`, or `sum by (a, b) (x)` for a grouped SLO (or another aggregation `op`). */
+export function aggregate(groupBy: readonly string[], inner: string, op: 'sum' | 'avg' = 'sum'): string {
+  return groupBy.length === 0 ? `${op}(${inner})` : `${op} by (${groupBy.join(', ')}) (${inner})`;
 }
 
 /** What each kind reads per window, before aggregation. */
