@@ -192,3 +192,61 @@ export function counterRatio(meaning: 'bad' | 'good', part: string, total: strin
   }
   return undefined;
 }
+
+/** Stands in for a window placeholder while the grammar reads a query: a range nobody writes. */
+const WINDOW_SENTINEL = '1234567s';
+
+export interface RatioParts {
+  /** The numerator and denominator as written, with `{{.window}}` as `$window`. */
+  numerator: string;
+  denominator: string;
+  /** Written as `1 - (A / B)`. */
+  complement: boolean;
+}
+
+/**
+ * Any ready-made ratio `A / B` or `1 - (A / B)` split into its two expressions, kept as PromQL
+ * with the window placeholder, for a query SLI when they are no counters sloforge recognises.
+ */
+export function splitRatio(query: string): RatioParts | string {
+  const src = query.replace(WINDOW_RE, WINDOW_SENTINEL).trim();
+  const syntax = promqlSyntaxError(src);
+  if (syntax) return syntax;
+  const top = parser.parse(src).topNode.firstChild;
+  if (!top) return 'is empty';
+  let node = unwrapParens(top);
+  const oneMinus = operands(node, 'Sub');
+  const complement = oneMinus !== undefined && oneMinus[0].name === 'NumberDurationLiteral' && Number(src.slice(oneMinus[0].from, oneMinus[0].to)) === 1;
+  if (complement) node = oneMinus![1];
+  const div = operands(node, 'Div');
+  if (!div) return `is not a ratio sloforge can import: expected A / B or 1 - (A / B), got ${JSON.stringify(query.trim())}`;
+  const back = (n: SyntaxNode) => src.slice(n.from, n.to).split(WINDOW_SENTINEL).join('$window');
+  return { numerator: back(div[0]), denominator: back(div[1]), complement };
+}
+
+/**
+ * The gauge of `sum(sum_over_time(S[w])) / sum(count_over_time(S[w]))`, its mean over a window
+ * weighted by samples: exactly what a boolGauge SLI computes of S.
+ */
+export function gaugeMean(numerator: string, denominator: string): Selector | undefined {
+  const read = (expr: string, fn: string): Selector | undefined => {
+    const src = expr.split('$window').join('5m');
+    if (promqlSyntaxError(src)) return undefined;
+    let node = unwrapParens(parser.parse(src).topNode.firstChild!);
+    if (node.name === 'AggregateExpr') {
+      if (node.getChild('AggregateOp')?.firstChild?.name !== 'Sum' || node.getChild('AggregateModifier')) return undefined;
+      const arg = onlyArg(node.getChild('FunctionCallBody'));
+      if (!arg) return undefined;
+      node = arg;
+    }
+    if (node.name !== 'FunctionCall' || src.slice(node.getChild('FunctionIdentifier')!.from, node.getChild('FunctionIdentifier')!.to) !== fn) return undefined;
+    const arg = onlyArg(node.getChild('FunctionCallBody'));
+    const vs = arg?.name === 'MatrixSelector' ? arg.getChild('VectorSelector') : undefined;
+    if (!vs || !src.slice(arg!.from, arg!.to).startsWith(src.slice(vs.from, vs.to))) return undefined;
+    const sel = parseSelector(src.slice(vs.from, vs.to));
+    return typeof sel === 'string' ? undefined : sel;
+  };
+  const a = read(numerator, 'sum_over_time');
+  const b = read(denominator, 'count_over_time');
+  return a && b && sameSelector(a, b) ? a : undefined;
+}
