@@ -88,3 +88,21 @@ test('a grouped SLO\'s no-data rule also names each group that stopped reporting
   // The ungrouped SLO keeps its plain rule.
   assert.ok(noDataRuleGroup(svc)!.rules.find((r) => !isAlert(r) && r.labels?.slo === 'availability')!.expr.startsWith('count(\n  absent_over_time('));
 });
+
+test('more than 3 grouping labels is a warning; SLOs no generated test can prove are named', async () => {
+  const { modelWarnings, untestedSlos } = await import('../../src/model/warnings.js');
+  const raw = baseConfig();
+  raw.grafana = { url: 'http://grafana.example' };
+  raw.services[0].slos[0].groupBy = ['a', 'b', 'c', 'd'];
+  raw.services[0].slos.push(
+    { name: 'native', objective: 99, sli: { latency: { histogram: 'rpc_seconds{job="rpc"}', threshold: 0.3, native: true } } },
+    { name: 'subquery', objective: 95, sli: { query: { errors: 'sum_over_time((count(x < 0.5))[$window:])', total: 'sum_over_time((count(x))[$window:])' } } },
+    { name: 'counters', objective: 95, sli: { query: { errors: 'sum(rate(y_total{code="500"}[$window]))', total: 'sum(rate(y_total[$window]))' } } },
+    { name: 'quiet', objective: 95, alerting: { enabled: false }, sli: { query: { errors: 'sum_over_time((count(x < 0.5))[$window:])', total: 'sum_over_time((count(x))[$window:])' } } },
+  );
+  const model = modelOf(raw);
+  const warnings = modelWarnings(model);
+  assert.deepEqual(warnings.map((w) => w.path.join('.')), ['services.0.slos.0.groupBy']);
+  assert.match(warnings[0]!.message, /groups by 4 labels/);
+  assert.deepEqual(untestedSlos(model).map((s) => s.split(' ')[0]), ['checkout/native', 'checkout/subquery']);
+});
