@@ -18,4 +18,4 @@ if [[ $scope == unit ]]; then
 else
   mapfile -t files < <(find test -name '*.test.ts' | sort)
 fi
-exec node --import tsx --test --test-concurrency=2 "${files[@]}"
+exec node --conditions=sloforge-source --import tsx --test --test-concurrency=2 "${files[@]}"

@@ -13,4 +13,12 @@ export default defineConfig({
   // Where responders open Grafana: alerts link to its dashboards. The local stack's address here;
   // a real deployment names its own (generate warns when this is left unset).
   grafana: { url: 'http://localhost:3000' },
+  // Manifests for the Prometheus Operator under generated/kubernetes/ (docs/kubernetes.md):
+  // kube-prometheus-stack's Prometheus selects PrometheusRules by its Helm release label.
+  kubernetes: {
+    namespace: 'monitoring',
+    labels: { release: 'kube-prometheus-stack' },
+    // An image with sloforge installed (docs/kubernetes.md shows how to build one).
+    receiver: { image: 'registry.example.com/sloforge:0.1.0' },
+  },
 });

@@ -7,8 +7,9 @@ export const teams = [
     name: 'payments',
     page: { pagerduty: { routingKeyFile: '/etc/alertmanager/secrets/payments-pagerduty' } },
     ticket: { slack: { apiUrlFile: '/etc/alertmanager/secrets/slack-webhook', channel: '#payments-alerts' } },
-    // Warnings wait for the working day; pages do not.
-    businessHours: [{ weekdays: ['monday:friday'], times: [{ start: '08:00', end: '18:00' }], location: 'Europe/Berlin' }],
+    // Warnings wait for the working day (08:00-18:00 in Berlin in winter); pages do not. In UTC,
+    // because the AlertmanagerConfigs in generated/kubernetes/ cannot carry a time zone.
+    businessHours: [{ weekdays: ['monday:friday'], times: [{ start: '07:00', end: '17:00' }], location: 'UTC' }],
   }),
   defineTeam({
     name: 'automation',

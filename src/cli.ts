@@ -1,4 +1,5 @@
 // The `sloforge` command line. I/O lives here; everything it calls below compile() is pure.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from './config/load.js';
 import { formatProblem, UserError } from './config/errors.js';
@@ -9,6 +10,8 @@ import { checkArtifacts, writeArtifacts } from './output/write.js';
 import { registerReceiverCommand } from './remediation/cli.js';
 import { registerImportCommand } from './import/cli.js';
 import { registerTestCommand } from './promtool/cli.js';
+import { registerAlertmanagerCommand } from './alertmanager/cli.js';
+import { registerInitCommand } from './init/cli.js';
 
 interface GenerateOptions {
   slos: string;
@@ -62,11 +65,18 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   return 0;
 }
 
+/** package.json sits one folder above this file both in src/ (a checkout) and in dist/ (the package). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(out: (s: string) => void, err: (s: string) => void): { program: Command; result: { code: number } } {
   const result = { code: 0 };
+  const version = packageVersion();
   const program = new Command()
     .name('sloforge')
     .description('SLOs and alerts as typed TypeScript, compiled for Prometheus, Alertmanager and Grafana')
+    .version(version, '-V, --version', 'print the version of sloforge')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err });
 
@@ -84,6 +94,8 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   registerReceiverCommand(program);
   registerImportCommand(program);
   registerTestCommand(program, result);
+  registerAlertmanagerCommand(program);
+  registerInitCommand(program, version);
   return { program, result };
 }
 

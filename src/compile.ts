@@ -10,11 +10,15 @@ import { promtoolArtifacts } from './promtool/target.js';
 import { alertmanagerArtifacts } from './alertmanager/target.js';
 import { grafanaArtifacts } from './grafana/target.js';
 import { remediationArtifacts } from './remediation/compile.js';
+import { mimirArtifacts, thanosArtifacts } from './prometheus/engines.js';
+import { kubernetesArtifacts } from './kubernetes/target.js';
 import { MARKER_FILE, MARKER_TEXT } from './output/write.js';
 
 interface Target {
   /** Lines for generated/README.md: which folders, and what they hold. */
   readme: string[];
+  /** Opt-in targets say when the config turned them on; their lines are left out otherwise. */
+  on?: (model: Model) => boolean;
   compile: (model: Model) => Artifact[];
 }
 
@@ -22,26 +26,46 @@ const TARGETS: Target[] = [
   { readme: ['`prometheus/rules/`: recording and alerting rules, one file per service'], compile: prometheusArtifacts },
   { readme: ['`prometheus/tests/`: promtool unit tests for those rules (`promtool test rules`)'], compile: promtoolArtifacts },
   {
-    readme: ['`alertmanager/`: alertmanager.yml and the notification templates it loads (mount the folder as /etc/alertmanager/sloforge)'],
+    readme: [
+      '`alertmanager/`: alertmanager.yml and the notification templates it loads (mount the folder as /etc/alertmanager/sloforge); ' +
+        '`fragment.yml` holds the same routes and receivers for an Alertmanager with a config of its own (`npx sloforge alertmanager merge --into FILE`)',
+    ],
     compile: alertmanagerArtifacts,
   },
   { readme: ['`grafana/`: dashboards (`dashboards/`) and Grafana provisioning files (`provisioning/`)'], compile: grafanaArtifacts },
   { readme: ['`remediation/actions.json`: the remediation actions `sloforge receiver --actions` loads'], compile: remediationArtifacts },
+  {
+    readme: ['`mimir/rules/`: the rule groups as Mimir/Cortex ruler namespaces, one per service (`mimirtool rules sync --rule-dirs`; docs/kubernetes.md)'],
+    on: (m) => m.engines.mimir,
+    compile: mimirArtifacts,
+  },
+  {
+    readme: ['`thanos/rules/`: the rule files with `partial_response_strategy` for Thanos Ruler (docs/kubernetes.md)'],
+    on: (m) => m.engines.thanos,
+    compile: thanosArtifacts,
+  },
+  {
+    readme: ['`kubernetes/`: Prometheus Operator manifests: PrometheusRules, AlertmanagerConfigs, dashboard ConfigMaps, the receiver (`kubectl apply --server-side -R -f`; docs/kubernetes.md)'],
+    on: (m) => m.kubernetes !== undefined,
+    compile: kubernetesArtifacts,
+  },
 ];
 
-function readme(): Artifact {
+const targetsOf = (model: Model) => TARGETS.filter((t) => t.on?.(model) ?? true);
+
+function readme(model: Model): Artifact {
   return {
     path: MARKER_FILE,
     content:
       `# ${MARKER_TEXT}\n\nEverything in this folder is ${MARKER_TEXT}: do not edit it by hand.\n` +
       'Change the definitions in `slos/` and run `npx sloforge generate`; CI runs\n' +
       '`npx sloforge generate --check` to catch a stale copy.\n\n' +
-      TARGETS.flatMap((t) => t.readme).map((line) => `- ${line}\n`).join(''),
+      targetsOf(model).flatMap((t) => t.readme).map((line) => `- ${line}\n`).join(''),
   };
 }
 
 export function compileModel(model: Model): Artifact[] {
-  const artifacts = [readme(), ...TARGETS.flatMap((t) => t.compile(model))];
+  const artifacts = [readme(model), ...targetsOf(model).flatMap((t) => t.compile(model))];
   const seen = new Set<string>();
   for (const a of artifacts) {
     if (seen.has(a.path)) throw new Error(`sloforge bug: two targets wrote ${a.path}`);

@@ -25,6 +25,9 @@ export const ALERT_NAMES = { critical: 'ErrorBudgetBurnFast', warning: 'ErrorBud
 export const THRESHOLD_ALERTS = { critical: 'ThresholdCritical', warning: 'ThresholdWarning' } as const;
 export const NODATA_ALERTS = { slo: 'SLONoData', threshold: 'ThresholdNoData' } as const;
 
+/** Every alert name sloforge's rules use, sorted: what tells its alerts from others in a shared Alertmanager. */
+export const SLOFORGE_ALERT_NAMES: readonly string[] = [...Object.values(ALERT_NAMES), ...Object.values(THRESHOLD_ALERTS), ...Object.values(NODATA_ALERTS)].sort();
+
 /** Recorded series of an SLO; `w` is a window in Prometheus notation ("5m", "30d"). */
 export const RECORD = {
   errors: (w: string) => `slo:sli_errors:rate${w}`,
@@ -60,14 +63,15 @@ export const DEFAULT_PREDICT_WINDOW = '1h';
 export const DEFAULT_BASELINE = '1d';
 
 // Grafana: uids are at most 40 characters; service and team names are [a-z0-9-].
-export const DEFAULT_GRAFANA_URL = 'http://localhost:3000';
 export const OVERVIEW_DASHBOARD_UID = 'sloforge-overview';
 export const serviceDashboardUid = (service: string) => `sloforge-${service}`.slice(0, 40);
 export const teamFolderUid = (team: string) => `sloforge-team-${team}`.slice(0, 40);
-export const DEFAULT_DATASOURCE = { uid: 'sloforge-prometheus', name: 'Prometheus', url: 'http://prometheus:9090', scrapeInterval: '1m' } as const;
+// Grafana's provisioning updates a datasource of the same name, so the default name is one no
+// Grafana in use has already; the URL is the local stack's (docker-compose.yml).
+export const DEFAULT_DATASOURCE = { uid: 'sloforge-prometheus', name: 'Prometheus (sloforge)', url: 'http://prometheus:9090', scrapeInterval: '1m' } as const;
 
-export function grafanaBaseUrl(url: string | undefined): string {
-  return (url ?? DEFAULT_GRAFANA_URL).replace(/\/+$/, '');
+export function grafanaBaseUrl(url: string): string {
+  return url.replace(/\/+$/, '');
 }
 
 export function dashboardUrl(baseUrl: string, uid: string): string {
@@ -93,3 +97,33 @@ export const REMEDIATION_MAX_ALERTS = 32;
 /** Matches the docker-compose service and the receiver's default port and path. */
 export const DEFAULT_REMEDIATION_URL = 'http://sloforge-receiver:9095/alerts';
 export const DEFAULT_REMEDIATION_TOKEN_FILE = '/etc/alertmanager/secrets/sloforge-receiver-token';
+
+// Kubernetes objects (docs/kubernetes.md). Service and team names are [a-z0-9-], so every name
+// below is a valid object name once validation has refused names ending in "-".
+export const K8S = {
+  managedByLabel: 'app.kubernetes.io/managed-by',
+  managedBy: 'sloforge',
+  prometheusRule: (service: string) => `sloforge-${service}`,
+  alertmanagerConfig: (team: string) => `sloforge-${team}`,
+  dashboardConfigMap: (service: string) => `sloforge-dashboard-${service}`,
+  /** Not `sloforge-dashboard-overview`: a service may be called "overview". */
+  overviewConfigMap: 'sloforge-overview-dashboard',
+  /** ConfigMap with the notification templates the AlertmanagerConfigs' receivers use. */
+  templatesConfigMap: 'sloforge-alertmanager-templates',
+  alertmanagerSecret: 'sloforge-alertmanager',
+  /** Deployment, Service, PersistentVolumeClaim, ServiceAccount and actions ConfigMap of the receiver. */
+  receiver: 'sloforge-receiver',
+  receiverSecret: 'sloforge-receiver',
+  receiverTokenKey: 'token',
+  /** The receiver's default --port (src/remediation/cli.ts). */
+  receiverPort: 9095,
+  receiverStorage: '1Gi',
+  /** What the Dockerfile in docs/kubernetes.md builds; `generate` warns while it is the image. */
+  receiverImage: 'sloforge:latest',
+  /** kube-prometheus-stack's Grafana sidecar loads ConfigMaps with this label. */
+  dashboardLabel: { name: 'grafana_dashboard', value: '1' },
+  folderAnnotation: 'grafana_folder',
+} as const;
+
+/** Mimir/Cortex ruler namespace of a service's rule groups (docs/kubernetes.md, "Mimir and Cortex"). */
+export const mimirNamespace = (service: string) => `sloforge-${service}`;

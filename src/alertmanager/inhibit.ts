@@ -10,6 +10,8 @@
 // sides would match any pair and silence everything; every rule therefore requires each of its
 // `equal` labels to be non-empty on both sides.
 
+import type { Model } from '../model/types.js';
+
 export interface AmInhibitRule {
   source_matchers: string[];
   target_matchers: string[];
@@ -35,12 +37,26 @@ function rule(source: string[], target: string[], equal: string[], groups: reado
 }
 
 /**
- * `groupLabels`: every label some SLO groups by. A grouped SLO alerts per group, and one group's
- * page must not mute another group's ticket, so SLO rules also require these labels equal. An
- * SLO that does not group by one has it on neither alert (the burn-rate series are sums that keep
- * only their group labels), so for it they are equal by absence.
+ * `scope`: a matcher both sides must also meet. Merged into an Alertmanager that other alerts
+ * reach too, the rules then mute only sloforge's own alerts (see fragment.ts).
+ *
+ * `groupLabels`: every label some SLO groups by (`groupLabelsOf`). A grouped SLO alerts per
+ * group, and one group's page must not mute another group's ticket, so SLO rules also require
+ * these labels equal. An SLO that does not group by one has it on neither alert (the burn-rate
+ * series are sums that keep only their group labels), so for it they are equal by absence.
  */
-export function inhibitRules(groupLabels: readonly string[] = []): AmInhibitRule[] {
+export function inhibitRules(scope?: string, groupLabels: readonly string[] = []): AmInhibitRule[] {
+  const rules = unscopedRules(groupLabels);
+  if (scope === undefined) return rules;
+  return rules.map((r) => ({ ...r, source_matchers: [scope, ...r.source_matchers], target_matchers: [scope, ...r.target_matchers] }));
+}
+
+/** Every label an SLO of the model groups by, each once, sorted. */
+export function groupLabelsOf(model: Model): string[] {
+  return [...new Set(model.services.flatMap((svc) => svc.slos.flatMap((slo) => slo.groupBy)))].sort();
+}
+
+function unscopedRules(groupLabels: readonly string[]): AmInhibitRule[] {
   return SUBJECTS.flatMap((subject) => {
     const groups = subject === 'slo' ? groupLabels : [];
     return [

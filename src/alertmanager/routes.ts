@@ -38,7 +38,7 @@ export function timing(model: Model, team: Team | undefined, tier: Tier): Timing
   return { ...DEFAULT_TIMING[tier], ...pick(model.alertmanager?.routing?.[tier]), ...pick(team?.routing?.[tier]) } as Timing;
 }
 
-function timingFields(t: Timing): AmRoute {
+export function timingFields(t: Timing): AmRoute {
   return { group_by: t.groupBy, group_wait: t.groupWait, group_interval: t.groupInterval, repeat_interval: t.repeatInterval };
 }
 
@@ -52,7 +52,8 @@ function inherited(parent: Timing, t: Timing): AmRoute {
 }
 
 // Time intervals are not inherited by child routes in Alertmanager, so every route names them.
-function teamRoute(model: Model, tm: TeamModel, root: Timing): AmRoute {
+// Timing equal to `root` is left out (inherited); the Kubernetes target passes the team's own.
+export function teamRoute(model: Model, tm: TeamModel, root: Timing): AmRoute {
   const team = tm.config;
   // Validation refuses a tier without receiver for teams that get its alerts; any other team
   // gets none of them, so where they would go does not matter.

@@ -1,18 +1,28 @@
-// The Alertmanager target: alertmanager.yml and the notification templates it loads.
+// The Alertmanager target: alertmanager.yml and the notification templates it loads, and the
+// same routes and receivers as a fragment for an Alertmanager that already has a config of its
+// own (merged into it by `sloforge alertmanager merge`, merge.ts).
 import type { Artifact } from '../output/artifact.js';
 import { GENERATED_NOTICE, renderYaml } from '../output/render.js';
 import {
   DEFAULT_RECEIVER, DEFAULT_REMEDIATION_TOKEN_FILE, DEFAULT_REMEDIATION_URL, NONE_RECEIVER, REMEDIATION_MAX_ALERTS, REMEDIATION_RECEIVER,
-  pageReceiverName, ticketReceiverName,
+  SLOFORGE_ALERT_NAMES, pageReceiverName, ticketReceiverName,
 } from '../conventions.js';
 import type { Model } from '../model/types.js';
 import { receiverBlock, type AmReceiver } from './receivers.js';
 import { hasRemediations, routeTree } from './routes.js';
-import { inhibitRules } from './inhibit.js';
+import { groupLabelsOf, inhibitRules } from './inhibit.js';
 import { teamTimeIntervals } from './time-intervals.js';
 import { TEMPLATE_FILE, TEMPLATE_GLOB, TEMPLATE_TEXT } from './templates.js';
 
 export const ALERTMANAGER_FILE = 'alertmanager/alertmanager.yml';
+export const FRAGMENT_FILE = 'alertmanager/fragment.yml';
+
+/**
+ * Matches the alerts sloforge's rules raise, and no others: the fragment's route and inhibit
+ * rules carry it so that in a shared Alertmanager they touch sloforge's alerts only, and merge
+ * recognises an earlier merge's route and rules by it.
+ */
+export const SLOFORGE_ALERTS_MATCHER = `alertname=~"${SLOFORGE_ALERT_NAMES.join('|')}"`;
 
 /**
  * Alertmanager drops the alerts of a group beyond max_alerts (the body says how many in
@@ -43,6 +53,24 @@ function receivers(model: Model): AmReceiver[] {
   return out;
 }
 
+/**
+ * What an existing alertmanager.yml needs to route sloforge's alerts: the route tree as one
+ * branch for sloforge's alerts (its timing spelt out, so nothing is inherited from the existing
+ * root), the receivers and time intervals it names, the inhibit rules scoped to sloforge's
+ * alerts, and the template file (relative to this file; merge rewrites it).
+ */
+export function alertmanagerFragment(model: Model): Record<string, unknown> {
+  const { receiver, ...tree } = routeTree(model);
+  const intervals = model.teams.flatMap((t) => teamTimeIntervals(t.config));
+  return {
+    route: { receiver, matchers: [SLOFORGE_ALERTS_MATCHER], ...tree },
+    receivers: receivers(model),
+    ...(intervals.length > 0 ? { time_intervals: intervals } : {}),
+    inhibit_rules: inhibitRules(SLOFORGE_ALERTS_MATCHER, groupLabelsOf(model)),
+    templates: [TEMPLATE_FILE.slice('alertmanager/'.length)],
+  };
+}
+
 export function alertmanagerConfig(model: Model): Record<string, unknown> {
   const intervals = model.teams.flatMap((t) => teamTimeIntervals(t.config));
   return {
@@ -51,14 +79,26 @@ export function alertmanagerConfig(model: Model): Record<string, unknown> {
     templates: [TEMPLATE_GLOB],
     ...(intervals.length > 0 ? { time_intervals: intervals } : {}),
     route: routeTree(model),
-    inhibit_rules: inhibitRules([...new Set(model.services.flatMap((svc) => svc.slos.flatMap((slo) => slo.groupBy)))].sort()),
+    inhibit_rules: inhibitRules(undefined, groupLabelsOf(model)),
     receivers: receivers(model),
   };
 }
 
+/** The notification templates every receiver names; the Kubernetes target ships the same text in a ConfigMap. */
+export function templateArtifact(): Artifact {
+  return { path: TEMPLATE_FILE, content: `{{/* ${GENERATED_NOTICE} */}}\n${TEMPLATE_TEXT}` };
+}
+
+const FRAGMENT_NOTE = [
+  'Not a config of its own: merge it into an existing alertmanager.yml with',
+  '  npx sloforge alertmanager merge --into /path/to/alertmanager.yml',
+  '(docs/alertmanager.md, "Merging into an existing Alertmanager").',
+];
+
 export function alertmanagerArtifacts(model: Model): Artifact[] {
   return [
     { path: ALERTMANAGER_FILE, content: renderYaml(alertmanagerConfig(model)) },
-    { path: TEMPLATE_FILE, content: `{{/* ${GENERATED_NOTICE} */}}\n${TEMPLATE_TEXT}` },
+    { path: FRAGMENT_FILE, content: renderYaml(alertmanagerFragment(model), FRAGMENT_NOTE) },
+    templateArtifact(),
   ];
 }

@@ -1,11 +1,11 @@
 // Optional helpers for users' SLO files: types while editing, and the file each object came
-// from, so that error messages can point at slos/checkout.ts rather than slos/index.ts.
-import { displayPath } from './display-path.js';
+// from, so that error messages can point at slos/checkout.ts:12:7 rather than slos/index.ts.
+import { formatLocation, isLibraryFile, stackLocations } from './stack.js';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { SOURCE_FILE } from './errors.js';
 import type { ConfigInput } from './schema/config.js';
-import type { service, } from './schema/config.js';
+import type { service } from './schema/config.js';
 import type { slo } from './schema/slo.js';
 import type { threshold } from './schema/threshold.js';
 import type { remediation } from './schema/remediation.js';
@@ -19,16 +19,10 @@ export type TeamInput = z.input<typeof team>;
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 
-function callerFile(): string | undefined {
-  const stack = new Error().stack?.split('\n').slice(1) ?? [];
-  for (const line of stack) {
-    const m = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(line);
-    if (!m) continue;
-    const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
-    if (file === THIS_FILE || file.includes('/node_modules/')) continue;
-    return displayPath(file);
-  }
-  return undefined;
+/** Where the user called a define* helper: the first frame outside this file and node_modules. */
+function callerLocation(): string | undefined {
+  const loc = stackLocations(new Error().stack).find((l) => l.file !== THIS_FILE && !isLibraryFile(l.file));
+  return loc === undefined ? undefined : formatLocation(loc);
 }
 
 function tag<T extends object>(value: T, file: string | undefined): T {
@@ -36,25 +30,28 @@ function tag<T extends object>(value: T, file: string | undefined): T {
   return value;
 }
 
-export function defineConfig<T extends ConfigInput>(config: T): T {
-  return tag(config, callerFile());
+// Not generic on purpose: with `<T extends ServiceInput>(svc: T)` an object literal may carry any
+// extra property, so a misspelt optional field (`descripton`) would pass the editor and tsc.
+
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return tag(config, callerLocation());
 }
 
-export function defineService<T extends ServiceInput>(svc: T): T {
-  return tag(svc, callerFile());
+export function defineService(svc: ServiceInput): ServiceInput {
+  return tag(svc, callerLocation());
 }
 
-export function defineTeam<T extends TeamInput>(t: T): T {
-  return tag(t, callerFile());
+export function defineTeam(t: TeamInput): TeamInput {
+  return tag(t, callerLocation());
 }
 
-export function defineRemediation<T extends RemediationInput>(r: T): T {
-  return tag(r, callerFile());
+export function defineRemediation(r: RemediationInput): RemediationInput {
+  return tag(r, callerLocation());
 }
 
 /** Thresholds kept in a file of their own: errors then name that file, not the service's. */
-export function defineThresholds<T extends ThresholdInput[]>(list: T): T {
-  const file = callerFile();
+export function defineThresholds(list: ThresholdInput[]): ThresholdInput[] {
+  const file = callerLocation();
   for (const th of list) tag(th, file);
   return list;
 }

@@ -13,6 +13,11 @@ export class UserError extends Error {
   override name = 'UserError';
 }
 
+/** The line that ends a list of problems, so a user knows the list is complete and the output untouched. */
+export function nothingWritten(problems: number): string {
+  return `${problems} problem${problems === 1 ? '' : 's'}; nothing was written`;
+}
+
 /** Thrown by validation; rendered against the loaded source by `formatProblems`. */
 export class ConfigError extends Error {
   constructor(readonly problems: ConfigProblem[]) {

@@ -10,6 +10,9 @@ import { alertmanagerProblems } from './checks/alertmanager.js';
 import { grafanaProblems } from './checks/grafana.js';
 import { testSeriesProblems } from './checks/test-series.js';
 import { groupingProblems } from './checks/grouping.js';
+import { kubernetesProblems } from './checks/kubernetes.js';
+import { ruleGroupProblems } from './checks/rule-groups.js';
+import { salvage, type Declared } from './salvage.js';
 
 const MIN_PERIOD_MS = DAY_MS;
 const MAX_PERIOD_MS = 365 * DAY_MS;
@@ -25,10 +28,14 @@ function duplicates<T extends { name: string }>(items: readonly T[], path: Reado
   return out;
 }
 
-export function crossCheck(cfg: Config): ConfigProblem[] {
+/**
+ * What zod cannot express. `declared` adds the names of items that failed the schema (see
+ * salvage.ts), so a reference to a broken team is not also reported as an unknown one.
+ */
+export function crossCheck(cfg: Config, declared?: Declared, alertmanagerKnown = true): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const teams = new Set(cfg.teams.map((t) => t.name));
-  const remediations = new Set((cfg.remediations ?? []).map((r) => r.name));
+  const teams = new Set([...cfg.teams.map((t) => t.name), ...(declared?.teams ?? [])]);
+  const remediations = new Set([...(cfg.remediations ?? []).map((r) => r.name), ...(declared?.remediations ?? [])]);
   problems.push(...duplicates(cfg.teams, ['teams'], 'team'));
   problems.push(...duplicates(cfg.services, ['services'], 'service'));
   problems.push(...duplicates(cfg.remediations ?? [], ['remediations'], 'remediation'));
@@ -68,15 +75,24 @@ export function crossCheck(cfg: Config): ConfigProblem[] {
       unknownRemediation(th.noData?.remediation, [...at, 'thresholds', i, 'noData', 'remediation']);
     });
   });
-  problems.push(...groupingProblems(cfg), ...alertmanagerProblems(cfg), ...grafanaProblems(cfg), ...testSeriesProblems(cfg));
+  problems.push(...groupingProblems(cfg), ...(alertmanagerKnown ? alertmanagerProblems(cfg) : []), ...grafanaProblems(cfg, teams), ...testSeriesProblems(cfg), ...ruleGroupProblems(cfg), ...kubernetesProblems(cfg));
   return problems;
 }
 
-/** Validates an untrusted config value; throws ConfigError listing every problem found. */
+/**
+ * Validates an untrusted config value; throws ConfigError listing every problem found: the
+ * schema's, and the cross-reference problems of the parts that pass it, in one list.
+ */
 export function validateConfig(input: unknown): Config {
   const parsed = configSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.flatMap(issueToProblems));
+    const problems = parsed.error.issues.flatMap(issueToProblems);
+    const partial = salvage(input);
+    if (partial) {
+      const cross = crossCheck(partial.config, partial.declared, partial.alertmanagerKnown);
+      problems.push(...cross.map((p) => ({ ...p, path: partial.rawPath(p.path) })));
+    }
+    throw new ConfigError(problems);
   }
   const problems = crossCheck(parsed.data);
   if (problems.length > 0) throw new ConfigError(problems);

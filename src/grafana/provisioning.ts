@@ -1,11 +1,14 @@
 // Grafana's file provisioning: the Prometheus datasource with a fixed uid (the dashboards'
-// variable defaults to it) and one dashboard provider, hence one folder, per team.
+// variable defaults to it), unless it exists already, and one dashboard provider, hence one
+// folder, per team.
 import { teamFolderUid } from '../conventions.js';
 import type { DatasourceSettings, Model } from '../model/types.js';
 
 /** Where the local stack mounts generated/grafana/dashboards inside the Grafana container. */
 export const CONTAINER_DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
 export const OVERVIEW_DIR = 'overview';
+/** Grafana folder of the overview dashboard. */
+export const OVERVIEW_FOLDER = 'SLOs';
 export const teamDir = (team: string) => `teams/${team}`;
 
 export function datasourceProvisioning(ds: DatasourceSettings): unknown {
@@ -18,7 +21,7 @@ export function datasourceProvisioning(ds: DatasourceSettings): unknown {
         uid: ds.uid,
         access: 'proxy',
         url: ds.url,
-        isDefault: true,
+        isDefault: ds.isDefault,
         editable: false,
         // Grafana derives $__rate_interval from it (four scrape intervals at least).
         jsonData: { timeInterval: ds.scrapeInterval, httpMethod: 'POST' },
@@ -47,7 +50,7 @@ export function dashboardProvisioning(model: Model): unknown {
   return {
     apiVersion: 1,
     providers: [
-      provider('sloforge-overview', 'SLOs', 'sloforge-slos', OVERVIEW_DIR),
+      provider('sloforge-overview', OVERVIEW_FOLDER, 'sloforge-slos', OVERVIEW_DIR),
       ...teams.map((team) => provider(`sloforge-${team}`, model.grafana.folders[team] ?? team, teamFolderUid(team), teamDir(team))),
     ],
   };

@@ -5,7 +5,7 @@ import { renderJson, renderYaml } from '../output/render.js';
 import type { Model } from '../model/types.js';
 import { serviceDashboard } from './service-dashboard.js';
 import { overviewDashboard } from './overview-dashboard.js';
-import { dashboardProvisioning, datasourceProvisioning, OVERVIEW_DIR, teamDir } from './provisioning.js';
+import { dashboardProvisioning, datasourceProvisioning, OVERVIEW_DIR, OVERVIEW_FOLDER, teamDir } from './provisioning.js';
 
 export const DASHBOARDS_DIR = 'grafana/dashboards';
 export const PROVISIONING_DIR = 'grafana/provisioning';
@@ -13,16 +13,40 @@ export const PROVISIONING_DIR = 'grafana/provisioning';
 /** build() hands back the builder's own object; a JSON round trip gives plain data. */
 const json = (doc: unknown) => renderJson(JSON.parse(JSON.stringify(doc)));
 
+export interface DashboardFile {
+  /** File name without `.json`: the service's name, or `overview`. */
+  name: string;
+  /** Folder below DASHBOARDS_DIR. */
+  dir: string;
+  /** Grafana folder title. */
+  folder: string;
+  /** Undefined for the overview. */
+  service: string | undefined;
+  content: string;
+}
+
+/** Every dashboard as its JSON text: the same text the file provisioning and the Kubernetes ConfigMaps serve. */
+export function dashboardFiles(model: Model): DashboardFile[] {
+  const ds = model.grafana.datasource;
+  return [
+    ...model.services.map((svc) => ({
+      name: svc.name,
+      dir: teamDir(svc.team),
+      folder: model.grafana.folders[svc.team] ?? svc.team,
+      service: svc.name,
+      content: json(serviceDashboard(svc, ds)),
+    })),
+    { name: 'overview', dir: OVERVIEW_DIR, folder: OVERVIEW_FOLDER, service: undefined, content: json(overviewDashboard(model, ds)) },
+  ];
+}
+
 export function grafanaArtifacts(model: Model): Artifact[] {
   const ds = model.grafana.datasource;
-  const out: Artifact[] = model.services.map((svc) => ({
-    path: `${DASHBOARDS_DIR}/${teamDir(svc.team)}/${svc.name}.json`,
-    content: json(serviceDashboard(svc, ds)),
-  }));
+  const out: Artifact[] = dashboardFiles(model).map((d) => ({ path: `${DASHBOARDS_DIR}/${d.dir}/${d.name}.json`, content: d.content }));
   out.push(
-    { path: `${DASHBOARDS_DIR}/${OVERVIEW_DIR}/overview.json`, content: json(overviewDashboard(model, ds)) },
-    { path: `${PROVISIONING_DIR}/datasources/sloforge.yml`, content: renderYaml(datasourceProvisioning(ds)) },
     { path: `${PROVISIONING_DIR}/dashboards/sloforge.yml`, content: renderYaml(dashboardProvisioning(model)) },
   );
+  // An existing datasource (provision: false) is only named by the dashboards.
+  if (ds.provision) out.push({ path: `${PROVISIONING_DIR}/datasources/sloforge.yml`, content: renderYaml(datasourceProvisioning(ds)) });
   return out;
 }

@@ -22,25 +22,34 @@ function comment(lines: readonly string[]): string {
   return lines.map((l) => `// ${l.replace(/\n/g, ' ')}\n`).join('');
 }
 
-interface ServiceFile {
+export interface ServiceFile {
   svc: ImportedService;
   file: string;
   ident: string;
 }
 
-function serviceFiles(services: readonly ImportedService[]): ServiceFile[] {
-  const used = new Set<string>();
+/** The first of `base`, `base2`, `base3`, ... not in `used`, which it joins. */
+export function freeName(base: string, used: Set<string>, numbered: (n: number) => string = (n) => `${base}${n}`): string {
+  let name = base;
+  for (let n = 2; used.has(name); n++) name = numbered(n);
+  used.add(name);
+  return name;
+}
+
+/**
+ * A file and an identifier per service. `taken` holds the file names and identifiers already in
+ * use (index.ts and teams.ts in a new folder; everything in the folder and in its index.ts for
+ * --merge); service names are unique, so only those can collide.
+ */
+export function serviceFiles(services: readonly ImportedService[], taken = { files: new Set(['index.ts', 'teams.ts']), idents: new Set<string>() }): ServiceFile[] {
   return services.map((svc) => {
-    // index.ts and teams.ts are taken; service names are unique, so the rest cannot collide.
-    const file = svc.name === 'index' || svc.name === 'teams' ? `${svc.name}-service.ts` : `${svc.name}.ts`;
-    let ident = identifier(svc.name);
-    for (let n = 2; used.has(ident); n++) ident = `${identifier(svc.name)}${n}`;
-    used.add(ident);
+    const file = freeName(`${svc.name}.ts`, taken.files, (n) => (n === 2 ? `${svc.name}-service.ts` : `${svc.name}-service${n - 1}.ts`));
+    const ident = freeName(identifier(svc.name), taken.idents);
     return { svc, file, ident };
   });
 }
 
-function serviceSource(f: ServiceFile, kind: string): string {
+export function serviceSource(f: ServiceFile, kind: string): string {
   const { svc } = f;
   const body: Record<string, unknown> = { name: svc.name, team: svc.team };
   if (Object.keys(svc.labels).length > 0) body.labels = svc.labels;
@@ -59,7 +68,7 @@ export function importedTeam(name: string): { name: string; page: { none: true }
   return { name, page: { none: true }, ticket: { none: true } };
 }
 
-function teamsSource(teams: readonly string[], kind: string): string {
+export function teamsSource(teams: readonly string[], kind: string, ident = 'teams'): string {
   return (
     HEADER(`from ${kind}`) +
     comment([
@@ -68,7 +77,7 @@ function teamsSource(teams: readonly string[], kind: string): string {
       '(pagerduty, slack, email, webhook, ...): docs/alertmanager.md.',
     ]) +
     `import type { TeamInput } from 'sloforge';\n\n` +
-    `export const teams = ${literal(teams.map(importedTeam))} satisfies TeamInput[];\n`
+    `export const ${ident} = ${literal(teams.map(importedTeam))} satisfies TeamInput[];\n`
   );
 }
 
@@ -84,7 +93,7 @@ function indexSource(files: readonly ServiceFile[], kind: string): string {
 }
 
 export function emitFolder(imported: Imported): Artifact[] {
-  const kind = imported.kind === 'sloth' ? 'sloth' : 'openslo';
+  const kind = imported.kind;
   const files = serviceFiles(imported.services);
   return [
     { path: 'index.ts', content: indexSource(files, kind) },

@@ -3,7 +3,7 @@
 // writes its own multi-window burn-rate alerts.
 import type { SloInput } from '../config/define.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
-import type { SpecDoc } from './read.js';
+import { otherCommand, specKindOf, type SpecDoc } from './read.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 import { isRecord, keepName, objectivePercent, ServiceSet, type Imported } from './model.js';
 import { mapRatioSli, mapSli, type SliQuery } from './sli.js';
@@ -34,6 +34,10 @@ function indexDocs(docs: readonly SpecDoc[], report: Report): Index {
       const v = doc.value;
       if (!isRecord(v)) throw new ImportFailure({ file: doc.label }, 'is not an OpenSLO document (expected a YAML map)');
       const api = v.apiVersion;
+      if (specKindOf(v) === 'sloth') {
+        report.note({ file: doc.label }, `skipped: ${otherCommand('sloth')}`);
+        return;
+      }
       if (typeof api !== 'string' || !api.startsWith('openslo/')) {
         if (typeof api === 'string' && typeof v.kind === 'string') {
           report.note({ file: doc.label }, `skipped: ${v.kind} (${api}) is not an OpenSLO document`);

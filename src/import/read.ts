@@ -2,8 +2,25 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { UserError } from '../config/errors.js';
+import { nothingWritten, UserError } from '../config/errors.js';
 import { displayPath } from '../config/display-path.js';
+
+export type SpecKind = 'sloth' | 'openslo';
+
+/** Which importer a document is for, whatever command it was given to; undefined for anything else. */
+export function specKindOf(value: unknown): SpecKind | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.version === 'prometheus/v1') return 'sloth';
+  if (typeof v.apiVersion === 'string' && v.apiVersion.startsWith('sloth.slok.dev/')) return 'sloth';
+  if (typeof v.apiVersion === 'string' && v.apiVersion.startsWith('openslo/')) return 'openslo';
+  return undefined;
+}
+
+/** What to say about a document meant for the other importer. */
+export function otherCommand(kind: SpecKind): string {
+  return `is ${kind === 'sloth' ? 'a Sloth spec' : 'an OpenSLO document'}: import it with \`sloforge import ${kind}\``;
+}
 
 export interface SpecDoc {
   /** Shown in messages: the file, and the document number when the file holds several. */
@@ -53,9 +70,12 @@ export async function readSpecDocs(input: string): Promise<SpecDoc[]> {
         problems.push(`${shown}${line ? `:${line.line}:${line.col}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`);
         return;
       }
-      docs.push({ label, file: shown, value: doc.toJS() });
+      const value: unknown = doc.toJS();
+      // OpenSLO's go-sdk and oslo write several objects as one top-level YAML list.
+      if (Array.isArray(value)) value.forEach((item, j) => docs.push({ label: `${label} (item ${j + 1})`, file: shown, value: item }));
+      else docs.push({ label, file: shown, value });
     });
   }
-  if (problems.length > 0) throw new UserError(`${problems.join('\n')}\nnothing was written`);
+  if (problems.length > 0) throw new UserError(`${problems.join('\n')}\n${nothingWritten(problems.length)}`);
   return docs;
 }

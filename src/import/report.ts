@@ -1,6 +1,6 @@
 // What an import found wrong or changed, each named by file, service, SLO and field as the
 // config errors are, so a user can go straight to the line in the spec they are migrating.
-import { UserError } from '../config/errors.js';
+import { nothingWritten, UserError } from '../config/errors.js';
 
 export interface Where {
   /** The spec file, with " (document N)" when it holds several YAML documents. */
@@ -55,7 +55,7 @@ export class Report {
 
   throwIfFailed(): void {
     if (this.errors.length > 0) {
-      throw new UserError(`${this.errors.join('\n')}\nnothing was written (${this.errors.length} problem${this.errors.length === 1 ? '' : 's'})`);
+      throw new UserError(`${this.errors.join('\n')}\n${nothingWritten(this.errors.length)}`);
     }
   }
 }

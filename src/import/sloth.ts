@@ -2,7 +2,7 @@
 // PrometheusServiceLevel resource (sloth.slok.dev/v1), which spells the same fields in camelCase.
 import type { SloInput } from '../config/define.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
-import type { SpecDoc } from './read.js';
+import { otherCommand, specKindOf, type SpecDoc } from './read.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 import { importLabels, isRecord, keepName, objectivePercent, ServiceSet, type Imported } from './model.js';
 import { mapRatioSli, mapSli, type SliQuery } from './sli.js';
@@ -14,8 +14,8 @@ const SLOTH_DEFAULT_PERIOD = '30d';
  * `errorRatioQuery`), so either is read in both forms; messages use the one found.
  */
 const FIELDS = {
-  file: { errorQuery: 'error_query', totalQuery: 'total_query', errorRatioQuery: 'error_ratio_query', pageAlert: 'page_alert', ticketAlert: 'ticket_alert', period: 'slo_period' },
-  crd: { errorQuery: 'errorQuery', totalQuery: 'totalQuery', errorRatioQuery: 'errorRatioQuery', pageAlert: 'pageAlert', ticketAlert: 'ticketAlert', period: 'sloPeriod' },
+  file: { errorQuery: 'error_query', totalQuery: 'total_query', errorRatioQuery: 'error_ratio_query', pageAlert: 'page_alert', ticketAlert: 'ticket_alert', period: 'slo_period', sloPlugins: 'slo_plugins' },
+  crd: { errorQuery: 'errorQuery', totalQuery: 'totalQuery', errorRatioQuery: 'errorRatioQuery', pageAlert: 'pageAlert', ticketAlert: 'ticketAlert', period: 'sloPeriod', sloPlugins: 'sloPlugins' },
 } as const;
 type Fields = (typeof FIELDS)[keyof typeof FIELDS];
 
@@ -39,6 +39,29 @@ function isHttpUrl(s: unknown): s is string {
   } catch {
     return false;
   }
+}
+
+/**
+ * Sloth's SLO plugins (`slo_plugins.chain` of a service, `plugins.chain` of an SLO) rewrite the
+ * rules Sloth generates; sloforge generates its own, so they are dropped with a note. Except
+ * denominator_corrected_rules: it weighs each window's error ratio by that window's share of the
+ * period's traffic, so the SLO means something else, and importing it as a plain ratio would
+ * page where Sloth did not.
+ */
+function slothPlugins(where: Where, raw: unknown, fieldName: string, report: Report): void {
+  const chain = isRecord(raw) ? raw.chain : undefined;
+  if (!Array.isArray(chain)) return;
+  chain.forEach((p, i) => {
+    const id = isRecord(p) ? p.id : undefined;
+    const at: Where = { ...where, field: `${fieldName}.chain[${i}]` };
+    if (typeof id === 'string' && id.includes('denominator_corrected')) {
+      throw new ImportFailure(
+        at,
+        `cannot be imported: Sloth plugin "${id}" scales each window's error ratio by that window's share of the period's traffic, which changes the SLI itself; sloforge has no such SLI, and as a plain ratio the SLO would alert where Sloth did not. Remove the plugin in Sloth first if the plain ratio is what you want`,
+      );
+    }
+    report.note(at, `Sloth plugin ${JSON.stringify(id ?? '?')} ignored: it rewrites the rules Sloth generates, and sloforge generates its own (check they do what you used the plugin for)`);
+  });
 }
 
 function period(where: Where, raw: unknown): string {
@@ -81,8 +104,12 @@ function slo(where: Where, raw: Record<string, unknown>, f: Fields, defaultPerio
   const own = field(raw, f, 'period');
   const per = report.attempt(() => (own.value !== undefined ? period({ ...where, field: own.name }, own.value) : defaultPeriod));
   const sli = report.attempt(() => eventsSli(where, raw.sli, f, report));
+  const plugins = report.attempt(() => {
+    slothPlugins(where, raw.plugins, 'plugins', report);
+    return true;
+  });
   const al = report.attempt(() => alerting(where, raw.alerting, importLabels({ ...where, field: 'labels' }, raw.labels, report, ' on every alert'), f, report));
-  if (objective === undefined || per === undefined || sli === undefined) return undefined;
+  if (objective === undefined || per === undefined || sli === undefined || plugins === undefined) return undefined;
   const description = typeof raw.description === 'string' && raw.description.trim() !== '' ? raw.description.trim() : undefined;
   return {
     name: where.slo!,
@@ -139,7 +166,9 @@ export function importSloth(docs: readonly SpecDoc[], report: Report): Imported 
       const found = serviceSpec(doc);
       if (!found) {
         const v = doc.value as Record<string, unknown>;
-        report.note({ file: doc.label }, `skipped: ${String(v.kind)} (${String(v.apiVersion)}) is not a Sloth spec`);
+        report.note({ file: doc.label }, specKindOf(v) === 'openslo'
+          ? `skipped: ${String(v.kind)} (${String(v.apiVersion)}) ${otherCommand('openslo')}`
+          : `skipped: ${String(v.kind)} (${String(v.apiVersion)}) is not a Sloth spec`);
         return;
       }
       const { spec, f } = found;
@@ -154,6 +183,8 @@ export function importSloth(docs: readonly SpecDoc[], report: Report): Imported 
       const labels = importLabels({ ...at, field: 'labels' }, rawLabels, report, ' on every rule of the service');
       const svcPeriod = field(spec, f, 'period');
       const defaultPeriod = svcPeriod.value !== undefined ? period({ ...at, field: svcPeriod.name }, svcPeriod.value) : SLOTH_DEFAULT_PERIOD;
+      const svcPlugins = field(spec, f, 'sloPlugins');
+      slothPlugins(at, svcPlugins.value, svcPlugins.name, report);
       const svc = services.get(at, String(spec.service), name, team, labels);
       if (!Array.isArray(spec.slos) || spec.slos.length === 0) throw new ImportFailure({ ...at, field: 'slos' }, 'must list at least one SLO');
       spec.slos.forEach((raw, i) => {

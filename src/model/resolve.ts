@@ -1,12 +1,12 @@
 // Validated config in, Model out. Runs after validation, so every selector parses and every
 // duration is valid; a failure here is a bug in sloforge, not in the user's config.
-import type { Config, Service, Slo, Threshold } from '../config/schema/config.js';
+import type { Config, RuleGroupSettings, Service, Slo, Threshold } from '../config/schema/config.js';
 import type { ConfigPath } from '../config/errors.js';
 import { formatDuration, parseDuration, HOUR_MS, MINUTE_MS } from '../config/duration.js';
 import { tierReceivers } from '../config/receivers.js';
 import {
   ALERT_NAMES, DEFAULT_BASELINE, DEFAULT_DATASOURCE, DEFAULT_NODATA_FOR, DEFAULT_NODATA_SEVERITY, DEFAULT_PERIOD,
-  DEFAULT_PREDICT_WINDOW, DEFAULT_RATE_WINDOW, NODATA_ALERTS, THRESHOLD_ALERTS, THRESHOLD_RECORD,
+  DEFAULT_PREDICT_WINDOW, DEFAULT_RATE_WINDOW, DEFAULT_REMEDIATION_URL, K8S, NODATA_ALERTS, THRESHOLD_ALERTS, THRESHOLD_RECORD,
   dashboardUrl, grafanaBaseUrl, serviceDashboardUid,
 } from '../conventions.js';
 import { formatSelector, parseSelector, type Selector } from '../promql/parse.js';
@@ -17,8 +17,8 @@ import { sortLabels } from '../promql/labels.js';
 import { queryFeed, sliInputs } from './sli.js';
 import { alertTiers, allWindows, baseWindow, rawWindows } from './windows.js';
 import type {
-  AnomalyPlan, GrafanaModel, Model, NoDataModel, RemediationModel, ServiceModel, SliModel, SloModel, SloPlan,
-  ThresholdMeasure, ThresholdModel,
+  AnomalyPlan, GrafanaModel, KubernetesModel, Model, NoDataModel, RemediationModel, RuleGroupPlan, ServiceModel, SliModel,
+  SloModel, SloPlan, ThresholdMeasure, ThresholdModel,
 } from './types.js';
 
 function selector(text: string): Selector {
@@ -217,8 +217,31 @@ function resolveThreshold(svc: Service, th: Threshold, path: ConfigPath): Thresh
   };
 }
 
-function resolveService(svc: Service, si: number, grafana: GrafanaModel): ServiceModel {
+/** A service's group settings over the config-wide defaults, field by field. */
+function ruleGroupPlan(own: RuleGroupSettings | undefined, defaults: RuleGroupSettings | undefined): RuleGroupPlan {
+  const prs = { ...defaults?.partialResponseStrategy, ...own?.partialResponseStrategy };
+  return {
+    interval: own?.interval ?? defaults?.interval,
+    limit: own?.limit ?? defaults?.limit,
+    sourceTenants: own?.sourceTenants ?? defaults?.sourceTenants,
+    partialResponse: { alerting: prs.alerting ?? 'abort', recording: prs.recording ?? 'abort' },
+  };
+}
+
+/**
+ * Labels sloforge adds to every rule of every service: `namespace` when the AlertmanagerConfigs
+ * need it, because the Operator routes each of them only alerts labelled with its namespace.
+ */
+function addedServiceLabels(cfg: Config): Record<string, string> {
+  const k = cfg.kubernetes;
+  if (!k || k.alertmanagerConfig === false || k.alertmanagerConfig?.namespaceLabel === false) return {};
+  return { namespace: k.namespace };
+}
+
+function resolveService(cfg: Config, configured: Service, si: number, grafana: GrafanaModel): ServiceModel {
   const path = ['services', si] as const;
+  // Validation refused a service label that disagrees with the added ones.
+  const svc: Service = { ...configured, labels: { ...addedServiceLabels(cfg), ...configured.labels } };
   const uid = serviceDashboardUid(svc.name);
   return {
     name: svc.name,
@@ -226,9 +249,10 @@ function resolveService(svc: Service, si: number, grafana: GrafanaModel): Servic
     labels: svc.labels ?? {},
     path,
     dashboardUid: uid,
-    dashboardUrl: dashboardUrl(grafana.baseUrl, uid),
+    dashboardUrl: grafana.baseUrl === undefined ? undefined : dashboardUrl(grafana.baseUrl, uid),
     slos: (svc.slos ?? []).map((slo, i) => resolveSlo(svc, slo, [...path, 'slos', i])),
     thresholds: (svc.thresholds ?? []).map((th, i) => resolveThreshold(svc, th, [...path, 'thresholds', i])),
+    ruleGroups: ruleGroupPlan(svc.ruleGroups, cfg.prometheus?.ruleGroups),
   };
 }
 
@@ -258,21 +282,55 @@ function resolveGrafana(cfg: Config): GrafanaModel {
   const g = cfg.grafana;
   const ds = g?.datasource;
   return {
-    baseUrl: grafanaBaseUrl(g?.url),
-    urlSet: g?.url !== undefined,
+    baseUrl: g?.url === undefined ? undefined : grafanaBaseUrl(g.url),
     datasource: {
       uid: ds?.uid ?? DEFAULT_DATASOURCE.uid,
       name: ds?.name ?? DEFAULT_DATASOURCE.name,
+      provision: ds?.provision ?? true,
       url: ds?.url ?? DEFAULT_DATASOURCE.url,
       scrapeInterval: ds?.scrapeInterval ?? DEFAULT_DATASOURCE.scrapeInterval,
+      isDefault: ds?.isDefault ?? false,
     },
     folders: Object.fromEntries(cfg.teams.map((t) => [t.name, g?.folders?.[t.name] ?? t.name])),
   };
 }
 
+function resolveKubernetes(cfg: Config): KubernetesModel | undefined {
+  const k = cfg.kubernetes;
+  if (!k) return undefined;
+  const am = k.alertmanagerConfig === false ? undefined : k.alertmanagerConfig ?? {};
+  const dash = k.dashboards === false ? undefined : k.dashboards ?? {};
+  const rx = k.receiver === false ? undefined : k.receiver ?? {};
+  const token = { name: rx?.tokenSecret?.name ?? K8S.receiverSecret, key: rx?.tokenSecret?.key ?? K8S.receiverTokenKey };
+  // With the receiver in the cluster, Alertmanager reaches it through its Service.
+  const inCluster = rx !== undefined && (cfg.remediations ?? []).length > 0;
+  return {
+    namespace: k.namespace,
+    labels: { [K8S.managedByLabel]: K8S.managedBy, ...k.labels },
+    alertmanagerConfig: am ? { secret: am.secret ?? K8S.alertmanagerSecret, namespaceLabel: am.namespaceLabel !== false } : undefined,
+    dashboards: dash ? { label: dash.label ?? K8S.dashboardLabel, folderAnnotation: dash.folderAnnotation ?? K8S.folderAnnotation } : undefined,
+    remediationWebhook: {
+      url: inCluster ? `http://${K8S.receiver}.${k.namespace}.svc:${K8S.receiverPort}/alerts` : cfg.alertmanager?.remediation?.url ?? DEFAULT_REMEDIATION_URL,
+      token,
+    },
+    receiver: inCluster
+      ? {
+        image: rx.image ?? K8S.receiverImage,
+        imageSet: rx.image !== undefined,
+        imagePullPolicy: rx.imagePullPolicy,
+        storage: rx.storage ?? K8S.receiverStorage,
+        storageClassName: rx.storageClassName,
+        token,
+        secret: rx.secret ?? K8S.receiverSecret,
+        port: K8S.receiverPort,
+      }
+      : undefined,
+  };
+}
+
 export function resolveModel(cfg: Config): Model {
   const grafana = resolveGrafana(cfg);
-  const services = cfg.services.map((svc, i) => resolveService(svc, i, grafana));
+  const services = cfg.services.map((svc, i) => resolveService(cfg, svc, i, grafana));
   const triggers = triggersOf(services);
   const hasDefault = cfg.alertmanager?.defaultReceiver !== undefined;
   return {
@@ -281,5 +339,7 @@ export function resolveModel(cfg: Config): Model {
     remediations: (cfg.remediations ?? []).map((r) => ({ config: r, triggers: triggers.get(r.name) ?? [] })),
     grafana,
     alertmanager: cfg.alertmanager,
+    engines: { mimir: cfg.prometheus?.mimir === true, thanos: cfg.prometheus?.thanos === true },
+    kubernetes: resolveKubernetes(cfg),
   };
 }

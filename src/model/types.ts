@@ -18,6 +18,54 @@ export interface Model {
   remediations: RemediationModel[];
   grafana: GrafanaModel;
   alertmanager: AlertmanagerSettings | undefined;
+  /** Which scale-out rule engines get files of their own besides the plain Prometheus rules. */
+  engines: { mimir: boolean; thanos: boolean };
+  /** Undefined unless the config has a `kubernetes` section. */
+  kubernetes: KubernetesModel | undefined;
+}
+
+export type PartialResponseStrategy = 'abort' | 'warn';
+
+/** Settings of every rule group of a service, defaults applied. */
+export interface RuleGroupPlan {
+  interval: string | undefined;
+  limit: number | undefined;
+  /** Mimir/Cortex only. */
+  sourceTenants: string[] | undefined;
+  /** Thanos Ruler only. */
+  partialResponse: { alerting: PartialResponseStrategy; recording: PartialResponseStrategy };
+}
+
+export interface SecretKeyRef {
+  name: string;
+  key: string;
+}
+
+export interface KubernetesModel {
+  namespace: string;
+  /** Labels of every object: sloforge's managed-by label, then the configured ones. */
+  labels: Record<string, string>;
+  /** Undefined when `alertmanagerConfig: false`. */
+  alertmanagerConfig: { secret: string; namespaceLabel: boolean } | undefined;
+  /** Undefined when `dashboards: false`. */
+  dashboards: { label: { name: string; value: string }; folderAnnotation: string } | undefined;
+  /** Where the AlertmanagerConfigs send alerts that name a remediation, and the token they send. */
+  remediationWebhook: { url: string; token: SecretKeyRef };
+  /** Undefined when `receiver: false` or when no remediation is declared (it would have nothing to run). */
+  receiver: ReceiverDeploymentModel | undefined;
+}
+
+export interface ReceiverDeploymentModel {
+  image: string;
+  /** False when the image is sloforge's default, not the user's choice. */
+  imageSet: boolean;
+  imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never' | undefined;
+  storage: string;
+  storageClassName: string | undefined;
+  token: SecretKeyRef;
+  /** Secret whose keys are the files the remediations read (src/config/kubernetes-secrets.ts). */
+  secret: string;
+  port: number;
 }
 
 export type AlertmanagerSettings = z.output<typeof alertmanagerSettings>;
@@ -40,15 +88,16 @@ export interface RemediationModel {
 export interface DatasourceSettings {
   uid: string;
   name: string;
+  /** False: the datasource exists in Grafana already; nothing provisions it. */
+  provision: boolean;
   url: string;
   scrapeInterval: string;
+  isDefault: boolean;
 }
 
 export interface GrafanaModel {
-  /** Base URL without a trailing slash. */
-  baseUrl: string;
-  /** False when the URL is sloforge's localhost default, not the user's choice. */
-  urlSet: boolean;
+  /** Base URL without a trailing slash; undefined when unset, and alerts then carry no dashboard link. */
+  baseUrl: string | undefined;
   datasource: DatasourceSettings;
   /** Folder title per team name. */
   folders: Record<string, string>;
@@ -61,9 +110,11 @@ export interface ServiceModel {
   labels: Record<string, string>;
   path: ConfigPath;
   dashboardUid: string;
-  dashboardUrl: string;
+  /** Where alerts link to; undefined without grafana.url. */
+  dashboardUrl: string | undefined;
   slos: SloModel[];
   thresholds: ThresholdModel[];
+  ruleGroups: RuleGroupPlan;
 }
 
 /** Whether an SLI's non-total part counts failed (`bad`) or succeeded (`good`) events. */

@@ -1,7 +1,6 @@
 // Things that generate without error but that a person on call would want to know about: each
 // names its object and field like an error does, and only `--strict` turns them into failures.
 import type { ConfigProblem } from '../config/errors.js';
-import { DEFAULT_GRAFANA_URL } from '../conventions.js';
 import { formatNumber } from '../promql/number.js';
 import type { Model } from './types.js';
 
@@ -17,10 +16,10 @@ function secondsWarning(value: number): string {
 
 export function modelWarnings(model: Model): ConfigProblem[] {
   const out: ConfigProblem[] = [];
-  if (!model.grafana.urlSet) {
+  if (model.grafana.baseUrl === undefined) {
     out.push({
       path: ['grafana', 'url'],
-      message: `is not set: every alert's dashboard link points at ${DEFAULT_GRAFANA_URL}, which only works on the machine running Grafana; set grafana.url to where responders open Grafana`,
+      message: 'is not set, so alerts carry no link to their dashboard; set grafana.url to where responders open Grafana',
     });
   }
   model.teams.forEach((t, i) => {
@@ -46,6 +45,13 @@ export function modelWarnings(model: Model): ConfigProblem[] {
         out.push({ path: [...th.path, 'ratio', 'slowerThan'], message: secondsWarning(m.slowerThan) });
       }
     }
+  }
+  const rx = model.kubernetes?.receiver;
+  if (rx && !rx.imageSet) {
+    out.push({
+      path: ['kubernetes', 'receiver', 'image'],
+      message: `is not set: the receiver's Deployment runs the image "${rx.image}", which only a cluster that has it can pull; build one with sloforge installed (docs/kubernetes.md) and set kubernetes.receiver.image, or set kubernetes.receiver: false to run the receiver elsewhere`,
+    });
   }
   model.remediations.forEach((r, i) => {
     if (r.triggers.length === 0) {

@@ -20,6 +20,8 @@ export type Rule = RecordingRule | AlertingRule;
 export interface RuleGroup {
   name: string;
   interval?: string;
+  /** Most alerts (or series of a recording rule) a rule may produce before it fails; 0 is no limit. */
+  limit?: number;
   rules: Rule[];
 }
 

@@ -18,7 +18,18 @@ export function serviceRuleGroups(svc: ServiceModel, windows: WindowSource = 'de
   for (const th of svc.thresholds) groups.push(thresholdRuleGroup(svc, th));
   const noData = noDataRuleGroup(svc);
   if (noData) groups.push(noData);
-  return groups;
+  return groups.map((g) => withSettings(g, svc));
+}
+
+/** The service's `interval` and `limit`, in the key order of Prometheus' documentation. */
+function withSettings(g: RuleGroup, svc: ServiceModel): RuleGroup {
+  const { interval, limit } = svc.ruleGroups;
+  return {
+    name: g.name,
+    ...(interval !== undefined ? { interval } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    rules: g.rules,
+  };
 }
 
 export function prometheusArtifacts(model: Model): Artifact[] {

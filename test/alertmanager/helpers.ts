@@ -80,3 +80,29 @@ export const everyKind = {
     resolveTimeout: '10m',
   },
 };
+
+/** An alertmanager.yml that routes other alerts: what `sloforge alertmanager merge` merges into. */
+export const EXISTING = `# The platform team's Alertmanager.
+global:
+  resolve_timeout: 5m
+route:
+  receiver: ops-email   # everything unrouted
+  group_by: [alertname, cluster]
+  routes:
+    # databases page their own on-call
+    - receiver: db-pager
+      matchers: ['team="db"']
+inhibit_rules:
+  - source_matchers: [severity="critical"]
+    target_matchers: [severity="warning"]
+    equal: [cluster]
+receivers:
+  - name: ops-email
+    email_configs:
+      - to: ops@example.com
+        from: am@example.com
+        smarthost: smtp.example.com:587
+  - name: db-pager
+    webhook_configs:
+      - url: http://pager.example.com/hook
+`;

@@ -119,7 +119,7 @@ test('generate ends with a summary, warns (naming file and field) without failin
   const out = path.join(dir, 'generated');
   const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', out);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^wrote 11 files to .*generated: 1 service\(s\), 2 SLO\(s\), 0 threshold\(s\), 6 alerting rule\(s\), 34 recording rule\(s\); 4 warning\(s\) above\n$/);
+  assert.match(r.stdout, /^wrote 12 files to .*generated: 1 service\(s\), 2 SLO\(s\), 0 threshold\(s\), 6 alerting rule\(s\), 34 recording rule\(s\); 4 warning\(s\) above\n$/);
   const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
   assert.deepEqual(warnings.map((w) => w.replace(/^warning: .*?(slos\/index\.ts): ((?:[^:]*?): )?.*$/, '$1 | $2')), [
     'slos/index.ts | field "grafana.url": ',

@@ -48,3 +48,35 @@ test('a folder for an unknown team names the field', () => {
   assert.throws(() => compile(fixtureConfig({ folders: { nobody: 'X' } })), (e: unknown) =>
     e instanceof ConfigError && e.problems[0]!.path.join('.') === 'grafana.folders.nobody' && /unknown team "nobody"/.test(e.problems[0]!.message));
 });
+
+test('the provisioned datasource is not the default unless asked, and its name is no common one', () => {
+  const dsOf = (out: Map<string, string>) => (parse(out.get('grafana/provisioning/datasources/sloforge.yml')!) as { datasources: Array<{ name: string; isDefault: boolean }> }).datasources[0]!;
+  // Grafana's provisioning updates a datasource of the same name: "Prometheus" would overwrite the user's.
+  assert.deepEqual(dsOf(files()), { ...dsOf(files()), name: 'Prometheus (sloforge)', isDefault: false });
+  assert.equal(dsOf(files({ datasource: { isDefault: true } })).isDefault, true);
+});
+
+test('provision: false points the dashboards at an existing datasource and provisions none', () => {
+  const out = files({ datasource: { uid: 'mimir-prod', name: 'Mimir', provision: false } });
+  assert.equal(out.has('grafana/provisioning/datasources/sloforge.yml'), false);
+  assert.ok(out.has('grafana/provisioning/dashboards/sloforge.yml'));
+  for (const p of ['grafana/dashboards/teams/payments/checkout.json', 'grafana/dashboards/overview/overview.json']) {
+    const dashboard = JSON.parse(out.get(p)!) as { templating: { list: Array<{ name: string; current: { text: string; value: string } }> } };
+    assert.deepEqual(dashboard.templating.list.find((v) => v.name === 'datasource')!.current, { selected: true, text: 'Mimir', value: 'mimir-prod' });
+  }
+});
+
+test('provision: false refuses the settings of a provisioned datasource and needs the uid', () => {
+  assert.throws(() => compile(fixtureConfig({ datasource: { provision: false, url: 'http://prom:9090', isDefault: true } })), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.deepEqual(e.problems.map((p) => p.path.join('.')).sort(), ['grafana.datasource.isDefault', 'grafana.datasource.uid', 'grafana.datasource.url']);
+    assert.match(e.problems[0]!.message, /applies only to a datasource sloforge provisions/);
+    return true;
+  });
+});
+
+test('without grafana.url alerts carry no dashboard link (rather than a localhost one)', () => {
+  const rules = files().get('prometheus/rules/checkout.yml')!;
+  assert.doesNotMatch(rules, /dashboard:|localhost/);
+  assert.match(files({ url: 'https://grafana.example.com' }).get('prometheus/rules/checkout.yml')!, /dashboard: https:\/\/grafana\.example\.com\/d\/sloforge-checkout/);
+});

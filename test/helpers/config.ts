@@ -1,4 +1,5 @@
 import { validateConfig } from '../../src/config/validate.js';
+import { ConfigError } from '../../src/config/errors.js';
 import { resolveModel } from '../../src/model/resolve.js';
 import type { Model } from '../../src/model/types.js';
 // A small valid config to mutate in tests, written out as a plain object literal (no imports),
@@ -34,4 +35,15 @@ export function configSource(cfg: unknown): string {
 /** A config as the targets see it: validated, then resolved into the model. */
 export function modelOf(input: unknown): Model {
   return resolveModel(validateConfig(input));
+}
+
+/** Every problem validation finds in a config, as `path: message` lines; none for a valid one. */
+export function problemsOf(input: unknown): string[] {
+  try {
+    validateConfig(input);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.problems.map((p) => `${p.path.join('.')}: ${p.message}`);
+  }
 }

@@ -33,7 +33,7 @@ ${sli}
 test('a Sloth raw error ratio that is not one counter over another: the error names file, service, SLO and field', async () => {
   await importFails('sloth', {
     'specs/api.yml': slothSpec('      raw:\n        error_ratio_query: 1 - avg_over_time(probe_success{job="api"}[{{.window}}])'),
-  }, /^error: .*specs\/api\.yml: service "api" > SLO "bad-one" > field "sli\.raw\.error_ratio_query": is not a ratio sloforge can import: expected A \/ B or 1 - \(A \/ B\).*sloforge needs the error and total parts apart/m, /nothing was written \(1 problem\)/);
+  }, /^error: .*specs\/api\.yml: service "api" > SLO "bad-one" > field "sli\.raw\.error_ratio_query": is not a ratio sloforge can import: expected A \/ B or 1 - \(A \/ B\).*sloforge needs the error and total parts apart/m, /^1 problem; nothing was written$/m);
 });
 
 test('Sloth plugins and the CRD spelling name their own fields', async () => {

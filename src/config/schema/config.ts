@@ -6,6 +6,8 @@ import { remediation } from './remediation.js';
 import { team } from './team.js';
 import { grafana } from './grafana.js';
 import { alertmanagerSettings } from './alertmanager.js';
+import { prometheusSettings, ruleGroupSettings } from './prometheus.js';
+import { kubernetesSettings } from './kubernetes.js';
 
 export const service = z.strictObject({
   name,
@@ -13,6 +15,8 @@ export const service = z.strictObject({
   labels: labelMap.optional(),
   slos: z.array(slo).optional(),
   thresholds: z.array(threshold).optional(),
+  /** Evaluation settings of this service's rule groups (interval, limit, scale-out engine fields). */
+  ruleGroups: ruleGroupSettings.optional(),
 });
 
 export const config = z.strictObject({
@@ -21,6 +25,9 @@ export const config = z.strictObject({
   remediations: z.array(remediation).optional(),
   grafana: grafana.optional(),
   alertmanager: alertmanagerSettings.optional(),
+  prometheus: prometheusSettings.optional(),
+  /** Turns on the Kubernetes (Prometheus Operator) manifests under generated/kubernetes/. */
+  kubernetes: kubernetesSettings.optional(),
 });
 
 export type ConfigInput = z.input<typeof config>;
@@ -30,3 +37,5 @@ export type Slo = z.output<typeof slo>;
 export type Threshold = z.output<typeof threshold>;
 export type Remediation = z.output<typeof remediation>;
 export type Team = z.output<typeof team>;
+export type RuleGroupSettings = z.output<typeof ruleGroupSettings>;
+export type KubernetesSettings = z.output<typeof kubernetesSettings>;

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { positiveDuration } from './common.js';
+
+// Settings of the generated rule groups. `interval` and `limit` are Prometheus rule-file fields
+// (promtool 2.42 accepts both); `sourceTenants` and `partialResponseStrategy` are fields only
+// Mimir/Cortex and Thanos Ruler accept, so they are written only into those engines' files.
+
+const strategy = z.enum(['abort', 'warn'], { error: 'must be "abort" or "warn"' });
+
+/** Rule-group settings of one service, or the defaults of every service (`prometheus.ruleGroups`). */
+export const ruleGroupSettings = z.strictObject({
+  /** How often the service's groups are evaluated; the engine's global interval when unset. */
+  interval: positiveDuration.optional(),
+  /** Most alerts (and series per recording rule) one rule may produce; beyond it the rule fails. 0 means no limit. */
+  limit: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 (no limit) or more' }).optional(),
+  /** Mimir/Cortex: the tenants a federated rule group reads (`source_tenants`); needs `prometheus.mimir`. */
+  sourceTenants: z.array(z.string().min(1, { error: 'must not be empty' })).min(1, { error: 'must name at least one tenant' }).optional(),
+  /** Thanos Ruler: what a group does when a store answers only in part; needs `prometheus.thanos`. */
+  partialResponseStrategy: z.strictObject({
+    /** Groups with alerts (default abort: an alert evaluated on half the data may resolve falsely). */
+    alerting: strategy.optional(),
+    /** Groups that only record (default abort: a recorded gap is kept for the whole SLO period). */
+    recording: strategy.optional(),
+  }).optional(),
+});
+
+/** Outputs for scale-out rule engines, next to the plain Prometheus rule files. */
+export const prometheusSettings = z.strictObject({
+  /** Defaults for every service's rule groups; a service's own `ruleGroups` overrides them field by field. */
+  ruleGroups: ruleGroupSettings.optional(),
+  /** Writes generated/mimir/: one ruler namespace per service, for `mimirtool rules sync --rule-dirs`. */
+  mimir: z.boolean({ error: 'must be true or false' }).optional(),
+  /** Writes generated/thanos/: the rule files with `partial_response_strategy` on every group, for Thanos Ruler. */
+  thanos: z.boolean({ error: 'must be true or false' }).optional(),
+});

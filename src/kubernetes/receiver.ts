@@ -1,0 +1,180 @@
+// The remediation receiver in the cluster: a Deployment of one replica, its Service (what the
+// AlertmanagerConfigs post to), a PersistentVolumeClaim for its data folder, the actions file as
+// a ConfigMap, and a ServiceAccount, with Roles where a kubernetesScale action uses its token.
+// Secrets are only referenced: the Bearer token and the files the actions read come from
+// Secrets the user creates (docs/kubernetes.md), never from anything under generated/.
+//
+// One replica, replaced with Recreate: the receiver keeps its dedupe state, cooldowns and hourly
+// limits in one append-only log in its data folder. Two replicas would each run the action of
+// an alert, and a rolling update would briefly run two against one ReadWriteOnce volume.
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
+import path from 'node:path';
+import { isServiceAccountFile, remediationSecretFiles, secretKeyOf } from '../config/kubernetes-secrets.js';
+import { K8S } from '../conventions.js';
+import type { KubernetesModel, Model, ReceiverDeploymentModel } from '../model/types.js';
+import type { Artifact } from '../output/artifact.js';
+import { remediationArtifacts } from '../remediation/compile.js';
+import { ACTIONS_PATH } from '../remediation/actions-file.js';
+import { configMap, deployment, persistentVolumeClaim, role, roleBinding, service, serviceAccount, manifest, metadata } from './meta.js';
+
+export const RECEIVER_DIR = 'receiver';
+
+const NAME = K8S.receiver;
+const ACTIONS_CONFIGMAP = `${NAME}-actions`;
+const DATA_CLAIM = `${NAME}-data`;
+const SCALE_ROLE = `${NAME}-scale`;
+const SELECTOR = { 'app.kubernetes.io/name': NAME };
+
+// Inside the container. The data folder is the claim; /tmp is writable for tsx's compile cache,
+// because the root file system is read-only.
+const ACTIONS_DIR = '/etc/sloforge/actions';
+const TOKEN_DIR = '/etc/sloforge/receiver';
+const TOKEN_FILE = 'token';
+const DATA_DIR = '/var/lib/sloforge-receiver';
+const ACTIONS_FILE_KEY = path.posix.basename(ACTIONS_PATH);
+
+/** The uid and gid of the `node` user of the official Node.js images (docs/kubernetes.md's Dockerfile). */
+const NODE_USER = 1000;
+
+/** Secret files the actions read, each mounted at its path as a single file (subPath), so no folder of the image is hidden. */
+function secretFiles(model: Model): Array<{ file: string; key: string }> {
+  const files = new Map<string, string>();
+  model.remediations.forEach((r, i) => {
+    for (const f of remediationSecretFiles(r.config, ['remediations', i])) files.set(f.file, secretKeyOf(f.file));
+  });
+  return [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, key]) => ({ file, key }));
+}
+
+/** Deployments that kubernetesScale actions scale with the pod's own service account token, per namespace. */
+function scaledWithServiceAccount(model: Model): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of model.remediations) {
+    const k = r.config.action.kubernetesScale;
+    if (!k?.tokenFile || !isServiceAccountFile(k.tokenFile)) continue;
+    const list = out.get(k.namespace) ?? [];
+    if (!list.includes(k.deployment)) list.push(k.deployment);
+    out.set(k.namespace, list.sort());
+  }
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function receiverDeployment(model: Model, k: KubernetesModel, rx: ReceiverDeploymentModel, usesServiceAccount: boolean): IDeployment {
+  const files = secretFiles(model);
+  const volumes: IVolume[] = [
+    { name: 'actions', configMap: { name: ACTIONS_CONFIGMAP } },
+    { name: 'token', secret: { secretName: rx.token.name, items: [{ key: rx.token.key, path: TOKEN_FILE }] } },
+    { name: 'data', persistentVolumeClaim: { claimName: DATA_CLAIM } },
+    { name: 'tmp', emptyDir: {} },
+  ];
+  const mounts: IVolumeMount[] = [
+    { name: 'actions', mountPath: ACTIONS_DIR, readOnly: true },
+    { name: 'token', mountPath: TOKEN_DIR, readOnly: true },
+    { name: 'data', mountPath: DATA_DIR },
+    { name: 'tmp', mountPath: '/tmp' },
+  ];
+  if (files.length > 0) {
+    const keys = [...new Set(files.map((f) => f.key))].sort();
+    volumes.push({ name: 'action-secrets', secret: { secretName: rx.secret, items: keys.map((key) => ({ key, path: key })) } });
+    for (const f of files) mounts.push({ name: 'action-secrets', mountPath: f.file, subPath: f.key, readOnly: true });
+  }
+  return deployment({
+    metadata: metadata(k, NAME, { labels: SELECTOR }),
+    spec: {
+      replicas: 1,
+      strategy: { type: 'Recreate' },
+      selector: { matchLabels: SELECTOR },
+      template: {
+        metadata: { labels: { ...k.labels, ...SELECTOR } },
+        spec: {
+          serviceAccountName: NAME,
+          // The token is mounted only for kubernetesScale actions that read it.
+          automountServiceAccountToken: usesServiceAccount,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: NODE_USER,
+            runAsGroup: NODE_USER,
+            // The claim's files belong to this group, so the non-root user can write its log.
+            fsGroup: NODE_USER,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [{
+            name: 'receiver',
+            image: rx.image,
+            imagePullPolicy: rx.imagePullPolicy,
+            command: ['sloforge', 'receiver'],
+            env: [
+              { name: 'SLOFORGE_RECEIVER_ACTIONS', value: `${ACTIONS_DIR}/${ACTIONS_FILE_KEY}` },
+              { name: 'SLOFORGE_RECEIVER_TOKEN_FILE', value: `${TOKEN_DIR}/${TOKEN_FILE}` },
+              { name: 'SLOFORGE_RECEIVER_DATA_DIR', value: DATA_DIR },
+              // Reached through the Service, so it listens on the pod's address.
+              { name: 'SLOFORGE_RECEIVER_HOST', value: '0.0.0.0' },
+              { name: 'SLOFORGE_RECEIVER_PORT', value: String(rx.port) },
+            ],
+            ports: [{ name: 'http', containerPort: rx.port, protocol: 'TCP' }],
+            // Ready once the actions are loaded and the log is open; Alertmanager retries until then.
+            readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
+            livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 3 },
+            resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ['ALL'] },
+            },
+            volumeMounts: mounts,
+          }],
+          volumes,
+        },
+      },
+    },
+  });
+}
+
+export function receiverArtifacts(model: Model, k: KubernetesModel): Artifact[] {
+  const rx = k.receiver;
+  if (!rx) return [];
+  const scaled = scaledWithServiceAccount(model);
+  const actions = remediationArtifacts(model);
+  if (actions.length !== 1) throw new Error('sloforge bug: the remediation target no longer writes one actions file');
+  const out: Artifact[] = [
+    manifest(`${RECEIVER_DIR}/actions.yaml`, configMap({
+      metadata: metadata(k, ACTIONS_CONFIGMAP, { labels: SELECTOR }),
+      data: { [ACTIONS_FILE_KEY]: actions[0]!.content },
+    })),
+    manifest(`${RECEIVER_DIR}/deployment.yaml`, receiverDeployment(model, k, rx, scaled.size > 0)),
+    manifest(`${RECEIVER_DIR}/service.yaml`, service({
+      metadata: metadata(k, NAME, { labels: SELECTOR }),
+      spec: { type: 'ClusterIP', selector: SELECTOR, ports: [{ name: 'http', port: rx.port, targetPort: 'http', protocol: 'TCP' }] },
+    })),
+    manifest(`${RECEIVER_DIR}/data.yaml`, persistentVolumeClaim({
+      metadata: metadata(k, DATA_CLAIM, { labels: SELECTOR }),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: rx.storage } },
+        ...(rx.storageClassName !== undefined ? { storageClassName: rx.storageClassName } : {}),
+      },
+    })),
+    manifest(`${RECEIVER_DIR}/service-account.yaml`, serviceAccount({
+      metadata: metadata(k, NAME, { labels: SELECTOR }),
+      automountServiceAccountToken: false,
+    })),
+  ];
+  // What the receiver's kubernetesScale actions do (docs/remediation.md): get and patch the
+  // scale of the named deployments, in their namespaces, and nothing else.
+  for (const [namespace, deployments] of scaled) {
+    const meta = { ...metadata(k, SCALE_ROLE, { labels: SELECTOR }), namespace };
+    out.push(
+      manifest(`${RECEIVER_DIR}/scale-role-${namespace}.yaml`, role({
+        metadata: meta,
+        rules: [{ apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: deployments, verbs: ['get', 'patch'] }],
+      })),
+      manifest(`${RECEIVER_DIR}/scale-role-binding-${namespace}.yaml`, roleBinding({
+        metadata: meta,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: SCALE_ROLE },
+        subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: k.namespace }],
+      })),
+    );
+  }
+  return out;
+}

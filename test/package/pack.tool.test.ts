@@ -1,0 +1,105 @@
+// Issue 10's end-to-end check, as a new user meets sloforge: the packed tarball (compiled
+// JavaScript and .d.ts, nothing else) installed into an empty folder, `sloforge init`, `npm
+// install`, `sloforge generate`, promtool's tests, the user's strict tsc (NodeNext and Bundler,
+// skipLibCheck off), errors naming the user's file in both module types, and the Alertmanager
+// fragment merged into an existing alertmanager.yml that amtool accepts and still routes. Needs
+// the npm registry for the dependencies it has not cached yet (`npm ci` caches them); every step must pass.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { REPO, tempDir } from '../helpers/cli.js';
+import { tool } from '../helpers/tools.js';
+import { EXISTING } from '../alertmanager/helpers.js';
+
+const version = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Runs a command that must succeed; its output goes into the failure message otherwise. */
+async function ok(cwd: string, cmd: string, ...args: string[]): Promise<string> {
+  const r = await execa(cmd, args, { cwd, reject: false, all: true, env: { CI: 'true' } });
+  assert.equal(r.exitCode, 0, `${cmd} ${args.join(' ')} (in ${cwd}) failed:\n${r.all}`);
+  return r.all ?? '';
+}
+
+async function fails(cwd: string, cmd: string, ...args: string[]): Promise<string> {
+  const r = await execa(cmd, args, { cwd, reject: false, all: true });
+  assert.notEqual(r.exitCode, 0, `${cmd} ${args.join(' ')} should have failed:\n${r.all}`);
+  return r.all ?? '';
+}
+
+const STRICT = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noPropertyAccessFromIndexSignature: true, skipLibCheck: false };
+
+test('the packed tarball: install, init, npm install, generate, promtool, strict tsc, error locations, Alertmanager merge', { timeout: 900_000 }, async () => {
+  const root = tempDir('sloforge-pack-');
+  const promtool = await tool('promtool');
+  const amtool = await tool('amtool');
+
+  // The tarball: compiled JavaScript and declarations, no sources, tests or fixtures.
+  const packed = JSON.parse(await ok(REPO, 'npm', 'pack', '--json', '--silent', '--pack-destination', root)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const tarball = path.join(root, packed[0]!.filename);
+  const files = packed[0]!.files.map((f) => f.path);
+  for (const f of ['package.json', 'bin/sloforge.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js']) assert.ok(files.includes(f), `${f} is not in the tarball`);
+  for (const dir of ['src/', 'test/', 'bench/', 'deploy/', 'generated/', 'slos/', 'scripts/']) {
+    assert.deepEqual(files.filter((f) => f.startsWith(dir)), [], `${dir} is in the tarball`);
+  }
+
+  // Installed into an empty folder, the way `npx` would.
+  const toolDir = path.join(root, 'tool');
+  mkdirSync(toolDir);
+  await ok(toolDir, 'npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball);
+  const bin = path.join(toolDir, 'node_modules/.bin/sloforge');
+  assert.equal((await ok(toolDir, bin, '--version')).trim(), version);
+
+  // init, then the two commands of the README.
+  const repo = path.join(root, 'my-slos');
+  await ok(root, bin, 'init', repo, '--sloforge', tarball);
+  await ok(repo, 'npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error');
+  const gen = await ok(repo, 'npx', 'sloforge', 'generate');
+  assert.match(gen, /wrote \d+ files to generated: 1 service\(s\), 2 SLO\(s\)/);
+  // What `npm test` runs (init's package.json), with the promtool this machine has.
+  const testFiles = (await ok(repo, 'sh', '-c', 'ls generated/prometheus/tests/*.yml')).trim().split('\n');
+  assert.ok(testFiles.length >= 2, testFiles.join());
+  assert.match(await ok(repo, promtool, 'test', 'rules', ...testFiles), /SUCCESS/);
+  await ok(repo, 'npm', 'run', 'check', '--silent');
+
+  // The user's strict tsc, NodeNext (init's tsconfig) and Bundler, over a config importing sloforge.
+  const tsconfig = JSON.parse(readFileSync(path.join(repo, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
+  assert.deepEqual({ ...tsconfig.compilerOptions, ...STRICT }, tsconfig.compilerOptions, 'init writes the strict flags');
+  assert.equal(tsconfig.compilerOptions.moduleResolution, 'NodeNext');
+  writeFileSync(path.join(repo, 'tsconfig.bundler.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler' } }));
+  await ok(repo, 'npx', 'tsc', '-p', 'tsconfig.json');
+  await ok(repo, 'npx', 'tsc', '-p', 'tsconfig.bundler.json');
+  // The declarations are real types: a misspelt field is an error.
+  const index = readFileSync(path.join(repo, 'slos/index.ts'), 'utf8');
+  writeFileSync(path.join(repo, 'slos/index.ts'), index.replace("objective: 99.9,", 'objective: 99.9, objectve: 1,'));
+  assert.match(await fails(repo, 'npx', 'tsc', '-p', 'tsconfig.json'), /slos\/index\.ts\(\d+,\d+\): error TS2561: .*'objectve'.*Did you mean to write 'objective'/);
+
+  // Errors name the user's file, ESM and CommonJS alike, every problem in one list.
+  writeFileSync(path.join(repo, 'slos/index.ts'), index.replace('objective: 99.9,', 'objective: 100,').replace("team: 'web',", "team: 'nobody',"));
+  const esm = await fails(repo, 'npx', 'sloforge', 'generate');
+  assert.match(esm, /^error: slos\/index\.ts:\d+:\d+: service "api" > SLO "availability" > field "objective"/m);
+  assert.match(esm, /^slos\/index\.ts:\d+:\d+: service "api" > field "team": unknown team "nobody"/m);
+  assert.match(esm, /^2 problems; nothing was written$/m);
+  const pkgFile = path.join(repo, 'package.json');
+  const pkg = readFileSync(pkgFile, 'utf8');
+  writeFileSync(pkgFile, pkg.replace('"type": "module"', '"type": "commonjs"'));
+  const cjs = await fails(repo, 'npx', 'sloforge', 'generate');
+  assert.match(cjs, /^error: slos\/index\.ts(:\d+:\d+)?: service "api" > SLO "availability" > field "objective"/m);
+  assert.doesNotMatch(cjs, /translators|namespace=/);
+  writeFileSync(pkgFile, pkg);
+  writeFileSync(path.join(repo, 'slos/index.ts'), index);
+
+  // The Alertmanager fragment merged into an existing config: amtool accepts it, and routes.
+  const amDir = path.join(root, 'alertmanager');
+  mkdirSync(amDir);
+  const amFile = path.join(amDir, 'alertmanager.yml');
+  writeFileSync(amFile, EXISTING);
+  assert.match(await ok(repo, 'npx', 'sloforge', 'alertmanager', 'merge', '--into', amFile), /amtool check-config passed/);
+  assert.match(await ok(repo, amtool, 'check-config', amFile), /SUCCESS/);
+  const route = async (...labels: string[]) => (await ok(repo, amtool, 'config', 'routes', 'test', `--config.file=${amFile}`, ...labels)).trim().split('\n').at(-1);
+  assert.equal(await route('alertname=DiskFull', 'team=db'), 'db-pager');
+  assert.equal(await route('alertname=DiskFull', 'team=web', 'severity=critical'), 'ops-email');
+  assert.equal(await route('alertname=ErrorBudgetBurnFast', 'service=api', 'slo=availability', 'team=web', 'severity=critical'), 'web-page');
+  assert.equal(await route('alertname=ErrorBudgetBurnSlow', 'service=api', 'slo=availability', 'team=web', 'severity=warning'), 'web-ticket');
+});
