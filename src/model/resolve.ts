@@ -81,9 +81,10 @@ function resolveSli(sli: Slo['sli']): SliModel {
  */
 function perGroupInputs(sli: SliModel, groupBy: readonly string[], settings: NoDataSettings | undefined): NoDataModel['perGroup'] {
   if (groupBy.length === 0) return undefined;
-  const inputs = sliInputs(sli).map(formatSelector);
-  const pairs = inputs.map((input) => ({ seen: input, input }));
-  if (sli.kind === 'latency') pairs[1] = { seen: formatSelector(sli.count), input: formatSelector(sli.bucket) };
+  const pairs = sliInputs(sli).map((input) => ({
+    seen: formatSelector(sli.kind === 'latency' && input === sli.bucket ? sli.count : input),
+    input: formatSelector(input),
+  }));
   // A vanished group is remembered long enough for the alert's `for:` to run out after the lookback.
   return { by: [...groupBy], pairs, memoryMs: Math.max(HOUR_MS, 2 * noDataTiming(settings?.for).waitMs) };
 }
