@@ -44,6 +44,16 @@ test('native latency rules compute per group on a real Prometheus 2.42 and page 
   const dir = tempDir();
   const rules = compileModel(modelOf(config())).find((a) => a.path === 'prometheus/rules/rpc.yml')!;
   writeFileSync(path.join(dir, 'rules.yml'), rules.content);
+  // The same rules broken on purpose, as service rpc-broken: the good share read as the slow one.
+  // The assertions below must tell the two apart.
+  const broken = rules.content
+    .replaceAll('service: rpc', 'service: rpc-broken')
+    .replaceAll('service="rpc"', 'service="rpc-broken"')
+    .replaceAll('sloforge-rpc-', 'sloforge-rpc-broken-')
+    .replaceAll('(1 - histogram_fraction(', '(histogram_fraction(')
+    .replaceAll('1 - histogram_fraction(', 'histogram_fraction(');
+  assert.notEqual(broken, rules.content);
+  writeFileSync(path.join(dir, 'broken.yml'), broken);
 
   // The exporter: 20 calls per route every 100 ms; /fast at 0.2 s, /slow at 0.5 s.
   const hist = new NativeHistogram(H, 'RPC latency');
@@ -66,7 +76,7 @@ test('native latency rules compute per group on a real Prometheus 2.42 and page 
   const promPort = await freePort();
   writeFileSync(path.join(dir, 'prometheus.yml'), stringify({
     global: { scrape_interval: '1s', evaluation_interval: '1s' },
-    rule_files: [path.join(dir, 'rules.yml')],
+    rule_files: [path.join(dir, 'rules.yml'), path.join(dir, 'broken.yml')],
     scrape_configs: [{ job_name: 'rpc', static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
   }));
   mkdirSync(path.join(dir, 'data'));
@@ -88,7 +98,7 @@ test('native latency rules compute per group on a real Prometheus 2.42 and page 
   const context = () => prom.output();
 
   const firing = await until('the page of the slow route', async () => {
-    const alerts = await query('ALERTS{alertname="ErrorBudgetBurnFast",alertstate="firing"}');
+    const alerts = await query('ALERTS{alertname="ErrorBudgetBurnFast",alertstate="firing",service="rpc"}');
     const key = (a: Vector) => `${a.metric.slo}${a.metric.route ? ` ${a.metric.route}` : ''}`;
     const keys = alerts.map(key).sort();
     return keys.includes('per-route /slow') && keys.includes('latency') ? keys : undefined;
@@ -97,7 +107,7 @@ test('native latency rules compute per group on a real Prometheus 2.42 and page 
   assert.ok(protobufScrapes > 0);
 
   // What the rules computed: per route, the share of calls over 0.3 s, and the traffic.
-  const ratio = async (slo: string, w: string) => Object.fromEntries((await query(`slo:sli_error:ratio_rate${w}{slo="${slo}"}`)).map((v) => [v.metric.route ?? '', Number(v.value[1])]));
+  const ratio = async (slo: string, w: string, service = 'rpc') => Object.fromEntries((await query(`slo:sli_error:ratio_rate${w}{service="${service}",slo="${slo}"}`)).map((v) => [v.metric.route ?? '', Number(v.value[1])]));
   const perRoute = await ratio('per-route', '5m');
   assert.ok(Math.abs(perRoute['/slow']! - 1) < 1e-9 && Math.abs(perRoute['/fast']!) < 1e-9, JSON.stringify(perRoute));
   const whole = await ratio('latency', '5m');
@@ -105,7 +115,7 @@ test('native latency rules compute per group on a real Prometheus 2.42 and page 
   // A long window derived from the recorded 5m rates (30d: sum_over_time of the recordings).
   const derived = await ratio('latency', '30d');
   assert.ok(Math.abs(derived['']! - 0.5) < 0.05, JSON.stringify(derived));
-  const traffic = await query('slo:sli_total:rate5m{slo="per-route"}');
+  const traffic = await query('slo:sli_total:rate5m{service="rpc",slo="per-route"}');
   assert.equal(traffic.length, 2);
   // rate() over 5m divides by the whole range while the data is seconds old: only its sign is certain.
   for (const v of traffic) assert.ok(Number(v.value[1]) > 0, JSON.stringify(v));
@@ -117,6 +127,15 @@ test('native latency rules compute per group on a real Prometheus 2.42 and page 
   const present = await query(`group by (route) (present_over_time(${H}{job="rpc"}[10s]))`);
   assert.deepEqual(present.map((v) => v.metric.route).sort(), ['/fast', '/slow']);
   // The healthy route and the generous SLO never paged.
-  const quiet = await query('ALERTS{alertname="ErrorBudgetBurnFast",route="/fast"} or ALERTS{alertname="ErrorBudgetBurnFast",slo="generous"}');
+  const quiet = await query('ALERTS{alertname="ErrorBudgetBurnFast",service="rpc",route="/fast"} or ALERTS{alertname="ErrorBudgetBurnFast",service="rpc",slo="generous"}');
   assert.deepEqual(quiet, []);
+
+  // The broken copy fails each of these checks: inverted ratios, and the fast route pages.
+  const inverted = await ratio('per-route', '5m', 'rpc-broken');
+  assert.ok(Math.abs(inverted['/fast']! - 1) < 1e-9 && Math.abs(inverted['/slow']!) < 1e-9, JSON.stringify(inverted));
+  const wrong = await until('the broken rules to page', async () => {
+    const alerts = await query('ALERTS{alertname="ErrorBudgetBurnFast",alertstate="firing",service="rpc-broken",slo="per-route"}');
+    return alerts.length > 0 ? alerts.map((a) => a.metric.route) : undefined;
+  }, 30_000, context);
+  assert.deepEqual(wrong, ['/fast']);
 });
