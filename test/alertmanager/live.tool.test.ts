@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -27,13 +27,17 @@ async function startRecorder(t: { after: (fn: () => Promise<void>) => void }): P
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  // Alertmanager keeps its connections open: close them, or close() waits until it exits.
+  t.after(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, deliveries };
 }
 
 /** Just enough SMTP for Go's net/smtp client without TLS or auth; each mail is recorded as path "smtp". */
 async function startSmtp(t: { after: (fn: () => Promise<void>) => void }, deliveries: Delivery[]): Promise<string> {
+  const sockets = new Set<Socket>();
   const server = createNetServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
     let buf = '';
     let data: string[] | undefined;
     sock.write('220 127.0.0.1 ESMTP test\r\n');
@@ -61,7 +65,8 @@ async function startSmtp(t: { after: (fn: () => Promise<void>) => void }, delive
     sock.on('error', () => undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  // Go's SMTP client may hold its connection open: end it, or close() waits for Alertmanager.
+  t.after(() => new Promise<void>((resolve) => { server.close(() => resolve()); for (const s of sockets) s.destroy(); }));
   return `127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
