@@ -119,11 +119,17 @@ test('native latency rules compute per group on a real Prometheus 2.42 and page 
   assert.equal(traffic.length, 2);
   // rate() over 5m divides by the whole range while the data is seconds old: only its sign is certain.
   for (const v of traffic) assert.ok(Number(v.value[1]) > 0, JSON.stringify(v));
-  assert.deepEqual(await ratio('generous', '5m'), { '': 0 });
+  // Each SLO is its own rule group, evaluated on its own schedule: wait for this one's first result.
+  const generous = await until('the generous SLO\'s first evaluation', async () => {
+    const r = await ratio('generous', '5m');
+    return Object.keys(r).length > 0 ? r : undefined;
+  }, 30_000, context);
+  assert.deepEqual(generous, { '': 0 });
 
   // The no-data rules see native histograms: nothing is reported missing, and the per-group
   // presence check finds both routes.
-  assert.deepEqual(await query('nodata:inputs_absent:count'), []);
+  // Before the first scrape every input was absent; once scraped, the next evaluation clears it.
+  await until('the no-data recordings to clear', async () => ((await query('nodata:inputs_absent:count')).length === 0 ? true : undefined), 30_000, context);
   const present = await query(`group by (route) (present_over_time(${H}{job="rpc"}[10s]))`);
   assert.deepEqual(present.map((v) => v.metric.route).sort(), ['/fast', '/slow']);
   // The healthy route and the generous SLO never paged.
@@ -131,7 +137,10 @@ test('native latency rules compute per group on a real Prometheus 2.42 and page 
   assert.deepEqual(quiet, []);
 
   // The broken copy fails each of these checks: inverted ratios, and the fast route pages.
-  const inverted = await ratio('per-route', '5m', 'rpc-broken');
+  const inverted = await until('the broken rules\' ratios', async () => {
+    const r = await ratio('per-route', '5m', 'rpc-broken');
+    return Object.keys(r).length === 2 ? r : undefined;
+  }, 30_000, context);
   assert.ok(Math.abs(inverted['/fast']! - 1) < 1e-9 && Math.abs(inverted['/slow']!) < 1e-9, JSON.stringify(inverted));
   const wrong = await until('the broken rules to page', async () => {
     const alerts = await query('ALERTS{alertname="ErrorBudgetBurnFast",alertstate="firing",service="rpc-broken",slo="per-route"}');
