@@ -30,6 +30,14 @@ export const llmPipeline = defineService({
       },
       alerting: { runbook: 'https://runbooks.example.com/llm-pipeline/success' },
     },
+    {
+      name: 'model-latency',
+      objective: 99,
+      period: '7d',
+      description: 'Model calls answer within 2 s',
+      // A native histogram: histogram_fraction() reads any threshold, bucket bound or not.
+      sli: { latency: { histogram: 'llm_model_call_duration_seconds{job="llm-models"}', threshold: 2, native: true } },
+    },
     stage('preprocess', 1),
     stage('classify', 2.5),
     stage('decide', 5),

@@ -12,11 +12,12 @@ export const workflowPlatform = defineService({
       name: 'executions',
       objective: 99.95,
       period: '28d',
-      description: 'Workflow executions finish successfully',
+      description: 'Workflow executions finish successfully (runs cancelled by their user do not count)',
+      // PromQL with a $window placeholder: sloforge writes it once per alert window.
       sli: {
-        ratio: {
-          errors: 'workflow_executions_total{job="workflow-worker",status=~"failed|crashed"}',
-          total: 'workflow_executions_total{job="workflow-worker"}',
+        query: {
+          errors: 'sum(rate(workflow_executions_total{job="workflow-worker",status=~"failed|crashed"}[$window]))',
+          total: 'sum(rate(workflow_executions_total{job="workflow-worker",status!="cancelled"}[$window]))',
         },
       },
       alerting: { runbook: 'https://runbooks.example.com/workflow/executions' },
@@ -34,6 +35,21 @@ export const workflowPlatform = defineService({
       period: '28d',
       description: 'AI-agent calls answer within 5 s',
       sli: { latency: { histogram: 'workflow_ai_agent_call_duration_seconds{job="workflow-worker"}', threshold: 5 } },
+    },
+    {
+      name: 'api-availability',
+      objective: 99.9,
+      period: '28d',
+      description: 'Every API route serves without 5xx',
+      // One SLI and one burn-rate alert per route: a broken route pages even while the busy
+      // ones keep the service-wide ratio low.
+      groupBy: ['route'],
+      sli: {
+        ratio: {
+          errors: 'http_requests_total{job="workflow-api",code=~"5.."}',
+          total: 'http_requests_total{job="workflow-api"}',
+        },
+      },
     },
     {
       name: 'api-latency',

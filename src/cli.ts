@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig } from './config/load.js';
 import { formatProblem, UserError } from './config/errors.js';
 import { resolveModel } from './model/resolve.js';
-import { modelWarnings, unverifiedBucketBounds } from './model/warnings.js';
+import { modelWarnings, untestedSlos, unverifiedBucketBounds } from './model/warnings.js';
 import { compileModel, summarize } from './compile.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
 import { registerReceiverCommand } from './remediation/cli.js';
@@ -33,6 +33,10 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
       `note: these latency thresholds must each be an "le" bucket bound of their histogram, which cannot be checked offline: ${bounds.join(', ')}. ` +
         'If one is not, its no-data alert fires within its wait in production, next to the false burn it explains.',
     );
+  }
+  const untested = untestedSlos(model);
+  if (untested.length > 0) {
+    warn(`note: no generated promtool test proves the burn-rate alerts of these SLOs: ${untested.join('; ')}.`);
   }
   if (opts.strict && warnings.length > 0) {
     warn(`${warnings.length} warning(s) and --strict: nothing was written`);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { timingSafeEqual } from 'node:crypto';
 import { Counter, Registry } from 'prom-client';
 import { simulatedServices } from './services.js';
+import { acceptsProtobuf } from './native-histogram.js';
 import { Traffic, type Shares } from './traffic.js';
 
 export interface DemoOptions {
@@ -119,6 +120,14 @@ export async function startDemoWorkload(opts: DemoOptions): Promise<DemoWorkload
     if (url.pathname.startsWith('/metrics/') && req.method === 'GET') {
       const service = traffic.service(url.pathname.slice('/metrics/'.length));
       if (!service) throw new HttpError(404, `no simulated service at ${url.pathname}`);
+      if (service.protobuf) {
+        // The text format cannot carry a native histogram: only a Prometheus with native
+        // histograms on (which asks for protobuf) can scrape this job.
+        if (!acceptsProtobuf(req.headers.accept)) throw new HttpError(406, `${url.pathname} serves a native histogram, in the protobuf format only (start Prometheus with --enable-feature=native-histograms)`);
+        const p = service.protobuf();
+        res.writeHead(200, { 'content-type': p.contentType }).end(p.body);
+        return;
+      }
       return send(res, 200, await service.registry.metrics(), service.registry.contentType);
     }
     switch (route) {

@@ -2,6 +2,7 @@
 // at /metrics/<job> and scraped as that job, so the metric names, labels and `le` bounds are
 // exactly what the SLO selectors read (`job` comes from Prometheus' scrape config).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { encodeFamilies, NativeHistogram, PROTOBUF_CONTENT_TYPE } from './native-histogram.js';
 
 /** What one simulated request turned out to be. */
 export interface Outcome {
@@ -9,10 +10,21 @@ export interface Outcome {
   slow: boolean;
 }
 
+/** A scrape body the service writes itself, in a format prom-client does not speak. */
+export interface Exposition {
+  contentType: string;
+  body: Buffer;
+}
+
 export interface SimulatedService {
   /** The scrape job the SLO selectors name. */
   job: string;
   registry: Registry;
+  /**
+   * For a job whose metrics prom-client cannot expose (a native histogram): the protobuf body
+   * Prometheus asks for with native histograms on. The registry then stays empty.
+   */
+  protobuf?: () => Exposition;
   /** Healthy shares: comfortably inside every SLO's budget. */
   baseline: { errorRate: number; slowRate: number };
   record(outcome: Outcome, random: () => number): void;
@@ -136,6 +148,41 @@ function llmPipeline(): SimulatedService {
   };
 }
 
+/**
+ * A blackbox prober checking the storefront: probe_success is 1 while the probe passes, 0 when
+ * it fails (an injected error share fails that share of probes).
+ */
+function blackbox(): SimulatedService {
+  const registry = new Registry();
+  const probe = new Gauge({ name: 'probe_success', help: 'Whether the last probe succeeded', labelNames: ['instance'], registers: [registry] });
+  const instance = 'https://shop.example.com/';
+  probe.labels(instance).set(1);
+  return {
+    job: 'blackbox',
+    registry,
+    baseline: { errorRate: 0, slowRate: 0 },
+    record(o) {
+      probe.labels(instance).set(o.failed ? 0 : 1);
+    },
+  };
+}
+
+/** Model calls of the LLM pipeline, timed in a native histogram (served as protobuf only). */
+function llmModels(): SimulatedService {
+  const calls = new NativeHistogram('llm_model_call_duration_seconds', 'Model call latency');
+  const models = ['classifier', 'extractor'];
+  for (const model of models) calls.touch({ model });
+  return {
+    job: 'llm-models',
+    registry: new Registry(),
+    protobuf: () => ({ contentType: PROTOBUF_CONTENT_TYPE, body: encodeFamilies([calls]) }),
+    baseline: { errorRate: 0, slowRate: 0.003 },
+    record(o, random) {
+      calls.observe({ model: pick(models, random) }, latency(2, o.slow, random));
+    },
+  };
+}
+
 export function simulatedServices(): SimulatedService[] {
-  return [checkout(), workflowWorker(), workflowWebhooks(), workflowApi(), llmPipeline()];
+  return [checkout(), workflowWorker(), workflowWebhooks(), workflowApi(), llmPipeline(), blackbox(), llmModels()];
 }

@@ -10,6 +10,8 @@
 // sides would match any pair and silence everything; every rule therefore requires each of its
 // `equal` labels to be non-empty on both sides.
 
+import type { Model } from '../model/types.js';
+
 export interface AmInhibitRule {
   source_matchers: string[];
   target_matchers: string[];
@@ -25,32 +27,46 @@ export const SUBJECTS = ['slo', 'threshold'] as const;
 const present = (labels: readonly string[]) => labels.map((l) => `${l}=~".+"`);
 const NOT_REMEDIATION = 'remediation=""';
 
-function rule(source: string[], target: string[], equal: string[]): AmInhibitRule {
+/** `equal` labels that must be set on both sides, then `groups`, which may be absent on both. */
+function rule(source: string[], target: string[], equal: string[], groups: readonly string[] = []): AmInhibitRule {
   return {
     source_matchers: [...source, ...present(equal)],
     target_matchers: [...target, ...present(equal), NOT_REMEDIATION],
-    equal,
+    equal: [...equal, ...groups],
   };
 }
 
 /**
  * `scope`: a matcher both sides must also meet. Merged into an Alertmanager that other alerts
  * reach too, the rules then mute only sloforge's own alerts (see fragment.ts).
+ *
+ * `groupLabels`: every label some SLO groups by (`groupLabelsOf`). A grouped SLO alerts per
+ * group, and one group's page must not mute another group's ticket, so SLO rules also require
+ * these labels equal. An SLO that does not group by one has it on neither alert (the burn-rate
+ * series are sums that keep only their group labels), so for it they are equal by absence.
  */
-export function inhibitRules(scope?: string): AmInhibitRule[] {
-  const rules = unscopedRules();
+export function inhibitRules(scope?: string, groupLabels: readonly string[] = []): AmInhibitRule[] {
+  const rules = unscopedRules(groupLabels);
   if (scope === undefined) return rules;
   return rules.map((r) => ({ ...r, source_matchers: [scope, ...r.source_matchers], target_matchers: [scope, ...r.target_matchers] }));
 }
 
-function unscopedRules(): AmInhibitRule[] {
-  return SUBJECTS.flatMap((subject) => [
-    // A critical silences the warnings of the same SLO or threshold: the page-tier burn its
-    // ticket tier, a threshold's critical level its warning. Never a no-data warning: it may
-    // be the reason for the page (a latency threshold that is no bucket bound) and says so.
-    rule(['severity="critical"'], ['severity="warning"', `${NODATA_LABEL}!="true"`], ['service', subject]),
-    // Lost data makes the other alerts of that very SLO or threshold meaningless, at its own
-    // severity or below (the rule above covers below).
-    rule([`${NODATA_LABEL}="true"`], [`${NODATA_LABEL}!="true"`], ['service', subject, 'severity']),
-  ]);
+/** Every label an SLO of the model groups by, each once, sorted. */
+export function groupLabelsOf(model: Model): string[] {
+  return [...new Set(model.services.flatMap((svc) => svc.slos.flatMap((slo) => slo.groupBy)))].sort();
+}
+
+function unscopedRules(groupLabels: readonly string[]): AmInhibitRule[] {
+  return SUBJECTS.flatMap((subject) => {
+    const groups = subject === 'slo' ? groupLabels : [];
+    return [
+      // A critical silences the warnings of the same SLO or threshold: the page-tier burn its
+      // ticket tier, a threshold's critical level its warning. Never a no-data warning: it may
+      // be the reason for the page (a latency threshold that is no bucket bound) and says so.
+      rule(['severity="critical"'], ['severity="warning"', `${NODATA_LABEL}!="true"`], ['service', subject], groups),
+      // Lost data makes the other alerts of that very SLO or threshold meaningless, at its own
+      // severity or below (the rule above covers below).
+      rule([`${NODATA_LABEL}="true"`], [`${NODATA_LABEL}!="true"`], ['service', subject, 'severity'], groups),
+    ];
+  });
 }

@@ -10,7 +10,7 @@ import {
 import type { Model } from '../model/types.js';
 import { receiverBlock, type AmReceiver } from './receivers.js';
 import { hasRemediations, routeTree } from './routes.js';
-import { inhibitRules } from './inhibit.js';
+import { groupLabelsOf, inhibitRules } from './inhibit.js';
 import { teamTimeIntervals } from './time-intervals.js';
 import { TEMPLATE_FILE, TEMPLATE_GLOB, TEMPLATE_TEXT } from './templates.js';
 
@@ -66,7 +66,7 @@ export function alertmanagerFragment(model: Model): Record<string, unknown> {
     route: { receiver, matchers: [SLOFORGE_ALERTS_MATCHER], ...tree },
     receivers: receivers(model),
     ...(intervals.length > 0 ? { time_intervals: intervals } : {}),
-    inhibit_rules: inhibitRules(SLOFORGE_ALERTS_MATCHER),
+    inhibit_rules: inhibitRules(SLOFORGE_ALERTS_MATCHER, groupLabelsOf(model)),
     templates: [TEMPLATE_FILE.slice('alertmanager/'.length)],
   };
 }
@@ -79,7 +79,7 @@ export function alertmanagerConfig(model: Model): Record<string, unknown> {
     templates: [TEMPLATE_GLOB],
     ...(intervals.length > 0 ? { time_intervals: intervals } : {}),
     route: routeTree(model),
-    inhibit_rules: inhibitRules(),
+    inhibit_rules: inhibitRules(undefined, groupLabelsOf(model)),
     receivers: receivers(model),
   };
 }

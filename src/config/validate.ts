@@ -9,6 +9,7 @@ import { RESERVED_LABELS } from '../conventions.js';
 import { alertmanagerProblems } from './checks/alertmanager.js';
 import { grafanaProblems } from './checks/grafana.js';
 import { testSeriesProblems } from './checks/test-series.js';
+import { groupingProblems } from './checks/grouping.js';
 import { kubernetesProblems } from './checks/kubernetes.js';
 import { ruleGroupProblems } from './checks/rule-groups.js';
 import { salvage, type Declared } from './salvage.js';
@@ -74,7 +75,7 @@ export function crossCheck(cfg: Config, declared?: Declared, alertmanagerKnown =
       unknownRemediation(th.noData?.remediation, [...at, 'thresholds', i, 'noData', 'remediation']);
     });
   });
-  problems.push(...(alertmanagerKnown ? alertmanagerProblems(cfg) : []), ...grafanaProblems(cfg, teams), ...testSeriesProblems(cfg), ...ruleGroupProblems(cfg), ...kubernetesProblems(cfg));
+  problems.push(...groupingProblems(cfg), ...(alertmanagerKnown ? alertmanagerProblems(cfg) : []), ...grafanaProblems(cfg, teams), ...testSeriesProblems(cfg), ...ruleGroupProblems(cfg), ...kubernetesProblems(cfg));
   return problems;
 }
 

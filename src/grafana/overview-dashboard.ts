@@ -26,11 +26,14 @@ export function withDashboardUid(expr: string): string {
   return `label_replace(\n  ${expr},\n  "${DASHBOARD_LABEL}", "${prefix}$1", "service", "(.{0,${keep}}).*"\n)`;
 }
 
+// A grouped SLO has one series per group: each column shows its worst group (lowest SLI and
+// budget, highest burn rate).
 const COLUMNS: Array<{ name: string; unit: string; decimals?: number; query: string }> = [
   { name: 'Objective', unit: units.PercentUnit, decimals: 2, query: `max by (${KEYS}) (${RECORD.objective})` },
   // The period's error ratio is the period burn rate times the budget, whatever the period is.
-  { name: 'SLI', unit: units.PercentUnit, decimals: 3, query: `max by (${KEYS}) (1 - ${RECORD.periodBurnRate} * ${RECORD.errorBudget})` },
-  { name: 'Budget remaining', unit: units.PercentUnit, decimals: 1, query: `max by (${KEYS}) (${RECORD.budgetRemaining})` },
+  // The budget carries no group labels, so each group's burn rate takes its SLO's budget.
+  { name: 'SLI', unit: units.PercentUnit, decimals: 3, query: `min by (${KEYS}) (1 - ${RECORD.periodBurnRate} * on (service, slo) group_left ${RECORD.errorBudget})` },
+  { name: 'Budget remaining', unit: units.PercentUnit, decimals: 1, query: `min by (${KEYS}) (${RECORD.budgetRemaining})` },
   { name: 'Burn rate', unit: UNIT_BURN_RATE, decimals: 2, query: `max by (${KEYS}) (${RECORD.currentBurnRate})` },
   {
     name: 'Firing alerts',
@@ -51,7 +54,7 @@ function sloTable(layout: Layout): void {
   });
   const table = new TablePanel()
     .title('Every SLO, worst error budget first')
-    .description('One row per SLO. Budget remaining below 0 means the objective is missed for the period; burn rate 1 spends the budget exactly over the period. Click a service to open its dashboard.')
+    .description('One row per SLO (for an SLO grouped by a label, its worst group). Budget remaining below 0 means the objective is missed for the period; burn rate 1 spends the budget exactly over the period. Click a service to open its dashboard.')
     .unit(units.PercentUnit)
     .withTransformation({ id: 'merge', options: {} })
     .withTransformation({ id: 'organize', options: { excludeByName: { Time: true }, renameByName, indexByName } })

@@ -4,7 +4,8 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { BigValueColorMode, BigValueGraphMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, ReduceDataOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { formatDuration } from '../config/duration.js';
-import { RECORD } from '../conventions.js';
+import { LABEL, RECORD } from '../conventions.js';
+import { matcherText } from '../promql/labels.js';
 import type { ServiceModel, SloModel, SloPlan } from '../model/types.js';
 import { formatNumber } from '../promql/number.js';
 import { sloSelector } from '../prometheus/slo-rules.js';
@@ -39,9 +40,25 @@ function lastValue(): ReduceDataOptionsBuilder {
   return new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
 }
 
+/**
+ * How the row selects the SLO's recordings: `{service, slo}`, and for a grouped SLO each grouping
+ * label filtered by its dashboard variable. The objective and budget recordings carry no group,
+ * so they keep the plain selector.
+ */
+export function groupedSelector(svc: ServiceModel, slo: SloModel): string {
+  return matcherText({ [LABEL.service]: svc.name, [LABEL.slo]: slo.name }, Object.fromEntries(slo.groupBy.map((l) => [l, `$${l}`])));
+}
+
+/** A legend naming the group, `route={{route}}`, after `prefix`; the prefix alone when not grouped. */
+function groupLegend(slo: SloModel, prefix: string): string {
+  if (slo.groupBy.length === 0) return prefix;
+  return `${prefix} ${slo.groupBy.map((l) => `${l}={{${l}}}`).join(', ')}`;
+}
+
 export function sloRow(layout: Layout, svc: ServiceModel, slo: SloModel): void {
   const plan = slo.plan;
   const sel = sloSelector(svc, slo);
+  const gsel = groupedSelector(svc, slo);
   const objective = slo.objective / 100;
   const budget = formatNumber(plan.budget);
   const what = slo.description ? `${slo.description}. ` : '';
@@ -58,7 +75,7 @@ export function sloRow(layout: Layout, svc: ServiceModel, slo: SloModel): void {
       .span(10)
       .height(8),
     [
-      { expr: `1 - ${RECORD.ratio(plan.period)}${sel}`, legend: `SLI (${plan.period})` },
+      { expr: `1 - ${RECORD.ratio(plan.period)}${gsel}`, legend: groupLegend(slo, `SLI (${plan.period})`) },
       { expr: `${RECORD.objective}${sel}`, legend: 'objective' },
     ],
   );
@@ -75,7 +92,7 @@ export function sloRow(layout: Layout, svc: ServiceModel, slo: SloModel): void {
       .reduceOptions(lastValue())
       .span(4)
       .height(8),
-    [{ expr: `${RECORD.budgetRemaining}${sel}`, legend: 'budget remaining' }],
+    [{ expr: `${RECORD.budgetRemaining}${gsel}`, legend: groupLegend(slo, 'budget remaining') }],
   );
 
   const factors = plan.tiers.map((t) => `${t.severity === 'critical' ? 'page' : 'ticket'} at ${t.pairs.map((p) => `${formatNumber(p.factor)}x over ${formatDuration(p.long)}+${formatDuration(p.short)}`).join(' or ')}`);
@@ -88,7 +105,7 @@ export function sloRow(layout: Layout, svc: ServiceModel, slo: SloModel): void {
       .thresholdsStyle(lines())
       .span(10)
       .height(8),
-    alertWindows(plan).map((w) => ({ expr: `${RECORD.ratio(w)}${sel} / ${budget}`, legend: w })),
+    alertWindows(plan).map((w) => ({ expr: `${RECORD.ratio(w)}${gsel} / ${budget}`, legend: groupLegend(slo, w) })),
   );
 
   layout.panel(
@@ -99,7 +116,7 @@ export function sloRow(layout: Layout, svc: ServiceModel, slo: SloModel): void {
       .span(12)
       .height(8),
     [
-      { expr: `${RECORD.ratio(plan.base)}${sel}`, legend: `error ratio (${plan.base})` },
+      { expr: `${RECORD.ratio(plan.base)}${gsel}`, legend: groupLegend(slo, `error ratio (${plan.base})`) },
       { expr: `${RECORD.errorBudget}${sel}`, legend: 'allowed by the objective' },
     ],
   );
@@ -114,6 +131,6 @@ export function sloRow(layout: Layout, svc: ServiceModel, slo: SloModel): void {
       .thresholdsStyle(lines(GraphThresholdsStyleMode.LineAndArea))
       .span(12)
       .height(8),
-    [{ expr: `${RECORD.budgetRemaining}${sel}`, legend: 'budget remaining' }],
+    [{ expr: `${RECORD.budgetRemaining}${gsel}`, legend: groupLegend(slo, 'budget remaining') }],
   );
 }

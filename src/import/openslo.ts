@@ -7,6 +7,7 @@ import { otherCommand, specKindOf, type SpecDoc } from './read.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 import { isRecord, keepName, objectivePercent, ServiceSet, type Imported } from './model.js';
 import { mapRatioSli, mapSli, type SliQuery } from './sli.js';
+import { parseSelector } from '../promql/parse.js';
 
 const ALERTING_KINDS = new Set(['AlertPolicy', 'AlertCondition', 'AlertNotificationTarget']);
 
@@ -113,7 +114,36 @@ function v1Query(where: Where, field: string, metric: unknown, index: Index): Sl
   return { field: `${field}.metricSource.spec.query`, query: q };
 }
 
-function v1Sli(where: Where, s: Record<string, unknown>, index: Index, report: Report): SloInput['sli'] {
+type Sli = SloInput['sli'];
+/** An SLI that depends on each objective's `op` and `value` (a threshold on a metric). */
+type PerObjective = (o: Record<string, unknown>, field: string) => Sli;
+
+/**
+ * A threshold on a 0/1 gauge (probe_success and kin) whose objective counts a sample good when
+ * it is 1 (`gte` a value in (0, 1], or `gt` a value in [0, 1)): sloforge's boolGauge SLI, one
+ * event per sample. Any other threshold has no good/total event count sloforge can record.
+ */
+function boolGaugeThreshold(where: Where, q: SliQuery, report: Report): PerObjective {
+  return (o, field) => {
+    const text = typeof q.query === 'string' ? q.query.trim() : '';
+    const sel = parseSelector(text);
+    if (typeof sel === 'string') {
+      throw new ImportFailure({ ...where, field: q.field }, `cannot be imported: a thresholdMetric maps only when its query is a 0/1 gauge's selector (sloforge's boolGauge), got ${JSON.stringify(text)}`);
+    }
+    const v = o.value;
+    const good = typeof v === 'number' && ((o.op === 'gte' && v > 0 && v <= 1) || (o.op === 'gt' && v >= 0 && v < 1));
+    if (!good) {
+      throw new ImportFailure(
+        { ...where, field: `${field}.op` },
+        `cannot be imported: only a threshold that counts a 0/1 gauge good at 1 maps (op: gte with a value in (0, 1], or gt with a value in [0, 1)), got op ${JSON.stringify(o.op)} value ${JSON.stringify(v)}`,
+      );
+    }
+    report.note({ ...where, field: q.field }, 'a threshold on a gauge read as sli.boolGauge: each sample is one event, good at 1 (values between 0 and 1 count as partly good)');
+    return { boolGauge: { series: text } };
+  };
+}
+
+function v1Sli(where: Where, s: Record<string, unknown>, index: Index, report: Report): Sli | PerObjective {
   let indicator: Record<string, unknown>;
   let at: Where = where;
   let prefix = 'spec.indicator.spec';
@@ -130,10 +160,7 @@ function v1Sli(where: Where, s: Record<string, unknown>, index: Index, report: R
     throw new ImportFailure({ ...where, field: 'spec.indicator' }, 'is required (an inline indicator or an indicatorRef)');
   }
   if (indicator.thresholdMetric !== undefined) {
-    throw new ImportFailure(
-      { ...at, field: `${prefix}.thresholdMetric` },
-      'cannot be imported: a threshold on a query\'s value (a percentile, a gauge) has no good/total event count; express it as a ratioMetric, e.g. good = histogram bucket under the bound, total = its _count',
-    );
+    return boolGaugeThreshold(at, v1Query(at, `${prefix}.thresholdMetric`, indicator.thresholdMetric, index), report);
   }
   const ratio = indicator.ratioMetric;
   if (!isRecord(ratio)) throw new ImportFailure({ ...at, field: prefix }, 'needs a ratioMetric (good or bad, and total)');
@@ -227,7 +254,7 @@ function importSlo(slo: Named, index: Index, services: ServiceSet, report: Repor
         objective,
         period: per,
         ...(description !== undefined ? { description } : {}),
-        sli: sharedSli ?? alphaSli({ ...where, slo: name }, s, o, i, report),
+        sli: typeof sharedSli === 'function' ? sharedSli(o, field) : sharedSli ?? alphaSli({ ...where, slo: name }, s, o, i, report),
       };
       services.addSlo({ ...where, slo: name }, svc, out, slo.doc.file);
     });

@@ -1,9 +1,14 @@
-// Turns the queries of an imported SLI into a sloforge `ratio` or `latency` SLI, only where the
-// meaning is kept exactly; anything else fails with the field that could not be mapped.
+// Turns the queries of an imported SLI into a sloforge SLI, only where the meaning is kept
+// exactly: counters become a `ratio` or `latency` SLI (whose series tests can invent), a gauge's
+// mean a `boolGauge`, and other PromQL with a window placeholder a `query` SLI taken as written.
+// Anything else fails with the field that could not be mapped.
 import type { SloInput } from '../config/define.js';
 import type { Selector } from '../promql/parse.js';
 import { formatSelector } from '../promql/parse.js';
-import { analyseQuery, analyseRatio, sameSelector, type CounterRead, type QueryOptions, type QueryShape } from '../promql/query.js';
+import { analyseQuery, analyseRatio, gaugeMean, sameSelector, splitRatio, type CounterRead, type QueryOptions, type QueryShape } from '../promql/query.js';
+import { promqlSyntaxError } from '../promql/parse.js';
+import { rangeProblem } from '../promql/reads.js';
+import { atWindow, hasWindow, WINDOW_PLACEHOLDER } from '../promql/window.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 
 export interface SliQuery {
@@ -87,11 +92,51 @@ function shape(where: Where, q: SliQuery, opts: QueryOptions): QueryShape {
   return s;
 }
 
+/** Sloth's `{{.window}}` as sloforge's placeholder. */
+const SLOTH_WINDOW_RE = /\{\{\s*\.window\s*\}\}/g;
+
+/**
+ * A query as a `query` SLI expression: Sloth's window placeholder becomes `$window`, and the
+ * result must be what sloforge's own validation accepts (the placeholder, PromQL that parses).
+ */
+function windowQuery(where: Where, q: SliQuery, why: string): string {
+  const text = query(where, q).replace(SLOTH_WINDOW_RE, WINDOW_PLACEHOLDER).trim();
+  const at = { ...where, field: q.field };
+  const sample = atWindow(text, '5m');
+  const syntax = promqlSyntaxError(sample);
+  if (syntax) throw new ImportFailure(at, `${syntax} (MetricsQL and other dialects are not PromQL)`);
+  if (!hasWindow(text)) {
+    throw new ImportFailure(at, `${why}, and it has no {{.window}} placeholder, which a query SLI needs to be written once per alert window: ${JSON.stringify(text)}`);
+  }
+  const range = rangeProblem(sample);
+  if (range) throw new ImportFailure(at, `${why}; as a query SLI it ${range}`);
+  return text;
+}
+
+/**
+ * Expressions that are no counters sloforge recognises, kept as a `query` SLI: Sloth's events
+ * are exactly an error (or good) count over a total count per window, which is what a query SLI
+ * computes. The report says no generated test can feed it.
+ */
+function querySli(where: Where, part: { q: SliQuery; meaning: 'errors' | 'good' }, total: SliQuery, why: string, report: Report): SliInput {
+  const partText = windowQuery(where, part.q, why);
+  const totalText = windowQuery(where, total, why);
+  report.note({ ...where, field: part.q.field }, `kept as PromQL (sli.query): ${why}; sloforge writes it once per window, and no generated promtool test can invent its series`);
+  return { query: part.meaning === 'errors' ? { errors: partText, total: totalText } : { good: partText, total: totalText } };
+}
+
 export function mapSli(where: Where, q: SliQueries, opts: QueryOptions, report: Report): SliInput {
-  const total = counter(where, q.total, opts, report);
   const numerator = q.good ?? q.errors;
   if (!numerator) throw new ImportFailure(where, 'needs an error (bad) or a good query next to the total');
-  return fromShapes(where, { field: numerator.field, shape: shape(where, numerator, opts), meaning: q.good ? 'good' : 'errors' }, total, report);
+  const meaning = q.good ? 'good' : 'errors';
+  try {
+    const total = counter(where, q.total, opts, report);
+    return fromShapes(where, { field: numerator.field, shape: shape(where, numerator, opts), meaning }, total, report);
+  } catch (err) {
+    // Counters read as values (OpenSLO counter: true) have no window to put a placeholder in.
+    if (!(err instanceof ImportFailure) || opts.counterValue) throw err;
+    return querySli(where, { q: numerator, meaning }, q.total, 'the queries are no plain counter reads', report);
+  }
 }
 
 /**
@@ -101,7 +146,18 @@ export function mapSli(where: Where, q: SliQueries, opts: QueryOptions, report: 
 export function mapRatioSli(where: Where, q: SliQuery, meaning: 'errors' | 'good', opts: QueryOptions, report: Report): SliInput {
   const ratio = analyseRatio(query(where, q), opts);
   if (typeof ratio === 'string') {
-    throw new ImportFailure({ ...where, field: q.field }, `${ratio}; sloforge needs the ${meaning === 'errors' ? 'error' : 'good'} and total counters, because it derives every window from recorded rates`);
+    // Not two counters: still a ratio of two expressions, A / B, each additive over time.
+    const parts = splitRatio(query(where, q));
+    if (typeof parts === 'string') {
+      throw new ImportFailure({ ...where, field: q.field }, `${parts}; sloforge needs the ${meaning === 'errors' ? 'error' : 'good'} and total parts apart, because it derives every window from recorded rates`);
+    }
+    const flipped = parts.complement ? (meaning === 'errors' ? 'good' : 'errors') : meaning;
+    const gauge = gaugeMean(parts.numerator, parts.denominator);
+    if (gauge && flipped === 'good') {
+      report.note({ ...where, field: q.field }, 'a gauge\'s mean over each window (sum_over_time / count_over_time): imported as sli.boolGauge, which computes exactly that; values between 0 and 1 count as partly good');
+      return { boolGauge: { series: formatSelector(gauge) } };
+    }
+    return querySli(where, { q: { field: q.field, query: parts.numerator }, meaning: flipped }, { field: q.field, query: parts.denominator }, 'the ratio is no ratio of two counters', report);
   }
   noteGrouping(where, q.field, ratio.denominator, report);
   const flipped = ratio.complement ? (meaning === 'errors' ? 'good' : 'errors') : meaning;

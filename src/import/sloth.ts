@@ -89,9 +89,11 @@ function alerting(where: Where, raw: unknown, sloLabels: Record<string, string>,
       report.note({ ...where, field: `alerting.${tier.name}` }, 'labels and annotations of one alert tier dropped: sloforge sets severity per tier itself and routes by team (docs/alertmanager.md)');
     }
   }
-  const disabled = tiers.filter((t) => t.spec.disable === true).map((t) => t.name);
-  if (disabled.length === 2) out.enabled = false;
-  else if (disabled.length === 1) report.note({ ...where, field: `alerting.${disabled[0]}.disable` }, 'ignored: sloforge alerts on both tiers or on none (alerting.enabled: false)');
+  const [page, ticket] = tiers.map((t) => t.spec.disable === true);
+  // Both off: Sloth writes no alert at all, which is alerting.enabled: false (no no-data alert either).
+  if (page && ticket) out.enabled = false;
+  else if (page) out.page = false;
+  else if (ticket) out.ticket = false;
   if (Object.keys(labels).length > 0) out.labels = labels;
   return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -88,6 +88,30 @@ const api = defineService({
       description: 'API requests are served within 300 ms',
       // A classic histogram's base name; the threshold (seconds) must be one of its bucket bounds.
       sli: { latency: { histogram: 'http_request_duration_seconds{job="api"}', threshold: 0.3 } },
+      // A native histogram instead: latency: { histogram: '...', threshold: 0.25, native: true }.
+    },
+    {
+      name: 'grpc',
+      objective: 99.5,
+      description: 'gRPC calls succeed',
+      // Your own PromQL, once per alert window: sloforge writes each window where $window stands.
+      sli: {
+        query: {
+          errors: 'sum by (grpc_method) (rate(grpc_server_handled_total{job="api",grpc_code!="OK"}[$window]))',
+          total: 'sum by (grpc_method) (rate(grpc_server_handled_total{job="api"}[$window]))',
+        },
+      },
+      // One SLI and one alert per gRPC method (any SLO may group; a query must keep the label).
+      groupBy: ['grpc_method'],
+    },
+    {
+      name: 'probe',
+      objective: 99.5,
+      description: 'The public site answers its blackbox probe',
+      // A 0/1 gauge, 1 good: every sample is one event.
+      sli: { boolGauge: { series: 'probe_success{job="blackbox",instance="https://www.example.com/"}' } },
+      // Page on a failing probe; no ticket tier for this one.
+      alerting: { ticket: false },
     },
   ],
   thresholds: [

@@ -20,7 +20,7 @@ import {
 } from '../conventions.js';
 import type { KubernetesModel, Model, TeamModel } from '../model/types.js';
 import type { Artifact } from '../output/artifact.js';
-import { inhibitRules } from '../alertmanager/inhibit.js';
+import { groupLabelsOf, inhibitRules } from '../alertmanager/inhibit.js';
 import { receiverBlock, type AmReceiver } from '../alertmanager/receivers.js';
 import { teamRoute, timing, timingFields, type AmRoute } from '../alertmanager/routes.js';
 import { templateArtifact } from '../alertmanager/target.js';
@@ -110,11 +110,11 @@ function receiver(model: Model, k: KubernetesModel, secret: string, tm: TeamMode
   throw new Error(`sloforge bug: team ${tm.name}'s route names receiver ${name}, which the AlertmanagerConfig cannot build`);
 }
 
-function inhibitions(team: string): IInhibitRule[] {
+function inhibitions(model: Model, team: string): IInhibitRule[] {
   // Each team's object holds the rules for its own alerts only: the same rules in every team's
   // object would each be added to Alertmanager once more (the Operator does not merge them).
   const own = `${LABEL.team}=${JSON.stringify(team)}`;
-  return inhibitRules().map((r) => ({
+  return inhibitRules(undefined, groupLabelsOf(model)).map((r) => ({
     sourceMatch: [...r.source_matchers, own].map(crdMatcher),
     targetMatch: [...r.target_matchers, own].map(crdMatcher),
     equal: r.equal,
@@ -132,7 +132,7 @@ function teamConfig(model: Model, k: KubernetesModel, secret: string, tm: TeamMo
     spec: {
       route: crdRoute(route),
       receivers: receiverNames(route).map((name) => receiver(model, k, secret, tm, name)),
-      inhibitRules: inhibitions(tm.name),
+      inhibitRules: inhibitions(model, tm.name),
       ...(intervals.length > 0 ? { muteTimeIntervals: intervals.map(crdTimeInterval) } : {}),
     },
   });

@@ -14,6 +14,7 @@ import { bucketAt, histogramPart } from '../promql/histogram.js';
 import { formatNumber } from '../promql/number.js';
 import { exprSelectors } from '../promql/reads.js';
 import { sortLabels } from '../promql/labels.js';
+import { queryFeed, sliInputs } from './sli.js';
 import { alertTiers, allWindows, baseWindow, rawWindows } from './windows.js';
 import type {
   AnomalyPlan, GrafanaModel, KubernetesModel, Model, NoDataModel, RemediationModel, RuleGroupPlan, ServiceModel, SliModel,
@@ -51,18 +52,41 @@ function resolveSli(sli: Slo['sli']): SliModel {
   if (sli.ratio) {
     const total = selector(sli.ratio.total);
     return sli.ratio.errors !== undefined
-      ? { kind: 'ratio', total, bad: selector(sli.ratio.errors) }
-      : { kind: 'ratio', total, good: selector(sli.ratio.good!) };
+      ? { kind: 'ratio', meaning: 'bad', part: selector(sli.ratio.errors), total }
+      : { kind: 'ratio', meaning: 'good', part: selector(sli.ratio.good!), total };
   }
+  if (sli.query) {
+    const q = sli.query;
+    const meaning = q.errors !== undefined ? 'bad' : 'good';
+    const part = (q.errors ?? q.good)!;
+    return { kind: 'query', meaning, part, total: q.total, feed: queryFeed(meaning, part, q.total) };
+  }
+  if (sli.boolGauge) return { kind: 'boolGauge', series: selector(sli.boolGauge.series) };
   const l = sli.latency!;
   const histogram = selector(l.histogram);
+  if (l.native) return { kind: 'nativeLatency', histogram, threshold: l.threshold };
   return {
     kind: 'latency',
     histogram,
     threshold: l.threshold,
-    total: histogramPart(histogram, '_count'),
-    good: bucketAt(histogram, l.threshold),
+    bucket: bucketAt(histogram, l.threshold),
+    count: histogramPart(histogram, '_count'),
   };
+}
+
+/**
+ * Per-group no-data checks: each input against itself (a group that reported within the hour
+ * and stopped), and a classic histogram's bucket against its `_count` (a group whose threshold
+ * is no bucket bound).
+ */
+function perGroupInputs(sli: SliModel, groupBy: readonly string[], settings: NoDataSettings | undefined): NoDataModel['perGroup'] {
+  if (groupBy.length === 0) return undefined;
+  const pairs = sliInputs(sli).map((input) => ({
+    seen: formatSelector(sli.kind === 'latency' && input === sli.bucket ? sli.count : input),
+    input: formatSelector(input),
+  }));
+  // A vanished group is remembered long enough for the alert's `for:` to run out after the lookback.
+  return { by: [...groupBy], pairs, memoryMs: Math.max(HOUR_MS, 2 * noDataTiming(settings?.for).waitMs) };
 }
 
 /** How a no-data wait splits into an absent_over_time lookback and the alert's `for:` (docs/thresholds.md). */
@@ -82,12 +106,14 @@ function resolveNoData(
   runbook: string | undefined,
   hint: string | undefined,
   path: ConfigPath,
+  perGroup?: NoDataModel['perGroup'],
 ): NoDataModel | undefined {
   if (settings?.enabled === false || inputs.length === 0) return undefined;
   return {
     kind,
     name,
     inputs,
+    perGroup,
     severity: settings?.severity ?? DEFAULT_NODATA_SEVERITY,
     remediation: settings?.remediation,
     ...noDataTiming(settings?.for),
@@ -101,9 +127,11 @@ function resolveSlo(svc: Service, slo: Slo, path: ConfigPath): SloModel {
   const sli = resolveSli(slo.sli);
   const alerting = slo.alerting;
   const enabled = alerting?.enabled !== false;
-  // A ratio SLI is blind without its total; a latency SLI also without the bucket at its
-  // threshold (which is missing when the threshold is no bucket bound).
-  const inputs = [formatSelector(sli.total), ...(sli.kind === 'latency' ? [formatSelector(sli.good)] : [])];
+  const groupBy = slo.groupBy ?? [];
+  const severities = ([['critical', alerting?.page], ['warning', alerting?.ticket]] as const)
+    .filter(([, on]) => enabled && on !== false)
+    .map(([sev]) => sev);
+  const inputs = sliInputs(sli).map(formatSelector);
   const hint = sli.kind === 'latency'
     ? `If only the _bucket series is missing while _count is there, ${formatNumber(sli.threshold)} s is not one of the histogram's bucket bounds: the SLI then counts every request as slow; set the SLO's threshold to an exposed "le" bound.`
     : undefined;
@@ -113,10 +141,11 @@ function resolveSlo(svc: Service, slo: Slo, path: ConfigPath): SloModel {
     objective: slo.objective,
     description: slo.description,
     sli,
+    groupBy,
     plan: sloPlan(slo.period, slo.objective),
     labels: sortLabels({ ...svc.labels, service: svc.name, slo: slo.name, team: svc.team }),
-    alerting: { enabled, runbook: alerting?.runbook, remediation: alerting?.remediation, labels: alerting?.labels ?? {} },
-    noData: enabled ? resolveNoData('slo', slo.name, inputs, alerting?.noData, alerting?.runbook, hint, path) : undefined,
+    alerting: { enabled, severities, runbook: alerting?.runbook, remediation: alerting?.remediation, labels: alerting?.labels ?? {} },
+    noData: enabled ? resolveNoData('slo', slo.name, inputs, alerting?.noData, alerting?.runbook, hint, path, perGroupInputs(sli, groupBy, alerting?.noData)) : undefined,
   };
 }
 
@@ -237,8 +266,7 @@ function triggersOf(services: readonly ServiceModel[]): Map<string, RemediationM
   };
   for (const svc of services) {
     for (const slo of svc.slos) {
-      if (!slo.alerting.enabled) continue;
-      for (const tier of slo.plan.tiers) add(slo.alerting.remediation, ALERT_NAMES[tier.severity], svc.name, { slo: slo.name });
+      for (const tier of slo.plan.tiers.filter((t) => slo.alerting.severities.includes(t.severity))) add(slo.alerting.remediation, ALERT_NAMES[tier.severity], svc.name, { slo: slo.name });
     }
     for (const th of svc.thresholds) {
       if (th.warning !== undefined) add(th.remediation, THRESHOLD_ALERTS.warning, svc.name, { threshold: th.name });

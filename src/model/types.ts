@@ -117,16 +117,62 @@ export interface ServiceModel {
   ruleGroups: RuleGroupPlan;
 }
 
-/** The raw series an SLI reads: the events that failed (`bad`) or succeeded (`good`), and all. */
-export interface SliInputs {
-  bad?: Selector;
-  good?: Selector;
+/** Whether an SLI's non-total part counts failed (`bad`) or succeeded (`good`) events. */
+export type PartMeaning = 'bad' | 'good';
+
+/** Counters: `rate()` of a part and of the total. */
+export interface RatioSli {
+  kind: 'ratio';
+  meaning: PartMeaning;
+  part: Selector;
   total: Selector;
 }
 
-export type SliModel =
-  | ({ kind: 'ratio' } & SliInputs)
-  | ({ kind: 'latency'; histogram: Selector; threshold: number; good: Selector } & SliInputs);
+/** A classic histogram: the bucket at the threshold counts good events, `_count` all of them. */
+export interface LatencySli {
+  kind: 'latency';
+  histogram: Selector;
+  threshold: number;
+  /** `<histogram>_bucket{le=~"<threshold>"}`. */
+  bucket: Selector;
+  /** `<histogram>_count`. */
+  count: Selector;
+}
+
+/** A native histogram: `histogram_fraction(0, threshold, ...)` is the good share. */
+export interface NativeLatencySli {
+  kind: 'nativeLatency';
+  histogram: Selector;
+  threshold: number;
+}
+
+/** Counters a query SLI reads in shapes sloforge recognises, so tests can invent its series. */
+export interface QueryFeed {
+  /** What `part` counts: `total - good` as errors reads as good over total. */
+  meaning: PartMeaning;
+  part: Selector;
+  total: Selector;
+}
+
+/** User PromQL with the `$window` placeholder, for the part and the total. */
+export interface QuerySli {
+  kind: 'query';
+  meaning: PartMeaning;
+  part: string;
+  total: string;
+  /** Undefined when an expression is no plain counter read: then no generated test feeds it. */
+  feed: QueryFeed | undefined;
+}
+
+/** A 0/1 gauge, 1 good: each sample is one event. */
+export interface BoolGaugeSli {
+  kind: 'boolGauge';
+  series: Selector;
+}
+
+export type SliModel = RatioSli | LatencySli | NativeLatencySli | QuerySli | BoolGaugeSli;
+
+export type SliKind = SliModel['kind'];
 
 export interface SloPlan {
   periodMs: number;
@@ -149,6 +195,11 @@ export interface NoDataModel {
   name: string;
   /** Selectors whose absence means the subject sees nothing. */
   inputs: string[];
+  /**
+   * For grouped SLOs: a group is missing when `seen` reported it within the memory (an hour, or
+   * twice the wait) and `input` has not within the lookback. Undefined when not grouped.
+   */
+  perGroup: { by: string[]; pairs: Array<{ seen: string; input: string }>; memoryMs: number } | undefined;
   severity: Severity;
   /** Its own remediation, never the subject's. */
   remediation: string | undefined;
@@ -169,11 +220,15 @@ export interface SloModel {
   objective: number;
   description: string | undefined;
   sli: SliModel;
+  /** Labels the SLI is computed per (`sum by`); empty for one SLI over every series. */
+  groupBy: string[];
   plan: SloPlan;
-  /** Labels of every recorded series of the SLO. */
+  /** Labels of every recorded series of the SLO (the group labels come from the series). */
   labels: Record<string, string>;
   alerting: {
     enabled: boolean;
+    /** The tiers that alert, page first; empty when alerting is off. */
+    severities: Severity[];
     runbook: string | undefined;
     remediation: string | undefined;
     /** Extra labels on the burn-rate alerts. */

@@ -4,6 +4,9 @@ import type { ConfigProblem } from '../config/errors.js';
 import { formatNumber } from '../promql/number.js';
 import type { Model } from './types.js';
 
+/** More grouping labels than this multiply series and pages more than most teams mean to. */
+const MAX_QUIET_GROUP_LABELS = 3;
+
 /** Latency bounds above this are more likely milliseconds than seconds. */
 const SUSPICIOUS_SECONDS = 60;
 
@@ -26,8 +29,14 @@ export function modelWarnings(model: Model): ConfigProblem[] {
   });
   for (const svc of model.services) {
     for (const slo of svc.slos) {
-      if (slo.sli.kind === 'latency' && slo.sli.threshold > SUSPICIOUS_SECONDS) {
+      if ((slo.sli.kind === 'latency' || slo.sli.kind === 'nativeLatency') && slo.sli.threshold > SUSPICIOUS_SECONDS) {
         out.push({ path: [...slo.path, 'sli', 'latency', 'threshold'], message: secondsWarning(slo.sli.threshold) });
+      }
+      if (slo.groupBy.length > MAX_QUIET_GROUP_LABELS) {
+        out.push({
+          path: [...slo.path, 'groupBy'],
+          message: `groups by ${slo.groupBy.length} labels: every combination of their values gets its own recordings and alerts, which multiplies series and can page once per combination; ${MAX_QUIET_GROUP_LABELS} or fewer is usual`,
+        });
       }
     }
     for (const th of svc.thresholds) {
@@ -64,6 +73,25 @@ export function unverifiedBucketBounds(model: Model): string[] {
     }
     for (const th of svc.thresholds) {
       if (th.measure.kind === 'ratio' && th.measure.form === 'histogram') out.push(`${svc.name}/${th.name} (${formatNumber(th.measure.slowerThan)} s)`);
+    }
+  }
+  return out;
+}
+
+/**
+ * SLOs the generated promtool tests cannot prove, each with the reason: `generate` names them so
+ * that a gap is never silent.
+ */
+export function untestedSlos(model: Model): string[] {
+  const out: string[] = [];
+  for (const svc of model.services) {
+    for (const slo of svc.slos) {
+      if (slo.alerting.severities.length === 0) continue;
+      if (slo.sli.kind === 'nativeLatency') {
+        out.push(`${svc.name}/${slo.name} (a native histogram: promtool 2.42 cannot feed one; docs/slos.md says how sloforge's own tests prove these rules on a real Prometheus)`);
+      } else if (slo.sli.kind === 'query' && !slo.sli.feed) {
+        out.push(`${svc.name}/${slo.name} (its query is not a plain counter read such as sum(rate(x[$window])), so no test can invent its series)`);
+      }
     }
   }
   return out;

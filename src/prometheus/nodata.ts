@@ -12,6 +12,19 @@ export function noDataExpr(selectors: readonly string[], lookback: string): stri
   return `count(\n  ${absent.join('\n  or\n  ')}\n)`;
 }
 
+/**
+ * For a grouped SLO, also one series per group that stopped reporting: seen within the memory,
+ * silent for the lookback. absent_over_time cannot tell groups apart (it is empty as soon as one
+ * group reports), so it only covers the case where nothing reports at all.
+ */
+export function groupedNoDataExpr(nd: NoDataModel, lookback: string): string {
+  const g = nd.perGroup!;
+  const by = g.by.join(', ');
+  const memory = formatDuration(g.memoryMs);
+  const gone = g.pairs.map((p) => `group by (${by}) (present_over_time(${p.seen}[${memory}]))\n    unless\n  group by (${by}) (present_over_time(${p.input}[${lookback}]))`);
+  return `count by (${by}) (\n  ${gone.join('\n  or\n  ')}\n)\nor\n${noDataExpr(nd.inputs, lookback)}`;
+}
+
 /** Labels of the recorded no-data series, which the alert passes on. */
 export function noDataLabels(svc: ServiceModel, nd: NoDataModel): Record<string, string> {
   return sortLabels({
@@ -42,7 +55,7 @@ function noDataRules(svc: ServiceModel, nd: NoDataModel): Rule[] {
     record: NODATA_RECORD,
     // absent_over_time turns true one lookback after the last sample, whether the target went
     // stale or simply stopped exporting the metric; the alert's `for:` waits out the rest.
-    expr: noDataExpr(nd.inputs, formatDuration(nd.lookbackMs)),
+    expr: nd.perGroup ? groupedNoDataExpr(nd, formatDuration(nd.lookbackMs)) : noDataExpr(nd.inputs, formatDuration(nd.lookbackMs)),
     labels: noDataLabels(svc, nd),
   };
   const alert: AlertingRule = {
@@ -56,7 +69,8 @@ function noDataRules(svc: ServiceModel, nd: NoDataModel): Rule[] {
       summary: `${svc.name} ${nd.name}: no data for ${wait}`,
       description:
         `The ${svc.name} ${nd.name} ${what} has had no input for ${wait}, so its alerts cannot fire. ` +
-        `Missing: ${nd.inputs.join(', ')}. Check that the targets are up and still export these series.${nd.hint ? ` ${nd.hint}` : ''}`,
+        `Missing: ${nd.inputs.join(', ')}. Check that the targets are up and still export these series.${nd.hint ? ` ${nd.hint}` : ''}` +
+        (nd.perGroup ? ` When this alert carries ${nd.perGroup.by.join(', ')}, only that group stopped reporting; without, nothing reports.` : ''),
       dashboard: svc.dashboardUrl,
       runbook_url: nd.runbook,
     }),

@@ -1,26 +1,78 @@
-// PromQL for an SLI's error and total rates, whatever kind of SLI it is.
-import type { SliModel } from '../model/types.js';
+// PromQL for an SLI's error and total rates, whatever kind of SLI it is. Each kind reduces to a
+// total and a part (bad or good events) per window, summed to one series per SLO, or one per
+// group (`sum by (<groupBy>)`); the generic combination below turns them into error rates and
+// ratios. A kind whose error share is no simple part over total (a native histogram's fraction)
+// gives its own.
+import type { PartMeaning, SliModel } from '../model/types.js';
 import { formatSelector, type Selector } from '../promql/parse.js';
+import { formatNumber } from '../promql/number.js';
+import { atWindow } from '../promql/window.js';
 
 export interface SliQueries {
-  /** Events per second over `w`, aggregated to one series. */
+  /** Events per window `w` (per second for counters), aggregated to one series (per group). */
   totalRate(w: string): string;
-  /** Failed events per second over `w`, reading only the non-total counter, given the total rate. */
+  /** Failed events over `w`, reading only the non-total part, given the total rate. */
   errorRateGivenTotal(w: string, totalRate: string): string;
-  /** Share of failed events over `w`, from the raw counters. */
+  /** Share of failed events over `w`, from the raw series. */
   errorRatio(w: string): string;
 }
 
-const rate = (s: Selector, w: string) => `sum(rate(${formatSelector(s)}[${w}]))`;
-// A counter such as errors{code=~"5.."} may not exist until the first failure: read it as 0
-// rather than leave the SLI empty while the service is healthy.
-const rateOrZero = (s: Selector, w: string) => `(${rate(s, w)} or vector(0))`;
+/** `sum(x)`, or `sum by (a, b) (x)` for a grouped SLO (or another aggregation `op`). */
+export function aggregate(groupBy: readonly string[], inner: string, op: 'sum' | 'avg' = 'sum'): string {
+  return groupBy.length === 0 ? `${op}(${inner})` : `${op} by (${groupBy.join(', ')}) (${inner})`;
+}
 
-export function sliQueries(sli: SliModel): SliQueries {
-  const { bad, good, total } = sli;
+/** What each kind reads per window, before aggregation. */
+interface Parts {
+  total: (w: string) => string;
+  part: (w: string) => string;
+  meaning: PartMeaning;
+}
+
+const rate = (s: Selector, w: string) => `rate(${formatSelector(s)}[${w}])`;
+
+function partsOf(sli: Exclude<SliModel, { kind: 'nativeLatency' }>): Parts {
+  switch (sli.kind) {
+    case 'ratio':
+      return { total: (w) => rate(sli.total, w), part: (w) => rate(sli.part, w), meaning: sli.meaning };
+    case 'latency':
+      return { total: (w) => rate(sli.count, w), part: (w) => rate(sli.bucket, w), meaning: 'good' };
+    case 'query':
+      return { total: (w) => atWindow(sli.total, w), part: (w) => atWindow(sli.part, w), meaning: sli.meaning };
+    case 'boolGauge': {
+      // Every sample is one event, 1 good: the good share is the gauge's mean over the window,
+      // and both sums stay additive over time, so long windows can still derive from short ones.
+      const s = formatSelector(sli.series);
+      return { total: (w) => `count_over_time(${s}[${w}])`, part: (w) => `sum_over_time(${s}[${w}])`, meaning: 'good' };
+    }
+  }
+}
+
+export function sliQueries(sli: SliModel, groupBy: readonly string[] = []): SliQueries {
+  const agg = (inner: string) => aggregate(groupBy, inner);
+  // A part such as errors{code=~"5.."} may not exist until the first failure: read it as 0 rather
+  // than leave the SLI empty while the service is healthy. `vector(0)` has no labels, so a grouped
+  // SLO takes 0 times its total instead, which keeps each group's labels.
+  const zero = (totalRate: string) => (groupBy.length === 0 ? 'vector(0)' : `0 * ${totalRate}`);
+  if (sli.kind === 'nativeLatency') {
+    const h = (w: string) => agg(rate(sli.histogram, w));
+    const slow = (w: string) => `(1 - histogram_fraction(0, ${formatNumber(sli.threshold)}, ${h(w)}))`;
+    return {
+      totalRate: (w) => `histogram_count(${h(w)})`,
+      // An empty window makes the fraction NaN, which would poison every sum_over_time that
+      // derives a long window from this recording: `>= 0` drops it, and the fallback reads 0.
+      errorRateGivenTotal: (w, totalRate) => `(${totalRate} * ${slow(w)} >= 0 or ${zero(totalRate)})`,
+      errorRatio: (w) => slow(w).slice(1, -1),
+    };
+  }
+  const p = partsOf(sli);
+  const orZero = (w: string, totalRate: string) => `(${agg(p.part(w))} or ${zero(totalRate)})`;
   return {
-    totalRate: (w) => rate(total, w),
-    errorRateGivenTotal: (w, totalRate) => (bad ? rateOrZero(bad, w) : `${totalRate} - ${rateOrZero(good!, w)}`),
-    errorRatio: (w) => (bad ? `${rateOrZero(bad, w)}\n/\n${rate(total, w)}` : `1 - ${rateOrZero(good!, w)}\n/\n${rate(total, w)}`),
+    totalRate: (w) => agg(p.total(w)),
+    errorRateGivenTotal: (w, totalRate) => (p.meaning === 'bad' ? orZero(w, totalRate) : `${totalRate} - ${orZero(w, totalRate)}`),
+    errorRatio: (w) => {
+      const total = agg(p.total(w));
+      return p.meaning === 'bad' ? `${orZero(w, total)}\n/\n${total}` : `1 - ${orZero(w, total)}\n/\n${total}`;
+    },
   };
 }

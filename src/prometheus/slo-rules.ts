@@ -6,7 +6,7 @@ import type { ServiceModel, SloModel, SloPlan } from '../model/types.js';
 import type { AlertTier } from '../model/windows.js';
 import { formatNumber } from '../promql/number.js';
 import { matcherText, sortLabels } from '../promql/labels.js';
-import { sliQueries } from './sli.js';
+import { aggregate, sliQueries } from './sli.js';
 import type { AlertingRule, RecordingRule, RuleGroup } from './rules.js';
 
 /**
@@ -29,6 +29,15 @@ function tierExpr(tier: AlertTier, sel: string, budget: string): string {
     .join('\nor\n');
 }
 
+/**
+ * A grouped SLO's alert names its group: each label as a template Prometheus fills from the
+ * alert's series (` (route="/cart")`); nothing for one SLI over every series.
+ */
+export function groupText(groupBy: readonly string[]): string {
+  if (groupBy.length === 0) return '';
+  return ` (${groupBy.map((l) => `${l}="{{ $labels.${l} }}"`).join(', ')})`;
+}
+
 function describeTier(tier: AlertTier): string {
   return tier.pairs
     .map((p) => `${formatNumber(p.factor)}x over ${formatDuration(p.long)} (confirmed over ${formatDuration(p.short)})`)
@@ -37,7 +46,7 @@ function describeTier(tier: AlertTier): string {
 
 export function sloRuleGroup(svc: ServiceModel, slo: SloModel, windows: WindowSource = 'derived'): RuleGroup {
   const { plan, labels } = slo;
-  const q = sliQueries(slo.sli);
+  const q = sliQueries(slo.sli, slo.groupBy);
   const sel = sloSelector(svc, slo);
   const budget = formatNumber(plan.budget);
   const raw = new Set(windows === 'raw' ? plan.windows : plan.rawWindows);
@@ -45,7 +54,7 @@ export function sloRuleGroup(svc: ServiceModel, slo: SloModel, windows: WindowSo
 
   const rules: RecordingRule[] = [
     { record: RECORD.total(b), expr: q.totalRate(b), labels },
-    { record: RECORD.errors(b), expr: q.errorRateGivenTotal(b, `sum(${RECORD.total(b)}${sel})`), labels },
+    { record: RECORD.errors(b), expr: q.errorRateGivenTotal(b, aggregate(slo.groupBy, `${RECORD.total(b)}${sel}`)), labels },
     { record: RECORD.ratio(b), expr: `${RECORD.errors(b)}${sel}\n/\n${RECORD.total(b)}${sel}`, labels },
   ];
   for (const ms of plan.windows) {
@@ -65,7 +74,10 @@ export function sloRuleGroup(svc: ServiceModel, slo: SloModel, windows: WindowSo
     { record: RECORD.budgetRemaining, expr: `1 - ${RECORD.ratio(plan.period)}${sel} / ${budget}`, labels },
   );
 
-  const alerts: AlertingRule[] = slo.alerting.enabled ? plan.tiers.map((tier) => sloAlert(svc, slo, plan, tier, sel, budget)) : [];
+  // A tier switched off loses its alert, never its recordings: dashboards and the other tier read them.
+  const alerts: AlertingRule[] = plan.tiers
+    .filter((tier) => slo.alerting.severities.includes(tier.severity))
+    .map((tier) => sloAlert(svc, slo, plan, tier, sel, budget));
   return { name: sloGroupName(svc.name, slo.name), rules: [...rules, ...alerts] };
 }
 
@@ -85,7 +97,7 @@ function sloAlert(svc: ServiceModel, slo: SloModel, plan: SloPlan, tier: AlertTi
   });
   const what = slo.description ? `${slo.description}. ` : '';
   const annotations = sortLabels({
-    summary: `${svc.name} ${slo.name}: error budget burning ${fast ? 'fast' : 'steadily'} (${objective} over ${plan.period})`,
+    summary: `${svc.name} ${slo.name}${groupText(slo.groupBy)}: error budget burning ${fast ? 'fast' : 'steadily'} (${objective} over ${plan.period})`,
     description:
       `${what}The ${svc.name} ${slo.name} SLO (${objective} over ${plan.period}, budget ${formatNumber(plan.budget * 100)}% errors) ` +
       `is failing faster than its budget allows: burn rate above ${describeTier(tier)}. ` +

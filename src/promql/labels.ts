@@ -7,9 +7,15 @@ function render(labels: Labels, keys: readonly string[]): string {
   return `{${keys.map((k) => `${k}=${JSON.stringify(labels[k])}`).join(',')}}`;
 }
 
-/** Equality matchers in the order given: `{service="checkout",slo="availability"}`. */
-export function matcherText(labels: Labels): string {
-  return render(labels, Object.keys(labels));
+/**
+ * Equality matchers in the order given: `{service="checkout",slo="availability"}`, then regex
+ * matchers (`route=~"$route"`) when `regex` names any.
+ */
+export function matcherText(labels: Labels, regex: Labels = {}): string {
+  const eq = render(labels, Object.keys(labels));
+  const re = Object.keys(regex).map((k) => `${k}=~${JSON.stringify(regex[k])}`);
+  if (re.length === 0) return eq;
+  return eq === '{}' ? `{${re.join(',')}}` : `${eq.slice(0, -1)},${re.join(',')}}`;
 }
 
 /** A label set in name order, as promtool prints and compares it. */

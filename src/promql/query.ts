@@ -13,6 +13,8 @@ export interface CounterRead {
   selector: Selector;
   /** Labels of a `sum by (...)` / `sum without (...)`; sloforge sums them away. */
   grouping?: string;
+  /** How the counter is read: per second, per window, or its value (OpenSLO `counter: true`). */
+  fn: 'rate' | 'increase' | 'value';
 }
 
 export type QueryShape =
@@ -47,14 +49,14 @@ function onlyArg(body: SyntaxNode | null): SyntaxNode | undefined {
   return args.length === 1 ? unwrapParens(args[0]!) : undefined;
 }
 
-function selectorAt(node: SyntaxNode, src: string): CounterRead | string {
+function selectorAt(node: SyntaxNode, src: string, fn: CounterRead['fn']): CounterRead | string {
   const text = src.slice(node.from, node.to);
   const selector = parseSelector(text);
   if (typeof selector === 'string') return `selector ${text} ${selector}`;
-  return { text, selector };
+  return { text, selector, fn };
 }
 
-function rateArg(node: SyntaxNode, src: string): SyntaxNode | undefined {
+function rateArg(node: SyntaxNode, src: string): { vs: SyntaxNode; fn: 'rate' | 'increase' } | undefined {
   if (node.name !== 'FunctionCall') return undefined;
   const fn = node.getChild('FunctionIdentifier')?.firstChild?.name;
   if (fn !== 'Rate' && fn !== 'Increase') return undefined;
@@ -62,7 +64,7 @@ function rateArg(node: SyntaxNode, src: string): SyntaxNode | undefined {
   if (arg?.name !== 'MatrixSelector') return undefined;
   const vs = arg.getChild('VectorSelector');
   // A matrix selector is exactly `selector[range]`: an offset or @ would wrap it in another node.
-  return vs && src.slice(arg.from, arg.to).startsWith(src.slice(vs.from, vs.to)) ? vs : undefined;
+  return vs && src.slice(arg.from, arg.to).startsWith(src.slice(vs.from, vs.to)) ? { vs, fn: fn === 'Rate' ? 'rate' : 'increase' } : undefined;
 }
 
 function counterRead(node: SyntaxNode, src: string, opts: QueryOptions): CounterRead | string | undefined {
@@ -76,9 +78,9 @@ function counterRead(node: SyntaxNode, src: string, opts: QueryOptions): Counter
     if (!arg) return undefined;
     inner = arg;
   }
-  const vs = rateArg(inner, src) ?? (opts.counterValue && inner.name === 'VectorSelector' ? inner : undefined);
-  if (!vs) return undefined;
-  const read = selectorAt(vs, src);
+  const found = rateArg(inner, src) ?? (opts.counterValue && inner.name === 'VectorSelector' ? { vs: inner, fn: 'value' as const } : undefined);
+  if (!found) return undefined;
+  const read = selectorAt(found.vs, src, found.fn);
   if (typeof read === 'string') return read;
   return grouping !== undefined ? { ...read, grouping } : read;
 }
@@ -171,4 +173,80 @@ export function canonical(sel: Selector): string {
   const key = (m: Selector['matchers'][number]) => `${m.name}${m.op}${m.value}`;
   const matchers = [...sel.matchers].sort((x, y) => byText(key(x), key(y)));
   return formatSelector({ metric: sel.metric, matchers });
+}
+
+/**
+ * The counters of a part (bad or good events) and a total expression when both are counter
+ * reads of the recognised shapes (`sum(rate(x[w]))` and kin, or `total - good` for errors), read
+ * the same way (both rates or both increases): such a pair is a ratio of two counters in other
+ * words. Undefined for anything else.
+ */
+export function counterRatio(meaning: 'bad' | 'good', part: string, total: string): { part: Selector; total: Selector; meaning: 'bad' | 'good' } | undefined {
+  const t = analyseQuery(total, { counterValue: false });
+  const p = analyseQuery(part, { counterValue: false });
+  if (typeof t === 'string' || typeof p === 'string' || t.kind !== 'counter') return undefined;
+  const same = (a: CounterRead) => a.fn === t.read.fn;
+  if (p.kind === 'counter') return same(p.read) ? { part: p.read.selector, total: t.read.selector, meaning } : undefined;
+  if (meaning === 'bad' && sameSelector(p.minuend.selector, t.read.selector) && same(p.minuend) && same(p.subtrahend)) {
+    return { part: p.subtrahend.selector, total: t.read.selector, meaning: 'good' };
+  }
+  return undefined;
+}
+
+/** Stands in for a window placeholder while the grammar reads a query: a range nobody writes. */
+const WINDOW_SENTINEL = '1234567s';
+
+export interface RatioParts {
+  /** The numerator and denominator as written, with `{{.window}}` as `$window`. */
+  numerator: string;
+  denominator: string;
+  /** Written as `1 - (A / B)`. */
+  complement: boolean;
+}
+
+/**
+ * Any ready-made ratio `A / B` or `1 - (A / B)` split into its two expressions, kept as PromQL
+ * with the window placeholder, for a query SLI when they are no counters sloforge recognises.
+ */
+export function splitRatio(query: string): RatioParts | string {
+  const src = query.replace(WINDOW_RE, WINDOW_SENTINEL).trim();
+  const syntax = promqlSyntaxError(src);
+  if (syntax) return syntax;
+  const top = parser.parse(src).topNode.firstChild;
+  if (!top) return 'is empty';
+  let node = unwrapParens(top);
+  const oneMinus = operands(node, 'Sub');
+  const complement = oneMinus !== undefined && oneMinus[0].name === 'NumberDurationLiteral' && Number(src.slice(oneMinus[0].from, oneMinus[0].to)) === 1;
+  if (complement) node = oneMinus![1];
+  const div = operands(node, 'Div');
+  if (!div) return `is not a ratio sloforge can import: expected A / B or 1 - (A / B), got ${JSON.stringify(query.trim())}`;
+  const back = (n: SyntaxNode) => src.slice(n.from, n.to).split(WINDOW_SENTINEL).join('$window');
+  return { numerator: back(div[0]), denominator: back(div[1]), complement };
+}
+
+/**
+ * The gauge of `sum(sum_over_time(S[w])) / sum(count_over_time(S[w]))`, its mean over a window
+ * weighted by samples: exactly what a boolGauge SLI computes of S.
+ */
+export function gaugeMean(numerator: string, denominator: string): Selector | undefined {
+  const read = (expr: string, fn: string): Selector | undefined => {
+    const src = expr.split('$window').join('5m');
+    if (promqlSyntaxError(src)) return undefined;
+    let node = unwrapParens(parser.parse(src).topNode.firstChild!);
+    if (node.name === 'AggregateExpr') {
+      if (node.getChild('AggregateOp')?.firstChild?.name !== 'Sum' || node.getChild('AggregateModifier')) return undefined;
+      const arg = onlyArg(node.getChild('FunctionCallBody'));
+      if (!arg) return undefined;
+      node = arg;
+    }
+    if (node.name !== 'FunctionCall' || src.slice(node.getChild('FunctionIdentifier')!.from, node.getChild('FunctionIdentifier')!.to) !== fn) return undefined;
+    const arg = onlyArg(node.getChild('FunctionCallBody'));
+    const vs = arg?.name === 'MatrixSelector' ? arg.getChild('VectorSelector') : undefined;
+    if (!vs || !src.slice(arg!.from, arg!.to).startsWith(src.slice(vs.from, vs.to))) return undefined;
+    const sel = parseSelector(src.slice(vs.from, vs.to));
+    return typeof sel === 'string' ? undefined : sel;
+  };
+  const a = read(numerator, 'sum_over_time');
+  const b = read(denominator, 'count_over_time');
+  return a && b && sameSelector(a, b) ? a : undefined;
 }

@@ -91,3 +91,77 @@ export function yieldsWithoutInputs(expr: string): boolean {
   });
   return found;
 }
+
+/**
+ * What Prometheus would refuse in an expression the grammar accepts: a range (`x[5m]`) where an
+ * instant value is expected at the top, or a range over something other than a series selector
+ * (`vector(1)[5m]`, which MetricsQL takes and PromQL needs as a subquery `(...)[5m:]`).
+ */
+export function rangeProblem(expr: string): string | undefined {
+  const top = parser.parse(expr).topNode.firstChild;
+  let problem: string | undefined;
+  const unwrap = (n: SyntaxNode): SyntaxNode => (n.name === 'ParenExpr' && n.firstChild ? unwrap(n.firstChild) : n);
+  if (top && (unwrap(top).name === 'MatrixSelector' || unwrap(top).name === 'SubqueryExpr')) {
+    return 'is a range vector; it must give one value per series (wrap the range in a function such as rate() or sum_over_time())';
+  }
+  parser.parse(expr).iterate({
+    enter(ref) {
+      if (problem !== undefined) return false;
+      if (ref.name !== 'MatrixSelector') return true;
+      const inner = ref.node.firstChild;
+      if (inner && inner.name !== 'VectorSelector') {
+        problem = `takes a range of "${expr.slice(inner.from, inner.to)}", which is no series selector: PromQL needs a subquery there, "(...)[range:]"`;
+      }
+      return true;
+    },
+  });
+  return problem;
+}
+
+/**
+ * Whether the expression certainly drops `label` from its result: an aggregation at its top
+ * (through parentheses, functions, subqueries and both sides of binary operators other than
+ * constants) that keeps no such label (`sum(...)`, `sum by (other)`, `sum without (label)`).
+ * Only what the syntax proves: a label can still be lost in ways this cannot see.
+ */
+export function aggregatesAway(expr: string, label: string): boolean {
+  const top = parser.parse(expr).topNode.firstChild;
+  const drops = (n: SyntaxNode | null): boolean => {
+    if (!n) return false;
+    switch (n.name) {
+      case 'ParenExpr':
+      case 'SubqueryExpr':
+        return drops(n.firstChild);
+      case 'FunctionCall': {
+        const fn = n.getChild('FunctionIdentifier');
+        const name = fn ? expr.slice(fn.from, fn.to) : '';
+        if (CONSTANT_FUNCTIONS.has(name)) return false;
+        const args = n.getChild('FunctionCallBody');
+        for (let a = args?.firstChild ?? null; a; a = a.nextSibling) {
+          if (a.name !== 'NumberDurationLiteral' && a.name !== 'StringLiteral' && drops(a.name === 'MatrixSelector' ? null : a)) return true;
+        }
+        return false;
+      }
+      case 'BinaryExpr': {
+        const kids: SyntaxNode[] = [];
+        for (let c = n.firstChild; c; c = c.nextSibling) kids.push(c);
+        const operands = [kids[0], kids[kids.length - 1]].filter((k): k is SyntaxNode => k !== undefined);
+        return operands.some((o) => o.name !== 'NumberDurationLiteral' && drops(o));
+      }
+      case 'AggregateExpr': {
+        const mod = n.getChild('AggregateModifier');
+        if (!mod) return true;
+        const labels = mod.getChild('GroupingLabels');
+        const names: string[] = [];
+        for (let l = labels?.firstChild ?? null; l; l = l.nextSibling) {
+          if (l.name === 'LabelName' || l.name === 'QuotedLabelName') names.push(expr.slice(l.from, l.to).replace(/^["'`]|["'`]$/g, ''));
+        }
+        const without = mod.getChild('Without') !== null;
+        return without ? names.includes(label) : !names.includes(label);
+      }
+      default:
+        return false;
+    }
+  };
+  return drops(top);
+}

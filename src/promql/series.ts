@@ -83,3 +83,19 @@ export function inventSeries(match: readonly Selector[], avoid?: Selector): Conc
 export function seriesText(s: ConcreteSeries): string {
   return renderSeries(s.metric, s.labels);
 }
+
+/**
+ * `count` distinct non-empty values of `label` that every matcher on it in `match` accepts: the
+ * groups a test of a grouped SLO feeds. Returns an error text when there are fewer.
+ */
+export function groupValues(match: readonly Selector[], label: string, count: number): string[] | string {
+  const ms = match.flatMap((s) => s.matchers.filter((m) => m.name === label));
+  const ok = (v: string) => v !== '' && ms.every((m) => matcherAccepts(m, v));
+  const found = [...new Set([...candidates(ms), ...GROUP_FALLBACKS].filter(ok))].slice(0, count);
+  if (found.length < count) {
+    return `the matchers on grouping label "${label}" (${ms.map((m) => `${m.op}"${m.value}"`).join(' and ')}) allow fewer than ${count} values, so a test cannot tell its groups apart`;
+  }
+  return found;
+}
+
+const GROUP_FALLBACKS = ['a', 'b', 'c', ...FALLBACKS];

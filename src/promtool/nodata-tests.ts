@@ -2,17 +2,37 @@
 import { MINUTE_MS } from '../config/duration.js';
 import { NODATA_ALERTS } from '../conventions.js';
 import type { NoDataModel, ServiceModel } from '../model/types.js';
+import { labelText } from '../promql/labels.js';
 import { parseSelector, type Selector } from '../promql/parse.js';
-import { seriesText } from '../promql/series.js';
+import { groupValues, seriesText } from '../promql/series.js';
 import { noDataAlertLabels, noDataSubjects } from '../prometheus/nodata.js';
 import { invent } from './drivers.js';
 import type { PromqlExprTest, TestGroup } from './file.js';
 import { alertsTest, at, TEST_INTERVAL_MS } from './notation.js';
 
+/** Label values of the two groups a grouped SLO's no-data tests feed; one unlabelled group otherwise. */
+function groupsOf(nd: NoDataModel, fed: readonly Selector[]): Array<Record<string, string>> {
+  if (!nd.perGroup) return [{}];
+  const values = nd.perGroup.by.map((label) => {
+    const v = groupValues(fed, label, 2);
+    if (typeof v === 'string') throw new Error(`sloforge bug: validation let through a grouping label no test can split: ${v}`);
+    return [label, v] as const;
+  });
+  return [0, 1].map((i) => Object.fromEntries(values.map(([label, v]) => [label, v[i]!])));
+}
+
+interface Fed {
+  nd: NoDataModel;
+  /** Series per group. */
+  groups: Array<{ labels: Record<string, string>; series: string[] }>;
+}
+
 /**
  * Every input present for half an hour, then gone: each subject's alert fires its wait later,
- * not before. A second scenario starts with no inputs at all, as a fresh Prometheus does before
- * its first scrape, and feeds them a little before the alert's `for:` runs out: nothing fires.
+ * not before (a grouped SLO's once per group that vanished, and once for nothing reporting at
+ * all). A second scenario starts with no inputs at all, as a fresh Prometheus does before its
+ * first scrape, and feeds them a little before the alert's `for:` runs out: nothing fires. For
+ * grouped SLOs, a third: one group stops while the other goes on, and only the first alerts.
  */
 export function noDataGroups(svc: ServiceModel): TestGroup[] {
   const present = 30;
@@ -20,22 +40,36 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
   const vanish: PromqlExprTest[] = [];
   const cold: PromqlExprTest[] = [];
   let coldStartMin = Infinity;
-  const fedSubjects: NoDataModel[] = [];
+  const fedSubjects: Fed[] = [];
   for (const nd of noDataSubjects(svc)) {
     const fed = nd.inputs.map((text) => parseSelector(text)).filter((x): x is Selector => typeof x !== 'string');
     if (fed.length === 0) continue;
-    for (const sel of fed) series.add(seriesText(invent(sel)));
-    fedSubjects.push(nd);
+    const groups = groupsOf(nd, fed).map((labels) => ({ labels, series: fed.map((sel) => { const s = invent(sel); return seriesText({ ...s, labels: { ...s.labels, ...labels } }); }) }));
+    for (const g of groups) for (const s of g.series) series.add(s);
+    fedSubjects.push({ nd, groups });
     coldStartMin = Math.min(coldStartMin, Math.floor(nd.pendingMs / MINUTE_MS) - 1);
   }
   if (fedSubjects.length === 0) return [];
-  for (const nd of fedSubjects) {
+  const oneGone: PromqlExprTest[] = [];
+  const oneGoneSeries = new Map<string, string>();
+  for (const { nd, groups } of fedSubjects) {
     const W = Math.ceil(nd.waitMs / TEST_INTERVAL_MS);
     const labels = noDataAlertLabels(svc, nd);
     delete labels.alertname;
     const filter = { service: svc.name, [nd.kind]: nd.name };
     const check = (m: number, firing: boolean) => alertsTest(NODATA_ALERTS[nd.kind], filter, labels, m * MINUTE_MS, firing);
-    vanish.push(check(present - 10, false), check(present - 1 + W - 1, false), check(present - 1 + W + 2, true));
+    const firingAt = present - 1 + W + 2;
+    if (nd.perGroup) {
+      // Each vanished group alerts with its labels, and the whole SLO once without.
+      const all = [{}, ...groups.map((g) => g.labels)].map((extra) => ({ ...labels, ...extra }));
+      vanish.push(check(present - 10, false), check(present - 1 + W - 1, false), samplesTest(nd, filter, all, firingAt));
+      const [gone, stays] = groups as [Fed['groups'][number], Fed['groups'][number]];
+      for (const s of gone.series) oneGoneSeries.set(s, `1+0x${present - 1}`);
+      for (const s of stays.series) oneGoneSeries.set(s, `1+0x${firingAt + 5}`);
+      oneGone.push(samplesTest(nd, filter, [], present - 1 + W - 1), samplesTest(nd, filter, [{ ...labels, ...gone.labels }], firingAt));
+    } else {
+      vanish.push(check(present - 10, false), check(present - 1 + W - 1, false), check(firingAt, true));
+    }
     // Inputs arrive at minute coldStartMin. Just before, the inputs have been absent since the
     // start, which a lookback alone would already report; the `for:` keeps it pending.
     cold.push(check(coldStartMin - 1, false), check(2 * coldStartMin + 1, false));
@@ -55,5 +89,20 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
       promql_expr_test: cold,
     });
   }
+  if (oneGone.length > 0) {
+    groups.push({
+      name: `${svc.name}: one group of a grouped SLO stops reporting: its no-data alert fires for that group alone`,
+      interval: at(TEST_INTERVAL_MS),
+      input_series: [...oneGoneSeries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([s, values]) => ({ series: s, values })),
+      promql_expr_test: oneGone,
+    });
+  }
   return groups;
+}
+
+/** ALERTS of one no-data subject, firing, with exactly these label sets. */
+function samplesTest(nd: NoDataModel, filter: Record<string, string>, labelSets: Array<Record<string, string>>, minute: number): PromqlExprTest {
+  const base = alertsTest(NODATA_ALERTS[nd.kind], filter, {}, minute * MINUTE_MS, false);
+  const samples = labelSets.map((l) => labelText({ __name__: 'ALERTS', alertname: NODATA_ALERTS[nd.kind], alertstate: 'firing', ...l })).sort();
+  return { ...base, exp_samples: samples.map((labels) => ({ labels, value: 1 })) };
 }

@@ -123,3 +123,23 @@ export function alertsTest(alertname: string, filter: Record<string, string>, la
     exp_samples: firing ? [{ labels: labelText(all), value: 1 }] : [],
   };
 }
+
+/**
+ * A gauge that holds `value(phase)` through each phase, sampled every `sampleMin` minutes, in step
+ * with `counterValues` (its first sample is the first phase's value); undefined reads as a
+ * missing sample (`_`). Returns undefined when every sample is missing.
+ */
+export function gaugeValues(phases: readonly Phase[], value: (p: Phase) => number | undefined, sampleMin = 1): string | undefined {
+  const first = phases[0];
+  if (!first) return undefined;
+  const runs: Array<{ v: number | undefined; n: number }> = [{ v: value(first), n: 1 }];
+  for (const p of phases) {
+    const v = value(p);
+    const n = Math.ceil(p.minutes / sampleMin);
+    const last = runs[runs.length - 1]!;
+    if (last.v === v) last.n += n;
+    else runs.push({ v, n });
+  }
+  if (runs.every((r) => r.v === undefined)) return undefined;
+  return runs.map((r) => (r.v === undefined ? `_x${r.n}` : `${formatNumber(num(r.v))}+0x${r.n - 1}`)).join(' ');
+}

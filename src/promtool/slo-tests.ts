@@ -12,22 +12,27 @@
 import { MINUTE_MS } from '../config/duration.js';
 import { ALERT_NAMES, type Severity } from '../conventions.js';
 import { labelText, matcherText, sortLabels } from '../promql/labels.js';
-import type { ServiceModel, SloModel, SloPlan } from '../model/types.js';
+import type { PartMeaning, ServiceModel, SloModel, SloPlan } from '../model/types.js';
+import { sampleQuery, sliReads } from '../model/sli.js';
 import type { AlertingRule } from '../prometheus/rules.js';
 import { selectorMatches } from '../promql/match.js';
 import type { Selector } from '../promql/parse.js';
-import { inventSeries, seriesText, type ConcreteSeries } from '../promql/series.js';
+import { yieldsWithoutInputs } from '../promql/reads.js';
+import { groupValues, inventSeries, seriesText, type ConcreteSeries } from '../promql/series.js';
 import type { AlertRuleTest, InputSeries, PromqlExprTest, TestGroup } from './file.js';
-import { addGroups, at, counterValues, DAYS_EVALUATION_MS, TEST_INTERVAL_MS, type GroupsByInterval, type Phase } from './notation.js';
+import { addGroups, at, counterValues, DAYS_EVALUATION_MS, gaugeValues, TEST_INTERVAL_MS, type GroupsByInterval, type Phase } from './notation.js';
 
 /** Events per minute in every scenario: large enough that budgets of 99.99% still see errors. */
 const TRAFFIC = 1000;
 /** Sample spacing of the steady and idle scenarios: the shortest rate window needs two samples. */
 const COARSE_SAMPLE_MIN = 5;
+/** Groups a grouped SLO's scenarios feed: one breaks while the other stays healthy. */
+const GROUPS = 2;
 
 interface Role {
   series: ConcreteSeries;
-  step: (p: Phase) => number;
+  /** The sample text for these phases, or undefined when nothing is sampled (a probe never run). */
+  values: (phases: readonly Phase[], sampleMin: number) => string | undefined;
 }
 
 /** Validation has proven the SLI's series can be invented (config/checks/test-series.ts). */
@@ -37,50 +42,97 @@ function invent(match: Selector[], avoid: Selector | undefined): ConcreteSeries 
   return s;
 }
 
-function sliRoles(slo: SloModel): Role[] {
-  const { bad, good, total } = slo.sli;
+const counter = (series: ConcreteSeries, step: (p: Phase) => number): Role => ({ series, values: (phases, sampleMin) => counterValues(phases, step, sampleMin) });
+
+/** Two counters: the part (bad or good events) and the total, or the rest of it when they share a metric. */
+function counterRoles(meaning: PartMeaning, part: Selector, total: Selector): Role[] {
   const errors = (p: Phase) => p.errors;
   const goods = (p: Phase) => p.total - p.errors;
-  const all = (p: Phase) => p.total;
-  const part = bad ?? good!;
-  const partStep = bad ? errors : goods;
-  const restStep = bad ? goods : errors;
-  if (part.metric === total.metric) {
-    return [
-      { series: invent([part, total], undefined), step: partStep },
-      { series: invent([total], part), step: restStep },
-    ];
+  const partStep = meaning === 'bad' ? errors : goods;
+  const restStep = meaning === 'bad' ? goods : errors;
+  if (part.metric === total.metric) return [counter(invent([part, total], undefined), partStep), counter(invent([total], part), restStep)];
+  return [counter(invent([part], undefined), partStep), counter(invent([total], undefined), (p) => p.total)];
+}
+
+/**
+ * The series that drive an SLI through a scenario's phases, or undefined for a kind no promtool
+ * test can feed (a native histogram; a query that is no plain counter read).
+ */
+function sliRoles(slo: SloModel): Role[] | undefined {
+  const sli = slo.sli;
+  switch (sli.kind) {
+    case 'ratio':
+      return counterRoles(sli.meaning, sli.part, sli.total);
+    case 'latency':
+      return counterRoles('good', sli.bucket, sli.count);
+    case 'query':
+      return sli.feed ? counterRoles(sli.feed.meaning, sli.feed.part, sli.feed.total) : undefined;
+    case 'boolGauge':
+      // One sample per minute, each an event: the share of good events is the gauge's value, so
+      // fractional values stand for several probes averaged; no traffic is no sample at all.
+      return [{ series: invent([sli.series], undefined), values: (phases, sampleMin) => gaugeValues(phases, (p) => (p.total > 0 ? (p.total - p.errors) / p.total : undefined), sampleMin) }];
+    case 'nativeLatency':
+      return undefined;
   }
-  return [
-    { series: invent([part], undefined), step: partStep },
-    { series: invent([total], undefined), step: all },
-  ];
+}
+
+/** Label values of each test group of a grouped SLO; one group without labels otherwise. */
+function groupLabels(slo: SloModel): Array<Record<string, string>> {
+  if (slo.groupBy.length === 0) return [{}];
+  const reads = sliReads(slo.sli);
+  const values = slo.groupBy.map((label) => {
+    const v = groupValues(reads, label, GROUPS);
+    if (typeof v === 'string') throw new Error(`sloforge bug: validation let through a grouping label no test can split: ${v}`);
+    return [label, v] as const;
+  });
+  return Array.from({ length: GROUPS }, (_, i) => Object.fromEntries(values.map(([label, v]) => [label, v[i]!])));
 }
 
 const minutes = (ms: number) => Math.round(ms / MINUTE_MS);
 const ceilTo = (ms: number, step: number) => Math.ceil(ms / step) * step;
 
-/** One SLO under test: its alerts and the series that drive its SLI. */
+/** One group of an SLO's series (the only one when it is not grouped). */
+interface Group {
+  labels: Record<string, string>;
+  roles: Role[];
+}
+
+/** One SLO under test: its alerts and the series that drive its SLI, per group. */
 interface Subject {
   svc: ServiceModel;
   slo: SloModel;
   plan: SloPlan;
-  roles: Role[];
+  groups: Group[];
   alerts: AlertingRule[];
 }
 
 /** Raw input series that drive an SLO's SLI through `phases` (for benchmarks and custom tests). */
-export function sliInputSeries(slo: SloModel, phases: Phase[]) {
-  return sliRoles(slo).map((r) => ({ series: seriesText(r.series), values: counterValues(phases, r.step) }));
+export function sliInputSeries(slo: SloModel, phases: Phase[]): InputSeries[] {
+  return (sliRoles(slo) ?? []).flatMap((r) => {
+    const values = r.values(phases, 1);
+    return values === undefined ? [] : [{ series: seriesText(r.series), values }];
+  });
 }
 
-function inputSeries(s: Subject, phases: Phase[], sampleMin = 1): InputSeries[] {
-  return s.roles.map((r) => ({ series: seriesText(r.series), values: counterValues(phases, r.step, sampleMin) }));
+/** Each group's series, with `phasesOf(group index)`. */
+function inputSeries(s: Subject, phasesOf: (g: number) => Phase[], sampleMin = 1): InputSeries[] {
+  return s.groups.flatMap((g, i) =>
+    g.roles.flatMap((r) => {
+      const values = r.values(phasesOf(i), sampleMin);
+      return values === undefined ? [] : [{ series: seriesText(r.series), values }];
+    }),
+  );
 }
 
-/** The labels a firing burn-rate alert of the subject carries (an empty value is no label). */
-function alertLabels(s: Subject, rule: AlertingRule): Record<string, string> {
-  return sortLabels(Object.fromEntries(Object.entries({ ...s.slo.labels, ...rule.labels }).filter(([, v]) => v !== '')));
+/** The labels a firing burn-rate alert of the subject's group carries (an empty value is no label). */
+function alertLabels(s: Subject, rule: AlertingRule, g: Group): Record<string, string> {
+  return sortLabels(Object.fromEntries(Object.entries({ ...s.slo.labels, ...rule.labels, ...g.labels }).filter(([, v]) => v !== '')));
+}
+
+/** Annotations as Prometheus expands them for one group (`{{ $labels.route }}`). */
+function expandedAnnotations(rule: AlertingRule, g: Group): Record<string, string> {
+  const fill = (text: string) => text.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, l: string) => g.labels[l] ?? '');
+  return Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, fill(v)]));
 }
 
 const alertOf = (s: Subject, sev: Severity) => s.alerts.find((a) => a.alert === ALERT_NAMES[sev]);
@@ -97,18 +149,25 @@ interface Checks {
   expr: PromqlExprTest[];
 }
 
-function check(subjects: readonly Subject[], mode: Mode, sev: Severity, evalMs: number, firing: (s: Subject) => boolean): Checks {
+/** Whether a group of a subject fires at a check: by subject, and by group index (0 is the one an outage breaks). */
+type Firing = (s: Subject, group: number) => boolean;
+
+function check(subjects: readonly Subject[], mode: Mode, sev: Severity, evalMs: number, firing: Firing): Checks {
   if (mode === 'query') {
     return {
       alert: [],
       expr: subjects.flatMap((s) => {
         const rule = alertOf(s, sev);
         if (!rule) return [];
-        const labels = { __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...alertLabels(s, rule) };
+        const samples = s.groups
+          .filter((_, i) => firing(s, i))
+          .map((g) => labelText({ __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...alertLabels(s, rule, g) }))
+          .sort()
+          .map((labels) => ({ labels, value: 1 }));
         return [{
           expr: `ALERTS${matcherText({ alertname: rule.alert, service: s.svc.name, slo: s.slo.name, alertstate: 'firing' })}`,
           eval_time: at(evalMs),
-          exp_samples: firing(s) ? [{ labels: labelText(labels), value: 1 }] : [],
+          exp_samples: samples,
         }];
       }),
     };
@@ -120,7 +179,8 @@ function check(subjects: readonly Subject[], mode: Mode, sev: Severity, evalMs: 
       alertname: ALERT_NAMES[sev],
       exp_alerts: subjects.flatMap((s) => {
         const rule = alertOf(s, sev);
-        return rule && firing(s) ? [{ exp_labels: alertLabels(s, rule), exp_annotations: rule.annotations }] : [];
+        if (!rule) return [];
+        return s.groups.filter((_, i) => firing(s, i)).map((g) => ({ exp_labels: alertLabels(s, rule, g), exp_annotations: expandedAnnotations(rule, g) }));
       }),
     }],
     expr: [],
@@ -138,6 +198,7 @@ function testGroup(name: string, sampleMin: number, input: InputSeries[], checks
 
 const title = (subjects: readonly Subject[]) => `${subjects[0]!.svc.name}/${subjects.map((s) => s.slo.name).join(', ')}`;
 const only = (subject: Subject) => (s: Subject) => s === subject;
+const grouped = (subjects: readonly Subject[]) => subjects.filter((s) => s.groups.length > 1).map((s) => s.slo.name);
 
 /** The Workbook's floor for detecting a total outage: budget x factor x long window. */
 export function outageDetectionFloorMs(plan: SloPlan): number {
@@ -161,16 +222,22 @@ function outageGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
   const after = Math.max(...subjects.map(resetMinOf)) + 10;
   const start = warmup * MINUTE_MS;
   const end = (warmup + outageMin) * MINUTE_MS;
-  const input = subjects.flatMap((s) => inputSeries(s, [healthy(s, warmup), { minutes: outageMin, total: TRAFFIC, errors: TRAFFIC }, healthy(s, after)]));
+  // The first group of each SLO breaks; the others of a grouped SLO stay healthy and must not page.
+  const broken = (g: number) => g === 0;
+  const input = subjects.flatMap((s) =>
+    inputSeries(s, (g) => [healthy(s, warmup), broken(g) ? { minutes: outageMin, total: TRAFFIC, errors: TRAFFIC } : healthy(s, outageMin), healthy(s, after)]),
+  );
   const checks: Checks[] = [check(subjects, mode, 'critical', start, () => false)];
   // Each SLO's own bounds, and the moment the slowest has paged, when every page fires.
   for (const s of subjects) {
-    if (subjects.length > 1) checks.push(check([s], 'query', 'critical', start + detectMinOf(s) * MINUTE_MS, () => true));
+    if (subjects.length > 1) checks.push(check([s], 'query', 'critical', start + detectMinOf(s) * MINUTE_MS, (_, g) => broken(g)));
     checks.push(check(subjects.length > 1 ? [s] : subjects, subjects.length > 1 ? 'query' : mode, 'critical', end + resetMinOf(s) * MINUTE_MS, () => false));
   }
-  checks.push(check(subjects, mode, 'critical', start + slowest * MINUTE_MS, () => true));
+  checks.push(check(subjects, mode, 'critical', start + slowest * MINUTE_MS, (_, g) => broken(g)));
   const bounds = subjects.map((s) => `${s.slo.name} pages within ${detectMinOf(s)}m and resets within ${resetMinOf(s)}m`).join('; ');
-  return testGroup(`${title(subjects)}: total outage: ${bounds} of recovery`, 1, input, checks);
+  const groups = grouped(subjects);
+  const alone = groups.length > 0 ? `; one group of ${groups.join(', ')} breaks and pages alone` : '';
+  return testGroup(`${title(subjects)}: total outage: ${bounds} of recovery${alone}`, 1, input, checks);
 }
 
 /** Checkpoints of a steady scenario: every alert window full, rounded to coarse evaluations. */
@@ -187,7 +254,7 @@ function checkpoints(s: Subject): number[] {
 function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subject) => boolean): TestGroup {
   // One evaluation past the last checkpoint, so it reads fresh samples.
   const lengthMin = Math.max(...subjects.map((s) => minutes(ceilTo(s.plan.tiers[1].pairs[1].long + 30 * MINUTE_MS, DAYS_EVALUATION_MS) + DAYS_EVALUATION_MS)));
-  const input = subjects.flatMap((s) => inputSeries(s, [healthy(s, lengthMin, burning(s) ? 2 : 0.5)], COARSE_SAMPLE_MIN));
+  const input = subjects.flatMap((s) => inputSeries(s, () => [healthy(s, lengthMin, burning(s) ? 2 : 0.5)], COARSE_SAMPLE_MIN));
   const times = [...new Set(subjects.flatMap(checkpoints))].sort((a, b) => a - b);
   const checks = times.flatMap((t) => [check(subjects, mode, 'critical', t, () => false), check(subjects, mode, 'warning', t, burning)]);
   const names = (b: boolean) => subjects.filter((s) => burning(s) === b).map((s) => s.slo.name).join(', ');
@@ -199,21 +266,42 @@ function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subj
 }
 
 function idleGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
-  const input = subjects.flatMap((s) => inputSeries(s, [{ minutes: 180, total: 0, errors: 0 }], COARSE_SAMPLE_MIN));
+  const input = subjects.flatMap((s) => inputSeries(s, () => [{ minutes: 180, total: 0, errors: 0 }], COARSE_SAMPLE_MIN));
   const checks = [60, 180].flatMap((m) => [check(subjects, mode, 'critical', m * MINUTE_MS, () => false), check(subjects, mode, 'warning', m * MINUTE_MS, () => false)]);
   return testGroup(`${title(subjects)}: no traffic raises nothing`, COARSE_SAMPLE_MIN, input, checks);
 }
 
-/** Whether feeding `a`'s series would change what `b` reads. */
-function disturbs(a: Subject, b: Subject): boolean {
-  const inputs = [b.slo.sli.bad, b.slo.sli.good, b.slo.sli.total].filter((x): x is Selector => x !== undefined);
-  return a.roles.some((r) => inputs.some((sel) => selectorMatches(sel, r.series.metric, r.series.labels)));
+/**
+ * A query whose total yields data with no input at all (`... or vector(1)`) may fire whatever is
+ * fed, so no group can assert the whole list of an alert next to it.
+ */
+function readsEverything(slo: SloModel): boolean {
+  return slo.sli.kind === 'query' && yieldsWithoutInputs(sampleQuery(slo.sli.total));
 }
 
-/** The burn-rate tests of every SLO of a service that alerts; `alertsOf` gives its alerting rules. */
+/** Whether feeding `a`'s series would change what `b` reads. */
+function disturbs(a: Subject, b: Subject): boolean {
+  if (readsEverything(b.slo) && b.alerts.length > 0) return true;
+  const inputs = sliReads(b.slo.sli);
+  return a.groups.some((g) => g.roles.some((r) => inputs.some((sel) => selectorMatches(sel, r.series.metric, r.series.labels))));
+}
+
+function subjectOf(svc: ServiceModel, slo: SloModel, alerts: AlertingRule[]): Subject {
+  const groups = groupLabels(slo).flatMap((labels) => {
+    const roles = sliRoles(slo);
+    return roles ? [{ labels, roles: roles.map((r) => ({ ...r, series: { ...r.series, labels: { ...r.series.labels, ...labels } } })) }] : [];
+  });
+  return { svc, slo, plan: slo.plan, groups, alerts };
+}
+
+/**
+ * The burn-rate tests of every SLO of a service that alerts; `alertsOf` gives its alerting rules.
+ * SLOs no test can feed (`untestedSlos` in model/warnings.ts names them) get none, but still count
+ * as readers, so nothing fed for another SLO can make their alerts fire unasserted.
+ */
 export function sloTests(svc: ServiceModel, alertsOf: (slo: SloModel) => AlertingRule[]): GroupsByInterval {
-  const all: Subject[] = svc.slos.map((slo) => ({ svc, slo, plan: slo.plan, roles: sliRoles(slo), alerts: alertsOf(slo) }));
-  const subjects = all.filter((s) => s.alerts.length > 0);
+  const all: Subject[] = svc.slos.map((slo) => subjectOf(svc, slo, alertsOf(slo)));
+  const subjects = all.filter((s) => s.alerts.length > 0 && s.groups.length > 0);
   // SLOs without alerts are asserted on by nothing, but their series still disturb others.
   const isShared = (s: Subject) => all.some((o) => o !== s && (disturbs(s, o) || disturbs(o, s)));
   const together = subjects.filter((s) => !isShared(s));

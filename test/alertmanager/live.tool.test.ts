@@ -114,6 +114,10 @@ const ALERTS = [
   alert('q1', { service: 'batch', team: 'quiet', alertname: 'ErrorBudgetBurnFast', slo: 'jobs', severity: 'critical', remediation: 'rerun' }),
   alert('q2', { service: 'batch', team: 'quiet', alertname: 'ErrorBudgetBurnSlow', slo: 'jobs', severity: 'warning' }),
   alert('u1', { service: 'stray', team: 'nobody', alertname: 'ErrorBudgetBurnFast', slo: 'x', severity: 'critical' }),
+  // A grouped SLO (groupBy: [route]): a page mutes the ticket of its own route only.
+  alert('g1', { ...pay, alertname: 'ErrorBudgetBurnFast', slo: 'routes', route: '/cart', severity: 'critical' }),
+  alert('g2', { ...pay, alertname: 'ErrorBudgetBurnSlow', slo: 'routes', route: '/cart', severity: 'warning' }),
+  alert('g3', { ...pay, alertname: 'ErrorBudgetBurnSlow', slo: 'routes', route: '/pay', severity: 'warning' }),
 ];
 
 /**
@@ -130,12 +134,13 @@ const EXPECTED_INHIBITED: Record<string, string[]> = {
   'case-e2': ['case-e3'], // an SLO's no-data warning silences that SLO's ticket tier
   'case-b2': ['case-b1'], // a critical no-data silences the page of its own SLO only (not b3)
   'case-q2': ['case-q1'],
+  'case-g2': ['case-g1'], // the same route's page; g3, another route's ticket, is not muted
 };
 
 /** Receiver endpoint (request path) -> cases notified there, while firing. */
 const EXPECTED_DELIVERIES: Record<string, string[]> = {
-  '/pagerduty': ['case-a1', 'case-a3', 'case-a5', 'case-d1', 'case-e1'],
-  '/slack': ['case-a2', 'case-a8', 'case-a9', 'case-d2', 'case-e3'],
+  '/pagerduty': ['case-a1', 'case-a3', 'case-a5', 'case-d1', 'case-e1', 'case-g1'],
+  '/slack': ['case-a2', 'case-a8', 'case-a9', 'case-d2', 'case-e3', 'case-g3'],
   '/remediation': ['case-a1', 'case-a2', 'case-b4', 'case-c3'],
   '/opsgenie/v2/alerts': ['case-b1', 'case-b3'],
   '/discord': ['case-b1', 'case-b3'],
@@ -210,7 +215,8 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
         routing: FAST_ROUTING,
       },
     ],
-    services: [],
+    // One grouped SLO, so the inhibition rules compare its grouping label (the g cases).
+    services: [{ name: 'checkout', team: 'payments', slos: [{ name: 'routes', objective: 99.9, groupBy: ['route'], alerting: { noData: { enabled: false } }, sli: { ratio: { errors: 'http_requests_total{code=~"5.."}', total: 'http_requests_total' } } }] }],
     // Declared, so that the remediation route exists; they never run here.
     remediations: ['restart-checkout', 'replay-webhooks', 'scale-workers', 'rerun'].map((name) => ({ name, action: { http: { url: `${rec.url}/never` } } })),
     alertmanager: {

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { cli, cliIn, linkSloforge, writeTree, existsSync } from '../helpers/cli.js';
 import { baseConfig, configSource } from '../helpers/config.js';
 
@@ -167,4 +168,61 @@ test('errors in a service defined in its own file name that file', async () => {
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /^error: slos\/checkout\.ts:2:25: service "checkout" > SLO "availability" > field "objective"/);
   assert.equal(existsSync(path.join(dir, 'generated')), false);
+});
+
+test('query SLIs need $window, PromQL that parses with it, and no range where a value belongs', async () => {
+  const q = 'service "checkout" > SLO "availability" > field "sli.query';
+  const stderr = await expectRejected((c) => {
+    c.services[0].slos[0].sli = { query: { errors: 'sum(rate(http_requests_total{code=~"5.."}[5m]))', total: 'sum(vector(1)[$window])' } };
+    c.services[0].slos.push({ name: 'f', objective: 99, sli: { query: { good: 'sum(rate(x_total[$window])', total: 'x_total[$window]' } } });
+    c.services[0].slos.push({ name: 'g', objective: 99, sli: { query: { total: 'sum(rate(x_total[$window]))' } } });
+  }, `${q}.errors": must contain the placeholder $window`, `${q}.total": takes a range of "vector(1)", which is no series selector`,
+  'SLO "f" > field "sli.query.good": does not parse as PromQL', 'SLO "f" > field "sli.query.total": is a range vector',
+  'SLO "g" > field "sli.query.errors": give exactly one of `errors` or `good`');
+  assert.ok(!stderr.includes('SLO "latency"'));
+});
+
+test('an SLI has exactly one kind, and boolGauge and native latency check their fields', async () => {
+  await expectRejected((c) => {
+    c.services[0].slos[0].sli.boolGauge = { series: 'probe_success{job="blackbox"}' };
+    c.services[0].slos[1].sli.latency.native = 'yes';
+    c.services[0].slos.push({ name: 'probe', objective: 99, sli: { boolGauge: { series: 'avg(probe_success)' } } });
+  }, `${SLO0} > field "sli": must have exactly one kind`, `${SLO1} > field "sli.latency.native": must be true or false`,
+  'SLO "probe" > field "sli.boolGauge.series": must be a series selector');
+});
+
+test('groupBy refuses labels sloforge sets, labels the service fixes, labels a selector pins, and queries that sum them away', async () => {
+  await expectRejected((c) => {
+    c.services[0].labels = { tier: '1' };
+    c.services[0].slos[0].groupBy = ['route', 'slo', 'job', 'tier', 'route'];
+    c.services[0].slos[1].groupBy = ['route'];
+    c.services[0].slos[1].sli = { query: { errors: 'sum(rate(x_total{code="500"}[$window]))', total: 'sum by (route) (rate(x_total[$window]))' } };
+  }, `${SLO0} > field "groupBy.4": names "route" twice`);
+  await expectRejected((c) => {
+    c.services[0].labels = { tier: '1' };
+    c.services[0].slos[0].groupBy = ['route', 'slo', 'job', 'tier'];
+    c.services[0].slos[1].groupBy = ['route'];
+    c.services[0].slos[1].sli = { query: { errors: 'sum(rate(x_total{code="500"}[$window]))', total: 'sum by (route) (rate(x_total[$window]))' } };
+    c.services[0].slos.push({ name: 'probe', objective: 99, groupBy: ['route'], sli: { boolGauge: { series: 'probe_success{route=~"/a"}' } } });
+  }, `${SLO0} > field "groupBy.1": "slo" is a label sloforge sets itself`,
+  `${SLO0} > field "groupBy.2": "job" is pinned to "checkout" by sli.ratio.errors (job="checkout")`,
+  `${SLO0} > field "groupBy.3": "tier" is also set to "1" by the service's labels`,
+  `${SLO1} > field "sli.query.errors": aggregates the grouping label "route" away`,
+  'SLO "probe" > field "groupBy.0": cannot build test series for this grouping label: the matchers on grouping label "route" (=~"/a") allow fewer than 2 values');
+});
+
+test('a team without a ticket receiver is fine when every SLO of it switches its ticket off', async () => {
+  const cfg = baseConfig();
+  delete cfg.teams[0].ticket;
+  for (const slo of cfg.services[0].slos) slo.alerting = { ticket: false, noData: { severity: 'critical' } };
+  const dir = writeTree({ 'slos/index.ts': configSource(cfg) });
+  const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', path.join(dir, 'generated'));
+  assert.equal(r.code, 0, r.stderr);
+  const rules = readFileSync(path.join(dir, 'generated/prometheus/rules/checkout.yml'), 'utf8');
+  assert.ok(!rules.includes('ErrorBudgetBurnSlow'));
+  assert.ok(rules.includes('ErrorBudgetBurnFast'));
+  await expectRejected((c) => {
+    Object.assign(c, cfg);
+    c.services[0].slos[1].alerting = { noData: { severity: 'critical' } };
+  }, 'team "payments"', 'field "ticket"', 'SLO checkout/latency tickets');
 });

@@ -118,3 +118,33 @@ test('the overview computes each row\'s dashboard uid the way links.ts does, lon
     assert.equal(name.replace(re, m[1]!.replace('$1', '$$1')), serviceDashboardUid(name));
   }
 });
+
+test('a grouped SLO gets a variable per grouping label, and its row reads each group through it', () => {
+  const kinds = clone().find((d) => d.uid === serviceDashboardUid('kinds'))!;
+  const variables = (kinds.templating?.list ?? []).filter((v) => v.type === 'query');
+  assert.deepEqual(variables.map((v) => v.name), ['route', 'tenant']);
+  assert.equal(variables[0]!.query, 'label_values(slo:sli_total:rate5m{service="kinds"}, route)');
+  const queries = panelQueries([kinds]).map((q) => q.expr);
+  assert.ok(queries.includes('slo:period_error_budget_remaining:ratio{service="kinds",slo="per-route",route=~"$route"}'), queries.join('\n'));
+  assert.ok(queries.includes('slo:period_error_budget_remaining:ratio{service="kinds",slo="per-tenant-latency",route=~"$route",tenant=~"$tenant"}'));
+  // Ungrouped SLOs and the objective (which carries no group) read every series.
+  assert.ok(queries.includes('slo:period_error_budget_remaining:ratio{service="kinds",slo="grpc"}'));
+  assert.ok(queries.includes('slo:objective:ratio{service="kinds",slo="per-route"}'));
+  // No variable on a dashboard without grouped SLOs.
+  const checkout = clone().find((d) => d.uid === serviceDashboardUid('checkout'))!;
+  assert.deepEqual((checkout.templating?.list ?? []).map((v) => v.name), ['datasource']);
+});
+
+test('golden signals fit each kind: native quantiles, probe success, no traffic for a probe or an arbitrary query', () => {
+  const kinds = clone().find((d) => d.uid === serviceDashboardUid('kinds'))!;
+  const panels = kinds.panels ?? [];
+  const exprs = (title: string) => (panels.find((p) => p.title === title)?.targets ?? []).map((t) => t.expr ?? '');
+  assert.deepEqual(exprs('Latency: per-tenant-latency'), [0.5, 0.95, 0.99].map((q) => `histogram_quantile(${q}, sum(rate(api_duration_seconds{job="api"}[$__rate_interval])))`));
+  assert.deepEqual(exprs('Probe success'), ['avg(avg_over_time(probe_success{job="blackbox",instance="https://shop.example"}[$__rate_interval]))']);
+  const traffic = exprs('Traffic');
+  assert.ok(traffic.includes('sum by (route) (rate(api_requests_total{job="api"}[$__rate_interval]))'), traffic.join('\n'));
+  assert.ok(traffic.includes('histogram_count(sum by (route, tenant) (rate(api_duration_seconds{job="api"}[$__rate_interval])))'));
+  assert.ok(!traffic.some((e) => e.includes('probe_success') || e.includes('wifi_client_satisfaction')), traffic.join('\n'));
+  const legends = (panels.find((p) => p.title === 'Traffic')?.targets ?? []).map((t) => (t as { legendFormat?: string }).legendFormat);
+  assert.ok(legends.includes('per-route route={{route}}'), legends.join(', '));
+});

@@ -1,5 +1,6 @@
 // A config exercising every panel kind: ratio SLIs with errors and with good, latency SLIs that
-// share a histogram, thresholds in both directions, and a service name too long for a plain uid.
+// share a histogram, thresholds in both directions, a service name too long for a plain uid, and
+// every other SLI kind (grouped, query, boolean gauge, native histogram).
 import { validateConfig } from '../../src/config/validate.js';
 import type { Config } from '../../src/config/schema/config.js';
 import { team } from '../helpers/teams.js';
@@ -30,6 +31,17 @@ export function fixtureConfig(grafana?: Record<string, unknown>): Config {
         slos: [{ name: 'success', objective: 99.5, sli: { ratio: { good: 'jobs_total{outcome="ok"}', total: 'jobs_total' } }, alerting: { enabled: false } }],
       },
       { name: 'thresholds-only', team: 'search', thresholds: [{ name: 'queue', expr: 'sum(queue_depth)', warning: 100 }] },
+      {
+        name: 'kinds',
+        team: 'search',
+        slos: [
+          { name: 'per-route', objective: 99.9, groupBy: ['route'], sli: { ratio: { errors: 'api_requests_total{job="api",code=~"5.."}', total: 'api_requests_total{job="api"}' } } },
+          { name: 'per-tenant-latency', objective: 99, groupBy: ['route', 'tenant'], sli: { latency: { histogram: 'api_duration_seconds{job="api"}', threshold: 0.25, native: true } } },
+          { name: 'grpc', objective: 99.5, sli: { query: { errors: 'sum(rate(grpc_server_handled_total{job="api",grpc_code!="OK"}[$window]))', total: 'sum(rate(grpc_server_handled_total{job="api"}[$window]))' } } },
+          { name: 'satisfaction', objective: 95, sli: { query: { errors: 'sum_over_time((count(wifi_client_satisfaction < 0.75))[$window:]) or on() vector(0)', total: 'sum_over_time((count(wifi_client_satisfaction))[$window:])' } } },
+          { name: 'probe', objective: 99.5, alerting: { ticket: false }, sli: { boolGauge: { series: 'probe_success{job="blackbox",instance="https://shop.example"}' } } },
+        ],
+      },
     ],
     ...(grafana ? { grafana } : {}),
   });

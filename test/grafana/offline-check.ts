@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Config } from '../../src/config/schema/config.js';
 import type { Artifact } from '../../src/output/artifact.js';
 import { resolveModel } from '../../src/model/resolve.js';
+import { sliReads } from '../../src/model/sli.js';
 import { measuredExpr } from '../../src/prometheus/threshold-rules.js';
 import { DATASOURCE_VARIABLE } from '../../src/grafana/datasource.js';
 import { promqlReads } from '../../src/promql/reads.js';
@@ -93,8 +94,7 @@ export function configuredMetrics(cfg: Config): Set<string> {
   const out = new Set<string>();
   for (const svc of resolveModel(cfg).services) {
     for (const slo of svc.slos) {
-      const { bad, good, total } = slo.sli;
-      for (const sel of [bad, good, total]) if (sel) out.add(sel.metric);
+      for (const sel of sliReads(slo.sli)) out.add(sel.metric);
     }
     for (const th of svc.thresholds) for (const m of promqlReads(measuredExpr(th)).metrics) out.add(m);
   }

@@ -71,3 +71,45 @@ test('a type error the grammar lets through is caught by promtool', async () => 
   assert.equal(r.ok, false);
   assert.match(r.output, /range vector|expected type instant vector/);
 });
+
+test('the overview columns evaluate for grouped SLOs, whose burn rates carry labels their budget does not', async () => {
+  const overview = dashboardsOf(compile(fixtureConfig())).find((d) => d.uid === 'sloforge-overview')!;
+  const exprs = panelQueries([overview]).map((q) => substituteVariables(q.expr).expr);
+  const sli = exprs.find((e) => e.includes('slo:period_burn_rate:ratio'))!;
+  const budget = exprs.find((e) => e.includes('min by (service, slo, team) (slo:period_error_budget_remaining:ratio)'))!;
+  const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-overview-'));
+  try {
+    const rules = path.join(dir, 'rules.yml');
+    await writeFile(rules, renderYaml({ groups: [{ name: 'none', rules: [] }] }));
+    const base = 'service="kinds",slo="per-route",team="search"';
+    const one = 'service="checkout",slo="availability",team="payments"';
+    const row = (labels: string, value: number) => ({ labels: `{dashboard="sloforge-${labels.includes('kinds') ? 'kinds' : 'checkout'}",${labels}}`, value });
+    const file = path.join(dir, 'overview.test.yml');
+    await writeFile(file, renderYaml({
+      rule_files: ['rules.yml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          { series: `slo:period_burn_rate:ratio{${base},route="/a"}`, values: '0.5' },
+          { series: `slo:period_burn_rate:ratio{${base},route="/b"}`, values: '2' },
+          { series: `slo:error_budget:ratio{${base}}`, values: '0.001' },
+          { series: `slo:period_error_budget_remaining:ratio{${base},route="/a"}`, values: '0.5' },
+          { series: `slo:period_error_budget_remaining:ratio{${base},route="/b"}`, values: '-1' },
+          { series: `slo:period_burn_rate:ratio{${one}}`, values: '1' },
+          { series: `slo:error_budget:ratio{${one}}`, values: '0.01' },
+          { series: `slo:period_error_budget_remaining:ratio{${one}}`, values: '0' },
+        ],
+        // Each row shows the SLO's worst group; the ungrouped SLO is as before.
+        promql_expr_test: [
+          { expr: sli, eval_time: '0m', exp_samples: [row(base, 0.998), row(one, 0.99)] },
+          { expr: budget, eval_time: '0m', exp_samples: [row(base, -1), row(one, 0)] },
+        ],
+      }],
+    }));
+    const r = await execa('promtool', ['test', 'rules', file], { reject: false, all: true });
+    assert.equal(r.exitCode, 0, r.all);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

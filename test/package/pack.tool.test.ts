@@ -56,7 +56,7 @@ test('the packed tarball: install, init, npm install, generate, promtool, strict
   await ok(root, bin, 'init', repo, '--sloforge', tarball);
   await ok(repo, 'npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error');
   const gen = await ok(repo, 'npx', 'sloforge', 'generate');
-  assert.match(gen, /wrote \d+ files to generated: 1 service\(s\), 2 SLO\(s\)/);
+  assert.match(gen, /wrote \d+ files to generated: 1 service\(s\), 4 SLO\(s\)/);
   // What `npm test` runs (init's package.json), with the promtool this machine has.
   const testFiles = (await ok(repo, 'sh', '-c', 'ls generated/prometheus/tests/*.yml')).trim().split('\n');
   assert.ok(testFiles.length >= 2, testFiles.join());

@@ -16,6 +16,8 @@ import { resolveModel } from '../../src/model/resolve.js';
 import { noDataSubjects } from '../../src/prometheus/nodata.js';
 import { parseSelector } from '../../src/promql/parse.js';
 import { selectorMatches } from '../../src/promql/match.js';
+import { PROTOBUF_CONTENT_TYPE } from '../../deploy/demo-workload/native-histogram.js';
+import { protobufSeries, textSamples, type Served } from '../helpers/exposition.js';
 
 async function start(t: { after: (fn: () => Promise<void>) => void }, extra: { adminAuthorizationFile?: string } = {}): Promise<DemoWorkload> {
   const w = await startDemoWorkload({ host: '127.0.0.1', port: 0, perSecond: 20, restartHeals: true, ...extra });
@@ -23,13 +25,12 @@ async function start(t: { after: (fn: () => Promise<void>) => void }, extra: { a
   return w;
 }
 
-/** Parses `name{labels} value` lines of the text exposition format. */
-function samples(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
-  return text.split('\n').filter((l) => l && !l.startsWith('#')).map((line) => {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line)!;
-    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1]!, x[2]!]));
-    return { name: m[1]!, labels, value: Number(m[3]) };
-  });
+/** What a job serves, asked for as Prometheus with native histograms on asks (protobuf first). */
+async function served(url: string, job: string): Promise<Served[]> {
+  const res = await fetch(`${url}/metrics/${job}`, { headers: { accept: `${PROTOBUF_CONTENT_TYPE};q=0.7,text/plain;version=0.0.4;q=0.3` } });
+  assert.equal(res.status, 200, `no /metrics/${job}`);
+  const type = res.headers.get('content-type') ?? '';
+  return type.startsWith('application/vnd.google.protobuf') ? protobufSeries(new Uint8Array(await res.arrayBuffer())) : textSamples(await res.text());
 }
 
 test('every series a generated SLO rule reads is served under its job, with its le bound', async (t) => {
@@ -40,14 +41,10 @@ test('every series a generated SLO rule reads is served under its job, with its 
   // Raw selectors name a job; recording-rule outputs (slo:...) do not.
   const selectors = [...rules.matchAll(/\b([a-z_][a-z0-9_]*)\{([^}]*job="[^"]+"[^}]*)\}/g)];
   assert.ok(selectors.length > 10);
-  const exposed = new Map<string, ReturnType<typeof samples>>();
+  const exposed = new Map<string, Served[]>();
   for (const [, name, matchers] of selectors) {
     const job = /job="([^"]+)"/.exec(matchers!)![1]!;
-    if (!exposed.has(job)) {
-      const res = await fetch(`${w.url}/metrics/${job}`);
-      assert.equal(res.status, 200, `no /metrics/${job}`);
-      exposed.set(job, samples(await res.text()));
-    }
+    if (!exposed.has(job)) exposed.set(job, await served(w.url, job));
     const series = exposed.get(job)!.filter((s) => s.name === name);
     assert.ok(series.length > 0, `${job} does not expose ${name}`);
     // Every other equality or regex matcher must select something, `le` bounds included.
@@ -65,9 +62,8 @@ test('every input a no-data alert watches is served, so a healthy stack raises n
   const config = (await loadConfig(path.join(REPO, 'slos'))).config;
   const all: Array<{ job: string; metric: string; labels: Record<string, string> }> = [];
   for (const s of simulatedServices()) {
-    const text = await (await fetch(`${w.url}/metrics/${s.job}`)).text();
     // Prometheus adds the scrape job's label to everything it scrapes from that path.
-    for (const x of samples(text)) all.push({ job: s.job, metric: x.name, labels: { job: s.job, ...x.labels } });
+    for (const x of await served(w.url, s.job)) all.push({ job: s.job, metric: x.name, labels: { job: s.job, ...x.labels } });
   }
   let checked = 0;
   for (const svc of resolveModel(config).services) {
@@ -144,4 +140,17 @@ test('/admin/restart checks the Authorization file, counts calls and heals check
   const own = await (await fetch(`${w.url}/metrics`)).text();
   assert.match(own, /demo_admin_restarts_total\{result="ok"\} 1/);
   assert.match(own, /demo_admin_restarts_total\{result="unauthorized"\} 2/);
+});
+
+test('the native histogram job answers protobuf only: a Prometheus without native histograms is told why', async (t) => {
+  const w = await start(t);
+  w.traffic.advance(2);
+  const text = await fetch(`${w.url}/metrics/llm-models`);
+  assert.equal(text.status, 406);
+  assert.match(await text.text(), /--enable-feature=native-histograms/);
+  const series = await served(w.url, 'llm-models');
+  assert.deepEqual(series.map((s) => `${s.name}${JSON.stringify(s.labels)}`).sort(), [
+    'llm_model_call_duration_seconds{"model":"classifier"}',
+    'llm_model_call_duration_seconds{"model":"extractor"}',
+  ]);
 });

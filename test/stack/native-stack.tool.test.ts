@@ -102,7 +102,7 @@ test('native stack: a checkout outage pages, reaches Alertmanager and the receiv
   mkdirSync(path.join(dir, 'prom-data'));
   procs.push(new Proc('prometheus', prometheusBin, [
     `--config.file=${promConfig}`, `--storage.tsdb.path=${path.join(dir, 'prom-data')}`,
-    `--web.listen-address=${local(promPort)}`, '--rules.alert.resend-delay=1s',
+    `--web.listen-address=${local(promPort)}`, '--rules.alert.resend-delay=1s', '--enable-feature=native-histograms',
   ]));
 
   const ready = (url: string) => async () => ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined);

@@ -16,8 +16,8 @@ function severitiesOf(cfg: Config, team: string): Map<Severity, string> {
     if (svc.team !== team) continue;
     for (const slo of svc.slos ?? []) {
       if (slo.alerting?.enabled === false) continue;
-      add('critical', `SLO ${svc.name}/${slo.name} pages`);
-      add('warning', `SLO ${svc.name}/${slo.name} tickets`);
+      if (slo.alerting?.page !== false) add('critical', `SLO ${svc.name}/${slo.name} pages`);
+      if (slo.alerting?.ticket !== false) add('warning', `SLO ${svc.name}/${slo.name} tickets`);
       if (slo.alerting?.noData?.enabled !== false) add(slo.alerting?.noData?.severity ?? 'warning', `SLO ${svc.name}/${slo.name}'s no-data alert`);
     }
     for (const th of svc.thresholds ?? []) {

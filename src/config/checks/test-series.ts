@@ -6,7 +6,10 @@ import type { ConfigPath, ConfigProblem } from '../errors.js';
 import { parseSelector, type Selector } from '../../promql/parse.js';
 import { bucketAt, histogramPart } from '../../promql/histogram.js';
 import { exprSelectors } from '../../promql/reads.js';
-import { inventSeries } from '../../promql/series.js';
+import { groupValues, inventSeries } from '../../promql/series.js';
+import { atWindow } from '../../promql/window.js';
+import { counterRatio } from '../../promql/query.js';
+import { sliSelectors } from './grouping.js';
 
 type Check = { match: Selector[]; avoid?: Selector; path: ConfigPath };
 
@@ -15,29 +18,52 @@ function selector(text: string): Selector | undefined {
   return typeof s === 'string' ? undefined : s;
 }
 
-/** The series an SLI's tests feed: the failing (or good) part and the rest of the total. */
-function sloChecks(slo: Slo, path: ConfigPath): Check[] {
-  let part: Selector | undefined;
-  let total: Selector | undefined;
-  let partPath: ConfigPath;
-  let totalPath: ConfigPath;
-  if (slo.sli.latency) {
-    const h = selector(slo.sli.latency.histogram);
-    if (!h) return [];
-    part = bucketAt(h, slo.sli.latency.threshold);
-    total = histogramPart(h, '_count');
-    partPath = totalPath = [...path, 'sli', 'latency', 'histogram'];
-  } else {
-    const r = slo.sli.ratio!;
-    const field = r.errors !== undefined ? 'errors' : 'good';
-    part = selector((r.errors ?? r.good)!);
-    total = selector(r.total);
-    partPath = [...path, 'sli', 'ratio', field];
-    totalPath = [...path, 'sli', 'ratio', 'total'];
-  }
-  if (!part || !total) return [];
+/** Checks that a part (bad or good) and a total counter can both be fed, apart when they share a metric. */
+function pairChecks(part: Selector, total: Selector, partPath: ConfigPath, totalPath: ConfigPath): Check[] {
   if (part.metric === total.metric) return [{ match: [part, total], path: partPath }, { match: [total], avoid: part, path: partPath }];
   return [{ match: [part], path: partPath }, { match: [total], path: totalPath }];
+}
+
+/** The series an SLI's tests feed: the failing (or good) part and the rest of the total, or the gauge. */
+function sloChecks(slo: Slo, path: ConfigPath): Check[] {
+  const sli = slo.sli;
+  if (sli.latency) {
+    const h = selector(sli.latency.histogram);
+    const at = [...path, 'sli', 'latency', 'histogram'];
+    if (!h) return [];
+    // A native histogram is one series: its no-data test feeds a stand-in of that name.
+    if (sli.latency.native) return [{ match: [h], path: at }];
+    return pairChecks(bucketAt(h, sli.latency.threshold), histogramPart(h, '_count'), at, at);
+  }
+  if (sli.boolGauge) {
+    const s = selector(sli.boolGauge.series);
+    return s ? [{ match: [s], path: [...path, 'sli', 'boolGauge', 'series'] }] : [];
+  }
+  if (sli.query) {
+    const q = sli.query;
+    const field = q.errors !== undefined ? 'errors' : 'good';
+    const out = expressionChecks(atWindow(q.total, '5m'), [...path, 'sli', 'query', 'total']);
+    const feed = counterRatio(field === 'errors' ? 'bad' : 'good', atWindow((q.errors ?? q.good)!, '5m'), atWindow(q.total, '5m'));
+    if (feed) out.push(...pairChecks(feed.part, feed.total, [...path, 'sli', 'query', field], [...path, 'sli', 'query', 'total']));
+    return out;
+  }
+  const r = sli.ratio!;
+  const field = r.errors !== undefined ? 'errors' : 'good';
+  const part = selector((r.errors ?? r.good)!);
+  const total = selector(r.total);
+  if (!part || !total) return [];
+  return pairChecks(part, total, [...path, 'sli', 'ratio', field], [...path, 'sli', 'ratio', 'total']);
+}
+
+/** A grouped SLO's tests feed two groups: each grouping label needs two values its selectors accept. */
+function groupProblems(slo: Slo, path: ConfigPath): ConfigProblem[] {
+  const selectors = sliSelectors(slo.sli).map((s) => s.selector);
+  return (slo.groupBy ?? []).flatMap((label, i) => {
+    // A label pinned with `=` is refused already (checks/grouping.ts).
+    if (selectors.some((s) => s.matchers.some((m) => m.name === label && m.op === '='))) return [];
+    const values = groupValues(selectors, label, 2);
+    return typeof values === 'string' ? [{ path: [...path, 'groupBy', i], message: `cannot build test series for this grouping label: ${values}` }] : [];
+  });
 }
 
 function thresholdChecks(th: Threshold, path: ConfigPath): Check[] {
@@ -74,14 +100,18 @@ function expressionChecks(expr: string | undefined, path: ConfigPath): Check[] {
 
 export function testSeriesProblems(cfg: Config): ConfigProblem[] {
   const checks: Check[] = [];
+  const grouped: ConfigProblem[] = [];
   cfg.services.forEach((svc, si) => {
-    svc.slos?.forEach((slo, i) => checks.push(...sloChecks(slo, ['services', si, 'slos', i])));
+    svc.slos?.forEach((slo, i) => {
+      checks.push(...sloChecks(slo, ['services', si, 'slos', i]));
+      grouped.push(...groupProblems(slo, ['services', si, 'slos', i]));
+    });
     svc.thresholds?.forEach((th, i) => {
       const path = ['services', si, 'thresholds', i];
       checks.push(...thresholdChecks(th, path), ...expressionChecks(th.expr ?? th.predict?.series ?? th.anomaly?.series, path));
     });
   });
-  const out: ConfigProblem[] = [];
+  const out: ConfigProblem[] = [...grouped];
   const seen = new Set<string>();
   for (const c of checks) {
     const s = inventSeries(c.match, c.avoid);

@@ -45,7 +45,7 @@ export const histogramSelector = seriesSelector.superRefine((s, ctx) => {
   }
 });
 
-const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+export const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const labelMap = z.record(
   z.string().regex(LABEL_NAME_RE, { error: 'label names must match [a-zA-Z_][a-zA-Z0-9_]*' }),
   z.string({ error: 'label values must be strings' }),

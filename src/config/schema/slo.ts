@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { duration, histogramSelector, name, positiveDuration, seriesSelector, url } from './common.js';
+import { duration, histogramSelector, LABEL_NAME_RE, name, positiveDuration, seriesSelector, url } from './common.js';
 import { noData } from './threshold.js';
+import { promqlSyntaxError } from '../../promql/parse.js';
+import { rangeProblem } from '../../promql/reads.js';
+import { atWindow, hasWindow, WINDOW_PLACEHOLDER } from '../../promql/window.js';
 
 export const ratioSli = z.strictObject({
   /** Counter selector of failed events. Give `errors` or `good`, not both. */
@@ -16,18 +19,59 @@ export const ratioSli = z.strictObject({
 });
 
 export const latencySli = z.strictObject({
-  /** A classic histogram's base name and matchers, e.g. http_request_duration_seconds{job="api"}. */
+  /**
+   * A classic histogram's base name and matchers, e.g. http_request_duration_seconds{job="api"};
+   * with `native: true`, the native histogram's name and matchers.
+   */
   histogram: histogramSelector,
-  /** Seconds; must be one of the histogram's `le` bucket bounds. */
+  /** Seconds; for a classic histogram, one of its `le` bucket bounds. */
   threshold: z.number({ error: 'must be a number of seconds' }).positive({ error: 'must be a positive number of seconds' }),
+  /** A native histogram (Prometheus --enable-feature=native-histograms): read with histogram_fraction(). */
+  native: z.boolean({ error: 'must be true or false' }).optional(),
 });
+
+/**
+ * An expression with the `$window` placeholder: required (one fixed range would read the same
+ * window for every alert), and the PromQL grammar must accept the text once it is substituted.
+ */
+const windowQuery = z.string({ error: `must be a PromQL expression string with ${WINDOW_PLACEHOLDER}` }).superRefine((s, ctx) => {
+  if (!hasWindow(s)) {
+    ctx.addIssue({ code: 'custom', message: `must contain the placeholder ${WINDOW_PLACEHOLDER} where the window goes, e.g. sum(rate(http_requests_total{job="api"}[${WINDOW_PLACEHOLDER}])); sloforge writes it once per alert window` });
+    return;
+  }
+  const expr = atWindow(s, '5m');
+  const problem = promqlSyntaxError(expr) ?? rangeProblem(expr);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (with ${WINDOW_PLACEHOLDER} = 5m)` });
+});
+
+export const querySli = z.strictObject({
+  /** Failed events over `$window` (a count or a rate). Give `errors` or `good`, not both. */
+  errors: windowQuery.optional(),
+  /** Good events over `$window`, in the same unit as `total`. */
+  good: windowQuery.optional(),
+  /** All events over `$window`. */
+  total: windowQuery,
+}).superRefine((v, ctx) => {
+  if ((v.errors === undefined) === (v.good === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['errors'], message: 'give exactly one of `errors` or `good` next to `total`' });
+  }
+});
+
+export const boolGaugeSli = z.strictObject({
+  /** A gauge that is 1 when good and 0 when not, e.g. probe_success{job="blackbox"}. */
+  series: seriesSelector,
+});
+
+const KINDS = ['ratio', 'latency', 'query', 'boolGauge'] as const;
 
 // An object with one kind key rather than a z.union, so errors inside a kind name their field.
 export const sli = z.strictObject({
   ratio: ratioSli.optional(),
   latency: latencySli.optional(),
-}).refine((v) => (v.ratio === undefined) !== (v.latency === undefined), {
-  error: 'must have exactly one kind: { ratio: { errors|good, total } } or { latency: { histogram, threshold } }',
+  query: querySli.optional(),
+  boolGauge: boolGaugeSli.optional(),
+}).refine((v) => KINDS.filter((k) => v[k] !== undefined).length === 1, {
+  error: 'must have exactly one kind: { ratio: { errors|good, total } }, { latency: { histogram, threshold, native? } }, { query: { errors|good, total } } or { boolGauge: { series } }',
 });
 
 export const sloAlerting = z.strictObject({
@@ -38,6 +82,10 @@ export const sloAlerting = z.strictObject({
   labels: z.record(z.string(), z.string()).optional(),
   /** Set false to record the SLO without alerting on it. */
   enabled: z.boolean().optional(),
+  /** Set false to drop the page (critical, fast burn) alert; its recordings stay. */
+  page: z.boolean({ error: 'must be true or false' }).optional(),
+  /** Set false to drop the ticket (warning, slow burn) alert; its recordings stay. */
+  ticket: z.boolean({ error: 'must be true or false' }).optional(),
   /** The companion alert raised when the SLI's total series are absent. */
   noData: noData.optional(),
 });
@@ -48,6 +96,18 @@ export const slo = z.strictObject({
   period: positiveDuration.optional(),
   description: z.string().optional(),
   sli,
+  /**
+   * Labels to compute the SLI per value of (`sum by (...)`): one burn-rate alert per route or
+   * tenant, each carrying its labels.
+   */
+  groupBy: z.array(z.string({ error: 'must be a label name' }).regex(LABEL_NAME_RE, { error: 'must be a label name ([a-zA-Z_][a-zA-Z0-9_]*)' }), { error: 'must be a list of label names' })
+    .min(1, { error: 'must name at least one label (leave groupBy out for one SLI over every series)' })
+    .superRefine((labels, ctx) => {
+      labels.forEach((l, i) => {
+        if (labels.indexOf(l) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `names "${l}" twice` });
+      });
+    })
+    .optional(),
   alerting: sloAlerting.optional(),
 });
 
