@@ -32,6 +32,12 @@ export function modelWarnings(model: Model): ConfigProblem[] {
       if ((slo.sli.kind === 'latency' || slo.sli.kind === 'nativeLatency') && slo.sli.threshold > SUSPICIOUS_SECONDS) {
         out.push({ path: [...slo.path, 'sli', 'latency', 'threshold'], message: secondsWarning(slo.sli.threshold) });
       }
+      if (slo.alerting.enabled && slo.alerting.severities.length === 0) {
+        out.push({
+          path: [...slo.path, 'alerting'],
+          message: 'has page: false and ticket: false: no burn-rate alert remains, so the budget can run out with nobody told (only its no-data alert and the dashboards are left); if no alert at all is meant, say alerting.enabled: false',
+        });
+      }
       if (slo.groupBy.length > MAX_QUIET_GROUP_LABELS) {
         out.push({
           path: [...slo.path, 'groupBy'],

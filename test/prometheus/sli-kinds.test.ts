@@ -106,3 +106,19 @@ test('more than 3 grouping labels is a warning; SLOs no generated test can prove
   assert.match(warnings[0]!.message, /groups by 4 labels/);
   assert.deepEqual(untestedSlos(model).map((s) => s.split(' ')[0]), ['checkout/native', 'checkout/subquery']);
 });
+
+test('page: false and ticket: false together is a warning naming the SLO; either alone or enabled: false is not', async () => {
+  const { modelWarnings } = await import('../../src/model/warnings.js');
+  const raw = baseConfig();
+  raw.grafana = { url: 'http://grafana.example' };
+  const sli = raw.services[0].slos[0].sli;
+  raw.services[0].slos = [
+    { name: 'silent', objective: 99, sli, alerting: { page: false, ticket: false } },
+    { name: 'ticket-only', objective: 99, sli, alerting: { page: false } },
+    { name: 'page-only', objective: 99, sli, alerting: { ticket: false } },
+    { name: 'off', objective: 99, sli, alerting: { enabled: false } },
+  ];
+  const warnings = modelWarnings(modelOf(raw));
+  assert.deepEqual(warnings.map((w) => w.path.join('.')), ['services.0.slos.0.alerting']);
+  assert.match(warnings[0]!.message, /no burn-rate alert remains.*alerting\.enabled: false/);
+});
