@@ -78,6 +78,16 @@ export function dashboardUrl(baseUrl: string, uid: string): string {
   return `${baseUrl}/d/${uid}`;
 }
 
+/**
+ * A grouped SLO's alert opens its dashboard on its own group: the dashboard has a variable per
+ * grouping label of the same name, and Prometheus fills in each alert's label values (escaped,
+ * since any value a series carries can reach here).
+ */
+export function groupDashboardUrl(url: string, groupBy: readonly string[]): string {
+  if (groupBy.length === 0) return url;
+  return `${url}?${groupBy.map((l) => `var-${l}={{ $labels.${l} | urlquery }}`).join('&')}`;
+}
+
 // Alertmanager receivers.
 export const DEFAULT_RECEIVER = 'sloforge-default';
 export const REMEDIATION_RECEIVER = 'sloforge-remediation';

@@ -1,7 +1,7 @@
 // One rule group per SLO: recordings first, then the alerts that read them, so each alert sees
 // this evaluation's recordings rather than the previous one's.
 import { formatDuration, DAY_MS } from '../config/duration.js';
-import { ALERT_NAMES, LABEL, RECORD, sloGroupName } from '../conventions.js';
+import { ALERT_NAMES, LABEL, RECORD, groupDashboardUrl, sloGroupName } from '../conventions.js';
 import type { ServiceModel, SloModel, SloPlan } from '../model/types.js';
 import type { AlertTier } from '../model/windows.js';
 import { formatNumber } from '../promql/number.js';
@@ -102,7 +102,7 @@ function sloAlert(svc: ServiceModel, slo: SloModel, plan: SloPlan, tier: AlertTi
       `${what}The ${svc.name} ${slo.name} SLO (${objective} over ${plan.period}, budget ${formatNumber(plan.budget * 100)}% errors) ` +
       `is failing faster than its budget allows: burn rate above ${describeTier(tier)}. ` +
       `At the first rate ${spent}% of the ${plan.period} budget is gone within ${formatDuration(tier.pairs[0].long)}.`,
-    dashboard: svc.dashboardUrl,
+    dashboard: svc.dashboardUrl === undefined ? undefined : groupDashboardUrl(svc.dashboardUrl, slo.groupBy),
     objective,
     runbook_url: slo.alerting.runbook,
   });

@@ -129,9 +129,19 @@ function alertLabels(s: Subject, rule: AlertingRule, g: Group): Record<string, s
   return sortLabels(Object.fromEntries(Object.entries({ ...s.slo.labels, ...rule.labels, ...g.labels }).filter(([, v]) => v !== '')));
 }
 
-/** Annotations as Prometheus expands them for one group (`{{ $labels.route }}`). */
+/** Go's url.QueryEscape, which the `urlquery` template function applies. */
+function goQueryEscape(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** Annotations as Prometheus expands them for one group (`{{ $labels.route }}`, `| urlquery`). */
 function expandedAnnotations(rule: AlertingRule, g: Group): Record<string, string> {
-  const fill = (text: string) => text.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, l: string) => g.labels[l] ?? '');
+  const fill = (text: string) => text.replace(/\{\{ \$labels\.(\w+)( \| urlquery)? \}\}/g, (_, l: string, escape: string | undefined) => {
+    const value = g.labels[l] ?? '';
+    return escape ? goQueryEscape(value) : value;
+  });
   return Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, fill(v)]));
 }
 

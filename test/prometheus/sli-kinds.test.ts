@@ -122,3 +122,13 @@ test('page: false and ticket: false together is a warning naming the SLO; either
   assert.deepEqual(warnings.map((w) => w.path.join('.')), ['services.0.slos.0.alerting']);
   assert.match(warnings[0]!.message, /no burn-rate alert remains.*alerting\.enabled: false/);
 });
+
+test("a grouped SLO's alerts link to the dashboard filtered to their own group, values URL-escaped by Prometheus", () => {
+  const raw = baseConfig();
+  raw.grafana = { url: 'https://grafana.example/' };
+  raw.services[0].slos[0].groupBy = ['route', 'region'];
+  const svc = modelOf(raw).services[0]!;
+  const links = svc.slos.map((slo) => sloRuleGroup(svc, slo).rules.filter(isAlert).map((a) => a.annotations?.dashboard));
+  const grouped = 'https://grafana.example/d/sloforge-checkout?var-route={{ $labels.route | urlquery }}&var-region={{ $labels.region | urlquery }}';
+  assert.deepEqual(links, [[grouped, grouped], ['https://grafana.example/d/sloforge-checkout', 'https://grafana.example/d/sloforge-checkout']]);
+});
