@@ -5,10 +5,11 @@ import { remediations } from './remediations.js';
 import { checkout } from './http-api.js';
 import { workflowPlatform } from './workflow-platform.js';
 import { llmPipeline } from './llm-pipeline.js';
+import { remediationReceiver } from './receiver.js';
 
 export default defineConfig({
   teams,
-  services: [checkout, workflowPlatform, llmPipeline],
+  services: [checkout, workflowPlatform, llmPipeline, remediationReceiver],
   remediations,
   // Where responders open Grafana: alerts link to its dashboards. The local stack's address here;
   // a real deployment names its own (generate warns when this is left unset).

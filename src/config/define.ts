@@ -10,6 +10,7 @@ import type { slo } from './schema/slo.js';
 import type { threshold } from './schema/threshold.js';
 import type { remediation } from './schema/remediation.js';
 import type { team } from './schema/team.js';
+import { buildReceiverThresholds, type ReceiverMonitoringOptions } from './receiver-thresholds.js';
 
 export type ServiceInput = z.input<typeof service>;
 export type SloInput = z.input<typeof slo>;
@@ -54,4 +55,14 @@ export function defineThresholds(list: ThresholdInput[]): ThresholdInput[] {
   const file = callerLocation();
   for (const th of list) tag(th, file);
   return list;
+}
+
+/**
+ * Alerts on the remediation receiver itself (down, failing actions, a remediation halted at its
+ * hourly cap, event-log writes refused, unreadable log lines), as thresholds for the service
+ * that owns the receiver: `thresholds: receiverThresholds({ job: 'sloforge-receiver' })`.
+ */
+export function receiverThresholds(opts: ReceiverMonitoringOptions): ThresholdInput[] {
+  const file = callerLocation();
+  return buildReceiverThresholds(opts).map((th) => tag(th, file));
 }

@@ -7,6 +7,9 @@ import type { Model } from './types.js';
 /** More grouping labels than this multiply series and pages more than most teams mean to. */
 const MAX_QUIET_GROUP_LABELS = 3;
 
+/** The receiver's own metric names start with this (src/remediation/metrics.ts). */
+const RECEIVER_METRIC_PREFIX = 'sloforge_receiver_';
+
 /** Latency bounds above this are more likely milliseconds than seconds. */
 const SUSPICIOUS_SECONDS = 60;
 
@@ -57,6 +60,13 @@ export function modelWarnings(model: Model): ConfigProblem[] {
     out.push({
       path: ['kubernetes', 'receiver', 'image'],
       message: `is not set: the receiver's Deployment runs the image "${rx.image}", which only a cluster that has it can pull; build one with sloforge installed (docs/kubernetes.md) and set kubernetes.receiver.image, or set kubernetes.receiver: false to run the receiver elsewhere`,
+    });
+  }
+  const watched = model.services.some((svc) => svc.thresholds.some((th) => th.measure.kind === 'expr' && th.measure.expr.includes(RECEIVER_METRIC_PREFIX)));
+  if (model.remediations.some((r) => r.triggers.length > 0) && !watched) {
+    out.push({
+      path: ['remediations'],
+      message: `are declared, but no threshold reads the receiver's ${RECEIVER_METRIC_PREFIX}* metrics: if the receiver is down or its actions fail, nobody is told; add thresholds: receiverThresholds({ job: '<its scrape job>' }) to the service of the team that runs it (docs/remediation.md)`,
     });
   }
   model.remediations.forEach((r, i) => {

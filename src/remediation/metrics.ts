@@ -28,4 +28,18 @@ export class ReceiverMetrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'sloforge_receiver_' });
   }
+
+  /**
+   * Exports at 0 the series that alerts on the receiver read (docs/remediation.md, "Alerts on the
+   * receiver"). A labelled counter otherwise appears only at its first increment, which
+   * increase() cannot see, and its absence would look like lost data.
+   */
+  initialise(remediations: readonly string[]): void {
+    for (const remediation of remediations) {
+      for (const result of ['success', 'failure'] as const) this.actions.inc({ remediation, result }, 0);
+      this.halted.set({ remediation }, 0);
+    }
+    this.requests.inc({ route: '/alerts', outcome: 'accepted' }, 0);
+    this.requests.inc({ route: '/alerts', outcome: 'persist_failed' }, 0);
+  }
 }

@@ -140,6 +140,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   let auth = new TokenAuth(opts.tokens);
   const metrics = new ReceiverMetrics();
+  metrics.initialise(opts.remediations.map((r) => r.name));
   const longestCooldown = Math.max(0, ...opts.remediations.map((r) => r.cooldownMs));
   let store: Store | undefined;
   // The engine is fed while the log streams in, before the store is handed over.

@@ -169,3 +169,17 @@ test('a queued firing alert whose resolved notice arrives before it starts is sk
   const metrics = await (await fetch(`${rx.url}/metrics`)).text();
   assert.match(metrics, /sloforge_receiver_actions_total\{remediation="r",result="skipped-resolved"\} 1/);
 });
+
+test('/metrics exports at 0, from the start, every series the receiver thresholds read', async (t) => {
+  const { env, rx } = await inProcess((url) => [{ name: 'restart', action: { http: { url } } }, { name: 'scale', action: { http: { url } } }]);
+  t.after(async () => { await rx.close(); await env.target.stop(); });
+  const metrics = await (await fetch(`${rx.url}/metrics`)).text();
+  for (const line of [
+    'sloforge_receiver_actions_total{remediation="restart",result="failure"} 0',
+    'sloforge_receiver_actions_total{remediation="scale",result="failure"} 0',
+    'sloforge_receiver_actions_total{remediation="scale",result="success"} 0',
+    'sloforge_receiver_remediation_halted{remediation="restart"} 0',
+    'sloforge_receiver_requests_total{route="/alerts",outcome="persist_failed"} 0',
+    'sloforge_receiver_log_skipped_lines 0',
+  ]) assert.ok(metrics.split('\n').includes(line), `missing: ${line}`);
+});

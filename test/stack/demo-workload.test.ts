@@ -18,6 +18,18 @@ import { parseSelector } from '../../src/promql/parse.js';
 import { selectorMatches } from '../../src/promql/match.js';
 import { PROTOBUF_CONTENT_TYPE } from '../../deploy/demo-workload/native-histogram.js';
 import { protobufSeries, textSamples, type Served } from '../helpers/exposition.js';
+import { ReceiverMetrics } from '../../src/remediation/metrics.js';
+
+// The receiver's own scrape job (deploy/prometheus/prometheus.yml), which the thresholds of
+// slos/receiver.ts read: served by the receiver, not the demo workload, plus the `up` series
+// Prometheus writes for it.
+const RECEIVER_JOB = 'sloforge-receiver';
+
+async function receiverServes(): Promise<Served[]> {
+  const m = new ReceiverMetrics();
+  m.initialise(['restart-checkout']);
+  return [...textSamples(await m.registry.metrics()), { name: 'up', labels: {} }];
+}
 
 async function start(t: { after: (fn: () => Promise<void>) => void }, extra: { adminAuthorizationFile?: string } = {}): Promise<DemoWorkload> {
   const w = await startDemoWorkload({ host: '127.0.0.1', port: 0, perSecond: 20, restartHeals: true, ...extra });
@@ -44,7 +56,7 @@ test('every series a generated SLO rule reads is served under its job, with its 
   const exposed = new Map<string, Served[]>();
   for (const [, name, matchers] of selectors) {
     const job = /job="([^"]+)"/.exec(matchers!)![1]!;
-    if (!exposed.has(job)) exposed.set(job, await served(w.url, job));
+    if (!exposed.has(job)) exposed.set(job, job === RECEIVER_JOB ? await receiverServes() : await served(w.url, job));
     const series = exposed.get(job)!.filter((s) => s.name === name);
     assert.ok(series.length > 0, `${job} does not expose ${name}`);
     // Every other equality or regex matcher must select something, `le` bounds included.
@@ -65,6 +77,7 @@ test('every input a no-data alert watches is served, so a healthy stack raises n
     // Prometheus adds the scrape job's label to everything it scrapes from that path.
     for (const x of await served(w.url, s.job)) all.push({ job: s.job, metric: x.name, labels: { job: s.job, ...x.labels } });
   }
+  for (const x of await receiverServes()) all.push({ job: RECEIVER_JOB, metric: x.name, labels: { job: RECEIVER_JOB, ...x.labels } });
   let checked = 0;
   for (const svc of resolveModel(config).services) {
     const inputs = noDataSubjects(svc).flatMap((nd) => nd.inputs);
