@@ -35,7 +35,9 @@ async function init(dirArg: string, flags: InitFlags, version: string, log: (s: 
     // wx: a file that appeared since the check above is still not replaced.
     await fs.writeFile(file, a.content, { flag: 'wx' });
   }
-  const cd = path.relative(process.cwd(), dir);
+  // The folder as the user would type it (absolute outside the working directory), quoted for
+  // the shell when it needs to be.
+  const cd = path.resolve(dir) === process.cwd() ? '' : shellWord(displayPath(dir));
   log(
     [
       `wrote ${artifacts.map((a) => a.path).join(', ')} in ${displayPath(dir)}. Next:`,
@@ -57,4 +59,8 @@ export function registerInitCommand(program: Command, version: string): void {
       const io = program.configureOutput();
       await init(dir, flags, version, (s) => (io.writeOut ?? ((t: string) => process.stdout.write(t)))(`${s}\n`));
     });
+}
+
+function shellWord(word: string): string {
+  return /^[\w./+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
