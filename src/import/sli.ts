@@ -5,7 +5,7 @@
 import type { SloInput } from '../config/define.js';
 import type { Selector } from '../promql/parse.js';
 import { formatSelector } from '../promql/parse.js';
-import { analyseQuery, analyseRatio, gaugeMean, sameSelector, splitRatio, type CounterRead, type QueryOptions, type QueryShape } from '../promql/query.js';
+import { analyseQuery, analyseRatio, gaugeAverage, gaugeMean, sameSelector, splitRatio, type CounterRead, type GaugeAverage, type QueryOptions, type QueryShape } from '../promql/query.js';
 import { promqlSyntaxError } from '../promql/parse.js';
 import { rangeProblem } from '../promql/reads.js';
 import { atWindow, hasWindow, WINDOW_PLACEHOLDER } from '../promql/window.js';
@@ -149,6 +149,8 @@ export function mapRatioSli(where: Where, q: SliQuery, meaning: 'errors' | 'good
     // Not two counters: still a ratio of two expressions, A / B, each additive over time.
     const parts = splitRatio(query(where, q));
     if (typeof parts === 'string') {
+      const mean = gaugeAverage(query(where, q));
+      if (mean) return gaugeAverageSli(where, q.field, mean, meaning, report);
       throw new ImportFailure({ ...where, field: q.field }, `${parts}; sloforge needs the ${meaning === 'errors' ? 'error' : 'good'} and total parts apart, because it derives every window from recorded rates`);
     }
     const flipped = parts.complement ? (meaning === 'errors' ? 'good' : 'errors') : meaning;
@@ -162,4 +164,17 @@ export function mapRatioSli(where: Where, q: SliQuery, meaning: 'errors' | 'good
   noteGrouping(where, q.field, ratio.denominator, report);
   const flipped = ratio.complement ? (meaning === 'errors' ? 'good' : 'errors') : meaning;
   return fromShapes(where, { field: q.field, shape: ratio.numerator, meaning: flipped }, ratio.denominator, report);
+}
+
+/**
+ * A gauge's mean as the ratio (`1 - avg_over_time(probe_success[w])` as an error ratio): a
+ * boolGauge SLI when the gauge counts good (1 good); the reverse has no sloforge form.
+ */
+function gaugeAverageSli(where: Where, field: string, mean: GaugeAverage, meaning: 'errors' | 'good', report: Report): SliInput {
+  const goodGauge = (meaning === 'errors') === mean.complement;
+  if (!goodGauge) {
+    throw new ImportFailure({ ...where, field }, `reads the mean of ${formatSelector(mean.selector)} so that 1 is a bad event; sloforge's sli.boolGauge needs a gauge that is 1 when good (a probe_success), so it cannot import this as it is`);
+  }
+  report.note({ ...where, field }, `a gauge's mean over each window: imported as sli.boolGauge of ${formatSelector(mean.selector)}, whose error ratio is the share of samples at 0${mean.averaged ? '; avg(...) averaged each series\' mean, the boolGauge weighs every sample alike (the same when the series are scraped alike)' : ''}; values between 0 and 1 count as partly good`);
+  return { boolGauge: { series: formatSelector(mean.selector) } };
 }

@@ -225,28 +225,60 @@ export function splitRatio(query: string): RatioParts | string {
 }
 
 /**
+ * S of `fn(S[w])`, optionally inside one `agg(...)` without `by`/`without` (e.g. Sum for
+ * `sum(sum_over_time(S[w]))`); undefined for any other shape. `$window` stands for the window.
+ */
+function overTimeSelector(expr: string, fn: string, agg: string): Selector | undefined {
+  const src = expr.split('$window').join('5m');
+  if (promqlSyntaxError(src)) return undefined;
+  let node = unwrapParens(parser.parse(src).topNode.firstChild!);
+  if (node.name === 'AggregateExpr') {
+    if (node.getChild('AggregateOp')?.firstChild?.name !== agg || node.getChild('AggregateModifier')) return undefined;
+    const arg = onlyArg(node.getChild('FunctionCallBody'));
+    if (!arg) return undefined;
+    node = unwrapParens(arg);
+  }
+  if (node.name !== 'FunctionCall' || src.slice(node.getChild('FunctionIdentifier')!.from, node.getChild('FunctionIdentifier')!.to) !== fn) return undefined;
+  const arg = onlyArg(node.getChild('FunctionCallBody'));
+  const vs = arg?.name === 'MatrixSelector' ? arg.getChild('VectorSelector') : undefined;
+  if (!vs || !src.slice(arg!.from, arg!.to).startsWith(src.slice(vs.from, vs.to))) return undefined;
+  const sel = parseSelector(src.slice(vs.from, vs.to));
+  return typeof sel === 'string' ? undefined : sel;
+}
+
+/**
  * The gauge of `sum(sum_over_time(S[w])) / sum(count_over_time(S[w]))`, its mean over a window
  * weighted by samples: exactly what a boolGauge SLI computes of S.
  */
 export function gaugeMean(numerator: string, denominator: string): Selector | undefined {
-  const read = (expr: string, fn: string): Selector | undefined => {
-    const src = expr.split('$window').join('5m');
-    if (promqlSyntaxError(src)) return undefined;
-    let node = unwrapParens(parser.parse(src).topNode.firstChild!);
-    if (node.name === 'AggregateExpr') {
-      if (node.getChild('AggregateOp')?.firstChild?.name !== 'Sum' || node.getChild('AggregateModifier')) return undefined;
-      const arg = onlyArg(node.getChild('FunctionCallBody'));
-      if (!arg) return undefined;
-      node = arg;
-    }
-    if (node.name !== 'FunctionCall' || src.slice(node.getChild('FunctionIdentifier')!.from, node.getChild('FunctionIdentifier')!.to) !== fn) return undefined;
-    const arg = onlyArg(node.getChild('FunctionCallBody'));
-    const vs = arg?.name === 'MatrixSelector' ? arg.getChild('VectorSelector') : undefined;
-    if (!vs || !src.slice(arg!.from, arg!.to).startsWith(src.slice(vs.from, vs.to))) return undefined;
-    const sel = parseSelector(src.slice(vs.from, vs.to));
-    return typeof sel === 'string' ? undefined : sel;
-  };
-  const a = read(numerator, 'sum_over_time');
-  const b = read(denominator, 'count_over_time');
+  const a = overTimeSelector(numerator, 'sum_over_time', 'Sum');
+  const b = overTimeSelector(denominator, 'count_over_time', 'Sum');
   return a && b && sameSelector(a, b) ? a : undefined;
+}
+
+export interface GaugeAverage {
+  selector: Selector;
+  /** Written `1 - avg_over_time(...)`. */
+  complement: boolean;
+  /** Inside `avg(...)`: a mean of each series' mean, not of all samples together. */
+  averaged: boolean;
+}
+
+/**
+ * `avg_over_time(S[w])`, `avg(avg_over_time(S[w]))` or either as `1 - ...` (with `{{.window}}`
+ * or `$window` as w): the mean of a gauge, which a boolGauge SLI of S computes. Undefined for
+ * anything else.
+ */
+export function gaugeAverage(query: string): GaugeAverage | undefined {
+  const src = query.replace(WINDOW_RE, WINDOW_SENTINEL).trim();
+  if (promqlSyntaxError(src)) return undefined;
+  let node = unwrapParens(parser.parse(src).topNode.firstChild!);
+  const oneMinus = operands(node, 'Sub');
+  const complement = oneMinus !== undefined && oneMinus[0].name === 'NumberDurationLiteral' && Number(src.slice(oneMinus[0].from, oneMinus[0].to)) === 1;
+  if (complement) node = unwrapParens(oneMinus![1]);
+  const inner = src.slice(node.from, node.to).split(WINDOW_SENTINEL).join('$window');
+  const plain = overTimeSelector(inner, 'avg_over_time', '');
+  if (plain) return { selector: plain, complement, averaged: false };
+  const averaged = overTimeSelector(inner, 'avg_over_time', 'Avg');
+  return averaged ? { selector: averaged, complement, averaged: true } : undefined;
 }

@@ -2,6 +2,7 @@
 // and write nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, existsSync, writeTree } from '../helpers/cli.js';
 
@@ -32,8 +33,28 @@ ${sli}
 
 test('a Sloth raw error ratio that is not one counter over another: the error names file, service, SLO and field', async () => {
   await importFails('sloth', {
-    'specs/api.yml': slothSpec('      raw:\n        error_ratio_query: 1 - avg_over_time(probe_success{job="api"}[{{.window}}])'),
+    'specs/api.yml': slothSpec('      raw:\n        error_ratio_query: 1 - max_over_time(probe_success{job="api"}[{{.window}}])'),
   }, /^error: .*specs\/api\.yml: service "api" > SLO "bad-one" > field "sli\.raw\.error_ratio_query": is not a ratio sloforge can import: expected A \/ B or 1 - \(A \/ B\).*sloforge needs the error and total parts apart/m, /^1 problem; nothing was written$/m);
+});
+
+test('a Sloth raw error ratio that is the mean of a gauge where 1 is bad is refused: a boolGauge counts 1 as good', async () => {
+  await importFails('sloth', {
+    'specs/api.yml': slothSpec('      raw:\n        error_ratio_query: avg_over_time(probe_failed{job="api"}[{{.window}}])'),
+  }, /field "sli\.raw\.error_ratio_query": reads the mean of probe_failed\{job="api"\} so that 1 is a bad event; sloforge's sli\.boolGauge needs a gauge that is 1 when good/);
+});
+
+test('a Sloth raw error ratio of 1 - avg_over_time(gauge) imports as a boolGauge SLI, avg(...) around it with a note', async () => {
+  for (const [query, note] of [
+    ['1 - avg_over_time(probe_success{job="api"}[{{.window}}])', /imported as sli\.boolGauge of probe_success\{job="api"\}, whose error ratio is the share of samples at 0; values/],
+    ['1 - (avg(avg_over_time(probe_success{job="api"}[{{.window}}])))', /avg\(\.\.\.\) averaged each series' mean, the boolGauge weighs every sample alike/],
+  ] as const) {
+    const dir = writeTree({ 'specs/api.yml': slothSpec(`      raw:\n        error_ratio_query: ${query}`) });
+    const out = path.join(dir, 'slos');
+    const r = await cli('import', 'sloth', path.join(dir, 'specs'), '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, note);
+    assert.match(readFileSync(path.join(out, 'api.ts'), 'utf8'), /name: "bad-one",[\s\S]*boolGauge: \{\s+series: "probe_success\{job=\\"api\\"\}"/);
+  }
 });
 
 test('Sloth plugins and the CRD spelling name their own fields', async () => {
