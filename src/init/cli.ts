@@ -42,7 +42,7 @@ async function init(dirArg: string, flags: InitFlags, version: string, log: (s: 
     [
       `wrote ${artifacts.map((a) => a.path).join(', ')} in ${displayPath(dir)}. Next:`,
       `  ${cd === '' ? '' : `cd ${cd} && `}npm install && npx sloforge generate`,
-      '  npm test          # promtool test rules (promtool from Prometheus 2.42 or later)',
+      '  npm test          # sloforge test: the generated promtool tests (promtool 2.42 or later on PATH)',
       '  npm run check     # what CI runs: tsc, then sloforge generate --check',
       'Then edit slos/index.ts: your services, teams and receivers.',
     ].join('\n'),

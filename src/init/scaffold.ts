@@ -29,7 +29,8 @@ function packageJson(o: ScaffoldOptions): string {
       generate: 'sloforge generate',
       // Type errors first, then whether generated/ is what slos/ compiles to.
       check: 'tsc && sloforge generate --check',
-      test: PROMTOOL_TEST,
+      // The generated promtool tests, one promtool per core, each file's time reported.
+      test: 'sloforge test',
     },
     dependencies: { sloforge: o.sloforge },
     devDependencies: { typescript: '^5.9.0' },

@@ -52,7 +52,7 @@ test('the CI files run what package.json runs: the check, then promtool on the g
   const dir = tempDir();
   assert.equal((await cli('init', dir)).code, 0);
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Pkg;
-  assert.equal(pkg.scripts.test, PROMTOOL_TEST);
+  assert.equal(pkg.scripts.test, 'sloforge test');
   assert.equal(pkg.scripts.check, 'tsc && sloforge generate --check');
   const gh = parse(readFileSync(path.join(dir, '.github/workflows/slos.yml'), 'utf8')) as { jobs: { check: { steps: Array<{ run?: string }> } } };
   const runs = gh.jobs.check.steps.flatMap((s) => (s.run ? [s.run] : []));
