@@ -101,6 +101,18 @@ export function validateConfig(input: unknown): Config {
 
 function issueToProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'invalid_union') {
+    // `false | { ... }` and kin: when the value has the shape of one branch only (the others fail
+    // at its root on type or value), that branch's problems are the ones worth naming.
+    const shaped = issue.errors.filter((branch) => !branch.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')));
+    if (shaped.length === 1) return shaped[0]!.flatMap((i) => issueToProblems({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+    if (shaped.length === 0) {
+      // No branch fits its type: say what the schema's own messages say (zod's are generic).
+      const said = [...new Set(issue.errors.flat().map((i) => i.message))];
+      const ours = said.filter((m) => !m.startsWith('Invalid input'));
+      if (said.length > 0) return [{ path, message: (ours.length > 0 ? ours : said).join('; ') }];
+    }
+  }
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({ path: [...path, key], message: 'is not a known field (check the spelling)' }));
   }

@@ -15,6 +15,7 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { IAlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
 import type { Artifact } from '../output/artifact.js';
 import { renderYaml11 } from '../output/render.js';
@@ -41,6 +42,7 @@ export const deployment = (o: Body<IDeployment>): IDeployment => ({ apiVersion: 
 export const role = (o: Body<IRole>): IRole => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', ...o });
 export const roleBinding = (o: Body<IRoleBinding>): IRoleBinding => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', ...o });
 export const prometheusRule = (o: Body<IPrometheusRule>): IPrometheusRule => ({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', ...o });
+export const serviceMonitor = (o: Body<IServiceMonitor>): IServiceMonitor => ({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', ...o });
 export const alertmanagerConfig = (o: Body<IAlertmanagerConfig>): IAlertmanagerConfig => ({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig', ...o });
 
 /** One object per file; fields left undefined are not written. */

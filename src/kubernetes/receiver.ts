@@ -17,7 +17,7 @@ import type { KubernetesModel, Model, ReceiverDeploymentModel } from '../model/t
 import type { Artifact } from '../output/artifact.js';
 import { remediationArtifacts } from '../remediation/compile.js';
 import { ACTIONS_PATH } from '../remediation/actions-file.js';
-import { configMap, deployment, persistentVolumeClaim, role, roleBinding, service, serviceAccount, manifest, metadata } from './meta.js';
+import { configMap, deployment, persistentVolumeClaim, role, roleBinding, service, serviceAccount, serviceMonitor, manifest, metadata } from './meta.js';
 
 export const RECEIVER_DIR = 'receiver';
 
@@ -147,6 +147,15 @@ export function receiverArtifacts(model: Model, k: KubernetesModel): Artifact[] 
       metadata: metadata(k, NAME, { labels: SELECTOR }),
       spec: { type: 'ClusterIP', selector: SELECTOR, ports: [{ name: 'http', port: rx.port, targetPort: 'http', protocol: 'TCP' }] },
     })),
+    // Prometheus names the job after the Service: job="sloforge-receiver", which the receiver's
+    // own alerts (receiverThresholds) select.
+    ...(rx.serviceMonitor ? [manifest(`${RECEIVER_DIR}/service-monitor.yaml`, serviceMonitor({
+      metadata: metadata(k, NAME, { labels: SELECTOR }),
+      spec: {
+        selector: { matchLabels: SELECTOR },
+        endpoints: [{ port: 'http', path: '/metrics', ...(rx.serviceMonitor.interval !== undefined ? { interval: rx.serviceMonitor.interval } : {}) }],
+      },
+    }))] : []),
     manifest(`${RECEIVER_DIR}/data.yaml`, persistentVolumeClaim({
       metadata: metadata(k, DATA_CLAIM, { labels: SELECTOR }),
       spec: {

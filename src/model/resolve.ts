@@ -324,6 +324,7 @@ function resolveKubernetes(cfg: Config): KubernetesModel | undefined {
         token,
         secret: rx.secret ?? K8S.receiverSecret,
         port: K8S.receiverPort,
+        serviceMonitor: rx.serviceMonitor === false ? undefined : { interval: rx.serviceMonitor?.interval },
       }
       : undefined,
   };

@@ -66,6 +66,8 @@ export interface ReceiverDeploymentModel {
   /** Secret whose keys are the files the remediations read (src/config/kubernetes-secrets.ts). */
   secret: string;
   port: number;
+  /** Undefined when turned off; `interval` undefined for Prometheus' own scrape interval. */
+  serviceMonitor: { interval: string | undefined } | undefined;
 }
 
 export type AlertmanagerSettings = z.output<typeof alertmanagerSettings>;

@@ -51,7 +51,7 @@ export function everyOption(): any {
     labels: { release: 'prom', 'example.com/owner': 'sre' },
     alertmanagerConfig: { secret: 'alerting-secrets' },
     dashboards: { label: { name: 'grafana.example.com/dashboard', value: 'yes' }, folderAnnotation: 'grafana.example.com/folder' },
-    receiver: { image: 'registry.example.com/sloforge@sha256:0123', imagePullPolicy: 'IfNotPresent', storage: '5Gi', storageClassName: 'fast', tokenSecret: { name: 'receiver-token', key: 'bearer' }, secret: 'receiver-files' },
+    receiver: { image: 'registry.example.com/sloforge@sha256:0123', imagePullPolicy: 'IfNotPresent', storage: '5Gi', storageClassName: 'fast', tokenSecret: { name: 'receiver-token', key: 'bearer' }, secret: 'receiver-files', serviceMonitor: { interval: '30s' } },
   };
   return cfg;
 }

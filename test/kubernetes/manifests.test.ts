@@ -29,7 +29,7 @@ test('every object of the example config and of a config using every option vali
   const every = manifests(compileConfig(everyOption()));
   assertValid(every);
   const kinds = new Set(every.map((m) => `${m.object.apiVersion}/${m.object.kind}`));
-  for (const k of ['monitoring.coreos.com/v1/PrometheusRule', 'monitoring.coreos.com/v1alpha1/AlertmanagerConfig', 'v1/ConfigMap', 'apps/v1/Deployment', 'v1/Service', 'v1/PersistentVolumeClaim', 'v1/ServiceAccount', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding']) {
+  for (const k of ['monitoring.coreos.com/v1/PrometheusRule', 'monitoring.coreos.com/v1alpha1/AlertmanagerConfig', 'v1/ConfigMap', 'apps/v1/Deployment', 'v1/Service', 'v1/PersistentVolumeClaim', 'v1/ServiceAccount', 'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/RoleBinding', 'monitoring.coreos.com/v1/ServiceMonitor']) {
     assert.ok(kinds.has(k), `no ${k} generated`);
   }
   // The checked-in generated/ folder is what the example compiles to (generate --check covers it).
@@ -57,6 +57,7 @@ test('a broken object fails validation', () => {
   assert.match(broken('Deployment', (o) => { o.spec.replicas = 'one'; }).join('\n'), /replicas must be integer/);
   assert.match(broken('Service', (o) => { o.spec.ports[0].port = 'http'; }).join('\n'), /port must be integer/);
   assert.match(broken('ConfigMap', (o) => { o.data = { 'a.json': 1 }; }).join('\n'), /must be string/);
+  assert.match(broken('ServiceMonitor', (o) => { o.spec.endpoints[0].interval = '30 seconds'; }).join('\n'), /interval must match pattern/);
   assert.match(broken('PersistentVolumeClaim', (o) => { delete o.metadata.namespace; }).join('\n'), /metadata.namespace must be set/);
   assert.match(manifestProblems({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'y' } }).join('\n'), /no validator for v1\/Pod/);
 });
@@ -268,7 +269,7 @@ test('the section as DESIGN.md states it, { namespace, labels }, writes every ob
   cfg.kubernetes = { namespace: 'monitoring', labels: { release: 'kube-prometheus-stack' } };
   const list = manifests(compileConfig(cfg));
   assertValid(list);
-  assert.deepEqual([...new Set(list.map((m) => m.object.kind))].sort(), ['AlertmanagerConfig', 'ConfigMap', 'Deployment', 'PersistentVolumeClaim', 'PrometheusRule', 'Service', 'ServiceAccount']);
+  assert.deepEqual([...new Set(list.map((m) => m.object.kind))].sort(), ['AlertmanagerConfig', 'ConfigMap', 'Deployment', 'PersistentVolumeClaim', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor']);
   assert.equal(ofKind(list, 'Deployment')[0]!.object.spec.template.spec.containers[0].image, 'sloforge:latest');
   const warnings = modelWarnings(modelOf(cfg)).map((w) => `${w.path.join('.')}: ${w.message}`);
   assert.match(warnings.join('\n'), /^kubernetes\.receiver\.image: is not set/m);
@@ -284,6 +285,17 @@ test('Kubernetes output is opt-in, and parts of it can be left out', () => {
   assert.deepEqual(plain.filter((a) => a.path.startsWith('kubernetes/')), []);
   assert.doesNotMatch(artifact(plain, 'README.md').content, /kubernetes/);
   assert.match(artifact(compileConfig(k8sConfig()), 'README.md').content, /`kubernetes\/`/);
+
+  // The ServiceMonitor scrapes the receiver's Service by its own labels, on the named port.
+  const scraped = manifests(compileConfig(k8sConfig()));
+  const monitor = ofKind(scraped, 'ServiceMonitor')[0]!.object;
+  const svc = ofKind(scraped, 'Service')[0]!.object;
+  assert.equal(monitor.metadata.name, svc.metadata.name, 'Prometheus names the job after the Service: job="sloforge-receiver"');
+  for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels as Record<string, string>)) assert.equal(svc.metadata.labels[k], v);
+  assert.deepEqual(monitor.spec.endpoints, [{ port: svc.spec.ports[0].name, path: '/metrics' }]);
+  const unmonitored = k8sConfig();
+  unmonitored.kubernetes.receiver.serviceMonitor = false;
+  assert.deepEqual(ofKind(manifests(compileConfig(unmonitored)), 'ServiceMonitor'), []);
 
   const some = k8sConfig();
   Object.assign(some.kubernetes, { alertmanagerConfig: false, dashboards: false, receiver: false });
@@ -308,6 +320,8 @@ test('validation refuses what the Kubernetes objects cannot hold', () => {
   assert.match(problems((c) => { c.kubernetes.labels = { 'bad key!': 'x', ok: 'a b' }; }).join('\n'), /kubernetes\.labels/);
   assert.match(problems((c) => { c.services[0].name = 'checkout-'; }).join('\n'), /must end in a letter or digit/);
   assert.match(problems((c) => { c.kubernetes.receiver.storage = 'lots'; }).join('\n'), /^kubernetes\.receiver\.storage: must be a storage size/m);
+  assert.match(problems((c) => { c.kubernetes.receiver.serviceMonitor = { interval: '30 seconds' }; }).join('\n'), /^kubernetes\.receiver\.serviceMonitor\.interval: is not a duration: "30 seconds"/m);
+  assert.match(problems((c) => { c.kubernetes.receiver.serviceMonitor = true; }).join('\n'), /^kubernetes\.receiver\.serviceMonitor: must be false \(leave these objects out\) or an object$/m);
 });
 
 test('generate writes generated/kubernetes/ and --check covers it', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { positiveDuration } from './common.js';
 
 // The `kubernetes` section: with it, `generate` also writes manifests for the Prometheus Operator
 // (kube-prometheus-stack) under generated/kubernetes/. Names and labels follow the API server's
@@ -70,5 +71,11 @@ export const kubernetesSettings = z.strictObject({
     tokenSecret: z.strictObject({ name: objectName.optional(), key: secretKey.optional() }).optional(),
     /** The Secret holding the files the remediations read (`headerFiles`, `tokenFile`, `caFile`), each under its file name (default `sloforge-receiver`). */
     secret: objectName.optional(),
+    /**
+     * A ServiceMonitor scraping the receiver's /metrics (on unless `false`), so its series carry
+     * job="sloforge-receiver", what receiverThresholds({ job }) reads; `interval` overrides
+     * Prometheus' scrape interval.
+     */
+    serviceMonitor: z.union([off, z.strictObject({ interval: positiveDuration.optional() })]).optional(),
   })]).optional(),
 });
