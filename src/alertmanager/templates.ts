@@ -2,6 +2,8 @@
 // Alertmanager passes a group of alerts; each alert is rendered on its own because a group may
 // mix SLOs of one service, and a page must show which budget burns and where to look first.
 
+import { LABEL } from '../conventions.js';
+
 /** Path of the template file inside the output folder, and as alertmanager.yml names it. */
 export const TEMPLATE_FILE = 'alertmanager/templates/sloforge.tmpl';
 export const TEMPLATE_GLOB = 'templates/*.tmpl';
@@ -21,6 +23,13 @@ export const T = {
 } as const;
 
 export const ref = (name: string) => `{{ template "${name}" . }}`;
+
+/**
+ * The alert's labels other than sloforge's own, which the lines around them already show: a
+ * grouped SLO's group (route=/cart), the series labels a threshold keeps (action=..., instance=...)
+ * and the service's own labels. Values come from series: Slack gets them escaped.
+ */
+const OTHER_LABELS = `.Labels.Remove (stringSlice ${Object.values(LABEL).filter((l) => l !== LABEL.le).map((l) => JSON.stringify(l)).join(' ')})`;
 
 // Kept as Go template text; "{{-" / "-}}" trim the newlines that make this file readable.
 export const TEMPLATE_TEXT = `{{/* sloforge notification templates. Alerts from sloforge carry the labels service, team,
@@ -55,6 +64,7 @@ Service: {{ .Labels.service }}{{ with .Labels.team }} (team {{ . }}){{ end }}
 {{ if .Labels.slo }}SLO: {{ .Labels.slo }}{{ with .Annotations.objective }} (objective {{ . }}){{ end }}
 {{ if not .Labels.nodata }}Burn rate: {{ template "${T.burnRate}" . }}
 {{ end }}{{ end }}{{ with .Labels.threshold }}Threshold: {{ . }}
+{{ end }}{{ with ${OTHER_LABELS} }}Labels: {{ range $i, $l := .SortedPairs }}{{ if $i }}, {{ end }}{{ $l.Name }}={{ $l.Value }}{{ end }}
 {{ end }}{{ if .Labels.nodata }}No data: the SLI or threshold query returns nothing
 {{ end }}{{ with .Annotations.description }}{{ . }}
 {{ end }}{{ with .Annotations.runbook_url }}Runbook: {{ . }}
@@ -77,7 +87,8 @@ Service: {{ .Labels.service }}{{ with .Labels.team }} (team {{ . }}){{ end }}
 {{ range .Alerts -}}
 *{{ if eq .Status "resolved" }}RESOLVED{{ else }}{{ .Labels.severity | toUpper }}{{ end }}* {{ if .Annotations.summary }}{{ .Annotations.summary | reReplaceAll "&" "&amp;" | reReplaceAll "<" "&lt;" | reReplaceAll ">" "&gt;" }}{{ else }}{{ .Labels.alertname }}{{ end }}
 *Service:* {{ .Labels.service }}{{ with .Labels.slo }}  *SLO:* {{ . }}{{ end }}{{ with .Annotations.objective }}  *Objective:* {{ . }}{{ end }}{{ with .Labels.threshold }}  *Threshold:* {{ . }}{{ end }}
-{{ if .Labels.nodata }}*No data:* the SLI or threshold query returns nothing
+{{ with ${OTHER_LABELS} }}*Labels:* {{ range $i, $l := .SortedPairs }}{{ if $i }}, {{ end }}{{ $l.Name }}={{ $l.Value | reReplaceAll "&" "&amp;" | reReplaceAll "<" "&lt;" | reReplaceAll ">" "&gt;" }}{{ end }}
+{{ end }}{{ if .Labels.nodata }}*No data:* the SLI or threshold query returns nothing
 {{ else if .Labels.slo }}*Burn rate:* {{ template "${T.burnRate}" . }}
 {{ end }}{{ with .Annotations.description }}{{ . | reReplaceAll "&" "&amp;" | reReplaceAll "<" "&lt;" | reReplaceAll ">" "&gt;" }}
 {{ end }}{{ if .Annotations.runbook_url }}<{{ .Annotations.runbook_url }}|Runbook>{{ if .Annotations.dashboard }} | {{ end }}{{ end }}{{ with .Annotations.dashboard }}<{{ . }}|Dashboard>{{ end }}{{ if or .Annotations.runbook_url .Annotations.dashboard }}

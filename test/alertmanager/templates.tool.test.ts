@@ -126,3 +126,17 @@ test('no-data alerts say so instead of quoting a burn rate', async (t) => {
   assert.match(slack, /\*No data:\*/);
   assert.doesNotMatch(slack, /Burn rate/);
 });
+
+test('labels beyond sloforge\'s own (a group, a series label) are listed, escaped for Slack; none, no line', async (t) => {
+  const grouped: Alert = {
+    status: 'firing',
+    labels: { ...fastBurn.labels, route: '/cart', action: '<!channel> & co', tier: '1' },
+    annotations: { summary: 'checkout availability (route="/cart"): error budget burning fast' },
+  };
+  const slack = await render(t, T.slackText, [grouped, slowBurn]);
+  assert.match(slack, /^\*Labels:\* action=&lt;!channel&gt; &amp; co, route=\/cart, tier=1$/m);
+  assert.equal(slack.match(/\*Labels:\*/g)?.length, 1, 'the slow burn has only sloforge\'s labels');
+  const text = await render(t, T.text, [grouped, slowBurn]);
+  assert.match(text, /^Labels: action=<!channel> & co, route=\/cart, tier=1$/m);
+  assert.equal(text.match(/^Labels:/gm)?.length, 1);
+});
