@@ -2,6 +2,7 @@
 // names its object and field like an error does, and only `--strict` turns them into failures.
 import type { ConfigProblem } from '../config/errors.js';
 import { formatNumber } from '../promql/number.js';
+import { DEFAULT_REMEDIATION_URL } from '../conventions.js';
 import type { Model } from './types.js';
 
 /** More grouping labels than this multiply series and pages more than most teams mean to. */
@@ -62,8 +63,15 @@ export function modelWarnings(model: Model): ConfigProblem[] {
       message: `is not set: the receiver's Deployment runs the image "${rx.image}", which only a cluster that has it can pull; build one with sloforge installed (docs/kubernetes.md) and set kubernetes.receiver.image, or set kubernetes.receiver: false to run the receiver elsewhere`,
     });
   }
+  const triggered = model.remediations.some((r) => r.triggers.length > 0);
+  if (triggered && !model.kubernetes?.receiver && model.alertmanager?.remediation?.url === undefined) {
+    out.push({
+      path: ['alertmanager', 'remediation', 'url'],
+      message: `is not set, so Alertmanager posts the alerts that name a remediation to ${DEFAULT_REMEDIATION_URL}, the local stack's receiver (docker-compose.yml); set it (and credentialsFile) to where your receiver listens`,
+    });
+  }
   const watched = model.services.some((svc) => svc.thresholds.some((th) => th.measure.kind === 'expr' && th.measure.expr.includes(RECEIVER_METRIC_PREFIX)));
-  if (model.remediations.some((r) => r.triggers.length > 0) && !watched) {
+  if (triggered && !watched) {
     out.push({
       path: ['remediations'],
       message: `are declared, but no threshold reads the receiver's ${RECEIVER_METRIC_PREFIX}* metrics: if the receiver is down or its actions fail, nobody is told; add thresholds: receiverThresholds({ job: '<its scrape job>' }) to the service of the team that runs it (docs/remediation.md)`,

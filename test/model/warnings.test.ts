@@ -10,6 +10,7 @@ function withRemediation(): any {
   raw.grafana = { url: 'https://grafana.example' };
   raw.remediations = [{ name: 'restart', action: { http: { url: 'https://admin.example/restart' } } }];
   raw.services[0].slos[0].alerting = { remediation: 'restart' };
+  raw.alertmanager = { remediation: { url: 'https://receiver.example:9095/alerts' } };
   return raw;
 }
 
@@ -38,4 +39,15 @@ test('receiverThresholds: names, the job in every selector, no no-data alert but
   assert.match(list[1]!.expr!, /\[1h\]/);
   // The remediation label never reaches an alert: it would ask the receiver to run it.
   for (const t of list.slice(1, 3)) assert.match(t.expr!, /label_replace\(.*"action", "\$1", "remediation"/, t.name);
+});
+
+test('remediations with no receiver URL are a warning naming the local stack default, unless the receiver runs in the cluster', () => {
+  const raw = withRemediation();
+  delete raw.alertmanager;
+  raw.services.push({ name: 'remediation-receiver', team: 'payments', slos: [], thresholds: receiverThresholds({ job: 'sloforge-receiver' }) });
+  const warned = modelWarnings(modelOf(raw));
+  assert.deepEqual(warned.map((w) => w.path.join('.')), ['alertmanager.remediation.url']);
+  assert.match(warned[0]!.message, /posts the alerts that name a remediation to http:\/\/sloforge-receiver:9095\/alerts, the local stack's receiver/);
+  raw.kubernetes = { namespace: 'monitoring', receiver: { image: 'registry.example.com/sloforge:1' } };
+  assert.deepEqual(modelWarnings(modelOf(raw)), []);
 });
