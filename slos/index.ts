@@ -13,7 +13,8 @@ export default defineConfig({
   remediations,
   // Where responders open Grafana: alerts link to its dashboards. The local stack's address here;
   // a real deployment names its own (generate warns when this is left unset).
-  grafana: { url: 'http://localhost:3000' },
+  // The datasource the dashboards read: the local stack's Prometheus, as Grafana reaches it.
+  grafana: { url: 'http://localhost:3000', datasource: { url: 'http://prometheus:9090' } },
   // Where Alertmanager posts the alerts that name a remediation, and the token it sends: the local
   // stack's receiver and secret (docker-compose.yml); a real deployment names its own.
   alertmanager: { remediation: { url: 'http://sloforge-receiver:9095/alerts', credentialsFile: '/etc/alertmanager/secrets/sloforge-receiver-token' } },

@@ -123,8 +123,9 @@ const api = defineService({
 export default defineConfig({
   teams: [web],
   services: [api],
-  // Where responders open Grafana; alerts link to their dashboard there. \`generate\` warns until it is set.
-  // grafana: { url: 'https://grafana.example.com' },
+  // Where responders open Grafana (alerts link to their dashboard there), and the Prometheus the
+  // provisioned datasource reads, as Grafana reaches it. \`generate\` warns until both are set.
+  // grafana: { url: 'https://grafana.example.com', datasource: { url: 'http://prometheus.example.com:9090' } },
 });
 `;
 

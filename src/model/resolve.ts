@@ -289,6 +289,7 @@ function resolveGrafana(cfg: Config): GrafanaModel {
       name: ds?.name ?? DEFAULT_DATASOURCE.name,
       provision: ds?.provision ?? true,
       url: ds?.url ?? DEFAULT_DATASOURCE.url,
+      urlSet: ds?.url !== undefined,
       scrapeInterval: ds?.scrapeInterval ?? DEFAULT_DATASOURCE.scrapeInterval,
       isDefault: ds?.isDefault ?? false,
     },

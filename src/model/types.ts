@@ -93,6 +93,8 @@ export interface DatasourceSettings {
   /** False: the datasource exists in Grafana already; nothing provisions it. */
   provision: boolean;
   url: string;
+  /** False when `url` is sloforge's default (the local stack's Prometheus), not the user's choice. */
+  urlSet: boolean;
   scrapeInterval: string;
   isDefault: boolean;
 }

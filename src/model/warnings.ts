@@ -26,6 +26,13 @@ export function modelWarnings(model: Model): ConfigProblem[] {
       message: 'is not set, so alerts carry no link to their dashboard; set grafana.url to where responders open Grafana',
     });
   }
+  const ds = model.grafana.datasource;
+  if (ds.provision && !ds.urlSet) {
+    out.push({
+      path: ['grafana', 'datasource', 'url'],
+      message: `is not set, so the provisioned Grafana datasource points at ${ds.url}, the local stack's Prometheus (docker-compose.yml); set it to your Prometheus, or use a datasource your Grafana has with datasource: { uid, provision: false }`,
+    });
+  }
   model.teams.forEach((t, i) => {
     if (!model.services.some((s) => s.team === t.name)) return;
     if (t.config.page?.none) out.push({ path: ['teams', i, 'page'], message: `is { none: true }: team "${t.name}"'s critical alerts notify nobody` });

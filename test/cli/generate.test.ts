@@ -119,10 +119,11 @@ test('generate ends with a summary, warns (naming file and field) without failin
   const out = path.join(dir, 'generated');
   const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', out);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^wrote 12 files to .*generated: 1 service\(s\), 2 SLO\(s\), 0 threshold\(s\), 6 alerting rule\(s\), 34 recording rule\(s\); 4 warning\(s\) above\n$/);
+  assert.match(r.stdout, /^wrote 12 files to .*generated: 1 service\(s\), 2 SLO\(s\), 0 threshold\(s\), 6 alerting rule\(s\), 34 recording rule\(s\); 5 warning\(s\) above\n$/);
   const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
   assert.deepEqual(warnings.map((w) => w.replace(/^warning: .*?(slos\/index\.ts): ((?:[^:]*?): )?.*$/, '$1 | $2')), [
     'slos/index.ts | field "grafana.url": ',
+    'slos/index.ts | field "grafana.datasource.url": ',
     'slos/index.ts | team "payments" > field "ticket": ',
     'slos/index.ts | service "checkout" > SLO "latency" > field "sli.latency.threshold": ',
     'slos/index.ts | remediation "unused": ',
@@ -133,7 +134,8 @@ test('generate ends with a summary, warns (naming file and field) without failin
   const strictOut = path.join(dir, 'strict');
   const strict = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', strictOut, '--strict');
   assert.equal(strict.code, 1);
-  assert.match(strict.stderr, /4 warning\(s\) and --strict: nothing was written/);
+  assert.match(strict.stderr, /5 warning\(s\) and --strict: nothing was written/);
+  assert.match(r.stderr, /field "grafana\.datasource\.url": is not set, so the provisioned Grafana datasource points at http:\/\/prometheus:9090, the local stack's Prometheus/);
   assert.equal(existsSync(strictOut), false);
 });
 

@@ -7,7 +7,7 @@ import { baseConfig, modelOf } from '../helpers/config.js';
 
 function withRemediation(): any {
   const raw = baseConfig();
-  raw.grafana = { url: 'https://grafana.example' };
+  raw.grafana = { url: 'https://grafana.example', datasource: { url: 'http://prometheus.example:9090' } };
   raw.remediations = [{ name: 'restart', action: { http: { url: 'https://admin.example/restart' } } }];
   raw.services[0].slos[0].alerting = { remediation: 'restart' };
   raw.alertmanager = { remediation: { url: 'https://receiver.example:9095/alerts' } };

@@ -92,7 +92,7 @@ test('a grouped SLO\'s no-data rule also names each group that stopped reporting
 test('more than 3 grouping labels is a warning; SLOs no generated test can prove are named', async () => {
   const { modelWarnings, untestedSlos } = await import('../../src/model/warnings.js');
   const raw = baseConfig();
-  raw.grafana = { url: 'http://grafana.example' };
+  raw.grafana = { url: 'http://grafana.example', datasource: { url: 'http://prometheus.example:9090' } };
   raw.services[0].slos[0].groupBy = ['a', 'b', 'c', 'd'];
   raw.services[0].slos.push(
     { name: 'native', objective: 99, sli: { latency: { histogram: 'rpc_seconds{job="rpc"}', threshold: 0.3, native: true } } },
@@ -110,7 +110,7 @@ test('more than 3 grouping labels is a warning; SLOs no generated test can prove
 test('page: false and ticket: false together is a warning naming the SLO; either alone or enabled: false is not', async () => {
   const { modelWarnings } = await import('../../src/model/warnings.js');
   const raw = baseConfig();
-  raw.grafana = { url: 'http://grafana.example' };
+  raw.grafana = { url: 'http://grafana.example', datasource: { url: 'http://prometheus.example:9090' } };
   const sli = raw.services[0].slos[0].sli;
   raw.services[0].slos = [
     { name: 'silent', objective: 99, sli, alerting: { page: false, ticket: false } },
@@ -125,7 +125,7 @@ test('page: false and ticket: false together is a warning naming the SLO; either
 
 test("a grouped SLO's alerts link to the dashboard filtered to their own group, values URL-escaped by Prometheus", () => {
   const raw = baseConfig();
-  raw.grafana = { url: 'https://grafana.example/' };
+  raw.grafana = { url: 'https://grafana.example/', datasource: { url: 'http://prometheus.example:9090' } };
   raw.services[0].slos[0].groupBy = ['route', 'region'];
   const svc = modelOf(raw).services[0]!;
   const links = svc.slos.map((slo) => sloRuleGroup(svc, slo).rules.filter(isAlert).map((a) => a.annotations?.dashboard));
