@@ -8,8 +8,9 @@ import { formatNumber } from '../promql/number.js';
 import { thresholdSelector } from '../prometheus/threshold-rules.js';
 import { steps, type Query, type QueryPanel, type Step, timeseries } from './panels.js';
 
-// Plain-language units people write in configs, mapped to Grafana unit ids; anything else is
-// taken to be a Grafana unit id already ("bytes", "reqps", "percentunit", ...).
+// Plain-language units people write in configs, mapped to Grafana unit ids; words with spaces
+// ("failed runs") become Grafana's custom suffix unit; anything else is taken to be a Grafana unit
+// id already ("bytes", "reqps", "percentunit", ...).
 const UNIT_ALIASES: Record<string, string> = {
   seconds: 's',
   second: 's',
@@ -23,7 +24,7 @@ const UNIT_ALIASES: Record<string, string> = {
 
 export function grafanaUnit(unit: string | undefined): string {
   if (unit === undefined || unit === '') return 'short';
-  return UNIT_ALIASES[unit] ?? unit;
+  return UNIT_ALIASES[unit] ?? (/\s/.test(unit.trim()) ? `suffix: ${unit.trim()}` : unit);
 }
 
 type Levels = Pick<ThresholdModel, 'warning' | 'critical' | 'direction'>;

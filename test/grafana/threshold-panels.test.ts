@@ -22,6 +22,7 @@ test('levels below: red under critical, amber up to warning, green above', () =>
 test('units: plain words map to Grafana ids, Grafana ids pass through, none reads as short', () => {
   assert.equal(grafanaUnit('seconds'), 's');
   assert.equal(grafanaUnit('ratio'), 'percentunit');
+  assert.equal(grafanaUnit('failed runs'), 'suffix: failed runs', 'Grafana unit ids have no spaces: words are a custom suffix');
   assert.equal(grafanaUnit('percent'), 'percent');
   assert.equal(grafanaUnit('decgbytes'), 'decgbytes');
   assert.equal(grafanaUnit(undefined), 'short');
