@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { cli, cliIn, existsSync, linkSloforge, tempDir } from '../helpers/cli.js';
 import { loadConfig } from '../../src/config/load.js';
 import { sli } from '../../src/config/schema/slo.js';
-import { packageName, PROMTOOL_TEST } from '../../src/init/scaffold.js';
+import { packageName, PROMETHEUS_IMAGE, PROMTOOL_TEST } from '../../src/init/scaffold.js';
 import { packageVersion } from '../../src/cli.js';
 
 const FILES = ['.github/workflows/slos.yml', '.gitignore', '.gitlab-ci.yml', 'package.json', 'slos/index.ts', 'tsconfig.json'];
@@ -48,7 +48,7 @@ test('init writes a repository that generates with no edits, with one SLO of eve
   }
 });
 
-test('the CI files run what package.json runs: the check, then promtool on the generated tests', async () => {
+test('the CI files run the check, then the generated tests: GitHub with sloforge test, GitLab in the Prometheus image', async () => {
   const dir = tempDir();
   assert.equal((await cli('init', dir)).code, 0);
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Pkg;
@@ -57,7 +57,12 @@ test('the CI files run what package.json runs: the check, then promtool on the g
   const gh = parse(readFileSync(path.join(dir, '.github/workflows/slos.yml'), 'utf8')) as { jobs: { check: { steps: Array<{ run?: string }> } } };
   const runs = gh.jobs.check.steps.flatMap((s) => (s.run ? [s.run] : []));
   assert.deepEqual(runs.slice(0, 2), ['npm ci', 'npm run check']);
-  assert.match(runs[2]!, /--entrypoint promtool prom\/prometheus:v2\.\d+\.\d+ test rules generated\/prometheus\/tests\/\*\.yml$/);
+  assert.deepEqual(runs[2]!.trim().split('\n'), [
+    `docker create --name promtool ${PROMETHEUS_IMAGE}`,
+    'docker cp promtool:/bin/promtool "$RUNNER_TEMP/promtool"',
+    'docker rm promtool',
+  ]);
+  assert.equal(runs[3], 'npm test -- --promtool "$RUNNER_TEMP/promtool"');
   const gl = parse(readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8')) as Record<string, { script?: string[]; image?: unknown }>;
   assert.deepEqual(gl['generated-is-current']!.script, ['npm ci', 'npm run check']);
   assert.deepEqual(gl.promtool!.script, [PROMTOOL_TEST]);

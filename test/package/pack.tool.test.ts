@@ -1,6 +1,6 @@
 // Issue 10's end-to-end check, as a new user meets sloforge: the packed tarball (compiled
 // JavaScript and .d.ts, nothing else) installed into an empty folder, `sloforge init`, `npm
-// install`, `sloforge generate`, promtool's tests, the user's strict tsc (NodeNext and Bundler,
+// install`, `sloforge generate`, the GitHub workflow's test steps, the user's strict tsc (NodeNext and Bundler,
 // skipLibCheck off), errors naming the user's file in both module types, and the Alertmanager
 // fragment merged into an existing alertmanager.yml that amtool accepts and still routes. Needs
 // the npm registry for the dependencies it has not cached yet (`npm ci` caches them); every step must pass.
@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { parse as parseYaml } from 'yaml';
+import { PROMETHEUS_IMAGE } from '../../src/init/scaffold.js';
 import { REPO, tempDir } from '../helpers/cli.js';
 import { tool } from '../helpers/tools.js';
 import { EXISTING } from '../alertmanager/helpers.js';
@@ -57,8 +59,26 @@ test('the packed tarball: install, init, npm install, generate, promtool, strict
   await ok(repo, 'npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error');
   const gen = await ok(repo, 'npx', 'sloforge', 'generate');
   assert.match(gen, /wrote \d+ files to generated: 1 service\(s\), 4 SLO\(s\)/);
-  // init's `npm test` is `sloforge test`, with the promtool this machine has on PATH.
-  const tested = await ok(repo, 'npm', 'test', '--silent', '--', '--promtool', promtool);
+  // The GitHub workflow's steps after the check, as written: promtool copied out of the Prometheus
+  // image (a stand-in docker hands over this machine's promtool), then init's `npm test`, which
+  // is `sloforge test`.
+  const workflow = parseYaml(readFileSync(path.join(repo, '.github/workflows/slos.yml'), 'utf8')) as { jobs: { check: { steps: Array<{ run?: string }> } } };
+  const runs = workflow.jobs.check.steps.flatMap((step) => (step.run ? [step.run] : []));
+  assert.deepEqual(runs.slice(0, 2), ['npm ci', 'npm run check']);
+  const fakeBin = path.join(root, 'fake-bin');
+  const runnerTemp = path.join(root, 'runner-temp');
+  mkdirSync(fakeBin);
+  mkdirSync(runnerTemp);
+  writeFileSync(path.join(fakeBin, 'docker'), `#!/bin/sh\necho "$*" >> "${root}/docker.log"\ncase "$1" in\n  create) echo container ;;\n  cp) cp "${promtool}" "$3" ;;\n  rm) ;;\n  *) exit 1 ;;\nesac\n`, { mode: 0o755 });
+  let tested = '';
+  for (const script of runs.slice(2)) {
+    const r = await execa('bash', ['-euo', 'pipefail', '-c', script], { cwd: repo, reject: false, all: true, env: { RUNNER_TEMP: runnerTemp, PATH: `${fakeBin}:${process.env.PATH}`, CI: 'true' } });
+    assert.equal(r.exitCode, 0, `${script}\n${r.all}`);
+    tested += r.all ?? '';
+  }
+  assert.deepEqual(readFileSync(path.join(root, 'docker.log'), 'utf8').trim().split('\n'), [
+    `create --name promtool ${PROMETHEUS_IMAGE}`, `cp promtool:/bin/promtool ${runnerTemp}/promtool`, 'rm promtool',
+  ]);
   const testFiles = Number(/^(\d+) test file\(s\): (\d+) passed, 0 failed/m.exec(tested)?.[1]);
   assert.ok(testFiles >= 2, tested);
   assert.match(tested, new RegExp(`^${testFiles} test file\\(s\\): ${testFiles} passed, 0 failed`, 'm'));
