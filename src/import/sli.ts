@@ -8,7 +8,7 @@ import { formatSelector } from '../promql/parse.js';
 import { analyseQuery, analyseRatio, gaugeAverage, gaugeMean, sameSelector, splitRatio, type CounterRead, type GaugeAverage, type QueryOptions, type QueryShape } from '../promql/query.js';
 import { promqlSyntaxError } from '../promql/parse.js';
 import { rangeProblem } from '../promql/reads.js';
-import { atWindow, hasWindow, WINDOW_PLACEHOLDER } from '../promql/window.js';
+import { atSampleWindow, hasWindow, WINDOW_PLACEHOLDER } from '../promql/window.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 
 export interface SliQuery {
@@ -102,7 +102,7 @@ const SLOTH_WINDOW_RE = /\{\{\s*\.window\s*\}\}/g;
 function windowQuery(where: Where, q: SliQuery, why: string): string {
   const text = query(where, q).replace(SLOTH_WINDOW_RE, WINDOW_PLACEHOLDER).trim();
   const at = { ...where, field: q.field };
-  const sample = atWindow(text, '5m');
+  const sample = atSampleWindow(text);
   const syntax = promqlSyntaxError(sample);
   if (syntax) throw new ImportFailure(at, `${syntax} (MetricsQL and other dialects are not PromQL)`);
   if (!hasWindow(text)) {

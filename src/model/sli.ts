@@ -1,6 +1,6 @@
 // What an SLI reads, whatever its kind: the one place targets and checks ask instead of reaching
 // into each kind's fields.
-import { atWindow } from '../promql/window.js';
+import { atSampleWindow } from '../promql/window.js';
 import { exprSelectors } from '../promql/reads.js';
 import { counterRatio } from '../promql/query.js';
 import { parseSelector, type Selector } from '../promql/parse.js';
@@ -10,9 +10,6 @@ import type { PartMeaning, QueryFeed, SliModel } from './types.js';
 export function selectorsOf(expr: string): Selector[] {
   return exprSelectors(expr).map((t) => parseSelector(t)).filter((s): s is Selector => typeof s !== 'string');
 }
-
-/** A query template with its placeholder at the shortest window, for reading its syntax. */
-export const sampleQuery = (template: string) => atWindow(template, '5m');
 
 /** Every raw series selector the SLI's rules read. */
 export function sliReads(sli: SliModel): Selector[] {
@@ -26,7 +23,7 @@ export function sliReads(sli: SliModel): Selector[] {
     case 'boolGauge':
       return [sli.series];
     case 'query':
-      return [...selectorsOf(sampleQuery(sli.part)), ...selectorsOf(sampleQuery(sli.total))];
+      return [...selectorsOf(atSampleWindow(sli.part)), ...selectorsOf(atSampleWindow(sli.total))];
   }
 }
 
@@ -46,12 +43,12 @@ export function sliInputs(sli: SliModel): Selector[] {
     case 'boolGauge':
       return [sli.series];
     case 'query':
-      return selectorsOf(sampleQuery(sli.total));
+      return selectorsOf(atSampleWindow(sli.total));
   }
 }
 
 /** A query SLI's counters, when sloforge recognises them (see `counterRatio`). */
 export function queryFeed(meaning: PartMeaning, part: string, total: string): QueryFeed | undefined {
-  const r = counterRatio(meaning, sampleQuery(part), sampleQuery(total));
+  const r = counterRatio(meaning, atSampleWindow(part), atSampleWindow(total));
   return r && { part: r.part, total: r.total, meaning: r.meaning };
 }

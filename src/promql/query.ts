@@ -3,6 +3,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import { formatSelector, parseSelector, promqlSyntaxError, type Selector } from './parse.js';
+import { atSampleWindow, SAMPLE_WINDOW, WINDOW_PLACEHOLDER } from './window.js';
 
 /** Code-unit order, the same under every locale. */
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -89,13 +90,21 @@ function isVectorZero(node: SyntaxNode, src: string): boolean {
   return node.name === 'FunctionCall' && /^vector\s*\(\s*0\s*\)$/.test(src.slice(node.from, node.to));
 }
 
-function parseQuery(query: string): { src: string; node: SyntaxNode } | string {
-  const src = query.replace(WINDOW_RE, '5m').trim();
+/** The query with Sloth's placeholder as `window`, parsed: its outermost expression, or a syntax problem. */
+function parseQuery(query: string, window: string = SAMPLE_WINDOW): { src: string; node: SyntaxNode } | string {
+  const src = query.replace(WINDOW_RE, window).trim();
   const syntax = promqlSyntaxError(src);
   if (syntax) return syntax;
   const top = parser.parse(src).topNode.firstChild;
   if (!top) return 'is empty';
   return { src, node: unwrapParens(top) };
+}
+
+/** `1 - X` as X and true; any other expression as itself and false. */
+function withoutOneMinus(node: SyntaxNode, src: string): { node: SyntaxNode; complement: boolean } {
+  const sub = operands(node, 'Sub');
+  const complement = sub !== undefined && sub[0].name === 'NumberDurationLiteral' && Number(src.slice(sub[0].from, sub[0].to)) === 1;
+  return complement ? { node: sub![1], complement } : { node, complement };
 }
 
 function unsupported(query: string, opts: QueryOptions, what = SHAPES): string {
@@ -150,10 +159,7 @@ export function analyseRatio(query: string, opts: QueryOptions): RatioShape | st
   const parsed = parseQuery(query);
   if (typeof parsed === 'string') return parsed;
   const { src } = parsed;
-  let node = parsed.node;
-  const oneMinus = operands(node, 'Sub');
-  const complement = oneMinus !== undefined && oneMinus[0].name === 'NumberDurationLiteral' && Number(src.slice(oneMinus[0].from, oneMinus[0].to)) === 1;
-  if (complement) node = oneMinus![1];
+  const { node, complement } = withoutOneMinus(parsed.node, src);
   const div = operands(node, 'Div');
   if (!div) return unsupported(query, opts, RATIO_SHAPES);
   const numerator = shapeOf(div[0], src, query, opts);
@@ -209,19 +215,18 @@ export interface RatioParts {
  * with the window placeholder, for a query SLI when they are no counters sloforge recognises.
  */
 export function splitRatio(query: string): RatioParts | string {
-  const src = query.replace(WINDOW_RE, WINDOW_SENTINEL).trim();
-  const syntax = promqlSyntaxError(src);
-  if (syntax) return syntax;
-  const top = parser.parse(src).topNode.firstChild;
-  if (!top) return 'is empty';
-  let node = unwrapParens(top);
-  const oneMinus = operands(node, 'Sub');
-  const complement = oneMinus !== undefined && oneMinus[0].name === 'NumberDurationLiteral' && Number(src.slice(oneMinus[0].from, oneMinus[0].to)) === 1;
-  if (complement) node = oneMinus![1];
+  const parsed = parseQuery(query, WINDOW_SENTINEL);
+  if (typeof parsed === 'string') return parsed;
+  const { src } = parsed;
+  const { node, complement } = withoutOneMinus(parsed.node, src);
   const div = operands(node, 'Div');
   if (!div) return `is not a ratio sloforge can import: expected A / B or 1 - (A / B), got ${JSON.stringify(query.trim())}`;
-  const back = (n: SyntaxNode) => src.slice(n.from, n.to).split(WINDOW_SENTINEL).join('$window');
-  return { numerator: back(div[0]), denominator: back(div[1]), complement };
+  return { numerator: asTemplate(div[0], src), denominator: asTemplate(div[1], src), complement };
+}
+
+/** A part of a query parsed with the sentinel for its window, as a template with `$window`. */
+function asTemplate(node: SyntaxNode, src: string): string {
+  return src.slice(node.from, node.to).split(WINDOW_SENTINEL).join(WINDOW_PLACEHOLDER);
 }
 
 /**
@@ -229,7 +234,7 @@ export function splitRatio(query: string): RatioParts | string {
  * `sum(sum_over_time(S[w]))`); undefined for any other shape. `$window` stands for the window.
  */
 function overTimeSelector(expr: string, fn: string, agg: string): Selector | undefined {
-  const src = expr.split('$window').join('5m');
+  const src = atSampleWindow(expr);
   if (promqlSyntaxError(src)) return undefined;
   let node = unwrapParens(parser.parse(src).topNode.firstChild!);
   if (node.name === 'AggregateExpr') {
@@ -270,13 +275,10 @@ export interface GaugeAverage {
  * anything else.
  */
 export function gaugeAverage(query: string): GaugeAverage | undefined {
-  const src = query.replace(WINDOW_RE, WINDOW_SENTINEL).trim();
-  if (promqlSyntaxError(src)) return undefined;
-  let node = unwrapParens(parser.parse(src).topNode.firstChild!);
-  const oneMinus = operands(node, 'Sub');
-  const complement = oneMinus !== undefined && oneMinus[0].name === 'NumberDurationLiteral' && Number(src.slice(oneMinus[0].from, oneMinus[0].to)) === 1;
-  if (complement) node = unwrapParens(oneMinus![1]);
-  const inner = src.slice(node.from, node.to).split(WINDOW_SENTINEL).join('$window');
+  const parsed = parseQuery(query, WINDOW_SENTINEL);
+  if (typeof parsed === 'string') return undefined;
+  const { node, complement } = withoutOneMinus(parsed.node, parsed.src);
+  const inner = asTemplate(node, parsed.src);
   const plain = overTimeSelector(inner, 'avg_over_time', '');
   if (plain) return { selector: plain, complement, averaged: false };
   const averaged = overTimeSelector(inner, 'avg_over_time', 'Avg');

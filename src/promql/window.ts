@@ -12,3 +12,11 @@ export function atWindow(template: string, w: string): string {
 export function hasWindow(template: string): boolean {
   return template.includes(WINDOW_PLACEHOLDER);
 }
+
+/** The window a template is read at when only its syntax and selectors matter. */
+export const SAMPLE_WINDOW = '5m';
+
+/** The template at the sample window: what validation, checks and the import parse. */
+export function atSampleWindow(template: string): string {
+  return atWindow(template, SAMPLE_WINDOW);
+}

@@ -13,7 +13,8 @@ import { MINUTE_MS } from '../config/duration.js';
 import { ALERT_NAMES, type Severity } from '../conventions.js';
 import { labelText, matcherText, sortLabels } from '../promql/labels.js';
 import type { PartMeaning, ServiceModel, SloModel, SloPlan } from '../model/types.js';
-import { sampleQuery, sliReads } from '../model/sli.js';
+import { sliReads } from '../model/sli.js';
+import { atSampleWindow } from '../promql/window.js';
 import type { AlertingRule } from '../prometheus/rules.js';
 import { selectorMatches } from '../promql/match.js';
 import type { Selector } from '../promql/parse.js';
@@ -286,7 +287,7 @@ function idleGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
  * fed, so no group can assert the whole list of an alert next to it.
  */
 function readsEverything(slo: SloModel): boolean {
-  return slo.sli.kind === 'query' && yieldsWithoutInputs(sampleQuery(slo.sli.total));
+  return slo.sli.kind === 'query' && yieldsWithoutInputs(atSampleWindow(slo.sli.total));
 }
 
 /** Whether feeding `a`'s series would change what `b` reads. */

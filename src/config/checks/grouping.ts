@@ -5,7 +5,7 @@ import type { ConfigPath, ConfigProblem } from '../errors.js';
 import { RESERVED_LABELS } from '../../conventions.js';
 import { parseSelector, type Selector } from '../../promql/parse.js';
 import { aggregatesAway, exprSelectors } from '../../promql/reads.js';
-import { atWindow } from '../../promql/window.js';
+import { atSampleWindow } from '../../promql/window.js';
 
 /** A selector of the SLI and the field it was written in. */
 export interface SliSelector {
@@ -33,7 +33,7 @@ export function sliSelectors(sli: Slo['sli']): SliSelector[] {
   if (sli.query) {
     for (const key of ['errors', 'good', 'total'] as const) {
       const q = sli.query[key];
-      if (q !== undefined) add(`sli.query.${key}`, exprSelectors(atWindow(q, '5m')).flatMap(parsed));
+      if (q !== undefined) add(`sli.query.${key}`, exprSelectors(atSampleWindow(q)).flatMap(parsed));
     }
   }
   return out;
@@ -61,7 +61,7 @@ function sloProblems(svcLabels: Record<string, string>, slo: Slo, at: ConfigPath
     if (slo.sli.query) {
       for (const key of ['errors', 'good', 'total'] as const) {
         const q = slo.sli.query[key];
-        if (q !== undefined && aggregatesAway(atWindow(q, '5m'), label)) {
+        if (q !== undefined && aggregatesAway(atSampleWindow(q), label)) {
           out.push({
             path: [...at, 'sli', 'query', key],
             message: `aggregates the grouping label "${label}" away, so every group would read the same value: keep it, e.g. sum by (${label}) (...)`,

@@ -7,7 +7,7 @@ import { parseSelector, type Selector } from '../../promql/parse.js';
 import { bucketAt, histogramPart } from '../../promql/histogram.js';
 import { exprSelectors } from '../../promql/reads.js';
 import { groupValues, inventSeries } from '../../promql/series.js';
-import { atWindow } from '../../promql/window.js';
+import { atSampleWindow } from '../../promql/window.js';
 import { counterRatio } from '../../promql/query.js';
 import { sliSelectors } from './grouping.js';
 
@@ -42,8 +42,8 @@ function sloChecks(slo: Slo, path: ConfigPath): Check[] {
   if (sli.query) {
     const q = sli.query;
     const field = q.errors !== undefined ? 'errors' : 'good';
-    const out = expressionChecks(atWindow(q.total, '5m'), [...path, 'sli', 'query', 'total']);
-    const feed = counterRatio(field === 'errors' ? 'bad' : 'good', atWindow((q.errors ?? q.good)!, '5m'), atWindow(q.total, '5m'));
+    const out = expressionChecks(atSampleWindow(q.total), [...path, 'sli', 'query', 'total']);
+    const feed = counterRatio(field === 'errors' ? 'bad' : 'good', atSampleWindow((q.errors ?? q.good)!), atSampleWindow(q.total));
     if (feed) out.push(...pairChecks(feed.part, feed.total, [...path, 'sli', 'query', field], [...path, 'sli', 'query', 'total']));
     return out;
   }

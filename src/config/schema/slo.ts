@@ -3,7 +3,7 @@ import { duration, histogramSelector, LABEL_NAME_RE, name, positiveDuration, ser
 import { noData } from './threshold.js';
 import { promqlSyntaxError } from '../../promql/parse.js';
 import { rangeProblem } from '../../promql/reads.js';
-import { atWindow, hasWindow, WINDOW_PLACEHOLDER } from '../../promql/window.js';
+import { atSampleWindow, hasWindow, SAMPLE_WINDOW, WINDOW_PLACEHOLDER } from '../../promql/window.js';
 
 export const ratioSli = z.strictObject({
   /** Counter selector of failed events. Give `errors` or `good`, not both. */
@@ -39,9 +39,9 @@ const windowQuery = z.string({ error: `must be a PromQL expression string with $
     ctx.addIssue({ code: 'custom', message: `must contain the placeholder ${WINDOW_PLACEHOLDER} where the window goes, e.g. sum(rate(http_requests_total{job="api"}[${WINDOW_PLACEHOLDER}])); sloforge writes it once per alert window` });
     return;
   }
-  const expr = atWindow(s, '5m');
+  const expr = atSampleWindow(s);
   const problem = promqlSyntaxError(expr) ?? rangeProblem(expr);
-  if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (with ${WINDOW_PLACEHOLDER} = 5m)` });
+  if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (with ${WINDOW_PLACEHOLDER} = ${SAMPLE_WINDOW})` });
 });
 
 export const querySli = z.strictObject({
