@@ -88,6 +88,9 @@ export function groupDashboardUrl(url: string, groupBy: readonly string[]): stri
   return `${url}?${groupBy.map((l) => `var-${l}={{ $labels.${l} | urlquery }}`).join('&')}`;
 }
 
+/** The remediation receiver's own metric names start with this; its thresholds look for it. */
+export const RECEIVER_METRIC_PREFIX = 'sloforge_receiver_';
+
 // Alertmanager receivers.
 export const DEFAULT_RECEIVER = 'sloforge-default';
 export const REMEDIATION_RECEIVER = 'sloforge-remediation';

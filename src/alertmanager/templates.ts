@@ -24,6 +24,9 @@ export const T = {
 
 export const ref = (name: string) => `{{ template "${name}" . }}`;
 
+/** Slack reads <, > and & as markup: free text (annotations, label values) goes through this. */
+const SLACK_ESCAPE = '| reReplaceAll "&" "&amp;" | reReplaceAll "<" "&lt;" | reReplaceAll ">" "&gt;"';
+
 /**
  * The alert's labels other than sloforge's own, which the lines around them already show: a
  * grouped SLO's group (route=/cart), the series labels a threshold keeps (action=..., instance=...)
@@ -85,12 +88,12 @@ Service: {{ .Labels.service }}{{ with .Labels.team }} (team {{ . }}){{ end }}
 
 {{ define "${T.slackText}" -}}
 {{ range .Alerts -}}
-*{{ if eq .Status "resolved" }}RESOLVED{{ else }}{{ .Labels.severity | toUpper }}{{ end }}* {{ if .Annotations.summary }}{{ .Annotations.summary | reReplaceAll "&" "&amp;" | reReplaceAll "<" "&lt;" | reReplaceAll ">" "&gt;" }}{{ else }}{{ .Labels.alertname }}{{ end }}
+*{{ if eq .Status "resolved" }}RESOLVED{{ else }}{{ .Labels.severity | toUpper }}{{ end }}* {{ if .Annotations.summary }}{{ .Annotations.summary ${SLACK_ESCAPE} }}{{ else }}{{ .Labels.alertname }}{{ end }}
 *Service:* {{ .Labels.service }}{{ with .Labels.slo }}  *SLO:* {{ . }}{{ end }}{{ with .Annotations.objective }}  *Objective:* {{ . }}{{ end }}{{ with .Labels.threshold }}  *Threshold:* {{ . }}{{ end }}
-{{ with ${OTHER_LABELS} }}*Labels:* {{ range $i, $l := .SortedPairs }}{{ if $i }}, {{ end }}{{ $l.Name }}={{ $l.Value | reReplaceAll "&" "&amp;" | reReplaceAll "<" "&lt;" | reReplaceAll ">" "&gt;" }}{{ end }}
+{{ with ${OTHER_LABELS} }}*Labels:* {{ range $i, $l := .SortedPairs }}{{ if $i }}, {{ end }}{{ $l.Name }}={{ $l.Value ${SLACK_ESCAPE} }}{{ end }}
 {{ end }}{{ if .Labels.nodata }}*No data:* the SLI or threshold query returns nothing
 {{ else if .Labels.slo }}*Burn rate:* {{ template "${T.burnRate}" . }}
-{{ end }}{{ with .Annotations.description }}{{ . | reReplaceAll "&" "&amp;" | reReplaceAll "<" "&lt;" | reReplaceAll ">" "&gt;" }}
+{{ end }}{{ with .Annotations.description }}{{ . ${SLACK_ESCAPE} }}
 {{ end }}{{ if .Annotations.runbook_url }}<{{ .Annotations.runbook_url }}|Runbook>{{ if .Annotations.dashboard }} | {{ end }}{{ end }}{{ with .Annotations.dashboard }}<{{ . }}|Dashboard>{{ end }}{{ if or .Annotations.runbook_url .Annotations.dashboard }}
 {{ end }}{{ with .Labels.remediation }}_Remediation {{ . }} is run by the sloforge receiver._
 {{ end }}

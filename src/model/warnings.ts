@@ -2,14 +2,11 @@
 // names its object and field like an error does, and only `--strict` turns them into failures.
 import type { ConfigProblem } from '../config/errors.js';
 import { formatNumber } from '../promql/number.js';
-import { DEFAULT_REMEDIATION_URL } from '../conventions.js';
+import { DEFAULT_REMEDIATION_URL, RECEIVER_METRIC_PREFIX } from '../conventions.js';
 import type { Model } from './types.js';
 
 /** More grouping labels than this multiply series and pages more than most teams mean to. */
 const MAX_QUIET_GROUP_LABELS = 3;
-
-/** The receiver's own metric names start with this (src/remediation/metrics.ts). */
-const RECEIVER_METRIC_PREFIX = 'sloforge_receiver_';
 
 /** Latency bounds above this are more likely milliseconds than seconds. */
 const SUSPICIOUS_SECONDS = 60;

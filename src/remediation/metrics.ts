@@ -1,6 +1,7 @@
 // /metrics of the receiver. Each receiver owns its registry, so several can run in one process
 // (tests) without clashing over global metric names.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RECEIVER_METRIC_PREFIX } from '../conventions.js';
 
 export type RequestOutcome = 'accepted' | 'unauthorized' | 'too_large' | 'bad_request' | 'persist_failed' | 'not_found' | 'method_not_allowed' | 'error' | 'ok';
 export type AlertOutcome = 'queued' | 'duplicate' | 'no_remediation' | 'unknown_remediation' | 'not_bound' | 'resolved_ignored';
@@ -26,7 +27,7 @@ export class ReceiverMetrics {
   readonly connectionsDropped = new Counter({ name: 'sloforge_receiver_connections_dropped_total', help: 'Connections refused because maxConnections were open', registers: [this.registry] });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'sloforge_receiver_' });
+    collectDefaultMetrics({ register: this.registry, prefix: RECEIVER_METRIC_PREFIX });
   }
 
   /**

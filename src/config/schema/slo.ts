@@ -5,6 +5,13 @@ import { promqlSyntaxError } from '../../promql/parse.js';
 import { rangeProblem } from '../../promql/reads.js';
 import { atSampleWindow, hasWindow, SAMPLE_WINDOW, WINDOW_PLACEHOLDER } from '../../promql/window.js';
 
+/** A ratio or query SLI names its failed or its good events, never both. */
+function exactlyOnePart(v: { errors?: unknown; good?: unknown }, ctx: z.RefinementCtx): void {
+  if ((v.errors === undefined) === (v.good === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['errors'], message: 'give exactly one of `errors` or `good` next to `total`' });
+  }
+}
+
 export const ratioSli = z.strictObject({
   /** Counter selector of failed events. Give `errors` or `good`, not both. */
   errors: seriesSelector.optional(),
@@ -12,11 +19,7 @@ export const ratioSli = z.strictObject({
   good: seriesSelector.optional(),
   /** Counter selector of all events. */
   total: seriesSelector,
-}).superRefine((v, ctx) => {
-  if ((v.errors === undefined) === (v.good === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['errors'], message: 'give exactly one of `errors` or `good` next to `total`' });
-  }
-});
+}).superRefine(exactlyOnePart);
 
 export const latencySli = z.strictObject({
   /**
@@ -51,11 +54,7 @@ export const querySli = z.strictObject({
   good: windowQuery.optional(),
   /** All events over `$window`. */
   total: windowQuery,
-}).superRefine((v, ctx) => {
-  if ((v.errors === undefined) === (v.good === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['errors'], message: 'give exactly one of `errors` or `good` next to `total`' });
-  }
-});
+}).superRefine(exactlyOnePart);
 
 export const boolGaugeSli = z.strictObject({
   /** A gauge that is 1 when good and 0 when not, e.g. probe_success{job="blackbox"}. */
