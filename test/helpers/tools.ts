@@ -1,6 +1,8 @@
 // External binaries for tests. A missing tool is installed by the project's script and, if it
 // is still missing, fails the test: a test that needs promtool never passes by skipping.
+import assert from 'node:assert/strict';
 import { execa } from 'execa';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO } from './cli.js';
 
@@ -31,4 +33,19 @@ export async function promtool(...args: string[]): Promise<{ ok: boolean; output
   const bin = await tool('promtool');
   const r = await execa(bin, args, { reject: false, all: true });
   return { ok: r.exitCode === 0, output: r.all ?? '' };
+}
+
+/**
+ * Copies a generated folder to `broken`, rewrites one service's rule file with `edit` (which must
+ * change it) and runs promtool on one of the copy's test files: the check that generated tests
+ * fail when the rules are wrong.
+ */
+export async function promtoolOnBrokenRules(out: string, broken: string, service: string, testFile: string, edit: (rules: string) => string): Promise<{ ok: boolean; output: string }> {
+  cpSync(out, broken, { recursive: true });
+  const rulesFile = path.join(broken, 'prometheus/rules', `${service}.yml`);
+  const before = readFileSync(rulesFile, 'utf8');
+  const after = edit(before);
+  assert.notEqual(after, before, 'the edit changed the rules');
+  writeFileSync(rulesFile, after);
+  return promtool('test', 'rules', path.join(broken, 'prometheus/tests', testFile));
 }

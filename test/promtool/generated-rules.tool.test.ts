@@ -2,11 +2,11 @@
 // tests have teeth: rules broken on purpose fail them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { cli, tempDir, writeTree, REPO } from '../helpers/cli.js';
 import { baseConfig, configSource } from '../helpers/config.js';
-import { promtool, tool } from '../helpers/tools.js';
+import { promtool, promtoolOnBrokenRules, tool } from '../helpers/tools.js';
 import { findTestFiles, runPromtoolTests } from '../../src/promtool/run.js';
 
 async function generateExamples(): Promise<string> {
@@ -61,15 +61,8 @@ function provenPassing(out: string, file: BaseFile): Promise<void> {
 /** Breaks the base config's rules with `edit` and runs one test file, which passes unbroken. */
 async function runBroken(file: BaseFile, edit: (rules: string) => string) {
   const out = await base;
-  const broken = path.join(tempDir(), 'broken');
-  cpSync(out, broken, { recursive: true });
-  const rulesFile = path.join(broken, 'prometheus/rules/checkout.yml');
-  const before = readFileSync(rulesFile, 'utf8');
-  const after = edit(before);
-  assert.notEqual(after, before, 'the edit changed the rules');
-  writeFileSync(rulesFile, after);
   await provenPassing(out, file);
-  return promtool('test', 'rules', path.join(broken, 'prometheus/tests', file));
+  return promtoolOnBrokenRules(out, path.join(tempDir(), 'broken'), 'checkout', file, edit);
 }
 
 /** Which alert checks promtool reported failing, as `alertname/slo@time`, whichever kind of test it was. */

@@ -3,11 +3,11 @@
 // counting the wrong events each fail them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, writeTree } from '../helpers/cli.js';
 import { configSource } from '../helpers/config.js';
-import { promtool } from '../helpers/tools.js';
+import { promtool, promtoolOnBrokenRules } from '../helpers/tools.js';
 
 const config = {
   teams: [{ name: 't', page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } }, ticket: { pagerduty: { routingKeyFile: '/run/secrets/pd2' } } }],
@@ -34,14 +34,7 @@ const generated = (async () => {
 
 async function runBroken(file: string, edit: (rules: string) => string) {
   const { dir, out } = await generated;
-  const broken = path.join(dir, `broken-${Math.random().toString(36).slice(2)}`);
-  cpSync(out, broken, { recursive: true });
-  const rulesFile = path.join(broken, 'prometheus/rules/api.yml');
-  const before = readFileSync(rulesFile, 'utf8');
-  const after = edit(before);
-  assert.notEqual(after, before, 'the edit changed the rules');
-  writeFileSync(rulesFile, after);
-  return promtool('test', 'rules', path.join(broken, 'prometheus/tests', file));
+  return promtoolOnBrokenRules(out, path.join(dir, `broken-${Math.random().toString(36).slice(2)}`), 'api', file, edit);
 }
 
 test('the generated tests of grouped, boolean-gauge and query SLOs pass; generate names the SLO it cannot test', async () => {
