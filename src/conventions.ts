@@ -18,6 +18,15 @@ export const LABEL = {
 /** A service, SLO or alert label of one of these names would overwrite sloforge's own. */
 export const RESERVED_LABELS: readonly string[] = Object.values(LABEL);
 
+/**
+ * The name a grouping label takes in recordings and alerts when sloforge sets a label of its
+ * name itself: a user's `service` is carried as `exported_service`, as Prometheus keeps a scraped
+ * label that clashes with a target label (`honor_labels: false`), so neither value is lost.
+ */
+export function exportedLabel(label: string): string {
+  return RESERVED_LABELS.includes(label) ? `exported_${label}` : label;
+}
+
 export type Severity = 'critical' | 'warning';
 
 /** Burn-rate alerts by tier: the page tier is critical, the ticket tier warning. */

@@ -8,7 +8,7 @@
 import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { ServiceModel, SloModel } from '../model/types.js';
-import { aggregate, sliQueries } from '../prometheus/sli.js';
+import { groupSum, sliQueries } from '../prometheus/sli.js';
 import { formatNumber } from '../promql/number.js';
 import { formatSelector } from '../promql/parse.js';
 import { histogramPart } from '../promql/histogram.js';
@@ -80,7 +80,7 @@ export function goldenSignalsRow(layout: Layout, svc: ServiceModel): void {
         .unit(units.OpsPerSecond)
         .span(8)
         .height(8),
-      merge(counting.map((slo) => ({ expr: sliQueries(slo.sli, slo.groupBy).totalRate(RATE_INTERVAL), slo }))),
+      merge(counting.map((slo) => ({ expr: sliQueries(slo.sli, slo).totalRate(RATE_INTERVAL), slo }))),
     );
   }
 
@@ -93,7 +93,7 @@ export function goldenSignalsRow(layout: Layout, svc: ServiceModel): void {
         .unit(units.PercentUnit)
         .span(8)
         .height(8),
-      merge(ratios.map((slo) => ({ expr: sliQueries(slo.sli, slo.groupBy).errorRatio(RATE_INTERVAL), slo }))),
+      merge(ratios.map((slo) => ({ expr: sliQueries(slo.sli, slo).errorRatio(RATE_INTERVAL), slo }))),
     );
   }
 
@@ -106,7 +106,7 @@ export function goldenSignalsRow(layout: Layout, svc: ServiceModel): void {
         .unit(units.PercentUnit)
         .span(8)
         .height(8),
-      merge(probes.map(({ slo, series }) => ({ expr: aggregate(slo.groupBy, `avg_over_time(${formatSelector(series)}[${RATE_INTERVAL}])`, 'avg'), slo }))),
+      merge(probes.map(({ slo, series }) => ({ expr: groupSum(slo, `avg_over_time(${formatSelector(series)}[${RATE_INTERVAL}])`, 'avg'), slo }))),
     );
   }
 

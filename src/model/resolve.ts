@@ -7,7 +7,7 @@ import { tierReceivers } from '../config/receivers.js';
 import {
   ALERT_NAMES, DEFAULT_BASELINE, DEFAULT_DATASOURCE, DEFAULT_NODATA_FOR, DEFAULT_NODATA_SEVERITY, DEFAULT_PERIOD,
   DEFAULT_PREDICT_WINDOW, DEFAULT_RATE_WINDOW, DEFAULT_REMEDIATION_URL, K8S, NODATA_ALERTS, THRESHOLD_ALERTS, THRESHOLD_RECORD,
-  dashboardUrl, grafanaBaseUrl, serviceDashboardUid,
+  dashboardUrl, exportedLabel, grafanaBaseUrl, serviceDashboardUid,
 } from '../conventions.js';
 import { formatSelector, parseSelector, type Selector } from '../promql/parse.js';
 import { bucketAt, histogramPart } from '../promql/histogram.js';
@@ -17,7 +17,7 @@ import { sortLabels } from '../promql/labels.js';
 import { queryFeed, sliInputs } from './sli.js';
 import { alertTiers, allWindows, baseWindow, rawWindows } from './windows.js';
 import type {
-  AnomalyPlan, GrafanaModel, KubernetesModel, Model, NoDataModel, RemediationModel, RuleGroupPlan, ServiceModel, SliModel,
+  AnomalyPlan, GrafanaModel, GroupSource, KubernetesModel, Model, NoDataModel, RemediationModel, RuleGroupPlan, ServiceModel, SliModel,
   SloModel, SloPlan, ThresholdMeasure, ThresholdModel,
 } from './types.js';
 
@@ -79,14 +79,14 @@ function resolveSli(sli: Slo['sli']): SliModel {
  * and stopped), and a classic histogram's bucket against its `_count` (a group whose threshold
  * is no bucket bound).
  */
-function perGroupInputs(sli: SliModel, groupBy: readonly string[], settings: NoDataSettings | undefined): NoDataModel['perGroup'] {
+function perGroupInputs(sli: SliModel, groupBy: readonly string[], source: GroupSource, settings: NoDataSettings | undefined): NoDataModel['perGroup'] {
   if (groupBy.length === 0) return undefined;
   const pairs = sliInputs(sli).map((input) => ({
     seen: formatSelector(sli.kind === 'latency' && input === sli.bucket ? sli.count : input),
     input: formatSelector(input),
   }));
   // A vanished group is remembered long enough for the alert's `for:` to run out after the lookback.
-  return { by: [...groupBy], pairs, memoryMs: Math.max(HOUR_MS, 2 * noDataTiming(settings?.for).waitMs) };
+  return { by: [...groupBy], source, pairs, memoryMs: Math.max(HOUR_MS, 2 * noDataTiming(settings?.for).waitMs) };
 }
 
 /** How a no-data wait splits into an absent_over_time lookback and the alert's `for:` (docs/thresholds.md). */
@@ -127,7 +127,8 @@ function resolveSlo(svc: Service, slo: Slo, path: ConfigPath): SloModel {
   const sli = resolveSli(slo.sli);
   const alerting = slo.alerting;
   const enabled = alerting?.enabled !== false;
-  const groupBy = slo.groupBy ?? [];
+  const groupBy = (slo.groupBy ?? []).map(exportedLabel);
+  const groupSource: GroupSource = Object.fromEntries((slo.groupBy ?? []).filter((l) => exportedLabel(l) !== l).map((l) => [exportedLabel(l), l]));
   const severities = ([['critical', alerting?.page], ['warning', alerting?.ticket]] as const)
     .filter(([, on]) => enabled && on !== false)
     .map(([sev]) => sev);
@@ -142,10 +143,11 @@ function resolveSlo(svc: Service, slo: Slo, path: ConfigPath): SloModel {
     description: slo.description,
     sli,
     groupBy,
+    groupSource,
     plan: sloPlan(slo.period, slo.objective),
     labels: sortLabels({ ...svc.labels, service: svc.name, slo: slo.name, team: svc.team }),
     alerting: { enabled, severities, runbook: alerting?.runbook, remediation: alerting?.remediation, labels: alerting?.labels ?? {} },
-    noData: enabled ? resolveNoData('slo', slo.name, inputs, alerting?.noData, alerting?.runbook, hint, path, perGroupInputs(sli, groupBy, alerting?.noData)) : undefined,
+    noData: enabled ? resolveNoData('slo', slo.name, inputs, alerting?.noData, alerting?.runbook, hint, path, perGroupInputs(sli, groupBy, groupSource, alerting?.noData)) : undefined,
   };
 }
 

@@ -193,6 +193,13 @@ export interface SloPlan {
   rawWindows: number[];
 }
 
+/**
+ * Grouping labels named like one sloforge sets itself (`service`) are carried in recordings and
+ * alerts as `exported_<label>` (conventions.ts `exportedLabel`): the carried name -> the series'
+ * own name. Empty when no grouping label is renamed; only code reading raw series needs it.
+ */
+export type GroupSource = Readonly<Record<string, string>>;
+
 export interface NoDataModel {
   kind: 'slo' | 'threshold';
   /** The SLO's or threshold's name. */
@@ -203,7 +210,7 @@ export interface NoDataModel {
    * For grouped SLOs: a group is missing when `seen` reported it within the memory (an hour, or
    * twice the wait) and `input` has not within the lookback. Undefined when not grouped.
    */
-  perGroup: { by: string[]; pairs: Array<{ seen: string; input: string }>; memoryMs: number } | undefined;
+  perGroup: { by: string[]; source: GroupSource; pairs: Array<{ seen: string; input: string }>; memoryMs: number } | undefined;
   severity: Severity;
   /** Its own remediation, never the subject's. */
   remediation: string | undefined;
@@ -224,8 +231,13 @@ export interface SloModel {
   objective: number;
   description: string | undefined;
   sli: SliModel;
-  /** Labels the SLI is computed per (`sum by`); empty for one SLI over every series. */
+  /**
+   * Labels the SLI is computed per (`sum by`), as its recordings and alerts carry them; empty for
+   * one SLI over every series.
+   */
   groupBy: string[];
+  /** The series' own name of each grouping label that is carried under another (`exported_service`). */
+  groupSource: GroupSource;
   plan: SloPlan;
   /** Labels of every recorded series of the SLO (the group labels come from the series). */
   labels: Record<string, string>;

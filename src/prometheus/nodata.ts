@@ -3,7 +3,7 @@
 import { formatDuration } from '../config/duration.js';
 import { LABEL, NODATA_ALERTS, NODATA_RECORD, noDataGroupName } from '../conventions.js';
 import type { NoDataModel, ServiceModel } from '../model/types.js';
-import { matcherText, sortLabels } from '../promql/labels.js';
+import { matcherText, moveLabels, sortLabels } from '../promql/labels.js';
 import type { AlertingRule, RecordingRule, Rule, RuleGroup } from './rules.js';
 
 /** One series when any input has been absent for the lookback: one alert per SLO or threshold. */
@@ -19,10 +19,11 @@ export function noDataExpr(selectors: readonly string[], lookback: string): stri
  */
 export function groupedNoDataExpr(nd: NoDataModel, lookback: string): string {
   const g = nd.perGroup!;
-  const by = g.by.join(', ');
+  // The raw series carry each grouping label under its own name; the recording, like the SLO's, carries the renamed one.
+  const by = g.by.map((l) => g.source[l] ?? l).join(', ');
   const memory = formatDuration(g.memoryMs);
   const gone = g.pairs.map((p) => `group by (${by}) (present_over_time(${p.seen}[${memory}]))\n    unless\n  group by (${by}) (present_over_time(${p.input}[${lookback}]))`);
-  return `count by (${by}) (\n  ${gone.join('\n  or\n  ')}\n)\nor\n${noDataExpr(nd.inputs, lookback)}`;
+  return `${moveLabels(`count by (${by}) (\n  ${gone.join('\n  or\n  ')}\n)`, g.source)}\nor\n${noDataExpr(nd.inputs, lookback)}`;
 }
 
 /** Labels of the recorded no-data series, which the alert passes on. */

@@ -3,7 +3,8 @@
 // group (`sum by (<groupBy>)`); the generic combination below turns them into error rates and
 // ratios. A kind whose error share is no simple part over total (a native histogram's fraction)
 // gives its own.
-import type { PartMeaning, SliModel } from '../model/types.js';
+import type { PartMeaning, SliModel, SloModel } from '../model/types.js';
+import { moveLabels } from '../promql/labels.js';
 import { formatSelector, type Selector } from '../promql/parse.js';
 import { formatNumber } from '../promql/number.js';
 import { atWindow } from '../promql/window.js';
@@ -20,6 +21,25 @@ export interface SliQueries {
 /** `sum(x)`, or `sum by (a, b) (x)` for a grouped SLO (or another aggregation `op`). */
 export function aggregate(groupBy: readonly string[], inner: string, op: 'sum' | 'avg' = 'sum'): string {
   return groupBy.length === 0 ? `${op}(${inner})` : `${op} by (${groupBy.join(', ')}) (${inner})`;
+}
+
+/** How an SLO groups: the labels as its recordings carry them, and the series' own names of the renamed ones. */
+export type Grouping = Pick<SloModel, 'groupBy' | 'groupSource'>;
+
+const NOT_GROUPED: Grouping = { groupBy: [], groupSource: {} };
+
+/**
+ * Raw series summed per group: by the series' own labels, then any label sloforge sets itself
+ * (`service`) moved to the name its recordings carry (`exported_service`). The move comes after
+ * the sum, so it touches one series per group.
+ */
+export function groupSum(g: Grouping, inner: string, op: 'sum' | 'avg' = 'sum'): string {
+  return moveLabels(aggregate(seriesLabels(g), inner, op), g.groupSource);
+}
+
+/** The grouping labels as the raw series carry them. */
+export function seriesLabels(g: Grouping): string[] {
+  return g.groupBy.map((l) => g.groupSource[l] ?? l);
 }
 
 /** What each kind reads per window, before aggregation. */
@@ -48,17 +68,20 @@ function partsOf(sli: Exclude<SliModel, { kind: 'nativeLatency' }>): Parts {
   }
 }
 
-export function sliQueries(sli: SliModel, groupBy: readonly string[] = []): SliQueries {
-  const agg = (inner: string) => aggregate(groupBy, inner);
+export function sliQueries(sli: SliModel, grouping: Grouping = NOT_GROUPED): SliQueries {
+  const { groupBy } = grouping;
+  const agg = (inner: string) => groupSum(grouping, inner);
   // A part such as errors{code=~"5.."} may not exist until the first failure: read it as 0 rather
   // than leave the SLI empty while the service is healthy. `vector(0)` has no labels, so a grouped
   // SLO takes 0 times its total instead, which keeps each group's labels.
   const zero = (totalRate: string) => (groupBy.length === 0 ? 'vector(0)' : `0 * ${totalRate}`);
   if (sli.kind === 'nativeLatency') {
-    const h = (w: string) => agg(rate(sli.histogram, w));
-    const slow = (w: string) => `(1 - histogram_fraction(0, ${formatNumber(sli.threshold)}, ${h(w)}))`;
+    // Labels move on the float results: the histogram sums stay as Prometheus aggregated them.
+    const h = (w: string) => aggregate(seriesLabels(grouping), rate(sli.histogram, w));
+    const moved = (expr: string) => moveLabels(expr, grouping.groupSource);
+    const slow = (w: string) => `(1 - ${moved(`histogram_fraction(0, ${formatNumber(sli.threshold)}, ${h(w)})`)})`;
     return {
-      totalRate: (w) => `histogram_count(${h(w)})`,
+      totalRate: (w) => moved(`histogram_count(${h(w)})`),
       // An empty window makes the fraction NaN, which would poison every sum_over_time that
       // derives a long window from this recording: `>= 0` drops it, and the fallback reads 0.
       errorRateGivenTotal: (w, totalRate) => `(${totalRate} * ${slow(w)} >= 0 or ${zero(totalRate)})`,

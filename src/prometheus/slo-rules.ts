@@ -46,7 +46,7 @@ function describeTier(tier: AlertTier): string {
 
 export function sloRuleGroup(svc: ServiceModel, slo: SloModel, windows: WindowSource = 'derived'): RuleGroup {
   const { plan, labels } = slo;
-  const q = sliQueries(slo.sli, slo.groupBy);
+  const q = sliQueries(slo.sli, slo);
   const sel = sloSelector(svc, slo);
   const budget = formatNumber(plan.budget);
   const raw = new Set(windows === 'raw' ? plan.windows : plan.rawWindows);

@@ -37,3 +37,15 @@ export function sortLabels(labels: Record<string, string | undefined>): Record<s
   }
   return out;
 }
+
+/**
+ * `expr` with each label moved to another name (`moves`: new name -> the series' own name):
+ * label_replace copies the value, and a second one, setting the old label to "", removes it.
+ */
+export function moveLabels(expr: string, moves: Labels): string {
+  let out = expr;
+  for (const [to, from] of Object.entries(moves)) {
+    out = `label_replace(label_replace(${out}, ${JSON.stringify(to)}, "$1", ${JSON.stringify(from)}, "(.*)"), ${JSON.stringify(from)}, "", ${JSON.stringify(from)}, ".*")`;
+  }
+  return out;
+}

@@ -10,15 +10,23 @@ import { invent } from './drivers.js';
 import type { PromqlExprTest, TestGroup } from './file.js';
 import { alertsTest, at, TEST_INTERVAL_MS } from './notation.js';
 
-/** Label values of the two groups a grouped SLO's no-data tests feed; one unlabelled group otherwise. */
-function groupsOf(nd: NoDataModel, fed: readonly Selector[]): Array<Record<string, string>> {
-  if (!nd.perGroup) return [{}];
-  const values = nd.perGroup.by.map((label) => {
-    const v = groupValues(fed, label, 2);
+/**
+ * Label values of the two groups a grouped SLO's no-data tests feed, as the alerts carry them
+ * (`labels`) and as the series do (`series`); one unlabelled group otherwise.
+ */
+function groupsOf(nd: NoDataModel, fed: readonly Selector[]): Array<{ labels: Record<string, string>; series: Record<string, string> }> {
+  const g = nd.perGroup;
+  if (!g) return [{ labels: {}, series: {} }];
+  const values = g.by.map((label) => {
+    const own = g.source[label] ?? label;
+    const v = groupValues(fed, own, 2);
     if (typeof v === 'string') throw new Error(`sloforge bug: validation let through a grouping label no test can split: ${v}`);
-    return [label, v] as const;
+    return { label, own, v };
   });
-  return [0, 1].map((i) => Object.fromEntries(values.map(([label, v]) => [label, v[i]!])));
+  return [0, 1].map((i) => ({
+    labels: Object.fromEntries(values.map(({ label, v }) => [label, v[i]!])),
+    series: Object.fromEntries(values.map(({ own, v }) => [own, v[i]!])),
+  }));
 }
 
 interface Fed {
@@ -44,7 +52,7 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
   for (const nd of noDataSubjects(svc)) {
     const fed = nd.inputs.map((text) => parseSelector(text)).filter((x): x is Selector => typeof x !== 'string');
     if (fed.length === 0) continue;
-    const groups = groupsOf(nd, fed).map((labels) => ({ labels, series: fed.map((sel) => { const s = invent(sel); return seriesText({ ...s, labels: { ...s.labels, ...labels } }); }) }));
+    const groups = groupsOf(nd, fed).map(({ labels, series: own }) => ({ labels, series: fed.map((sel) => { const s = invent(sel); return seriesText({ ...s, labels: { ...s.labels, ...own } }); }) }));
     for (const g of groups) for (const s of g.series) series.add(s);
     fedSubjects.push({ nd, groups });
     coldStartMin = Math.min(coldStartMin, Math.floor(nd.pendingMs / MINUTE_MS) - 1);

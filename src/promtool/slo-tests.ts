@@ -77,16 +77,23 @@ function sliRoles(slo: SloModel): Role[] | undefined {
   }
 }
 
-/** Label values of each test group of a grouped SLO; one group without labels otherwise. */
-function groupLabels(slo: SloModel): Array<Record<string, string>> {
-  if (slo.groupBy.length === 0) return [{}];
+/**
+ * Label values of each test group of a grouped SLO, as its alerts carry them (`labels`) and as
+ * its series do (`series`: a renamed label under its own name); one group without labels otherwise.
+ */
+function groupLabels(slo: SloModel): Array<{ labels: Record<string, string>; series: Record<string, string> }> {
+  if (slo.groupBy.length === 0) return [{ labels: {}, series: {} }];
   const reads = sliReads(slo.sli);
   const values = slo.groupBy.map((label) => {
-    const v = groupValues(reads, label, GROUPS);
+    const own = slo.groupSource[label] ?? label;
+    const v = groupValues(reads, own, GROUPS);
     if (typeof v === 'string') throw new Error(`sloforge bug: validation let through a grouping label no test can split: ${v}`);
-    return [label, v] as const;
+    return { label, own, v };
   });
-  return Array.from({ length: GROUPS }, (_, i) => Object.fromEntries(values.map(([label, v]) => [label, v[i]!])));
+  return Array.from({ length: GROUPS }, (_, i) => ({
+    labels: Object.fromEntries(values.map(({ label, v }) => [label, v[i]!])),
+    series: Object.fromEntries(values.map(({ own, v }) => [own, v[i]!])),
+  }));
 }
 
 const minutes = (ms: number) => Math.round(ms / MINUTE_MS);
@@ -298,9 +305,9 @@ function disturbs(a: Subject, b: Subject): boolean {
 }
 
 function subjectOf(svc: ServiceModel, slo: SloModel, alerts: AlertingRule[]): Subject {
-  const groups = groupLabels(slo).flatMap((labels) => {
+  const groups = groupLabels(slo).flatMap(({ labels, series }) => {
     const roles = sliRoles(slo);
-    return roles ? [{ labels, roles: roles.map((r) => ({ ...r, series: { ...r.series, labels: { ...r.series.labels, ...labels } } })) }] : [];
+    return roles ? [{ labels, roles: roles.map((r) => ({ ...r, series: { ...r.series, labels: { ...r.series.labels, ...series } } })) }] : [];
   });
   return { svc, slo, plan: slo.plan, groups, alerts };
 }

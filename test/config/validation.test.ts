@@ -191,7 +191,7 @@ test('an SLI has exactly one kind, and boolGauge and native latency check their 
   'SLO "probe" > field "sli.boolGauge.series": must be a series selector');
 });
 
-test('groupBy refuses labels sloforge sets, labels the service fixes, labels a selector pins, and queries that sum them away', async () => {
+test('groupBy refuses a label sloforge sets next to its exported_ name, labels the service fixes, labels a selector pins, and queries that sum them away', async () => {
   await expectRejected((c) => {
     c.services[0].labels = { tier: '1' };
     c.services[0].slos[0].groupBy = ['route', 'slo', 'job', 'tier', 'route'];
@@ -200,11 +200,11 @@ test('groupBy refuses labels sloforge sets, labels the service fixes, labels a s
   }, `${SLO0} > field "groupBy.4": names "route" twice`);
   await expectRejected((c) => {
     c.services[0].labels = { tier: '1' };
-    c.services[0].slos[0].groupBy = ['route', 'slo', 'job', 'tier'];
+    c.services[0].slos[0].groupBy = ['route', 'service', 'job', 'tier', 'exported_service'];
     c.services[0].slos[1].groupBy = ['route'];
     c.services[0].slos[1].sli = { query: { errors: 'sum(rate(x_total{code="500"}[$window]))', total: 'sum by (route) (rate(x_total[$window]))' } };
     c.services[0].slos.push({ name: 'probe', objective: 99, groupBy: ['route'], sli: { boolGauge: { series: 'probe_success{route=~"/a"}' } } });
-  }, `${SLO0} > field "groupBy.1": "slo" is a label sloforge sets itself`,
+  }, `${SLO0} > field "groupBy.1": "service" is carried as "exported_service" in the recordings and alerts (sloforge sets "service" itself), and the SLO also groups by "exported_service"`,
   `${SLO0} > field "groupBy.2": "job" is pinned to "checkout" by sli.ratio.errors (job="checkout")`,
   `${SLO0} > field "groupBy.3": "tier" is also set to "1" by the service's labels`,
   `${SLO1} > field "sli.query.errors": aggregates the grouping label "route" away`,

@@ -32,6 +32,9 @@ function config() {
       { name: 'per-route', objective: 99, groupBy: ['route'], sli: native(0.3) },
       // Every call is within 1 s: nothing fires.
       { name: 'generous', objective: 99, sli: native(1) },
+      // Per series label `service` (the scrape copies route into it), which sloforge sets itself:
+      // carried as exported_service, moved after the histogram functions.
+      { name: 'per-service', objective: 99, groupBy: ['service'], sli: native(0.3) },
     ],
   }];
   return cfg;
@@ -77,7 +80,11 @@ test('native latency rules compute per group on a real Prometheus 2.42 and page 
   writeFileSync(path.join(dir, 'prometheus.yml'), stringify({
     global: { scrape_interval: '1s', evaluation_interval: '1s' },
     rule_files: [path.join(dir, 'rules.yml'), path.join(dir, 'broken.yml')],
-    scrape_configs: [{ job_name: 'rpc', static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
+    scrape_configs: [{
+      job_name: 'rpc',
+      static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }],
+      metric_relabel_configs: [{ source_labels: ['route'], target_label: 'service' }],
+    }],
   }));
   mkdirSync(path.join(dir, 'data'));
   const prom = new Proc('prometheus', prometheus, [
@@ -99,17 +106,19 @@ test('native latency rules compute per group on a real Prometheus 2.42 and page 
 
   const firing = await until('the page of the slow route', async () => {
     const alerts = await query('ALERTS{alertname="ErrorBudgetBurnFast",alertstate="firing",service="rpc"}');
-    const key = (a: Vector) => `${a.metric.slo}${a.metric.route ? ` ${a.metric.route}` : ''}`;
+    const key = (a: Vector) => `${a.metric.slo}${a.metric.route ? ` ${a.metric.route}` : ''}${a.metric.exported_service ? ` ${a.metric.exported_service}` : ''}`;
     const keys = alerts.map(key).sort();
-    return keys.includes('per-route /slow') && keys.includes('latency') ? keys : undefined;
+    return keys.includes('per-route /slow') && keys.includes('latency') && keys.includes('per-service /slow') ? keys : undefined;
   }, 60_000, context);
-  assert.deepEqual(firing, ['latency', 'per-route /slow']);
+  assert.deepEqual(firing, ['latency', 'per-route /slow', 'per-service /slow']);
   assert.ok(protobufScrapes > 0);
 
   // What the rules computed: per route, the share of calls over 0.3 s, and the traffic.
   const ratio = async (slo: string, w: string, service = 'rpc') => Object.fromEntries((await query(`slo:sli_error:ratio_rate${w}{service="${service}",slo="${slo}"}`)).map((v) => [v.metric.route ?? '', Number(v.value[1])]));
   const perRoute = await ratio('per-route', '5m');
   assert.ok(Math.abs(perRoute['/slow']! - 1) < 1e-9 && Math.abs(perRoute['/fast']!) < 1e-9, JSON.stringify(perRoute));
+  const perService = Object.fromEntries((await query('slo:sli_error:ratio_rate5m{service="rpc",slo="per-service"}')).map((v) => [v.metric.exported_service, Number(v.value[1])]));
+  assert.ok(Math.abs(perService['/slow']! - 1) < 1e-9 && Math.abs(perService['/fast']!) < 1e-9, JSON.stringify(perService));
   const whole = await ratio('latency', '5m');
   assert.ok(Math.abs(whole['']! - 0.5) < 0.05, JSON.stringify(whole));
   // A long window derived from the recorded 5m rates (30d: sum_over_time of the recordings).

@@ -1,8 +1,9 @@
 // groupBy checks zod cannot express: a grouping label must be one the series carry with more than
-// one value, and one sloforge does not set itself.
+// one value, and its name in the recordings and alerts (`exported_service` for a `service` label,
+// since sloforge sets that one itself) must be free.
 import type { Config, Slo } from '../schema/config.js';
 import type { ConfigPath, ConfigProblem } from '../errors.js';
-import { RESERVED_LABELS } from '../../conventions.js';
+import { exportedLabel, LABEL } from '../../conventions.js';
 import { parseSelector, type Selector } from '../../promql/parse.js';
 import { aggregatesAway, exprSelectors } from '../../promql/reads.js';
 import { atSampleWindow } from '../../promql/window.js';
@@ -43,14 +44,20 @@ function sloProblems(svcLabels: Record<string, string>, slo: Slo, at: ConfigPath
   const out: ConfigProblem[] = [];
   const own = { ...svcLabels, ...(slo.alerting?.labels ?? {}) };
   const selectors = sliSelectors(slo.sli);
-  (slo.groupBy ?? []).forEach((label, i) => {
+  const groupBy = slo.groupBy ?? [];
+  groupBy.forEach((label, i) => {
     const path = [...at, 'groupBy', i];
-    if (RESERVED_LABELS.includes(label) || label.startsWith('__')) {
-      out.push({ path, message: `"${label}" is a label sloforge sets itself (or Prometheus reserves), so it cannot tell groups apart` });
+    if (label === LABEL.le || label.startsWith('__')) {
+      out.push({ path, message: `"${label}" is ${label === LABEL.le ? 'a histogram\'s bucket bound' : 'a label Prometheus reserves'}, so it cannot tell groups apart` });
       return;
     }
-    if (own[label] !== undefined) {
-      out.push({ path, message: `"${label}" is also set to "${own[label]}" by the service's labels or alerting.labels, which would overwrite every group's value; group by another label or drop the fixed one` });
+    const written = exportedLabel(label);
+    if (written !== label && groupBy.includes(written)) {
+      out.push({ path, message: `"${label}" is carried as "${written}" in the recordings and alerts (sloforge sets "${label}" itself), and the SLO also groups by "${written}": group by one of them` });
+      return;
+    }
+    if (own[written] !== undefined) {
+      out.push({ path, message: `"${written}" is also set to "${own[written]}" by the service's labels or alerting.labels, which would overwrite every group's value; group by another label or drop the fixed one` });
       return;
     }
     const pin = selectors.find((s) => s.selector.matchers.some((m) => m.name === label && m.op === '='));
