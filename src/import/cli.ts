@@ -1,4 +1,4 @@
-// `sloforge import sloth|openslo PATH --out DIR [--merge]`: specs in, a slos folder out (or
+// `sloforge import sloth|openslo|pyrra PATH --out DIR [--merge]`: specs in, a slos folder out (or
 // services added to an existing one, merge.ts), or nothing at all when any SLO cannot be carried
 // over faithfully.
 import { promises as fs, existsSync } from 'node:fs';
@@ -8,14 +8,19 @@ import { UserError } from '../config/errors.js';
 import { ConfigError, formatProblems, nothingWritten, SOURCE_FILE } from '../config/errors.js';
 import { validateConfig } from '../config/validate.js';
 import type { Artifact } from '../output/artifact.js';
-import { readSpecDocs, specKindOf, type SpecKind } from './read.js';
+import { readSpecDocs, specKindOf, type SpecDoc } from './read.js';
 import { formatWhere, Report } from './report.js';
 import { importSloth } from './sloth.js';
 import { importOpenSlo } from './openslo.js';
+import { importPyrra } from './pyrra.js';
 import { emitFolder, importedTeam } from './emit.js';
-import type { Imported } from './model.js';
+import { SPEC_KINDS, type Imported, type SpecKind } from './model.js';
 import { applyMerge, manualSteps, planMerge, readExisting, refuseClashes, type Existing } from './merge.js';
 
+
+const IMPORTERS: Record<SpecKind, (docs: readonly SpecDoc[], report: Report) => Imported> = { sloth: importSloth, openslo: importOpenSlo, pyrra: importPyrra };
+const WANTED: Record<SpecKind, string> = { sloth: 'Sloth service specs', openslo: 'OpenSLO SLOs or Services', pyrra: 'Pyrra ServiceLevelObjectives' };
+const FOUND: Record<SpecKind, string> = { sloth: 'Sloth spec(s)', openslo: 'OpenSLO document(s)', pyrra: 'Pyrra ServiceLevelObjective(s)' };
 
 export interface ImportOutcome {
   imported: Imported;
@@ -30,16 +35,17 @@ export interface ImportOutcome {
 export async function importSpecs(kind: SpecKind, input: string, into?: { raw: unknown; existing: Existing }): Promise<ImportOutcome> {
   const docs = await readSpecDocs(input);
   const report = new Report();
-  const imported = kind === 'sloth' ? importSloth(docs, report) : importOpenSlo(docs, report);
+  const imported = IMPORTERS[kind](docs, report);
   report.throwIfFailed();
   if (imported.services.length === 0) {
-    const other: SpecKind = kind === 'sloth' ? 'openslo' : 'sloth';
-    const theirs = docs.filter((d) => specKindOf(d.value) === other).length;
-    const what = kind === 'sloth' ? 'Sloth service specs' : 'OpenSLO SLOs or Services';
-    if (theirs > 0) {
-      throw new UserError(`${input}: no ${what} found, but ${theirs} ${other === 'sloth' ? 'Sloth spec(s)' : 'OpenSLO document(s)'}: use \`sloforge import ${other} ${input}\``);
+    const theirs = SPEC_KINDS.filter((k) => k !== kind)
+      .map((k) => ({ k, n: docs.filter((d) => specKindOf(d.value) === k).length }))
+      .filter(({ n }) => n > 0);
+    if (theirs.length > 0) {
+      const found = theirs.map(({ k, n }) => `${n} ${FOUND[k]}`).join(' and ');
+      throw new UserError(`${input}: no ${WANTED[kind]} found, but ${found}: use ${theirs.map(({ k }) => `\`sloforge import ${k} ${input}\``).join(' or ')}`);
     }
-    throw new UserError(`${input}: no ${what} found`);
+    throw new UserError(`${input}: no ${WANTED[kind]} found`);
   }
   if (into) refuseClashes(imported, into.existing);
   checkCompiles(imported, into?.raw);
@@ -90,8 +96,8 @@ async function writeFolder(out: string, artifacts: readonly Artifact[], force: b
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('convert Sloth or OpenSLO specs (a file or a folder of YAML files) into a slos folder')
-    .addArgument(new Argument('<kind>', 'spec format').choices(['sloth', 'openslo']))
+    .description('convert Sloth, OpenSLO or Pyrra specs (a file or a folder of YAML files) into a slos folder')
+    .addArgument(new Argument('<kind>', 'spec format').choices([...SPEC_KINDS]))
     .argument('<path>', 'spec file, or folder searched for *.yaml and *.yml')
     .requiredOption('--out <dir>', 'slos folder to write (index.ts, teams.ts, one file per service)')
     .option('--force', 'write into a non-empty --out folder, replacing files of the same name')

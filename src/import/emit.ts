@@ -4,7 +4,7 @@
 // wherever it was written, even where the package does not resolve; where it does, `satisfies`
 // type-checks every field in the editor.
 import type { Artifact } from '../output/artifact.js';
-import type { Imported, ImportedService } from './model.js';
+import { SPEC_TITLES, type Imported, type ImportedService, type SpecKind } from './model.js';
 
 const HEADER = (what: string) => `// Imported ${what} by \`sloforge import\`. Edit freely: this folder is now the source of truth.\n`;
 
@@ -68,11 +68,11 @@ export function importedTeam(name: string): { name: string; page: { none: true }
   return { name, page: { none: true }, ticket: { none: true } };
 }
 
-export function teamsSource(teams: readonly string[], kind: string, ident = 'teams'): string {
+export function teamsSource(teams: readonly string[], kind: SpecKind, ident = 'teams'): string {
   return (
     HEADER(`from ${kind}`) +
     comment([
-      `${kind === 'sloth' ? 'Sloth' : 'OpenSLO'} specs name no receivers, so every team starts with { none: true }: its alerts`,
+      `${SPEC_TITLES[kind].format} specs name no receivers, so every team starts with { none: true }: its alerts`,
       'reach nobody, and `sloforge generate` warns about it on every run. Replace them with real receivers',
       '(pagerduty, slack, email, webhook, ...): docs/alertmanager.md.',
     ]) +

@@ -5,6 +5,16 @@ import { NAME_RE } from '../config/schema/common.js';
 import { RESERVED_LABELS } from '../conventions.js';
 import { ImportFailure, type Report, type Where } from './report.js';
 
+export const SPEC_KINDS = ['sloth', 'openslo', 'pyrra'] as const;
+export type SpecKind = (typeof SPEC_KINDS)[number];
+
+/** How messages and file headers name each format and one document of it. */
+export const SPEC_TITLES: Record<SpecKind, { format: string; document: string }> = {
+  sloth: { format: 'Sloth', document: 'a Sloth spec' },
+  openslo: { format: 'OpenSLO', document: 'an OpenSLO document' },
+  pyrra: { format: 'Pyrra', document: 'a Pyrra ServiceLevelObjective' },
+};
+
 export interface ImportedService {
   name: string;
   team: string;
@@ -16,7 +26,7 @@ export interface ImportedService {
 }
 
 export interface Imported {
-  kind: 'sloth' | 'openslo';
+  kind: SpecKind;
   services: ImportedService[];
   teams: string[];
 }
@@ -42,18 +52,19 @@ export function keepName(where: Where, what: 'service' | 'SLO' | 'team', raw: un
 }
 
 /** Labels as Prometheus label names and string values, without the ones sloforge sets itself. */
-export function importLabels(where: Where, raw: unknown, report: Report, use: string): Record<string, string> {
+export function importLabels(where: Where, raw: unknown, report: Report, use: string, fieldOf = (key: string) => `${where.field}.${key}`): Record<string, string> {
   if (raw === undefined || raw === null) return {};
   if (!isRecord(raw)) throw new ImportFailure(where, 'must be a map of label names to values');
   const out: Record<string, string> = {};
   for (const key of Object.keys(raw).sort()) {
     const value = raw[key];
-    if (!LABEL_NAME_RE.test(key)) throw new ImportFailure({ ...where, field: `${where.field}.${key}` }, 'is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)');
+    const at: Where = { ...where, field: fieldOf(key) };
+    if (!LABEL_NAME_RE.test(key)) throw new ImportFailure(at, 'is not a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)');
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-      throw new ImportFailure({ ...where, field: `${where.field}.${key}` }, 'label values must be strings');
+      throw new ImportFailure(at, 'label values must be strings');
     }
     if (RESERVED_LABELS.includes(key) || key.startsWith('__')) {
-      report.note({ ...where, field: `${where.field}.${key}` }, `label "${key}" dropped: sloforge sets it itself${use}`);
+      report.note(at, `label "${key}" dropped: sloforge sets it itself${use}`);
       continue;
     }
     out[key] = String(value);

@@ -34,8 +34,9 @@ function indexDocs(docs: readonly SpecDoc[], report: Report): Index {
       const v = doc.value;
       if (!isRecord(v)) throw new ImportFailure({ file: doc.label }, 'is not an OpenSLO document (expected a YAML map)');
       const api = v.apiVersion;
-      if (specKindOf(v) === 'sloth') {
-        report.note({ file: doc.label }, `skipped: ${otherCommand('sloth')}`);
+      const other = specKindOf(v);
+      if (other !== undefined && other !== 'openslo') {
+        report.note({ file: doc.label }, `skipped: ${otherCommand(other)}`);
         return;
       }
       if (typeof api !== 'string' || !api.startsWith('openslo/')) {

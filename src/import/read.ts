@@ -4,8 +4,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { nothingWritten, UserError } from '../config/errors.js';
 import { displayPath } from '../config/display-path.js';
-
-export type SpecKind = 'sloth' | 'openslo';
+import { SPEC_TITLES, type SpecKind } from './model.js';
 
 /** Which importer a document is for, whatever command it was given to; undefined for anything else. */
 export function specKindOf(value: unknown): SpecKind | undefined {
@@ -14,12 +13,23 @@ export function specKindOf(value: unknown): SpecKind | undefined {
   if (v.version === 'prometheus/v1') return 'sloth';
   if (typeof v.apiVersion === 'string' && v.apiVersion.startsWith('sloth.slok.dev/')) return 'sloth';
   if (typeof v.apiVersion === 'string' && v.apiVersion.startsWith('openslo/')) return 'openslo';
+  if (typeof v.apiVersion === 'string' && v.apiVersion.startsWith('pyrra.dev/')) return 'pyrra';
   return undefined;
 }
 
-/** What to say about a document meant for the other importer. */
+/** What to say about a document meant for another importer. */
 export function otherCommand(kind: SpecKind): string {
-  return `is ${kind === 'sloth' ? 'a Sloth spec' : 'an OpenSLO document'}: import it with \`sloforge import ${kind}\``;
+  return `is ${SPEC_TITLES[kind].document}: import it with \`sloforge import ${kind}\``;
+}
+
+/**
+ * The objects of a Kubernetes list (`kind: List`, `ServiceLevelObjectiveList`, what `kubectl get
+ * -o yaml` writes), or undefined for anything else.
+ */
+function listItems(value: unknown): unknown[] | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  return typeof v.apiVersion === 'string' && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items) ? v.items : undefined;
 }
 
 export interface SpecDoc {
@@ -71,8 +81,9 @@ export async function readSpecDocs(input: string): Promise<SpecDoc[]> {
         return;
       }
       const value: unknown = doc.toJS();
-      // OpenSLO's go-sdk and oslo write several objects as one top-level YAML list.
-      if (Array.isArray(value)) value.forEach((item, j) => docs.push({ label: `${label} (item ${j + 1})`, file: shown, value: item }));
+      // OpenSLO's go-sdk and oslo write several objects as one top-level YAML list; Kubernetes, a List object.
+      const items = Array.isArray(value) ? value : listItems(value);
+      if (items) items.forEach((item, j) => docs.push({ label: `${label} (item ${j + 1})`, file: shown, value: item }));
       else docs.push({ label, file: shown, value });
     });
   }

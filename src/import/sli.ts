@@ -51,7 +51,7 @@ function noteGrouping(where: Where, field: string, read: CounterRead, report: Re
  * `le` of a histogram bucket whose other matchers equal the `_count` (or `le="+Inf"` bucket) it is
  * compared with: then the SLI is sloforge's `latency` kind, which also matches "1" and "1.0".
  */
-function latency(good: Selector, total: Selector): SliInput | undefined {
+export function latencySli(good: Selector, total: Selector): SliInput | undefined {
   if (!good.metric.endsWith('_bucket')) return undefined;
   const base = good.metric.slice(0, -'_bucket'.length);
   const le = good.matchers.filter((m) => m.name === 'le');
@@ -72,7 +72,7 @@ function fromShapes(where: Where, numerator: { field: string; shape: QueryShape;
   if (shape.kind === 'counter') {
     noteGrouping(where, field, shape.read, report);
     if (numerator.meaning === 'errors') return { ratio: { errors: shape.read.text, total: total.text } };
-    return latency(shape.read.selector, total.selector) ?? { ratio: { good: shape.read.text, total: total.text } };
+    return latencySli(shape.read.selector, total.selector) ?? { ratio: { good: shape.read.text, total: total.text } };
   }
   // errors = total - good: the usual way to write a latency SLO as events in Sloth.
   if (numerator.meaning === 'good' || !sameSelector(shape.minuend.selector, total.selector)) {
@@ -83,7 +83,7 @@ function fromShapes(where: Where, numerator: { field: string; shape: QueryShape;
   }
   noteGrouping(where, field, shape.subtrahend, report);
   const good = shape.subtrahend;
-  return latency(good.selector, total.selector) ?? { ratio: { good: good.text, total: total.text } };
+  return latencySli(good.selector, total.selector) ?? { ratio: { good: good.text, total: total.text } };
 }
 
 function shape(where: Where, q: SliQuery, opts: QueryOptions): QueryShape {

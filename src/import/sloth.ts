@@ -166,9 +166,8 @@ export function importSloth(docs: readonly SpecDoc[], report: Report): Imported 
       const found = serviceSpec(doc);
       if (!found) {
         const v = doc.value as Record<string, unknown>;
-        report.note({ file: doc.label }, specKindOf(v) === 'openslo'
-          ? `skipped: ${String(v.kind)} (${String(v.apiVersion)}) ${otherCommand('openslo')}`
-          : `skipped: ${String(v.kind)} (${String(v.apiVersion)}) is not a Sloth spec`);
+        const other = specKindOf(v);
+        report.note({ file: doc.label }, `skipped: ${String(v.kind)} (${String(v.apiVersion)}) ${other !== undefined ? otherCommand(other) : 'is not a Sloth spec'}`);
         return;
       }
       const { spec, f } = found;
