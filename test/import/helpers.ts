@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, linkSloforge, REPO, tempDir } from '../helpers/cli.js';
+import type { SpecKind } from '../../src/import/model.js';
 
 export const FIXTURES = path.join(REPO, 'test/import/fixtures');
 
@@ -20,7 +21,7 @@ export function readTree(dir: string): Record<string, string> {
  * Imports `spec` into a bare folder (no node_modules: the written files must run without the
  * package resolving), then generates from it; both must succeed.
  */
-export async function importAndGenerate(kind: 'sloth' | 'openslo', spec: string) {
+export async function importAndGenerate(kind: SpecKind, spec: string) {
   const dir = tempDir('sloforge-import-');
   const slos = path.join(dir, 'slos');
   const gen = path.join(dir, 'generated');
