@@ -1,6 +1,7 @@
 // Validated config in, files out: resolved once into the Model, which every target compiles
 // without I/O and without failing on user input (validation already refused what it must).
 import type { Config } from './config/schema/config.js';
+import type { ConfigProblem } from './config/errors.js';
 import type { Artifact } from './output/artifact.js';
 import { resolveModel } from './model/resolve.js';
 import type { Model } from './model/types.js';
@@ -10,7 +11,8 @@ import { promtoolArtifacts } from './promtool/target.js';
 import { alertmanagerArtifacts } from './alertmanager/target.js';
 import { grafanaArtifacts } from './grafana/target.js';
 import { remediationArtifacts } from './remediation/compile.js';
-import { mimirArtifacts, thanosArtifacts } from './prometheus/engines.js';
+import { mimirArtifacts, mimirWarnings } from './mimir/target.js';
+import { thanosArtifacts } from './thanos/target.js';
 import { kubernetesArtifacts } from './kubernetes/target.js';
 import { MARKER_FILE, MARKER_TEXT } from './output/write.js';
 
@@ -20,6 +22,8 @@ interface Target {
   /** Opt-in targets say when the config turned them on; their lines are left out otherwise. */
   on?: (model: Model) => boolean;
   compile: (model: Model) => Artifact[];
+  /** What the target's consumer will refuse or choke on that only the target can count (`generate` prints them). */
+  warnings?: (model: Model) => ConfigProblem[];
 }
 
 const TARGETS: Target[] = [
@@ -36,8 +40,9 @@ const TARGETS: Target[] = [
   { readme: ['`remediation/actions.json`: the remediation actions `sloforge receiver --actions` loads'], compile: remediationArtifacts },
   {
     readme: ['`mimir/rules/`: the rule groups as Mimir/Cortex ruler namespaces, one per service (`mimirtool rules sync --rule-dirs`; docs/kubernetes.md)'],
-    on: (m) => m.engines.mimir,
+    on: (m) => m.engines.mimir !== undefined,
     compile: mimirArtifacts,
+    warnings: mimirWarnings,
   },
   {
     readme: ['`thanos/rules/`: the rule files with `partial_response_strategy` for Thanos Ruler (docs/kubernetes.md)'],
@@ -72,6 +77,11 @@ export function compileModel(model: Model): Artifact[] {
     seen.add(a.path);
   }
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Warnings of the targets the model turns on, next to the model's own (src/model/warnings.ts). */
+export function targetWarnings(model: Model): ConfigProblem[] {
+  return targetsOf(model).flatMap((t) => t.warnings?.(model) ?? []);
 }
 
 /** Every generated file of a validated config (see validateConfig), sorted by path. */

@@ -149,3 +149,6 @@ export const K8S = {
 
 /** Mimir/Cortex ruler namespace of a service's rule groups (docs/kubernetes.md, "Mimir and Cortex"). */
 export const mimirNamespace = (service: string) => `sloforge-${service}`;
+
+/** The Mimir ruler's defaults for `ruler_max_rules_per_rule_group` and `ruler_max_rule_groups_per_tenant`. */
+export const MIMIR_LIMITS = { maxRulesPerGroup: 20, maxGroupsPerTenant: 70 } as const;

@@ -6,7 +6,7 @@ import { formatDuration, parseDuration, HOUR_MS, MINUTE_MS } from '../config/dur
 import { tierReceivers } from '../config/receivers.js';
 import {
   ALERT_NAMES, DEFAULT_BASELINE, DEFAULT_DATASOURCE, DEFAULT_NODATA_FOR, DEFAULT_NODATA_SEVERITY, DEFAULT_PERIOD,
-  DEFAULT_PREDICT_WINDOW, DEFAULT_RATE_WINDOW, DEFAULT_REMEDIATION_URL, K8S, NODATA_ALERTS, THRESHOLD_ALERTS, THRESHOLD_RECORD,
+  DEFAULT_PREDICT_WINDOW, DEFAULT_RATE_WINDOW, DEFAULT_REMEDIATION_URL, K8S, MIMIR_LIMITS, NODATA_ALERTS, THRESHOLD_ALERTS, THRESHOLD_RECORD,
   dashboardUrl, exportedLabel, grafanaBaseUrl, serviceDashboardUid,
 } from '../conventions.js';
 import { formatSelector, parseSelector, type Selector } from '../promql/parse.js';
@@ -17,7 +17,7 @@ import { sortLabels } from '../promql/labels.js';
 import { queryFeed, sliInputs } from './sli.js';
 import { alertTiers, allWindows, baseWindow, rawWindows } from './windows.js';
 import type {
-  AnomalyPlan, GrafanaModel, GroupSource, KubernetesModel, Model, NoDataModel, RemediationModel, RuleGroupPlan, ServiceModel, SliModel,
+  AnomalyPlan, GrafanaModel, GroupSource, KubernetesModel, MimirLimits, Model, NoDataModel, RemediationModel, RuleGroupPlan, ServiceModel, SliModel,
   SloModel, SloPlan, ThresholdMeasure, ThresholdModel,
 } from './types.js';
 
@@ -333,6 +333,13 @@ function resolveKubernetes(cfg: Config): KubernetesModel | undefined {
   };
 }
 
+function resolveMimir(cfg: Config): MimirLimits | undefined {
+  const m = cfg.prometheus?.mimir;
+  if (m === undefined || m === false) return undefined;
+  const own = m === true ? {} : m;
+  return { maxRulesPerGroup: own.maxRulesPerGroup ?? MIMIR_LIMITS.maxRulesPerGroup, maxGroupsPerTenant: own.maxGroupsPerTenant ?? MIMIR_LIMITS.maxGroupsPerTenant };
+}
+
 export function resolveModel(cfg: Config): Model {
   const grafana = resolveGrafana(cfg);
   const services = cfg.services.map((svc, i) => resolveService(cfg, svc, i, grafana));
@@ -344,7 +351,7 @@ export function resolveModel(cfg: Config): Model {
     remediations: (cfg.remediations ?? []).map((r) => ({ config: r, triggers: triggers.get(r.name) ?? [] })),
     grafana,
     alertmanager: cfg.alertmanager,
-    engines: { mimir: cfg.prometheus?.mimir === true, thanos: cfg.prometheus?.thanos === true },
+    engines: { mimir: resolveMimir(cfg), thanos: cfg.prometheus?.thanos === true, vmalert: cfg.prometheus?.vmalert === true },
     kubernetes: resolveKubernetes(cfg),
   };
 }

@@ -19,9 +19,15 @@ export interface Model {
   grafana: GrafanaModel;
   alertmanager: AlertmanagerSettings | undefined;
   /** Which scale-out rule engines get files of their own besides the plain Prometheus rules. */
-  engines: { mimir: boolean; thanos: boolean };
+  engines: { mimir: MimirLimits | undefined; thanos: boolean; vmalert: boolean };
   /** Undefined unless the config has a `kubernetes` section. */
   kubernetes: KubernetesModel | undefined;
+}
+
+/** The Mimir ruler's limits (0: none); undefined engines.mimir means no Mimir output. */
+export interface MimirLimits {
+  maxRulesPerGroup: number;
+  maxGroupsPerTenant: number;
 }
 
 export type PartialResponseStrategy = 'abort' | 'warn';

@@ -28,3 +28,9 @@ export interface RuleGroup {
 export function isAlert(rule: Rule): rule is AlertingRule {
   return 'alert' in rule;
 }
+
+/** Group fields in the order the engines document them: name, interval, limit, then an engine's own, then rules. */
+export function withGroupFields<T extends object>(g: RuleGroup, own: T): RuleGroup & T {
+  const { rules, ...head } = g;
+  return { ...head, ...own, rules };
+}

@@ -32,9 +32,11 @@ function withSettings(g: RuleGroup, svc: ServiceModel): RuleGroup {
   };
 }
 
+/** Services with rules, each with its groups: a service without any gets no rule file in any output. */
+export function servicesWithGroups(model: Model): Array<{ svc: ServiceModel; groups: RuleGroup[] }> {
+  return model.services.map((svc) => ({ svc, groups: serviceRuleGroups(svc) })).filter(({ groups }) => groups.length > 0);
+}
+
 export function prometheusArtifacts(model: Model): Artifact[] {
-  return model.services
-    .map((svc) => ({ svc, groups: serviceRuleGroups(svc) }))
-    .filter(({ groups }) => groups.length > 0)
-    .map(({ svc, groups }) => ({ path: rulesFile(svc.name), content: renderYaml({ groups }) }));
+  return servicesWithGroups(model).map(({ svc, groups }) => ({ path: rulesFile(svc.name), content: renderYaml({ groups }) }));
 }

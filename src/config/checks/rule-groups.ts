@@ -10,10 +10,12 @@ import { parseDuration, MINUTE_MS } from '../duration.js';
  */
 const MAX_INTERVAL_MS = 5 * MINUTE_MS;
 
+const mimirOn = (cfg: Config) => cfg.prometheus?.mimir !== undefined && cfg.prometheus.mimir !== false;
+
 function settingsProblems(cfg: Config, s: RuleGroupSettings | undefined, at: ConfigPath): ConfigProblem[] {
   if (!s) return [];
   const out: ConfigProblem[] = [];
-  if (s.sourceTenants !== undefined && cfg.prometheus?.mimir !== true) {
+  if (s.sourceTenants !== undefined && !mimirOn(cfg)) {
     out.push({ path: [...at, 'sourceTenants'], message: 'goes only into Mimir/Cortex rule files: set prometheus.mimir: true (Prometheus and promtool refuse the field)' });
   }
   if (s.partialResponseStrategy !== undefined && cfg.prometheus?.thanos !== true) {

@@ -24,12 +24,32 @@ export const ruleGroupSettings = z.strictObject({
   }).optional(),
 });
 
+const wholeNumber = z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 (no limit) or more' });
+
+/**
+ * The Mimir ruler's limits for the tenant the rules go to (0: no limit, as in Mimir). Groups with
+ * more rules are split; more groups than the tenant allows is a warning, since only the Mimir
+ * operator can raise the limit.
+ */
+const mimirSettings = z.strictObject({
+  /** `ruler_max_rules_per_rule_group` (Mimir's default 20). */
+  maxRulesPerGroup: wholeNumber.optional(),
+  /** `ruler_max_rule_groups_per_tenant` (Mimir's default 70). */
+  maxGroupsPerTenant: wholeNumber.optional(),
+});
+
 /** Outputs for scale-out rule engines, next to the plain Prometheus rule files. */
 export const prometheusSettings = z.strictObject({
   /** Defaults for every service's rule groups; a service's own `ruleGroups` overrides them field by field. */
   ruleGroups: ruleGroupSettings.optional(),
-  /** Writes generated/mimir/: one ruler namespace per service, for `mimirtool rules sync --rule-dirs`. */
-  mimir: z.boolean({ error: 'must be true or false' }).optional(),
+  /** Writes generated/mimir/: one ruler namespace per service, for `mimirtool rules sync --rule-dirs`; an object sets the ruler's limits. */
+  mimir: z.union([z.boolean(), mimirSettings], { error: 'must be true, false or { maxRulesPerGroup, maxGroupsPerTenant }' }).optional(),
   /** Writes generated/thanos/: the rule files with `partial_response_strategy` on every group, for Thanos Ruler. */
   thanos: z.boolean({ error: 'must be true or false' }).optional(),
+  /**
+   * Writes generated/vmalert/: the rule files for VictoriaMetrics' vmalert (1.79 or later), and
+   * refuses what MetricsQL or vmalert cannot run: native histograms, PromQL functions MetricsQL
+   * lacks, `keepFiringFor`.
+   */
+  vmalert: z.boolean({ error: 'must be true or false' }).optional(),
 });

@@ -1,0 +1,16 @@
+import { parse } from 'yaml';
+import type { Artifact } from '../../src/output/artifact.js';
+import { baseConfig } from './config.js';
+
+/** Two services with rule-group settings at both levels, Mimir and Thanos on. */
+export function engineConfig(): any {
+  const cfg = baseConfig();
+  cfg.services[0].slos[1].alerting = { enabled: false };
+  cfg.services.push({ name: 'search', team: 'payments', thresholds: [{ name: 'cpu', expr: 'max(cpu{job="search"})', warning: 80 }], ruleGroups: { interval: '30s', limit: 100, sourceTenants: ['search'], partialResponseStrategy: { alerting: 'warn' } } });
+  cfg.prometheus = { mimir: true, thanos: true, ruleGroups: { interval: '1m', sourceTenants: ['team-a', 'team-b'], partialResponseStrategy: { recording: 'warn' } } };
+  return cfg;
+}
+
+/** The parsed YAML files below `dir`, by their path inside it. */
+export const yamlFiles = (artifacts: Artifact[], dir: string): Record<string, any> =>
+  Object.fromEntries(artifacts.filter((a) => a.path.startsWith(dir)).map((a) => [a.path.slice(dir.length), parse(a.content)]));
