@@ -51,7 +51,8 @@ export const RECORD = {
 } as const;
 
 export const THRESHOLD_RECORD = {
-  value: 'threshold:value',
+  // mimirtool's convention, level:metric:operations: the value as measured, before any derivation.
+  value: 'threshold:value:measured',
   predicted: 'threshold:value:predict_linear',
   mean: (b: string) => `threshold:value:avg_over_time${b}`,
   stddev: (b: string) => `threshold:value:stddev_over_time${b}`,

@@ -1,5 +1,5 @@
 // Input series for each threshold kind: the series the user's selectors match (shorthands), or
-// the recorded threshold:value when a free-form expression cannot be inverted.
+// the recorded threshold:value:measured when a free-form expression cannot be inverted.
 import { LABEL, THRESHOLD_RECORD } from '../conventions.js';
 import type { ThresholdModel } from '../model/types.js';
 import { parseDuration } from '../config/duration.js';
@@ -30,7 +30,7 @@ export interface Feed {
 
 /**
  * Where a gauge-like value is fed: the user's series itself when it is a plain selector, else
- * the recorded threshold:value (the recording then reads nothing and writes nothing).
+ * the recorded threshold:value:measured (the recording then reads nothing and writes nothing).
  */
 export function gaugeFeed(th: ThresholdModel, expr: string): Feed {
   const own = th.labels;

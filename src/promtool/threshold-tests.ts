@@ -1,5 +1,5 @@
 // promtool tests proving each threshold's alerts and each no-data alert. Inputs are the series
-// the user's selectors match (shorthands) or the recorded threshold:value (free-form `expr`,
+// the user's selectors match (shorthands) or the recorded threshold:value:measured (free-form `expr`,
 // whose inputs cannot be inverted in general). The expected states come from a model of the
 // rule (see alert-timeline.ts); tests assert only where that model is certain.
 import type { ServiceModel, ThresholdModel } from '../model/types.js';
@@ -19,7 +19,7 @@ function thresholdScenarios(svc: ServiceModel, th: ThresholdModel): Scenario[] {
   const m = th.measure;
   const fed = m.kind === 'expr' ? m.expr : m.kind === 'predict' || m.kind === 'anomaly' ? m.series : undefined;
   // An expression that yields data without inputs (`... or vector(0)`) would collide with the
-  // threshold:value a test feeds, so it gets no scenario.
+  // threshold:value:measured a test feeds, so it gets no scenario.
   if (fed !== undefined && typeof parseSelector(fed) === 'string' && yieldsWithoutInputs(fed)) return [];
   switch (m.kind) {
     case 'anomaly':

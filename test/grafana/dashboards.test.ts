@@ -104,7 +104,7 @@ test('the linter-like rules catch each kind of mistake', () => {
 
 test('threshold panels read the series the alert compares, recorded with no window of their own', () => {
   const queries = panelQueries(clone()).map((q) => q.expr);
-  assert.ok(queries.includes('threshold:value{service="checkout",threshold="cpu"}'), queries.join('\n'));
+  assert.ok(queries.includes('threshold:value:measured{service="checkout",threshold="cpu"}'), queries.join('\n'));
   assert.ok(!queries.some((q) => q.includes('process_cpu_seconds_total')));
   assert.deepEqual(checkDashboards(clone(), context()), []);
 });

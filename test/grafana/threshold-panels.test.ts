@@ -37,7 +37,7 @@ function resolved(threshold: Record<string, unknown>) {
 test('the panel reads the recorded series the alert compares, with its unit and levels', () => {
   const { panel, queries } = thresholdPanel(...resolved({ name: 'cpu', expr: 'avg(x) * 100', warning: 70, critical: 85, unit: 'percent' }));
   const built = panel.build();
-  assert.deepEqual(queries, [{ expr: 'threshold:value{service="checkout",threshold="cpu"}', legend: 'cpu' }]);
+  assert.deepEqual(queries, [{ expr: 'threshold:value:measured{service="checkout",threshold="cpu"}', legend: 'cpu' }]);
   assert.equal(built.fieldConfig?.defaults.unit, 'percent');
   assert.deepEqual(built.fieldConfig?.defaults.thresholds?.steps.map((s) => s.value), [null, 70, 85]);
 });
@@ -46,7 +46,7 @@ test('a forecast shows the predicted and the current value; an anomaly its z-sco
   const predict = thresholdPanel(...resolved({ name: 'disk', predict: { series: 'node_filesystem_avail_bytes{job="node"}', horizon: '4h' }, critical: 0, direction: 'below', unit: 'bytes' }));
   assert.deepEqual(predict.queries.map((q) => q.expr), [
     'threshold:value:predict_linear{service="checkout",threshold="disk"}',
-    'threshold:value{service="checkout",threshold="disk"}',
+    'threshold:value:measured{service="checkout",threshold="disk"}',
   ]);
   const anomaly = thresholdPanel(...resolved({ name: 'orders', anomaly: { series: 'sum(rate(orders_total[5m]))' }, warning: 3, critical: 4, direction: 'below' }));
   assert.deepEqual(anomaly.queries.map((q) => q.expr), ['threshold:value:zscore{service="checkout",threshold="orders"}']);

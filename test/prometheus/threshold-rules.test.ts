@@ -31,7 +31,7 @@ test('threshold alerts carry the label contract, static service/threshold/team, 
   assert.deepEqual(alerts.map((a) => a.alert), [THRESHOLD_ALERTS.warning, THRESHOLD_ALERTS.critical]);
   const crit = alerts[1]!;
   assert.deepEqual(crit.labels, { remediation: 'restart', service: 'api', severity: 'critical', team: 'ops', threshold: 'cpu' });
-  assert.equal(crit.expr, 'threshold:value{service="api",threshold="cpu"} > 85');
+  assert.equal(crit.expr, 'threshold:value:measured{service="api",threshold="cpu"} > 85');
   assert.deepEqual(Object.keys(crit), ['alert', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations']);
   assert.equal(crit.keep_firing_for, '2m');
   assert.equal(crit.annotations.dashboard, 'http://grafana.example/d/sloforge-api');
@@ -42,10 +42,10 @@ test('threshold alerts carry the label contract, static service/threshold/team, 
 });
 
 test('direction below compares with <, and an anomaly drop with a negative score', () => {
-  assert.equal(hits!.rules.filter(isAlert)[0]!.expr, 'threshold:value{service="api",threshold="hits"} < 30');
+  assert.equal(hits!.rules.filter(isAlert)[0]!.expr, 'threshold:value:measured{service="api",threshold="hits"} < 30');
   assert.equal(calm!.rules.filter(isAlert)[0]!.expr, 'threshold:value:zscore{service="api",threshold="calm"} < -3');
   // A 2h baseline with minBaseline 1h: the readiness reference window is 30m.
-  assert.match((calm!.rules[3] as RecordingRule).expr, /count_over_time\(threshold:value\{service="api",threshold="calm"\}\[2h\]\) >= 2 \* count_over_time\(threshold:value\{service="api",threshold="calm"\}\[30m\]\)/);
+  assert.match((calm!.rules[3] as RecordingRule).expr, /count_over_time\(threshold:value:measured\{service="api",threshold="calm"\}\[2h\]\) >= 2 \* count_over_time\(threshold:value:measured\{service="api",threshold="calm"\}\[30m\]\)/);
 });
 
 test('no-data: a recording with every label, then an alert that waits and never carries the SLO\'s remediation', () => {

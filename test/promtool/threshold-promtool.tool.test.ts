@@ -94,9 +94,9 @@ test('generated threshold and no-data tests pass', async () => {
 // Each mutation breaks one promise a generated test makes; promtool must notice every one. Each
 // names what it breaks (a threshold, or no-data), and only the test groups about that run.
 const MUTATIONS: Array<[string, string, (rules: string) => string]> = [
-  ['critical level moved', 'cpu', (s) => s.replace('threshold:value{service="api",threshold="cpu"} > 85', 'threshold:value{service="api",threshold="cpu"} > 850')],
-  ['percentile level moved', 'p99', (s) => s.replace('threshold:value{service="api",threshold="p99"} > 1\n', 'threshold:value{service="api",threshold="p99"} > 10\n')],
-  ['counter ratio level moved', 'errors', (s) => s.replace('threshold:value{service="api",threshold="errors"} > 5\n', 'threshold:value{service="api",threshold="errors"} > 50\n')],
+  ['critical level moved', 'cpu', (s) => s.replace('threshold:value:measured{service="api",threshold="cpu"} > 85', 'threshold:value:measured{service="api",threshold="cpu"} > 850')],
+  ['percentile level moved', 'p99', (s) => s.replace('threshold:value:measured{service="api",threshold="p99"} > 1\n', 'threshold:value:measured{service="api",threshold="p99"} > 10\n')],
+  ['counter ratio level moved', 'errors', (s) => s.replace('threshold:value:measured{service="api",threshold="errors"} > 5\n', 'threshold:value:measured{service="api",threshold="errors"} > 50\n')],
   ['`for` dropped (a short spike would fire)', 'cpu', (s) => s.replace(/(threshold="cpu"\} > 85\n)\s+for: 5m\n/, '$1')],
   ['keep_firing_for dropped', 'cpu', (s) => s.replace(/\s+keep_firing_for: 3m\n/g, '\n')],
   ['direction flipped on a floor', 'hits', (s) => s.replace('threshold="hits"} < 30', 'threshold="hits"} > 30')],
@@ -106,9 +106,9 @@ const MUTATIONS: Array<[string, string, (rules: string) => string]> = [
   // The queue's input series carries remediation="injected-by-a-series"; without the rule's own
   // remediation="" the alert would pass it on, and Alertmanager would route it to the receiver.
   ['remediation="" dropped, so a series label passes through', 'queue', (s) => s.replace(/\s+remediation: ""(\n\s+service: api\n\s+severity: \w+\n\s+team: ops\n\s+threshold: queue\n)/g, '$1')],
-  ['forecast horizon shortened', 'disk', (s) => s.replace('predict_linear(threshold:value{service="api",threshold="disk"}[30m], 7200)', 'predict_linear(threshold:value{service="api",threshold="disk"}[30m], 60)')],
+  ['forecast horizon shortened', 'disk', (s) => s.replace('predict_linear(threshold:value:measured{service="api",threshold="disk"}[30m], 7200)', 'predict_linear(threshold:value:measured{service="api",threshold="disk"}[30m], 60)')],
   ['anomaly level lowered into the noise', 'traffic', (s) => s.replace('threshold:value:zscore{service="api",threshold="traffic"} > 3', 'threshold:value:zscore{service="api",threshold="traffic"} > 0.5')],
-  ['anomaly baseline readiness removed', 'traffic', (s) => s.replace(/\n\s+and\n\s+count_over_time\(threshold:value\{service="api",threshold="traffic"\}\[1d\]\) >= [^\n]+/, '')],
+  ['anomaly baseline readiness removed', 'traffic', (s) => s.replace(/\n\s+and\n\s+count_over_time\(threshold:value:measured\{service="api",threshold="traffic"\}\[1d\]\) >= [^\n]+/, '')],
 ];
 
 /** Whether a test group is about `subject`: a threshold's scenarios, or the no-data checks. */
