@@ -1,6 +1,7 @@
 // Every name sloforge gives to something another tool sees: labels, alerts, recorded series,
 // rule groups, dashboards, receivers, and the defaults behind them. Renaming one is a breaking
 // change for users' dashboards, silences and runbooks, so they live here and nowhere else.
+import { createHash } from 'node:crypto';
 
 /** Labels sloforge sets on what it generates. */
 export const LABEL = {
@@ -72,10 +73,24 @@ export const DEFAULT_RATE_WINDOW = '5m';
 export const DEFAULT_PREDICT_WINDOW = '1h';
 export const DEFAULT_BASELINE = '1d';
 
+const HASH_CHARS = 8;
+
+/**
+ * `name` when it has at most `max` characters; else as much of its start as fits, "-" and 8 hex
+ * digits of its SHA-256, so two long names that share their start still differ.
+ */
+export function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, HASH_CHARS);
+  return `${name.slice(0, max - HASH_CHARS - 1).replace(/-+$/, '')}-${hash}`;
+}
+
 // Grafana: uids are at most 40 characters; service and team names are [a-z0-9-].
+export const GRAFANA_UID_MAX = 40;
 export const OVERVIEW_DASHBOARD_UID = 'sloforge-overview';
-export const serviceDashboardUid = (service: string) => `sloforge-${service}`.slice(0, 40);
-export const teamFolderUid = (team: string) => `sloforge-team-${team}`.slice(0, 40);
+export const SERVICE_DASHBOARD_PREFIX = 'sloforge-';
+export const serviceDashboardUid = (service: string) => fitName(`${SERVICE_DASHBOARD_PREFIX}${service}`, GRAFANA_UID_MAX);
+export const teamFolderUid = (team: string) => fitName(`sloforge-team-${team}`, GRAFANA_UID_MAX);
 // Grafana's provisioning updates a datasource of the same name, so the default name is one no
 // Grafana in use has already; the URL is the local stack's (docker-compose.yml).
 export const DEFAULT_DATASOURCE = { uid: 'sloforge-prometheus', name: 'Prometheus (sloforge)', url: 'http://prometheus:9090', scrapeInterval: '1m' } as const;

@@ -7,7 +7,7 @@ import { BigValueColorMode, ReduceDataOptionsBuilder, TableSortByFieldStateBuild
 import { DashboardLinkBuilder, DashboardLinkType } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { OVERVIEW_DASHBOARD_UID, RECORD, serviceDashboardUid } from '../conventions.js';
+import { GRAFANA_UID_MAX, OVERVIEW_DASHBOARD_UID, RECORD, SERVICE_DASHBOARD_PREFIX, serviceDashboardUid } from '../conventions.js';
 import type { DatasourceSettings, Model } from '../model/types.js';
 import { Layout, steps, UNIT_BURN_RATE, type Query } from './panels.js';
 import { BUDGET_STEPS } from './slo-row.js';
@@ -17,13 +17,15 @@ const KEYS = 'service, slo, team';
 export const DASHBOARD_LABEL = 'dashboard';
 
 /**
- * Adds the service dashboard's uid as a label, computed in PromQL the way `serviceDashboardUid`
- * computes it (prefix, then cut to Grafana's 40 characters), so a data link can use it.
+ * Adds the service dashboard's uid as a label, so a data link can use it: computed in PromQL as
+ * `serviceDashboardUid` computes it where the name fits Grafana's 40 characters, and named
+ * service by service where it is cut and hashed, which PromQL cannot do.
  */
-export function withDashboardUid(expr: string): string {
-  const prefix = serviceDashboardUid('');
-  const keep = 40 - prefix.length;
-  return `label_replace(\n  ${expr},\n  "${DASHBOARD_LABEL}", "${prefix}$1", "service", "(.{0,${keep}}).*"\n)`;
+export function withDashboardUid(expr: string, services: readonly string[]): string {
+  const keep = GRAFANA_UID_MAX - SERVICE_DASHBOARD_PREFIX.length;
+  const set = (inner: string, uid: string, service: string) => `label_replace(\n  ${inner},\n  "${DASHBOARD_LABEL}", "${uid}", "service", "${service}"\n)`;
+  const long = services.filter((s) => s.length > keep);
+  return long.reduce((inner, s) => set(inner, serviceDashboardUid(s), s), set(expr, `${SERVICE_DASHBOARD_PREFIX}$1`, `(.{0,${keep}})`));
 }
 
 // A grouped SLO has one series per group: each column shows its worst group (lowest SLI and
@@ -44,7 +46,7 @@ const COLUMNS: Array<{ name: string; unit: string; decimals?: number; query: str
   },
 ];
 
-function sloTable(layout: Layout): void {
+function sloTable(layout: Layout, services: readonly string[]): void {
   const renameByName: Record<string, string> = {};
   const indexByName: Record<string, number> = { service: 0, team: 1, slo: 2 };
   COLUMNS.forEach((c, i) => {
@@ -73,7 +75,7 @@ function sloTable(layout: Layout): void {
     { id: 'thresholds', value: steps(BUDGET_STEPS).build() },
     { id: 'custom.cellOptions', value: { type: 'color-background' } },
   ]);
-  const queries: Query[] = COLUMNS.map((c) => ({ expr: withDashboardUid(c.query), instant: true }));
+  const queries: Query[] = COLUMNS.map((c) => ({ expr: withDashboardUid(c.query, services), instant: true }));
   layout.panel(table, queries);
 }
 
@@ -102,6 +104,6 @@ export function overviewDashboard(model: Model, ds: DatasourceSettings): Dashboa
   countStat(layout, 'SLOs out of budget', 'SLOs whose error budget for the period is spent.', `count(${RECORD.budgetRemaining} < 0) or vector(0)`);
   countStat(layout, 'Pages firing', 'Critical (page) alerts firing now, burn-rate and threshold alerts alike.', 'count(ALERTS{alertstate="firing",severity="critical"}) or vector(0)');
   countStat(layout, 'Tickets firing', 'Warning (ticket) alerts firing now.', 'count(ALERTS{alertstate="firing",severity="warning"}) or vector(0)');
-  sloTable(layout);
+  sloTable(layout, model.services.filter((s) => s.slos.length > 0).map((s) => s.name));
   return builder.build();
 }

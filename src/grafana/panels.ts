@@ -25,9 +25,10 @@ export interface QueryPanel extends Builder<Panel> {
   targets(targets: Builder<Dataquery>[]): unknown;
 }
 
-function refId(i: number): string {
-  if (i >= 26) throw new Error('a panel has more than 26 queries');
-  return String.fromCharCode(65 + i);
+/** A, B, ... Z, AA, AB, ...: Grafana's own sequence, for any number of queries. */
+export function refId(i: number): string {
+  const letter = String.fromCharCode(65 + (i % 26));
+  return i < 26 ? letter : `${refId(Math.floor(i / 26) - 1)}${letter}`;
 }
 
 function target(q: Query, i: number): DataqueryBuilder {
