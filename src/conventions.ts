@@ -136,8 +136,15 @@ export const REMEDIATION_MAX_ALERTS = 32;
 export const DEFAULT_REMEDIATION_URL = 'http://sloforge-receiver:9095/alerts';
 export const DEFAULT_REMEDIATION_TOKEN_FILE = '/etc/alertmanager/secrets/sloforge-receiver-token';
 
+/**
+ * Longest service or team name (docs/kubernetes.md): names become file names under generated/
+ * (at most 255 bytes on common file systems) and Kubernetes object names (at most 253).
+ */
+export const MAX_NAME_LENGTH = 200;
+
 // Kubernetes objects (docs/kubernetes.md). Service and team names are [a-z0-9-], so every name
-// below is a valid object name once validation has refused names ending in "-".
+// below is a valid object name once validation has refused names ending in "-" and longer than
+// MAX_NAME_LENGTH.
 export const K8S = {
   managedByLabel: 'app.kubernetes.io/managed-by',
   managedBy: 'sloforge',

@@ -5,17 +5,22 @@ import { renderJson, renderYaml } from '../output/render.js';
 import type { Model } from '../model/types.js';
 import { serviceDashboard } from './service-dashboard.js';
 import { overviewDashboard } from './overview-dashboard.js';
+import { dashboardPages } from './pages.js';
+import { partName } from '../prometheus/split.js';
 import { dashboardProvisioning, datasourceProvisioning, OVERVIEW_DIR, OVERVIEW_FOLDER, teamDir } from './provisioning.js';
 
 export const DASHBOARDS_DIR = 'grafana/dashboards';
 export const PROVISIONING_DIR = 'grafana/provisioning';
 
 /** build() hands back the builder's own object; a JSON round trip gives plain data. */
-const json = (doc: unknown) => renderJson(JSON.parse(JSON.stringify(doc)));
+const plain = (doc: unknown) => JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+const json = (doc: unknown) => renderJson(plain(doc));
 
 export interface DashboardFile {
-  /** File name without `.json`: the service's name, or `overview`. */
+  /** File name without `.json`: the service's name (with `.2`, `.3` ... for its further pages), or `overview`. */
   name: string;
+  /** 1, or the page of a service dashboard too big for one ConfigMap (pages.ts). */
+  page: number;
   /** Folder below DASHBOARDS_DIR. */
   dir: string;
   /** Grafana folder title. */
@@ -29,14 +34,15 @@ export interface DashboardFile {
 export function dashboardFiles(model: Model): DashboardFile[] {
   const ds = model.grafana.datasource;
   return [
-    ...model.services.map((svc) => ({
-      name: svc.name,
+    ...model.services.flatMap((svc) => dashboardPages(svc.name, plain(serviceDashboard(svc, ds))).map((content, i) => ({
+      name: partName(svc.name, i + 1),
+      page: i + 1,
       dir: teamDir(svc.team),
       folder: model.grafana.folders[svc.team] ?? svc.team,
       service: svc.name,
-      content: json(serviceDashboard(svc, ds)),
-    })),
-    { name: 'overview', dir: OVERVIEW_DIR, folder: OVERVIEW_FOLDER, service: undefined, content: json(overviewDashboard(model, ds)) },
+      content,
+    }))),
+    { name: 'overview', page: 1, dir: OVERVIEW_DIR, folder: OVERVIEW_FOLDER, service: undefined, content: json(overviewDashboard(model, ds)) },
   ];
 }
 

@@ -146,7 +146,8 @@ export function alertmanagerConfigArtifacts(model: Model, k: KubernetesModel): A
     ...model.teams.map((tm) => manifest(`${ALERTMANAGER_CONFIGS_DIR}/${tm.name}.yaml`, teamConfig(model, k, am.secret, tm))),
     // The receivers' texts name these templates; the Alertmanager loads them from this
     // ConfigMap once it is listed in its `configMaps` and its config's `templates` (docs/kubernetes.md).
-    manifest(`${ALERTMANAGER_CONFIGS_DIR}/templates.yaml`, configMap({
+    // In a folder of its own: a team may be called "templates".
+    manifest(`${ALERTMANAGER_CONFIGS_DIR}/templates/templates.yaml`, configMap({
       metadata: metadata(k, K8S.templatesConfigMap),
       data: { [path.posix.basename(template.path)]: template.content },
     })),

@@ -5,6 +5,7 @@ import { K8S } from '../conventions.js';
 import type { KubernetesModel, Model } from '../model/types.js';
 import type { Artifact } from '../output/artifact.js';
 import { dashboardFiles } from '../grafana/target.js';
+import { partName } from '../prometheus/split.js';
 import { configMap, manifest, metadata } from './meta.js';
 
 export const DASHBOARDS_DIR = 'grafana-dashboards';
@@ -13,9 +14,10 @@ export function dashboardArtifacts(model: Model, k: KubernetesModel): Artifact[]
   const d = k.dashboards;
   if (!d) return [];
   return dashboardFiles(model).map((file) => manifest(
-    `${DASHBOARDS_DIR}/${file.name}.yaml`,
+    // The overview in a folder of its own: a service may be called "overview".
+    `${DASHBOARDS_DIR}/${file.service === undefined ? `${file.name}/` : ''}${file.name}.yaml`,
     configMap({
-      metadata: metadata(k, file.service !== undefined ? K8S.dashboardConfigMap(file.service) : K8S.overviewConfigMap, {
+      metadata: metadata(k, file.service !== undefined ? partName(K8S.dashboardConfigMap(file.service), file.page) : K8S.overviewConfigMap, {
         labels: { [d.label.name]: d.label.value },
         annotations: { [d.folderAnnotation]: file.folder },
       }),

@@ -4,7 +4,8 @@
 // recordings; across groups a rule reads the previous evaluation's (DESIGN: "Evaluation order").
 // So a cut goes where no later rule reads a recording before it whenever there is such a place,
 // and a recording is never moved after a rule that reads it.
-import { parseSelector, type Selector } from '../promql/parse.js';
+import { LABEL } from '../conventions.js';
+import { parseSelector, type LabelMatcher, type Selector } from '../promql/parse.js';
 import { exprSelectors } from '../promql/reads.js';
 import { isAlert, type RecordingRule, type Rule, type RuleGroup } from './rules.js';
 
@@ -21,10 +22,22 @@ function selectorsOf(expr: string): Read[] {
   });
 }
 
+/**
+ * Every recording of sloforge sets exactly one of these, and no series can bring the other (both
+ * are reserved): a selector on one cannot match a recording that sets the other.
+ */
+const SUBJECT_LABELS: readonly string[] = [LABEL.slo, LABEL.threshold];
+
+function contradicts(m: LabelMatcher, labels: Record<string, string> | undefined): boolean {
+  if (m.op !== '=') return false;
+  const own = labels?.[m.name];
+  if (own !== undefined) return own !== m.value;
+  return SUBJECT_LABELS.includes(m.name) && SUBJECT_LABELS.some((l) => labels?.[l] !== undefined);
+}
+
 /** Whether a rule reading `selectors` reads the series `record` writes: same name, and no equality matcher its labels contradict. */
 function readsRecord(selectors: readonly Read[], record: RecordingRule): boolean {
-  return selectors.some((sel) => sel === undefined
-    || (sel.metric === record.record && sel.matchers.every((m) => m.op !== '=' || record.labels?.[m.name] === undefined || record.labels[m.name] === m.value)));
+  return selectors.some((sel) => sel === undefined || (sel.metric === record.record && !sel.matchers.some((m) => contradicts(m, record.labels))));
 }
 
 /** For each rule, the index of the last later rule that reads it (its own index when none does). */
