@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs promtool (Debian package `prometheus`), amtool (`prometheus-alertmanager`),
-# docker-compose 1.29 (`docker-compose`, to validate docker-compose.yml; no engine needed) and
-# ip (`iproute2`, to bring up loopback in the namespaces test/stack/container.ts makes) when
-# they are missing. Tests call this; it is idempotent and quiet when all is present.
+# docker-compose 1.29 (`docker-compose`, to validate docker-compose.yml; no engine needed),
+# ip (`iproute2`, to bring up loopback in the namespaces test/stack/container.ts makes) and
+# vmalert with a single-node VictoriaMetrics 1.79 (`victoria-metrics`) when they are missing.
+# Tests call this; it is idempotent and quiet when all is present.
 set -euo pipefail
 
 need=()
@@ -11,12 +12,13 @@ command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v prometheus-alertmanager >/dev/null 2>&1 || [[ " ${need[*]-} " == *" prometheus-alertmanager "* ]] || need+=(prometheus-alertmanager)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v vmalert >/dev/null 2>&1 && command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 
 if [[ ${#need[@]} -eq 0 ]]; then
   exit 0
 fi
 
-echo "ensure-tools: installing ${need[*]} (promtool 2.42, amtool 0.25, docker-compose 1.29, iproute2 from Debian)" >&2
+echo "ensure-tools: installing ${need[*]} (promtool 2.42, amtool 0.25, docker-compose 1.29, iproute2, victoria-metrics 1.79 from Debian)" >&2
 sudo=""
 if [[ $(id -u) -ne 0 ]]; then
   if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
@@ -28,4 +30,4 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq >&2
 # --no-install-recommends keeps the install small; the packages' services are never started here.
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
-command -v promtool >/dev/null && command -v amtool >/dev/null && command -v docker-compose >/dev/null && command -v ip >/dev/null
+command -v promtool >/dev/null && command -v amtool >/dev/null && command -v docker-compose >/dev/null && command -v ip >/dev/null && command -v vmalert >/dev/null && command -v victoria-metrics >/dev/null

@@ -13,6 +13,7 @@ import { grafanaArtifacts } from './grafana/target.js';
 import { remediationArtifacts } from './remediation/compile.js';
 import { mimirArtifacts, mimirWarnings } from './mimir/target.js';
 import { thanosArtifacts } from './thanos/target.js';
+import { vmalertArtifacts } from './vmalert/target.js';
 import { kubernetesArtifacts } from './kubernetes/target.js';
 import { MARKER_FILE, MARKER_TEXT } from './output/write.js';
 
@@ -48,6 +49,11 @@ const TARGETS: Target[] = [
     readme: ['`thanos/rules/`: the rule files with `partial_response_strategy` for Thanos Ruler (docs/kubernetes.md)'],
     on: (m) => m.engines.thanos,
     compile: thanosArtifacts,
+  },
+  {
+    readme: ['`vmalert/rules/`: the rule files for VictoriaMetrics vmalert 1.79 or later (`vmalert -rule`; docs/kubernetes.md)'],
+    on: (m) => m.engines.vmalert,
+    compile: vmalertArtifacts,
   },
   {
     readme: ['`kubernetes/`: Prometheus Operator manifests: PrometheusRules, AlertmanagerConfigs, dashboard ConfigMaps, the receiver (`kubectl apply --server-side -R -f`; docs/kubernetes.md)'],

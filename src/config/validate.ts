@@ -13,6 +13,7 @@ import { groupingProblems } from './checks/grouping.js';
 import { kubernetesProblems } from './checks/kubernetes.js';
 import { ruleGroupProblems } from './checks/rule-groups.js';
 import { nameLimitProblems } from './checks/names.js';
+import { vmalertProblems } from './checks/vmalert.js';
 import { salvage, type Declared } from './salvage.js';
 
 const MIN_PERIOD_MS = DAY_MS;
@@ -76,7 +77,7 @@ export function crossCheck(cfg: Config, declared?: Declared, alertmanagerKnown =
       unknownRemediation(th.noData?.remediation, [...at, 'thresholds', i, 'noData', 'remediation']);
     });
   });
-  problems.push(...groupingProblems(cfg), ...(alertmanagerKnown ? alertmanagerProblems(cfg) : []), ...grafanaProblems(cfg, teams), ...testSeriesProblems(cfg), ...ruleGroupProblems(cfg), ...kubernetesProblems(cfg), ...nameLimitProblems(cfg));
+  problems.push(...groupingProblems(cfg), ...(alertmanagerKnown ? alertmanagerProblems(cfg) : []), ...grafanaProblems(cfg, teams), ...testSeriesProblems(cfg), ...ruleGroupProblems(cfg), ...kubernetesProblems(cfg), ...nameLimitProblems(cfg), ...vmalertProblems(cfg));
   return problems;
 }
 

@@ -165,3 +165,16 @@ export function aggregatesAway(expr: string, label: string): boolean {
   };
   return drops(top);
 }
+
+/** Names of the functions an expression calls, each once, in order of first call. */
+export function functionsCalled(expr: string): string[] {
+  const out = new Set<string>();
+  parser.parse(expr).iterate({
+    enter(ref) {
+      if (ref.name !== 'FunctionCall') return;
+      const fn = ref.node.getChild('FunctionIdentifier');
+      if (fn) out.add(expr.slice(fn.from, fn.to));
+    },
+  });
+  return [...out];
+}
