@@ -168,6 +168,8 @@ export const K8S = {
   /** kube-prometheus-stack's Grafana sidecar loads ConfigMaps with this label. */
   dashboardLabel: { name: 'grafana_dashboard', value: '1' },
   folderAnnotation: 'grafana_folder',
+  /** On the receiver's pod template: a hash of its actions and settings, so a change rolls the pod. */
+  checksumAnnotation: 'sloforge/config-checksum',
 } as const;
 
 /** Mimir/Cortex ruler namespace of a service's rule groups (docs/kubernetes.md, "Mimir and Cortex"). */

@@ -10,6 +10,7 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isServiceAccountFile, remediationSecretFiles, secretKeyOf } from '../config/kubernetes-secrets.js';
 import { K8S } from '../conventions.js';
@@ -60,7 +61,7 @@ function scaledWithServiceAccount(model: Model): Map<string, string[]> {
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-function receiverDeployment(model: Model, k: KubernetesModel, rx: ReceiverDeploymentModel, usesServiceAccount: boolean): IDeployment {
+function receiverDeployment(model: Model, k: KubernetesModel, rx: ReceiverDeploymentModel, usesServiceAccount: boolean, actions: string): IDeployment {
   const files = secretFiles(model);
   const volumes: IVolume[] = [
     { name: 'actions', configMap: { name: ACTIONS_CONFIGMAP } },
@@ -86,7 +87,9 @@ function receiverDeployment(model: Model, k: KubernetesModel, rx: ReceiverDeploy
       strategy: { type: 'Recreate' },
       selector: { matchLabels: SELECTOR },
       template: {
-        metadata: { labels: { ...k.labels, ...SELECTOR } },
+        // A changed actions file or receiver setting changes the pod template, so `kubectl apply`
+        // replaces the pod: the ConfigMap alone would reach the running receiver only at a restart.
+        metadata: { labels: { ...k.labels, ...SELECTOR }, annotations: { [K8S.checksumAnnotation]: checksum(actions, rx) } },
         spec: {
           serviceAccountName: NAME,
           // The token is mounted only for kubernetesScale actions that read it.
@@ -131,6 +134,11 @@ function receiverDeployment(model: Model, k: KubernetesModel, rx: ReceiverDeploy
   });
 }
 
+/** SHA-256 of the actions file and the receiver's settings. */
+function checksum(actions: string, rx: ReceiverDeploymentModel): string {
+  return createHash('sha256').update(actions).update('\0').update(JSON.stringify(rx)).digest('hex');
+}
+
 export function receiverArtifacts(model: Model, k: KubernetesModel): Artifact[] {
   const rx = k.receiver;
   if (!rx) return [];
@@ -142,7 +150,7 @@ export function receiverArtifacts(model: Model, k: KubernetesModel): Artifact[] 
       metadata: metadata(k, ACTIONS_CONFIGMAP, { labels: SELECTOR }),
       data: { [ACTIONS_FILE_KEY]: actions[0]!.content },
     })),
-    manifest(`${RECEIVER_DIR}/deployment.yaml`, receiverDeployment(model, k, rx, scaled.size > 0)),
+    manifest(`${RECEIVER_DIR}/deployment.yaml`, receiverDeployment(model, k, rx, scaled.size > 0, actions[0]!.content)),
     manifest(`${RECEIVER_DIR}/service.yaml`, service({
       metadata: metadata(k, NAME, { labels: SELECTOR }),
       spec: { type: 'ClusterIP', selector: SELECTOR, ports: [{ name: 'http', port: rx.port, targetPort: 'http', protocol: 'TCP' }] },
