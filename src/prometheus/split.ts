@@ -23,8 +23,9 @@ function selectorsOf(expr: string): Read[] {
 }
 
 /**
- * Every recording of sloforge sets exactly one of these, and no series can bring the other (both
- * are reserved): a selector on one cannot match a recording that sets the other.
+ * Every recording of sloforge sets exactly one of these, and no series can bring the other (a
+ * grouping label of that name is carried as exported_<label>): a selector on one cannot match a
+ * recording that sets the other.
  */
 const SUBJECT_LABELS: readonly string[] = [LABEL.slo, LABEL.threshold];
 
