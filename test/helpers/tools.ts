@@ -13,7 +13,7 @@ async function which(bin: string): Promise<string | undefined> {
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
-export function tool(bin: 'promtool' | 'amtool' | 'prometheus' | 'prometheus-alertmanager' | 'vmalert' | 'victoria-metrics'): Promise<string> {
+export function tool(bin: 'promtool' | 'amtool' | 'prometheus' | 'prometheus-alertmanager' | 'vmalert' | 'victoria-metrics' | 'go'): Promise<string> {
   let p = ready.get(bin);
   if (!p) {
     p = (async () => {
