@@ -36,11 +36,12 @@ export function errorBudget(objectivePercent: number): number {
 
 export function sloPlan(periodText: string | undefined, objective: number): SloPlan {
   const periodMs = ms(periodText ?? DEFAULT_PERIOD);
-  const tiers = alertTiers(periodMs);
+  const budget = errorBudget(objective);
+  const tiers = alertTiers(periodMs, budget);
   return {
     periodMs,
     period: formatDuration(periodMs),
-    budget: errorBudget(objective),
+    budget,
     tiers,
     base: formatDuration(baseWindow(tiers)),
     windows: allWindows(tiers, periodMs),

@@ -4,6 +4,31 @@ import { noData } from './threshold.js';
 import { promqlSyntaxError } from '../../promql/parse.js';
 import { rangeProblem } from '../../promql/reads.js';
 import { atSampleWindow, hasWindow, SAMPLE_WINDOW, WINDOW_PLACEHOLDER } from '../../promql/window.js';
+import { formatNumber } from '../../promql/number.js';
+
+/** Below this, no burn-rate tier can stay above a burn of 1 and below a total outage (docs/slos.md, "Low objectives"). */
+export const MIN_OBJECTIVE = 50;
+
+/**
+ * A percentage. At or below 1 it is almost surely a ratio (OpenSLO's `target: 0.999`); below
+ * MIN_OBJECTIVE more than half the events may fail, and the tiers could not tell that budget
+ * from a total outage.
+ */
+const objective = z.number({ error: 'must be a number (percent)' })
+  .gt(0, { error: 'must be above 0 and below 100 (percent)' })
+  .lt(100, { error: 'must be above 0 and below 100 (percent)' })
+  .superRefine((v, ctx) => {
+    if (v <= 0 || v >= 100) return;
+    if (v <= 1) {
+      const meant = v < 1 ? formatNumber(v * 100) : '99.9';
+      ctx.addIssue({ code: 'custom', message: `is ${formatNumber(v)}, which reads as ${formatNumber(v)}% (an error budget of ${formatNumber(100 - v)}%): objective is a percentage, not a ratio (did you mean ${meant}?)` });
+    } else if (v < MIN_OBJECTIVE) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `is ${formatNumber(v)}%: below ${MIN_OBJECTIVE}% more than half the events may fail, and a burn-rate alert cannot fire above the budget's rate while staying below a total outage (docs/slos.md, "Low objectives"); write the share of good events you promise (99.5, not 0.5), or watch a floor with a threshold (direction: 'below')`,
+      });
+    }
+  });
 
 /** A ratio or query SLI names its failed or its good events, never both. */
 function exactlyOnePart(v: { errors?: unknown; good?: unknown }, ctx: z.RefinementCtx): void {
@@ -91,7 +116,7 @@ export const sloAlerting = z.strictObject({
 
 export const slo = z.strictObject({
   name,
-  objective: z.number({ error: 'must be a number (percent)' }).gt(0, { error: 'must be above 0 and below 100 (percent)' }).lt(100, { error: 'must be above 0 and below 100 (percent)' }),
+  objective,
   period: positiveDuration.optional(),
   description: z.string().optional(),
   sli,
