@@ -23,7 +23,8 @@ export function nothingWritten(problems: number): string {
 
 /** Thrown by validation; rendered against the loaded source by `formatProblems`. */
 export class ConfigError extends Error {
-  constructor(readonly problems: ConfigProblem[]) {
+  /** `warnings`: what generate would warn about, listed with the problems so one run says everything. */
+  constructor(readonly problems: ConfigProblem[], readonly warnings: ConfigProblem[] = []) {
     super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
   }
@@ -79,5 +80,8 @@ export function formatProblem(problem: ConfigProblem, raw: unknown, defaultFile:
 }
 
 export function formatProblems(err: ConfigError, raw: unknown, defaultFile: string): string {
-  return err.problems.map((p) => formatProblem(p, raw, defaultFile)).join('\n');
+  return [
+    ...err.problems.map((p) => formatProblem(p, raw, defaultFile)),
+    ...err.warnings.map((p) => `warning: ${formatProblem(p, raw, defaultFile)}`),
+  ].join('\n');
 }

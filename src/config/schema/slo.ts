@@ -44,6 +44,12 @@ export const ratioSli = z.strictObject({
   good: seriesSelector.optional(),
   /** Counter selector of all events. */
   total: seriesSelector,
+  /**
+   * Set true when `errors` (or `good`) and `total` are different metrics on purpose
+   * (http_errors_total over http_requests_total); otherwise generate warns, as two names are
+   * often a typo in one of them.
+   */
+  distinctMetrics: z.boolean({ error: 'must be true or false' }).optional(),
 }).superRefine(exactlyOnePart);
 
 export const latencySli = z.strictObject({
