@@ -153,7 +153,8 @@ function expandedAnnotations(rule: AlertingRule, g: Group): Record<string, strin
   return Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, fill(v)]));
 }
 
-const alertOf = (s: Subject, sev: Severity) => s.alerts.find((a) => a.alert === ALERT_NAMES[sev]);
+/** A tier's rules: one, or two for a ticket that starts a remediation (the people's and the receiver's copy). */
+const alertsOf = (s: Subject, sev: Severity) => s.alerts.filter((a) => a.alert === ALERT_NAMES[sev]);
 
 /**
  * How a group asserts. `list`: promtool's alert test, the whole list of one alert name with labels
@@ -175,31 +176,28 @@ function check(subjects: readonly Subject[], mode: Mode, sev: Severity, evalMs: 
     return {
       alert: [],
       expr: subjects.flatMap((s) => {
-        const rule = alertOf(s, sev);
-        if (!rule) return [];
+        const rules = alertsOf(s, sev);
+        if (rules.length === 0) return [];
         const samples = s.groups
           .filter((_, i) => firing(s, i))
-          .map((g) => labelText({ __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...alertLabels(s, rule, g) }))
+          .flatMap((g) => rules.map((rule) => labelText({ __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...alertLabels(s, rule, g) })))
           .sort()
           .map((labels) => ({ labels, value: 1 }));
         return [{
-          expr: `ALERTS${matcherText({ alertname: rule.alert, service: s.svc.name, slo: s.slo.name, alertstate: 'firing' })}`,
+          expr: `ALERTS${matcherText({ alertname: ALERT_NAMES[sev], service: s.svc.name, slo: s.slo.name, alertstate: 'firing' })}`,
           eval_time: at(evalMs),
           exp_samples: samples,
         }];
       }),
     };
   }
-  if (!subjects.some((s) => alertOf(s, sev))) return { alert: [], expr: [] };
+  if (!subjects.some((s) => alertsOf(s, sev).length > 0)) return { alert: [], expr: [] };
   return {
     alert: [{
       eval_time: at(evalMs),
       alertname: ALERT_NAMES[sev],
-      exp_alerts: subjects.flatMap((s) => {
-        const rule = alertOf(s, sev);
-        if (!rule) return [];
-        return s.groups.filter((_, i) => firing(s, i)).map((g) => ({ exp_labels: alertLabels(s, rule, g), exp_annotations: expandedAnnotations(rule, g) }));
-      }),
+      exp_alerts: subjects.flatMap((s) =>
+        alertsOf(s, sev).flatMap((rule) => s.groups.filter((_, i) => firing(s, i)).map((g) => ({ exp_labels: alertLabels(s, rule, g), exp_annotations: expandedAnnotations(rule, g) })))),
     }],
     expr: [],
   };

@@ -247,3 +247,15 @@ test('a team without a ticket receiver is fine when every SLO of it switches its
     c.services[0].slos[1].alerting = { noData: { severity: 'critical' } };
   }, 'team "payments"', 'field "ticket"', 'SLO checkout/latency tickets');
 });
+
+test('remediationTiers needs a remediation and tiers that alert; a page-tier remediation needs the page', async () => {
+  await expectRejected((c) => {
+    c.remediations = [{ name: 'restart', action: { http: { url: 'http://127.0.0.1:9/restart' } } }];
+    c.services[0].slos[0].alerting = { remediationTiers: ['ticket'] };
+    c.services[0].slos[1].alerting = { remediation: 'restart', remediationTiers: ['page', 'ticket'], ticket: false };
+    c.services[0].slos.push({ ...c.services[0].slos[0], name: 'third', alerting: { remediation: 'restart', page: false } });
+  },
+  `${SLO0} > field "alerting.remediationTiers": says which tiers start a remediation, but alerting.remediation names none`,
+  `${SLO1} > field "alerting.remediationTiers.1": is "ticket", but that tier does not alert (ticket: false), so it would never start the remediation`,
+  `SLO "third" > field "alerting.remediation": runs on the page tier unless remediationTiers says otherwise, and page: false switches that tier off; say remediationTiers: ['ticket']`);
+});

@@ -108,6 +108,18 @@ export const sloAlerting = z.strictObject({
   runbook: url.optional(),
   /** Name of a remediation declared in the config's `remediations`. */
   remediation: name.optional(),
+  /**
+   * The tiers whose alerts start the remediation: ['page'] (the default), ['ticket'] or both.
+   * People get one notification per incident either way (docs/remediation.md).
+   */
+  remediationTiers: z.array(z.enum(['page', 'ticket'], { error: "must be 'page' or 'ticket'" }), { error: "must be a list of tiers: ['page'], ['ticket'] or ['page', 'ticket']" })
+    .min(1, { error: "must name at least one tier (leave remediation out for none)" })
+    .superRefine((tiers, ctx) => {
+      tiers.forEach((t, i) => {
+        if (tiers.indexOf(t) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `names "${t}" twice` });
+      });
+    })
+    .optional(),
   /** Extra labels on this SLO's alerts. */
   labels: z.record(z.string(), z.string()).optional(),
   /** Set false to record the SLO without alerting on it. */
@@ -118,6 +130,20 @@ export const sloAlerting = z.strictObject({
   ticket: z.boolean({ error: 'must be true or false' }).optional(),
   /** The companion alert raised when the SLI's total series are absent. */
   noData: noData.optional(),
+}).superRefine((a, ctx) => {
+  if (a.remediationTiers === undefined) {
+    if (a.remediation !== undefined && a.page === false && a.enabled !== false) {
+      ctx.addIssue({ code: 'custom', path: ['remediation'], message: "runs on the page tier unless remediationTiers says otherwise, and page: false switches that tier off; say remediationTiers: ['ticket']" });
+    }
+    return;
+  }
+  if (a.remediation === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['remediationTiers'], message: 'says which tiers start a remediation, but alerting.remediation names none' });
+    return;
+  }
+  a.remediationTiers.forEach((t, i) => {
+    if (a[t] === false || a.enabled === false) ctx.addIssue({ code: 'custom', path: ['remediationTiers', i], message: `is "${t}", but that tier does not alert (${a.enabled === false ? 'enabled: false' : `${t}: false`}), so it would never start the remediation` });
+  });
 });
 
 export const slo = z.strictObject({
