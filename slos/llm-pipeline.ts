@@ -1,16 +1,17 @@
-import { defineService } from 'sloforge';
+import { defineService, type SloInput } from 'sloforge';
 import { llmPipelineThresholds } from './thresholds/llm-pipeline.js';
 
 // An LLM document-processing pipeline: preprocess -> classify -> decide -> extract. Judged over
 // a week, because its traffic and models change weekly.
-const stage = (name: string, seconds: number) => ({
+const stage = (name: string, seconds: number): SloInput => ({
   name: `${name}-latency`,
   objective: 99,
   period: '7d',
   description: `The ${name} stage finishes within ${seconds} s`,
   sli: { latency: { histogram: `llm_pipeline_stage_duration_seconds{job="llm-pipeline",stage="${name}"}`, threshold: seconds } },
-  // The stage label tells the requeue script which stage is stuck.
-  alerting: { remediation: 'drain-llm-queue', labels: { stage: name } },
+  // The stage label tells the requeue script which stage is stuck. Requeueing is cheap, so a
+  // slow burn starts it too; people still get one notification (the page silences the ticket).
+  alerting: { remediation: 'drain-llm-queue', remediationTiers: ['page', 'ticket'], labels: { stage: name } },
 });
 
 export const llmPipeline = defineService({

@@ -5,6 +5,7 @@ import { loadConfig } from './config/load.js';
 import { formatProblem, UserError } from './config/errors.js';
 import { resolveModel } from './model/resolve.js';
 import { modelWarnings, untestedSlos, unverifiedBucketBounds } from './model/warnings.js';
+import { selectorWarnings } from './config/checks/selector-lint.js';
 import { compileModel, summarize, targetWarnings } from './compile.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
 import { registerReceiverCommand } from './remediation/cli.js';
@@ -25,7 +26,7 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   const loaded = await loadConfig(opts.slos);
   const model = resolveModel(loaded.config);
   const artifacts = compileModel(model);
-  const warnings = [...modelWarnings(model), ...targetWarnings(model)].map((p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`);
+  const warnings = [...modelWarnings(model), ...targetWarnings(model), ...selectorWarnings(loaded.config)].map((p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`);
   if (warnings.length > 0) warn(warnings.join('\n'));
   const bounds = unverifiedBucketBounds(model);
   if (bounds.length > 0) {

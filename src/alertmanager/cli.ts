@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { UserError } from '../config/errors.js';
+import { nothingWritten, UserError } from '../config/errors.js';
 import { displayPath } from '../config/display-path.js';
 import { FRAGMENT_FILE } from './target.js';
 import { mergeAlertmanager, TEMPLATE_BASENAME, type Fragment } from './merge.js';
@@ -97,11 +97,26 @@ async function writeAtomically(file: string, text: string, check: boolean): Prom
   }
 }
 
+/** amtool's own words, without its closing "failed to validate" line and blank lines. */
+function amtoolReason(output: string): string {
+  return output.split('\n').filter((l) => l.trim() !== '' && !/amtool: error: failed to validate/.test(l)).map((l) => `  ${l.trim()}`).join('\n');
+}
+
 async function merge(flags: MergeFlags, log: (s: string) => void): Promise<void> {
   const fragmentText = await readText(flags.fragment, 'Alertmanager fragment (--fragment)', '; run `npx sloforge generate` first');
   const fragment = parse(fragmentText) as Fragment & { templates?: string[] };
   const ownTemplate = path.resolve(path.dirname(flags.fragment), fragment.templates?.[0] ?? `templates/${TEMPLATE_BASENAME}`);
   const existing = await readText(flags.into, 'Alertmanager config (--into)');
+  if (flags.amtool) {
+    // A file amtool refuses as it stands would fail after the merge too, and the merge would be blamed.
+    const before = await amtoolCheck(flags.into);
+    if (before.ran && !before.ok) {
+      throw new UserError(
+        `${displayPath(flags.into)}: the input is not a valid Alertmanager config: amtool check-config refuses it as it is, before anything is merged:\n` +
+          `${amtoolReason(before.output)}\nfix it (or merge into a copy without the refused part), then merge again\n${nothingWritten(1)}`,
+      );
+    }
+  }
   const out = flags.out ?? flags.into;
   const result = mergeAlertmanager({
     existing,

@@ -158,7 +158,16 @@ export function mergeAlertmanager(input: MergeInput): MergeResult {
   // sloforge's route first: it matches only sloforge's alerts, which no existing route should take.
   const route = doc.createNode(fragment.route) as Node;
   route.commentBefore = ROUTE_COMMENT;
-  if (isSeq(routes)) routes.items.unshift(route);
+  if (isSeq(routes)) {
+    // yaml reads the comment above a list's first item as the list's: it describes that item, so
+    // it moves down with it rather than staying above sloforge's route.
+    const first = routes.items[0];
+    if (routes.commentBefore && (isMap(first) || isScalar(first))) {
+      first.commentBefore = first.commentBefore ? `${routes.commentBefore}\n${first.commentBefore}` : routes.commentBefore;
+      routes.commentBefore = null;
+    }
+    routes.items.unshift(route);
+  }
   else root.set('routes', doc.createNode([route]));
   for (const r of fragment.receivers) topSeq(doc, 'receivers').items.push(doc.createNode(r));
   for (const t of fragment.time_intervals ?? []) topSeq(doc, 'time_intervals').items.push(doc.createNode(t));

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { Team } from '../config/schema/config.js';
 import type { tierRouting } from '../config/schema/team.js';
-import { DEFAULT_RECEIVER, NONE_RECEIVER, REMEDIATION_RECEIVER } from '../conventions.js';
+import { ALERT_NAMES, DEFAULT_RECEIVER, NONE_RECEIVER, REMEDIATION_RECEIVER } from '../conventions.js';
 import type { Model, TeamModel } from '../model/types.js';
 import { businessHoursName, maintenanceName } from './time-intervals.js';
 export type Tier = 'page' | 'ticket' | 'remediation';
@@ -67,6 +67,11 @@ export function teamRoute(model: Model, tm: TeamModel, root: Timing): AmRoute {
     ...inherited(root, ticket),
     ...mute,
     routes: [
+      // The receiver's own copy of a ticket that starts a remediation: people get the copy without
+      // the remediation, which the page of the same SLO inhibits (prometheus/slo-rules.ts).
+      ...(hasTicketRemediations(model)
+        ? [{ receiver: REMEDIATION_RECEIVER, matchers: [`alertname="${ALERT_NAMES.warning}"`, 'remediation=~".+"'], ...inherited(ticket, timing(model, team, 'remediation')), ...mute }]
+        : []),
       ...(hasRemediations(model)
         ? [{ receiver: REMEDIATION_RECEIVER, matchers: ['remediation=~".+"'], ...inherited(ticket, timing(model, team, 'remediation')), continue: true, ...mute }]
         : []),
@@ -75,6 +80,11 @@ export function teamRoute(model: Model, tm: TeamModel, root: Timing): AmRoute {
       { receiver: rx.ticket, matchers: ['severity!="critical"'], ...mute, ...active },
     ],
   };
+}
+
+/** Whether some SLO's ticket tier starts its remediation, so that tickets come in two copies. */
+export function hasTicketRemediations(model: Pick<Model, 'services'>): boolean {
+  return model.services.some((svc) => svc.slos.some((slo) => slo.alerting.remediationSeverities.includes('warning')));
 }
 
 /** Without remediations there is nothing for sloforge's receiver to run, so no route to it. */

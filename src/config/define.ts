@@ -1,6 +1,7 @@
 // Optional helpers for users' SLO files: types while editing, and the file each object came
 // from, so that error messages can point at slos/checkout.ts:12:7 rather than slos/index.ts.
-import { formatLocation, isLibraryFile, stackLocations } from './stack.js';
+import { formatLocation, isLibraryFile, stackLocations, type SourceLocation } from './stack.js';
+import { SOURCE_LOCATION, type CallSite } from './source-location.js';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { SOURCE_FILE } from './errors.js';
@@ -21,13 +22,16 @@ export type TeamInput = z.input<typeof team>;
 const THIS_FILE = fileURLToPath(import.meta.url);
 
 /** Where the user called a define* helper: the first frame outside this file and node_modules. */
-function callerLocation(): string | undefined {
-  const loc = stackLocations(new Error().stack).find((l) => l.file !== THIS_FILE && !isLibraryFile(l.file));
-  return loc === undefined ? undefined : formatLocation(loc);
+function callerLocation(): SourceLocation | undefined {
+  return stackLocations(new Error().stack).find((l) => l.file !== THIS_FILE && !isLibraryFile(l.file));
 }
 
-function tag<T extends object>(value: T, file: string | undefined): T {
-  if (file !== undefined) Object.defineProperty(value, SOURCE_FILE, { value: file, enumerable: false });
+/** The call site, for messages: as text (the file when nothing better is known) and as a position (source-location.ts). */
+function tag<T extends object>(value: T, loc: SourceLocation | undefined, written: CallSite['written'] = 'argument'): T {
+  if (loc === undefined || Object.isFrozen(value)) return value;
+  const site: CallSite = { ...loc, written };
+  Object.defineProperty(value, SOURCE_FILE, { value: formatLocation(loc), enumerable: false, configurable: true });
+  Object.defineProperty(value, SOURCE_LOCATION, { value: site, enumerable: false, configurable: true });
   return value;
 }
 
@@ -53,7 +57,7 @@ export function defineRemediation(r: RemediationInput): RemediationInput {
 /** Thresholds kept in a file of their own: errors then name that file, not the service's. */
 export function defineThresholds(list: ThresholdInput[]): ThresholdInput[] {
   const file = callerLocation();
-  for (const th of list) tag(th, file);
+  list.forEach((th, i) => tag(th, file, i));
   return list;
 }
 
@@ -64,5 +68,6 @@ export function defineThresholds(list: ThresholdInput[]): ThresholdInput[] {
  */
 export function receiverThresholds(opts: ReceiverMonitoringOptions): ThresholdInput[] {
   const file = callerLocation();
-  return buildReceiverThresholds(opts).map((th) => tag(th, file));
+  // Built here, not written by the user: only the call site says where they come from.
+  return buildReceiverThresholds(opts).map((th) => tag(th, file, 'nowhere'));
 }

@@ -1,3 +1,6 @@
+import { locate } from './source-location.js';
+import { formatLocation } from './stack.js';
+
 // User-facing config problems. Each names the file, the object (service, SLO, threshold...) and
 // the field, because "invalid config" alone sends an SRE hunting through every file.
 
@@ -20,7 +23,8 @@ export function nothingWritten(problems: number): string {
 
 /** Thrown by validation; rendered against the loaded source by `formatProblems`. */
 export class ConfigError extends Error {
-  constructor(readonly problems: ConfigProblem[]) {
+  /** `warnings`: what generate would warn about, listed with the problems so one run says everything. */
+  constructor(readonly problems: ConfigProblem[], readonly warnings: ConfigProblem[] = []) {
     super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
   }
@@ -46,10 +50,12 @@ function sourceOf(value: unknown): string | undefined {
 }
 
 /**
- * Renders one problem as `file: service "checkout" > SLO "latency" > sli.latency.threshold: message`,
- * reading names and source files from the raw (pre-validation) config along the path.
+ * Renders one problem as `slos/checkout.ts:14:7: service "checkout" > SLO "latency" > field "sli.latency.threshold": message`,
+ * reading names from the raw (pre-validation) config along the path, and the position of the
+ * field from its source (`locate`); without one, the file a define* helper or an importer tagged.
  */
 export function formatProblem(problem: ConfigProblem, raw: unknown, defaultFile: string): string {
+  const loc = locate(raw, problem.path);
   let file = sourceOf(raw) ?? defaultFile;
   const where: string[] = [];
   let field: Array<string | number> = [];
@@ -70,9 +76,12 @@ export function formatProblem(problem: ConfigProblem, raw: unknown, defaultFile:
   }
   const fieldText = field.length > 0 ? `field "${field.join('.')}"` : '';
   const parts = [...where, fieldText].filter((s) => s !== '');
-  return `${file}: ${parts.length > 0 ? parts.join(' > ') + ': ' : ''}${problem.message}`;
+  return `${loc ? formatLocation(loc) : file}: ${parts.length > 0 ? parts.join(' > ') + ': ' : ''}${problem.message}`;
 }
 
 export function formatProblems(err: ConfigError, raw: unknown, defaultFile: string): string {
-  return err.problems.map((p) => formatProblem(p, raw, defaultFile)).join('\n');
+  return [
+    ...err.problems.map((p) => formatProblem(p, raw, defaultFile)),
+    ...err.warnings.map((p) => `warning: ${formatProblem(p, raw, defaultFile)}`),
+  ].join('\n');
 }

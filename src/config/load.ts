@@ -8,6 +8,7 @@ import { validateConfig } from './validate.js';
 import { ConfigError, formatProblems, nothingWritten, UserError } from './errors.js';
 import { formatLocation, isLibraryFile, stackLocations } from './stack.js';
 import type { Config } from './schema/config.js';
+import { registerSource } from './source-location.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -75,6 +76,7 @@ export async function loadConfig(slosDir: string): Promise<LoadedConfig> {
   // export sits one level deeper, next to the __esModule flag.
   if (raw && typeof raw === 'object' && (raw as { __esModule?: unknown }).__esModule) raw = (raw as { default?: unknown }).default;
   if (raw === undefined) throw new UserError(`${shown}: has no default export (export default { teams, services, ... })`);
+  registerSource(raw, file);
   try {
     return { config: validateConfig(raw), raw, file: shown };
   } catch (err) {

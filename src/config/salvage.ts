@@ -36,13 +36,42 @@ function namesOf(list: unknown): Set<string> {
   return out;
 }
 
-/** Items of a raw list that pass `schema`, with the raw index of each. */
-function keep<T>(list: unknown, schema: Schema<T>): Array<{ value: T; index: number }> {
+/** Stand-ins for fields whose problems were reported already; absent ones are left out. */
+type Patches = Record<string, unknown>;
+
+/**
+ * An SLO whose objective or other top-level fields fail the schema still has an SLI worth
+ * checking (its selectors, its test series): with those fields replaced by stand-ins or left out,
+ * it is kept for the cross-checks. The stand-ins raise no problem of their own.
+ */
+const SLO_PATCHES: Patches = { objective: 99.9, period: undefined, description: undefined, alerting: undefined, groupBy: undefined };
+
+/** The top-level keys of a raw item that its schema's issues point into. */
+function failingKeys(schema: Schema<unknown>, item: unknown): string[] | undefined {
+  const r = (schema as { safeParse: (v: unknown) => { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; code: string; keys?: string[] }> } } }).safeParse(item);
+  if (r.success || !r.error) return undefined;
+  return [...new Set(r.error.issues.flatMap((i) => (i.path.length > 0 ? [String(i.path[0])] : i.code === 'unrecognized_keys' ? i.keys ?? [] : ['']) ))];
+}
+
+/** Items of a raw list that pass `schema` (with `patches` for the fields that fail), with the raw index of each. */
+function keep<T>(list: unknown, schema: Schema<T>, patches: Patches = {}): Array<{ value: T; index: number }> {
   if (!Array.isArray(list)) return [];
   const out: Array<{ value: T; index: number }> = [];
   list.forEach((item, index) => {
     const r = schema.safeParse(item);
-    if (r.success) out.push({ value: r.data, index });
+    if (r.success) {
+      out.push({ value: r.data, index });
+      return;
+    }
+    const keys = failingKeys(schema as Schema<unknown>, item);
+    if (!isRecord(item) || !keys || !keys.every((k) => k in patches)) return;
+    const patched: Record<string, unknown> = { ...item };
+    for (const k of keys) {
+      if (patches[k] === undefined) delete patched[k];
+      else patched[k] = patches[k];
+    }
+    const again = schema.safeParse(patched);
+    if (again.success) out.push({ value: again.data, index });
   });
   return out;
 }
@@ -69,7 +98,7 @@ export function salvage(input: unknown): Salvaged | undefined {
     }
     // The service's own fields may be fine and only some of its SLOs or thresholds broken.
     if (!isRecord(raw)) return;
-    const slos = keep(raw.slos, sloSchema);
+    const slos = keep(raw.slos, sloSchema, SLO_PATCHES);
     const thresholds = keep(raw.thresholds, thresholdSchema);
     const rest = serviceSchema.safeParse({
       ...raw,

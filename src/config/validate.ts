@@ -15,19 +15,43 @@ import { ruleGroupProblems } from './checks/rule-groups.js';
 import { nameLimitProblems } from './checks/names.js';
 import { vmalertProblems } from './checks/vmalert.js';
 import { salvage, type Declared } from './salvage.js';
+import { selectorWarnings } from './checks/selector-lint.js';
 
 const MIN_PERIOD_MS = DAY_MS;
 const MAX_PERIOD_MS = 365 * DAY_MS;
 
-function duplicates<T extends { name: string }>(items: readonly T[], path: ReadonlyArray<string | number>, what: string): ConfigProblem[] {
+/** Names repeated in a raw list, each after its first: items that fail the schema count too. */
+function duplicates(items: unknown, path: ReadonlyArray<string | number>, what: string): ConfigProblem[] {
   const seen = new Map<string, number>();
   const out: ConfigProblem[] = [];
-  items.forEach((item, i) => {
-    const first = seen.get(item.name);
-    if (first === undefined) seen.set(item.name, i);
-    else out.push({ path: [...path, i, 'name'], message: `duplicate ${what} name "${item.name}" (also #${first + 1})` });
+  if (!Array.isArray(items)) return out;
+  items.forEach((item: unknown, i) => {
+    const name = item !== null && typeof item === 'object' ? (item as { name?: unknown }).name : undefined;
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else out.push({ path: [...path, i, 'name'], message: `duplicate ${what} name "${name}" (also #${first + 1})` });
   });
   return out;
+}
+
+const field = (v: unknown, key: string): unknown => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined);
+
+/**
+ * Every repeated name in the config as written, whether or not the items pass the schema: a
+ * duplicate is reported in the same run as the other problems of its items.
+ */
+function duplicateNames(input: unknown): ConfigProblem[] {
+  const services = field(input, 'services');
+  return [
+    ...duplicates(field(input, 'teams'), ['teams'], 'team'),
+    ...duplicates(services, ['services'], 'service'),
+    ...duplicates(field(input, 'remediations'), ['remediations'], 'remediation'),
+    ...(Array.isArray(services) ? services : []).flatMap((svc: unknown, si) => [
+      ...duplicates(field(svc, 'slos'), ['services', si, 'slos'], 'SLO'),
+      ...duplicates(field(svc, 'thresholds'), ['services', si, 'thresholds'], 'threshold'),
+    ]),
+  ];
 }
 
 /**
@@ -38,9 +62,6 @@ export function crossCheck(cfg: Config, declared?: Declared, alertmanagerKnown =
   const problems: ConfigProblem[] = [];
   const teams = new Set([...cfg.teams.map((t) => t.name), ...(declared?.teams ?? [])]);
   const remediations = new Set([...(cfg.remediations ?? []).map((r) => r.name), ...(declared?.remediations ?? [])]);
-  problems.push(...duplicates(cfg.teams, ['teams'], 'team'));
-  problems.push(...duplicates(cfg.services, ['services'], 'service'));
-  problems.push(...duplicates(cfg.remediations ?? [], ['remediations'], 'remediation'));
   const unknownRemediation = (name: string | undefined, path: ConfigPath) => {
     if (name !== undefined && !remediations.has(name)) problems.push({ path, message: `unknown remediation "${name}" (declare it under remediations)` });
   };
@@ -57,8 +78,6 @@ export function crossCheck(cfg: Config, declared?: Declared, alertmanagerKnown =
     }
     const slos = svc.slos ?? [];
     const thresholds = svc.thresholds ?? [];
-    problems.push(...duplicates(slos, [...at, 'slos'], 'SLO'));
-    problems.push(...duplicates(thresholds, [...at, 'thresholds'], 'threshold'));
     slos.forEach((slo, i) => {
       const period = parseDuration(slo.period ?? '30d')!;
       if (slo.period !== undefined && (period < MIN_PERIOD_MS || period > MAX_PERIOD_MS)) {
@@ -87,17 +106,21 @@ export function crossCheck(cfg: Config, declared?: Declared, alertmanagerKnown =
  */
 export function validateConfig(input: unknown): Config {
   const parsed = configSchema.safeParse(input, { reportInput: true });
+  const repeated = duplicateNames(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap(issueToProblems);
+    problems.push(...repeated);
     const partial = salvage(input);
+    const warnings: ConfigProblem[] = [];
     if (partial) {
       const cross = crossCheck(partial.config, partial.declared, partial.alertmanagerKnown);
       problems.push(...cross.map((p) => ({ ...p, path: partial.rawPath(p.path) })));
+      warnings.push(...selectorWarnings(partial.config).map((p) => ({ ...p, path: partial.rawPath(p.path) })));
     }
-    throw new ConfigError(problems);
+    throw new ConfigError(problems, warnings);
   }
-  const problems = crossCheck(parsed.data);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const problems = [...repeated, ...crossCheck(parsed.data)];
+  if (problems.length > 0) throw new ConfigError(problems, selectorWarnings(parsed.data));
   return parsed.data;
 }
 

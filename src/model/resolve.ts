@@ -29,6 +29,9 @@ function selector(text: string): Selector {
 
 const ms = (d: string): number => parseDuration(d)!;
 
+/** A severity's tier, as `alerting.page` / `ticket` / `remediationTiers` name it. */
+const TIER_OF = { critical: 'page', warning: 'ticket' } as const;
+
 /** The error budget of an objective in percent, as a ratio (99.9 -> 0.001). */
 export function errorBudget(objectivePercent: number): number {
   return Number.parseFloat(((100 - objectivePercent) / 100).toPrecision(12));
@@ -36,11 +39,12 @@ export function errorBudget(objectivePercent: number): number {
 
 export function sloPlan(periodText: string | undefined, objective: number): SloPlan {
   const periodMs = ms(periodText ?? DEFAULT_PERIOD);
-  const tiers = alertTiers(periodMs);
+  const budget = errorBudget(objective);
+  const tiers = alertTiers(periodMs, budget);
   return {
     periodMs,
     period: formatDuration(periodMs),
-    budget: errorBudget(objective),
+    budget,
     tiers,
     base: formatDuration(baseWindow(tiers)),
     windows: allWindows(tiers, periodMs),
@@ -146,7 +150,14 @@ function resolveSlo(svc: Service, slo: Slo, path: ConfigPath): SloModel {
     groupSource,
     plan: sloPlan(slo.period, slo.objective),
     labels: sortLabels({ ...svc.labels, service: svc.name, slo: slo.name, team: svc.team }),
-    alerting: { enabled, severities, runbook: alerting?.runbook, remediation: alerting?.remediation, labels: alerting?.labels ?? {} },
+    alerting: {
+      enabled,
+      severities,
+      runbook: alerting?.runbook,
+      remediation: alerting?.remediation,
+      remediationSeverities: alerting?.remediation === undefined ? [] : severities.filter((sev) => (alerting.remediationTiers ?? ['page']).includes(TIER_OF[sev])),
+      labels: alerting?.labels ?? {},
+    },
     noData: enabled ? resolveNoData('slo', slo.name, inputs, alerting?.noData, alerting?.runbook, hint, path, perGroupInputs(sli, groupBy, groupSource, alerting?.noData)) : undefined,
   };
 }
@@ -268,7 +279,7 @@ function triggersOf(services: readonly ServiceModel[]): Map<string, RemediationM
   };
   for (const svc of services) {
     for (const slo of svc.slos) {
-      for (const tier of slo.plan.tiers.filter((t) => slo.alerting.severities.includes(t.severity))) add(slo.alerting.remediation, ALERT_NAMES[tier.severity], svc.name, { slo: slo.name });
+      for (const sev of slo.alerting.remediationSeverities) add(slo.alerting.remediation, ALERT_NAMES[sev], svc.name, { slo: slo.name });
     }
     for (const th of svc.thresholds) {
       if (th.warning !== undefined) add(th.remediation, THRESHOLD_ALERTS.warning, svc.name, { threshold: th.name });

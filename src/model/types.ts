@@ -253,6 +253,8 @@ export interface SloModel {
     severities: Severity[];
     runbook: string | undefined;
     remediation: string | undefined;
+    /** The tiers whose alerts start the remediation (the page's by default); empty without one. */
+    remediationSeverities: Severity[];
     /** Extra labels on the burn-rate alerts. */
     labels: Record<string, string>;
   };

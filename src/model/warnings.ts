@@ -5,6 +5,9 @@ import { formatNumber } from '../promql/number.js';
 import { DEFAULT_REMEDIATION_URL, RECEIVER_METRIC_PREFIX } from '../conventions.js';
 import type { Model } from './types.js';
 
+/** Below this, the Workbook's page factors ask for more errors than there are (docs/slos.md, "Low objectives"). */
+const LOW_OBJECTIVE = 90;
+
 /** More grouping labels than this multiply series and pages more than most teams mean to. */
 const MAX_QUIET_GROUP_LABELS = 3;
 
@@ -37,6 +40,13 @@ export function modelWarnings(model: Model): ConfigProblem[] {
   });
   for (const svc of model.services) {
     for (const slo of svc.slos) {
+      if (slo.objective < LOW_OBJECTIVE) {
+        const page = slo.plan.tiers[0].pairs[0];
+        out.push({
+          path: [...slo.path, 'objective'],
+          message: `is ${formatNumber(slo.objective)}%, below ${LOW_OBJECTIVE}%: an error budget of ${formatNumber(slo.plan.budget * 100)}% is so large that the burn-rate factors are capped (the page fires at ${formatNumber(page.factor)}x, an error ratio of ${formatNumber(page.factor * slo.plan.budget * 100)}%, not the Workbook's 14.4x; docs/slos.md, "Low objectives"); check that ${formatNumber(slo.objective)} is the share of good events you promise`,
+        });
+      }
       if ((slo.sli.kind === 'latency' || slo.sli.kind === 'nativeLatency') && slo.sli.threshold > SUSPICIOUS_SECONDS) {
         out.push({ path: [...slo.path, 'sli', 'latency', 'threshold'], message: secondsWarning(slo.sli.threshold) });
       }

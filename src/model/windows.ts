@@ -3,6 +3,10 @@
 // factors and the share of budget each alert stands for, and scale the windows with the period
 // (window x period / 30d, to the minute), because recomputing factors for fixed windows gives
 // ticket factors below 1 for short periods: tickets for an SLO that is on track.
+//
+// An error ratio never exceeds 1, so a pair whose factor x budget is 1 or more can never fire:
+// at 90% the Workbook's 14.4 asks for an error ratio of 1.44. Every factor is therefore capped
+// so that its error ratio is at most MAX_ALERT_RATIO (docs/slos.md, "Low objectives").
 import { DAY_MS, MINUTE_MS } from '../config/duration.js';
 
 import type { Severity } from '../conventions.js';
@@ -35,16 +39,34 @@ const BASE: ReadonlyArray<{ severity: Severity; long: number; short: number; fac
 /** Rates are never taken over less than this: four 1m scrapes, or it is noise. */
 export const MIN_WINDOW = 5 * MINUTE_MS;
 
+/**
+ * The highest error ratio a pair may ask for: a total outage crosses it within half the long
+ * window, and an outage that fails more than half the events still alerts.
+ */
+export const MAX_ALERT_RATIO = 0.5;
+
+/**
+ * The Workbook's factor, or the highest one whose error ratio (factor x budget) stays within
+ * MAX_ALERT_RATIO, rounded down to hundredths so the rule reads well and stays under the cap.
+ */
+export function cappedFactor(factor: number, budget: number): number {
+  if (budget <= 0 || factor * budget <= MAX_ALERT_RATIO) return factor;
+  return Math.floor(Number(((MAX_ALERT_RATIO / budget) * 100).toPrecision(12))) / 100;
+}
+
 function scale(ms: number, periodMs: number): number {
   const scaled = Math.round((ms * periodMs) / BASE_PERIOD / MINUTE_MS) * MINUTE_MS;
   return Math.max(MIN_WINDOW, scaled);
 }
 
-export function alertTiers(periodMs: number): [AlertTier, AlertTier] {
-  const pairs = BASE.map((b) => ({
-    severity: b.severity,
-    pair: { long: scale(b.long, periodMs), short: scale(b.short, periodMs), factor: b.factor, budgetShare: b.share },
-  }));
+/** `budget`: the error budget as a ratio (0.001 for 99.9%); 0 keeps the Workbook's factors. */
+export function alertTiers(periodMs: number, budget = 0): [AlertTier, AlertTier] {
+  const pairs = BASE.map((b) => {
+    const factor = cappedFactor(b.factor, budget);
+    // A capped pair fires at a lower burn rate, so when it fires it has spent less of the budget.
+    const budgetShare = factor === b.factor ? b.share : Number(((b.share * factor) / b.factor).toPrecision(3));
+    return { severity: b.severity, pair: { long: scale(b.long, periodMs), short: scale(b.short, periodMs), factor, budgetShare } };
+  });
   const tier = (sev: Severity): AlertTier => {
     const p = pairs.filter((x) => x.severity === sev).map((x) => x.pair);
     return { severity: sev, pairs: [p[0]!, p[1]!] };

@@ -77,11 +77,23 @@ export function sloRuleGroup(svc: ServiceModel, slo: SloModel, windows: WindowSo
   // A tier switched off loses its alert, never its recordings: dashboards and the other tier read them.
   const alerts: AlertingRule[] = plan.tiers
     .filter((tier) => slo.alerting.severities.includes(tier.severity))
-    .map((tier) => sloAlert(svc, slo, plan, tier, sel, budget));
+    .flatMap((tier) => tierAlerts(svc, slo, plan, tier, sel, budget));
   return { name: sloGroupName(svc.name, slo.name), rules: [...rules, ...alerts] };
 }
 
-function sloAlert(svc: ServiceModel, slo: SloModel, plan: SloPlan, tier: AlertTier, sel: string, budget: string): AlertingRule {
+/**
+ * A tier's alerts. The one people get names the remediation only on the page tier: a ticket that
+ * named it would be exempt from inhibition (it must reach the receiver), and would reach a person
+ * next to the page of the same incident. A ticket tier that starts the remediation gets a second
+ * alert, with the remediation, which Alertmanager routes to the receiver alone (alertmanager/routes.ts).
+ */
+function tierAlerts(svc: ServiceModel, slo: SloModel, plan: SloPlan, tier: AlertTier, sel: string, budget: string): AlertingRule[] {
+  const bound = slo.alerting.remediationSeverities.includes(tier.severity) ? slo.alerting.remediation! : '';
+  if (tier.severity === 'critical') return [sloAlert(svc, slo, plan, tier, sel, budget, bound)];
+  return [sloAlert(svc, slo, plan, tier, sel, budget, ''), ...(bound ? [sloAlert(svc, slo, plan, tier, sel, budget, bound)] : [])];
+}
+
+function sloAlert(svc: ServiceModel, slo: SloModel, plan: SloPlan, tier: AlertTier, sel: string, budget: string, remediation: string): AlertingRule {
   const objective = `${formatNumber(slo.objective)}%`;
   const fast = tier.severity === 'critical';
   const spent = formatNumber(tier.pairs[0].budgetShare * 100);
@@ -93,7 +105,7 @@ function sloAlert(svc: ServiceModel, slo: SloModel, plan: SloPlan, tier: AlertTi
     slo: slo.name,
     team: svc.team,
     // Always set: "" removes a remediation label an input series could otherwise pass through.
-    remediation: slo.alerting.remediation ?? '',
+    remediation,
   });
   const what = slo.description ? `${slo.description}. ` : '';
   const annotations = sortLabels({

@@ -153,7 +153,8 @@ function expandedAnnotations(rule: AlertingRule, g: Group): Record<string, strin
   return Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, fill(v)]));
 }
 
-const alertOf = (s: Subject, sev: Severity) => s.alerts.find((a) => a.alert === ALERT_NAMES[sev]);
+/** A tier's rules: one, or two for a ticket that starts a remediation (the people's and the receiver's copy). */
+const alertsOf = (s: Subject, sev: Severity) => s.alerts.filter((a) => a.alert === ALERT_NAMES[sev]);
 
 /**
  * How a group asserts. `list`: promtool's alert test, the whole list of one alert name with labels
@@ -175,31 +176,28 @@ function check(subjects: readonly Subject[], mode: Mode, sev: Severity, evalMs: 
     return {
       alert: [],
       expr: subjects.flatMap((s) => {
-        const rule = alertOf(s, sev);
-        if (!rule) return [];
+        const rules = alertsOf(s, sev);
+        if (rules.length === 0) return [];
         const samples = s.groups
           .filter((_, i) => firing(s, i))
-          .map((g) => labelText({ __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...alertLabels(s, rule, g) }))
+          .flatMap((g) => rules.map((rule) => labelText({ __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...alertLabels(s, rule, g) })))
           .sort()
           .map((labels) => ({ labels, value: 1 }));
         return [{
-          expr: `ALERTS${matcherText({ alertname: rule.alert, service: s.svc.name, slo: s.slo.name, alertstate: 'firing' })}`,
+          expr: `ALERTS${matcherText({ alertname: ALERT_NAMES[sev], service: s.svc.name, slo: s.slo.name, alertstate: 'firing' })}`,
           eval_time: at(evalMs),
           exp_samples: samples,
         }];
       }),
     };
   }
-  if (!subjects.some((s) => alertOf(s, sev))) return { alert: [], expr: [] };
+  if (!subjects.some((s) => alertsOf(s, sev).length > 0)) return { alert: [], expr: [] };
   return {
     alert: [{
       eval_time: at(evalMs),
       alertname: ALERT_NAMES[sev],
-      exp_alerts: subjects.flatMap((s) => {
-        const rule = alertOf(s, sev);
-        if (!rule) return [];
-        return s.groups.filter((_, i) => firing(s, i)).map((g) => ({ exp_labels: alertLabels(s, rule, g), exp_annotations: expandedAnnotations(rule, g) }));
-      }),
+      exp_alerts: subjects.flatMap((s) =>
+        alertsOf(s, sev).flatMap((rule) => s.groups.filter((_, i) => firing(s, i)).map((g) => ({ exp_labels: alertLabels(s, rule, g), exp_annotations: expandedAnnotations(rule, g) })))),
     }],
     expr: [],
   };
@@ -265,20 +263,48 @@ function checkpoints(s: Subject): number[] {
   return [page.pairs[0].long, page.pairs[1].long, ticket.pairs[0].long, longest, longest + 30 * MINUTE_MS].map((t) => ceilTo(t, DAYS_EVALUATION_MS));
 }
 
+/** Margin kept between a steady burn and the factors it must stay above or below. */
+const BURN_MARGIN = 1.25;
+
 /**
- * Half the budget rate raises nothing; twice the budget rate, sustained for days, opens a ticket
- * and never pages. `burning` says which SLOs burn in this group; the others stay healthy.
+ * The burn rate of an SLO's steady burn, read from its plan's factors: 2x when that lies well
+ * between the ticket's lowest factor and the page's, else a rate between them. An objective so
+ * low that its factors were capped close together (docs/slos.md, "Low objectives") leaves no
+ * burn that tickets without paging: then it burns halfway from the page's factor to a total
+ * outage, and both tiers must fire.
+ */
+export function steadyBurn(plan: SloPlan): { burn: number; pages: boolean } {
+  const [page, ticket] = plan.tiers;
+  const pageFloor = Math.min(...page.pairs.map((p) => p.factor));
+  const ticketFloor = Math.min(...ticket.pairs.map((p) => p.factor));
+  const between = (b: number) => b >= ticketFloor * BURN_MARGIN && b * BURN_MARGIN <= pageFloor;
+  if (between(2)) return { burn: 2, pages: false };
+  const mean = Number(Math.sqrt(ticketFloor * pageFloor).toPrecision(3));
+  if (between(mean)) return { burn: mean, pages: false };
+  return { burn: Number(((pageFloor + 1 / plan.budget) / 2).toPrecision(3)), pages: true };
+}
+
+/**
+ * Half the budget rate raises nothing; a steady burn above the ticket's factors (`steadyBurn`),
+ * sustained for days, opens a ticket and never pages. `burning` says which SLOs burn in this
+ * group; the others stay healthy.
  */
 function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subject) => boolean): TestGroup {
   // One evaluation past the last checkpoint, so it reads fresh samples.
   const lengthMin = Math.max(...subjects.map((s) => minutes(ceilTo(s.plan.tiers[1].pairs[1].long + 30 * MINUTE_MS, DAYS_EVALUATION_MS) + DAYS_EVALUATION_MS)));
-  const input = subjects.flatMap((s) => inputSeries(s, () => [healthy(s, lengthMin, burning(s) ? 2 : 0.5)], COARSE_SAMPLE_MIN));
+  const burnOf = (s: Subject) => steadyBurn(s.plan);
+  const input = subjects.flatMap((s) => inputSeries(s, () => [healthy(s, lengthMin, burning(s) ? burnOf(s).burn : 0.5)], COARSE_SAMPLE_MIN));
   const times = [...new Set(subjects.flatMap(checkpoints))].sort((a, b) => a - b);
-  const checks = times.flatMap((t) => [check(subjects, mode, 'critical', t, () => false), check(subjects, mode, 'warning', t, burning)]);
+  const pages = (s: Subject) => burning(s) && burnOf(s).pages;
+  const checks = times.flatMap((t) => [check(subjects, mode, 'critical', t, pages), check(subjects, mode, 'warning', t, burning)]);
   const names = (b: boolean) => subjects.filter((s) => burning(s) === b).map((s) => s.slo.name).join(', ');
+  const burns = [...new Map(subjects.filter(burning).map((s) => [`${burnOf(s).burn}|${burnOf(s).pages}`, burnOf(s)])).values()];
   const parts = [
     names(false) ? `healthy traffic (half the budget rate) raises nothing for ${names(false)}` : '',
-    names(true) ? `a 2x burn sustained for days opens a ticket and never pages for ${names(true)}` : '',
+    ...burns.map((b) => {
+      const who = subjects.filter((s) => burning(s) && burnOf(s).burn === b.burn && burnOf(s).pages === b.pages).map((s) => s.slo.name).join(', ');
+      return `a ${b.burn}x burn sustained for days opens a ticket and ${b.pages ? 'pages (no burn can ticket without paging at this objective)' : 'never pages'} for ${who}`;
+    }),
   ].filter(Boolean);
   return testGroup(`${title(subjects)}: ${parts.join('; ')}`, COARSE_SAMPLE_MIN, input, checks);
 }

@@ -53,6 +53,17 @@ test('the existing routes, receivers, inhibit rules and comments stay; sloforge\
   assert.equal(r.replaced, false);
 });
 
+test('a comment above the first existing route stays above that route, merge after merge', () => {
+  const once = merge(EXISTING);
+  const lines = once.text.split('\n');
+  const comment = lines.findIndex((l) => l.trim() === '# databases page their own on-call');
+  assert.equal(lines[comment + 1]!.trim(), '- receiver: db-pager', once.text);
+  // sloforge's own comment is above sloforge's route, not above the user's.
+  const ours = lines.findIndex((l) => l.includes('# sloforge: its alerts'));
+  assert.ok(ours < comment && lines.slice(ours, comment).some((l) => l.trim() === '- receiver: sloforge-default'), once.text);
+  assert.equal(merge(once.text).text, once.text);
+});
+
 test('merging again replaces the earlier merge: the same text, and a team that is gone takes its receivers along', () => {
   const once = merge(EXISTING);
   const twice = merge(once.text);

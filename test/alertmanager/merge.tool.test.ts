@@ -3,7 +3,7 @@
 // a result amtool refuses is never written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { amtool, EXISTING, ROOT, tempDir } from './helpers.js';
 import { cli } from '../helpers/cli.js';
@@ -36,14 +36,23 @@ test('merged into an existing config: amtool checks it, other alerts keep their 
   for (const [labels, expected] of cases) assert.deepEqual(await routesOf(file, labels), expected, JSON.stringify(labels));
 });
 
-test('a merged config amtool refuses is not written', async (t) => {
+test('an existing config amtool already refuses: merge says the input is invalid, quotes amtool, and writes nothing', async (t) => {
   const dir = await tempDir(t);
   const file = path.join(dir, 'alertmanager.yml');
-  // Valid YAML that Alertmanager 0.25 rejects: a receiver kind it does not know.
-  const broken = `${EXISTING}  - name: chat\n    msteams_configs: [{ webhook_url: 'http://chat.example.com/' }]\n`;
-  writeFileSync(file, broken);
+  // Upstream's doc/examples/simple.yml has a tracing block, which Alertmanager 0.25 does not know.
+  const invalid = `${EXISTING}tracing:\n  endpoint: 127.0.0.1:4317\n  insecure: true\n`;
+  writeFileSync(file, invalid);
   const r = await cli('alertmanager', 'merge', '--into', file, '--fragment', FRAGMENT);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /amtool check-config refuses the merged config, so it was not written/);
-  assert.equal(readFileSync(file, 'utf8'), broken);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^error: \S*alertmanager\.yml: the input is not a valid Alertmanager config: amtool check-config refuses it as it is, before anything is merged:$/m);
+  // amtool's own reason, quoted.
+  assert.match(r.stderr, /^ {2}.*field tracing not found/m);
+  assert.doesNotMatch(r.stderr, /refuses the merged config/);
+  assert.match(r.stderr, /1 problem; nothing was written\n$/);
+  assert.equal(readFileSync(file, 'utf8'), invalid);
+  // With --out too, nothing is written anywhere.
+  const out = path.join(dir, 'merged.yml');
+  const again = await cli('alertmanager', 'merge', '--into', file, '--out', out, '--fragment', FRAGMENT);
+  assert.equal(again.code, 1);
+  assert.equal(existsSync(out), false);
 });

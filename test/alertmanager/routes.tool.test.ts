@@ -29,14 +29,17 @@ test('generated/alertmanager.yml routes every team x severity x remediation to t
     for (const s of SEVERITIES) {
       const base = { alertname: s.alertname, service: t.service, slo: 'availability', team, severity: s.severity };
       assert.deepEqual(await receivers(file, base), [t[s.tier]], `${team} ${s.severity}`);
+      // A page naming a remediation goes to the receiver and to people; a ticket naming one is the
+      // receiver's own copy (people get the copy without it, which the page inhibits).
       assert.deepEqual(
         await receivers(file, { ...base, remediation: 'restart-checkout' }),
-        ['sloforge-remediation', t[s.tier]],
+        s.tier === 'page' ? ['sloforge-remediation', t.page] : ['sloforge-remediation'],
         `${team} ${s.severity} with remediation`,
       );
-      // Threshold alerts route the same way: only team and severity matter.
-      const th = { alertname: 'ThresholdCritical', service: t.service, threshold: 'cpu', team, severity: s.severity };
+      // Threshold alerts route the same way: only team and severity matter, and a remediation adds the receiver.
+      const th = { alertname: s.severity === 'critical' ? 'ThresholdCritical' : 'ThresholdWarning', service: t.service, threshold: 'cpu', team, severity: s.severity };
       assert.deepEqual(await receivers(file, th), [t[s.tier]], `${team} ${s.severity} threshold`);
+      assert.deepEqual(await receivers(file, { ...th, remediation: 'scale-workers' }), ['sloforge-remediation', t[s.tier]], `${team} ${s.severity} threshold with remediation`);
     }
   }
 });

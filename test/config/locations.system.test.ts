@@ -18,7 +18,7 @@ function project(type: (typeof TYPES)[number], files: Record<string, string>): s
 
 const teams = JSON.stringify(baseConfig().teams);
 
-// Line 3, column 25: where defineService is called.
+// Errors point at the field itself: line 6, column 34 is `objective`, line 5 column 3 `team`.
 const CHECKOUT = `import { defineService } from 'sloforge';
 
 export const checkout = defineService({
@@ -28,7 +28,7 @@ export const checkout = defineService({
 });
 `;
 
-// Line 2, column 27.
+// Line 2, column 102: `warning`.
 const THRESHOLDS = `import { defineThresholds } from 'sloforge';
 export const thresholds = defineThresholds([{ name: 'cpu', expr: 'avg(rate(cpu_seconds_total[5m]))', warning: 90, critical: 80 }]);
 `;
@@ -51,9 +51,9 @@ for (const type of TYPES) {
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stderr.trimEnd().split('\n');
     // The schema's problem and the cross-reference problems of the same run, together.
-    assert.ok(lines.includes('error: slos/checkout.ts:3:25: service "checkout" > SLO "availability" > field "objective": must be above 0 and below 100 (percent)'), r.stderr);
-    assert.ok(lines.includes('slos/checkout.ts:3:25: service "checkout" > field "team": unknown team "billing" (teams: payments)'), r.stderr);
-    assert.ok(lines.some((l) => l.startsWith('slos/thresholds.ts:2:27: service "search" > threshold "cpu" > field "warning": ')), r.stderr);
+    assert.ok(lines.includes('error: slos/checkout.ts:6:34: service "checkout" > SLO "availability" > field "objective": must be above 0 and below 100 (percent)'), r.stderr);
+    assert.ok(lines.includes('slos/checkout.ts:5:3: service "checkout" > field "team": unknown team "billing" (teams: payments)'), r.stderr);
+    assert.ok(lines.some((l) => l.startsWith('slos/thresholds.ts:2:102: service "search" > threshold "cpu" > field "warning": ')), r.stderr);
     assert.equal(lines.at(-1), `${lines.length - 1} problems; nothing was written`);
     assert.ok(!r.stderr.includes('translators'), r.stderr);
     assert.equal(existsSync(path.join(dir, 'generated')), false);

@@ -10,14 +10,31 @@ import { baseConfig, configSource } from '../helpers/config.js';
 async function expectRejected(mutate: (cfg: any) => void, ...fragments: string[]): Promise<string> {
   const cfg = baseConfig();
   mutate(cfg);
-  const dir = writeTree({ 'slos/index.ts': configSource(cfg) });
+  const source = configSource(cfg);
+  const dir = writeTree({ 'slos/index.ts': source });
   const out = path.join(dir, 'generated');
   const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', out);
   assert.equal(r.code, 1, `expected exit 1, got ${r.code}; stderr: ${r.stderr}`);
-  assert.match(r.stderr, /slos\/index\.ts: /, 'names the file');
+  assert.match(r.stderr, /slos\/index\.ts:\d+:\d+: /, 'names the file, line and column');
+  assertAtField(r.stderr, source);
   for (const f of fragments) assert.ok(r.stderr.includes(f), `stderr should contain ${JSON.stringify(f)}:\n${r.stderr}`);
   assert.equal(existsSync(out), false, 'nothing is written');
   return r.stderr;
+}
+
+/**
+ * Each problem's line and column point at the field it names (the JSON key, or for a missing
+ * field the object that lacks it), not at the start of the file or of its service.
+ */
+function assertAtField(stderr: string, source: string): void {
+  const lines = source.split('\n');
+  for (const m of stderr.matchAll(/index\.ts:(\d+):(\d+): .*?field "([^"]+)": (.*)$/gm)) {
+    const at = lines[Number(m[1]) - 1]!.slice(Number(m[2]) - 1);
+    const keys = m[3]!.split('.');
+    // A list element is where it starts; a field that is missing is located at its object.
+    const ok = keys.some((k) => at.startsWith(`"${k}"`)) || /^\d+$/.test(keys.at(-1)!) || at.startsWith('{') || (m[4]!.startsWith('is required') && at.startsWith('"'));
+    assert.ok(ok, `${m[0]} points at ${JSON.stringify(at)}`);
+  }
 }
 
 const SLO0 = 'service "checkout" > SLO "availability"';
@@ -146,13 +163,15 @@ test('a TypeScript syntax error names the file', async () => {
 test('errors in thresholds defined in their own file name that file', async () => {
   const cfg = baseConfig();
   const svc = cfg.services[0];
+  const thresholds = `export const checkoutThresholds = defineThresholds([{ name: 'cpu', expr: 'avg(rate(process_cpu_seconds_total[5m])) * 100', warning: 90, critical: 80 }]);`;
   const dir = writeTree({
-    'slos/thresholds.ts': `import { defineThresholds } from 'sloforge';\nexport const checkoutThresholds = defineThresholds([{ name: 'cpu', expr: 'avg(rate(process_cpu_seconds_total[5m])) * 100', warning: 90, critical: 80 }]);\n`,
+    'slos/thresholds.ts': `import { defineThresholds } from 'sloforge';\n${thresholds}\n`,
     'slos/index.ts': `import { checkoutThresholds } from './thresholds.js';\nexport default { teams: ${JSON.stringify(cfg.teams)}, services: [{ ...${JSON.stringify(svc)}, thresholds: checkoutThresholds }] };\n`,
   });
   const r = await cliIn(linkSloforge(dir), 'generate');
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /^error: slos\/thresholds\.ts:2:35: service "checkout" > threshold "cpu" > field "warning"/);
+  // The field itself: line 2 at `warning`, not the defineThresholds call.
+  assert.ok(r.stderr.startsWith(`error: slos/thresholds.ts:2:${thresholds.indexOf('warning') + 1}: service "checkout" > threshold "cpu" > field "warning"`), r.stderr);
   assert.equal(existsSync(path.join(dir, 'generated')), false);
 });
 
@@ -161,12 +180,14 @@ test('errors in a service defined in its own file name that file', async () => {
   const svc = cfg.services[0];
   svc.slos[0].objective = 101;
   const dir = writeTree({
-    'slos/checkout.ts': `import { defineService } from 'sloforge';\nexport const checkout = defineService(${JSON.stringify(svc)});\n`,
+    'slos/checkout.ts': `import { defineService } from 'sloforge';\nexport const checkout = defineService(${JSON.stringify(svc, null, 2)});\n`,
     'slos/index.ts': `import { defineConfig } from 'sloforge';\nimport { checkout } from './checkout.js';\nexport default defineConfig({ teams: ${JSON.stringify(cfg.teams)}, services: [checkout] });\n`,
   });
   const r = await cliIn(linkSloforge(dir), 'generate');
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /^error: slos\/checkout\.ts:2:25: service "checkout" > SLO "availability" > field "objective"/);
+  const lines = readFileSync(path.join(dir, 'slos/checkout.ts'), 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.includes('"objective": 101'));
+  assert.ok(r.stderr.startsWith(`error: slos/checkout.ts:${line + 1}:${lines[line]!.indexOf('"objective"') + 1}: service "checkout" > SLO "availability" > field "objective"`), r.stderr);
   assert.equal(existsSync(path.join(dir, 'generated')), false);
 });
 
@@ -225,4 +246,16 @@ test('a team without a ticket receiver is fine when every SLO of it switches its
     Object.assign(c, cfg);
     c.services[0].slos[1].alerting = { noData: { severity: 'critical' } };
   }, 'team "payments"', 'field "ticket"', 'SLO checkout/latency tickets');
+});
+
+test('remediationTiers needs a remediation and tiers that alert; a page-tier remediation needs the page', async () => {
+  await expectRejected((c) => {
+    c.remediations = [{ name: 'restart', action: { http: { url: 'http://127.0.0.1:9/restart' } } }];
+    c.services[0].slos[0].alerting = { remediationTiers: ['ticket'] };
+    c.services[0].slos[1].alerting = { remediation: 'restart', remediationTiers: ['page', 'ticket'], ticket: false };
+    c.services[0].slos.push({ ...c.services[0].slos[0], name: 'third', alerting: { remediation: 'restart', page: false } });
+  },
+  `${SLO0} > field "alerting.remediationTiers": says which tiers start a remediation, but alerting.remediation names none`,
+  `${SLO1} > field "alerting.remediationTiers.1": is "ticket", but that tier does not alert (ticket: false), so it would never start the remediation`,
+  `SLO "third" > field "alerting.remediation": runs on the page tier unless remediationTiers says otherwise, and page: false switches that tier off; say remediationTiers: ['ticket']`);
 });

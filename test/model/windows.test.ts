@@ -1,7 +1,7 @@
 // Windows and factors follow the Workbook for 30d and scale with the period for 7d and 28d.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alertTiers, rawWindows, baseWindow } from '../../src/model/windows.js';
+import { alertTiers, rawWindows, baseWindow, MAX_ALERT_RATIO } from '../../src/model/windows.js';
 import { formatDuration, parseDuration } from '../../src/config/duration.js';
 
 const show = (period: string) =>
@@ -56,4 +56,26 @@ test('durations parse and format in Prometheus units', () => {
   assert.equal(parseDuration('30 days'), undefined);
   assert.equal(parseDuration('5m1h'), undefined, 'units must come largest first');
   assert.equal(formatDuration(parseDuration('1d2h')!), '1d2h');
+});
+
+const factorsAt = (objective: number) => {
+  const budget = (100 - objective) / 100;
+  return alertTiers(parseDuration('30d')!, budget).flatMap((t) => t.pairs.map((p) => p.factor));
+};
+
+test('no pair asks for an error ratio above 50%: below about 96.5% the factors are capped to 0.5 / budget, windows kept', () => {
+  assert.deepEqual(factorsAt(99.9), [14.4, 6, 3, 1]);
+  assert.deepEqual(factorsAt(97), [14.4, 6, 3, 1]);
+  assert.deepEqual(factorsAt(95), [10, 6, 3, 1]);
+  assert.deepEqual(factorsAt(90), [5, 5, 3, 1]);
+  assert.deepEqual(factorsAt(85), [3.33, 3.33, 3, 1]);
+  assert.deepEqual(factorsAt(50), [1, 1, 1, 1]);
+  for (let objective = 50; objective < 100; objective += 0.25) {
+    const budget = (100 - objective) / 100;
+    for (const f of factorsAt(objective)) assert.ok(f * budget <= MAX_ALERT_RATIO && f >= 1, `${objective}: ${f}`);
+  }
+  const tiers = alertTiers(parseDuration('30d')!, 0.1);
+  assert.deepEqual(tiers.flatMap((t) => t.pairs.map((p) => formatDuration(p.long))), ['1h', '6h', '1d', '3d']);
+  // A capped pair fires at a lower burn, having spent less of the budget.
+  assert.equal(tiers[0].pairs[0].budgetShare, Number((0.02 * 5 / 14.4).toPrecision(3)));
 });

@@ -53,16 +53,27 @@ test('alerts carry service, slo, team, severity, remediation and the annotations
     c.remediations = [{ name: 'restart-checkout', action: { http: { url: 'http://127.0.0.1:9/x' } } }];
     c.services[0].slos[0].alerting = { runbook: 'https://runbooks.example/checkout', remediation: 'restart-checkout' };
   }).rules.filter(isAlert) as AlertingRule[];
-  assert.deepEqual(alerts.map((a) => [a.alert, a.labels.severity]), [
-    [ALERT_NAMES.critical, 'critical'],
-    [ALERT_NAMES.warning, 'warning'],
+  // The remediation runs on the page tier (the default): the ticket names none, so the page inhibits it.
+  assert.deepEqual(alerts.map((a) => [a.alert, a.labels.severity, a.labels.remediation]), [
+    [ALERT_NAMES.critical, 'critical', 'restart-checkout'],
+    [ALERT_NAMES.warning, 'warning', ''],
   ]);
   for (const a of alerts) {
-    assert.deepEqual(a.labels, { remediation: 'restart-checkout', service: 'checkout', severity: a.labels.severity, slo: 'availability', team: 'payments' });
+    assert.deepEqual(a.labels, { remediation: a.labels.remediation, service: 'checkout', severity: a.labels.severity, slo: 'availability', team: 'payments' });
     assert.equal(a.annotations.runbook_url, 'https://runbooks.example/checkout');
     assert.equal(a.annotations.dashboard, 'http://grafana.example/d/sloforge-checkout');
     assert.ok(a.annotations.summary && a.annotations.description);
   }
+});
+
+test('remediationTiers: a ticket that starts the remediation comes twice, for people without it and for the receiver with it', () => {
+  const alertsFor = (tiers: unknown) => (groupFor((c) => {
+    c.remediations = [{ name: 'restart-checkout', action: { http: { url: 'http://127.0.0.1:9/x' } } }];
+    c.services[0].slos[0].alerting = { remediation: 'restart-checkout', remediationTiers: tiers };
+  }).rules.filter(isAlert) as AlertingRule[]).map((a) => [a.alert, a.labels.remediation]);
+  assert.deepEqual(alertsFor(['ticket']), [[ALERT_NAMES.critical, ''], [ALERT_NAMES.warning, ''], [ALERT_NAMES.warning, 'restart-checkout']]);
+  assert.deepEqual(alertsFor(['page', 'ticket']), [[ALERT_NAMES.critical, 'restart-checkout'], [ALERT_NAMES.warning, ''], [ALERT_NAMES.warning, 'restart-checkout']]);
+  assert.deepEqual(alertsFor(['page']), [[ALERT_NAMES.critical, 'restart-checkout'], [ALERT_NAMES.warning, '']]);
 });
 
 test('the page tier is 14.4x over 1h and 5m, or 6x over 6h and 30m, against the budget', () => {

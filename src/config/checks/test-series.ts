@@ -11,17 +11,31 @@ import { atSampleWindow } from '../../promql/window.js';
 import { counterRatio } from '../../promql/query.js';
 import { sliSelectors } from './grouping.js';
 
-type Check = { match: Selector[]; avoid?: Selector; path: ConfigPath };
+/** `why`: what the failure means for this field, when the selector alone is not to blame. */
+type Check = { match: Selector[]; avoid?: Selector; path: ConfigPath; why?: string };
 
 function selector(text: string): Selector | undefined {
   const s = parseSelector(text);
   return typeof s === 'string' ? undefined : s;
 }
 
-/** Checks that a part (bad or good) and a total counter can both be fed, apart when they share a metric. */
+const fieldName = (path: ConfigPath) => path.slice(path.indexOf('sli')).join('.');
+
+/**
+ * Checks that a part (bad or good) and a total counter can both be fed, apart when they share a
+ * metric: then the total must also count the part's series, and have some of its own. Each
+ * selector is tried alone first, so a typo is reported on the field it is in; a total that
+ * excludes the part's series is the total's problem (it must count every event).
+ */
 function pairChecks(part: Selector, total: Selector, partPath: ConfigPath, totalPath: ConfigPath): Check[] {
-  if (part.metric === total.metric) return [{ match: [part, total], path: partPath }, { match: [total], avoid: part, path: partPath }];
-  return [{ match: [part], path: partPath }, { match: [total], path: totalPath }];
+  if (part.metric !== total.metric) return [{ match: [part], path: partPath }, { match: [total], path: totalPath }];
+  const same = partPath.join('.') === totalPath.join('.');
+  return [
+    { match: [part], path: partPath },
+    { match: [total], path: totalPath },
+    { match: [part, total], path: totalPath, why: same ? undefined : `it must also count the events of ${fieldName(partPath)}, but` },
+    { match: [total], avoid: part, path: totalPath, why: same ? undefined : `it must count events besides those of ${fieldName(partPath)}, but` },
+  ];
 }
 
 /** The series an SLI's tests feed: the failing (or good) part and the rest of the total, or the gauge. */
@@ -113,10 +127,14 @@ export function testSeriesProblems(cfg: Config): ConfigProblem[] {
   });
   const out: ConfigProblem[] = [...grouped];
   const seen = new Set<string>();
+  // A failing selector makes every later check that includes it fail too: only the first counts.
+  const failed = new Set<Selector>();
   for (const c of checks) {
+    if (c.match.some((m) => failed.has(m)) || (c.avoid && failed.has(c.avoid))) continue;
     const s = inventSeries(c.match, c.avoid);
     if (typeof s !== 'string') continue;
-    const message = `cannot build test series for this selector: ${s}`;
+    for (const m of c.match) failed.add(m);
+    const message = `cannot build test series for this selector: ${c.why ? `${c.why} ` : ''}${s}`;
     const key = `${c.path.join('.')}|${message}`;
     if (!seen.has(key)) out.push({ path: c.path, message });
     seen.add(key);

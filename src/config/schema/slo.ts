@@ -4,6 +4,31 @@ import { noData } from './threshold.js';
 import { promqlSyntaxError } from '../../promql/parse.js';
 import { rangeProblem } from '../../promql/reads.js';
 import { atSampleWindow, hasWindow, SAMPLE_WINDOW, WINDOW_PLACEHOLDER } from '../../promql/window.js';
+import { formatNumber } from '../../promql/number.js';
+
+/** Below this, no burn-rate tier can stay above a burn of 1 and below a total outage (docs/slos.md, "Low objectives"). */
+export const MIN_OBJECTIVE = 50;
+
+/**
+ * A percentage. At or below 1 it is almost surely a ratio (OpenSLO's `target: 0.999`); below
+ * MIN_OBJECTIVE more than half the events may fail, and the tiers could not tell that budget
+ * from a total outage.
+ */
+const objective = z.number({ error: 'must be a number (percent)' })
+  .gt(0, { error: 'must be above 0 and below 100 (percent)' })
+  .lt(100, { error: 'must be above 0 and below 100 (percent)' })
+  .superRefine((v, ctx) => {
+    if (v <= 0 || v >= 100) return;
+    if (v <= 1) {
+      const meant = v < 1 ? formatNumber(v * 100) : '99.9';
+      ctx.addIssue({ code: 'custom', message: `is ${formatNumber(v)}, which reads as ${formatNumber(v)}% (an error budget of ${formatNumber(100 - v)}%): objective is a percentage, not a ratio (did you mean ${meant}?)` });
+    } else if (v < MIN_OBJECTIVE) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `is ${formatNumber(v)}%: below ${MIN_OBJECTIVE}% more than half the events may fail, and a burn-rate alert cannot fire above the budget's rate while staying below a total outage (docs/slos.md, "Low objectives"); write the share of good events you promise (99.5, not 0.5), or watch a floor with a threshold (direction: 'below')`,
+      });
+    }
+  });
 
 /** A ratio or query SLI names its failed or its good events, never both. */
 function exactlyOnePart(v: { errors?: unknown; good?: unknown }, ctx: z.RefinementCtx): void {
@@ -19,6 +44,12 @@ export const ratioSli = z.strictObject({
   good: seriesSelector.optional(),
   /** Counter selector of all events. */
   total: seriesSelector,
+  /**
+   * Set true when `errors` (or `good`) and `total` are different metrics on purpose
+   * (http_errors_total over http_requests_total); otherwise generate warns, as two names are
+   * often a typo in one of them.
+   */
+  distinctMetrics: z.boolean({ error: 'must be true or false' }).optional(),
 }).superRefine(exactlyOnePart);
 
 export const latencySli = z.strictObject({
@@ -77,6 +108,18 @@ export const sloAlerting = z.strictObject({
   runbook: url.optional(),
   /** Name of a remediation declared in the config's `remediations`. */
   remediation: name.optional(),
+  /**
+   * The tiers whose alerts start the remediation: ['page'] (the default), ['ticket'] or both.
+   * People get one notification per incident either way (docs/remediation.md).
+   */
+  remediationTiers: z.array(z.enum(['page', 'ticket'], { error: "must be 'page' or 'ticket'" }), { error: "must be a list of tiers: ['page'], ['ticket'] or ['page', 'ticket']" })
+    .min(1, { error: "must name at least one tier (leave remediation out for none)" })
+    .superRefine((tiers, ctx) => {
+      tiers.forEach((t, i) => {
+        if (tiers.indexOf(t) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `names "${t}" twice` });
+      });
+    })
+    .optional(),
   /** Extra labels on this SLO's alerts. */
   labels: z.record(z.string(), z.string()).optional(),
   /** Set false to record the SLO without alerting on it. */
@@ -87,11 +130,25 @@ export const sloAlerting = z.strictObject({
   ticket: z.boolean({ error: 'must be true or false' }).optional(),
   /** The companion alert raised when the SLI's total series are absent. */
   noData: noData.optional(),
+}).superRefine((a, ctx) => {
+  if (a.remediationTiers === undefined) {
+    if (a.remediation !== undefined && a.page === false && a.enabled !== false) {
+      ctx.addIssue({ code: 'custom', path: ['remediation'], message: "runs on the page tier unless remediationTiers says otherwise, and page: false switches that tier off; say remediationTiers: ['ticket']" });
+    }
+    return;
+  }
+  if (a.remediation === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['remediationTiers'], message: 'says which tiers start a remediation, but alerting.remediation names none' });
+    return;
+  }
+  a.remediationTiers.forEach((t, i) => {
+    if (a[t] === false || a.enabled === false) ctx.addIssue({ code: 'custom', path: ['remediationTiers', i], message: `is "${t}", but that tier does not alert (${a.enabled === false ? 'enabled: false' : `${t}: false`}), so it would never start the remediation` });
+  });
 });
 
 export const slo = z.strictObject({
   name,
-  objective: z.number({ error: 'must be a number (percent)' }).gt(0, { error: 'must be above 0 and below 100 (percent)' }).lt(100, { error: 'must be above 0 and below 100 (percent)' }),
+  objective,
   period: positiveDuration.optional(),
   description: z.string().optional(),
   sli,
