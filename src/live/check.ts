@@ -79,7 +79,8 @@ function leValue(le: string): number {
 }
 
 function sameBound(a: number, b: number): boolean {
-  return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  // +Inf is no bound a threshold can name, and would pass any relative comparison.
+  return a === b || (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
 }
 
 /** Why a selector whose metric exists matches nothing: which matchers no series' label value passes. */
