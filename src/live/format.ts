@@ -1,5 +1,6 @@
 // Output of `check` (text, json) and `status` (table, json, markdown). The JSON shapes are a
 // contract other tools read (docs/live-checks.md); text and tables are for people.
+import { formatDuration, parseDuration } from '../config/duration.js';
 import { formatProblem } from '../config/errors.js';
 import type { CheckReport, LiveProblem } from './check.js';
 import type { StatusRow } from './status.js';
@@ -56,7 +57,13 @@ function sliText(r: StatusRow): string {
   const base = pct(r.sli);
   if (r.sli === null) return base;
   if (r.source === 'raw') return `${base} (raw series)`;
-  if (r.periodCovered !== null && r.periodCovered < 0.999) return `${base} (${(r.periodCovered * 100).toFixed(r.periodCovered < 0.01 ? 2 : 0)}% of ${r.period} held)`;
+  const periodMs = parseDuration(r.period);
+  if (r.periodCovered !== null && r.periodCovered < 0.999 && periodMs !== undefined) {
+    // Said as a duration: "over 2h13m of 30d" reads better than a fraction of a percent.
+    const held = r.periodCovered * periodMs;
+    const unit = held >= 3_600_000 ? 60_000 : 1000;
+    return `${base} (over ${formatDuration(Math.max(unit, Math.round(held / unit) * unit))} of ${r.period})`;
+  }
   return base;
 }
 
