@@ -3,6 +3,7 @@
 // instead for the selectors that matched nothing (the label values present, the nearest metric
 // names), so a problem says how to fix it.
 import { formatDuration } from '../config/duration.js';
+import { UserError } from '../config/errors.js';
 import type { Model } from '../model/types.js';
 import { formatSelector, type Selector } from '../promql/parse.js';
 import { matcherAccepts } from '../promql/match.js';
@@ -116,6 +117,9 @@ function missingMessage(r: SeriesRead, lookback: string, names: ReadonlySet<stri
 export async function runCheck(client: PrometheusClient, model: Model, opts: CheckOptions): Promise<CheckReport> {
   const now = opts.now ?? Date.now();
   const lookback = formatDuration(opts.lookbackMs);
+  if (opts.service !== undefined && !model.services.some((s) => s.name === opts.service)) {
+    throw new UserError(`--service ${opts.service}: no such service (the config has ${model.services.map((s) => s.name).join(', ') || 'none'})`);
+  }
   const checks = liveChecks(model, opts.service);
   const problems: LiveProblem[] = [];
   const groups: GroupCardinality[] = [];

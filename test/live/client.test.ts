@@ -76,6 +76,9 @@ test('a stopped Prometheus, a wrong URL, refused credentials and a silent server
   const unknown = await cli('status', '--prometheus', silent, '--slos', dir, '--service', 'nope');
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /--service nope: no such service \(the config has checkout\)/);
+  const unknownCheck = await cli('check', '--prometheus', silent, '--slos', dir, '--service', 'nope');
+  assert.equal(unknownCheck.code, 2);
+  assert.match(unknownCheck.stderr, /^error: --service nope: no such service/);
 });
 
 test('a batch joins its questions into one query and isolates the one Prometheus refuses', async (t) => {
