@@ -13,6 +13,7 @@ import { registerImportCommand } from './import/cli.js';
 import { registerTestCommand } from './promtool/cli.js';
 import { registerAlertmanagerCommand } from './alertmanager/cli.js';
 import { registerInitCommand } from './init/cli.js';
+import { registerLiveCommands } from './live/cli.js';
 
 interface GenerateOptions {
   slos: string;
@@ -97,6 +98,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   registerTestCommand(program, result);
   registerAlertmanagerCommand(program);
   registerInitCommand(program, version);
+  registerLiveCommands(program, result);
   return { program, result };
 }
 

@@ -153,6 +153,11 @@ jobs:
           docker cp promtool:/bin/promtool "$RUNNER_TEMP/promtool"
           docker rm promtool
       - run: npm test -- --promtool "$RUNNER_TEMP/promtool"
+      # Optional deploy gate (sloforge docs/live-checks.md): fails while any SLO has spent its error
+      # budget in the running Prometheus. Uncomment it in the workflow that deploys, before the deploy
+      # step, with a PROMETHEUS_URL secret (and --bearer-token-file or --basic-auth-file if it needs them).
+      # - name: error budget left
+      #   run: npx sloforge status --prometheus "\${{ secrets.PROMETHEUS_URL }}" --fail-when budget-exhausted --format markdown >> "$GITHUB_STEP_SUMMARY"
 `;
 
 const GITLAB = `# generated/ must be what slos/ compiles to, and the generated alerts must pass their promtool tests.
@@ -173,6 +178,16 @@ promtool:
     entrypoint: [""]
   script:
     - ${PROMTOOL_TEST}
+
+# Optional deploy gate (sloforge docs/live-checks.md): fails while any SLO has spent its error
+# budget in the running Prometheus. Uncomment it, set the PROMETHEUS_URL variable, and make the
+# deploy job need it.
+# error-budget:
+#   stage: test
+#   image: node:${NODE_MAJOR}
+#   script:
+#     - npm ci
+#     - npx sloforge status --prometheus "$PROMETHEUS_URL" --fail-when budget-exhausted
 `;
 
 export function scaffold(o: ScaffoldOptions): Artifact[] {

@@ -68,6 +68,26 @@ test('the CI files run the check, then the generated tests: GitHub with sloforge
   assert.deepEqual(gl.promtool!.script, [PROMTOOL_TEST]);
 });
 
+test('the CI files carry a commented deploy gate that, uncommented, runs status --fail-when budget-exhausted', async () => {
+  const dir = tempDir();
+  assert.equal((await cli('init', dir)).code, 0);
+  const uncomment = (text: string, from: string) => {
+    const lines = text.split('\n');
+    const start = lines.findIndex((l) => l.includes(from));
+    assert.ok(start > 0, from);
+    return lines.map((l, i) => (i >= start ? l.replace(/^(\s*)# /, '$1') : l)).join('\n');
+  };
+  const ghText = readFileSync(path.join(dir, '.github/workflows/slos.yml'), 'utf8');
+  const gh = parse(uncomment(ghText, '- name: error budget left')) as { jobs: { check: { steps: Array<{ name?: string; run?: string }> } } };
+  const gate = gh.jobs.check.steps.at(-1)!;
+  assert.equal(gate.name, 'error budget left');
+  assert.match(gate.run!, /^npx sloforge status --prometheus "\$\{\{ secrets\.PROMETHEUS_URL \}\}" --fail-when budget-exhausted /);
+  // Commented out, it changes nothing.
+  assert.equal((parse(ghText) as typeof gh).jobs.check.steps.length, gh.jobs.check.steps.length - 1);
+  const gl = parse(uncomment(readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), '# error-budget:')) as Record<string, { script?: string[] }>;
+  assert.deepEqual(gl['error-budget']!.script, ['npm ci', 'npx sloforge status --prometheus "$PROMETHEUS_URL" --fail-when budget-exhausted']);
+});
+
 test('init never replaces a file: any that exists is named and nothing is written', async () => {
   const dir = tempDir();
   mkdirSync(path.join(dir, 'slos'));
