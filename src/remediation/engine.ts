@@ -70,6 +70,12 @@ const UNKNOWN = '(unknown)';
 
 const episode = (a: { fingerprint: string; startsAt: string }): string => `${a.fingerprint}|${a.startsAt}`;
 
+/**
+ * Resolved episodes remembered at most (the newest): enough to stop a firing event still queued
+ * behind them, without memory growing with every resolved notice ever received.
+ */
+export const MAX_RESOLVED = 10_000;
+
 const TERMINAL: ReadonlySet<EventState> = new Set(['success', 'failure', 'dry-run', 'skipped']);
 
 /** Wait before the n-th retry of a write that failed (1 s, doubling, at most a minute). */
@@ -163,7 +169,7 @@ export class Engine {
       // Alerts stored before alerts were capped: capped now, so replay memory stays bounded.
       const ev = eventFromAccepted(r, capAlert(r.alert).alert);
       this.events.set(r.id, ev);
-      if (ev.alert.status === 'resolved') this.resolved.add(episode(ev.alert));
+      if (ev.alert.status === 'resolved') this.rememberResolved(episode(ev.alert));
       return;
     }
     const ev = this.events.get(rs.alias.get(r.id) ?? r.id);
@@ -259,7 +265,7 @@ export class Engine {
         continue;
       }
       const rem = this.remediations.get(name);
-      if (a.status === 'resolved') this.resolved.add(episode(a));
+      if (a.status === 'resolved') this.rememberResolved(episode(a));
       if (rem && a.status === 'resolved' && !rem.onResolved) {
         result.ignored++;
         m.alerts.inc({ outcome: 'resolved_ignored' });
@@ -499,6 +505,19 @@ export class Engine {
     const written = this.persist([skipped], `the skip of alert ${ev.alert.fingerprint}`);
     this.track(written);
     return written;
+  }
+
+  private rememberResolved(ep: string): void {
+    this.resolved.delete(ep);
+    this.resolved.add(ep);
+    if (this.resolved.size <= MAX_RESOLVED) return;
+    this.resolved.delete(this.resolved.values().next().value!);
+    this.limited.line('resolved-cap', `remembering the newest ${MAX_RESOLVED} resolved alerts only: a firing alert still queued behind an older resolved notice runs`);
+  }
+
+  /** Resolved episodes held in memory. */
+  get resolvedRemembered(): number {
+    return this.resolved.size;
   }
 
   /** Drops the oldest finished events beyond the audit size; dedupe keys are kept. */

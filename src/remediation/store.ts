@@ -235,6 +235,14 @@ export interface OpenOptions {
   lockStaleMs?: number;
   /** Test seam: how the log and its compaction copy are opened. */
   openFile?: OpenFile;
+  /** Test seam: free bytes on the data folder's disk. */
+  freeBytes?: (dir: string) => Promise<number>;
+}
+
+/** Bytes an unprivileged process may still write on the disk holding `dir`. */
+async function freeBytes(dir: string): Promise<number> {
+  const s = await fs.statfs(dir);
+  return s.bavail * s.bsize;
 }
 
 /** Turns the records of a log into those of its compacted copy; see compact.ts. */
@@ -303,6 +311,7 @@ export class LogStore implements Store {
     private readonly lock: DataDirLock,
     private readonly open: OpenFile,
     private readonly onLost: (err: Error) => void,
+    private readonly freeBytes: (dir: string) => Promise<number>,
   ) {}
 
   get file(): string {
@@ -371,7 +380,7 @@ export class LogStore implements Store {
         await fh.truncate(good);
         await fh.datasync();
       }
-      store = new LogStore(fh, dataDir, good, lock, open, lost);
+      store = new LogStore(fh, dataDir, good, lock, open, lost, opts.freeBytes ?? freeBytes);
       if (lostEarly) store.fail(lostEarly);
       return { store, report };
     } catch (err) {
@@ -515,6 +524,11 @@ export class LogStore implements Store {
     }
     // Lines from before checksums are a reason to copy on their own: they get one.
     if (!rewriter.plan() && unsummed === 0) return undefined;
+    // The copy is at most the log's size (plus a checksum for each old line): refused up front,
+    // with the figures, when the disk cannot hold it.
+    const needed = snapshot + unsummed * 18;
+    const free = await this.freeBytes(this.dir);
+    if (free < needed) throw Object.assign(new Error(`not enough free space for the compacted copy: it needs up to ${needed} bytes, the disk has ${free} free`), { code: 'ENOSPC' });
 
     this.assertOwner();
     const tmpPath = path.join(this.dir, `${TEMP_PREFIX}-${randomUUID()}`);

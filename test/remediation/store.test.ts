@@ -210,3 +210,15 @@ test('checksums: a changed byte makes a line unreadable; lines from before check
   for (const l of lines) assert.match(l, /,"crc":"[0-9a-f]{8}"\}$/);
   assert.deepEqual((await readAll(dir)).map((r) => r.id), ['e1', 'e4']);
 });
+
+test('compaction without room for its copy is refused up front, saying how much it needs and how much is free', async () => {
+  const now = Date.now();
+  const dir = await tempDir();
+  const { store } = await replay(dir, { freeBytes: async () => 1000 });
+  for (let i = 0; i < 50; i++) await store.append(event(`old-${i}`, now - 30 * DAY, 'finished'));
+  const before = await readFile(path.join(dir, LOG_FILE));
+  await assert.rejects(store.compact(new Compactor(compactionPolicy(now, 0, 1000))), new RegExp(`needs up to ${before.length} bytes, the disk has 1000 free`));
+  assert.deepEqual(await readFile(path.join(dir, LOG_FILE)), before);
+  await store.append(event('after', now));
+  await store.close();
+});
