@@ -8,8 +8,11 @@ import { actionsFile } from './actions-file.js';
 import { parseTokens } from './auth.js';
 import { payloadProblems } from './payload.js';
 import { startReceiver } from './server.js';
-import { DataDirInUse, LOCK_STALE_MS, MIN_LOCK_STALE_MS } from './lock.js';
+import { DataDirFull, DataDirInUse, LOCK_STALE_MS, MIN_LOCK_STALE_MS } from './lock.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
+
+/** How long a receiver that lost its data folder keeps answering 503 before it exits. */
+const LOCK_LOST_DRAIN_MS = 1000;
 
 interface ReceiverFlags {
   actions?: string;
@@ -72,15 +75,20 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
   const tokens = await readTokens();
   const say = (line: string) => process.stderr.write(`sloforge receiver: ${line}\n`);
 
-  let receiver;
+  let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
   try {
     receiver = await startReceiver({
       remediations: parsed.data.remediations, tokens, dataDir, host: flags.host, port, dryRun, lockStaleMs,
-      // Another receiver owns the log now: every further step of this one could run an action twice.
-      onLockLost: () => process.exit(1),
+      // Another receiver owns the log now. The store already refuses every write, so for a moment
+      // every request is answered 503 (those that queued up while this process stalled included;
+      // Alertmanager retries them, at the new owner), then this one stops.
+      onLockLost: () => {
+        if (!receiver) process.exit(1);
+        setTimeout(() => void receiver!.close().finally(() => process.exit(1)), LOCK_LOST_DRAIN_MS);
+      },
     });
   } catch (err) {
-    if (err instanceof DataDirInUse) throw new UserError(err.message);
+    if (err instanceof DataDirInUse || err instanceof DataDirFull) throw new UserError(err.message);
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${flags.host}:${port}: ${e.code}`);
     if (e.code !== undefined && e.syscall !== undefined) throw new UserError(`${dataDir}: cannot use the data folder (--data-dir): ${e.code}`);

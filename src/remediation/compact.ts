@@ -6,7 +6,7 @@
 import { HOUR_MS } from './guard.js';
 import { alertBytes, capAlert } from './payload.js';
 import { MAX_ALERT_BYTES } from './limits.js';
-import type { LogRecord, Rewriter } from './store.js';
+import { encodeRecord, type LogRecord, type Rewriter } from './store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -79,9 +79,9 @@ export class Compactor implements Rewriter {
       // One `seen` per key, taken from whichever record of the event still names it.
       if (r.key === undefined || this.keys.has(r.key)) return undefined;
       this.keys.add(r.key);
-      return r.t === 'seen' ? raw : JSON.stringify({ t: 'seen', id: r.id, at: r.at, key: r.key });
+      return r.t === 'seen' ? raw : encodeRecord({ t: 'seen', id: r.id, at: r.at, key: r.key });
     }
-    if (r.t === 'accepted' && this.events.get(r.id)?.oversize) return JSON.stringify({ ...r, alert: capAlert(r.alert).alert });
+    if (r.t === 'accepted' && this.events.get(r.id)?.oversize) return encodeRecord({ ...r, alert: capAlert(r.alert).alert });
     return raw;
   }
 }

@@ -49,12 +49,32 @@ export interface EngineOptions {
   log: (line: string) => void;
   /** Finished events kept in memory for /api/actions. */
   auditSize?: number;
+  /** Wall-clock time, for the records (the audit trail). */
   now?: () => number;
+  /**
+   * The clock of cooldowns, hourly caps and retry waits: milliseconds that only move forward, at
+   * the wall clock's pace (by default the wall clock at the start plus a monotonic clock).
+   * Defaults to `now` when only that is given.
+   */
+  clock?: () => number;
+}
+
+/** The wall clock at the start, moved on by a monotonic clock: no wall-clock jump moves it. */
+export function monotonicClock(): () => number {
+  const wall0 = Date.now();
+  const mono0 = performance.now();
+  return () => wall0 + (performance.now() - mono0);
 }
 
 const UNKNOWN = '(unknown)';
 
 const episode = (a: { fingerprint: string; startsAt: string }): string => `${a.fingerprint}|${a.startsAt}`;
+
+/**
+ * Resolved episodes remembered at most (the newest): enough to stop a firing event still queued
+ * behind them, without memory growing with every resolved notice ever received.
+ */
+export const MAX_RESOLVED = 10_000;
 
 const TERMINAL: ReadonlySet<EventState> = new Set(['success', 'failure', 'dry-run', 'skipped']);
 
@@ -73,6 +93,11 @@ interface ReplayState {
   /** Lines replay itself set aside (duplicate `accepted` records), for the report. */
   setAside: BadLine[];
   records: number;
+  /** The guard-rail clock when replay began: no logged start counts as later than this. */
+  at: number;
+  /** Starts logged later than `at` (a clock that was ahead), and the furthest ahead. */
+  future: number;
+  furthestAheadMs: number;
 }
 
 function describe(rem: ResolvedRemediation): string {
@@ -102,17 +127,20 @@ export class Engine {
   /** Ends the waits between write retries at shutdown. */
   private readonly stopped = new AbortController();
   private readonly now: () => number;
+  private readonly clock: () => number;
   private readonly auditSize: number;
   private readonly limited: LogLimiter;
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Events whose log lines are unreadable where their start would be; `start` records them. */
   private readonly doubtful: Array<{ ev: Event; line: number }> = [];
-  private replaying: ReplayState | undefined = { acceptedLine: new Map(), keyOwner: new Map(), alias: new Map(), bad: [], setAside: [], records: 0 };
+  private replaying: ReplayState | undefined;
   private stopping = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
     this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? opts.now ?? monotonicClock();
+    this.replaying = { acceptedLine: new Map(), keyOwner: new Map(), alias: new Map(), bad: [], setAside: [], records: 0, at: this.clock(), future: 0, furthestAheadMs: 0 };
     this.auditSize = opts.auditSize ?? 1000;
     this.limited = new LogLimiter(opts.log, this.now);
     // Every running action and every waiting retry listens on these; many at once is normal.
@@ -141,7 +169,7 @@ export class Engine {
       // Alerts stored before alerts were capped: capped now, so replay memory stays bounded.
       const ev = eventFromAccepted(r, capAlert(r.alert).alert);
       this.events.set(r.id, ev);
-      if (ev.alert.status === 'resolved') this.resolved.add(episode(ev.alert));
+      if (ev.alert.status === 'resolved') this.rememberResolved(episode(ev.alert));
       return;
     }
     const ev = this.events.get(rs.alias.get(r.id) ?? r.id);
@@ -151,7 +179,15 @@ export class Engine {
       return;
     }
     applyRecord(ev, r);
-    if (r.t === 'started' && r.attempt === 1) this.guard.recordStart(ev.alert.remediation, ev.alert.status, r.at);
+    if (r.t === 'started' && r.attempt === 1) {
+      // A start logged in the future (the clock was ahead when it was written) counts as having
+      // happened now: one cooldown from now, not one from a time that may be a day away.
+      if (r.at > rs.at) {
+        rs.future++;
+        rs.furthestAheadMs = Math.max(rs.furthestAheadMs, r.at - rs.at);
+      }
+      this.guard.recordStart(ev.alert.remediation, ev.alert.status, Math.min(r.at, rs.at));
+    }
   }
 
   /** Feeds a line of the log that could not be read, in order with the records. */
@@ -182,6 +218,9 @@ export class Engine {
         }
       }
       if (ev.state === 'queued') this.queue.push(ev);
+    }
+    if (rs.future > 0) {
+      this.opts.log(`${rs.future} start(s) in the event log are stamped up to ${Math.ceil(rs.furthestAheadMs / 1000)} s in the future (the clock was ahead when they were written): counted as starting now for cooldowns and hourly caps`);
     }
     if (this.queue.length > 0) this.opts.log(`resuming ${this.queue.length} unfinished remediation(s) from the log`);
     if (this.interrupted.length > 0) {
@@ -226,7 +265,7 @@ export class Engine {
         continue;
       }
       const rem = this.remediations.get(name);
-      if (a.status === 'resolved') this.resolved.add(episode(a));
+      if (a.status === 'resolved') this.rememberResolved(episode(a));
       if (rem && a.status === 'resolved' && !rem.onResolved) {
         result.ignored++;
         m.alerts.inc({ outcome: 'resolved_ignored' });
@@ -315,7 +354,7 @@ export class Engine {
   /** Starts every queued event whose remediation has a free slot, oldest first. */
   private pump(): void {
     if (this.stopping) return;
-    const now = this.now();
+    const now = this.clock();
     let nextRetry = Infinity;
     for (let i = 0; i < this.queue.length;) {
       const ev = this.queue[i]!;
@@ -357,13 +396,14 @@ export class Engine {
   private begin(ev: Event, rem: ResolvedRemediation | undefined): Promise<void> {
     const m = this.opts.metrics;
     const at = this.now();
+    const guardAt = this.clock();
     if (!rem) return this.skip(ev, 'unknown-remediation', `no remediation named "${ev.alert.remediation}" in the actions file`).then(() => {});
     if (!ev.interrupted && ev.alert.status === 'firing' && this.resolved.has(episode(ev.alert))) {
       return this.skip(ev, 'resolved', 'the alert resolved before its remediation could start').then(() => {});
     }
     let uncharge = () => {};
     if (!ev.interrupted) {
-      const decision = this.guard.decide(rem, ev.alert.status, at);
+      const decision = this.guard.decide(rem, ev.alert.status, guardAt);
       if (decision === 'cooldown') {
         m.cooldownSkips.inc({ remediation: rem.name });
         return this.skip(ev, 'cooldown', `${rem.name} ran less than ${rem.cooldownMs / 1000}s ago`).then(() => {});
@@ -374,7 +414,7 @@ export class Engine {
         this.limited.line(`hourly-cap:${rem.name}`, `remediation ${rem.name} reached ${rem.maxPerHour} runs in the last hour: not running it for alert ${ev.alert.fingerprint} (a remediation loop?)`);
         return this.skip(ev, 'hourly-cap', `${rem.name} already ran ${rem.maxPerHour} times in the last hour; stopped to break a possible remediation loop`).then(() => {});
       }
-      uncharge = this.guard.recordStart(rem.name, ev.alert.status, at);
+      uncharge = this.guard.recordStart(rem.name, ev.alert.status, guardAt);
       m.halted.set({ remediation: rem.name }, 0);
     }
     // Applied now, written next: concurrent starts see it as running at once.
@@ -398,7 +438,7 @@ export class Engine {
       uncharge();
       ev.persistFailures = (ev.persistFailures ?? 0) + 1;
       const wait = backoffMs(ev.persistFailures);
-      Object.assign(ev, { state: 'queued', attempts: ev.attempts - 1, startedAt: undefined, retryAt: this.now() + wait });
+      Object.assign(ev, { state: 'queued', attempts: ev.attempts - 1, startedAt: undefined, retryAt: this.clock() + wait });
       ev.detail = `not started: could not persist its start (${(err as Error).message}); retrying in ${wait / 1000} s`;
       this.opts.metrics.startRetries.inc({ remediation: rem.name });
       this.limited.line(`persist-started:${rem.name}`, `remediation ${rem.name}: ${ev.detail}`);
@@ -465,6 +505,19 @@ export class Engine {
     const written = this.persist([skipped], `the skip of alert ${ev.alert.fingerprint}`);
     this.track(written);
     return written;
+  }
+
+  private rememberResolved(ep: string): void {
+    this.resolved.delete(ep);
+    this.resolved.add(ep);
+    if (this.resolved.size <= MAX_RESOLVED) return;
+    this.resolved.delete(this.resolved.values().next().value!);
+    this.limited.line('resolved-cap', `remembering the newest ${MAX_RESOLVED} resolved alerts only: a firing alert still queued behind an older resolved notice runs`);
+  }
+
+  /** Resolved episodes held in memory. */
+  get resolvedRemembered(): number {
+    return this.resolved.size;
   }
 
   /** Drops the oldest finished events beyond the audit size; dedupe keys are kept. */

@@ -5,17 +5,27 @@
 //   back to the end of the last good append, so a full disk leaves no torn line for the next
 //   record to be glued onto, and the caller answers 503. Concurrent appends share one write and
 //   one flush (group commit).
+// - Every record carries a CRC-32 of its line (a last `crc` field over the line without it), so
+//   a changed byte anywhere makes the line unreadable, like a torn one, instead of a different
+//   record (a changed id re-running a finished action). Lines without the field, written before
+//   records had one, are read as before; the next compaction rewrites them with it.
 // - Replay streams the file line by line (its size is bounded by the disk, not by the longest
 //   string Node can hold), validates every record, and reports every line it cannot use.
 // - Compaction runs while the receiver serves: it copies the log into a temporary file, checks
 //   what it wrote, then pauses appends only to copy the records that arrived meanwhile, fsyncs,
 //   and renames the copy over the log.
-// - Nothing here runs before the data folder's lock is held (see lock.ts).
-import { constants, createReadStream, promises as fs } from 'node:fs';
-import { createHash } from 'node:crypto';
+// - Nothing here runs before the data folder's lock is held (see lock.ts), and nothing is written
+//   once another process may hold it: before every write (a group commit, a cut-back, the swap of
+//   a compaction) the lock's fencing token is compared synchronously, and after each commit once
+//   more, so records that may have landed in a log another process now owns are never
+//   acknowledged. Writes only ever append (O_APPEND): even a write already on its way when the
+//   folder changed hands lands behind the new owner's records, never over them.
+import { constants, createReadStream, promises as fs, renameSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { z } from 'zod';
-import { lockDataDir } from './lock.js';
+import { LockLost, lockDataDir, type DataDirLock } from './lock.js';
 
 export const ACTION_RESULTS = ['success', 'failure', 'dry-run'] as const;
 export const SKIP_REASONS = ['cooldown', 'hourly-cap', 'unknown-remediation', 'not-bound', 'resolved', 'interrupted', 'log-corrupt'] as const;
@@ -53,13 +63,15 @@ export interface Store {
 }
 
 export const LOG_FILE = 'events.jsonl';
-const TEMP_FILE = `${LOG_FILE}.compacting`;
+/** Compaction copies are named per copy: one left by a process that lost the folder is never the new owner's. */
+const TEMP_PREFIX = `${LOG_FILE}.compacting`;
 /** Longer lines are skipped unread: a record is at most a capped alert, and an old 1 MiB one. */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 /** The file operations the store needs; tests substitute a handle that fails on purpose. */
 export interface LogFile {
-  write(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
+  /** Always called with position null: every file the store writes is opened O_APPEND. */
+  write(buffer: Buffer, offset: number, length: number, position: null): Promise<{ bytesWritten: number }>;
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   datasync(): Promise<void>;
   sync(): Promise<void>;
@@ -71,10 +83,10 @@ export type OpenFile = (file: string, flags: number) => Promise<LogFile>;
 /** Owner read/write only: alerts and action details are nobody else's business. */
 const openFile: OpenFile = (file, flags) => fs.open(file, flags, 0o600);
 
-/** Writes all of `buf` at `position`, continuing short writes; a write that makes no progress is an error. */
-async function writeAll(fh: LogFile, buf: Buffer, position: number): Promise<void> {
+/** Appends all of `buf`, continuing short writes; a write that makes no progress is an error. */
+async function appendAll(fh: LogFile, buf: Buffer): Promise<void> {
   for (let done = 0; done < buf.length;) {
-    const { bytesWritten } = await fh.write(buf, done, buf.length - done, position + done);
+    const { bytesWritten } = await fh.write(buf, done, buf.length - done, null);
     if (!(bytesWritten > 0)) throw Object.assign(new Error(`no space written (${done} of ${buf.length} bytes)`), { code: 'ENOSPC' });
     done += bytesWritten;
   }
@@ -134,23 +146,39 @@ export async function* readLines(file: string, from = 0, to?: number): AsyncGene
   }
 }
 
+/** CRC-32 of a line's text (UTF-8), as 8 hex digits. */
+const crcOf = (text: string): string => crc32(text).toString(16).padStart(8, '0');
+const CRC_TAIL = /,"crc":"([0-9a-f]{8})"\}$/;
+
+/** A record as one log line (without its newline), its checksum as the last field. */
+export function encodeRecord(r: LogRecord): string {
+  const json = JSON.stringify(r);
+  return `${json.slice(0, -1)},"crc":"${crcOf(json)}"}`;
+}
+
 export type ParsedLine =
-  | { record: LogRecord }
+  /** `checksummed`: false for a line written before records carried a checksum. */
+  | { record: LogRecord; checksummed: boolean }
   /** `ids`: event ids still legible in the line; `recovered`: a whole record found glued behind a torn one. */
   | { problem: string; ids: string[]; recovered?: LogRecord };
 
 const ID_RE = /"id":"([^"\\]{1,128})"/g;
 const RECORD_START = '{"t":"';
 
-function asRecord(text: string): { record: LogRecord } | { problem: string } {
+function asRecord(text: string): { record: LogRecord; checksummed: boolean } | { problem: string } {
+  const tail = CRC_TAIL.exec(text);
+  const body = tail ? `${text.slice(0, tail.index)}}` : text;
+  if (tail && crcOf(body) !== tail[1]) return { problem: `checksum mismatch (the line changed after it was written)` };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(body);
   } catch {
     return { problem: 'not JSON' };
   }
+  // A `crc` field that is not the well-formed last one: the checksum itself is damaged.
+  if (!tail && typeof json === 'object' && json !== null && 'crc' in json) return { problem: 'damaged checksum' };
   const parsed = logRecord.safeParse(json);
-  if (parsed.success) return { record: parsed.data };
+  if (parsed.success) return { record: parsed.data, checksummed: tail !== null };
   const issue = parsed.error.issues[0]!;
   return { problem: `not a log record (${issue.path.map(String).join('.') || 'record'}: ${issue.message})` };
 }
@@ -207,6 +235,14 @@ export interface OpenOptions {
   lockStaleMs?: number;
   /** Test seam: how the log and its compaction copy are opened. */
   openFile?: OpenFile;
+  /** Test seam: free bytes on the data folder's disk. */
+  freeBytes?: (dir: string) => Promise<number>;
+}
+
+/** Bytes an unprivileged process may still write on the disk holding `dir`. */
+async function freeBytes(dir: string): Promise<number> {
+  const s = await fs.statfs(dir);
+  return s.bavail * s.bsize;
 }
 
 /** Turns the records of a log into those of its compacted copy; see compact.ts. */
@@ -215,7 +251,10 @@ export interface Rewriter {
   observe(record: LogRecord, bytes: number): void;
   /** Whether the copy would differ; false skips the copy. */
   plan(): boolean;
-  /** The line to write for `record` (without newline), `raw` to keep it, undefined to drop it; `record` is undefined for an unusable line. */
+  /**
+   * The line to write for `record` (without newline; a new line made with encodeRecord), `raw` to
+   * keep it, undefined to drop it; `record` is undefined for an unusable line.
+   */
   line(record: LogRecord | undefined, raw: Buffer): Buffer | string | undefined;
 }
 
@@ -269,8 +308,10 @@ export class LogStore implements Store {
     private readonly dir: string,
     /** End of the last record known to be on disk. */
     private offset: number,
-    private readonly release: () => Promise<void>,
+    private readonly lock: DataDirLock,
     private readonly open: OpenFile,
+    private readonly onLost: (err: Error) => void,
+    private readonly freeBytes: (dir: string) => Promise<number>,
   ) {}
 
   get file(): string {
@@ -289,12 +330,17 @@ export class LogStore implements Store {
     await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
     let store: LogStore | undefined;
     let lostEarly: Error | undefined;
-    const release = await lockDataDir(dataDir, {
-      onLost: (err) => {
-        if (store) store.fail(err);
-        else lostEarly = err;
-        opts.onLockLost?.(err);
-      },
+    let toldLost = false;
+    const lost = (err: Error) => {
+      if (store) store.fail(err);
+      else lostEarly ??= err;
+      // Told once, whichever notices first: the token check or proper-lockfile.
+      if (toldLost) return;
+      toldLost = true;
+      opts.onLockLost?.(err);
+    };
+    const lock = await lockDataDir(dataDir, {
+      onLost: lost,
       ...(opts.log ? { log: opts.log } : {}),
       ...(opts.lockWaitMs !== undefined ? { waitMs: opts.lockWaitMs } : {}),
       ...(opts.lockStaleMs !== undefined ? { staleMs: opts.lockStaleMs } : {}),
@@ -302,9 +348,11 @@ export class LogStore implements Store {
     const open = opts.openFile ?? openFile;
     let fh: LogFile | undefined;
     try {
-      await fs.rm(path.join(dataDir, TEMP_FILE), { force: true });
+      for (const name of await fs.readdir(dataDir)) {
+        if (name.startsWith(TEMP_PREFIX)) await fs.rm(path.join(dataDir, name), { force: true });
+      }
       const file = path.join(dataDir, LOG_FILE);
-      fh = await open(file, constants.O_RDWR | constants.O_CREAT);
+      fh = await open(file, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND);
       await fh.chmod(0o600);
       const report: ReplayReport = { lines: 0, bytes: 0, bad: [] };
       let good = 0;
@@ -328,15 +376,16 @@ export class LogStore implements Store {
         if (parsed.recovered) opts.onRecord?.(parsed.recovered, line.no);
       }
       if (report.bytes > good) {
+        if (!lock.owns()) throw new LockLost(`another process claimed the data folder ${dataDir} during the start`);
         await fh.truncate(good);
         await fh.datasync();
       }
-      store = new LogStore(fh, dataDir, good, release, open);
+      store = new LogStore(fh, dataDir, good, lock, open, lost, opts.freeBytes ?? freeBytes);
       if (lostEarly) store.fail(lostEarly);
       return { store, report };
     } catch (err) {
       await fh?.close().catch(() => {});
-      await release();
+      await lock.release();
       throw err;
     }
   }
@@ -344,8 +393,16 @@ export class LogStore implements Store {
   append(records: readonly LogRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     if (this.failed) return Promise.reject(this.failed);
-    if (records.length === 0) return Promise.resolve();
-    const text = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+    if (records.length === 0) {
+      // Nothing to write (duplicates only), but still only acknowledged while the folder is ours.
+      try {
+        this.assertOwner();
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+      return Promise.resolve();
+    }
+    const text = records.map((r) => `${encodeRecord(r)}\n`).join('');
     return new Promise((resolve, reject) => {
       this.queue.push({ text, resolve, reject });
       this.kick();
@@ -355,6 +412,26 @@ export class LogStore implements Store {
   /** Refuses every further append (the folder is no longer ours, or no longer safe). */
   fail(err: Error): void {
     this.failed ??= err;
+  }
+
+  /**
+   * Synchronously, right before a write: throws unless the data folder's fencing token is still
+   * ours. A lost folder fails the store for good; an unreadable owner file (e.g. EMFILE) refuses
+   * only this write.
+   */
+  private assertOwner(): void {
+    if (this.failed) throw this.failed;
+    let ours: boolean;
+    try {
+      ours = this.lock.owns();
+    } catch (err) {
+      throw new Error(`cannot read the data folder's owner file, so not writing (${(err as Error).message})`);
+    }
+    if (ours) return;
+    const err = new LockLost(`another process claimed the data folder ${this.dir} (the lock's owner file no longer holds this receiver's token)`);
+    this.fail(err);
+    this.onLost(err);
+    throw err;
   }
 
   private kick(): void {
@@ -385,13 +462,17 @@ export class LogStore implements Store {
   }
 
   private async writeBatch(buf: Buffer): Promise<void> {
-    if (this.failed) throw this.failed;
     if (this.dirty) await this.cutBack();
+    this.assertOwner();
     this.dirty = true;
     try {
-      await writeAll(this.fh, buf, this.offset);
+      await appendAll(this.fh, buf);
       await this.fh.datasync();
+      // The folder may have changed hands while the write was under way: then these records
+      // may sit in a log another process owns, and nobody is told they are safe.
+      this.assertOwner();
     } catch (err) {
+      if (err instanceof LockLost) throw err;
       // Nothing of this batch may survive: a later append must not be glued to half a line,
       // and a record nobody was told is safe must not run after a restart.
       await this.cutBack().catch(() => {});
@@ -404,6 +485,7 @@ export class LogStore implements Store {
 
   /** Cuts the file back to the last good append; until this succeeds, nothing more is acknowledged. */
   private async cutBack(): Promise<void> {
+    this.assertOwner();
     await this.fh.truncate(this.offset);
     await this.fh.datasync();
     this.dirty = false;
@@ -433,14 +515,24 @@ export class LogStore implements Store {
     const file = this.file;
     const snapshot = this.offset;
     this.appendedSinceCompaction = 0;
+    let unsummed = 0;
     for await (const line of readLines(file, 0, snapshot)) {
       const parsed = parseLine(line.bytes);
-      if ('record' in parsed) rewriter.observe(parsed.record, line.end - line.start);
+      if (!('record' in parsed)) continue;
+      rewriter.observe(parsed.record, line.end - line.start);
+      if (!parsed.checksummed) unsummed++;
     }
-    if (!rewriter.plan()) return undefined;
+    // Lines from before checksums are a reason to copy on their own: they get one.
+    if (!rewriter.plan() && unsummed === 0) return undefined;
+    // The copy is at most the log's size (plus a checksum for each old line): refused up front,
+    // with the figures, when the disk cannot hold it.
+    const needed = snapshot + unsummed * 18;
+    const free = await this.freeBytes(this.dir);
+    if (free < needed) throw Object.assign(new Error(`not enough free space for the compacted copy: it needs up to ${needed} bytes, the disk has ${free} free`), { code: 'ENOSPC' });
 
-    const tmpPath = path.join(this.dir, TEMP_FILE);
-    const tmp = await this.open(tmpPath, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC);
+    this.assertOwner();
+    const tmpPath = path.join(this.dir, `${TEMP_PREFIX}-${randomUUID()}`);
+    const tmp = await this.open(tmpPath, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND);
     let swapped = false;
     try {
       // The copy of everything up to the snapshot, with a hash of exactly what was written.
@@ -452,13 +544,15 @@ export class LogStore implements Store {
         const buf = Buffer.concat(pending, pendingBytes);
         pending = [];
         pendingBytes = 0;
-        await writeAll(tmp, buf, written);
+        await appendAll(tmp, buf);
         hash.update(buf);
         written += buf.length;
       };
       for await (const line of readLines(file, 0, snapshot)) {
         const parsed = parseLine(line.bytes);
-        const out = line.bytes === undefined ? undefined : rewriter.line('record' in parsed ? parsed.record : undefined, line.bytes);
+        let out = line.bytes === undefined ? undefined : rewriter.line('record' in parsed ? parsed.record : undefined, line.bytes);
+        // Lines from before checksums get one on the way.
+        if (out === line.bytes && 'record' in parsed && !parsed.checksummed) out = encodeRecord(parsed.record);
         if (out === undefined) continue;
         const buf = Buffer.concat([typeof out === 'string' ? Buffer.from(out) : out, Buffer.from('\n')]);
         pending.push(buf);
@@ -475,8 +569,8 @@ export class LogStore implements Store {
       // Appends wait only for this: the records that arrived meanwhile, then the swap.
       let result: CompactResult | undefined;
       await this.runExclusive(async () => {
-        if (this.failed) throw this.failed;
         if (this.dirty) await this.cutBack();
+        this.assertOwner();
         const tailLength = this.offset - snapshot;
         const tail = Buffer.alloc(tailLength);
         for (let got = 0; got < tailLength;) {
@@ -484,13 +578,16 @@ export class LogStore implements Store {
           if (bytesRead <= 0) throw new Error('the log ended before its last acknowledged record');
           got += bytesRead;
         }
-        await writeAll(tmp, tail, written);
+        await appendAll(tmp, tail);
         await tmp.sync();
         const size = written + tailLength;
         if ((await fs.stat(tmpPath)).size !== size || (await hashRange(tmpPath, written, size)) !== createHash('sha256').update(tail).digest('hex')) {
           throw new Error('the compacted copy does not read back as written');
         }
-        await fs.rename(tmpPath, file);
+        // Checked and renamed in one synchronous step: a process that lost the folder must never
+        // put its copy in place of the new owner's log.
+        this.assertOwner();
+        renameSync(tmpPath, file);
         swapped = true;
         const old = this.fh;
         this.fh = tmp;
@@ -520,6 +617,6 @@ export class LogStore implements Store {
     await this.compacting?.catch(() => {});
     await this.worker;
     await this.fh.close().catch(() => {});
-    await this.release();
+    await this.lock.release();
   }
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startReceiver } from '../../src/remediation/server.js';
+import { encodeRecord, type LogRecord } from '../../src/remediation/store.js';
 import { alert, audit, payload, post, receiverOptions, setup, waitFor } from './helpers.js';
 
 const STARTS = '2026-11-22T10:00:00.000Z';
@@ -18,7 +19,12 @@ function accepted(id: string, f: string): Record<string, unknown> {
 }
 const started = (id: string, f: string) => ({ t: 'started', id, key: key(f), at, attempt: 1, dryRun: false });
 const finished = (id: string, f: string) => ({ t: 'finished', id, key: key(f), at, result: 'success', detail: 'ok', durationMs: 1 });
+/** A line as receivers before checksums wrote it (still read). */
 const line = (r: unknown) => `${JSON.stringify(r)}\n`;
+/** A line as the receiver writes it now, with its checksum. */
+const sumLine = (r: unknown) => `${encodeRecord(r as LogRecord)}\n`;
+/** One character of a line changed, as a bad sector or a hand edit might. */
+const edit = (l: string, from: string, to: string) => { assert.ok(l.includes(from)); return l.replace(from, to); };
 /** A record whose last bytes a bad sector or an editor destroyed (its id still readable). */
 const garble = (r: unknown) => { const s = JSON.stringify(r); return `${s.slice(0, -12)}\u0000\u0000${s.slice(-4)}\n`; };
 
@@ -55,6 +61,26 @@ const ROWS: Row[] = [
     log: line(accepted('e1', 'f1')) + line(accepted('e2', 'f1')),
     runs: { f1: 1 },
     skipped: [2],
+  },
+  {
+    name: 'one changed character in the id of a checksummed `accepted` line: unreadable, the finished action does not run again',
+    log: edit(sumLine(accepted('e1', 'f1')), '"id":"e1"', '"id":"e9"') + sumLine(started('e1', 'f1')) + sumLine(finished('e1', 'f1')),
+    resend: ['f1'],
+    runs: { f1: 0 },
+    skipped: [1],
+  },
+  {
+    name: 'one changed character in the key of a checksummed `accepted` line: a re-sent alert is still a duplicate',
+    log: edit(sumLine(accepted('e1', 'f1')), '"key":"f1|', '"key":"g1|') + sumLine(started('e1', 'f1')) + sumLine(finished('e1', 'f1')),
+    resend: ['f1'],
+    runs: { f1: 0 },
+    skipped: [1],
+  },
+  {
+    name: 'a damaged checksum field is not mistaken for an old line without one',
+    log: edit(sumLine(accepted('e1', 'f1')), '"crc":"', '"crc":"z') + sumLine(accepted('e2', 'f2')),
+    runs: { f1: 0, f2: 1 },
+    skipped: [1],
   },
   {
     name: 'valid JSON of the wrong shape does not crash the start',

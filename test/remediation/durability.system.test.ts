@@ -161,3 +161,52 @@ test('a log larger than the longest string Node can hold (old 1 MiB alerts) repl
   await waitFor('compaction to shrink the log', async () => (await stat(logFile)).size < 50_000_000 || undefined, 180_000);
   assert.equal(env.target.calls.length, 0);
 });
+
+test('issue 22: a restart on a completely full disk (a real 2 MiB tmpfs) starts, answers 503 while full, says why it cannot compact, and accepts once there is room', async (t) => {
+  const env = await setup((url) => [{ name: 'r', cooldown: '0s', maxPerHour: 1000, action: { http: { url, retries: 0 } } }]);
+  t.after(() => env.target.stop());
+  await mkdir(env.dataDir, { recursive: true });
+  const refused = mountTmpfs(env.dataDir, '2m');
+  if (refused !== undefined) {
+    t.skip(refused);
+    return;
+  }
+  t.after(() => { spawnSync('umount', ['-l', env.dataDir]); });
+  const options = await receiverOptions(env, [], { shutdownMs: 5000 });
+  let receiver = await startReceiver(options);
+  assert.equal((await post(receiver.url, payload([alert('before', 'r')]))).status, 200);
+  await waitFor('the first alert to finish', async () => (await audit(receiver.url)).some((e) => e.state === 'success') || undefined);
+  await receiver.close();
+  // A line as an older receiver wrote it (no checksum): compaction wants to rewrite the log.
+  await writeFile(path.join(env.dataDir, 'events.jsonl'), `${JSON.stringify({ t: 'seen', id: 'legacy', at: 1, key: 'legacy|key' })}\n`, { flag: 'a' });
+
+  // Fill every byte that is left.
+  const filler = await open(path.join(env.dataDir, 'filler'), 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  for (let size = chunk.length; size > 0;) {
+    try {
+      await filler.write(chunk, 0, size);
+    } catch {
+      size = Math.floor(size / 2);
+    }
+  }
+  await filler.close();
+
+  const logs: string[] = [];
+  receiver = await startReceiver({ ...options, log: (l) => logs.push(l), compaction: { checkMs: 50, intervalMs: 0 } });
+  t.after(() => receiver.close());
+  // The log's last page may still have room for a record or two; then it is full.
+  let fullAt = -1;
+  for (let i = 0; i < 5 && fullAt < 0; i++) {
+    const { status } = await post(receiver.url, payload([alert(`while-full-${i}`, 'r', { annotations: { summary: 'x'.repeat(3000) } })]));
+    if (status === 503) fullAt = i;
+    else assert.equal(status, 200);
+  }
+  assert.ok(fullAt >= 0, 'the full disk is answered 503');
+  assert.equal((await post(receiver.url, payload([alert('before', 'r')]))).json.duplicates, 1, 'what the log holds is still known');
+  await waitFor('the reason compaction cannot run', () => logs.some((l) => /could not compact the event log \((not enough free space|.*ENOSPC)/.test(l)) || undefined);
+
+  spawnSync('rm', ['-f', path.join(env.dataDir, 'filler')]);
+  assert.equal((await post(receiver.url, payload([alert(`while-full-${fullAt}`, 'r')]))).status, 200);
+  await waitFor('every acknowledged alert to run', () => env.target.calls.length === fullAt + 2 || undefined);
+});

@@ -2,7 +2,8 @@
 // then runs out of space), streaming replay, and compaction that never loses a record.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, open, readFile, stat } from 'node:fs/promises';
+import { appendFile, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { OWNER_FILE } from '../../src/remediation/lock.js';
 import path from 'node:path';
 import { LOG_FILE, LogStore, type LogFile, type LogRecord, type OpenFile, type OpenOptions } from '../../src/remediation/store.js';
 import { Compactor, compactionPolicy, keepWholeMs } from '../../src/remediation/compact.js';
@@ -168,4 +169,56 @@ test('compaction on a full disk fails and leaves the log as it was', async () =>
   await store.close();
   const records = await readAll(dir);
   assert.equal(records.length, 100 * 4 + 1);
+});
+
+test('fencing: once another process claimed the folder (a new token in the owner file), nothing more is written and every append is refused', async () => {
+  const dir = await tempDir();
+  const lost: Error[] = [];
+  const { store } = await replay(dir, { onLockLost: (err) => lost.push(err) });
+  await store.append([rec(1)]);
+  const before = await readFile(path.join(dir, LOG_FILE));
+  // What a second receiver does when it takes a stale lock over (proper-lockfile has not noticed yet).
+  const owner = path.join(dir, OWNER_FILE);
+  const text = await readFile(owner, 'utf8');
+  await writeFile(owner, text.replace(/"token":"[^"]+"/, '"token":"someone-else"'));
+  await assert.rejects(store.append([rec(2)]), /claimed the data folder/);
+  await assert.rejects(store.append([]), /claimed the data folder/, 'not even a duplicate is acknowledged');
+  assert.equal(lost.length, 1);
+  assert.equal(await store.compact(new Compactor(compactionPolicy(Date.now(), 0, 0))), undefined);
+  assert.deepEqual(await readFile(path.join(dir, LOG_FILE)), before);
+  await store.close();
+  assert.ok(await stat(path.join(dir, 'receiver.lock')), 'the new owner\'s lock is left alone');
+});
+
+test('checksums: a changed byte makes a line unreadable; lines from before checksums are read, and compaction gives them one', async () => {
+  const dir = await tempDir();
+  const file = path.join(dir, LOG_FILE);
+  const first = await replay(dir);
+  await first.store.append([rec(1), rec(2)]);
+  await first.store.close();
+  const written = await readFile(file, 'utf8');
+  assert.match(written.split('\n')[0]!, /,"crc":"[0-9a-f]{8}"\}$/);
+  // Line 2 changed by one character; line 3 as an older receiver wrote it.
+  await writeFile(file, written.replace('"id":"e2"', '"id":"e3"') + `${JSON.stringify(rec(4))}\n`);
+  const again = await replay(dir);
+  assert.deepEqual(again.bad, [2]);
+  assert.deepEqual(again.records.map((r) => r.id), ['e1', 'e4']);
+  assert.ok(await again.store.compact(new Compactor(compactionPolicy(Date.now(), 0, 1000))), 'an old line alone is reason to compact');
+  await again.store.close();
+  const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+  assert.equal(lines.length, 2);
+  for (const l of lines) assert.match(l, /,"crc":"[0-9a-f]{8}"\}$/);
+  assert.deepEqual((await readAll(dir)).map((r) => r.id), ['e1', 'e4']);
+});
+
+test('compaction without room for its copy is refused up front, saying how much it needs and how much is free', async () => {
+  const now = Date.now();
+  const dir = await tempDir();
+  const { store } = await replay(dir, { freeBytes: async () => 1000 });
+  for (let i = 0; i < 50; i++) await store.append(event(`old-${i}`, now - 30 * DAY, 'finished'));
+  const before = await readFile(path.join(dir, LOG_FILE));
+  await assert.rejects(store.compact(new Compactor(compactionPolicy(now, 0, 1000))), new RegExp(`needs up to ${before.length} bytes, the disk has 1000 free`));
+  assert.deepEqual(await readFile(path.join(dir, LOG_FILE)), before);
+  await store.append(event('after', now));
+  await store.close();
 });
