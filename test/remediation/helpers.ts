@@ -129,24 +129,35 @@ export class ReceiverProcess {
    * left behind would keep the test process (and every other test in it) alive forever.
    */
   static async spawn(args: string[], env: Record<string, string> = {}, listenTimeoutMs = LISTEN_TIMEOUT_MS): Promise<ReceiverProcess> {
+    const rp = ReceiverProcess.launch(args, env);
+    await rp.listening(listenTimeoutMs);
+    return rp;
+  }
+
+  /** Starts the child without waiting for it to listen (`listening` waits). */
+  static launch(args: string[], env: Record<string, string> = {}): ReceiverProcess {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/sloforge.mjs'), 'receiver', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ...env },
       detached: true,
     });
-    const rp = new ReceiverProcess(child);
+    return new ReceiverProcess(child);
+  }
+
+  /** Waits until the child listens and sets `url`; on failure kills its process group. */
+  async listening(timeoutMs = LISTEN_TIMEOUT_MS): Promise<string> {
     try {
-      rp.url = await Promise.race([
-        waitFor('the receiver to listen', () => /listening on (http:\/\/\S+)/.exec(rp.stderr)?.[1], listenTimeoutMs),
-        rp.exited.then(({ code }) => { throw new Error(`receiver exited ${code}: ${rp.stderr}`); }),
+      this.url = await Promise.race([
+        waitFor('the receiver to listen', () => /listening on (http:\/\/\S+)/.exec(this.stderr)?.[1], timeoutMs),
+        this.exited.then(({ code }) => { throw new Error(`receiver exited ${code}: ${this.stderr}`); }),
       ]);
     } catch (err) {
-      rp.killGroup();
-      await rp.exited;
+      this.killGroup();
+      await this.exited;
       throw err;
     }
-    return rp;
+    return this.url;
   }
 
   /** SIGKILL to the receiver's whole process group (it and the commands it started). */
