@@ -3,14 +3,15 @@
 // so the process exits 0. The command's action returns only after shutdown, so the CLI's main()
 // keeps the process alive meanwhile.
 // SIGHUP re-reads the token file, so a token can be rotated without a restart.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { UserError } from '../config/errors.js';
 import { actionsFile } from './actions-file.js';
-import { parseTokens } from './auth.js';
+import { MIN_TOKEN_LENGTH, parseTokens } from './auth.js';
 import { payloadProblems } from './payload.js';
 import { StartAborted, startReceiver, type Receiver } from './server.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './limits.js';
+import { stderrLog } from './log-line.js';
 import { DataDirInUse, LOCK_STALE_MS, MIN_LOCK_STALE_MS } from './lock.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
 
@@ -31,6 +32,21 @@ async function readUserFile(file: string, what: string, flag: string): Promise<s
   } catch (err) {
     throw new UserError(`${file}: cannot read the ${what} (${flag}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+}
+
+/** What is weak about a token file: who else may read it, and tokens short enough to guess. */
+async function tokenWarnings(file: string, tokens: readonly string[]): Promise<string[]> {
+  const warnings: string[] = [];
+  const mode = (await stat(file)).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    const who = [(mode & 0o070) !== 0 ? 'its group' : '', (mode & 0o007) !== 0 ? 'every user' : ''].filter(Boolean).join(' and ');
+    warnings.push(`${file}: the token file (--token-file) is readable by ${who} (mode 0${mode.toString(8)}); make it readable by the receiver's user only (chmod 600)`);
+  }
+  const short = tokens.filter((t) => t.length < MIN_TOKEN_LENGTH).length;
+  if (short > 0) {
+    warnings.push(`${file}: ${short} token(s) in the token file (--token-file) are shorter than ${MIN_TOKEN_LENGTH} characters and could be guessed; use long random ones (openssl rand -hex 32)`);
+  }
+  return warnings;
 }
 
 function parseBool(value: boolean | string | undefined, name: string): boolean {
@@ -75,10 +91,11 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
   const readTokens = async () => {
     const tokens = parseTokens(await readUserFile(tokenPath, 'token file', '--token-file'));
     if (tokens.length === 0) throw new UserError(`${tokenPath}: the token file is empty (--token-file)`);
+    for (const warning of await tokenWarnings(tokenPath, tokens)) stderrLog(`warning: ${warning}`);
     return tokens;
   };
   const tokens = await readTokens();
-  const say = (line: string) => process.stderr.write(`sloforge receiver: ${line}\n`);
+  const say = stderrLog;
 
   // The handlers go in before the log is replayed (a long start must survive SIGHUP and stop
   // cleanly on SIGTERM) and stay for the life of the process. A handler that removed itself

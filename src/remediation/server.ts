@@ -11,6 +11,7 @@ import { LogStore, type BadLine, type OpenFile, type Store } from './store.js';
 import { Compactor, compactionPolicy } from './compact.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE_MS, DISCARD_LIMIT } from './limits.js';
 import { LogLimiter } from './log-limiter.js';
+import { stderrLog } from './log-line.js';
 
 export { DEFAULT_BODY_LIMIT } from './limits.js';
 const AUDIT_SIZE = 1000;
@@ -142,7 +143,7 @@ function reportBadLines(file: string, bad: readonly BadLine[], log: (line: strin
 }
 
 export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
-  const log = opts.log ?? ((line: string) => process.stderr.write(`sloforge receiver: ${line}\n`));
+  const log = opts.log ?? stderrLog;
   const limited = new LogLimiter(log, Date.now);
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   let auth = new TokenAuth(opts.tokens);
