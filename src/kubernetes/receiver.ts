@@ -18,6 +18,8 @@ import type { KubernetesModel, Model, ReceiverDeploymentModel } from '../model/t
 import type { Artifact } from '../output/artifact.js';
 import { remediationArtifacts } from '../remediation/compile.js';
 import { ACTIONS_PATH } from '../remediation/actions-file.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, SHUTDOWN_MARGIN_MS } from '../remediation/limits.js';
+import { formatDuration } from '../config/duration.js';
 import { configMap, deployment, persistentVolumeClaim, role, roleBinding, service, serviceAccount, serviceMonitor, manifest, metadata } from './meta.js';
 
 export const RECEIVER_DIR = 'receiver';
@@ -92,6 +94,9 @@ function receiverDeployment(model: Model, k: KubernetesModel, rx: ReceiverDeploy
         metadata: { labels: { ...k.labels, ...SELECTOR }, annotations: { [K8S.checksumAnnotation]: checksum(actions, rx) } },
         spec: {
           serviceAccountName: NAME,
+          // SIGTERM lets running actions finish for the receiver's shutdown grace; the pod's
+          // grace is longer, so it can abort what is left and close its log before the SIGKILL.
+          terminationGracePeriodSeconds: (DEFAULT_SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS) / 1000,
           // The token is mounted only for kubernetesScale actions that read it.
           automountServiceAccountToken: usesServiceAccount,
           securityContext: {
@@ -114,6 +119,7 @@ function receiverDeployment(model: Model, k: KubernetesModel, rx: ReceiverDeploy
               // Reached through the Service, so it listens on the pod's address.
               { name: 'SLOFORGE_RECEIVER_HOST', value: '0.0.0.0' },
               { name: 'SLOFORGE_RECEIVER_PORT', value: String(rx.port) },
+              { name: 'SLOFORGE_RECEIVER_SHUTDOWN_GRACE', value: formatDuration(DEFAULT_SHUTDOWN_GRACE_MS) },
             ],
             ports: [{ name: 'http', containerPort: rx.port, protocol: 'TCP' }],
             // Ready once the actions are loaded and the log is open; Alertmanager retries until then.

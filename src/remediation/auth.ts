@@ -2,6 +2,9 @@
 // or basic auth; both are checked against the tokens in one file, in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+/** Shorter tokens are accepted, with a warning at start and at each reload. */
+export const MIN_TOKEN_LENGTH = 16;
+
 /**
  * Tokens from the token file: every non-empty line that is not a `#` comment, so a new token
  * can be added before the old one is removed (rotation without downtime).

@@ -20,3 +20,11 @@ export const MAX_ENV_TOTAL_BYTES = 64 * 1024;
 
 /** Default cap on open connections; Alertmanager needs a handful. */
 export const DEFAULT_MAX_CONNECTIONS = 256;
+
+/**
+ * How long SIGTERM lets running actions finish before aborting them. Below Kubernetes' default
+ * 30 s grace period, so the receiver still has time to abort the rest and close its log before
+ * the SIGKILL; the generated Deployment sets both (SHUTDOWN_MARGIN_MS apart).
+ */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+export const SHUTDOWN_MARGIN_MS = 5_000;

@@ -9,11 +9,11 @@ import { ReceiverMetrics, type RequestOutcome } from './metrics.js';
 import { payloadProblems, webhookPayload } from './payload.js';
 import { LogStore, type BadLine, type OpenFile, type Store } from './store.js';
 import { Compactor, compactionPolicy } from './compact.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DISCARD_LIMIT } from './limits.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE_MS, DISCARD_LIMIT } from './limits.js';
 import { LogLimiter } from './log-limiter.js';
+import { stderrLog } from './log-line.js';
 
 export { DEFAULT_BODY_LIMIT } from './limits.js';
-export const DEFAULT_SHUTDOWN_MS = 20_000;
 const AUDIT_SIZE = 1000;
 
 export interface CompactionOptions {
@@ -34,7 +34,10 @@ export interface ReceiverOptions {
   port: number;
   dryRun: boolean;
   bodyLimit?: number;
+  /** How long a shutdown lets running actions finish before aborting them. */
   shutdownMs?: number;
+  /** Aborted (SIGTERM during the start): replay stops, the lock is released, StartAborted is thrown. */
+  signal?: AbortSignal;
   /** Time allowed for a request's headers, and for the whole request (body included). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -58,7 +61,13 @@ export interface Receiver {
   /** Replaces the accepted tokens (SIGHUP in the CLI). */
   setTokens(tokens: readonly string[]): void;
   /** Stops accepting, lets running actions finish up to the deadline, closes the store. Idempotent. */
-  close(): Promise<void>;
+  /** Stops accepting, lets running actions finish within `shutdownMs` (default: the configured grace), then aborts them. */
+  close(shutdownMs?: number): Promise<void>;
+}
+
+/** The start was called off through `signal` before the receiver listened; nothing was changed. */
+export class StartAborted extends Error {
+  override name = 'StartAborted';
 }
 
 class HttpError extends Error {
@@ -135,7 +144,7 @@ function reportBadLines(file: string, bad: readonly BadLine[], log: (line: strin
 }
 
 export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
-  const log = opts.log ?? ((line: string) => process.stderr.write(`sloforge receiver: ${line}\n`));
+  const log = opts.log ?? stderrLog;
   const limited = new LogLimiter(log, Date.now);
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   let auth = new TokenAuth(opts.tokens);
@@ -154,7 +163,11 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   });
   let ready = false;
   const opened = await LogStore.open(opts.dataDir, {
-    onRecord: (r, line) => engine.replayRecord(r, line),
+    onRecord: (r, line) => {
+      // Thrown out of replay: the store closes the log and releases the lock on its way out.
+      if (opts.signal?.aborted) throw new StartAborted('stopped during the start');
+      engine.replayRecord(r, line);
+    },
     onBadLine: (b) => engine.replayBadLine(b),
     onLockLost: (err) => {
       ready = false;
@@ -167,6 +180,10 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     ...(opts.openFile ? { openFile: opts.openFile } : {}),
   });
   const logStore = opened.store;
+  if (opts.signal?.aborted) {
+    await logStore.close();
+    throw new StartAborted('stopped during the start');
+  }
   store = opts.wrapStore ? opts.wrapStore(logStore) : logStore;
   const bad = [...opened.report.bad, ...engine.finishReplay()].sort((a, b) => a.line - b.line);
   metrics.logSkippedLines.set(bad.length);
@@ -310,13 +327,13 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   timer.unref();
 
   let closing: Promise<void> | undefined;
-  const close = () => {
+  const close = (shutdownMs?: number) => {
     closing ??= (async () => {
       ready = false;
       clearInterval(timer);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await engine.shutdown(opts.shutdownMs ?? DEFAULT_SHUTDOWN_MS);
+      await engine.shutdown(shutdownMs ?? opts.shutdownMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       server.closeAllConnections();
       await stopped;
       await compacting;

@@ -236,6 +236,10 @@ test('the receiver: one replica, probes, non-root, its data on a claim, secrets 
   const volume = (name: string) => pod.volumes.find((v: any) => v.name === name);
   // The token file comes from its Secret; the actions file is the generated one.
   assert.deepEqual(volume(mountOf(env.SLOFORGE_RECEIVER_TOKEN_FILE).name).secret, { secretName: 'receiver-token', items: [{ key: 'bearer', path: 'token' }] });
+  // SIGTERM drains running actions for the receiver's grace; the pod's grace leaves it time to close its log.
+  assert.equal(env.SLOFORGE_RECEIVER_SHUTDOWN_GRACE, '25s');
+  assert.equal(pod.terminationGracePeriodSeconds, 30);
+  assert.ok(dep.spec.template.metadata.annotations['sloforge/config-checksum']);
   const actions = ofKind(list, 'ConfigMap').find((m) => m.object.metadata.name === 'sloforge-receiver-actions')!.object;
   assert.equal(volume(mountOf(env.SLOFORGE_RECEIVER_ACTIONS).name).configMap.name, 'sloforge-receiver-actions');
   assert.equal(actions.data[path.basename(env.SLOFORGE_RECEIVER_ACTIONS)], artifact(artifacts, 'remediation/actions.json').content);

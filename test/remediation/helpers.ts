@@ -92,6 +92,9 @@ export class Target {
   }
 }
 
+/** How long a receiver child may take to listen: generous, since a loaded machine starts Node slowly. */
+export const LISTEN_TIMEOUT_MS = 30_000;
+
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -120,20 +123,50 @@ export class ReceiverProcess {
     ]);
   }
 
-  /** `sloforge receiver ARGS` with extra environment variables; resolves once it listens. */
-  static async spawn(args: string[], env: Record<string, string> = {}): Promise<ReceiverProcess> {
+  /**
+   * `sloforge receiver ARGS` with extra environment variables; resolves once it listens. The child
+   * leads its own process group, so a failed start kills it and any command it ran: a receiver
+   * left behind would keep the test process (and every other test in it) alive forever.
+   */
+  static async spawn(args: string[], env: Record<string, string> = {}, listenTimeoutMs = LISTEN_TIMEOUT_MS): Promise<ReceiverProcess> {
+    const rp = ReceiverProcess.launch(args, env);
+    await rp.listening(listenTimeoutMs);
+    return rp;
+  }
+
+  /** Starts the child without waiting for it to listen (`listening` waits). */
+  static launch(args: string[], env: Record<string, string> = {}): ReceiverProcess {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/sloforge.mjs'), 'receiver', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ...env },
+      detached: true,
     });
-    const rp = new ReceiverProcess(child);
-    const url = await Promise.race([
-      waitFor('the receiver to listen', () => /listening on (http:\/\/\S+)/.exec(rp.stderr)?.[1]),
-      rp.exited.then(({ code }) => { throw new Error(`receiver exited ${code}: ${rp.stderr}`); }),
-    ]);
-    rp.url = url;
-    return rp;
+    return new ReceiverProcess(child);
+  }
+
+  /** Waits until the child listens and sets `url`; on failure kills its process group. */
+  async listening(timeoutMs = LISTEN_TIMEOUT_MS): Promise<string> {
+    try {
+      this.url = await Promise.race([
+        waitFor('the receiver to listen', () => /listening on (http:\/\/\S+)/.exec(this.stderr)?.[1], timeoutMs),
+        this.exited.then(({ code }) => { throw new Error(`receiver exited ${code}: ${this.stderr}`); }),
+      ]);
+    } catch (err) {
+      this.killGroup();
+      await this.exited;
+      throw err;
+    }
+    return this.url;
+  }
+
+  /** SIGKILL to the receiver's whole process group (it and the commands it started). */
+  killGroup(): void {
+    try {
+      process.kill(-this.child.pid!, 'SIGKILL');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

@@ -12,16 +12,38 @@ export async function runCommand(spec: CommandSpec, ctx: ActionContext): Promise
   // The receiver's own environment (which may hold secrets) is not passed on; PATH is, so
   // argv[0] may name a program rather than a full path.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...alertEnv(ctx.alert, spec.env) };
-  const r = await execa(file, args, {
+  // The command leads its own process group, and the timeout and shutdown's abort kill the whole
+  // group: a child it left behind (`sleep 25 &`) would otherwise hold its output open, and with it
+  // the remediation's slot, long past the timeout. Detached, it also misses a terminal's Ctrl-C
+  // meant for the receiver, which lets it finish within the shutdown grace.
+  const child = execa(file, args, {
     env,
     extendEnv: false,
     shell: false,
     stdin: 'ignore',
     reject: false,
-    timeout: spec.timeoutMs,
-    cancelSignal: ctx.signal,
+    detached: true,
     maxBuffer: 1024 * 1024,
   });
+  let timedOut = false;
+  const killGroup = () => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // The group is gone already.
+    }
+  };
+  const timer = setTimeout(() => { timedOut = true; killGroup(); }, spec.timeoutMs);
+  const onAbort = () => killGroup();
+  if (ctx.signal.aborted) onAbort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const result = await child;
+  clearTimeout(timer);
+  ctx.signal.removeEventListener('abort', onAbort);
+  // The command exited by itself: anything it left running goes with it.
+  killGroup();
+  const r = { ...result, timedOut };
   if (r.exitCode === 0 && !r.timedOut) return { ok: true, detail: `${file} exited 0${r.stdout ? `: ${tail(r.stdout)}` : ''}` };
   const why = r.timedOut ? `timed out after ${spec.timeoutMs} ms` : r.exitCode !== undefined ? `exited ${r.exitCode}` : (r.signal ? `killed by ${r.signal}` : r.shortMessage);
   return { ok: false, detail: `${file} ${why}${r.stderr ? `: ${tail(r.stderr)}` : ''}` };
