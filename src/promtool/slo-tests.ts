@@ -55,6 +55,38 @@ function counterRoles(meaning: PartMeaning, part: Selector, total: Selector): Ro
   return [counter(invent([part], undefined), partStep), counter(invent([total], undefined), (p) => p.total)];
 }
 
+/** How much faster than the scenario's traffic a decoy of a total grows: enough to drown any ratio. */
+const DECOY_TOTAL_SCALE = 100;
+
+/**
+ * Decoys: for each label matcher of a counter SLI's selectors, a series that every other matcher
+ * accepts and this one refuses (another `job`, `code`, `le`), fed beside the real series. The
+ * rules must ignore them; a rule that lost the matcher reads them, and the scenario's outcome
+ * changes: a part's decoy counts every event (a healthy SLO then burns, an outage of a latency
+ * SLO reads as fast), a total's decoy a hundred times the traffic (an outage then never pages).
+ * A decoy that some SLI of the service reads anyway is left out: the real series prove that matcher.
+ */
+function decoyRoles(slo: SloModel, reads: readonly Selector[]): Role[] {
+  const sli = slo.sli;
+  const counters = sli.kind === 'ratio' ? { part: sli.part, total: sli.total }
+    : sli.kind === 'latency' ? { part: sli.bucket, total: sli.count }
+    : sli.kind === 'query' && sli.feed ? { part: sli.feed.part, total: sli.feed.total }
+    : undefined;
+  if (!counters) return [];
+  const out: Role[] = [];
+  const seen = new Set<string>();
+  for (const [sel, scale] of [[counters.part, 1], [counters.total, DECOY_TOTAL_SCALE]] as const) {
+    for (const m of sel.matchers) {
+      const d = inventSeries([{ metric: sel.metric, matchers: sel.matchers.filter((o) => o !== m) }], { metric: sel.metric, matchers: [m] });
+      if (typeof d === 'string' || seen.has(seriesText(d))) continue;
+      if (reads.some((r) => selectorMatches(r, d.metric, d.labels))) continue;
+      seen.add(seriesText(d));
+      out.push(counter(d, (p) => p.total * scale));
+    }
+  }
+  return out;
+}
+
 /**
  * The series that drive an SLI through a scenario's phases, or undefined for a kind no promtool
  * test can feed (a native histogram; a query that is no plain counter read).
@@ -111,6 +143,8 @@ interface Subject {
   slo: SloModel;
   plan: SloPlan;
   groups: Group[];
+  /** Series beside the first group's that no rule may read (`decoyRoles`). */
+  decoys: Role[];
   alerts: AlertingRule[];
 }
 
@@ -124,12 +158,12 @@ export function sliInputSeries(slo: SloModel, phases: Phase[]): InputSeries[] {
 
 /** Each group's series, with `phasesOf(group index)`. */
 function inputSeries(s: Subject, phasesOf: (g: number) => Phase[], sampleMin = 1): InputSeries[] {
-  return s.groups.flatMap((g, i) =>
-    g.roles.flatMap((r) => {
-      const values = r.values(phasesOf(i), sampleMin);
+  const fed = (roles: readonly Role[], phases: Phase[]) =>
+    roles.flatMap((r) => {
+      const values = r.values(phases, sampleMin);
       return values === undefined ? [] : [{ series: seriesText(r.series), values }];
-    }),
-  );
+    });
+  return [...s.groups.flatMap((g, i) => fed(g.roles, phasesOf(i))), ...fed(s.decoys, phasesOf(0))];
 }
 
 /** The labels a firing burn-rate alert of the subject's group carries (an empty value is no label). */
@@ -335,7 +369,8 @@ function subjectOf(svc: ServiceModel, slo: SloModel, alerts: AlertingRule[]): Su
     const roles = sliRoles(slo);
     return roles ? [{ labels, roles: roles.map((r) => ({ ...r, series: { ...r.series, labels: { ...r.series.labels, ...series } } })) }] : [];
   });
-  return { svc, slo, plan: slo.plan, groups, alerts };
+  const decoys = groups.length > 0 ? decoyRoles(slo, svc.slos.flatMap((o) => sliReads(o.sli))) : [];
+  return { svc, slo, plan: slo.plan, groups, decoys, alerts };
 }
 
 /**
