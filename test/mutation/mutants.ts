@@ -34,12 +34,47 @@ export interface Mutant {
   what: string;
   /** The rule file with this one change. */
   rules: string;
+  /** Why the change cannot alter any alert (an equivalent mutant, not counted), when it cannot. */
+  equivalent?: string;
 }
 
 interface Edit {
   op: string;
   what: string;
   rule: Rule;
+  equivalent?: string;
+}
+
+const ONE_TO_ONE =
+  'the other side of the division keeps the matcher, and one-to-one vector matching pairs series by all their labels: ' +
+  "the other SLOs' (or thresholds') series it now reads find no partner and drop out";
+const BAD_PART_EMPTY =
+  'the errors are then empty instead of 0 when no failing series exists; no alert fires on either, ' +
+  'and the no-data alerts read the inputs themselves';
+
+/** Whether `node` sits (without aggregation) in an operand of a plain division whose other operand has `text`. */
+function pairedInDivision(expr: string, node: SyntaxNode, text: string): boolean {
+  for (let child = node, p = node.parent; p; child = p, p = p.parent) {
+    if (p.name === 'AggregateExpr') return false;
+    if (p.name === 'BinaryExpr' && operatorOf(p)?.name === 'Div' && !p.getChild('MatchingModifierClause')) {
+      const other = p.firstChild!.from === child.from ? rightOf(p) : p.firstChild!;
+      return expr.slice(other.from, other.to).includes(text);
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether an `x or vector(0)` is the numerator of an SLO's ratio of bad events (no `1 -` or
+ * `total -` before it). A threshold's ratio may alert below a level, where 0 and empty differ.
+ */
+function badPartFallback(bin: SyntaxNode): boolean {
+  let n: SyntaxNode = bin;
+  while (n.parent?.name === 'ParenExpr') n = n.parent;
+  const div = n.parent;
+  if (!div || div.name !== 'BinaryExpr' || operatorOf(div)?.name !== 'Div' || div.firstChild!.from !== n.from) return false;
+  for (let p = div.parent; p; p = p.parent) if (p.name === 'BinaryExpr' && operatorOf(p)?.name === 'Sub') return false;
+  return true;
 }
 
 const BURN_ALERTS = new Set(['ErrorBudgetBurnFast', 'ErrorBudgetBurnSlow']);
@@ -121,7 +156,8 @@ function exprEdits(rule: Rule, windows: readonly string[]): Edit[] {
     const side = (keep: SyntaxNode, which: string) => ({ op: `${op} ${which} removed`, keep });
     for (const s of [side(left, 'right side'), side(right, 'left side')]) {
       const opName = rule.alert && BURN_ALERTS.has(rule.alert) ? (op === 'or' ? 'window pair removed' : s.keep === left ? 'short window removed' : 'long window removed') : s.op;
-      out.push({ op: opName, what: `${op}: kept only ${JSON.stringify(expr.slice(s.keep.from, s.keep.to).replace(/\s+/g, ' '))}`, rule: withExpr(splice(expr, [{ from: bin.from, to: bin.to, insert: expr.slice(s.keep.from, s.keep.to) }])) });
+      const droppedZero = (rule.record ?? '').startsWith('slo:') && op === 'or' && s.keep === left && expr.slice(right.from, right.to) === 'vector(0)' && badPartFallback(bin);
+      out.push({ op: opName, what: `${op}: kept only ${JSON.stringify(expr.slice(s.keep.from, s.keep.to).replace(/\s+/g, ' '))}`, rule: withExpr(splice(expr, [{ from: bin.from, to: bin.to, insert: expr.slice(s.keep.from, s.keep.to) }])), ...(droppedZero ? { equivalent: BAD_PART_EMPTY } : {}) });
     }
   }
 
@@ -156,7 +192,8 @@ function exprEdits(rule: Rule, windows: readonly string[]): Edit[] {
         if (metric && expr.slice(metric.from, metric.to).includes(':') && name === 'service') continue;
         // A selector needs a metric name or one matcher: `{job="x"}` alone stays.
         if (!metric && rest.length === 0) continue;
-        out.push({ op: 'matcher dropped', what: `${expr.slice(m.from, m.to)} dropped from ${expr.slice(selector.from, selector.to)}`, rule: withExpr(splice(expr, [{ from: list.from, to: list.to, insert: rest.length > 0 ? `{${rest.join(',')}}` : '' }])) });
+        const paired = metric !== null && expr.slice(metric.from, metric.to).includes(':') && pairedInDivision(expr, selector, expr.slice(m.from, m.to));
+        out.push({ op: 'matcher dropped', what: `${expr.slice(m.from, m.to)} dropped from ${expr.slice(selector.from, selector.to)}`, rule: withExpr(splice(expr, [{ from: list.from, to: list.to, insert: rest.length > 0 ? `{${rest.join(',')}}` : '' }])), ...(paired ? { equivalent: ONE_TO_ONE } : {}) });
       }
     }
   }
@@ -210,7 +247,7 @@ export function mutants(rulesText: string): Mutant[] {
         const base = `${group.name}#${r} ${name}: ${e.op}: ${e.what}`;
         const n = (ids.get(base) ?? 0) + 1;
         ids.set(base, n);
-        out.push({ id: n === 1 ? base : `${base} (${n})`, op: e.op, what: `${group.name} ${name}: ${e.what}`, rules: text });
+        out.push({ id: n === 1 ? base : `${base} (${n})`, op: e.op, what: `${group.name} ${name}: ${e.what}`, rules: text, ...(e.equivalent ? { equivalent: e.equivalent } : {}) });
       }
     });
   });

@@ -22,7 +22,6 @@ import { validateConfig } from '../../src/config/validate.js';
 import { resolveModel } from '../../src/model/resolve.js';
 import { writeArtifacts } from '../../src/output/write.js';
 import { inParallel, promtoolVersion, runTestFile } from '../../src/promtool/run.js';
-import { equivalence } from './equivalent.js';
 import { mutants, type Mutant } from './mutants.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -123,11 +122,8 @@ async function runTarget(target: string, work: string): Promise<boolean> {
   const dir = target === 'examples' ? path.join(REPO, 'generated') : await generateShape(work);
   const services = await servicesOf(dir);
   const all = services.flatMap((svc) => mutants(readFileSync(svc.rulesFile, 'utf8')).map((m) => ({ ...m, id: `${svc.name}: ${m.id}`, svc })));
-  const equivalent = all.flatMap((m) => {
-    const reason = equivalence(m);
-    return reason ? [{ m, reason }] : [];
-  });
-  const candidates = all.filter((m) => !equivalence(m));
+  const equivalent = all.flatMap((m) => (m.equivalent ? [{ m, reason: m.equivalent }] : []));
+  const candidates = all.filter((m) => !m.equivalent);
   const n = args.all ? candidates.length : Number(args.sample ?? DEFAULT_SAMPLE[target] ?? 100);
   const chosen = sample(candidates, n);
   console.log(`${target}: ${services.length} service(s), ${all.length} mutants, ${equivalent.length} equivalent, running ${chosen.length}${chosen.length < candidates.length ? ' (a deterministic sample; --all for every one)' : ''}, ${jobs} at a time`);
