@@ -9,7 +9,7 @@
 // idle group. Only SLOs whose selectors overlap (two latency SLOs on one histogram) get groups
 // of their own. The steady and idle scenarios need no minute resolution: they run in the days
 // file, at its coarse evaluation interval, with samples every five minutes.
-import { MINUTE_MS } from '../config/duration.js';
+import { formatDuration as formatMs, MINUTE_MS } from '../config/duration.js';
 import { ALERT_NAMES, type Severity } from '../conventions.js';
 import { labelText, matcherText, sortLabels } from '../promql/labels.js';
 import type { PartMeaning, ServiceModel, SloModel, SloPlan } from '../model/types.js';
@@ -343,6 +343,73 @@ function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subj
   return testGroup(`${title(subjects)}: ${parts.join('; ')}`, COARSE_SAMPLE_MIN, input, checks);
 }
 
+/** Margin kept between a tier scenario's burn and the factor it must cross or stay under. */
+const TIER_MARGIN = 1.25;
+const HOUR_MS = 60 * MINUTE_MS;
+const wholeHours = (ms: number) => Math.ceil(ms / HOUR_MS);
+/** Recorded 5m rates a derived window reads at a 1h evaluation: one per evaluation in [t - w, t]. */
+const evaluationsIn = (ms: number) => Math.floor(ms / HOUR_MS) + 1;
+
+/**
+ * Each page pair alone, with clean history before it, so its own factor and long window are
+ * pinned (a total outage crosses every pair at once and pins neither): a burn of 1.25x the fast
+ * pair's factor for its long window pages while the slow pair's long window is still below its
+ * factor, and, after a clean gap that empties every page window (and the page has stopped), a
+ * burn of 1.25x the slow pair's factor, below the fast pair's, pages through the slow pair. A
+ * pair the SLO's plan cannot isolate at a 1h evaluation (7d windows, capped factors that lie
+ * too close together) is left out for that SLO. Returns the phases and the checks per subject.
+ */
+function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number; firing: boolean }>; what: string[] } | undefined {
+  const [fast, slow] = s.plan.tiers[0].pairs;
+  // Clean history that fills the slow pair's long window, so the fast burn is diluted there.
+  const warmup = Math.max(2, wholeHours(slow.long)) * 60;
+  const phases: Phase[] = [healthy(s, warmup)];
+  const checks: Array<{ atMin: number; firing: boolean }> = [];
+  const what: string[] = [];
+  let t = warmup;
+  const burn = (burnRate: number, hours: number) => {
+    phases.push(healthy(s, hours * 60, burnRate));
+    t += hours * 60;
+  };
+  const maxBurn = 1 / s.plan.budget;
+  const fastBurn = Math.min(maxBurn, Number((fast.factor * TIER_MARGIN).toPrecision(3)));
+  const fastHours = wholeHours(fast.long);
+  if (fastBurn > fast.factor && (fastBurn * fastHours) / evaluationsIn(slow.long) * TIER_MARGIN < slow.factor) {
+    burn(fastBurn, fastHours);
+    checks.push({ atMin: t, firing: true });
+    what.push(`${fastBurn}x for ${fastHours}h pages (${formatMs(fast.long)}/${formatMs(fast.short)} pair alone)`);
+    const gap = wholeHours(slow.long) + 1;
+    burn(0, gap);
+    checks.push({ atMin: t, firing: false });
+  }
+  const slowBurn = Number((slow.factor * TIER_MARGIN).toPrecision(3));
+  if (slowBurn * TIER_MARGIN <= fast.factor && slowBurn <= maxBurn) {
+    const hours = wholeHours(slow.long) + 1;
+    burn(slowBurn, hours);
+    checks.push({ atMin: t, firing: true });
+    what.push(`${slowBurn}x for ${hours}h pages (${formatMs(slow.long)}/${formatMs(slow.short)} pair alone)`);
+  }
+  return checks.length > 0 ? { phases, checks, what } : undefined;
+}
+
+function tierGroup(subjects: readonly Subject[]): TestGroup | undefined {
+  const plans = subjects.flatMap((s) => {
+    const p = tierPlan(s);
+    return p ? [{ s, ...p }] : [];
+  });
+  if (plans.length === 0) return undefined;
+  const lengthMin = Math.max(...plans.map((p) => p.phases.reduce((sum, ph) => sum + ph.minutes, 0))) + 60;
+  const input = plans.flatMap(({ s, phases }) => {
+    const used = phases.reduce((sum, ph) => sum + ph.minutes, 0);
+    const padded = [...phases, healthy(s, lengthMin - used)];
+    return inputSeries(s, (g) => (g === 0 ? padded : [healthy(s, lengthMin)]), COARSE_SAMPLE_MIN);
+  });
+  // Each SLO at its own times, on ALERTS filtered by SLO: the others' states then are not asserted.
+  const checks = plans.flatMap(({ s, checks: cs }) => cs.map((c) => check([s], 'query', 'critical', c.atMin * MINUTE_MS, (_, g) => c.firing && g === 0)));
+  const text = plans.map((p) => `${p.s.slo.name}: ${p.what.join(', ')}`).join('; ');
+  return testGroup(`${title(subjects)}: each page pair alone, after clean traffic: ${text}`, COARSE_SAMPLE_MIN, input, checks);
+}
+
 function idleGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
   const input = subjects.flatMap((s) => inputSeries(s, () => [{ minutes: 180, total: 0, errors: 0 }], COARSE_SAMPLE_MIN));
   const checks = [60, 180].flatMap((m) => [check(subjects, mode, 'critical', m * MINUTE_MS, () => false), check(subjects, mode, 'warning', m * MINUTE_MS, () => false)]);
@@ -390,10 +457,14 @@ export function sloTests(svc: ServiceModel, alertsOf: (slo: SloModel) => Alertin
     const odd = new Set(together.filter((_, i) => i % 2 === 1));
     addGroups(out, TEST_INTERVAL_MS, [outageGroup(together, 'list')]);
     addGroups(out, DAYS_EVALUATION_MS, [steadyGroup(together, 'list', (s) => odd.has(s)), steadyGroup(together, 'list', (s) => !odd.has(s)), idleGroup(together, 'list')]);
+    const tiers = tierGroup(together);
+    if (tiers) addGroups(out, DAYS_EVALUATION_MS, [tiers]);
   }
   for (const s of subjects.filter(isShared)) {
     addGroups(out, TEST_INTERVAL_MS, [outageGroup([s], 'query')]);
     addGroups(out, DAYS_EVALUATION_MS, [steadyGroup([s], 'query', () => false), steadyGroup([s], 'query', only(s)), idleGroup([s], 'query')]);
+    const tiers = tierGroup([s]);
+    if (tiers) addGroups(out, DAYS_EVALUATION_MS, [tiers]);
   }
   return out;
 }
