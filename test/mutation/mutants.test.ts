@@ -49,3 +49,26 @@ test('a recording loses one matcher at a time and gets each range x4; the other 
   for (const m of ms) assert.equal(exprOf(m.rules, 1).expr, exprOf(RULES, 1).expr, m.id);
   assert.equal(new Set(mutants(RULES).map((m) => m.id)).size, mutants(RULES).length, 'ids are unique');
 });
+
+test('equivalent mutants carry their reason: a recorded matcher one division side still keeps, an SLO\'s `or vector(0)` on bad events', () => {
+  const rules = `groups:
+  - name: g
+    rules:
+      - record: slo:sli_error:ratio_rate5m
+        expr: slo:sli_errors:rate5m{service="s",slo="x"} / slo:sli_total:rate5m{service="s",slo="x"}
+      - record: slo:sli_error:ratio_rate30m
+        expr: (sum(rate(req_total{code="500"}[30m])) or vector(0)) / sum(rate(req_total[30m]))
+      - record: slo:sli_error:ratio_rate1h
+        expr: 1 - (sum(rate(req_bucket{le="0.3"}[1h])) or vector(0)) / sum(rate(req_count[1h]))
+      - record: threshold:value:measured
+        expr: (sum(rate(hits_total[5m])) or vector(0)) / sum(rate(req_total[5m]))
+`;
+  const ms = mutants(rules);
+  const eq = (fragment: string) => ms.find((m) => m.id.includes(fragment))?.equivalent;
+  assert.match(eq('#0 slo:sli_error:ratio_rate5m: matcher dropped: slo="x" dropped from slo:sli_errors')!, /one-to-one vector matching/);
+  assert.equal(ms.filter((m) => m.id.includes('#0 ') && m.op === 'matcher dropped').length, 2, 'service= on a recorded series is not mutated');
+  assert.match(eq('#1 slo:sli_error:ratio_rate30m: or right side removed')!, /empty instead of 0/);
+  assert.equal(eq('#1 slo:sli_error:ratio_rate30m: or left side removed'), undefined);
+  assert.equal(eq('#2 slo:sli_error:ratio_rate1h: or right side removed'), undefined, 'good events: 0 and empty differ (every request slow)');
+  assert.equal(eq('#3 threshold:value:measured: or right side removed'), undefined, 'a threshold may alert below a level');
+});
