@@ -389,8 +389,26 @@ function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number;
     checks.push({ atMin: t, firing: true });
     what.push(`${slowBurn}x for ${hours}h pages (${formatMs(slow.long)}/${formatMs(slow.short)} pair alone)`);
   }
+  // A short burst after a clean gap: the short windows cross their factors, the long ones stay
+  // diluted, and nothing pages (a page that lost its long window would). Needs the short windows
+  // on the 5m sample grid: 5m for the fast pair, whole 5m steps for the slow one.
+  const spike = Number((fast.factor * SPIKE_FACTOR).toPrecision(3));
+  const lead = Math.min(maxBurn, Number((slow.factor * 1.5).toPrecision(3)));
+  const s2 = minutes(slow.short);
+  const sum = lead * (s2 - COARSE_SAMPLE_MIN) + spike * COARSE_SAMPLE_MIN;
+  const onGrid = minutes(fast.short) === COARSE_SAMPLE_MIN && s2 % COARSE_SAMPLE_MIN === 0 && s2 < 60 && fast.long >= slow.short;
+  if (onGrid && spike <= maxBurn && sum / minutes(fast.long) * TIER_MARGIN < fast.factor && (spike / evaluationsIn(slow.long)) * TIER_MARGIN < slow.factor) {
+    if (checks.length > 0) burn(0, wholeHours(slow.long) + 1);
+    phases.push(healthy(s, 60 - s2), healthy(s, s2 - COARSE_SAMPLE_MIN, lead), healthy(s, COARSE_SAMPLE_MIN, spike));
+    t += 60;
+    checks.push({ atMin: t, firing: false });
+    what.push(`a ${s2}m burst ending at ${spike}x does not page`);
+  }
   return checks.length > 0 ? { phases, checks, what } : undefined;
 }
+
+/** The burst's last 5 minutes, as a multiple of the fast pair's factor: well above it, diluted in the long windows. */
+const SPIKE_FACTOR = 1.6;
 
 function tierGroup(subjects: readonly Subject[]): TestGroup | undefined {
   const plans = subjects.flatMap((s) => {
