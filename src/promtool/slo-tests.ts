@@ -9,7 +9,7 @@
 // idle group. Only SLOs whose selectors overlap (two latency SLOs on one histogram) get groups
 // of their own. The steady and idle scenarios need no minute resolution: they run in the days
 // file, at its coarse evaluation interval, with samples every five minutes.
-import { MINUTE_MS } from '../config/duration.js';
+import { formatDuration as formatMs, MINUTE_MS } from '../config/duration.js';
 import { ALERT_NAMES, type Severity } from '../conventions.js';
 import { labelText, matcherText, sortLabels } from '../promql/labels.js';
 import type { PartMeaning, ServiceModel, SloModel, SloPlan } from '../model/types.js';
@@ -53,6 +53,38 @@ function counterRoles(meaning: PartMeaning, part: Selector, total: Selector): Ro
   const restStep = meaning === 'bad' ? goods : errors;
   if (part.metric === total.metric) return [counter(invent([part, total], undefined), partStep), counter(invent([total], part), restStep)];
   return [counter(invent([part], undefined), partStep), counter(invent([total], undefined), (p) => p.total)];
+}
+
+/** How much faster than the scenario's traffic a decoy of a total grows: enough to drown any ratio. */
+const DECOY_TOTAL_SCALE = 100;
+
+/**
+ * Decoys: for each label matcher of a counter SLI's selectors, a series that every other matcher
+ * accepts and this one refuses (another `job`, `code`, `le`), fed beside the real series. The
+ * rules must ignore them; a rule that lost the matcher reads them, and the scenario's outcome
+ * changes: a part's decoy counts every event (a healthy SLO then burns, an outage of a latency
+ * SLO reads as fast), a total's decoy a hundred times the traffic (an outage then never pages).
+ * A decoy that some SLI of the service reads anyway is left out: the real series prove that matcher.
+ */
+function decoyRoles(slo: SloModel, reads: readonly Selector[]): Role[] {
+  const sli = slo.sli;
+  const counters = sli.kind === 'ratio' ? { part: sli.part, total: sli.total }
+    : sli.kind === 'latency' ? { part: sli.bucket, total: sli.count }
+    : sli.kind === 'query' && sli.feed ? { part: sli.feed.part, total: sli.feed.total }
+    : undefined;
+  if (!counters) return [];
+  const out: Role[] = [];
+  const seen = new Set<string>();
+  for (const [sel, scale] of [[counters.part, 1], [counters.total, DECOY_TOTAL_SCALE]] as const) {
+    for (const m of sel.matchers) {
+      const d = inventSeries([{ metric: sel.metric, matchers: sel.matchers.filter((o) => o !== m) }], { metric: sel.metric, matchers: [m] });
+      if (typeof d === 'string' || seen.has(seriesText(d))) continue;
+      if (reads.some((r) => selectorMatches(r, d.metric, d.labels))) continue;
+      seen.add(seriesText(d));
+      out.push(counter(d, (p) => p.total * scale));
+    }
+  }
+  return out;
 }
 
 /**
@@ -111,6 +143,8 @@ interface Subject {
   slo: SloModel;
   plan: SloPlan;
   groups: Group[];
+  /** Series beside the first group's that no rule may read (`decoyRoles`). */
+  decoys: Role[];
   alerts: AlertingRule[];
 }
 
@@ -124,12 +158,12 @@ export function sliInputSeries(slo: SloModel, phases: Phase[]): InputSeries[] {
 
 /** Each group's series, with `phasesOf(group index)`. */
 function inputSeries(s: Subject, phasesOf: (g: number) => Phase[], sampleMin = 1): InputSeries[] {
-  return s.groups.flatMap((g, i) =>
-    g.roles.flatMap((r) => {
-      const values = r.values(phasesOf(i), sampleMin);
+  const fed = (roles: readonly Role[], phases: Phase[]) =>
+    roles.flatMap((r) => {
+      const values = r.values(phases, sampleMin);
       return values === undefined ? [] : [{ series: seriesText(r.series), values }];
-    }),
-  );
+    });
+  return [...s.groups.flatMap((g, i) => fed(g.roles, phasesOf(i))), ...fed(s.decoys, phasesOf(0))];
 }
 
 /** The labels a firing burn-rate alert of the subject's group carries (an empty value is no label). */
@@ -309,6 +343,91 @@ function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subj
   return testGroup(`${title(subjects)}: ${parts.join('; ')}`, COARSE_SAMPLE_MIN, input, checks);
 }
 
+/** Margin kept between a tier scenario's burn and the factor it must cross or stay under. */
+const TIER_MARGIN = 1.25;
+const HOUR_MS = 60 * MINUTE_MS;
+const wholeHours = (ms: number) => Math.ceil(ms / HOUR_MS);
+/** Recorded 5m rates a derived window reads at a 1h evaluation: one per evaluation in [t - w, t]. */
+const evaluationsIn = (ms: number) => Math.floor(ms / HOUR_MS) + 1;
+
+/**
+ * Each page pair alone, with clean history before it, so its own factor and long window are
+ * pinned (a total outage crosses every pair at once and pins neither): a burn of 1.25x the fast
+ * pair's factor for its long window pages while the slow pair's long window is still below its
+ * factor, and, after a clean gap that empties every page window (and the page has stopped), a
+ * burn of 1.25x the slow pair's factor, below the fast pair's, pages through the slow pair. A
+ * pair the SLO's plan cannot isolate at a 1h evaluation (7d windows, capped factors that lie
+ * too close together) is left out for that SLO. Returns the phases and the checks per subject.
+ */
+function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number; firing: boolean }>; what: string[] } | undefined {
+  const [fast, slow] = s.plan.tiers[0].pairs;
+  // Clean history that fills the slow pair's long window, so the fast burn is diluted there.
+  const warmup = Math.max(2, wholeHours(slow.long)) * 60;
+  const phases: Phase[] = [healthy(s, warmup)];
+  const checks: Array<{ atMin: number; firing: boolean }> = [];
+  const what: string[] = [];
+  let t = warmup;
+  const burn = (burnRate: number, hours: number) => {
+    phases.push(healthy(s, hours * 60, burnRate));
+    t += hours * 60;
+  };
+  const maxBurn = 1 / s.plan.budget;
+  const fastBurn = Math.min(maxBurn, Number((fast.factor * TIER_MARGIN).toPrecision(3)));
+  const fastHours = wholeHours(fast.long);
+  if (fastBurn > fast.factor && (fastBurn * fastHours) / evaluationsIn(slow.long) * TIER_MARGIN < slow.factor) {
+    burn(fastBurn, fastHours);
+    checks.push({ atMin: t, firing: true });
+    what.push(`${fastBurn}x for ${fastHours}h pages (${formatMs(fast.long)}/${formatMs(fast.short)} pair alone)`);
+    const gap = wholeHours(slow.long) + 1;
+    burn(0, gap);
+    checks.push({ atMin: t, firing: false });
+  }
+  const slowBurn = Number((slow.factor * TIER_MARGIN).toPrecision(3));
+  if (slowBurn * TIER_MARGIN <= fast.factor && slowBurn <= maxBurn) {
+    const hours = wholeHours(slow.long) + 1;
+    burn(slowBurn, hours);
+    checks.push({ atMin: t, firing: true });
+    what.push(`${slowBurn}x for ${hours}h pages (${formatMs(slow.long)}/${formatMs(slow.short)} pair alone)`);
+  }
+  // A short burst after a clean gap: the short windows cross their factors, the long ones stay
+  // diluted, and nothing pages (a page that lost its long window would). Needs the short windows
+  // on the 5m sample grid: 5m for the fast pair, whole 5m steps for the slow one.
+  const spike = Number((fast.factor * SPIKE_FACTOR).toPrecision(3));
+  const lead = Math.min(maxBurn, Number((slow.factor * 1.5).toPrecision(3)));
+  const s2 = minutes(slow.short);
+  const sum = lead * (s2 - COARSE_SAMPLE_MIN) + spike * COARSE_SAMPLE_MIN;
+  const onGrid = minutes(fast.short) === COARSE_SAMPLE_MIN && s2 % COARSE_SAMPLE_MIN === 0 && s2 < 60 && fast.long >= slow.short;
+  if (onGrid && spike <= maxBurn && sum / minutes(fast.long) * TIER_MARGIN < fast.factor && (spike / evaluationsIn(slow.long)) * TIER_MARGIN < slow.factor) {
+    if (checks.length > 0) burn(0, wholeHours(slow.long) + 1);
+    phases.push(healthy(s, 60 - s2), healthy(s, s2 - COARSE_SAMPLE_MIN, lead), healthy(s, COARSE_SAMPLE_MIN, spike));
+    t += 60;
+    checks.push({ atMin: t, firing: false });
+    what.push(`a ${s2}m burst ending at ${spike}x does not page`);
+  }
+  return checks.length > 0 ? { phases, checks, what } : undefined;
+}
+
+/** The burst's last 5 minutes, as a multiple of the fast pair's factor: well above it, diluted in the long windows. */
+const SPIKE_FACTOR = 1.6;
+
+function tierGroup(subjects: readonly Subject[]): TestGroup | undefined {
+  const plans = subjects.flatMap((s) => {
+    const p = tierPlan(s);
+    return p ? [{ s, ...p }] : [];
+  });
+  if (plans.length === 0) return undefined;
+  const lengthMin = Math.max(...plans.map((p) => p.phases.reduce((sum, ph) => sum + ph.minutes, 0))) + 60;
+  const input = plans.flatMap(({ s, phases }) => {
+    const used = phases.reduce((sum, ph) => sum + ph.minutes, 0);
+    const padded = [...phases, healthy(s, lengthMin - used)];
+    return inputSeries(s, (g) => (g === 0 ? padded : [healthy(s, lengthMin)]), COARSE_SAMPLE_MIN);
+  });
+  // Each SLO at its own times, on ALERTS filtered by SLO: the others' states then are not asserted.
+  const checks = plans.flatMap(({ s, checks: cs }) => cs.map((c) => check([s], 'query', 'critical', c.atMin * MINUTE_MS, (_, g) => c.firing && g === 0)));
+  const text = plans.map((p) => `${p.s.slo.name}: ${p.what.join(', ')}`).join('; ');
+  return testGroup(`${title(subjects)}: each page pair alone, after clean traffic: ${text}`, COARSE_SAMPLE_MIN, input, checks);
+}
+
 function idleGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
   const input = subjects.flatMap((s) => inputSeries(s, () => [{ minutes: 180, total: 0, errors: 0 }], COARSE_SAMPLE_MIN));
   const checks = [60, 180].flatMap((m) => [check(subjects, mode, 'critical', m * MINUTE_MS, () => false), check(subjects, mode, 'warning', m * MINUTE_MS, () => false)]);
@@ -335,7 +454,8 @@ function subjectOf(svc: ServiceModel, slo: SloModel, alerts: AlertingRule[]): Su
     const roles = sliRoles(slo);
     return roles ? [{ labels, roles: roles.map((r) => ({ ...r, series: { ...r.series, labels: { ...r.series.labels, ...series } } })) }] : [];
   });
-  return { svc, slo, plan: slo.plan, groups, alerts };
+  const decoys = groups.length > 0 ? decoyRoles(slo, svc.slos.flatMap((o) => sliReads(o.sli))) : [];
+  return { svc, slo, plan: slo.plan, groups, decoys, alerts };
 }
 
 /**
@@ -355,10 +475,14 @@ export function sloTests(svc: ServiceModel, alertsOf: (slo: SloModel) => Alertin
     const odd = new Set(together.filter((_, i) => i % 2 === 1));
     addGroups(out, TEST_INTERVAL_MS, [outageGroup(together, 'list')]);
     addGroups(out, DAYS_EVALUATION_MS, [steadyGroup(together, 'list', (s) => odd.has(s)), steadyGroup(together, 'list', (s) => !odd.has(s)), idleGroup(together, 'list')]);
+    const tiers = tierGroup(together);
+    if (tiers) addGroups(out, DAYS_EVALUATION_MS, [tiers]);
   }
   for (const s of subjects.filter(isShared)) {
     addGroups(out, TEST_INTERVAL_MS, [outageGroup([s], 'query')]);
     addGroups(out, DAYS_EVALUATION_MS, [steadyGroup([s], 'query', () => false), steadyGroup([s], 'query', only(s)), idleGroup([s], 'query')]);
+    const tiers = tierGroup([s]);
+    if (tiers) addGroups(out, DAYS_EVALUATION_MS, [tiers]);
   }
   return out;
 }

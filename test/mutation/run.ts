@@ -1,0 +1,170 @@
+// The mutation test of the generated promtool tests: break a generated rule file one change at a
+// time (mutants.ts), run the service's generated tests on each broken copy, and count the copies
+// they fail (killed). A copy that passes is a survivor: an alert parameter no test pins. Fails
+// below a score of 0.95 on either output: the example `slos/` (the committed generated/) and the
+// bench shape (bench/shape.ts, one service).
+//
+// Run: npm run test:mutation [-- --targets examples,shape] [--sample N | --all] [--jobs N]
+//
+// Each broken copy costs one service's promtool run (1.5 to 9 CPU s), and the examples give about
+// 1,500 mutants, so by default a deterministic sample runs: mutants ordered by a hash of their id,
+// taken in turn from each kind of change, so every kind is represented and the same mutants run
+// every time. `--all` runs every mutant (bench/README.md has the full figures).
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { shapeConfig } from '../../bench/shape.js';
+import { compileModel } from '../../src/compile.js';
+import { validateConfig } from '../../src/config/validate.js';
+import { resolveModel } from '../../src/model/resolve.js';
+import { writeArtifacts } from '../../src/output/write.js';
+import { inParallel, promtoolVersion, runTestFile } from '../../src/promtool/run.js';
+import { mutants, type Mutant } from './mutants.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const GOAL = 0.95;
+
+const { values: args } = parseArgs({
+  options: {
+    targets: { type: 'string', default: 'examples,shape' },
+    sample: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    jobs: { type: 'string', default: '2' },
+    promtool: { type: 'string', default: 'promtool' },
+  },
+});
+const jobs = Number(args.jobs);
+/** Mutants per target by default: about two minutes of promtool on 2 cores for each. */
+const DEFAULT_SAMPLE: Record<string, number> = { examples: 120, shape: 150 };
+
+interface Service {
+  name: string;
+  rulesFile: string;
+  /** Its test files, the quickest first (a killed mutant usually fails the first file it meets). */
+  tests: string[];
+}
+
+interface Outcome {
+  mutant: Mutant;
+  service: string;
+  killed: boolean;
+  /** The test file that failed, and promtool's first failing check. */
+  by?: string;
+  ms: number;
+}
+
+async function servicesOf(dir: string): Promise<Service[]> {
+  const testsDir = path.join(dir, 'prometheus/tests');
+  const tests = readdirSync(testsDir);
+  const out: Service[] = [];
+  for (const f of readdirSync(path.join(dir, 'prometheus/rules')).sort()) {
+    const name = f.replace(/\.yml$/, '');
+    const own = tests.filter((t) => t.startsWith(`${name}.`)).map((t) => path.join(testsDir, t));
+    if (own.length === 0) continue;
+    // The unbroken rules must pass, or every mutant would count as killed.
+    const timed = await Promise.all(own.map(async (t) => ({ t, r: await runTestFile(t, args.promtool) })));
+    const failed = timed.filter((x) => !x.r.ok);
+    if (failed.length > 0) throw new Error(`the unbroken rules fail their tests:\n${failed.map((x) => `${x.t}\n${x.r.output}`).join('\n')}`);
+    out.push({ name, rulesFile: path.join(dir, 'prometheus/rules', f), tests: timed.sort((a, b) => a.r.ms - b.r.ms).map((x) => x.t) });
+  }
+  return out;
+}
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Up to `n` mutants, in turn from each kind of change, each kind in the order of its ids' hashes. */
+export function sample<T extends { id: string; op: string }>(all: readonly T[], n: number): T[] {
+  const byOp = new Map<string, T[]>();
+  for (const m of [...all].sort((a, b) => (hash(a.id) < hash(b.id) ? -1 : 1))) byOp.set(m.op, [...(byOp.get(m.op) ?? []), m]);
+  const queues = [...byOp.keys()].sort().map((k) => byOp.get(k)!);
+  const out: T[] = [];
+  while (out.length < n && queues.some((q) => q.length > 0)) for (const q of queues) if (q.length > 0 && out.length < n) out.push(q.shift()!);
+  return out;
+}
+
+function firstFailure(output: string): string {
+  const line = output.split('\n').find((l) => /alertname:|expr:|FAILED|error/i.test(l));
+  return (line ?? output.split('\n')[0] ?? '').trim().slice(0, 160);
+}
+
+async function runMutant(work: string, i: number, svc: Service, m: Mutant): Promise<Outcome> {
+  const dir = path.join(work, String(i));
+  mkdirSync(path.join(dir, 'rules'), { recursive: true });
+  mkdirSync(path.join(dir, 'tests'), { recursive: true });
+  writeFileSync(path.join(dir, 'rules', path.basename(svc.rulesFile)), m.rules);
+  const start = performance.now();
+  try {
+    for (const t of svc.tests) {
+      const copy = path.join(dir, 'tests', path.basename(t));
+      cpSync(t, copy);
+      const r = await runTestFile(copy, args.promtool);
+      if (!r.ok) return { mutant: m, service: svc.name, killed: true, by: `${path.basename(t)}: ${firstFailure(r.output)}`, ms: performance.now() - start };
+    }
+    return { mutant: m, service: svc.name, killed: false, ms: performance.now() - start };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function generateShape(work: string): Promise<string> {
+  const out = path.join(work, 'shape');
+  await writeArtifacts(out, compileModel(resolveModel(validateConfig(shapeConfig(1)))));
+  return out;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+async function runTarget(target: string, work: string): Promise<boolean> {
+  const start = performance.now();
+  const dir = target === 'examples' ? path.join(REPO, 'generated') : await generateShape(work);
+  const services = await servicesOf(dir);
+  const all = services.flatMap((svc) => mutants(readFileSync(svc.rulesFile, 'utf8')).map((m) => ({ ...m, id: `${svc.name}: ${m.id}`, svc })));
+  const equivalent = all.flatMap((m) => (m.equivalent ? [{ m, reason: m.equivalent }] : []));
+  const candidates = all.filter((m) => !m.equivalent);
+  const n = args.all ? candidates.length : Number(args.sample ?? DEFAULT_SAMPLE[target] ?? 100);
+  const chosen = sample(candidates, n);
+  console.log(`${target}: ${services.length} service(s), ${all.length} mutants, ${equivalent.length} equivalent, running ${chosen.length}${chosen.length < candidates.length ? ' (a deterministic sample; --all for every one)' : ''}, ${jobs} at a time`);
+  let started = 0;
+  const outcomes = await inParallel(chosen, jobs, async (m) => {
+    const o = await runMutant(work, started++, m.svc, m);
+    if (!o.killed) process.stderr.write(`  survivor: ${m.id}\n`);
+    return o;
+  });
+  const killed = outcomes.filter((o) => o.killed).length;
+  const score = outcomes.length === 0 ? 1 : killed / outcomes.length;
+  const byOp = new Map<string, { killed: number; total: number }>();
+  for (const o of outcomes) {
+    const s = byOp.get(o.mutant.op) ?? { killed: 0, total: 0 };
+    s.total++;
+    if (o.killed) s.killed++;
+    byOp.set(o.mutant.op, s);
+  }
+  console.log(`| change (${target}) | killed |\n|---|---:|`);
+  for (const [op, s] of [...byOp].sort()) console.log(`| ${op} | ${s.killed} of ${s.total} |`);
+  const survivors = outcomes.filter((o) => !o.killed);
+  console.log(`survivors (${survivors.length}):`);
+  for (const o of survivors) console.log(`  ${o.mutant.id}`);
+  const reasons = new Map<string, string[]>();
+  for (const { m, reason } of equivalent) reasons.set(reason, [...(reasons.get(reason) ?? []), m.id]);
+  console.log(`equivalent mutants, not counted (${equivalent.length}):`);
+  for (const [reason, ids] of reasons) console.log(`  ${ids.length} x ${reason}\n${ids.slice(0, 3).map((id) => `      e.g. ${id}`).join('\n')}`);
+  const cpu = outcomes.reduce((s, o) => s + o.ms, 0);
+  const ok = score >= GOAL;
+  console.log(`${target}: mutation score ${killed}/${outcomes.length} = ${pct(score)} (goal ${pct(GOAL)}) in ${((performance.now() - start) / 1000).toFixed(1)} s (${(cpu / 1000).toFixed(1)} s of promtool runs) ${ok ? 'ok' : 'FAILED'}`);
+  return ok;
+}
+
+console.log(`${await promtoolVersion(args.promtool)}, ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const work = mkdtempSync(path.join(os.tmpdir(), 'sloforge-mutation-'));
+try {
+  const results: boolean[] = [];
+  for (const t of args.targets.split(',')) results.push(await runTarget(t, work));
+  const passed = results.filter(Boolean).length;
+  console.log(`${passed} passed, ${results.length - passed} failed`);
+  if (passed < results.length) process.exitCode = 1;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
