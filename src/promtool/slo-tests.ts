@@ -503,6 +503,30 @@ function idleGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
   return testGroup(`${title(subjects)}: no traffic raises nothing`, COARSE_SAMPLE_MIN, input, checks);
 }
 
+/** Whether the SLI counts good events (a latency bucket, a ratio of successes): its rules read a missing part as 0. */
+function countsGood(slo: SloModel): boolean {
+  const sli = slo.sli;
+  return sli.kind === 'latency' || (sli.kind === 'ratio' && sli.meaning === 'good') || (sli.kind === 'query' && sli.feed?.meaning === 'good');
+}
+
+/**
+ * Traffic whose good events never report (a latency bound that is no bucket of the histogram,
+ * a success counter not exported yet): the rules read the missing part as no good event, so
+ * every event fails and both tiers fire. Ungrouped SLOs only: a grouped one's missing part
+ * cannot be matched to its groups.
+ */
+function missingGoodGroup(subjects: readonly Subject[]): TestGroup | undefined {
+  const fed = subjects.filter((s) => countsGood(s.slo) && s.slo.groupBy.length === 0 && s.groups[0]!.roles.length > 1);
+  if (fed.length === 0) return undefined;
+  const input = fed.flatMap((s) => s.groups[0]!.roles.slice(1).flatMap((r) => {
+    // Every event fails: the total grows, and so does the rest of it when it shares the part's metric.
+    const values = r.values([{ minutes: 180, total: TRAFFIC, errors: TRAFFIC }], COARSE_SAMPLE_MIN);
+    return values === undefined ? [] : [{ series: seriesText(r.series), values }];
+  }));
+  const checks = [60, 180].flatMap((m) => [check(fed, 'list', 'critical', m * MINUTE_MS, () => true), check(fed, 'list', 'warning', m * MINUTE_MS, () => true)]);
+  return testGroup(`${title(fed)}: traffic whose good events never report counts every event as failed: it pages and opens a ticket`, COARSE_SAMPLE_MIN, input, checks);
+}
+
 /**
  * A query whose total yields data with no input at all (`... or vector(1)`) may fire whatever is
  * fed, so no group can assert the whole list of an alert next to it.
@@ -544,6 +568,8 @@ export function sloTests(svc: ServiceModel, alertsOf: (slo: SloModel) => Alertin
     const odd = new Set(together.filter((_, i) => i % 2 === 1));
     addGroups(out, TEST_INTERVAL_MS, [outageGroup(together, 'list')]);
     addGroups(out, DAYS_EVALUATION_MS, [steadyGroup(together, 'list', (s) => odd.has(s)), steadyGroup(together, 'list', (s) => !odd.has(s)), idleGroup(together, 'list')]);
+    const missing = missingGoodGroup(together);
+    if (missing) addGroups(out, DAYS_EVALUATION_MS, [missing]);
     const tiers = tierGroup(together);
     if (tiers) addGroups(out, DAYS_EVALUATION_MS, [tiers]);
   }
