@@ -381,7 +381,8 @@ const wholeHours = (ms: number) => Math.ceil(ms / (60 * MINUTE_MS));
  *   of the traffic, so a 5m rate read over a longer range fails it); then a stronger burn that
  *   stops just before the next evaluation: the long window still burns, the short one is clean,
  *   and nothing pages (no page on an old burn; a short window one step too long would);
- * - the same for the slow page pair, and a short burst ending far above the fast factor that
+ * - the same for the slow page pair (its traffic falls, then jumps, so a total read over a
+ *   longer range than the events fails it), and a short burst ending far above the fast factor that
  *   does not page;
  * - 0.8x each page pair's factor for its long window does not page;
  * - the burn between the factors for the ticket's fast long window opens a ticket through that
@@ -427,13 +428,22 @@ function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number;
   what.push(`${round(fast.factor * 1.25)}x for ${formatMs(fast.long)} pages, ${round(fast.factor * 2.5)}x that stopped ${clean}m ago does not`);
 
   gap();
-  add(wholeHours(slow.long) * HOUR_MIN + HOUR_MIN, round(slow.factor * 1.25));
+  // Its last 30 minutes at a quarter of the traffic, then an hour more whose last 5 minutes
+  // carry four times the traffic: a total read over a longer range than the events it divides
+  // (or is reduced by, for good events) then moves the slow pair's ratio across its factor.
+  const slowBurn = round(slow.factor * 1.25);
+  const slowShort = minutes(ceilTo(slow.short, 5 * MINUTE_MS));
+  add(wholeHours(slow.long) * HOUR_MIN + HOUR_MIN - slowShort, slowBurn);
+  add(slowShort, slowBurn, 0.25);
+  checkpoint();
+  add(HOUR_MIN - 5, slowBurn);
+  add(5, slowBurn, 4);
   checkpoint();
   const cleanSlow = minutes(slow.short) + 10;
   add(HOUR_MIN - cleanSlow, round(slow.factor * 4));
   add(cleanSlow, 0);
   checkpoint();
-  what.push(`${round(slow.factor * 1.25)}x for ${formatMs(slow.long)}+1h pages, ${round(slow.factor * 4)}x that stopped ${cleanSlow}m ago does not`);
+  what.push(`${slowBurn}x for ${formatMs(slow.long)}+1h pages, ${round(slow.factor * 4)}x that stopped ${cleanSlow}m ago does not`);
 
   gap();
   const spike = round(fast.factor * SPIKE_FACTOR);
