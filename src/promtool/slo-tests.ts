@@ -405,8 +405,8 @@ function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number;
     t += mins;
   };
   const checkpoint = () => ends.push(t);
-  /** Heavy clean traffic to the next whole hour, and at least two hours of it. */
-  const gap = () => add(ceilTo(t + 2 * HOUR_MIN, HOUR_MIN) - t, 0, HEAVY);
+  /** At least two hours of heavy clean traffic, so that a step of `next` minutes after it ends on a whole hour (an evaluation). */
+  const gap = (next = 0) => add(ceilTo(t + 2 * HOUR_MIN + next, HOUR_MIN) - next - t, 0, HEAVY);
   const round = (x: number) => Number(x.toPrecision(3));
   const between = round(Math.min(fast.factor, slow.factor) / 1.15);
 
@@ -416,8 +416,8 @@ function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number;
   checkpoint();
   what.push(`${between}x for ${shortMin}m+1h opens no ticket`);
 
-  gap();
   const fastMin = minutes(ceilTo(fast.long, 5 * MINUTE_MS));
+  gap(fastMin);
   add(fastMin - 5, round(fast.factor * 1.25));
   add(5, round(fast.factor * 1.25), 0.25);
   checkpoint();

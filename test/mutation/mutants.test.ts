@@ -104,3 +104,24 @@ test('a recording no alert reads, directly or through another recording, gives o
   assert.ok(unread(2).every((e) => e === 'counted'), 'read by the alert');
   assert.ok(unread(3).length > 0 && unread(3).every((e) => /no alert reads/.test(e)), 'the 30d window: dashboards only');
 });
+
+test('a native histogram SLO\'s mutants are listed apart (no generated test can feed it); an edit that changes nothing is no mutant', () => {
+  const rules = `groups:
+  - name: native
+    rules:
+      - record: slo:sli_errors:rate5m
+        expr: sum(x) * (1 - histogram_fraction(0, 2, sum(rate(h{job="a"}[5m]))))
+      - alert: Burn
+        expr: slo:sli_errors:rate5m > 1
+  - name: plain
+    rules:
+      - record: z
+        expr: a / (b > 0)
+      - alert: Z
+        expr: z > 1
+`;
+  const ms = mutants(rules);
+  assert.ok(ms.filter((m) => m.id.startsWith('native#')).every((m) => /native histogram/.test(m.untested ?? '')));
+  assert.ok(ms.filter((m) => m.id.startsWith('plain#')).every((m) => m.untested === undefined));
+  assert.ok(!ms.some((m) => m.id.startsWith('plain#0') && m.op === 'constant x10'), '0 x10 is still 0');
+});

@@ -36,6 +36,8 @@ export interface Mutant {
   rules: string;
   /** Why the change cannot alter any alert (an equivalent mutant, not counted), when it cannot. */
   equivalent?: string;
+  /** Why no generated test can see the rule at all (not counted, listed apart), when none can. */
+  untested?: string;
 }
 
 interface Edit {
@@ -51,6 +53,11 @@ const ONE_TO_ONE =
 const BAD_PART_EMPTY =
   'the errors are then empty instead of 0 when no failing series exists; no alert fires on either, ' +
   'and the no-data alerts read the inputs themselves';
+
+const NATIVE =
+  'a native histogram SLO: promtool 2.42 cannot feed native histograms, so generate writes no test for its alerts (docs/slos.md)';
+/** Functions only a native histogram SLO's rules call. */
+const NATIVE_FUNCTIONS = /\bhistogram_(fraction|count|sum)\(/;
 
 const UNREAD =
   'no alert reads this recording, directly or through another recording: it feeds dashboards only';
@@ -277,21 +284,23 @@ export function mutants(rulesText: string): Mutant[] {
   const read = readByAlerts(file.groups);
   file.groups.forEach((group, g) => {
     const windows = groupWindows(group);
+    const native = group.rules.some((r) => NATIVE_FUNCTIONS.test(r.expr));
     group.rules.forEach((rule, r) => {
       const name = rule.alert ?? rule.record ?? '?';
       const seen = new Set<string>();
       for (const e of ruleEdits(rule, windows)) {
         const rules = { ...file, groups: file.groups.map((gr, gi) => (gi !== g ? gr : { ...gr, rules: gr.rules.map((ru, ri) => (ri === r ? e.rule : ru)) })) };
         const text = stringify(rules, { lineWidth: 0, blockQuote: 'literal', indent: 2, aliasDuplicateObjects: false });
-        // Two edits giving the same rule (both sides of `x or x`) are one mutant.
+        // Two edits giving the same rule (both sides of `x or x`) are one mutant; an edit that
+        // changes nothing (0 x10) is none.
         const key = JSON.stringify(e.rule);
-        if (seen.has(key)) continue;
+        if (seen.has(key) || key === JSON.stringify(rule)) continue;
         seen.add(key);
         const base = `${group.name}#${r} ${name}: ${e.op}: ${e.what}`;
         const n = (ids.get(base) ?? 0) + 1;
         ids.set(base, n);
         const equivalent = rule.record && !read.has(`${g}#${r}`) ? UNREAD : e.equivalent;
-        out.push({ id: n === 1 ? base : `${base} (${n})`, op: e.op, what: `${group.name} ${name}: ${e.what}`, rules: text, ...(equivalent ? { equivalent } : {}) });
+        out.push({ id: n === 1 ? base : `${base} (${n})`, op: e.op, what: `${group.name} ${name}: ${e.what}`, rules: text, ...(equivalent ? { equivalent } : {}), ...(native ? { untested: NATIVE } : {}) });
       }
     });
   });
