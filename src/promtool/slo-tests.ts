@@ -447,8 +447,9 @@ function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number;
 
   gap();
   const spike = round(fast.factor * SPIKE_FACTOR);
-  const s2 = minutes(slow.short);
-  if (s2 < HOUR_MIN && s2 % COARSE_SAMPLE_MIN === 0 && s2 > COARSE_SAMPLE_MIN) {
+  // The slow pair's short window on the 5m sample grid (7m at a 7d period reads 10m of samples).
+  const s2 = minutes(ceilTo(slow.short, COARSE_SAMPLE_MIN * MINUTE_MS));
+  if (s2 < HOUR_MIN && s2 > COARSE_SAMPLE_MIN) {
     add(HOUR_MIN - s2, 0);
     add(s2 - COARSE_SAMPLE_MIN, round(slow.factor * 1.5));
     add(COARSE_SAMPLE_MIN, spike);
