@@ -55,6 +55,14 @@ const SLO0 = 'service "checkout" > SLO "availability"';
 const SLO1 = 'service "checkout" > SLO "latency"';
 const Q = 'service "checkout" > SLO "availability" > field "sli.query';
 
+/** The service labelled tier="1", its first SLO grouped by `labels`, its second a query SLI by route whose errors sum the route away. */
+function grouped(c: any, labels: string[]): void {
+  c.services[0].labels = { tier: '1' };
+  c.services[0].slos[0].groupBy = labels;
+  c.services[0].slos[1].groupBy = ['route'];
+  c.services[0].slos[1].sli = { query: { errors: 'sum(rate(x_total{code="500"}[$window]))', total: 'sum by (route) (rate(x_total[$window]))' } };
+}
+
 interface Row {
   /** What is refused, and why. */
   name: string;
@@ -153,21 +161,13 @@ const ROWS: Row[] = [
   },
   {
     name: 'a groupBy that names a label twice',
-    mutate: (c) => {
-      c.services[0].labels = { tier: '1' };
-      c.services[0].slos[0].groupBy = ['route', 'slo', 'job', 'tier', 'route'];
-      c.services[0].slos[1].groupBy = ['route'];
-      c.services[0].slos[1].sli = { query: { errors: 'sum(rate(x_total{code="500"}[$window]))', total: 'sum by (route) (rate(x_total[$window]))' } };
-    },
+    mutate: (c) => grouped(c, ['route', 'slo', 'job', 'tier', 'route']),
     says: [`${SLO0} > field "groupBy.4": names "route" twice`],
   },
   {
     name: 'a groupBy label sloforge sets next to its exported_ name, one the service fixes, one a selector pins, and queries that sum it away',
     mutate: (c) => {
-      c.services[0].labels = { tier: '1' };
-      c.services[0].slos[0].groupBy = ['route', 'service', 'job', 'tier', 'exported_service'];
-      c.services[0].slos[1].groupBy = ['route'];
-      c.services[0].slos[1].sli = { query: { errors: 'sum(rate(x_total{code="500"}[$window]))', total: 'sum by (route) (rate(x_total[$window]))' } };
+      grouped(c, ['route', 'service', 'job', 'tier', 'exported_service']);
       c.services[0].slos.push({ name: 'probe', objective: 99, groupBy: ['route'], sli: { boolGauge: { series: 'probe_success{route=~"/a"}' } } });
     },
     says: [
