@@ -1,7 +1,7 @@
 // The receiver's HTTP side: routes, authentication, body limits, the event log's upkeep and
 // graceful shutdown.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ResolvedRemediation } from './actions-file.js';
 import { TokenAuth } from './auth.js';
 import { Engine, PersistError } from './engine.js';
@@ -9,7 +9,8 @@ import { ReceiverMetrics, type RequestOutcome } from './metrics.js';
 import { payloadProblems, webhookPayload } from './payload.js';
 import { LogStore, type BadLine, type OpenFile, type Store } from './store.js';
 import { Compactor, compactionPolicy } from './compact.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE_MS, DISCARD_LIMIT } from './limits.js';
+import { ConnectionSlots } from './connection-slots.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE_MS, DISCARD_LIMIT, KEEP_ALIVE_TIMEOUT_MS } from './limits.js';
 import { LogLimiter } from './log-limiter.js';
 import { stderrLog } from './log-line.js';
 
@@ -149,6 +150,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   let auth = new TokenAuth(opts.tokens);
   const metrics = new ReceiverMetrics();
+  const slots = new ConnectionSlots<Socket>(opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
   metrics.initialise(opts.remediations.map((r) => r.name));
   const longestCooldown = Math.max(0, ...opts.remediations.map((r) => r.cooldownMs));
   let store: Store | undefined;
@@ -209,6 +211,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     if (!auth.check(req.headers.authorization)) {
       throw new HttpError(401, 'unauthorized', 'missing or wrong credentials', {});
     }
+    // An authenticated client's connection is never displaced by newcomers.
+    slots.trust(req.socket);
     if (path === '/api/actions') {
       if (method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'method not allowed');
       const asked = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? 100);
@@ -241,7 +245,11 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     const path = (req.url ?? '/').split('?')[0]!;
     const routeLabel = ['/alerts', '/api/actions', '/healthz', '/readyz', '/metrics'].includes(path) ? path : 'other';
     metrics.inFlight.inc({ route: routeLabel });
-    res.on('close', () => metrics.inFlight.dec({ route: routeLabel }));
+    slots.requestStarted(req.socket);
+    res.on('close', () => {
+      metrics.inFlight.dec({ route: routeLabel });
+      slots.requestEnded(req.socket);
+    });
     route(req, res, path, expectContinue).then(
       (outcome) => metrics.requests.inc({ route: routeLabel, outcome }),
       (err: unknown) => {
@@ -261,15 +269,29 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const server = http.createServer({
     headersTimeout,
     requestTimeout,
+    // An idle keep-alive connection gives its slot back this soon (Node's default, pinned).
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // Node checks these timeouts only this often (30 s by default), so a timeout could fire
     // up to that late; a tenth of the shortest keeps them close to what is configured.
     connectionsCheckingInterval: Math.max(50, Math.floor(Math.min(headersTimeout, requestTimeout) / 10)),
   }, (req, res) => handle(req, res, false));
   server.on('checkContinue', (req, res) => handle(req, res, true));
-  server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  server.on('drop', () => {
-    metrics.connectionsDropped.inc();
-    limited.line('drop', `refused a connection: ${server.maxConnections} connections are open (maxConnections)`);
+  // The connection cap is kept by ConnectionSlots rather than Node's maxConnections, which
+  // refuses newcomers however idle and unauthenticated the connections holding the slots are.
+  server.on('connection', (socket: Socket) => {
+    const admission = slots.admit(socket);
+    if (!admission.admitted) {
+      metrics.connectionsDropped.inc();
+      limited.line('drop', `refused a connection: ${slots.cap} connections are open, each authenticated (maxConnections)`);
+      socket.destroy();
+      return;
+    }
+    socket.once('close', () => slots.release(socket));
+    if (admission.evicted) {
+      metrics.connectionsEvicted.inc();
+      limited.line('evict', `closed an unauthenticated connection to make room: ${slots.cap} connections are open (maxConnections)`);
+      admission.evicted.destroy();
+    }
   });
 
   try {

@@ -204,6 +204,23 @@ export async function post(url: string, body: unknown, token: string | null = TO
   return { status: res.status, json };
 }
 
+/**
+ * POST /alerts on a connection of its own, as Alertmanager would; status 0 when the receiver
+ * closes the connection unanswered (fetch, undici 6, never settles then).
+ */
+export function postFresh(url: string, body: unknown, token: string = TOKEN): Promise<number> {
+  const text = JSON.stringify(body);
+  return new Promise((resolve) => {
+    const req = http.request(`${url}/alerts`, {
+      method: 'POST',
+      agent: false,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+    }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on('error', () => resolve(0));
+    req.end(text);
+  });
+}
+
 export async function audit(url: string): Promise<any[]> {
   const res = await fetch(`${url}/api/actions?limit=1000`, { headers: { authorization: `Bearer ${TOKEN}` } });
   return ((await res.json()) as { actions: any[] }).actions;
