@@ -12,7 +12,7 @@ import { capAlert, TRUNCATED_ANNOTATION } from '../../src/remediation/payload.js
 import { DEFAULT_BODY_LIMIT, MAX_ALERT_BYTES, MAX_ENV_TOTAL_BYTES, MAX_ENV_VALUE_BYTES } from '../../src/remediation/limits.js';
 import { REMEDIATION_MAX_ALERTS } from '../../src/conventions.js';
 import { startReceiver } from '../../src/remediation/server.js';
-import { ReceiverProcess, TEST_TRIGGER, TOKEN, alert, inProcess, payload, post, postFresh, receiverOptions, settled, setup, waitFor } from './helpers.js';
+import { ReceiverProcess, TEST_TRIGGER, TOKEN, alert, fp, inProcess, nameOf, payload, post, postFresh, receiverOptions, settled, setup, waitFor } from './helpers.js';
 
 test('a failed `started` write puts the alert back in the queue with a backoff, without charging the cooldown', async (t) => {
   let failStarts = 1;
@@ -109,18 +109,18 @@ test('per-alert cap: a 16 KiB alert is kept whole, 32 of them fit one body, a bi
   await settled(rx.url, 3 + REMEDIATION_MAX_ALERTS);
 
   const stored = (await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8')).split('\n').filter((l) => l.includes('"t":"accepted"')).map((l) => JSON.parse(l).alert);
-  const of = (fp: string) => stored.find((a) => a.fingerprint === fp);
+  const of = (name: string) => stored.find((a) => nameOf(a.fingerprint) === name);
   assert.equal(of('exactly-16k').annotations.description, one.annotations.description, 'kept whole');
   assert.equal(of('full-31').annotations[TRUNCATED_ANNOTATION], undefined);
-  for (const fp of ['too-big', 'many-labels']) {
-    const a = of(fp);
-    assert.ok(Buffer.byteLength(JSON.stringify(a)) <= MAX_ALERT_BYTES, fp);
+  for (const name of ['too-big', 'many-labels']) {
+    const a = of(name);
+    assert.ok(Buffer.byteLength(JSON.stringify(a)) <= MAX_ALERT_BYTES, name);
     assert.match(a.annotations[TRUNCATED_ANNOTATION], /alert over 16384 bytes/);
     assert.equal(a.labels.alertname, TEST_TRIGGER.alertname, 'binding labels are kept');
   }
   assert.match(of('too-big').annotations.description, /…\[\d+ bytes cut\]$/);
   assert.match(of('many-labels').annotations[TRUNCATED_ANNOTATION], /field\(s\) dropped/);
-  assert.ok(env.target.calls.some((c) => JSON.parse(c.body).fingerprint === 'too-big'), 'a cut alert still runs its action');
+  assert.ok(env.target.calls.some((c) => JSON.parse(c.body).fingerprint === fp('too-big')), 'a cut alert still runs its action');
   assert.match(await (await fetch(`${rx.url}/metrics`)).text(), /sloforge_receiver_alerts_truncated_total 2/);
   assert.equal(logs.filter((l) => l.includes('larger than the per-alert limit')).length, 1, 'logged once, not per alert');
 });

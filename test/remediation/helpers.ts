@@ -175,7 +175,17 @@ export class ReceiverProcess {
   }
 }
 
-export function alert(fingerprint: string, remediation: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * The fingerprint of the test alert called `name`: its UTF-8 bytes in hex, since the receiver
+ * takes only the hex fingerprints Alertmanager writes. Tests name alerts readably ('dup-1') and
+ * compare what comes back with `fp(name)`.
+ */
+export const fp = (name: string): string => Buffer.from(name).toString('hex');
+/** The test name behind a fingerprint made by `fp`. */
+export const nameOf = (fingerprint: string): string => Buffer.from(fingerprint, 'hex').toString();
+
+/** An alert as Alertmanager sends it, with the fingerprint `fp(name)` (`over` may replace any field). */
+export function alert(name: string, remediation: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     status: 'firing',
     labels: { alertname: TEST_TRIGGER.alertname, remediation, service: TEST_TRIGGER.service, team: 'payments', severity: 'critical', slo: TEST_TRIGGER.slo },
@@ -183,7 +193,7 @@ export function alert(fingerprint: string, remediation: string, over: Record<str
     startsAt: '2026-11-22T10:00:00.000Z',
     endsAt: '0001-01-01T00:00:00Z',
     generatorURL: 'http://prometheus/graph',
-    fingerprint,
+    fingerprint: fp(name),
     ...over,
   };
 }
