@@ -3,7 +3,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { RECEIVER_METRIC_PREFIX } from '../conventions.js';
 
-export type RequestOutcome = 'accepted' | 'unauthorized' | 'too_large' | 'bad_request' | 'persist_failed' | 'not_found' | 'method_not_allowed' | 'error' | 'ok';
+export type RequestOutcome = 'accepted' | 'unauthorized' | 'too_large' | 'bad_request' | 'persist_failed' | 'busy' | 'not_found' | 'method_not_allowed' | 'error' | 'ok';
 export type AlertOutcome = 'queued' | 'duplicate' | 'no_remediation' | 'unknown_remediation' | 'not_bound' | 'resolved_ignored';
 
 export class ReceiverMetrics {

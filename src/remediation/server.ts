@@ -10,6 +10,7 @@ import { payloadProblems, webhookPayload } from './payload.js';
 import { LogStore, type BadLine, type OpenFile, type Store } from './store.js';
 import { Compactor, compactionPolicy } from './compact.js';
 import { ConnectionSlots } from './connection-slots.js';
+import { BodyParser, ParserBusy } from './body-parser.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE_MS, DISCARD_LIMIT, KEEP_ALIVE_TIMEOUT_MS } from './limits.js';
 import { LogLimiter } from './log-limiter.js';
 import { stderrLog } from './log-line.js';
@@ -43,6 +44,8 @@ export interface ReceiverOptions {
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
   maxConnections?: number;
+  /** Bodies of this size and over are parsed off the event loop (test seam; BODY_WORKER_BYTES). */
+  bodyWorkerBytes?: number;
   compaction?: Partial<CompactionOptions>;
   log?: (line: string) => void;
   /** Another process took the data folder over; the CLI exits. The receiver already refuses writes. */
@@ -61,6 +64,8 @@ export interface Receiver {
   engine: Engine;
   /** Replaces the accepted tokens (SIGHUP in the CLI). */
   setTokens(tokens: readonly string[]): void;
+  /** Large bodies waiting to be parsed or being parsed off the event loop. */
+  readonly bodiesParsing: number;
   /** Stops accepting, lets running actions finish up to the deadline, closes the store. Idempotent. */
   /** Stops accepting, lets running actions finish within `shutdownMs` (default: the configured grace), then aborts them. */
   close(shutdownMs?: number): Promise<void>;
@@ -72,7 +77,7 @@ export class StartAborted extends Error {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly outcome: RequestOutcome, message: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(readonly status: number, readonly outcome: RequestOutcome, message: string, readonly extra: Record<string, unknown> = {}, readonly headers: Record<string, string> = {}) {
     super(message);
   }
 }
@@ -151,6 +156,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   let auth = new TokenAuth(opts.tokens);
   const metrics = new ReceiverMetrics();
   const slots = new ConnectionSlots<Socket>(opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+  const bodies = new BodyParser(opts.bodyWorkerBytes);
   metrics.initialise(opts.remediations.map((r) => r.name));
   const longestCooldown = Math.max(0, ...opts.remediations.map((r) => r.cooldownMs));
   let store: Store | undefined;
@@ -225,8 +231,9 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     const raw = await readBody(req, limit);
     let json: unknown;
     try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
+      json = await bodies.parse(raw);
+    } catch (err) {
+      if (err instanceof ParserBusy) throw new HttpError(503, 'busy', `cannot parse the body now (${err.message}); retry`, {}, { 'retry-after': '1' });
       throw new HttpError(400, 'bad_request', 'body is not valid JSON');
     }
     const parsed = webhookPayload.safeParse(json);
@@ -256,7 +263,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         const e = err instanceof HttpError ? err : new HttpError(500, 'error', 'internal error');
         if (!(err instanceof HttpError)) log(`internal error on ${req.method} ${path}: ${(err as Error)?.stack ?? String(err)}`);
         metrics.requests.inc({ route: routeLabel, outcome: e.outcome });
-        const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer realm="sloforge-receiver"' } : {};
+        const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer realm="sloforge-receiver"' } : { ...e.headers };
         // A client that asked to continue and was not told to sends no body.
         const bodyComing = !req.complete && !(expectContinue && !res.headersSent);
         if (!res.headersSent) answerEarly(req, res, e.status, { error: e.message, ...e.extra }, headers, bodyComing);
@@ -359,6 +366,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       server.closeAllConnections();
       await stopped;
       await compacting;
+      await bodies.close();
       await store!.close();
       log('stopped');
     })();
@@ -369,6 +377,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     metrics,
     engine,
     setTokens: (tokens) => { auth = new TokenAuth(tokens); },
+    get bodiesParsing() { return bodies.pending; },
     close,
   };
 }
