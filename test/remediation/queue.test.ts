@@ -8,6 +8,7 @@ import { actionsFile, type ResolvedRemediation } from '../../src/remediation/act
 import { Engine } from '../../src/remediation/engine.js';
 import { ReceiverMetrics } from '../../src/remediation/metrics.js';
 import { RunQueue } from '../../src/remediation/run-queue.js';
+import { Deque } from '../../src/remediation/deque.js';
 import { alert, setup, waitFor } from './helpers.js';
 
 const ev = (remediation: string, n: number, retryAt?: number) => ({ alert: { remediation }, n, retryAt });
@@ -87,4 +88,17 @@ test('20,000 alerts queued behind a busy remediation: a duplicate and a finished
   await waitFor('their results', () => engine.recent(20).filter((e) => e.state === 'success').length === 10 || undefined);
   assert.ok(reads() - beforeQuick <= 20 * 12, `maxConcurrent read ${reads() - beforeQuick} times for 20 quick runs`);
   assert.equal(engine.queueDepth, 19_999);
+});
+
+test('Deque: first in, first out, and taken from the front again after unshift, at any length', () => {
+  const d = new Deque<number>();
+  for (let i = 0; i < 5000; i++) d.push(i);
+  for (let i = -1; i >= -3000; i--) d.unshift(i);
+  const out: number[] = [];
+  for (let x = d.shift(); x !== undefined; x = d.shift()) out.push(x);
+  assert.equal(out.length, 8000);
+  assert.deepEqual(out.slice(0, 3), [-3000, -2999, -2998]);
+  assert.deepEqual(out.slice(2998, 3002), [-2, -1, 0, 1]);
+  assert.equal(out.at(-1), 4999);
+  assert.equal(d.length, 0);
 });
