@@ -398,7 +398,9 @@ function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number;
   let t = 0;
   const ends: number[] = [];
   const what: string[] = [];
-  const add = (mins: number, burn: number, traffic = 1) => {
+  const add = (length: number, burn: number, traffic = 1) => {
+    // Whole samples: a phase fills ceil(minutes / 5) of them, so `t` stays on the samples' clock.
+    const mins = ceilTo(length, COARSE_SAMPLE_MIN);
     if (mins <= 0) return;
     const b = Math.min(maxBurn, burn);
     phases.push({ minutes: mins, total: TRAFFIC * traffic, errors: TRAFFIC * traffic * s.plan.budget * b });
@@ -421,7 +423,7 @@ function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number;
   add(fastMin - 5, round(fast.factor * 1.25));
   add(5, round(fast.factor * 1.25), 0.25);
   checkpoint();
-  const clean = minutes(fast.short) + 5;
+  const clean = ceilTo(minutes(fast.short) + 5, COARSE_SAMPLE_MIN);
   add(HOUR_MIN - clean - (t % HOUR_MIN), round(fast.factor * 2.5));
   add(clean, 0);
   checkpoint();
@@ -439,7 +441,7 @@ function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number;
   add(HOUR_MIN - 5, slowBurn);
   add(5, slowBurn, 4);
   checkpoint();
-  const cleanSlow = minutes(slow.short) + 10;
+  const cleanSlow = ceilTo(minutes(slow.short) + 10, COARSE_SAMPLE_MIN);
   add(HOUR_MIN - cleanSlow, round(slow.factor * 4));
   add(cleanSlow, 0);
   checkpoint();
