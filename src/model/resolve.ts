@@ -4,6 +4,7 @@ import type { Config, RuleGroupSettings, Service, Slo, Threshold } from '../conf
 import type { ConfigPath } from '../config/errors.js';
 import { formatDuration, parseDuration, HOUR_MS, MINUTE_MS } from '../config/duration.js';
 import { tierReceivers } from '../config/receivers.js';
+import { ratioForm, sliCase, sliPart, thresholdCase, unhandled } from '../config/kinds.js';
 import {
   ALERT_NAMES, DEFAULT_BASELINE, DEFAULT_DATASOURCE, DEFAULT_NODATA_FOR, DEFAULT_NODATA_SEVERITY, DEFAULT_PERIOD,
   DEFAULT_PREDICT_WINDOW, DEFAULT_RATE_WINDOW, DEFAULT_REMEDIATION_URL, K8S, MIMIR_LIMITS, NODATA_ALERTS, THRESHOLD_ALERTS, THRESHOLD_RECORD,
@@ -53,29 +54,32 @@ export function sloPlan(periodText: string | undefined, objective: number): SloP
 }
 
 function resolveSli(sli: Slo['sli']): SliModel {
-  if (sli.ratio) {
-    const total = selector(sli.ratio.total);
-    return sli.ratio.errors !== undefined
-      ? { kind: 'ratio', meaning: 'bad', part: selector(sli.ratio.errors), total }
-      : { kind: 'ratio', meaning: 'good', part: selector(sli.ratio.good!), total };
+  const c = sliCase(sli);
+  switch (c.kind) {
+    case 'ratio': {
+      const part = sliPart(c.spec);
+      return { kind: 'ratio', meaning: part.meaning, part: selector(part.text), total: selector(c.spec.total) };
+    }
+    case 'query': {
+      const part = sliPart(c.spec);
+      return { kind: 'query', meaning: part.meaning, part: part.text, total: c.spec.total, feed: queryFeed(part.meaning, part.text, c.spec.total) };
+    }
+    case 'boolGauge':
+      return { kind: 'boolGauge', series: selector(c.spec.series) };
+    case 'latency': {
+      const histogram = selector(c.spec.histogram);
+      if (c.spec.native) return { kind: 'nativeLatency', histogram, threshold: c.spec.threshold };
+      return {
+        kind: 'latency',
+        histogram,
+        threshold: c.spec.threshold,
+        bucket: bucketAt(histogram, c.spec.threshold),
+        count: histogramPart(histogram, '_count'),
+      };
+    }
+    default:
+      return unhandled(c);
   }
-  if (sli.query) {
-    const q = sli.query;
-    const meaning = q.errors !== undefined ? 'bad' : 'good';
-    const part = (q.errors ?? q.good)!;
-    return { kind: 'query', meaning, part, total: q.total, feed: queryFeed(meaning, part, q.total) };
-  }
-  if (sli.boolGauge) return { kind: 'boolGauge', series: selector(sli.boolGauge.series) };
-  const l = sli.latency!;
-  const histogram = selector(l.histogram);
-  if (l.native) return { kind: 'nativeLatency', histogram, threshold: l.threshold };
-  return {
-    kind: 'latency',
-    histogram,
-    threshold: l.threshold,
-    bucket: bucketAt(histogram, l.threshold),
-    count: histogramPart(histogram, '_count'),
-  };
 }
 
 /**
@@ -169,47 +173,51 @@ export function anomalyPlan(baseline: string | undefined, minBaseline: string | 
   return { baseline: formatDuration(baselineMs), baselineMs, minBaselineMs, refMs };
 }
 
-function resolveMeasure(th: Threshold): ThresholdMeasure {
-  if (th.percentile) {
-    return { kind: 'percentile', histogram: selector(th.percentile.histogram), quantile: th.percentile.quantile, window: th.percentile.window ?? DEFAULT_RATE_WINDOW };
-  }
-  if (th.ratio) {
-    const r = th.ratio;
-    const window = r.window ?? DEFAULT_RATE_WINDOW;
-    return r.histogram !== undefined
-      ? { kind: 'ratio', form: 'histogram', histogram: selector(r.histogram), slowerThan: r.slowerThan!, window }
-      : { kind: 'ratio', form: 'counters', numerator: selector(r.numerator!), denominator: selector(r.denominator!), window };
-  }
-  if (th.predict) {
-    return { kind: 'predict', series: th.predict.series, window: th.predict.window ?? DEFAULT_PREDICT_WINDOW, horizon: th.predict.horizon, horizonMs: ms(th.predict.horizon) };
-  }
-  if (th.anomaly) return { kind: 'anomaly', series: th.anomaly.series, plan: anomalyPlan(th.anomaly.baseline, th.anomaly.minBaseline) };
-  return { kind: 'expr', expr: th.expr! };
-}
-
-/** The series whose absence means a threshold cannot see anything. */
-function thresholdInputs(th: Threshold, m: ThresholdMeasure): string[] {
-  switch (m.kind) {
-    case 'percentile':
-      return [formatSelector(histogramPart(m.histogram, '_bucket'))];
-    case 'ratio':
-      // The numerator (errors) may rightly be absent; the denominator may not. A slow share
-      // also needs the bucket at its bound: without it every observation reads as slow.
-      return m.form === 'histogram'
-        ? [formatSelector(histogramPart(m.histogram, '_count')), formatSelector(bucketAt(m.histogram, m.slowerThan))]
-        : [th.ratio!.denominator!];
+/**
+ * A threshold's measure, and its inputs: the series whose absence means it cannot see anything.
+ * A ratio's numerator (errors) may rightly be absent, its denominator may not; a slow share also
+ * needs the bucket at its bound, without which every observation reads as slow.
+ */
+function resolveMeasure(th: Threshold): { measure: ThresholdMeasure; inputs: string[] } {
+  const c = thresholdCase(th);
+  switch (c.kind) {
+    case 'percentile': {
+      const histogram = selector(c.spec.histogram);
+      return {
+        measure: { kind: 'percentile', histogram, quantile: c.spec.quantile, window: c.spec.window ?? DEFAULT_RATE_WINDOW },
+        inputs: [formatSelector(histogramPart(histogram, '_bucket'))],
+      };
+    }
+    case 'ratio': {
+      const r = ratioForm(c.spec);
+      const window = r.window ?? DEFAULT_RATE_WINDOW;
+      if (r.form === 'counters') {
+        return { measure: { kind: 'ratio', form: 'counters', numerator: selector(r.numerator), denominator: selector(r.denominator), window }, inputs: [r.denominator] };
+      }
+      const histogram = selector(r.histogram);
+      return {
+        measure: { kind: 'ratio', form: 'histogram', histogram, slowerThan: r.slowerThan, window },
+        inputs: [formatSelector(histogramPart(histogram, '_count')), formatSelector(bucketAt(histogram, r.slowerThan))],
+      };
+    }
     case 'predict':
+      return {
+        measure: { kind: 'predict', series: c.spec.series, window: c.spec.window ?? DEFAULT_PREDICT_WINDOW, horizon: c.spec.horizon, horizonMs: ms(c.spec.horizon) },
+        inputs: exprSelectors(c.spec.series),
+      };
     case 'anomaly':
-      return exprSelectors(m.series);
+      return { measure: { kind: 'anomaly', series: c.spec.series, plan: anomalyPlan(c.spec.baseline, c.spec.minBaseline) }, inputs: exprSelectors(c.spec.series) };
     case 'expr':
-      return exprSelectors(m.expr);
+      return { measure: { kind: 'expr', expr: c.spec }, inputs: exprSelectors(c.spec) };
+    default:
+      return unhandled(c);
   }
 }
 
 const COMPARED = { predict: THRESHOLD_RECORD.predicted, anomaly: THRESHOLD_RECORD.zscore } as const;
 
 function resolveThreshold(svc: Service, th: Threshold, path: ConfigPath): ThresholdModel {
-  const measure = resolveMeasure(th);
+  const { measure, inputs } = resolveMeasure(th);
   return {
     name: th.name,
     path,
@@ -227,7 +235,7 @@ function resolveThreshold(svc: Service, th: Threshold, path: ConfigPath): Thresh
     remediation: th.remediation,
     labels: sortLabels({ ...svc.labels, service: svc.name, threshold: th.name, team: svc.team }),
     compared: measure.kind === 'predict' || measure.kind === 'anomaly' ? COMPARED[measure.kind] : THRESHOLD_RECORD.value,
-    noData: resolveNoData('threshold', th.name, thresholdInputs(th, measure), th.noData, th.runbook, undefined, path),
+    noData: resolveNoData('threshold', th.name, inputs, th.noData, th.runbook, undefined, path),
   };
 }
 
