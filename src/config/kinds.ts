@@ -5,7 +5,7 @@
 // the schema's own keys, so a switch that ends in `unhandled(c)` stops compiling when a kind is
 // added to the schema and not handled there. The model side gets the same from
 // src/model/types.ts' unions.
-import type { Slo, Threshold } from './schema/config.js';
+import type { Remediation, Slo, Threshold } from './schema/config.js';
 import { THRESHOLD_KINDS, type ThresholdKind } from './schema/threshold.js';
 
 /** Thrown by a switch over a kind that a value reached without a case: a sloforge bug (tsc refuses it first). */
@@ -54,4 +54,16 @@ export function ratioForm(r: RatioThreshold): RatioForm {
   if (r.histogram !== undefined && r.slowerThan !== undefined) return { form: 'histogram', histogram: r.histogram, slowerThan: r.slowerThan, window: r.window };
   if (r.numerator !== undefined && r.denominator !== undefined) return { form: 'counters', numerator: r.numerator, denominator: r.denominator, window: r.window };
   throw new Error('sloforge bug: a validated ratio threshold has neither form complete');
+}
+
+export type ActionConfig = Remediation['action'];
+export type ActionKind = keyof ActionConfig;
+/** A remediation's action as one member per kind: `{ kind: 'http'; spec: {...} }`, ... */
+export type ActionCase = { [K in ActionKind]: { kind: K; spec: NonNullable<ActionConfig[K]> } }[ActionKind];
+
+export function actionCase(action: ActionConfig): ActionCase {
+  const kinds = (Object.keys(action) as ActionKind[]).filter((k) => action[k] !== undefined);
+  if (kinds.length !== 1) throw new Error(`sloforge bug: a validated remediation action has ${kinds.length} kinds`);
+  const kind = kinds[0]!;
+  return { kind, spec: action[kind] } as ActionCase;
 }

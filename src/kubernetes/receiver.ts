@@ -12,7 +12,7 @@ import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { isServiceAccountFile, remediationSecretFiles, secretKeyOf } from '../config/kubernetes-secrets.js';
+import { isServiceAccountFile, secretKeyOf } from '../config/kubernetes-secrets.js';
 import { K8S } from '../conventions.js';
 import type { KubernetesModel, Model, ReceiverDeploymentModel } from '../model/types.js';
 import type { Artifact } from '../output/artifact.js';
@@ -44,9 +44,7 @@ const NODE_USER = 1000;
 /** Secret files the actions read, each mounted at its path as a single file (subPath), so no folder of the image is hidden. */
 function secretFiles(model: Model): Array<{ file: string; key: string }> {
   const files = new Map<string, string>();
-  model.remediations.forEach((r, i) => {
-    for (const f of remediationSecretFiles(r.config, ['remediations', i])) files.set(f.file, secretKeyOf(f.file));
-  });
+  for (const r of model.remediations) for (const file of r.secretFiles) files.set(file, secretKeyOf(file));
   return [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, key]) => ({ file, key }));
 }
 
@@ -54,8 +52,9 @@ function secretFiles(model: Model): Array<{ file: string; key: string }> {
 function scaledWithServiceAccount(model: Model): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const r of model.remediations) {
-    const k = r.config.action.kubernetesScale;
-    if (!k?.tokenFile || !isServiceAccountFile(k.tokenFile)) continue;
+    if (r.action.kind !== 'kubernetesScale') continue;
+    const k = r.action.kubernetesScale;
+    if (!k.tokenFile || !isServiceAccountFile(k.tokenFile)) continue;
     const list = out.get(k.namespace) ?? [];
     if (!list.includes(k.deployment)) list.push(k.deployment);
     out.set(k.namespace, list.sort());
