@@ -7,6 +7,7 @@ import { resolveModel } from './model/resolve.js';
 import { modelWarnings, untestedSlos, unverifiedBucketBounds } from './model/warnings.js';
 import { selectorWarnings } from './config/checks/selector-lint.js';
 import { compileModel, summarize, targetWarnings } from './compile.js';
+import { ruleSet } from './prometheus/target.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
 import { registerReceiverCommand } from './remediation/cli.js';
 import { registerImportCommand } from './import/cli.js';
@@ -26,8 +27,9 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   // Loading validates: every user error surfaces there, named by file, object and field.
   const loaded = await loadConfig(opts.slos);
   const model = resolveModel(loaded.config);
-  const artifacts = compileModel(model);
-  const warnings = [...modelWarnings(model), ...targetWarnings(model), ...selectorWarnings(loaded.config)].map((p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`);
+  const rules = ruleSet(model);
+  const artifacts = compileModel(model, rules);
+  const warnings = [...modelWarnings(model), ...targetWarnings(model, rules), ...selectorWarnings(loaded.config)].map((p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`);
   if (warnings.length > 0) warn(warnings.join('\n'));
   const bounds = unverifiedBucketBounds(model);
   if (bounds.length > 0) {
@@ -59,7 +61,7 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
     return 0;
   }
   await writeArtifacts(opts.out, artifacts);
-  const n = summarize(model);
+  const n = summarize(model, rules);
   log(
     `wrote ${artifacts.length} files to ${opts.out}: ${n.services} service(s), ${n.slos} SLO(s), ${n.thresholds} threshold(s), ` +
       `${n.alerts} alerting rule(s), ${n.recordings} recording rule(s)${warnings.length > 0 ? `; ${warnings.length} warning(s) above` : ''}`,

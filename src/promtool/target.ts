@@ -5,7 +5,7 @@ import type { Artifact } from '../output/artifact.js';
 import { renderYaml } from '../output/render.js';
 import type { Model } from '../model/types.js';
 import { isAlert } from '../prometheus/rules.js';
-import { rulesFile, serviceRuleGroups } from '../prometheus/target.js';
+import { rulesFile, ruleSet, type RuleSet } from '../prometheus/target.js';
 import type { TestFile } from './file.js';
 import { addGroups, at, TEST_FILES } from './notation.js';
 import { sloTests } from './slo-tests.js';
@@ -13,10 +13,9 @@ import { thresholdTests } from './threshold-tests.js';
 
 export const TESTS_DIR = 'prometheus/tests';
 
-export function promtoolArtifacts(model: Model): Artifact[] {
+export function promtoolArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
   const out: Artifact[] = [];
-  for (const svc of model.services) {
-    const groups = serviceRuleGroups(svc);
+  for (const { svc, groups } of rules) {
     if (groups.length === 0) continue;
     // The first groups are the SLOs', in order (serviceRuleGroups).
     const tests = sloTests(svc, (slo) => groups[svc.slos.indexOf(slo)]!.rules.filter(isAlert));
