@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from './config/load.js';
-import { formatProblem, UserError } from './config/errors.js';
+import { formatProblem } from './config/errors.js';
+import { EXIT_CODES, InternalError, isSystemError, SloforgeError } from './errors.js';
 import { resolveModel } from './model/resolve.js';
 import { modelWarnings, untestedSlos, unverifiedBucketBounds } from './model/warnings.js';
 import { selectorWarnings } from './config/checks/selector-lint.js';
@@ -116,12 +117,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
     await program.parseAsync(argv);
     return result.code;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UserError) {
-      io.err(`error: ${e.message}\n`);
-      return 1;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_CODES.environment;
+    // A bug shows its stack, for the report; the user's and the environment's errors are one message.
+    if (e instanceof InternalError) {
+      io.err(`error: ${e.stack ?? e.message}\n`);
+      return e.exitCode;
     }
-    throw e;
+    if (e instanceof SloforgeError) {
+      io.err(`error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (isSystemError(e)) {
+      io.err(`error: ${e.message}\n`);
+      return EXIT_CODES.environment;
+    }
+    io.err(`error: sloforge bug: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT_CODES.bug;
   }
 }
 

@@ -16,6 +16,7 @@ import { thanosArtifacts } from './thanos/target.js';
 import { vmalertArtifacts } from './vmalert/target.js';
 import { kubernetesArtifacts } from './kubernetes/target.js';
 import { MARKER_FILE, MARKER_TEXT } from './output/write.js';
+import { InternalError } from './errors.js';
 
 interface Target {
   /** Lines for generated/README.md: which folders, and what they hold. */
@@ -81,7 +82,7 @@ export function compileModel(model: Model, rules: RuleSet = ruleSet(model)): Art
   const artifacts = [readme(model), ...targetsOf(model).flatMap((t) => t.compile(model, rules))];
   const seen = new Set<string>();
   for (const a of artifacts) {
-    if (seen.has(a.path)) throw new Error(`sloforge bug: two targets wrote ${a.path}`);
+    if (seen.has(a.path)) throw new InternalError(`two targets wrote ${a.path}`);
     seen.add(a.path);
   }
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -7,10 +7,11 @@
 // src/model/types.ts' unions.
 import type { Remediation, Slo, Threshold } from './schema/config.js';
 import { THRESHOLD_KINDS, type ThresholdKind } from './schema/threshold.js';
+import { InternalError } from '../errors.js';
 
 /** Thrown by a switch over a kind that a value reached without a case: a sloforge bug (tsc refuses it first). */
 export function unhandled(value: never): never {
-  throw new Error(`sloforge bug: unhandled kind ${JSON.stringify(value)}`);
+  throw new InternalError(`unhandled kind ${JSON.stringify(value)}`);
 }
 
 export type SliConfig = Slo['sli'];
@@ -23,14 +24,14 @@ export type ThresholdCase = { [K in ThresholdKind]: { kind: K; spec: NonNullable
 /** The one kind key validation let through. */
 export function sliCase(sli: SliConfig): SliCase {
   const kinds = (Object.keys(sli) as SliKind[]).filter((k) => sli[k] !== undefined);
-  if (kinds.length !== 1) throw new Error(`sloforge bug: a validated SLI has ${kinds.length} kinds`);
+  if (kinds.length !== 1) throw new InternalError(`a validated SLI has ${kinds.length} kinds`);
   const kind = kinds[0]!;
   return { kind, spec: sli[kind] } as SliCase;
 }
 
 export function thresholdCase(th: Threshold): ThresholdCase {
   const kinds = THRESHOLD_KINDS.filter((k) => th[k] !== undefined);
-  if (kinds.length !== 1) throw new Error(`sloforge bug: validated threshold "${th.name}" has ${kinds.length} kinds`);
+  if (kinds.length !== 1) throw new InternalError(`validated threshold "${th.name}" has ${kinds.length} kinds`);
   const kind = kinds[0]!;
   return { kind, spec: th[kind] } as ThresholdCase;
 }
@@ -41,7 +42,7 @@ export type SliPart = { field: 'errors'; meaning: 'bad'; text: string } | { fiel
 export function sliPart(p: { errors?: string | undefined; good?: string | undefined }): SliPart {
   if (p.errors !== undefined) return { field: 'errors', meaning: 'bad', text: p.errors };
   if (p.good !== undefined) return { field: 'good', meaning: 'good', text: p.good };
-  throw new Error('sloforge bug: a validated SLI has neither errors nor good');
+  throw new InternalError('a validated SLI has neither errors nor good');
 }
 
 type RatioThreshold = NonNullable<Threshold['ratio']>;
@@ -53,7 +54,7 @@ export type RatioForm =
 export function ratioForm(r: RatioThreshold): RatioForm {
   if (r.histogram !== undefined && r.slowerThan !== undefined) return { form: 'histogram', histogram: r.histogram, slowerThan: r.slowerThan, window: r.window };
   if (r.numerator !== undefined && r.denominator !== undefined) return { form: 'counters', numerator: r.numerator, denominator: r.denominator, window: r.window };
-  throw new Error('sloforge bug: a validated ratio threshold has neither form complete');
+  throw new InternalError('a validated ratio threshold has neither form complete');
 }
 
 export type ActionConfig = Remediation['action'];
@@ -63,7 +64,7 @@ export type ActionCase = { [K in ActionKind]: { kind: K; spec: NonNullable<Actio
 
 export function actionCase(action: ActionConfig): ActionCase {
   const kinds = (Object.keys(action) as ActionKind[]).filter((k) => action[k] !== undefined);
-  if (kinds.length !== 1) throw new Error(`sloforge bug: a validated remediation action has ${kinds.length} kinds`);
+  if (kinds.length !== 1) throw new InternalError(`a validated remediation action has ${kinds.length} kinds`);
   const kind = kinds[0]!;
   return { kind, spec: action[kind] } as ActionCase;
 }

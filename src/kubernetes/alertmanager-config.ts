@@ -27,6 +27,7 @@ import { templateArtifact } from '../alertmanager/target.js';
 import { teamTimeIntervals, type AmTimeInterval } from '../alertmanager/time-intervals.js';
 import { crdReceiver, type SecretSource } from './am-receivers.js';
 import { alertmanagerConfig, configMap, manifest, metadata } from './meta.js';
+import { InternalError } from '../errors.js';
 
 export const ALERTMANAGER_CONFIGS_DIR = 'alertmanager-configs';
 
@@ -36,7 +37,7 @@ const MATCHER_RE = /^([a-zA-Z_][a-zA-Z0-9_]*)(=~|!~|!=|=)(".*")$/;
 /** `severity!="critical"` as the CRD's `{ name, matchType, value }`. */
 export function crdMatcher(text: string): IMatcher {
   const m = MATCHER_RE.exec(text);
-  if (!m) throw new Error(`sloforge bug: cannot split the matcher ${text}`);
+  if (!m) throw new InternalError(`cannot split the matcher ${text}`);
   return { name: m[1]!, matchType: m[2] as MatchType, value: JSON.parse(m[3]!) as string };
 }
 
@@ -107,7 +108,7 @@ function receiver(model: Model, k: KubernetesModel, secret: string, tm: TeamMode
     return crdReceiver(webhook, { file: () => hook.token, inline: () => hook.token });
   }
   if (name === NONE_RECEIVER) return { name };
-  throw new Error(`sloforge bug: team ${tm.name}'s route names receiver ${name}, which the AlertmanagerConfig cannot build`);
+  throw new InternalError(`team ${tm.name}'s route names receiver ${name}, which the AlertmanagerConfig cannot build`);
 }
 
 function inhibitions(model: Model, team: string): IInhibitRule[] {

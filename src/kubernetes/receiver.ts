@@ -21,6 +21,7 @@ import { ACTIONS_PATH } from '../remediation/actions-file.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, SHUTDOWN_MARGIN_MS } from '../remediation/limits.js';
 import { formatDuration } from '../config/duration.js';
 import { configMap, deployment, persistentVolumeClaim, role, roleBinding, service, serviceAccount, serviceMonitor, manifest, metadata } from './meta.js';
+import { InternalError } from '../errors.js';
 
 export const RECEIVER_DIR = 'receiver';
 
@@ -149,7 +150,7 @@ export function receiverArtifacts(model: Model, k: KubernetesModel): Artifact[] 
   if (!rx) return [];
   const scaled = scaledWithServiceAccount(model);
   const actions = remediationArtifacts(model);
-  if (actions.length !== 1) throw new Error('sloforge bug: the remediation target no longer writes one actions file');
+  if (actions.length !== 1) throw new InternalError('the remediation target no longer writes one actions file');
   const out: Artifact[] = [
     manifest(`${RECEIVER_DIR}/actions.yaml`, configMap({
       metadata: metadata(k, ACTIONS_CONFIGMAP, { labels: SELECTOR }),

@@ -27,6 +27,7 @@ import { toAuditEntry, type AuditEntry, type Event, type EventState } from './au
 import { applyRecord, eventFromAccepted } from './event.js';
 import { LogLimiter } from './log-limiter.js';
 import { redactUrl } from './redact.js';
+import { EnvironmentError } from '../errors.js';
 import { sleep } from './actions/request.js';
 
 export interface AcceptResult {
@@ -36,7 +37,7 @@ export interface AcceptResult {
 }
 
 /** The alerts could not be made durable; the caller must answer 5xx so Alertmanager retries. */
-export class PersistError extends Error {
+export class PersistError extends EnvironmentError {
   override name = 'PersistError';
 }
 
