@@ -21,19 +21,20 @@ export type SliCase = { [K in SliKind]: { kind: K; spec: NonNullable<SliConfig[K
 
 export type ThresholdCase = { [K in ThresholdKind]: { kind: K; spec: NonNullable<Threshold[K]> } }[ThresholdKind];
 
-/** The one kind key validation let through. */
+/** The one kind key of `kinds` validation let through in `value`, with what it holds. */
+function oneKind<T extends object, K extends keyof T>(value: T, kinds: readonly K[], what: string): { kind: K; spec: T[K] } {
+  const set = kinds.filter((k) => value[k] !== undefined);
+  if (set.length !== 1) throw new InternalError(`${what} has ${set.length} kinds`);
+  const kind = set[0]!;
+  return { kind, spec: value[kind] };
+}
+
 export function sliCase(sli: SliConfig): SliCase {
-  const kinds = (Object.keys(sli) as SliKind[]).filter((k) => sli[k] !== undefined);
-  if (kinds.length !== 1) throw new InternalError(`a validated SLI has ${kinds.length} kinds`);
-  const kind = kinds[0]!;
-  return { kind, spec: sli[kind] } as SliCase;
+  return oneKind(sli, Object.keys(sli) as SliKind[], 'a validated SLI') as SliCase;
 }
 
 export function thresholdCase(th: Threshold): ThresholdCase {
-  const kinds = THRESHOLD_KINDS.filter((k) => th[k] !== undefined);
-  if (kinds.length !== 1) throw new InternalError(`validated threshold "${th.name}" has ${kinds.length} kinds`);
-  const kind = kinds[0]!;
-  return { kind, spec: th[kind] } as ThresholdCase;
+  return oneKind(th, THRESHOLD_KINDS, `validated threshold "${th.name}"`) as ThresholdCase;
 }
 
 /** The part of a ratio or query SLI next to its total: failed events (`errors`) or good ones (`good`). */
@@ -63,8 +64,5 @@ export type ActionKind = keyof ActionConfig;
 export type ActionCase = { [K in ActionKind]: { kind: K; spec: NonNullable<ActionConfig[K]> } }[ActionKind];
 
 export function actionCase(action: ActionConfig): ActionCase {
-  const kinds = (Object.keys(action) as ActionKind[]).filter((k) => action[k] !== undefined);
-  if (kinds.length !== 1) throw new InternalError(`a validated remediation action has ${kinds.length} kinds`);
-  const kind = kinds[0]!;
-  return { kind, spec: action[kind] } as ActionCase;
+  return oneKind(action, Object.keys(action) as ActionKind[], 'a validated remediation action') as ActionCase;
 }
