@@ -1,7 +1,11 @@
 // How generate and the generated promtool tests scale with the number of services (issue 13: 100
 // services of bench/shape.ts must pass in at most 120 s on 2 cores, growing linearly).
 // Run: npx tsx bench/scale.ts [--services 1,10,100] [--jobs N] [--sequential-up-to 10]
-import { mkdtempSync, rmSync } from 'node:fs';
+//      npx tsx bench/scale.ts --no-test [--services 1,1000,5000]: `sloforge generate` alone (issue
+//      24: 1,000 services in at most 5 s and 400 MB, 5,000 in at most 25 s and 1.5 GB, 2 cores),
+//      each size a fresh CLI process whose wall time, CPU time and peak memory are reported.
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,15 +22,17 @@ import { countingPromtool } from './cpu-time.js';
 
 const { values: args } = parseArgs({
   options: {
-    services: { type: 'string', default: '1,10,100' },
+    services: { type: 'string' },
+    'no-test': { type: 'boolean', default: false },
     jobs: { type: 'string' },
     // One promtool process over every file is what `promtool test rules dir/*.yml` does; past 10
     // services it only repeats what the parallel run shows, at twice the wait.
     'sequential-up-to': { type: 'string', default: '10' },
   },
 });
-const sizes = args.services.split(',').map(Number);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--services: expected whole numbers, got ${args.services}`);
+const servicesArg = args.services ?? (args['no-test'] ? '1,1000,5000' : '1,10,100');
+const sizes = servicesArg.split(',').map(Number);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--services: expected whole numbers, got ${servicesArg}`);
 const jobs = args.jobs ? Number(args.jobs) : defaultJobs();
 const sequentialUpTo = Number(args['sequential-up-to']);
 
@@ -103,6 +109,86 @@ async function measure(services: number): Promise<Row> {
 
 const s = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
 const cpu = (seconds: number | undefined) => (seconds === undefined || Number.isNaN(seconds) ? '-' : `${seconds.toFixed(1)} s`);
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface GenerateRow {
+  services: number;
+  files: number;
+  bytes: number;
+  wallMs: number;
+  cpuMs: number;
+  maxRssMB: number;
+}
+
+function treeSize(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    files++;
+    bytes += statSync(path.join(e.parentPath, e.name)).size;
+  }
+  return { files, bytes };
+}
+
+/**
+ * The CLI as the package ships it (compiled JavaScript in dist/, next to bin/): a checkout runs
+ * src/ through tsx instead, which would add the transpiling of sloforge itself to every figure.
+ */
+async function builtCli(into: string): Promise<string> {
+  const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+  await execa(process.execPath, [tsc, '-p', path.join(repo, 'tsconfig.build.json'), '--outDir', path.join(into, 'dist')]);
+  mkdirSync(path.join(into, 'bin'));
+  for (const f of readdirSync(path.join(repo, 'bin'))) writeFileSync(path.join(into, 'bin', f), readFileSync(path.join(repo, 'bin', f)));
+  writeFileSync(path.join(into, 'package.json'), readFileSync(path.join(repo, 'package.json')));
+  symlinkSync(path.join(repo, 'node_modules'), path.join(into, 'node_modules'));
+  return path.join(into, 'bin', 'sloforge.mjs');
+}
+
+/** One `sloforge generate` of the bench shape, as a user runs it: the packaged CLI, in a fresh process. */
+async function measureGenerate(cli: string, services: number): Promise<GenerateRow> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `sloforge-generate-${services}-`));
+  try {
+    const slos = path.join(dir, 'slos');
+    mkdirSync(slos);
+    const shape = path.join(repo, 'bench', 'shape.ts');
+    writeFileSync(path.join(slos, 'index.ts'), `import { shapeConfig } from ${JSON.stringify(shape)};\nexport default shapeConfig(${services});\n`);
+    const usageFile = path.join(dir, 'usage.json');
+    const out = path.join(dir, 'generated');
+    const start = performance.now();
+    const r = await execa(process.execPath, ['--import', path.join(repo, 'bench', 'usage-on-exit.mjs'), cli, 'generate', '--slos', slos, '--out', out], {
+      reject: false,
+      all: true,
+      env: { SLOFORGE_USAGE_FILE: usageFile },
+    });
+    const wallMs = performance.now() - start;
+    if (r.exitCode !== 0) throw new Error(`generate of ${services} service(s) failed:\n${r.all}`);
+    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { userMs: number; systemMs: number; maxRssKiB: number };
+    return { services, ...treeSize(out), wallMs, cpuMs: usage.userMs + usage.systemMs, maxRssMB: usage.maxRssKiB / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (args['no-test']) {
+  console.log(`sloforge generate alone: Node ${process.version}, ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const pkg = mkdtempSync(path.join(os.tmpdir(), 'sloforge-package-'));
+  const cli = await builtCli(pkg);
+  const rows: GenerateRow[] = [];
+  for (const n of sizes) {
+    rows.push(await measureGenerate(cli, n));
+    process.stderr.write(`  ${n} service(s): ${(rows[rows.length - 1]!.wallMs / 1000).toFixed(1)} s\n`);
+  }
+  console.log('| services | files | output | wall | CPU (user+sys) | peak memory (max RSS) |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.services} | ${r.files} | ${(r.bytes / 1e6).toFixed(1)} MB | ${(r.wallMs / 1000).toFixed(1)} s | ${(r.cpuMs / 1000).toFixed(1)} s | ${r.maxRssMB.toFixed(0)} MB |`);
+  }
+  rmSync(pkg, { recursive: true, force: true });
+  console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; the goals are 1,000 services in at most 5 s and 400 MB, 5,000 in at most 25 s and 1.5 GB, on 2 cores`);
+  process.exit(0);
+}
 
 console.log(`${await promtoolVersion()}, ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${jobs} at a time`);
 const rows: Row[] = [];

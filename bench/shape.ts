@@ -17,7 +17,7 @@ export function shapeConfig(services: number): ConfigInput {
         ticket: { slack: { apiUrlFile: '/run/secrets/slack', channel: '#platform' } },
       },
     ],
-    grafana: { url: 'http://grafana.example' },
+    grafana: { url: 'http://grafana.example', datasource: { url: 'http://prometheus.example:9090' } },
     services: Array.from({ length: services }, (_, i) => {
       const name = serviceName(i);
       return {

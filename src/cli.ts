@@ -10,6 +10,7 @@ import { selectorWarnings } from './config/checks/selector-lint.js';
 import { compileModel, summarize, targetWarnings } from './compile.js';
 import { ruleSet } from './prometheus/target.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
+import { someOf } from './list-text.js';
 import { registerReceiverCommand } from './remediation/cli.js';
 import { registerImportCommand } from './import/cli.js';
 import { registerTestCommand } from './promtool/cli.js';
@@ -35,13 +36,14 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   const bounds = unverifiedBucketBounds(model);
   if (bounds.length > 0) {
     warn(
-      `note: these latency thresholds must each be an "le" bucket bound of their histogram, which cannot be checked offline: ${bounds.join(', ')}. ` +
-        'If one is not, its no-data alert fires within its wait in production, next to the false burn it explains.',
+      `note: these latency thresholds must each be an "le" bucket bound of their histogram, which cannot be checked offline: ${someOf(bounds, ', ')}. ` +
+        'If one is not, its no-data alert fires within its wait in production, next to the false burn it explains; ' +
+        '`sloforge check --prometheus URL` checks them against the live histograms.',
     );
   }
   const untested = untestedSlos(model);
   if (untested.length > 0) {
-    warn(`note: no generated promtool test proves the burn-rate alerts of these SLOs: ${untested.join('; ')}.`);
+    warn(`note: no generated promtool test proves the burn-rate alerts of these SLOs: ${someOf(untested, '; ')}.`);
   }
   if (opts.strict && warnings.length > 0) {
     warn(`${warnings.length} warning(s) and --strict: nothing was written`);

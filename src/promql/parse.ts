@@ -1,6 +1,7 @@
 // PromQL checks with the official lezer grammar, so users learn of a typo at generate time
 // rather than when Prometheus refuses to load the rule file.
-import { parser } from '@prometheus-io/lezer-promql';
+import { parseTree } from './tree.js';
+import { deepFreeze, memoByText } from './memo.js';
 import type { SyntaxNode } from '@lezer/common';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
@@ -17,9 +18,9 @@ export interface Selector {
 }
 
 /** Describes the first syntax error in `expr`, or returns undefined when it parses. */
-export function promqlSyntaxError(expr: string): string | undefined {
+function promqlSyntaxErrorUncached(expr: string): string | undefined {
   if (expr.trim() === '') return 'is empty';
-  const tree = parser.parse(expr);
+  const tree = parseTree(expr);
   let errorAt: number | undefined;
   tree.iterate({
     enter(node) {
@@ -44,10 +45,10 @@ function unquote(literal: string): string {
  * Splits a plain series selector (`metric{a="b",c=~"d"}`) into its parts. Returns an error text
  * when the input is anything else (a function call, an operator, a range).
  */
-export function parseSelector(expr: string): Selector | string {
+function parseSelectorUncached(expr: string): Selector | string {
   const syntax = promqlSyntaxError(expr);
   if (syntax) return syntax;
-  const top = parser.parse(expr).topNode.firstChild;
+  const top = parseTree(expr).topNode.firstChild;
   if (!top || top.name !== 'VectorSelector' || top.nextSibling) {
     return 'must be a series selector such as metric_name{label="value"}, not an expression';
   }
@@ -79,3 +80,7 @@ export function formatSelector(sel: Selector): string {
   const inner = sel.matchers.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(',');
   return `${sel.metric}{${inner}}`;
 }
+
+export const promqlSyntaxError: (expr: string) => string | undefined = memoByText((text) => promqlSyntaxErrorUncached(text));
+
+export const parseSelector: (expr: string) => Selector | string = memoByText((text) => deepFreeze(parseSelectorUncached(text)));

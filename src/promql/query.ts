@@ -1,6 +1,6 @@
 // Recognises the PromQL shapes that read one counter (sum(rate(sel[w])) and kin), so an imported
 // SLI becomes a plain selector that sloforge wraps in its own rate() and sum() again.
-import { parser } from '@prometheus-io/lezer-promql';
+import { parseTree } from './tree.js';
 import type { SyntaxNode } from '@lezer/common';
 import { formatSelector, parseSelector, promqlSyntaxError, type Selector } from './parse.js';
 import { atSampleWindow, SAMPLE_WINDOW, WINDOW_PLACEHOLDER } from './window.js';
@@ -95,7 +95,7 @@ function parseQuery(query: string, window: string = SAMPLE_WINDOW): { src: strin
   const src = query.replace(WINDOW_RE, window).trim();
   const syntax = promqlSyntaxError(src);
   if (syntax) return syntax;
-  const top = parser.parse(src).topNode.firstChild;
+  const top = parseTree(src).topNode.firstChild;
   if (!top) return 'is empty';
   return { src, node: unwrapParens(top) };
 }
@@ -236,7 +236,7 @@ function asTemplate(node: SyntaxNode, src: string): string {
 function overTimeSelector(expr: string, fn: string, agg: string): Selector | undefined {
   const src = atSampleWindow(expr);
   if (promqlSyntaxError(src)) return undefined;
-  let node = unwrapParens(parser.parse(src).topNode.firstChild!);
+  let node = unwrapParens(parseTree(src).topNode.firstChild!);
   if (node.name === 'AggregateExpr') {
     if (node.getChild('AggregateOp')?.firstChild?.name !== agg || node.getChild('AggregateModifier')) return undefined;
     const arg = onlyArg(node.getChild('FunctionCallBody'));

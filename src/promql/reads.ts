@@ -1,6 +1,7 @@
 // What a PromQL expression reads, from the lezer syntax tree: its series selectors, the metric of
 // each, the range of every rate-like call, and whether it yields data with no input at all.
-import { parser } from '@prometheus-io/lezer-promql';
+import { parseTree } from './tree.js';
+import { deepFreeze, memoByText } from './memo.js';
 import type { SyntaxNode } from '@lezer/common';
 import { formatSelector, parseSelector, promqlSyntaxError } from './parse.js';
 
@@ -34,11 +35,11 @@ function selectorMetric(node: SyntaxNode, text: string): string | undefined {
 }
 
 /** Throws when `expr` does not parse; variables must be substituted first. */
-export function promqlReads(expr: string): Reads {
+function promqlReadsUncached(expr: string): Reads {
   const err = promqlSyntaxError(expr);
   if (err) throw new Error(err);
   const reads: Reads = { metrics: [], unnamed: [], rateRanges: [] };
-  parser.parse(expr).iterate({
+  parseTree(expr).iterate({
     enter(ref) {
       const node = ref.node;
       if (node.name === 'VectorSelector') {
@@ -63,9 +64,9 @@ export function promqlReads(expr: string): Reads {
 }
 
 /** Every plain series selector inside an expression, as written, without duplicates. */
-export function exprSelectors(expr: string): string[] {
+function exprSelectorsUncached(expr: string): string[] {
   const out = new Set<string>();
-  parser.parse(expr).iterate({
+  parseTree(expr).iterate({
     enter(node) {
       if (node.name !== 'VectorSelector') return true;
       const text = expr.slice(node.from, node.to);
@@ -80,10 +81,10 @@ export function exprSelectors(expr: string): string[] {
 const CONSTANT_FUNCTIONS = new Set(['vector', 'absent', 'absent_over_time']);
 
 /** Whether the expression yields a series even when none of its inputs exist (`... or vector(0)`). */
-export function yieldsWithoutInputs(expr: string): boolean {
+function yieldsWithoutInputsUncached(expr: string): boolean {
   if (exprSelectors(expr).length === 0) return true;
   let found = false;
-  parser.parse(expr).iterate({
+  parseTree(expr).iterate({
     enter(node) {
       if (node.name === 'FunctionIdentifier' && CONSTANT_FUNCTIONS.has(expr.slice(node.from, node.to))) found = true;
       return !found;
@@ -97,14 +98,14 @@ export function yieldsWithoutInputs(expr: string): boolean {
  * instant value is expected at the top, or a range over something other than a series selector
  * (`vector(1)[5m]`, which MetricsQL takes and PromQL needs as a subquery `(...)[5m:]`).
  */
-export function rangeProblem(expr: string): string | undefined {
-  const top = parser.parse(expr).topNode.firstChild;
+function rangeProblemUncached(expr: string): string | undefined {
+  const top = parseTree(expr).topNode.firstChild;
   let problem: string | undefined;
   const unwrap = (n: SyntaxNode): SyntaxNode => (n.name === 'ParenExpr' && n.firstChild ? unwrap(n.firstChild) : n);
   if (top && (unwrap(top).name === 'MatrixSelector' || unwrap(top).name === 'SubqueryExpr')) {
     return 'is a range vector; it must give one value per series (wrap the range in a function such as rate() or sum_over_time())';
   }
-  parser.parse(expr).iterate({
+  parseTree(expr).iterate({
     enter(ref) {
       if (problem !== undefined) return false;
       if (ref.name !== 'MatrixSelector') return true;
@@ -125,7 +126,7 @@ export function rangeProblem(expr: string): string | undefined {
  * Only what the syntax proves: a label can still be lost in ways this cannot see.
  */
 export function aggregatesAway(expr: string, label: string): boolean {
-  const top = parser.parse(expr).topNode.firstChild;
+  const top = parseTree(expr).topNode.firstChild;
   const drops = (n: SyntaxNode | null): boolean => {
     if (!n) return false;
     switch (n.name) {
@@ -167,9 +168,9 @@ export function aggregatesAway(expr: string, label: string): boolean {
 }
 
 /** Names of the functions an expression calls, each once, in order of first call. */
-export function functionsCalled(expr: string): string[] {
+function functionsCalledUncached(expr: string): string[] {
   const out = new Set<string>();
-  parser.parse(expr).iterate({
+  parseTree(expr).iterate({
     enter(ref) {
       if (ref.name !== 'FunctionCall') return;
       const fn = ref.node.getChild('FunctionIdentifier');
@@ -178,3 +179,13 @@ export function functionsCalled(expr: string): string[] {
   });
   return [...out];
 }
+
+export const promqlReads: (expr: string) => Reads = memoByText((text) => deepFreeze(promqlReadsUncached(text)));
+
+export const exprSelectors: (expr: string) => string[] = memoByText((text) => deepFreeze(exprSelectorsUncached(text)));
+
+export const yieldsWithoutInputs: (expr: string) => boolean = memoByText((text) => yieldsWithoutInputsUncached(text));
+
+export const rangeProblem: (expr: string) => string | undefined = memoByText((text) => rangeProblemUncached(text));
+
+export const functionsCalled: (expr: string) => string[] = memoByText((text) => deepFreeze(functionsCalledUncached(text)));

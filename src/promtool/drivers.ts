@@ -16,7 +16,7 @@ export const INJECTED_REMEDIATION = 'injected-by-a-series';
 
 const TRAFFIC = 1000;
 
-/** Validation has proven every selector can be fed (config/validate/test-series.ts). */
+/** Validation has proven every selector can be fed (config/checks/test-series.ts). */
 export function invent(sel: Selector, avoid?: Selector): ConcreteSeries {
   const s = inventSeries([sel], avoid);
   if (typeof s === 'string') throw new Error(`sloforge bug: validation let through a selector no series matches: ${s}`);

@@ -3,7 +3,7 @@ import { ConfigError } from '../../src/config/errors.js';
 import { resolveModel } from '../../src/model/resolve.js';
 import type { Model } from '../../src/model/types.js';
 // A small valid config to mutate in tests, written out as a plain object literal (no imports),
-// the way DESIGN.md's contract says users may write it.
+// which docs/slos.md says users may write.
 export function baseConfig(): any {
   return {
     teams: [{ name: 'payments', page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } }, ticket: { slack: { apiUrlFile: '/run/secrets/slack', channel: '#payments' } } }],

@@ -268,7 +268,7 @@ test('the receiver: one replica, probes, non-root, its data on a claim, secrets 
   assert.equal(ofKind(plain, 'Role').length, 0);
 });
 
-test('the section as DESIGN.md states it, { namespace, labels }, writes every object; the receiver image defaults with a warning', () => {
+test('the smallest section, { namespace, labels }, writes every object; the receiver image defaults with a warning', () => {
   const cfg = k8sConfig();
   cfg.kubernetes = { namespace: 'monitoring', labels: { release: 'kube-prometheus-stack' } };
   const list = manifests(compileConfig(cfg));

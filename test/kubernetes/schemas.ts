@@ -82,7 +82,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
   'monitoring.coreos.com/v1alpha1/AlertmanagerConfig': AlertmanagerConfig,
-  // No CRD of it in ../shared/k8s-crds: the validator the model library generated from the
+  // No CRD of it in test/kubernetes/crds/: the validator the model library generated from the
   // Operator's ServiceMonitor CRD is the check.
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
 };

@@ -1,0 +1,19 @@
+// Every golden case compiled in-process and compared byte for byte with its committed tree: a
+// change to any generated file fails here, named with its first changed line, until the case is
+// re-blessed (`npm run golden:bless`, CONTRIBUTING.md) and the diff reviewed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileTree, goldenCases, treeDifferences } from './tree.js';
+
+const cases = goldenCases();
+
+test('golden cases exist', () => {
+  assert.ok(cases.length > 0, 'no test/golden/<case>/slos/index.ts found');
+});
+
+for (const tree of cases) {
+  test(`${tree.name}: output is byte-identical to ${tree.name}/expected`, async () => {
+    const differences = await treeDifferences(tree.expected, await compileTree(tree));
+    assert.deepEqual(differences, [], `${tree.name} differs from its committed tree (if the change is intended: npm run golden:bless -- ${tree.name.split('/')[1]}):\n  ${differences.join('\n  ')}`);
+  });
+}

@@ -1,0 +1,37 @@
+// The committed golden and example trees are not only unchanged (golden.test.ts) but right, as
+// far as the tools can say: promtool loads every rule file and passes every generated test, and
+// amtool accepts every alertmanager.yml. A tree blessed from a broken compiler fails here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { examples, goldenCases } from './tree.js';
+import { promtool, tool } from '../helpers/tools.js';
+import { amtool } from '../alertmanager/helpers.js';
+import { findTestFiles, runPromtoolTests } from '../../src/promtool/run.js';
+
+const trees = [...goldenCases(), ...examples()];
+const within = (dir: string) => (existsSync(dir) ? readdirSync(dir).map((f) => path.join(dir, f)) : []);
+
+test('promtool check rules accepts every rule file of the golden cases and examples', async () => {
+  const files = trees.flatMap((t) => within(path.join(t.expected, 'prometheus/rules')));
+  assert.equal(files.length >= trees.length, true, `${files.length} rule files for ${trees.length} trees`);
+  for (const f of files) {
+    const r = await promtool('check', 'rules', f);
+    assert.ok(r.ok && /SUCCESS/.test(r.output), `${path.relative(process.cwd(), f)}\n${r.output}`);
+  }
+});
+
+test('amtool check-config accepts the alertmanager.yml of every golden case and example', async () => {
+  for (const t of trees) {
+    const out = await amtool(['check-config', path.join(t.expected, 'alertmanager/alertmanager.yml')]);
+    assert.match(out, /SUCCESS/, t.name);
+  }
+});
+
+test('the generated promtool tests of every golden case and example pass', async () => {
+  const files = (await Promise.all(trees.map((t) => findTestFiles(path.join(t.expected, 'prometheus/tests'))))).flat();
+  assert.equal(files.length >= trees.length, true, `${files.length} test files for ${trees.length} trees`);
+  const run = await runPromtoolTests(files, { jobs: 2, promtool: await tool('promtool') });
+  for (const r of run.results) assert.ok(r.ok, `${r.file}\n${r.output}`);
+});
