@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileModel, summarize, targetWarnings } from '../../src/compile.js';
 import { ruleSet } from '../../src/prometheus/target.js';
+import { promtoolArtifacts } from '../../src/promtool/target.js';
 import { modelOf } from '../helpers/config.js';
 import { engineConfig } from '../helpers/engines.js';
 
@@ -28,4 +29,15 @@ test('every rule-writing target, the summary and the warnings read the rule set 
   assert.ok(count(passed) < count(built));
   const groups = (w: string) => Number(/makes (\d+) rule groups/.exec(w)?.[1]);
   assert.ok(groups(targetWarnings(model, passed)[0]!.message) < groups(targetWarnings(model, built)[0]!.message));
+});
+
+test('promtool finds an SLO\'s alerts by name and slo label, not by the position of its group', () => {
+  const cfg = engineConfig();
+  cfg.services[0].slos[1].alerting = {};
+  const model = modelOf(cfg);
+  const built = ruleSet(model);
+  const reordered = built.map(({ svc, groups }) => ({ svc, groups: [...groups].reverse() }));
+  assert.ok(built[0]!.groups.length > 2);
+  const tests = (rules: typeof built) => promtoolArtifacts(model, rules).map((a) => a.path + '\n' + a.content);
+  assert.deepEqual(tests(reordered), tests(built));
 });
