@@ -27,6 +27,8 @@ import { toAuditEntry, type AuditEntry, type Event, type EventState } from './au
 import { applyRecord, eventFromAccepted } from './event.js';
 import { LogLimiter } from './log-limiter.js';
 import { redactUrl } from './redact.js';
+import { RunQueue } from './run-queue.js';
+import { Deque } from './deque.js';
 import { EnvironmentError } from '../errors.js';
 import { sleep } from './actions/request.js';
 
@@ -93,7 +95,6 @@ interface ReplayState {
   bad: BadLine[];
   /** Lines replay itself set aside (duplicate `accepted` records), for the report. */
   setAside: BadLine[];
-  records: number;
   /** The guard-rail clock when replay began: no logged start counts as later than this. */
   at: number;
   /** Starts logged later than `at` (a clock that was ahead), and the furthest ahead. */
@@ -115,7 +116,9 @@ export class Engine {
   private readonly events = new Map<string, Event>();
   private readonly seen = new Set<string>();
   private readonly pending = new Map<string, Promise<void>>();
-  private readonly queue: Event[] = [];
+  private readonly queue = new RunQueue<Event>();
+  /** Ids of events in the order they finished (or were skipped), for `settled`. */
+  private readonly finishedOrder = new Deque<string>();
   /** Events the previous process died running; `start` records them as interrupted. */
   private readonly interrupted: Event[] = [];
   /** Every started or skipping task, so shutdown can wait for their log writes. */
@@ -135,13 +138,14 @@ export class Engine {
   /** Events whose log lines are unreadable where their start would be; `start` records them. */
   private readonly doubtful: Array<{ ev: Event; line: number }> = [];
   private replaying: ReplayState | undefined;
+  private runningTotal = 0;
   private stopping = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? opts.now ?? monotonicClock();
-    this.replaying = { acceptedLine: new Map(), keyOwner: new Map(), alias: new Map(), bad: [], setAside: [], records: 0, at: this.clock(), future: 0, furthestAheadMs: 0 };
+    this.replaying = { acceptedLine: new Map(), keyOwner: new Map(), alias: new Map(), bad: [], setAside: [], at: this.clock(), future: 0, furthestAheadMs: 0 };
     this.auditSize = opts.auditSize ?? 1000;
     this.limited = new LogLimiter(opts.log, this.now);
     // Every running action and every waiting retry listens on these; many at once is normal.
@@ -151,7 +155,6 @@ export class Engine {
   /** Feeds one record of the log, oldest first; before `finishReplay`. */
   replayRecord(r: LogRecord, line: number): void {
     const rs = this.replaying!;
-    if (++rs.records % 10_000 === 0) this.prune();
     if (r.t === 'seen') {
       this.seen.add(r.key);
       return;
@@ -179,7 +182,7 @@ export class Engine {
       if (r.key !== undefined) this.seen.add(r.key);
       return;
     }
-    applyRecord(ev, r);
+    this.apply(ev, r);
     if (r.t === 'started' && r.attempt === 1) {
       // A start logged in the future (the clock was ahead when it was written) counts as having
       // happened now: one cooldown from now, not one from a time that may be a day away.
@@ -223,14 +226,13 @@ export class Engine {
     if (rs.future > 0) {
       this.opts.log(`${rs.future} start(s) in the event log are stamped up to ${Math.ceil(rs.furthestAheadMs / 1000)} s in the future (the clock was ahead when they were written): counted as starting now for cooldowns and hourly caps`);
     }
-    if (this.queue.length > 0) this.opts.log(`resuming ${this.queue.length} unfinished remediation(s) from the log`);
+    if (this.queue.size > 0) this.opts.log(`resuming ${this.queue.size} unfinished remediation(s) from the log`);
     if (this.interrupted.length > 0) {
       this.opts.log(`${this.interrupted.length} remediation(s) were running when the receiver stopped: outcome unknown, not repeated (see /api/actions)`);
     }
     if (this.doubtful.length > 0) {
       this.opts.log(`${this.doubtful.length} remediation(s) may have started on an unreadable line of the event log: not run, so none runs twice (see /api/actions)`);
     }
-    this.prune();
     return rs.setAside;
   }
 
@@ -327,6 +329,7 @@ export class Engine {
     for (const ev of fresh) {
       this.seen.add(ev.key);
       this.events.set(ev.id, ev);
+      if (TERMINAL.has(ev.state)) this.settled(ev);
       if (ev.state === 'queued') {
         this.queue.push(ev);
         result.queued++;
@@ -347,34 +350,29 @@ export class Engine {
     } catch {
       throw new PersistError('could not persist a concurrent copy of these alerts');
     }
-    this.prune();
     this.pump();
     return result;
   }
 
-  /** Starts every queued event whose remediation has a free slot, oldest first. */
+  /**
+   * Starts queued events while their remediation has a free slot, oldest first within each
+   * remediation. Its cost does not grow with the queue (see RunQueue).
+   */
   private pump(): void {
     if (this.stopping) return;
     const now = this.clock();
-    let nextRetry = Infinity;
-    for (let i = 0; i < this.queue.length;) {
-      const ev = this.queue[i]!;
-      const rem = this.remediations.get(ev.alert.remediation);
-      if (ev.retryAt !== undefined && ev.retryAt > now) {
-        nextRetry = Math.min(nextRetry, ev.retryAt);
-        i++;
-        continue;
-      }
-      if (rem && (this.runningBy.get(rem.name) ?? 0) >= rem.maxConcurrent) {
-        i++;
-        continue;
-      }
-      this.queue.splice(i, 1);
-      this.track(this.begin(ev, rem).catch((err: Error) => this.opts.log(`remediation ${ev.id} crashed: ${err.message}`)));
+    this.queue.releaseDue(now);
+    const hasSlot = (name: string): boolean => {
+      const rem = this.remediations.get(name);
+      return !rem || (this.runningBy.get(name) ?? 0) < rem.maxConcurrent;
+    };
+    for (const ev of this.queue.startable(hasSlot)) {
+      this.track(this.begin(ev, this.remediations.get(ev.alert.remediation)).catch((err: Error) => this.opts.log(`remediation ${ev.id} crashed: ${err.message}`)));
     }
-    if (nextRetry < Infinity) this.wakeAt(nextRetry - now);
-    this.opts.metrics.queueDepth.set(this.queue.length);
-    this.opts.metrics.running.set([...this.runningBy.values()].reduce((a, b) => a + b, 0));
+    const nextRetry = this.queue.nextRetryAt;
+    if (nextRetry !== undefined) this.wakeAt(nextRetry - now);
+    this.opts.metrics.queueDepth.set(this.queue.size);
+    this.opts.metrics.running.set(this.runningTotal);
   }
 
   private wakeAt(delayMs: number): void {
@@ -422,8 +420,10 @@ export class Engine {
     const started = { t: 'started', id: ev.id, key: ev.key, at, attempt: ev.attempts + 1, dryRun: this.opts.dryRun || rem.dryRun } as const;
     applyRecord(ev, started);
     this.runningBy.set(rem.name, (this.runningBy.get(rem.name) ?? 0) + 1);
+    this.runningTotal++;
     return this.execute(ev, rem, started, uncharge).finally(() => {
       this.runningBy.set(rem.name, (this.runningBy.get(rem.name) ?? 1) - 1);
+      this.runningTotal--;
       this.pump();
     });
   }
@@ -443,7 +443,7 @@ export class Engine {
       ev.detail = `not started: could not persist its start (${(err as Error).message}); retrying in ${wait / 1000} s`;
       this.opts.metrics.startRetries.inc({ remediation: rem.name });
       this.limited.line(`persist-started:${rem.name}`, `remediation ${rem.name}: ${ev.detail}`);
-      this.queue.unshift(ev);
+      this.queue.retry(ev);
       return;
     }
     ev.retryAt = undefined;
@@ -468,7 +468,7 @@ export class Engine {
     }
     const result: ActionResult = dryRun ? 'dry-run' : outcome.ok ? 'success' : 'failure';
     const finished = { t: 'finished', id: ev.id, key: ev.key, at: this.now(), result, detail: outcome.detail, durationMs: Math.round(seconds * 1000) } as const;
-    applyRecord(ev, finished);
+    this.apply(ev, finished);
     this.opts.metrics.actions.inc({ remediation: rem.name, result });
     this.opts.metrics.duration.observe({ remediation: rem.name, result }, seconds);
     if (!outcome.ok) this.opts.log(`remediation ${rem.name} failed for alert ${ev.alert.fingerprint}: ${outcome.detail}`);
@@ -499,7 +499,7 @@ export class Engine {
 
   private skip(ev: Event, reason: SkipReason, detail: string): Promise<boolean> {
     const skipped = { t: 'skipped', id: ev.id, key: ev.key, at: this.now(), reason, detail } as const;
-    applyRecord(ev, skipped);
+    this.apply(ev, skipped);
     // Alert labels are caller input: an unknown name must not become a new time series.
     const label = this.remediations.has(ev.alert.remediation) ? ev.alert.remediation : UNKNOWN;
     this.opts.metrics.actions.inc({ remediation: label, result: `skipped-${reason}` });
@@ -521,16 +521,22 @@ export class Engine {
     return this.resolved.size;
   }
 
-  /** Drops the oldest finished events beyond the audit size; dedupe keys are kept. */
-  private prune(): void {
-    let extra = this.events.size - this.auditSize;
-    if (extra <= 0) return;
-    for (const [id, ev] of this.events) {
-      if (extra <= 0) break;
-      if (TERMINAL.has(ev.state)) {
-        this.events.delete(id);
-        extra--;
-      }
+  /** Applies a record to a known event, noting when that ends it. */
+  private apply(ev: Event, r: Parameters<typeof applyRecord>[1]): void {
+    applyRecord(ev, r);
+    if (TERMINAL.has(ev.state)) this.settled(ev);
+  }
+
+  /**
+   * An event ended: the newest `auditSize` ended events stay in memory for /api/actions, older
+   * ones are dropped (their dedupe keys are kept). Events still queued or running always stay.
+   */
+  private settled(ev: Event): void {
+    this.finishedOrder.push(ev.id);
+    while (this.finishedOrder.length > this.auditSize) {
+      const id = this.finishedOrder.shift()!;
+      const old = this.events.get(id);
+      if (old && TERMINAL.has(old.state)) this.events.delete(id);
     }
   }
 
@@ -540,7 +546,7 @@ export class Engine {
   }
 
   get queueDepth(): number {
-    return this.queue.length;
+    return this.queue.size;
   }
 
   /** Stops starting actions, waits for running ones up to the deadline, then aborts the rest. */

@@ -21,6 +21,9 @@ export const MAX_ENV_TOTAL_BYTES = 64 * 1024;
 /** Default cap on open connections; Alertmanager needs a handful. */
 export const DEFAULT_MAX_CONNECTIONS = 256;
 
+/** An idle keep-alive connection is closed after this long. */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
 /**
  * How long SIGTERM lets running actions finish before aborting them. Below Kubernetes' default
  * 30 s grace period, so the receiver still has time to abort the rest and close its log before

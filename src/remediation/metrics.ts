@@ -3,7 +3,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { RECEIVER_METRIC_PREFIX } from '../conventions.js';
 
-export type RequestOutcome = 'accepted' | 'unauthorized' | 'too_large' | 'bad_request' | 'persist_failed' | 'not_found' | 'method_not_allowed' | 'error' | 'ok';
+export type RequestOutcome = 'accepted' | 'unauthorized' | 'too_large' | 'bad_request' | 'persist_failed' | 'busy' | 'not_found' | 'method_not_allowed' | 'error' | 'ok';
 export type AlertOutcome = 'queued' | 'duplicate' | 'no_remediation' | 'unknown_remediation' | 'not_bound' | 'resolved_ignored';
 
 export class ReceiverMetrics {
@@ -24,7 +24,8 @@ export class ReceiverMetrics {
   readonly logSkippedLines = new Gauge({ name: 'sloforge_receiver_log_skipped_lines', help: 'Lines of the event log the last start could not use (the start log names them)', registers: [this.registry] });
   readonly logBytes = new Gauge({ name: 'sloforge_receiver_log_bytes', help: 'Size of the event log', registers: [this.registry] });
   readonly compactions = new Counter({ name: 'sloforge_receiver_log_compactions_total', help: 'Event log compactions by result (compacted, unchanged, failed)', labelNames: ['result'] as const, registers: [this.registry] });
-  readonly connectionsDropped = new Counter({ name: 'sloforge_receiver_connections_dropped_total', help: 'Connections refused because maxConnections were open', registers: [this.registry] });
+  readonly connectionsDropped = new Counter({ name: 'sloforge_receiver_connections_dropped_total', help: 'Connections refused because maxConnections were open, each authenticated', registers: [this.registry] });
+  readonly connectionsEvicted = new Counter({ name: 'sloforge_receiver_connections_evicted_total', help: 'Unauthenticated connections closed to make room for a newcomer at maxConnections', registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: RECEIVER_METRIC_PREFIX });

@@ -8,13 +8,22 @@ const stringMap = z.record(z.string(), z.string());
 // Identity fields feed the dedupe key, so they are refused rather than cut when absurd.
 const timestamp = z.string().min(1).max(64);
 
+/**
+ * Alertmanager writes an alert's fingerprint as 16 lowercase hex digits (a 64-bit hash of its
+ * labels). Nothing else is accepted: the fingerprint goes into the dedupe key, the log and the
+ * action's environment, and a value that could hold newlines or quotes has no business there.
+ * Up to 64 digits, so a longer hash in a future Alertmanager still fits.
+ */
+export const FINGERPRINT = /^[0-9a-f]{1,64}$/;
+export const FINGERPRINT_RULE = 'must be 1 to 64 lowercase hex digits, as Alertmanager writes a fingerprint';
+
 export const webhookAlert = z.looseObject({
   status: z.enum(['firing', 'resolved']),
   labels: stringMap,
   annotations: stringMap.optional(),
   startsAt: timestamp,
   endsAt: z.string().max(64).optional(),
-  fingerprint: z.string().min(1).max(256),
+  fingerprint: z.string().regex(FINGERPRINT, { error: FINGERPRINT_RULE }),
 });
 
 export const webhookPayload = z.looseObject({

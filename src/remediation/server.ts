@@ -1,7 +1,7 @@
 // The receiver's HTTP side: routes, authentication, body limits, the event log's upkeep and
 // graceful shutdown.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ResolvedRemediation } from './actions-file.js';
 import { TokenAuth } from './auth.js';
 import { Engine, PersistError } from './engine.js';
@@ -9,7 +9,9 @@ import { ReceiverMetrics, type RequestOutcome } from './metrics.js';
 import { payloadProblems, webhookPayload } from './payload.js';
 import { LogStore, type BadLine, type OpenFile, type Store } from './store.js';
 import { Compactor, compactionPolicy } from './compact.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE_MS, DISCARD_LIMIT } from './limits.js';
+import { ConnectionSlots } from './connection-slots.js';
+import { BodyParser, ParserBusy } from './body-parser.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE_MS, DISCARD_LIMIT, KEEP_ALIVE_TIMEOUT_MS } from './limits.js';
 import { LogLimiter } from './log-limiter.js';
 import { stderrLog } from './log-line.js';
 
@@ -42,6 +44,8 @@ export interface ReceiverOptions {
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
   maxConnections?: number;
+  /** Bodies of this size and over are parsed off the event loop (test seam; BODY_WORKER_BYTES). */
+  bodyWorkerBytes?: number;
   compaction?: Partial<CompactionOptions>;
   log?: (line: string) => void;
   /** Another process took the data folder over; the CLI exits. The receiver already refuses writes. */
@@ -60,6 +64,8 @@ export interface Receiver {
   engine: Engine;
   /** Replaces the accepted tokens (SIGHUP in the CLI). */
   setTokens(tokens: readonly string[]): void;
+  /** Large bodies waiting to be parsed or being parsed off the event loop. */
+  readonly bodiesParsing: number;
   /** Stops accepting, lets running actions finish up to the deadline, closes the store. Idempotent. */
   /** Stops accepting, lets running actions finish within `shutdownMs` (default: the configured grace), then aborts them. */
   close(shutdownMs?: number): Promise<void>;
@@ -71,7 +77,7 @@ export class StartAborted extends Error {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly outcome: RequestOutcome, message: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(readonly status: number, readonly outcome: RequestOutcome, message: string, readonly extra: Record<string, unknown> = {}, readonly headers: Record<string, string> = {}) {
     super(message);
   }
 }
@@ -149,6 +155,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   let auth = new TokenAuth(opts.tokens);
   const metrics = new ReceiverMetrics();
+  const slots = new ConnectionSlots<Socket>(opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+  const bodies = new BodyParser(opts.bodyWorkerBytes);
   metrics.initialise(opts.remediations.map((r) => r.name));
   const longestCooldown = Math.max(0, ...opts.remediations.map((r) => r.cooldownMs));
   let store: Store | undefined;
@@ -209,6 +217,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     if (!auth.check(req.headers.authorization)) {
       throw new HttpError(401, 'unauthorized', 'missing or wrong credentials', {});
     }
+    // An authenticated client's connection is never displaced by newcomers.
+    slots.trust(req.socket);
     if (path === '/api/actions') {
       if (method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'method not allowed');
       const asked = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? 100);
@@ -221,8 +231,9 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     const raw = await readBody(req, limit);
     let json: unknown;
     try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
+      json = await bodies.parse(raw);
+    } catch (err) {
+      if (err instanceof ParserBusy) throw new HttpError(503, 'busy', `cannot parse the body now (${err.message}); retry`, {}, { 'retry-after': '1' });
       throw new HttpError(400, 'bad_request', 'body is not valid JSON');
     }
     const parsed = webhookPayload.safeParse(json);
@@ -241,14 +252,18 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     const path = (req.url ?? '/').split('?')[0]!;
     const routeLabel = ['/alerts', '/api/actions', '/healthz', '/readyz', '/metrics'].includes(path) ? path : 'other';
     metrics.inFlight.inc({ route: routeLabel });
-    res.on('close', () => metrics.inFlight.dec({ route: routeLabel }));
+    slots.requestStarted(req.socket);
+    res.on('close', () => {
+      metrics.inFlight.dec({ route: routeLabel });
+      slots.requestEnded(req.socket);
+    });
     route(req, res, path, expectContinue).then(
       (outcome) => metrics.requests.inc({ route: routeLabel, outcome }),
       (err: unknown) => {
         const e = err instanceof HttpError ? err : new HttpError(500, 'error', 'internal error');
         if (!(err instanceof HttpError)) log(`internal error on ${req.method} ${path}: ${(err as Error)?.stack ?? String(err)}`);
         metrics.requests.inc({ route: routeLabel, outcome: e.outcome });
-        const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer realm="sloforge-receiver"' } : {};
+        const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer realm="sloforge-receiver"' } : { ...e.headers };
         // A client that asked to continue and was not told to sends no body.
         const bodyComing = !req.complete && !(expectContinue && !res.headersSent);
         if (!res.headersSent) answerEarly(req, res, e.status, { error: e.message, ...e.extra }, headers, bodyComing);
@@ -261,15 +276,29 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   const server = http.createServer({
     headersTimeout,
     requestTimeout,
+    // An idle keep-alive connection gives its slot back this soon (Node's default, pinned).
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     // Node checks these timeouts only this often (30 s by default), so a timeout could fire
     // up to that late; a tenth of the shortest keeps them close to what is configured.
     connectionsCheckingInterval: Math.max(50, Math.floor(Math.min(headersTimeout, requestTimeout) / 10)),
   }, (req, res) => handle(req, res, false));
   server.on('checkContinue', (req, res) => handle(req, res, true));
-  server.maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  server.on('drop', () => {
-    metrics.connectionsDropped.inc();
-    limited.line('drop', `refused a connection: ${server.maxConnections} connections are open (maxConnections)`);
+  // The connection cap is kept by ConnectionSlots rather than Node's maxConnections, which
+  // refuses newcomers however idle and unauthenticated the connections holding the slots are.
+  server.on('connection', (socket: Socket) => {
+    const admission = slots.admit(socket);
+    if (!admission.admitted) {
+      metrics.connectionsDropped.inc();
+      limited.line('drop', `refused a connection: ${slots.cap} connections are open, each authenticated (maxConnections)`);
+      socket.destroy();
+      return;
+    }
+    socket.once('close', () => slots.release(socket));
+    if (admission.evicted) {
+      metrics.connectionsEvicted.inc();
+      limited.line('evict', `closed an unauthenticated connection to make room: ${slots.cap} connections are open (maxConnections)`);
+      admission.evicted.destroy();
+    }
   });
 
   try {
@@ -337,6 +366,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       server.closeAllConnections();
       await stopped;
       await compacting;
+      await bodies.close();
       await store!.close();
       log('stopped');
     })();
@@ -347,6 +377,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     metrics,
     engine,
     setTokens: (tokens) => { auth = new TokenAuth(tokens); },
+    get bodiesParsing() { return bodies.pending; },
     close,
   };
 }

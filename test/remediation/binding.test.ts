@@ -8,7 +8,7 @@ import { remediationArtifacts } from '../../src/remediation/compile.js';
 import { modelOf } from '../helpers/config.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
 import { startReceiver } from '../../src/remediation/server.js';
-import { TOKEN, Target, alert, payload, post, settled, tempDir } from './helpers.js';
+import { TOKEN, Target, alert, nameOf, payload, post, settled, tempDir } from './helpers.js';
 
 const team = { name: 'payments', page: { webhook: { url: 'http://pager.example/' } }, ticket: { webhook: { url: 'http://tickets.example/' } } };
 
@@ -71,7 +71,7 @@ test('the receiver refuses an alert its remediation is not bound to: audited, co
   assert.equal(res.status, 200);
   assert.deepEqual(res.json, { status: 'accepted', queued: 1, duplicates: 0, ignored: 3 });
   const events = await settled(rx.url, 4);
-  const byFp = Object.fromEntries(events.map((e) => [e.fingerprint, e]));
+  const byFp = Object.fromEntries(events.map((e) => [nameOf(e.fingerprint), e]));
   assert.equal(byFp.ok.state, 'success');
   for (const fp of ['other-service', 'other-slo', 'nodata']) {
     assert.equal(byFp[fp].state, 'skipped', fp);

@@ -7,15 +7,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startReceiver } from '../../src/remediation/server.js';
 import { encodeRecord, type LogRecord } from '../../src/remediation/store.js';
-import { alert, audit, payload, post, receiverOptions, setup, waitFor } from './helpers.js';
+import { alert, audit, fp, payload, post, receiverOptions, setup, waitFor } from './helpers.js';
 
 const STARTS = '2026-11-22T10:00:00.000Z';
 const at = Date.now() - 60_000;
-const key = (f: string) => `${f}|${STARTS}|firing`;
+const key = (f: string) => `${fp(f)}|${STARTS}|firing`;
 
 function accepted(id: string, f: string): Record<string, unknown> {
   const a = alert(f, 'r');
-  return { t: 'accepted', id, at, key: key(f), alert: { remediation: 'r', status: 'firing', fingerprint: f, startsAt: STARTS, endsAt: '', labels: a.labels, annotations: {} } };
+  return { t: 'accepted', id, at, key: key(f), alert: { remediation: 'r', status: 'firing', fingerprint: fp(f), startsAt: STARTS, endsAt: '', labels: a.labels, annotations: {} } };
 }
 const started = (id: string, f: string) => ({ t: 'started', id, key: key(f), at, attempt: 1, dryRun: false });
 const finished = (id: string, f: string) => ({ t: 'finished', id, key: key(f), at, result: 'success', detail: 'ok', durationMs: 1 });
@@ -71,7 +71,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'one changed character in the key of a checksummed `accepted` line: a re-sent alert is still a duplicate',
-    log: edit(sumLine(accepted('e1', 'f1')), '"key":"f1|', '"key":"g1|') + sumLine(started('e1', 'f1')) + sumLine(finished('e1', 'f1')),
+    log: edit(sumLine(accepted('e1', 'f1')), `"key":"${fp('f1')}|`, `"key":"${fp('g1')}|`) + sumLine(started('e1', 'f1')) + sumLine(finished('e1', 'f1')),
     resend: ['f1'],
     runs: { f1: 0 },
     skipped: [1],
@@ -133,10 +133,10 @@ for (const row of ROWS) {
       const open = list.filter((e) => e.state === 'queued' || e.state === 'running');
       return open.length === 0 ? list : undefined;
     });
-    const runs = Object.fromEntries(expected.map((f) => [f, env.target.calls.filter((c) => JSON.parse(c.body).fingerprint === f).length]));
+    const runs = Object.fromEntries(expected.map((f) => [f, env.target.calls.filter((c) => JSON.parse(c.body).fingerprint === fp(f)).length]));
     assert.deepEqual(runs, row.runs);
     for (const [f, state] of Object.entries(row.states ?? {})) {
-      const e = events.find((x) => x.fingerprint === f);
+      const e = events.find((x) => x.fingerprint === fp(f));
       assert.equal(`${e?.state}${e?.reason ? `/${e.reason}` : ''}`, state, f);
     }
     const metrics = await (await fetch(`${rx.url}/metrics`)).text();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { startReceiver } from '../../src/remediation/server.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
 import { LogStore } from '../../src/remediation/store.js';
-import { TOKEN, alert, audit, inProcess, payload, post, settled, setup, waitFor } from './helpers.js';
+import { TOKEN, alert, audit, fp, inProcess, payload, post, settled, setup, waitFor } from './helpers.js';
 
 test('maxConcurrent: further alerts wait in the queue until a run finishes', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', cooldown: '0s', maxConcurrent: 2, maxPerHour: 100, action: { http: { url, retries: 0 } } }]);
@@ -131,10 +131,10 @@ test('a compacted log still dedupes: an alert that ran a month ago does not run 
   t.after(() => env.target.stop());
   const monthAgo = Date.now() - 30 * 86_400_000;
   const a = alert('old', 'r');
-  const fields = { remediation: 'r', status: 'firing', fingerprint: 'old', startsAt: a.startsAt as string, endsAt: '', labels: a.labels as Record<string, string>, annotations: {} };
+  const fields = { remediation: 'r', status: 'firing', fingerprint: fp('old'), startsAt: a.startsAt as string, endsAt: '', labels: a.labels as Record<string, string>, annotations: {} };
   const seed = await LogStore.open(env.dataDir);
   await seed.store.append([
-    { t: 'accepted', id: 'e1', at: monthAgo, key: `old|${fields.startsAt}|firing`, alert: fields },
+    { t: 'accepted', id: 'e1', at: monthAgo, key: `${fp('old')}|${fields.startsAt}|firing`, alert: fields },
     { t: 'started', id: 'e1', at: monthAgo, attempt: 1, dryRun: false },
     { t: 'finished', id: 'e1', at: monthAgo, result: 'success', detail: 'ok', durationMs: 5 },
   ]);
@@ -163,7 +163,7 @@ test('a queued firing alert whose resolved notice arrives before it starts is sk
   assert.equal((await post(rx.url, payload([alert('second', 'r', { status: 'resolved' })]))).json.ignored, 1);
   env.target.release();
   const events = await settled(rx.url, 2);
-  const second = events.find((e) => e.fingerprint === 'second');
+  const second = events.find((e) => e.fingerprint === fp('second'));
   assert.equal(second.reason, 'resolved');
   assert.equal(env.target.calls.length, 1);
   const metrics = await (await fetch(`${rx.url}/metrics`)).text();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReceiver } from '../../src/remediation/server.js';
 import { applyRecord, eventFromAccepted } from '../../src/remediation/event.js';
-import { TEST_TRIGGER, alert, audit, inProcess, payload, post, settled } from './helpers.js';
+import { TEST_TRIGGER, alert, audit, inProcess, nameOf, payload, post, settled } from './helpers.js';
 
 test('an event rebuilt from the log is in the state the live receiver left it', async (t) => {
   const { env, rx, options } = await inProcess((url) => [
@@ -26,7 +26,7 @@ test('an event rebuilt from the log is in the state the live receiver left it', 
   ]));
   const live = await settled(rx.url, 7);
   await rx.close();
-  assert.deepEqual(live.map((e) => `${e.fingerprint}:${e.state}${e.reason ? `/${e.reason}` : ''}`).sort(), [
+  assert.deepEqual(live.map((e) => `${nameOf(e.fingerprint)}:${e.state}${e.reason ? `/${e.reason}` : ''}`).sort(), [
     'dry:dry-run', 'fails:failure', 'ok:success', 'slow-1:success', 'slow-2:skipped/cooldown', 'typo:skipped/unknown-remediation', 'unbound:skipped/not-bound',
   ]);
 

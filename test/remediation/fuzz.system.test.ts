@@ -22,7 +22,7 @@ const alertArb = fc.record({
   annotations: fc.option(fc.dictionary(label, text, { maxKeys: 3 }), { nil: undefined }),
   startsAt: fc.oneof(fc.constant('2026-11-22T10:00:00Z'), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string({ maxLength: 5 })),
   endsAt: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
-  fingerprint: fc.oneof(fc.constantFrom('fp-a', 'fp-b', 'fp-c', 'fp-d'), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 1, maxLength: 16 }), fc.string({ maxLength: 3 })),
+  fingerprint: fc.oneof(fc.constantFrom('0a', '0b', '0c', '0d'), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 1, maxLength: 16 }), fc.string({ maxLength: 3 })),
   extra: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined }),
 });
 

@@ -2,6 +2,7 @@
 // timeout limits, log floods, and token rotation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { capAlert, TRUNCATED_ANNOTATION } from '../../src/remediation/payload.js
 import { DEFAULT_BODY_LIMIT, MAX_ALERT_BYTES, MAX_ENV_TOTAL_BYTES, MAX_ENV_VALUE_BYTES } from '../../src/remediation/limits.js';
 import { REMEDIATION_MAX_ALERTS } from '../../src/conventions.js';
 import { startReceiver } from '../../src/remediation/server.js';
-import { ReceiverProcess, TEST_TRIGGER, TOKEN, alert, inProcess, payload, post, receiverOptions, settled, setup, waitFor } from './helpers.js';
+import { ReceiverProcess, TEST_TRIGGER, TOKEN, alert, fp, inProcess, nameOf, payload, post, postFresh, receiverOptions, settled, setup, waitFor } from './helpers.js';
 
 test('a failed `started` write puts the alert back in the queue with a backoff, without charging the cooldown', async (t) => {
   let failStarts = 1;
@@ -108,18 +109,18 @@ test('per-alert cap: a 16 KiB alert is kept whole, 32 of them fit one body, a bi
   await settled(rx.url, 3 + REMEDIATION_MAX_ALERTS);
 
   const stored = (await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8')).split('\n').filter((l) => l.includes('"t":"accepted"')).map((l) => JSON.parse(l).alert);
-  const of = (fp: string) => stored.find((a) => a.fingerprint === fp);
+  const of = (name: string) => stored.find((a) => nameOf(a.fingerprint) === name);
   assert.equal(of('exactly-16k').annotations.description, one.annotations.description, 'kept whole');
   assert.equal(of('full-31').annotations[TRUNCATED_ANNOTATION], undefined);
-  for (const fp of ['too-big', 'many-labels']) {
-    const a = of(fp);
-    assert.ok(Buffer.byteLength(JSON.stringify(a)) <= MAX_ALERT_BYTES, fp);
+  for (const name of ['too-big', 'many-labels']) {
+    const a = of(name);
+    assert.ok(Buffer.byteLength(JSON.stringify(a)) <= MAX_ALERT_BYTES, name);
     assert.match(a.annotations[TRUNCATED_ANNOTATION], /alert over 16384 bytes/);
     assert.equal(a.labels.alertname, TEST_TRIGGER.alertname, 'binding labels are kept');
   }
   assert.match(of('too-big').annotations.description, /…\[\d+ bytes cut\]$/);
   assert.match(of('many-labels').annotations[TRUNCATED_ANNOTATION], /field\(s\) dropped/);
-  assert.ok(env.target.calls.some((c) => JSON.parse(c.body).fingerprint === 'too-big'), 'a cut alert still runs its action');
+  assert.ok(env.target.calls.some((c) => JSON.parse(c.body).fingerprint === fp('too-big')), 'a cut alert still runs its action');
   assert.match(await (await fetch(`${rx.url}/metrics`)).text(), /sloforge_receiver_alerts_truncated_total 2/);
   assert.equal(logs.filter((l) => l.includes('larger than the per-alert limit')).length, 1, 'logged once, not per alert');
 });
@@ -156,19 +157,55 @@ const closedWith = (sock: net.Socket): Promise<string> => new Promise((resolve) 
   sock.on('error', () => {});
 });
 
-test('maxConnections: connections past the cap are closed at once and counted; the receiver keeps serving', async (t) => {
+/** GET on a fresh connection; 0 when the connection is refused. (fetch, undici 6, never settles then.) */
+const getStatus = (port: number, path: string): Promise<number> => new Promise((resolve) => {
+  http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', () => resolve(0));
+});
+
+const metricValue = async (rx: { metrics: { registry: { getSingleMetricAsString(name: string): Promise<string> } } }, name: string): Promise<number> =>
+  Number(/ (\d+)$/m.exec(await rx.metrics.registry.getSingleMetricAsString(name))?.[1] ?? NaN);
+
+test('maxConnections: past the cap, with every connection authenticated, newcomers are closed at once and counted', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }], { maxConnections: 2 });
   t.after(async () => { await rx.close(); await env.target.stop(); });
   const port = Number(new URL(rx.url).port);
   const connect = () => new Promise<net.Socket>((resolve) => { const s = net.connect(port, '127.0.0.1', () => resolve(s)); });
-  const idle = [await connect(), await connect()];
-  await waitFor('both connections to be counted', async () => {
-    const third = await connect();
-    return (await closedWith(third)) === '' || undefined;
-  });
-  for (const s of idle) s.destroy();
-  await waitFor('a free slot', async () => (await fetch(`${rx.url}/healthz`).then((r) => r.status, () => 0)) === 200 || undefined);
-  assert.match(await (await fetch(`${rx.url}/metrics`)).text(), /sloforge_receiver_connections_dropped_total [1-9]/);
+  // Authenticated POSTs whose bodies have not arrived yet: neither may be displaced.
+  const busy = async () => {
+    const s = await connect();
+    s.on('error', () => {});
+    s.write(`POST /alerts HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`);
+    return s;
+  };
+  const held = [await busy(), await busy()];
+  await waitFor('both requests to be in progress', async () =>
+    /requests_in_flight\{route="\/alerts"\} 2/.test(await rx.metrics.registry.getSingleMetricAsString('sloforge_receiver_requests_in_flight')) || undefined);
+  assert.equal(await closedWith(await connect()), '', 'a newcomer is closed without an answer');
+  assert.equal(await getStatus(port, '/healthz'), 0);
+  assert.ok(held.every((s) => !s.destroyed), 'authenticated connections keep their slots');
+  assert.ok(await metricValue(rx, 'sloforge_receiver_connections_dropped_total') >= 2);
+  assert.equal(await metricValue(rx, 'sloforge_receiver_connections_evicted_total'), 0);
+  for (const s of held) s.destroy();
+  await waitFor('a free slot', async () => (await getStatus(port, '/healthz')) === 200 || undefined);
+});
+
+test('maxConnections: a newcomer displaces the oldest idle unauthenticated keep-alive connection', async (t) => {
+  const { env, rx } = await inProcess((url) => [{ name: 'r', cooldown: '0s', action: { http: { url } } }], { maxConnections: 2 });
+  t.after(async () => { await rx.close(); await env.target.stop(); });
+  const port = Number(new URL(rx.url).port);
+  // Two keep-alive clients that asked for /healthz once and hold their connections open.
+  const pollers = await Promise.all([0, 1].map(() => new Promise<net.Socket>((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n'));
+    s.on('error', () => {});
+    s.once('data', () => resolve(s));
+  })));
+  const closed = pollers.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
+  assert.equal(await postFresh(rx.url, payload([alert('c0ffee01', 'r')])), 200);
+  await Promise.race(closed);
+  assert.equal(pollers.filter((s) => s.destroyed).length, 1, 'exactly one poller made room');
+  assert.equal(await metricValue(rx, 'sloforge_receiver_connections_evicted_total'), 1);
+  assert.equal(await metricValue(rx, 'sloforge_receiver_connections_dropped_total'), 0);
+  for (const s of pollers) s.destroy();
 });
 
 test('a request whose headers never finish is closed by headersTimeout, not up to 30 s later', { timeout: 15_000 }, async (t) => {

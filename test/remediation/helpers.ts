@@ -175,7 +175,17 @@ export class ReceiverProcess {
   }
 }
 
-export function alert(fingerprint: string, remediation: string, over: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * The fingerprint of the test alert called `name`: its UTF-8 bytes in hex, since the receiver
+ * takes only the hex fingerprints Alertmanager writes. Tests name alerts readably ('dup-1') and
+ * compare what comes back with `fp(name)`.
+ */
+export const fp = (name: string): string => Buffer.from(name).toString('hex');
+/** The test name behind a fingerprint made by `fp`. */
+export const nameOf = (fingerprint: string): string => Buffer.from(fingerprint, 'hex').toString();
+
+/** An alert as Alertmanager sends it, with the fingerprint `fp(name)` (`over` may replace any field). */
+export function alert(name: string, remediation: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     status: 'firing',
     labels: { alertname: TEST_TRIGGER.alertname, remediation, service: TEST_TRIGGER.service, team: 'payments', severity: 'critical', slo: TEST_TRIGGER.slo },
@@ -183,7 +193,7 @@ export function alert(fingerprint: string, remediation: string, over: Record<str
     startsAt: '2026-11-22T10:00:00.000Z',
     endsAt: '0001-01-01T00:00:00Z',
     generatorURL: 'http://prometheus/graph',
-    fingerprint,
+    fingerprint: fp(name),
     ...over,
   };
 }
@@ -202,6 +212,23 @@ export async function post(url: string, body: unknown, token: string | null = TO
   let json: unknown;
   try { json = JSON.parse(text); } catch { json = text; }
   return { status: res.status, json };
+}
+
+/**
+ * POST /alerts on a connection of its own, as Alertmanager would; status 0 when the receiver
+ * closes the connection unanswered (fetch, undici 6, never settles then).
+ */
+export function postFresh(url: string, body: unknown, token: string = TOKEN): Promise<number> {
+  const text = JSON.stringify(body);
+  return new Promise((resolve) => {
+    const req = http.request(`${url}/alerts`, {
+      method: 'POST',
+      agent: false,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+    }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on('error', () => resolve(0));
+    req.end(text);
+  });
 }
 
 export async function audit(url: string): Promise<any[]> {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ReceiverProcess, TOKEN, alert, payload, post, settled, setup, waitFor } from './helpers.js';
+import { ReceiverProcess, TOKEN, alert, fp, nameOf, payload, post, settled, setup, waitFor } from './helpers.js';
 
 const restart = (url: string) => ({
   name: 'restart-checkout',
@@ -67,7 +67,7 @@ test('the same payload sent five times, some concurrently, runs the action once'
   assert.equal(events[0].state, 'success');
   assert.equal(env.target.calls.length, 1);
   const call = JSON.parse(env.target.calls[0]!.body);
-  assert.equal(call.fingerprint, 'dup-1');
+  assert.equal(call.fingerprint, fp('dup-1'));
   assert.equal(call.labels.service, 'checkout');
   const metrics = await (await fetch(`${rx.url}/metrics`)).text();
   assert.match(metrics, /sloforge_receiver_duplicates_skipped_total 4/);
@@ -105,7 +105,7 @@ test('cooldown and the hourly cap hold, across a restart too', async (t) => {
   rx = await ReceiverProcess.start(env);
   await post(rx.url, payload([alert('c3', 'cooled'), alert('k5', 'capped')]));
   const after = await settled(rx.url, 8);
-  assert.deepEqual(after.filter((e) => ['c3', 'k5'].includes(e.fingerprint)).map((e) => e.reason).sort(), ['cooldown', 'hourly-cap']);
+  assert.deepEqual(after.filter((e) => ['c3', 'k5'].includes(nameOf(e.fingerprint))).map((e) => e.reason).sort(), ['cooldown', 'hourly-cap']);
   assert.equal(env.target.calls.length, 3);
 });
 
@@ -130,7 +130,7 @@ async function killMidQueue(t: { after: (fn: () => Promise<void>) => void }, ret
   // Alertmanager re-sending the same alerts after the restart changes nothing.
   assert.equal((await post(rx.url, payload(fingerprints.map((f) => alert(f, 'restart-checkout'))))).json.duplicates, 5);
   const events = await settled(rx.url, 5);
-  const calledFor = env.target.calls.map((c) => JSON.parse(c.body).fingerprint as string);
+  const calledFor = env.target.calls.map((c) => nameOf(JSON.parse(c.body).fingerprint as string));
   return { rx, env, events, calledFor };
 }
 
@@ -141,7 +141,7 @@ test('SIGKILL with actions queued: after a restart none is lost and none repeate
   // Every alert's action reached the target exactly once: the queued ones after the restart,
   // the one in flight at the kill before it.
   assert.deepEqual([...calledFor].sort(), ['k1', 'k2', 'k3', 'k4', 'k5']);
-  const byFingerprint = Object.fromEntries(events.map((e) => [e.fingerprint, `${e.state}${e.reason ? `/${e.reason}` : ''}`]));
+  const byFingerprint = Object.fromEntries(events.map((e) => [nameOf(e.fingerprint), `${e.state}${e.reason ? `/${e.reason}` : ''}`]));
   assert.deepEqual(byFingerprint, { k1: 'success', k2: 'success', k3: 'skipped/interrupted', k4: 'success', k5: 'success' });
 });
 
@@ -152,7 +152,7 @@ test('SIGKILL with retryInterrupted: the action in flight runs again with the sa
   for (const f of ['k1', 'k2', 'k4', 'k5']) assert.equal(calledFor.filter((x) => x === f).length, 1, `${f} ran once`);
   assert.equal(calledFor.filter((x) => x === 'k3').length, 2);
   assert.equal(env.target.countsByKey().size, 5);
-  assert.equal(events.find((e) => e.fingerprint === 'k3').attempts, 2);
+  assert.equal(events.find((e) => e.fingerprint === fp('k3')).attempts, 2);
 });
 
 test('SIGTERM: stops accepting, finishes the running action, closes the store, exits 0', async (t) => {
