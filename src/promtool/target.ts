@@ -5,6 +5,7 @@ import type { Artifact } from '../output/artifact.js';
 import { renderYaml } from '../output/render.js';
 import type { Model, SloModel } from '../model/types.js';
 import { ALERT_NAMES, LABEL } from '../conventions.js';
+import { InternalError } from '../errors.js';
 import { isAlert, type AlertingRule, type RuleGroup } from '../prometheus/rules.js';
 import { rulesFile, ruleSet, type RuleSet } from '../prometheus/target.js';
 import type { TestFile } from './file.js';
@@ -28,7 +29,7 @@ export function promtoolArtifacts(model: Model, rules: RuleSet = ruleSet(model))
     const tests = sloTests(svc, (slo) => burnRateAlerts(groups, slo));
     for (const [evalMs, g] of thresholdTests(svc)) addGroups(tests, evalMs, g);
     for (const evalMs of tests.keys()) {
-      if (!TEST_FILES.some((f) => f.evalMs === evalMs)) throw new Error(`sloforge bug: no test file for evaluation interval ${at(evalMs)}`);
+      if (!TEST_FILES.some((f) => f.evalMs === evalMs)) throw new InternalError(`no test file for evaluation interval ${at(evalMs)}`);
     }
     const rules = `../rules/${rulesFile(svc.name).split('/').pop()}`;
     for (const f of TEST_FILES) {
