@@ -2,7 +2,7 @@
 // ARCHITECTURE.md only import downwards, so no cycle can form between folders either:
 //   promql, conventions  <-  config  <-  model  <-  targets (prometheus, promtool, alertmanager,
 //   grafana, remediation; mimir, thanos, vmalert re-pack prometheus')  <-  kubernetes (re-packs the others' output)  <-  compile, cli.
-//   output, import and init sit beside them; live (check/status against a running Prometheus) reads model and prometheus.
+//   output, import and init sit beside them; errors.ts (the error taxonomy) is a leaf every folder may import; live (check/status against a running Prometheus) reads model and prometheus.
 const TARGETS = 'prometheus|promtool|alertmanager|grafana|remediation|mimir|thanos|vmalert|kubernetes';
 
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
@@ -12,6 +12,7 @@ module.exports = {
     { name: 'no-circular', comment: 'An import cycle makes the stages order-dependent.', severity: 'error', from: {}, to: { circular: true } },
     forbid('promql-is-a-leaf', 'PromQL helpers know nothing of sloforge.', '^src/promql/', '^src/(?!promql/)'),
     forbid('conventions-is-a-leaf', 'Names depend on nothing.', '^src/conventions\\.ts$', '^src/'),
+    forbid('errors-is-a-leaf', 'The error taxonomy depends on nothing; every folder may throw its classes.', '^src/errors\\.ts$', '^src/'),
     forbid('config-below-model', 'Validation runs before the model exists.', '^src/config/', `^src/(model|${TARGETS}|compile|cli|import|output|live)`),
     forbid('model-below-targets', 'The model is what targets read, never the reverse.', '^src/model/', `^src/(${TARGETS}|compile|cli|import|output|live)`),
     forbid('prometheus-alone', 'Rules do not depend on tests, dashboards or routing.', '^src/prometheus/', '^src/(promtool|alertmanager|grafana|remediation|mimir|thanos|vmalert|kubernetes|import|compile|cli|live)'),
@@ -21,7 +22,7 @@ module.exports = {
     forbid('grafana-reads-rule-names-only', 'Dashboards read what the rules record.', '^src/grafana/', '^src/(promtool|alertmanager|remediation|mimir|thanos|vmalert|kubernetes|import|compile|cli)'),
     forbid('remediation-alone', 'The receiver and its actions file depend on no other target.', '^src/remediation/', '^src/(prometheus|promtool|alertmanager|grafana|mimir|thanos|vmalert|kubernetes|import|compile|cli)'),
     forbid('kubernetes-repacks-targets', 'Manifests wrap what the other targets build; tests, import and the CLI stay out.', '^src/kubernetes/', '^src/(promtool|mimir|vmalert|import|compile|cli)'),
-    forbid('output-is-a-leaf', 'Writing files knows nothing of what they hold.', '^src/output/', '^src/(?!output/|config/errors\\.ts)'),
+    forbid('output-is-a-leaf', 'Writing files knows nothing of what they hold.', '^src/output/', '^src/(?!output/|config/errors\\.ts|errors\\.ts)'),
     forbid('import-writes-config-only', 'Import produces config, not output.', '^src/import/', `^src/(model|${TARGETS}|compile|cli)`),
     forbid('live-reads-the-model', 'Live checks ask Prometheus about the model and the rules it compiles to; no other target, no output.', '^src/live/', `^src/(${TARGETS.replace('prometheus|', '')}|import|init|output|compile|cli)`),
     forbid('init-writes-files-only', 'init scaffolds text; it compiles nothing.', '^src/init/', `^src/(model|promql|${TARGETS}|import|compile|cli)`),

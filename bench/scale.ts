@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { validateConfig } from '../src/config/validate.js';
 import { compileModel, summarize } from '../src/compile.js';
+import { ruleSet } from '../src/prometheus/target.js';
 import { resolveModel } from '../src/model/resolve.js';
 import { writeArtifacts } from '../src/output/write.js';
 import { TESTS_DIR } from '../src/promtool/target.js';
@@ -61,9 +62,10 @@ async function measure(services: number): Promise<Row> {
   try {
     const start = performance.now();
     const model = resolveModel(validateConfig(shapeConfig(services)));
-    await writeArtifacts(out, compileModel(model));
+    const rules = ruleSet(model);
+    await writeArtifacts(out, compileModel(model, rules));
     const generateMs = performance.now() - start;
-    const n = summarize(model);
+    const n = summarize(model, rules);
 
     const files = await findTestFiles(path.join(out, TESTS_DIR));
     const promtool = countingPromtool(dir);

@@ -2,11 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from './config/load.js';
-import { formatProblem, UserError } from './config/errors.js';
+import { formatProblem } from './config/errors.js';
+import { EXIT_CODES, InternalError, isSystemError, SloforgeError } from './errors.js';
 import { resolveModel } from './model/resolve.js';
 import { modelWarnings, untestedSlos, unverifiedBucketBounds } from './model/warnings.js';
 import { selectorWarnings } from './config/checks/selector-lint.js';
 import { compileModel, summarize, targetWarnings } from './compile.js';
+import { ruleSet } from './prometheus/target.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
 import { someOf } from './list-text.js';
 import { registerReceiverCommand } from './remediation/cli.js';
@@ -27,8 +29,9 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   // Loading validates: every user error surfaces there, named by file, object and field.
   const loaded = await loadConfig(opts.slos);
   const model = resolveModel(loaded.config);
-  const artifacts = compileModel(model);
-  const warnings = [...modelWarnings(model), ...targetWarnings(model), ...selectorWarnings(loaded.config)].map((p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`);
+  const rules = ruleSet(model);
+  const artifacts = compileModel(model, rules);
+  const warnings = [...modelWarnings(model), ...targetWarnings(model, rules), ...selectorWarnings(loaded.config)].map((p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`);
   if (warnings.length > 0) warn(warnings.join('\n'));
   const bounds = unverifiedBucketBounds(model);
   if (bounds.length > 0) {
@@ -61,7 +64,7 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
     return 0;
   }
   await writeArtifacts(opts.out, artifacts);
-  const n = summarize(model);
+  const n = summarize(model, rules);
   log(
     `wrote ${artifacts.length} files to ${opts.out}: ${n.services} service(s), ${n.slos} SLO(s), ${n.thresholds} threshold(s), ` +
       `${n.alerts} alerting rule(s), ${n.recordings} recording rule(s)${warnings.length > 0 ? `; ${warnings.length} warning(s) above` : ''}`,
@@ -116,12 +119,22 @@ export async function run(argv: string[], io: Io): Promise<number> {
     await program.parseAsync(argv);
     return result.code;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UserError) {
-      io.err(`error: ${e.message}\n`);
-      return 1;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_CODES.environment;
+    // A bug shows its stack, for the report; the user's and the environment's errors are one message.
+    if (e instanceof InternalError) {
+      io.err(`error: ${e.stack ?? e.message}\n`);
+      return e.exitCode;
     }
-    throw e;
+    if (e instanceof SloforgeError) {
+      io.err(`error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (isSystemError(e)) {
+      io.err(`error: ${e.message}\n`);
+      return EXIT_CODES.environment;
+    }
+    io.err(`error: sloforge bug: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT_CODES.bug;
   }
 }
 

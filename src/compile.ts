@@ -5,7 +5,7 @@ import type { ConfigProblem } from './config/errors.js';
 import type { Artifact } from './output/artifact.js';
 import { resolveModel } from './model/resolve.js';
 import type { Model } from './model/types.js';
-import { prometheusArtifacts, serviceRuleGroups } from './prometheus/target.js';
+import { prometheusArtifacts, ruleSet, type RuleSet } from './prometheus/target.js';
 import { isAlert } from './prometheus/rules.js';
 import { promtoolArtifacts } from './promtool/target.js';
 import { alertmanagerArtifacts } from './alertmanager/target.js';
@@ -16,15 +16,17 @@ import { thanosArtifacts } from './thanos/target.js';
 import { vmalertArtifacts } from './vmalert/target.js';
 import { kubernetesArtifacts } from './kubernetes/target.js';
 import { MARKER_FILE, MARKER_TEXT } from './output/write.js';
+import { InternalError } from './errors.js';
 
 interface Target {
   /** Lines for generated/README.md: which folders, and what they hold. */
   readme: string[];
   /** Opt-in targets say when the config turned them on; their lines are left out otherwise. */
   on?: (model: Model) => boolean;
-  compile: (model: Model) => Artifact[];
+  /** `rules`: every service's rule groups, built once per run (targets that write no rules ignore them). */
+  compile: (model: Model, rules: RuleSet) => Artifact[];
   /** What the target's consumer will refuse or choke on that only the target can count (`generate` prints them). */
-  warnings?: (model: Model) => ConfigProblem[];
+  warnings?: (model: Model, rules: RuleSet) => ConfigProblem[];
 }
 
 const TARGETS: Target[] = [
@@ -75,19 +77,20 @@ function readme(model: Model): Artifact {
   };
 }
 
-export function compileModel(model: Model): Artifact[] {
-  const artifacts = [readme(model), ...targetsOf(model).flatMap((t) => t.compile(model))];
+/** `rules`: pass the run's rule set when the caller also needs it (warnings, summary), so it is built once. */
+export function compileModel(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
+  const artifacts = [readme(model), ...targetsOf(model).flatMap((t) => t.compile(model, rules))];
   const seen = new Set<string>();
   for (const a of artifacts) {
-    if (seen.has(a.path)) throw new Error(`sloforge bug: two targets wrote ${a.path}`);
+    if (seen.has(a.path)) throw new InternalError(`two targets wrote ${a.path}`);
     seen.add(a.path);
   }
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Warnings of the targets the model turns on, next to the model's own (src/model/warnings.ts). */
-export function targetWarnings(model: Model): ConfigProblem[] {
-  return targetsOf(model).flatMap((t) => t.warnings?.(model) ?? []);
+export function targetWarnings(model: Model, rules: RuleSet = ruleSet(model)): ConfigProblem[] {
+  return targetsOf(model).flatMap((t) => t.warnings?.(model, rules) ?? []);
 }
 
 /** Every generated file of a validated config (see validateConfig), sorted by path. */
@@ -104,12 +107,12 @@ export interface Summary {
 }
 
 /** What a model compiles to, in numbers, for the line `generate` ends with. */
-export function summarize(model: Model): Summary {
+export function summarize(model: Model, rules: RuleSet = ruleSet(model)): Summary {
   const out: Summary = { services: model.services.length, slos: 0, thresholds: 0, alerts: 0, recordings: 0 };
-  for (const svc of model.services) {
+  for (const { svc, groups } of rules) {
     out.slos += svc.slos.length;
     out.thresholds += svc.thresholds.length;
-    for (const rule of serviceRuleGroups(svc).flatMap((g) => g.rules)) {
+    for (const rule of groups.flatMap((g) => g.rules)) {
       if (isAlert(rule)) out.alerts++;
       else out.recordings++;
     }

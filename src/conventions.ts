@@ -136,6 +136,18 @@ export const REMEDIATION_MAX_ALERTS = 32;
 export const DEFAULT_REMEDIATION_URL = 'http://sloforge-receiver:9095/alerts';
 export const DEFAULT_REMEDIATION_TOKEN_FILE = '/etc/alertmanager/secrets/sloforge-receiver-token';
 
+/** What a remediation gets for the settings it leaves out (resolved into generated/remediation/actions.json). */
+export const REMEDIATION_DEFAULTS = {
+  cooldown: '5m',
+  maxConcurrent: 1,
+  maxPerHour: 6,
+  httpTimeout: '10s',
+  httpRetries: 2,
+  retryBackoff: '1s',
+  kubernetesTimeout: '10s',
+  commandTimeout: '60s',
+} as const;
+
 /**
  * Longest service or team name (docs/kubernetes.md): names become file names under generated/
  * (at most 255 bytes on common file systems) and Kubernetes object names (at most 253).

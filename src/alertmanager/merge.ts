@@ -9,7 +9,8 @@
 // receivers and time intervals only that route names, the inhibit rules carrying the matcher and
 // the template entry. The file is edited through yaml's Document API, so its comments stay.
 import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
-import { nothingWritten, UserError } from '../config/errors.js';
+import { nothingWritten } from '../config/errors.js';
+import { UserError } from '../errors.js';
 import { SLOFORGE_ALERTS_MATCHER } from './target.js';
 
 /** The part of fragment.yml merge reads. */

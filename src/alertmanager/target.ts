@@ -8,7 +8,7 @@ import {
   SLOFORGE_ALERT_NAMES, pageReceiverName, ticketReceiverName,
 } from '../conventions.js';
 import type { Model } from '../model/types.js';
-import { receiverBlock, type AmReceiver } from './receivers.js';
+import { receiver, receiverYaml, type AmReceiver, type Receiver } from './receivers.js';
 import { hasRemediations, routeTree } from './routes.js';
 import { groupLabelsOf, inhibitRules } from './inhibit.js';
 import { teamTimeIntervals } from './time-intervals.js';
@@ -29,9 +29,9 @@ export const SLOFORGE_ALERTS_MATCHER = `alertname=~"${SLOFORGE_ALERT_NAMES.join(
  * `truncatedAlerts`), but a body over the receiver's 1 MiB limit would be refused whole and
  * retried forever; alerts reaching the receiver are capped at MAX_ALERT_BYTES, so this many fit.
  */
-function remediationReceiver(model: Model): AmReceiver {
+function remediationReceiver(model: Model): Receiver {
   const r = model.alertmanager?.remediation;
-  return receiverBlock(REMEDIATION_RECEIVER, {
+  return receiver(REMEDIATION_RECEIVER, {
     webhook: { url: r?.url ?? DEFAULT_REMEDIATION_URL, credentialsFile: r?.credentialsFile ?? DEFAULT_REMEDIATION_TOKEN_FILE, maxAlerts: REMEDIATION_MAX_ALERTS },
   }, undefined);
 }
@@ -40,17 +40,17 @@ function receivers(model: Model): AmReceiver[] {
   const smtp = model.alertmanager?.smtp;
   const def = model.alertmanager?.defaultReceiver;
   // A receiver without configs is valid and drops what reaches it; the alert stays visible in the UI.
-  const out: AmReceiver[] = [def ? receiverBlock(DEFAULT_RECEIVER, def, smtp) : { name: DEFAULT_RECEIVER }];
+  const out: Receiver[] = [def ? receiver(DEFAULT_RECEIVER, def, smtp) : { name: DEFAULT_RECEIVER, notifiers: [] }];
   if (hasRemediations(model)) out.push(remediationReceiver(model));
   let none = false;
   for (const t of model.teams) {
     none ||= t.page === NONE_RECEIVER || t.ticket === NONE_RECEIVER || t.page === undefined || t.ticket === undefined;
     const { page, ticket } = t.config;
-    if (page && !page.none) out.push(receiverBlock(pageReceiverName(t.name), page, smtp));
-    if (ticket && !ticket.none) out.push(receiverBlock(ticketReceiverName(t.name), ticket, smtp));
+    if (page && !page.none) out.push(receiver(pageReceiverName(t.name), page, smtp));
+    if (ticket && !ticket.none) out.push(receiver(ticketReceiverName(t.name), ticket, smtp));
   }
-  if (none) out.push({ name: NONE_RECEIVER });
-  return out;
+  if (none) out.push({ name: NONE_RECEIVER, notifiers: [] });
+  return out.map(receiverYaml);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { locate } from './source-location.js';
 import { formatLocation } from './stack.js';
+import { UserError } from '../errors.js';
 
 // User-facing config problems. Each names the file, the object (service, SLO, threshold...) and
 // the field, because "invalid config" alone sends an SRE hunting through every file.
@@ -11,18 +12,14 @@ export interface ConfigProblem {
   message: string;
 }
 
-/** An error for the user: printed as it is, without a stack. */
-export class UserError extends Error {
-  override name = 'UserError';
-}
 
 /** The line that ends a list of problems, so a user knows the list is complete and the output untouched. */
 export function nothingWritten(problems: number): string {
   return `${problems} problem${problems === 1 ? '' : 's'}; nothing was written`;
 }
 
-/** Thrown by validation; rendered against the loaded source by `formatProblems`. */
-export class ConfigError extends Error {
+/** Thrown by validation, a user error with the path of every problem's field; rendered against the loaded source by `formatProblems`. */
+export class ConfigError extends UserError {
   /** `warnings`: what generate would warn about, listed with the problems so one run says everything. */
   constructor(readonly problems: ConfigProblem[], readonly warnings: ConfigProblem[] = []) {
     super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('\n'));

@@ -4,7 +4,7 @@
 import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Argument, type Command } from 'commander';
-import { UserError } from '../config/errors.js';
+import { UserError } from '../errors.js';
 import { ConfigError, formatProblems, nothingWritten, SOURCE_FILE } from '../config/errors.js';
 import { validateConfig } from '../config/validate.js';
 import type { Artifact } from '../output/artifact.js';

@@ -6,7 +6,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { nothingWritten, UserError } from '../config/errors.js';
+import { nothingWritten } from '../config/errors.js';
+import { UserError } from '../errors.js';
 import type { Artifact } from '../output/artifact.js';
 import { freeName, serviceFiles, serviceSource, teamsSource, type ServiceFile } from './emit.js';
 import { editIndex } from './index-edit.js';

@@ -2,7 +2,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { nothingWritten, UserError } from '../config/errors.js';
+import { nothingWritten } from '../config/errors.js';
+import { UserError } from '../errors.js';
 import { displayPath } from '../config/display-path.js';
 import { SPEC_TITLES, type SpecKind } from './model.js';
 

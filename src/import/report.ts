@@ -1,6 +1,7 @@
 // What an import found wrong or changed, each named by file, service, SLO and field as the
 // config errors are, so a user can go straight to the line in the spec they are migrating.
-import { nothingWritten, UserError } from '../config/errors.js';
+import { nothingWritten } from '../config/errors.js';
+import { UserError } from '../errors.js';
 
 export interface Where {
   /** The spec file, with " (document N)" when it holds several YAML documents. */
@@ -20,8 +21,13 @@ export function formatWhere(w: Where): string {
   return `${w.file}: ${parts.length > 0 ? parts.join(' > ') + ': ' : ''}`;
 }
 
-/** Thrown where one SLO (or document) cannot be imported; the importer collects and goes on. */
-export class ImportFailure extends Error {
+/**
+ * A user error where one SLO (or document) cannot be imported, with the file, service, SLO and
+ * field it is about; the importer collects them and goes on.
+ */
+export class ImportFailure extends UserError {
+  override name = 'ImportFailure';
+
   constructor(readonly where: Where, message: string) {
     super(message);
   }

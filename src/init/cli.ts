@@ -3,7 +3,8 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { nothingWritten, UserError } from '../config/errors.js';
+import { nothingWritten } from '../config/errors.js';
+import { UserError } from '../errors.js';
 import { displayPath } from '../config/display-path.js';
 import { packageName, scaffold } from './scaffold.js';
 

@@ -21,12 +21,13 @@ import {
 import type { KubernetesModel, Model, TeamModel } from '../model/types.js';
 import type { Artifact } from '../output/artifact.js';
 import { groupLabelsOf, inhibitRules } from '../alertmanager/inhibit.js';
-import { receiverBlock, type AmReceiver } from '../alertmanager/receivers.js';
+import { receiver as buildReceiver } from '../alertmanager/receivers.js';
 import { teamRoute, timing, timingFields, type AmRoute } from '../alertmanager/routes.js';
 import { templateArtifact } from '../alertmanager/target.js';
 import { teamTimeIntervals, type AmTimeInterval } from '../alertmanager/time-intervals.js';
 import { crdReceiver, type SecretSource } from './am-receivers.js';
 import { alertmanagerConfig, configMap, manifest, metadata } from './meta.js';
+import { InternalError } from '../errors.js';
 
 export const ALERTMANAGER_CONFIGS_DIR = 'alertmanager-configs';
 
@@ -36,7 +37,7 @@ const MATCHER_RE = /^([a-zA-Z_][a-zA-Z0-9_]*)(=~|!~|!=|=)(".*")$/;
 /** `severity!="critical"` as the CRD's `{ name, matchType, value }`. */
 export function crdMatcher(text: string): IMatcher {
   const m = MATCHER_RE.exec(text);
-  if (!m) throw new Error(`sloforge bug: cannot split the matcher ${text}`);
+  if (!m) throw new InternalError(`cannot split the matcher ${text}`);
   return { name: m[1]!, matchType: m[2] as MatchType, value: JSON.parse(m[3]!) as string };
 }
 
@@ -93,21 +94,21 @@ function secretsOf(secret: string, receiver: string): SecretSource {
 
 function receiver(model: Model, k: KubernetesModel, secret: string, tm: TeamModel, name: string): IReceiver {
   const smtp = model.alertmanager?.smtp;
-  const own = (block: AmReceiver) => crdReceiver(block, secretsOf(secret, name));
-  if (name === pageReceiverName(tm.name) && tm.config.page) return own(receiverBlock(name, tm.config.page, smtp));
-  if (name === ticketReceiverName(tm.name) && tm.config.ticket) return own(receiverBlock(name, tm.config.ticket, smtp));
+  const own = (spec: Parameters<typeof buildReceiver>[1]) => crdReceiver(buildReceiver(name, spec, smtp), secretsOf(secret, name));
+  if (name === pageReceiverName(tm.name) && tm.config.page) return own(tm.config.page);
+  if (name === ticketReceiverName(tm.name) && tm.config.ticket) return own(tm.config.ticket);
   if (name === DEFAULT_RECEIVER) {
     const def = model.alertmanager?.defaultReceiver;
-    return def ? own(receiverBlock(name, def, smtp)) : { name };
+    return def ? own(def) : { name };
   }
   if (name === REMEDIATION_RECEIVER) {
     const hook = k.remediationWebhook;
-    // The block names a credentials file; in the cluster the token comes from its own Secret.
-    const block = receiverBlock(name, { webhook: { url: hook.url, credentialsFile: 'kubernetes.receiver.tokenSecret', maxAlerts: REMEDIATION_MAX_ALERTS } }, undefined);
-    return crdReceiver(block, { file: () => hook.token, inline: () => hook.token });
+    // The receiver names a credentials file; in the cluster the token comes from its own Secret.
+    const webhook = buildReceiver(name, { webhook: { url: hook.url, credentialsFile: 'kubernetes.receiver.tokenSecret', maxAlerts: REMEDIATION_MAX_ALERTS } }, undefined);
+    return crdReceiver(webhook, { file: () => hook.token, inline: () => hook.token });
   }
   if (name === NONE_RECEIVER) return { name };
-  throw new Error(`sloforge bug: team ${tm.name}'s route names receiver ${name}, which the AlertmanagerConfig cannot build`);
+  throw new InternalError(`team ${tm.name}'s route names receiver ${name}, which the AlertmanagerConfig cannot build`);
 }
 
 function inhibitions(model: Model, team: string): IInhibitRule[] {

@@ -11,7 +11,7 @@ import { K8S } from '../conventions.js';
 import type { KubernetesModel, Model, ServiceModel } from '../model/types.js';
 import type { Artifact } from '../output/artifact.js';
 import type { Rule, RuleGroup } from '../prometheus/rules.js';
-import { servicesWithGroups } from '../prometheus/target.js';
+import { servicesWithGroups, type RuleSet } from '../prometheus/target.js';
 import { partName, splitGroup } from '../prometheus/split.js';
 import { thanosGroups } from '../thanos/target.js';
 import { operatorRuleFileBytes, RULE_FILE_BUDGET } from './limits.js';
@@ -51,8 +51,8 @@ function serviceGroups(model: Model, svc: ServiceModel, groups: RuleGroup[]): Ru
   return model.engines.thanos ? thanosGroups(groups, svc.ruleGroups) : groups;
 }
 
-export function prometheusRuleArtifacts(model: Model, k: KubernetesModel): Artifact[] {
-  return servicesWithGroups(model).flatMap(({ svc, groups }) => packGroups(serviceGroups(model, svc, groups), RULE_FILE_BUDGET).map((part, i) => manifest(
+export function prometheusRuleArtifacts(model: Model, k: KubernetesModel, rules: RuleSet): Artifact[] {
+  return servicesWithGroups(rules).flatMap(({ svc, groups }) => packGroups(serviceGroups(model, svc, groups), RULE_FILE_BUDGET).map((part, i) => manifest(
     `${PROMETHEUS_RULES_DIR}/${partName(svc.name, i + 1)}.yaml`,
     prometheusRule({ metadata: metadata(k, partName(K8S.prometheusRule(svc.name), i + 1)), spec: { groups: part } }),
   )));

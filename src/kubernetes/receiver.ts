@@ -12,7 +12,7 @@ import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { isServiceAccountFile, remediationSecretFiles, secretKeyOf } from '../config/kubernetes-secrets.js';
+import { isServiceAccountFile, secretKeyOf } from '../config/kubernetes-secrets.js';
 import { K8S } from '../conventions.js';
 import type { KubernetesModel, Model, ReceiverDeploymentModel } from '../model/types.js';
 import type { Artifact } from '../output/artifact.js';
@@ -21,6 +21,7 @@ import { ACTIONS_PATH } from '../remediation/actions-file.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, SHUTDOWN_MARGIN_MS } from '../remediation/limits.js';
 import { formatDuration } from '../config/duration.js';
 import { configMap, deployment, persistentVolumeClaim, role, roleBinding, service, serviceAccount, serviceMonitor, manifest, metadata } from './meta.js';
+import { InternalError } from '../errors.js';
 
 export const RECEIVER_DIR = 'receiver';
 
@@ -44,9 +45,7 @@ const NODE_USER = 1000;
 /** Secret files the actions read, each mounted at its path as a single file (subPath), so no folder of the image is hidden. */
 function secretFiles(model: Model): Array<{ file: string; key: string }> {
   const files = new Map<string, string>();
-  model.remediations.forEach((r, i) => {
-    for (const f of remediationSecretFiles(r.config, ['remediations', i])) files.set(f.file, secretKeyOf(f.file));
-  });
+  for (const r of model.remediations) for (const file of r.secretFiles) files.set(file, secretKeyOf(file));
   return [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, key]) => ({ file, key }));
 }
 
@@ -54,8 +53,9 @@ function secretFiles(model: Model): Array<{ file: string; key: string }> {
 function scaledWithServiceAccount(model: Model): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const r of model.remediations) {
-    const k = r.config.action.kubernetesScale;
-    if (!k?.tokenFile || !isServiceAccountFile(k.tokenFile)) continue;
+    if (r.action.kind !== 'kubernetesScale') continue;
+    const k = r.action.kubernetesScale;
+    if (!k.tokenFile || !isServiceAccountFile(k.tokenFile)) continue;
     const list = out.get(k.namespace) ?? [];
     if (!list.includes(k.deployment)) list.push(k.deployment);
     out.set(k.namespace, list.sort());
@@ -150,7 +150,7 @@ export function receiverArtifacts(model: Model, k: KubernetesModel): Artifact[] 
   if (!rx) return [];
   const scaled = scaledWithServiceAccount(model);
   const actions = remediationArtifacts(model);
-  if (actions.length !== 1) throw new Error('sloforge bug: the remediation target no longer writes one actions file');
+  if (actions.length !== 1) throw new InternalError('the remediation target no longer writes one actions file');
   const out: Artifact[] = [
     manifest(`${RECEIVER_DIR}/actions.yaml`, configMap({
       metadata: metadata(k, ACTIONS_CONFIGMAP, { labels: SELECTOR }),

@@ -7,13 +7,14 @@ import type { Artifact } from '../output/artifact.js';
 import { alertmanagerConfigArtifacts } from './alertmanager-config.js';
 import { dashboardArtifacts } from './dashboards.js';
 import { prometheusRuleArtifacts } from './prometheus-rule.js';
+import { ruleSet, type RuleSet } from '../prometheus/target.js';
 import { receiverArtifacts } from './receiver.js';
 
-export function kubernetesArtifacts(model: Model): Artifact[] {
+export function kubernetesArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
   const k = model.kubernetes;
   if (!k) return [];
   return [
-    ...prometheusRuleArtifacts(model, k),
+    ...prometheusRuleArtifacts(model, k, rules),
     ...alertmanagerConfigArtifacts(model, k),
     ...dashboardArtifacts(model, k),
     ...receiverArtifacts(model, k),

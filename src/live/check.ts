@@ -3,7 +3,7 @@
 // instead for the selectors that matched nothing (the label values present, the nearest metric
 // names), so a problem says how to fix it.
 import { formatDuration } from '../config/duration.js';
-import { UserError } from '../config/errors.js';
+import { UserError } from '../errors.js';
 import type { Model } from '../model/types.js';
 import { formatSelector, type Selector } from '../promql/parse.js';
 import { matcherAccepts } from '../promql/match.js';

@@ -4,7 +4,7 @@
 // answering an error, or the config not loading. Every failure is one line.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseDuration } from '../config/duration.js';
-import { UserError } from '../config/errors.js';
+import { EnvironmentError, UserError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { resolveModel } from '../model/resolve.js';
 import { runCheck } from './check.js';
@@ -61,12 +61,15 @@ function clientOf(flags: ConnectionFlags): PrometheusClient {
   return new PrometheusClient(opts);
 }
 
-/** Runs a live command; any failure is one line on stderr and exit 2. */
+/**
+ * Runs a live command; any failure is one line on stderr and exit 2, whatever its class: exit 1
+ * is the verdict of check and status (problems found, --fail-when holds).
+ */
 async function guarded(err: (s: string) => void, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof PrometheusError || e instanceof UserError) {
+    if (e instanceof PrometheusError || e instanceof UserError || e instanceof EnvironmentError) {
       // A config error lists every problem, one per line; everything else is a single line.
       err(`error: ${e instanceof PrometheusError ? e.message.replace(/\s*\n\s*/g, ' ') : e.message}\n`);
       return 2;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { UserError } from '../config/errors.js';
+import { EnvironmentError, UserError } from '../errors.js';
 
 export interface ClientOptions {
   url: string;
@@ -18,8 +18,8 @@ export interface ClientOptions {
   timeoutMs: number;
 }
 
-/** Prometheus could not be reached or answered with an error: exit 2. */
-export class PrometheusError extends Error {
+/** Prometheus could not be reached or answered with an error: the environment's failure, exit 2. */
+export class PrometheusError extends EnvironmentError {
   override name = 'PrometheusError';
 }
 

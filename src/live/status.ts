@@ -4,7 +4,7 @@
 // loaded, from its raw series with the same PromQL the rules use.
 import { parse } from 'yaml';
 import { formatDuration, parseDuration } from '../config/duration.js';
-import { UserError } from '../config/errors.js';
+import { UserError } from '../errors.js';
 import { ALERT_NAMES, LABEL, NODATA_ALERTS, RECORD } from '../conventions.js';
 import type { Model, ServiceModel, SloModel } from '../model/types.js';
 import { sliQueries } from '../prometheus/sli.js';

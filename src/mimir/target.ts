@@ -8,7 +8,7 @@ import { renderYaml } from '../output/render.js';
 import { mimirNamespace } from '../conventions.js';
 import type { MimirLimits, Model, ServiceModel } from '../model/types.js';
 import { withGroupFields, type RuleGroup } from '../prometheus/rules.js';
-import { servicesWithGroups } from '../prometheus/target.js';
+import { ruleSet, servicesWithGroups, type RuleSet } from '../prometheus/target.js';
 import { splitByCount } from '../prometheus/split.js';
 
 export const MIMIR_RULES_DIR = 'mimir/rules';
@@ -20,8 +20,8 @@ function mimirGroups(svc: ServiceModel, groups: readonly RuleGroup[], limits: Mi
   return splitByCount(groups, limits.maxRulesPerGroup).map((g) => withGroupFields(g, tenants ? { source_tenants: tenants } : {}));
 }
 
-function namespaces(model: Model, limits: MimirLimits): Array<{ svc: ServiceModel; groups: RuleGroup[] }> {
-  return servicesWithGroups(model).map(({ svc, groups }) => ({ svc, groups: mimirGroups(svc, groups, limits) }));
+function namespaces(rules: RuleSet, limits: MimirLimits): Array<{ svc: ServiceModel; groups: RuleGroup[] }> {
+  return servicesWithGroups(rules).map(({ svc, groups }) => ({ svc, groups: mimirGroups(svc, groups, limits) }));
 }
 
 /**
@@ -29,10 +29,10 @@ function namespaces(model: Model, limits: MimirLimits): Array<{ svc: ServiceMode
  * each file one ruler namespace. One namespace per service keeps a service's groups together and
  * lets `--namespaces "$(cat generated/mimir/namespaces.txt)"` limit a sync to sloforge's own.
  */
-export function mimirArtifacts(model: Model): Artifact[] {
+export function mimirArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
   const limits = model.engines.mimir;
   if (!limits) return [];
-  const services = namespaces(model, limits);
+  const services = namespaces(rules, limits);
   const files: Artifact[] = services.map(({ svc, groups }) => ({
     path: `${MIMIR_RULES_DIR}/${svc.name}.yml`,
     content: renderYaml({ namespace: mimirNamespace(svc.name), groups }),
@@ -43,10 +43,10 @@ export function mimirArtifacts(model: Model): Artifact[] {
 }
 
 /** The tenant limit is Mimir's to raise, not sloforge's to work around: `generate` says when the groups exceed it. */
-export function mimirWarnings(model: Model): ConfigProblem[] {
+export function mimirWarnings(model: Model, rules: RuleSet = ruleSet(model)): ConfigProblem[] {
   const limits = model.engines.mimir;
   if (!limits || limits.maxGroupsPerTenant === 0) return [];
-  const count = namespaces(model, limits).reduce((n, ns) => n + ns.groups.length, 0);
+  const count = namespaces(rules, limits).reduce((n, ns) => n + ns.groups.length, 0);
   if (count <= limits.maxGroupsPerTenant) return [];
   return [{
     path: ['prometheus', 'mimir'],

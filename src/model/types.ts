@@ -6,7 +6,7 @@ import type { Selector } from '../promql/parse.js';
 import type { Severity } from '../conventions.js';
 import type { AlertTier } from './windows.js';
 import type { ConfigPath } from '../config/errors.js';
-import type { Remediation, Team } from '../config/schema/config.js';
+import type { Team } from '../config/schema/config.js';
 import type { alertmanagerSettings } from '../config/schema/alertmanager.js';
 import type { z } from 'zod';
 
@@ -87,11 +87,60 @@ export interface TeamModel {
   ticket: string | undefined;
 }
 
-export interface RemediationModel {
-  config: Remediation;
-  /** The generated alerts that name it, in rule file order. */
-  triggers: Array<{ alertname: string; service: string; slo?: string; threshold?: string }>;
+/** One alert that may start a remediation: its labels must equal these exactly (absent = ""). */
+export interface RemediationTrigger {
+  alertname: string;
+  service: string;
+  slo?: string;
+  threshold?: string;
 }
+
+/** A remediation with every default resolved and every duration in ms: what the receiver's actions file holds. */
+export interface RemediationModel {
+  name: string;
+  description?: string;
+  cooldownMs: number;
+  maxConcurrent: number;
+  maxPerHour: number;
+  dryRun: boolean;
+  onResolved: boolean;
+  retryInterrupted: boolean;
+  /** The generated alerts that name it, in rule file order; no other alert may start it. */
+  triggers: RemediationTrigger[];
+  action: RemediationAction;
+  /** Files the action reads that come from a Kubernetes Secret in the cluster (src/config/kubernetes-secrets.ts). */
+  secretFiles: string[];
+}
+
+export type RemediationAction =
+  | {
+    kind: 'http';
+    http: {
+      url: string;
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+      headers: Record<string, string>;
+      headerFiles: Record<string, string>;
+      body?: unknown;
+      timeoutMs: number;
+      retries: number;
+      retryBackoffMs: number;
+    };
+  }
+  | {
+    kind: 'kubernetesScale';
+    kubernetesScale: {
+      apiServer: string;
+      namespace: string;
+      deployment: string;
+      tokenFile?: string;
+      caFile?: string;
+      increment?: number;
+      factor?: number;
+      maxReplicas: number;
+      timeoutMs: number;
+    };
+  }
+  | { kind: 'command'; command: { argv: string[]; env: Record<string, string>; timeoutMs: number } };
 
 export interface DatasourceSettings {
   uid: string;

@@ -93,7 +93,7 @@ export function modelWarnings(model: Model): ConfigProblem[] {
   }
   model.remediations.forEach((r, i) => {
     if (r.triggers.length === 0) {
-      out.push({ path: ['remediations', i], message: `no alert names remediation "${r.config.name}", so the receiver will never run it (name it in an SLO's alerting.remediation, a threshold's remediation or a noData.remediation)` });
+      out.push({ path: ['remediations', i], message: `no alert names remediation "${r.name}", so the receiver will never run it (name it in an SLO's alerting.remediation, a threshold's remediation or a noData.remediation)` });
     }
   });
   return out;

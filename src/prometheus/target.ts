@@ -32,11 +32,27 @@ function withSettings(g: RuleGroup, svc: ServiceModel): RuleGroup {
   };
 }
 
-/** Services with rules, each with its groups: a service without any gets no rule file in any output. */
-export function servicesWithGroups(model: Model): Array<{ svc: ServiceModel; groups: RuleGroup[] }> {
-  return model.services.map((svc) => ({ svc, groups: serviceRuleGroups(svc) })).filter(({ groups }) => groups.length > 0);
+/** A service's rule groups as this target writes them; the other targets re-pack or read them. */
+export interface ServiceRules {
+  svc: ServiceModel;
+  groups: RuleGroup[];
 }
 
-export function prometheusArtifacts(model: Model): Artifact[] {
-  return servicesWithGroups(model).map(({ svc, groups }) => ({ path: rulesFile(svc.name), content: renderYaml({ groups }) }));
+/**
+ * Every service with its groups, in model order: built once per run by src/compile.ts and passed
+ * to every target that reads rules (a target called alone builds them itself).
+ */
+export type RuleSet = readonly ServiceRules[];
+
+export function ruleSet(model: Model): RuleSet {
+  return model.services.map((svc) => ({ svc, groups: serviceRuleGroups(svc) }));
+}
+
+/** Services with rules, each with its groups: a service without any gets no rule file in any output. */
+export function servicesWithGroups(rules: RuleSet): ServiceRules[] {
+  return rules.filter(({ groups }) => groups.length > 0);
+}
+
+export function prometheusArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
+  return servicesWithGroups(rules).map(({ svc, groups }) => ({ path: rulesFile(svc.name), content: renderYaml({ groups }) }));
 }

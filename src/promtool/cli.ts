@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { UserError } from '../config/errors.js';
+import { UserError } from '../errors.js';
 import { TESTS_DIR } from './target.js';
-import { defaultJobs, findTestFiles, formatResult, formatSummary, promtoolVersion, PromtoolMissingError, runPromtoolTests } from './run.js';
+import { defaultJobs, findTestFiles, formatResult, formatSummary, promtoolVersion, runPromtoolTests } from './run.js';
 
 interface TestFlags {
   out: string;
@@ -25,16 +25,12 @@ async function runTests(flags: TestFlags, out: (s: string) => void): Promise<num
   const files = await findTestFiles(dir);
   if (files.length === 0) throw new UserError(`${dir}: holds no test files; run \`sloforge generate --out ${flags.out}\` first`);
   const jobs = Math.min(flags.jobs ?? defaultJobs(), files.length);
-  try {
-    const version = await promtoolVersion(flags.promtool);
-    out(`${version}: ${files.length} test file(s) in ${dir}, ${jobs} at a time`);
-    const summary = await runPromtoolTests(files, { jobs, promtool: flags.promtool, onResult: (r) => out(formatResult(r)) });
-    out(formatSummary(summary));
-    return summary.results.every((r) => r.ok) ? 0 : 1;
-  } catch (err) {
-    if (err instanceof PromtoolMissingError) throw new UserError(err.message);
-    throw err;
-  }
+  // promtool missing is an EnvironmentError (exit 2), printed by src/cli.ts.
+  const version = await promtoolVersion(flags.promtool);
+  out(`${version}: ${files.length} test file(s) in ${dir}, ${jobs} at a time`);
+  const summary = await runPromtoolTests(files, { jobs, promtool: flags.promtool, onResult: (r) => out(formatResult(r)) });
+  out(formatSummary(summary));
+  return summary.results.every((r) => r.ok) ? 0 : 1;
 }
 
 export function registerTestCommand(program: Command, result: { code: number }): void {

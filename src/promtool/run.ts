@@ -4,15 +4,11 @@ import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { EnvironmentError } from '../errors.js';
 
 export const PROMTOOL_INSTALL_HINT =
   'install Prometheus 2.42 or later (Debian/Ubuntu: `apt-get install prometheus`, which ships promtool), ' +
   'or pass --promtool PATH';
-
-/** promtool could not be started: nothing was tested. */
-export class PromtoolMissingError extends Error {
-  override name = 'PromtoolMissingError';
-}
 
 export interface TestFileResult {
   file: string;
@@ -67,12 +63,12 @@ export async function findTestFiles(dir: string): Promise<string[]> {
   return sized.sort((a, b) => b.size - a.size || (a.file < b.file ? -1 : 1)).map((s) => s.file);
 }
 
-/** promtool's version line; throws PromtoolMissingError when it cannot be run. */
+/** promtool's version line; throws an EnvironmentError (exit 2) when it cannot be run. */
 export async function promtoolVersion(bin = 'promtool'): Promise<string> {
   const r = await execa(bin, ['--version'], { reject: false, all: true });
   if (r.exitCode !== 0) {
     const why = r.code === 'ENOENT' ? 'not found' : (r.all || r.shortMessage || `exit code ${r.exitCode}`).trim();
-    throw new PromtoolMissingError(`promtool (${bin}): ${why}; ${PROMTOOL_INSTALL_HINT}`);
+    throw new EnvironmentError(`promtool (${bin}): ${why}; ${PROMTOOL_INSTALL_HINT}`);
   }
   const first = (r.all ?? '').split('\n')[0]!.trim();
   const version = /version (\S+)/.exec(first)?.[1];
@@ -83,7 +79,7 @@ export async function runTestFile(file: string, bin = 'promtool'): Promise<TestF
   const start = performance.now();
   const r = await execa(bin, ['test', 'rules', file], { reject: false, all: true });
   const ms = performance.now() - start;
-  if (r.code === 'ENOENT') throw new PromtoolMissingError(`promtool (${bin}): not found; ${PROMTOOL_INSTALL_HINT}`);
+  if (r.code === 'ENOENT') throw new EnvironmentError(`promtool (${bin}): not found; ${PROMTOOL_INSTALL_HINT}`);
   // A signal (out of memory, a timeout in CI) leaves no promtool output to explain the failure.
   const output = r.signal ? `${r.all ?? ''}\npromtool was killed by ${r.signal}`.trim() : (r.all ?? '');
   return { file, ok: r.exitCode === 0, ms, output };

@@ -7,17 +7,6 @@ import { z } from 'zod';
 export const ACTIONS_FILE_VERSION = 2;
 export const ACTIONS_PATH = 'remediation/actions.json';
 
-export const DEFAULTS = {
-  cooldown: '5m',
-  maxConcurrent: 1,
-  maxPerHour: 6,
-  httpTimeout: '10s',
-  httpRetries: 2,
-  retryBackoff: '1s',
-  kubernetesTimeout: '10s',
-  commandTimeout: '60s',
-} as const;
-
 const ms = z.number().int().min(0);
 
 const httpSpec = z.object({

@@ -5,7 +5,7 @@
 // SIGHUP re-reads the token file, so a token can be rotated without a restart.
 import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { UserError } from '../config/errors.js';
+import { UserError } from '../errors.js';
 import { actionsFile } from './actions-file.js';
 import { MIN_TOKEN_LENGTH, parseTokens } from './auth.js';
 import { payloadProblems } from './payload.js';

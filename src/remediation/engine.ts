@@ -29,6 +29,7 @@ import { LogLimiter } from './log-limiter.js';
 import { redactUrl } from './redact.js';
 import { RunQueue } from './run-queue.js';
 import { Deque } from './deque.js';
+import { EnvironmentError } from '../errors.js';
 import { sleep } from './actions/request.js';
 
 export interface AcceptResult {
@@ -38,7 +39,7 @@ export interface AcceptResult {
 }
 
 /** The alerts could not be made durable; the caller must answer 5xx so Alertmanager retries. */
-export class PersistError extends Error {
+export class PersistError extends EnvironmentError {
   override name = 'PersistError';
 }
 

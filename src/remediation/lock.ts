@@ -19,6 +19,7 @@ import { open, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { EnvironmentError } from '../errors.js';
 
 export const LOCK_DIR = 'receiver.lock';
 /** Who holds the lock and its fencing token. Kept (not deleted) on release, so it is rewritten in place. */
@@ -34,16 +35,16 @@ export const LOCK_STALE_MS = 10_000;
 export const MIN_LOCK_STALE_MS = 2_000;
 export const LOCK_UPDATE_MS = 2_000;
 
-export class DataDirInUse extends Error {
+export class DataDirInUse extends EnvironmentError {
   override name = 'DataDirInUse';
 }
 
 /** The data folder's disk has no room even for the owner file (only at a first start). */
-export class DataDirFull extends Error {
+export class DataDirFull extends EnvironmentError {
   override name = 'DataDirFull';
 }
 
-export class LockLost extends Error {
+export class LockLost extends EnvironmentError {
   override name = 'LockLost';
 }
 

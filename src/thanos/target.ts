@@ -6,7 +6,7 @@ import type { Artifact } from '../output/artifact.js';
 import { renderYaml } from '../output/render.js';
 import type { Model, PartialResponseStrategy, RuleGroupPlan } from '../model/types.js';
 import { isAlert, withGroupFields, type RuleGroup } from '../prometheus/rules.js';
-import { servicesWithGroups } from '../prometheus/target.js';
+import { ruleSet, servicesWithGroups, type RuleSet } from '../prometheus/target.js';
 import { splitByKind } from '../prometheus/split.js';
 
 export const THANOS_RULES_DIR = 'thanos/rules';
@@ -22,9 +22,9 @@ export function thanosGroups(groups: readonly RuleGroup[], plan: RuleGroupPlan):
   return split.map((g) => withGroupFields(g, { partial_response_strategy: g.rules.some(isAlert) ? prs.alerting : prs.recording }));
 }
 
-export function thanosArtifacts(model: Model): Artifact[] {
+export function thanosArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
   if (!model.engines.thanos) return [];
-  return servicesWithGroups(model).map(({ svc, groups }) => ({
+  return servicesWithGroups(rules).map(({ svc, groups }) => ({
     path: `${THANOS_RULES_DIR}/${svc.name}.yml`,
     content: renderYaml({ groups: thanosGroups(groups, svc.ruleGroups) }),
   }));

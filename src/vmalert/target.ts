@@ -5,11 +5,11 @@
 import type { Artifact } from '../output/artifact.js';
 import { renderYaml } from '../output/render.js';
 import type { Model } from '../model/types.js';
-import { servicesWithGroups } from '../prometheus/target.js';
+import { ruleSet, servicesWithGroups, type RuleSet } from '../prometheus/target.js';
 
 export const VMALERT_RULES_DIR = 'vmalert/rules';
 
-export function vmalertArtifacts(model: Model): Artifact[] {
+export function vmalertArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
   if (!model.engines.vmalert) return [];
-  return servicesWithGroups(model).map(({ svc, groups }) => ({ path: `${VMALERT_RULES_DIR}/${svc.name}.yml`, content: renderYaml({ groups }) }));
+  return servicesWithGroups(rules).map(({ svc, groups }) => ({ path: `${VMALERT_RULES_DIR}/${svc.name}.yml`, content: renderYaml({ groups }) }));
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { UserError } from '../../src/config/errors.js';
+import { UserError } from '../../src/errors.js';
 import { alertmanagerFragment, SLOFORGE_ALERTS_MATCHER } from '../../src/alertmanager/target.js';
 import { mergeAlertmanager, type Fragment, type MergeInput } from '../../src/alertmanager/merge.js';
 import { templateNames } from '../../src/alertmanager/cli.js';

@@ -80,10 +80,10 @@ test('the pool never has more than --jobs runs in flight, and keeps results in f
   }
 });
 
-test('missing promtool exits 1 and says how to install it', async () => {
+test('missing promtool is a failure of the environment: exit 2, saying how to install it', async () => {
   const out = await generated(['api']);
   const r = await cli('test', '--out', out, '--promtool', path.join(out, 'no-such-promtool'));
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /no-such-promtool.*not found/);
   assert.match(r.stderr, /apt-get install prometheus/);
 });

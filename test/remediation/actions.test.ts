@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runAction, type ActionContext } from '../../src/remediation/actions/index.js';
 import { targetReplicas } from '../../src/remediation/actions/kubernetes.js';
-import { resolveRemediation } from '../../src/remediation/compile.js';
+import { resolveRemediation } from '../../src/model/resolve/remediations.js';
 import { remediation as remediationSchema } from '../../src/config/schema/remediation.js';
 import type { RemediationInput } from '../../src/config/define.js';
 import type { AlertFields } from '../../src/remediation/template.js';

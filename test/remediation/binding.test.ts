@@ -37,7 +37,7 @@ function config(targetUrl: string) {
 }
 
 test('actions.json binds each remediation to exactly the alerts that name it', () => {
-  const triggers = new Map(config('http://x').remediations.map((r) => [r.config.name, r.triggers]));
+  const triggers = new Map(config('http://x').remediations.map((r) => [r.name, r.triggers]));
   assert.deepEqual(Object.fromEntries(triggers), {
     // An SLO's remediation runs on its page tier unless remediationTiers says otherwise.
     restart: [{ alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'availability' }],

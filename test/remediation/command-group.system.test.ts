@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runAction } from '../../src/remediation/actions/index.js';
-import { resolveRemediation } from '../../src/remediation/compile.js';
+import { resolveRemediation } from '../../src/model/resolve/remediations.js';
 import { remediation as remediationSchema } from '../../src/config/schema/remediation.js';
 import type { RemediationInput } from '../../src/config/define.js';
 import { tempDir, waitFor } from './helpers.js';

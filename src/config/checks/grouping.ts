@@ -7,6 +7,9 @@ import { exportedLabel, LABEL } from '../../conventions.js';
 import { parseSelector, type Selector } from '../../promql/parse.js';
 import { aggregatesAway, exprSelectors } from '../../promql/reads.js';
 import { atSampleWindow } from '../../promql/window.js';
+import { sliCase, unhandled } from '../kinds.js';
+
+type QuerySli = NonNullable<Slo['sli']['query']>;
 
 /** A selector of the SLI and the field it was written in. */
 export interface SliSelector {
@@ -22,22 +25,41 @@ function parsed(text: string | undefined): Selector[] {
 
 /** The SLI's selectors as written, with their fields (`sli.ratio.total`, ...). */
 export function sliSelectors(sli: Slo['sli']): SliSelector[] {
-  const out: SliSelector[] = [];
-  const add = (field: string, sels: Selector[]) => out.push(...sels.map((selector) => ({ selector, field })));
-  if (sli.ratio) {
-    add('sli.ratio.errors', parsed(sli.ratio.errors));
-    add('sli.ratio.good', parsed(sli.ratio.good));
-    add('sli.ratio.total', parsed(sli.ratio.total));
+  const c = sliCase(sli);
+  const field = (key: string) => `sli.${c.kind}.${key}`;
+  const at = (key: string, sels: Selector[]) => sels.map((selector) => ({ selector, field: field(key) }));
+  switch (c.kind) {
+    case 'ratio':
+      return [...at('errors', parsed(c.spec.errors)), ...at('good', parsed(c.spec.good)), ...at('total', parsed(c.spec.total))];
+    case 'latency':
+      return at('histogram', parsed(c.spec.histogram));
+    case 'boolGauge':
+      return at('series', parsed(c.spec.series));
+    case 'query':
+      return queryFields(c.spec).flatMap(([key, q]) => at(key, exprSelectors(atSampleWindow(q)).flatMap(parsed)));
+    default:
+      return unhandled(c);
   }
-  if (sli.latency) add('sli.latency.histogram', parsed(sli.latency.histogram));
-  if (sli.boolGauge) add('sli.boolGauge.series', parsed(sli.boolGauge.series));
-  if (sli.query) {
-    for (const key of ['errors', 'good', 'total'] as const) {
-      const q = sli.query[key];
-      if (q !== undefined) add(`sli.query.${key}`, exprSelectors(atSampleWindow(q)).flatMap(parsed));
-    }
+}
+
+/** A query SLI's expressions with their keys, in the order the config lists them. */
+function queryFields(q: QuerySli): Array<['errors' | 'good' | 'total', string]> {
+  return (['errors', 'good', 'total'] as const).flatMap((key) => (q[key] === undefined ? [] : [[key, q[key]] as ['errors' | 'good' | 'total', string]]));
+}
+
+/** Expressions of the SLI that may aggregate a grouping label away: a query's; the other kinds are selectors. */
+function sliExpressions(sli: Slo['sli']): Array<['errors' | 'good' | 'total', string]> {
+  const c = sliCase(sli);
+  switch (c.kind) {
+    case 'query':
+      return queryFields(c.spec);
+    case 'ratio':
+    case 'latency':
+    case 'boolGauge':
+      return [];
+    default:
+      return unhandled(c);
   }
-  return out;
 }
 
 function sloProblems(svcLabels: Record<string, string>, slo: Slo, at: ConfigPath): ConfigProblem[] {
@@ -65,15 +87,12 @@ function sloProblems(svcLabels: Record<string, string>, slo: Slo, at: ConfigPath
       const value = pin.selector.matchers.find((m) => m.name === label && m.op === '=')!.value;
       out.push({ path, message: `"${label}" is pinned to "${value}" by ${pin.field} (${label}="${value}"): every series has that one value, so there is one group; leave it out of groupBy or widen the matcher` });
     }
-    if (slo.sli.query) {
-      for (const key of ['errors', 'good', 'total'] as const) {
-        const q = slo.sli.query[key];
-        if (q !== undefined && aggregatesAway(atSampleWindow(q), label)) {
-          out.push({
-            path: [...at, 'sli', 'query', key],
-            message: `aggregates the grouping label "${label}" away, so every group would read the same value: keep it, e.g. sum by (${label}) (...)`,
-          });
-        }
+    for (const [key, q] of sliExpressions(slo.sli)) {
+      if (aggregatesAway(atSampleWindow(q), label)) {
+        out.push({
+          path: [...at, 'sli', 'query', key],
+          message: `aggregates the grouping label "${label}" away, so every group would read the same value: keep it, e.g. sum by (${label}) (...)`,
+        });
       }
     }
   });

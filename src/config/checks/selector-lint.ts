@@ -8,6 +8,7 @@ import { parseSelector, type LabelMatcher, type Selector } from '../../promql/pa
 import { exprSelectors } from '../../promql/reads.js';
 import { atSampleWindow } from '../../promql/window.js';
 import { sliSelectors } from './grouping.js';
+import { sliCase, sliPart, thresholdCase, unhandled } from '../kinds.js';
 
 /** Characters only a regular expression gives a meaning to (a `.` counts unless it sits between two word characters, as in 0.5 or api.example.com). */
 const REGEX_SYNTAX = /[*+?|()[\]{}^$\\]|(?<![\w-])\.|\.(?![\w-])/;
@@ -54,15 +55,15 @@ function sloWarnings(slo: NonNullable<Config['services'][number]['slos']>[number
   const byField = new Map<string, Selector[]>();
   for (const s of sliSelectors(slo.sli)) byField.set(s.field, [...(byField.get(s.field) ?? []), s.selector]);
   for (const [field, selectors] of byField) out.push(...regexWarnings(selectors, [...at, ...field.split('.')]));
-  const r = slo.sli.ratio;
-  if (r && r.distinctMetrics !== true) {
-    const partField = r.errors !== undefined ? 'errors' : 'good';
-    const part = parsed(r.errors ?? r.good)[0];
-    const total = parsed(r.total)[0];
+  const c = sliCase(slo.sli);
+  if (c.kind === 'ratio' && c.spec.distinctMetrics !== true) {
+    const p = sliPart(c.spec);
+    const part = parsed(p.text)[0];
+    const total = parsed(c.spec.total)[0];
     if (part && total && part.metric !== total.metric) {
       out.push({
-        path: [...at, 'sli', 'ratio', partField],
-        message: `reads ${part.metric} but sli.ratio.total reads ${total.metric}: a ratio usually counts its ${partField === 'errors' ? 'failed' : 'good'} events and all events on one metric (${total.metric}{...}), and two names are often a typo in one of them; if they are meant to differ, say so with sli.ratio.distinctMetrics: true`,
+        path: [...at, 'sli', 'ratio', p.field],
+        message: `reads ${part.metric} but sli.ratio.total reads ${total.metric}: a ratio usually counts its ${p.meaning === 'bad' ? 'failed' : 'good'} events and all events on one metric (${total.metric}{...}), and two names are often a typo in one of them; if they are meant to differ, say so with sli.ratio.distinctMetrics: true`,
       });
     }
   }
@@ -70,15 +71,22 @@ function sloWarnings(slo: NonNullable<Config['services'][number]['slos']>[number
 }
 
 function thresholdWarnings(th: NonNullable<Config['services'][number]['thresholds']>[number], at: ConfigPath): ConfigProblem[] {
-  const fields: Array<[string[], Selector[]]> = [
-    [['expr'], exprReads(th.expr)],
-    [['percentile', 'histogram'], parsed(th.percentile?.histogram)],
-    [['ratio', 'numerator'], parsed(th.ratio?.numerator)],
-    [['ratio', 'denominator'], parsed(th.ratio?.denominator)],
-    [['ratio', 'histogram'], parsed(th.ratio?.histogram)],
-    [['predict', 'series'], exprReads(th.predict?.series)],
-    [['anomaly', 'series'], exprReads(th.anomaly?.series)],
-  ];
+  const c = thresholdCase(th);
+  const fields = ((): Array<[string[], Selector[]]> => {
+    switch (c.kind) {
+      case 'expr':
+        return [[['expr'], exprReads(c.spec)]];
+      case 'percentile':
+        return [[['percentile', 'histogram'], parsed(c.spec.histogram)]];
+      case 'ratio':
+        return [[['ratio', 'numerator'], parsed(c.spec.numerator)], [['ratio', 'denominator'], parsed(c.spec.denominator)], [['ratio', 'histogram'], parsed(c.spec.histogram)]];
+      case 'predict':
+      case 'anomaly':
+        return [[[c.kind, 'series'], exprReads(c.spec.series)]];
+      default:
+        return unhandled(c);
+    }
+  })();
   return fields.flatMap(([field, selectors]) => regexWarnings(selectors, [...at, ...field]));
 }
 

@@ -10,6 +10,7 @@ import { groupValues, inventSeries } from '../../promql/series.js';
 import { atSampleWindow } from '../../promql/window.js';
 import { counterRatio } from '../../promql/query.js';
 import { sliSelectors } from './grouping.js';
+import { ratioForm, sliCase, sliPart, thresholdCase, unhandled } from '../kinds.js';
 
 /** `why`: what the failure means for this field, when the selector alone is not to blame. */
 type Check = { match: Selector[]; avoid?: Selector; path: ConfigPath; why?: string };
@@ -40,33 +41,38 @@ function pairChecks(part: Selector, total: Selector, partPath: ConfigPath, total
 
 /** The series an SLI's tests feed: the failing (or good) part and the rest of the total, or the gauge. */
 function sloChecks(slo: Slo, path: ConfigPath): Check[] {
-  const sli = slo.sli;
-  if (sli.latency) {
-    const h = selector(sli.latency.histogram);
-    const at = [...path, 'sli', 'latency', 'histogram'];
-    if (!h) return [];
-    // A native histogram is one series: its no-data test feeds a stand-in of that name.
-    if (sli.latency.native) return [{ match: [h], path: at }];
-    return pairChecks(bucketAt(h, sli.latency.threshold), histogramPart(h, '_count'), at, at);
+  const c = sliCase(slo.sli);
+  const at = [...path, 'sli', c.kind];
+  switch (c.kind) {
+    case 'latency': {
+      const h = selector(c.spec.histogram);
+      const field = [...at, 'histogram'];
+      if (!h) return [];
+      // A native histogram is one series: its no-data test feeds a stand-in of that name.
+      if (c.spec.native) return [{ match: [h], path: field }];
+      return pairChecks(bucketAt(h, c.spec.threshold), histogramPart(h, '_count'), field, field);
+    }
+    case 'boolGauge': {
+      const s = selector(c.spec.series);
+      return s ? [{ match: [s], path: [...at, 'series'] }] : [];
+    }
+    case 'query': {
+      const part = sliPart(c.spec);
+      const out = expressionChecks(atSampleWindow(c.spec.total), [...at, 'total']);
+      const feed = counterRatio(part.meaning, atSampleWindow(part.text), atSampleWindow(c.spec.total));
+      if (feed) out.push(...pairChecks(feed.part, feed.total, [...at, part.field], [...at, 'total']));
+      return out;
+    }
+    case 'ratio': {
+      const p = sliPart(c.spec);
+      const part = selector(p.text);
+      const total = selector(c.spec.total);
+      if (!part || !total) return [];
+      return pairChecks(part, total, [...at, p.field], [...at, 'total']);
+    }
+    default:
+      return unhandled(c);
   }
-  if (sli.boolGauge) {
-    const s = selector(sli.boolGauge.series);
-    return s ? [{ match: [s], path: [...path, 'sli', 'boolGauge', 'series'] }] : [];
-  }
-  if (sli.query) {
-    const q = sli.query;
-    const field = q.errors !== undefined ? 'errors' : 'good';
-    const out = expressionChecks(atSampleWindow(q.total), [...path, 'sli', 'query', 'total']);
-    const feed = counterRatio(field === 'errors' ? 'bad' : 'good', atSampleWindow((q.errors ?? q.good)!), atSampleWindow(q.total));
-    if (feed) out.push(...pairChecks(feed.part, feed.total, [...path, 'sli', 'query', field], [...path, 'sli', 'query', 'total']));
-    return out;
-  }
-  const r = sli.ratio!;
-  const field = r.errors !== undefined ? 'errors' : 'good';
-  const part = selector((r.errors ?? r.good)!);
-  const total = selector(r.total);
-  if (!part || !total) return [];
-  return pairChecks(part, total, [...path, 'sli', 'ratio', field], [...path, 'sli', 'ratio', 'total']);
 }
 
 /** A grouped SLO's tests feed two groups: each grouping label needs two values its selectors accept. */
@@ -80,32 +86,40 @@ function groupProblems(slo: Slo, path: ConfigPath): ConfigProblem[] {
   });
 }
 
+/** The threshold's own series, then every selector its expression reads (fed by its no-data tests). */
 function thresholdChecks(th: Threshold, path: ConfigPath): Check[] {
-  const one = (text: string | undefined, at: ConfigPath, suffix?: string): Check[] => {
-    const s = text === undefined ? undefined : selector(text);
+  const one = (text: string, at: ConfigPath, suffix?: string): Check[] => {
+    const s = selector(text);
     return s ? [{ match: [suffix === undefined ? s : histogramPart(s, suffix)], path: at }] : [];
   };
-  if (th.percentile) return one(th.percentile.histogram, [...path, 'percentile', 'histogram'], '');
-  if (th.ratio) {
-    const r = th.ratio;
-    if (r.histogram !== undefined) return one(r.histogram, [...path, 'ratio', 'histogram'], '');
-    const n = selector(r.numerator!);
-    const d = selector(r.denominator!);
-    if (!n || !d) return [];
-    const numPath = [...path, 'ratio', 'numerator'];
-    const denPath = [...path, 'ratio', 'denominator'];
-    return n.metric === d.metric
-      ? [{ match: [{ metric: n.metric, matchers: [...n.matchers, ...d.matchers] }], path: numPath }, { match: [d], avoid: n, path: denPath }]
-      : [{ match: [n], path: numPath }, { match: [d], path: denPath }];
+  const c = thresholdCase(th);
+  switch (c.kind) {
+    case 'percentile':
+      return one(c.spec.histogram, [...path, 'percentile', 'histogram'], '');
+    case 'ratio': {
+      const r = ratioForm(c.spec);
+      if (r.form === 'histogram') return one(r.histogram, [...path, 'ratio', 'histogram'], '');
+      const n = selector(r.numerator);
+      const d = selector(r.denominator);
+      if (!n || !d) return [];
+      const numPath = [...path, 'ratio', 'numerator'];
+      const denPath = [...path, 'ratio', 'denominator'];
+      return n.metric === d.metric
+        ? [{ match: [{ metric: n.metric, matchers: [...n.matchers, ...d.matchers] }], path: numPath }, { match: [d], avoid: n, path: denPath }]
+        : [{ match: [n], path: numPath }, { match: [d], path: denPath }];
+    }
+    case 'predict':
+    case 'anomaly':
+      return [...one(c.spec.series, [...path, c.kind, 'series']), ...expressionChecks(c.spec.series, path)];
+    case 'expr':
+      return [...one(c.spec, [...path, 'expr']), ...expressionChecks(c.spec, path)];
+    default:
+      return unhandled(c);
   }
-  if (th.predict) return one(th.predict.series, [...path, 'predict', 'series']);
-  if (th.anomaly) return one(th.anomaly.series, [...path, 'anomaly', 'series']);
-  return one(th.expr, [...path, 'expr']);
 }
 
 /** No-data tests feed every selector an expression reads. */
-function expressionChecks(expr: string | undefined, path: ConfigPath): Check[] {
-  if (expr === undefined) return [];
+function expressionChecks(expr: string, path: ConfigPath): Check[] {
   return exprSelectors(expr).flatMap((text) => {
     const s = selector(text);
     return s ? [{ match: [s], path }] : [];
@@ -121,8 +135,7 @@ export function testSeriesProblems(cfg: Config): ConfigProblem[] {
       grouped.push(...groupProblems(slo, ['services', si, 'slos', i]));
     });
     svc.thresholds?.forEach((th, i) => {
-      const path = ['services', si, 'thresholds', i];
-      checks.push(...thresholdChecks(th, path), ...expressionChecks(th.expr ?? th.predict?.series ?? th.anomaly?.series, path));
+      checks.push(...thresholdChecks(th, ['services', si, 'thresholds', i]));
     });
   });
   const out: ConfigProblem[] = [...grouped];

@@ -92,15 +92,18 @@ export const boolGaugeSli = z.strictObject({
   series: seriesSelector,
 });
 
-const KINDS = ['ratio', 'latency', 'query', 'boolGauge'] as const;
-
 // An object with one kind key rather than a z.union, so errors inside a kind name their field.
-export const sli = z.strictObject({
+const sliKinds = z.strictObject({
   ratio: ratioSli.optional(),
   latency: latencySli.optional(),
   query: querySli.optional(),
   boolGauge: boolGaugeSli.optional(),
-}).refine((v) => KINDS.filter((k) => v[k] !== undefined).length === 1, {
+});
+
+/** Every SLI kind, read off the schema, so a kind added there is one here (and in `SliCase`, src/config/kinds.ts). */
+export const SLI_KINDS = Object.keys(sliKinds.shape) as Array<keyof typeof sliKinds.shape>;
+
+export const sli = sliKinds.refine((v) => SLI_KINDS.filter((k) => v[k] !== undefined).length === 1, {
   error: 'must have exactly one kind: { ratio: { errors|good, total } }, { latency: { histogram, threshold, native? } }, { query: { errors|good, total } } or { boolGauge: { series } }',
 });
 
