@@ -8,6 +8,7 @@ import { labelText } from '../promql/labels.js';
 import { formatNumber } from '../promql/number.js';
 import { parseSelector, type Selector } from '../promql/parse.js';
 import { inventSeries, seriesText, type ConcreteSeries } from '../promql/series.js';
+import { decoySeries } from './decoys.js';
 import { counterSegments, gaugeSegments, segmentText, stepsOf, TEST_INTERVAL_MS } from './notation.js';
 import { regionValues, type Oriented, type Region, type RegionDriver } from './regions.js';
 
@@ -99,14 +100,23 @@ export function percentileDriver(th: ThresholdModel, o: Oriented): RegionDriver 
   const base = invent(histogramPart(m.histogram, ''));
   const buckets = [...bounds.map(formatNumber), '+Inf'];
   const perStep = 60;
+  // Decoy histograms (another job, ...) whose every observation lies in the alarm region, ten
+  // times the traffic: a rule that lost a matcher of the histogram alerts on quiet traffic.
+  const decoys = decoySeries(histogramPart(m.histogram, '_bucket'), []);
+  const alarm = bucketOf('critical');
   return {
     lagSteps: stepsOf(parseDuration(m.window)!, TEST_INTERVAL_MS) + 1,
     labels: {},
-    inputs: (regions) =>
-      buckets.map((le, j) => ({
+    inputs: (regions) => [
+      ...buckets.map((le, j) => ({
         series: seriesText({ metric: `${base.metric}_bucket`, labels: { ...base.labels, le } }),
         values: segmentText(counterSegments(regions, (reg) => (bucketOf(reg) <= j ? perStep : 0))),
       })),
+      ...decoys.flatMap((d) => buckets.map((le, j) => ({
+        series: seriesText({ metric: d.metric, labels: { ...d.labels, le } }),
+        values: segmentText(counterSegments(regions, () => (alarm <= j ? 10 * perStep : 0))),
+      }))),
+    ],
   };
 }
 

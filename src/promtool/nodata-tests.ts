@@ -1,11 +1,12 @@
 // promtool tests for every no-data alert of a service (its SLOs' and its thresholds').
-import { MINUTE_MS } from '../config/duration.js';
+import { MINUTE_MS, parseDuration } from '../config/duration.js';
 import { NODATA_ALERTS } from '../conventions.js';
 import type { NoDataModel, ServiceModel } from '../model/types.js';
 import { labelText } from '../promql/labels.js';
 import { parseSelector, type Selector } from '../promql/parse.js';
 import { groupValues, seriesText } from '../promql/series.js';
 import { noDataAlertLabels, noDataSubjects } from '../prometheus/nodata.js';
+import { decoySeries } from './decoys.js';
 import { invent } from './drivers.js';
 import type { PromqlExprTest, TestGroup } from './file.js';
 import { alertsTest, at, TEST_INTERVAL_MS } from './notation.js';
@@ -31,6 +32,8 @@ function groupsOf(nd: NoDataModel, fed: readonly Selector[]): Array<{ labels: Re
 
 interface Fed {
   nd: NoDataModel;
+  /** The inputs' selectors. */
+  selectors: Selector[];
   /** Series per group. */
   groups: Array<{ labels: Record<string, string>; series: string[] }>;
 }
@@ -54,7 +57,7 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
     if (fed.length === 0) continue;
     const groups = groupsOf(nd, fed).map(({ labels, series: own }) => ({ labels, series: fed.map((sel) => { const s = invent(sel); return seriesText({ ...s, labels: { ...s.labels, ...own } }); }) }));
     for (const g of groups) for (const s of g.series) series.add(s);
-    fedSubjects.push({ nd, groups });
+    fedSubjects.push({ nd, selectors: fed, groups });
     coldStartMin = Math.min(coldStartMin, Math.floor(nd.pendingMs / MINUTE_MS) - 1);
   }
   if (fedSubjects.length === 0) return [];
@@ -83,12 +86,18 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
     cold.push(check(coldStartMin - 1, false), check(2 * coldStartMin + 1, false));
   }
   const sorted = [...series].sort();
+  const decoys = decoysOf(fedSubjects);
   const groups: TestGroup[] = [{
-    name: `${svc.name}: no-data alerts fire their wait after the inputs vanish, not before`,
+    name: `${svc.name}: no-data alerts fire their wait after the inputs vanish, not before, although series that differ in one label (decoys) go on`,
     interval: at(TEST_INTERVAL_MS),
-    input_series: sorted.map((s) => ({ series: s, values: `1+0x${present - 1}` })),
+    input_series: [
+      ...sorted.map((s) => ({ series: s, values: `1+0x${present - 1}` })),
+      ...decoys.map((s) => ({ series: s, values: `1+0x${present + Math.max(...vanish.map((v) => minutesOf(v.eval_time)))}` })),
+    ],
     promql_expr_test: vanish,
   }];
+  const alone = eachInputAlone(svc, fedSubjects);
+  if (alone) groups.push(alone);
   if (coldStartMin >= 1) {
     groups.push({
       name: `${svc.name}: a cold start whose inputs arrive within ${coldStartMin}m raises no no-data alert`,
@@ -106,6 +115,58 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
     });
   }
   return groups;
+}
+
+const minutesOf = (text: string) => Math.round(parseDuration(text)! / MINUTE_MS);
+
+/** Decoys of every input, except those some subject's input reads. */
+function decoysOf(subjects: readonly Fed[]): string[] {
+  const seen = subjects.flatMap((f) => (f.nd.perGroup?.pairs ?? []).map((p) => parseSelector(p.seen))).filter((x): x is Selector => typeof x !== 'string');
+  const readers = [...subjects.flatMap((f) => f.selectors), ...seen];
+  // A grouped SLO's decoy would lack the grouping label and count as a group of its own.
+  const own = subjects.filter((f) => !f.nd.perGroup);
+  return [...new Set(own.flatMap((f) => f.selectors.flatMap((sel) => decoySeries(sel, readers).map(seriesText))))].sort();
+}
+
+/**
+ * For subjects with several inputs (a latency SLO's count and bucket): each input vanishes
+ * alone, in turn, while the others and the decoys go on, and the alert fires its wait later;
+ * the input comes back and the alert stops. A rule that forgot an input, or reads it under a
+ * looser selector, stays silent.
+ */
+function eachInputAlone(svc: ServiceModel, fed: readonly Fed[]): TestGroup | undefined {
+  const subjects = fed.filter((f) => !f.nd.perGroup && f.selectors.length > 1);
+  if (subjects.length === 0) return undefined;
+  const lead = 5;
+  const inputs: Array<{ series: string; values: string }> = [];
+  const tests: PromqlExprTest[] = [];
+  let end = 0;
+  const plans = subjects.map((f) => {
+    const W = Math.ceil(f.nd.waitMs / TEST_INTERVAL_MS);
+    const labels = noDataAlertLabels(svc, f.nd);
+    delete labels.alertname;
+    const check = (m: number, firing: boolean) => alertsTest(NODATA_ALERTS[f.nd.kind], { service: svc.name, [f.nd.kind]: f.nd.name }, labels, m * MINUTE_MS, firing);
+    // Input i is absent from minute gone(i) for W + 3 minutes.
+    const gone = (i: number) => lead + i * (W + 6);
+    f.groups[0]!.series.forEach((_, i) => {
+      tests.push(check(gone(i) - 1 + W - 1, false), check(gone(i) - 1 + W + 2, true), check(gone(i) + W + 4, false));
+    });
+    end = Math.max(end, gone(f.selectors.length) + 1);
+    return { f, W, gone };
+  });
+  for (const { f, W, gone } of plans) {
+    f.groups[0]!.series.forEach((s, i) => {
+      const back = gone(i) + W + 3;
+      inputs.push({ series: s, values: `1+0x${gone(i) - 1} _x${back - gone(i)} 1+0x${end - back}` });
+    });
+  }
+  const decoys = decoysOf(subjects);
+  return {
+    name: `${svc.name}: each input of ${subjects.map((f) => f.nd.name).join(', ')} vanishes alone, beside its decoys: the no-data alert fires its wait later, and stops when it is back`,
+    interval: at(TEST_INTERVAL_MS),
+    input_series: [...inputs, ...decoys.map((s) => ({ series: s, values: `1+0x${end}` }))],
+    promql_expr_test: tests,
+  };
 }
 
 /** ALERTS of one no-data subject, firing, with exactly these label sets. */

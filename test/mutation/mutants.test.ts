@@ -62,6 +62,10 @@ test('equivalent mutants carry their reason: a recorded matcher one division sid
         expr: 1 - (sum(rate(req_bucket{le="0.3"}[1h])) or vector(0)) / sum(rate(req_count[1h]))
       - record: threshold:value:measured
         expr: (sum(rate(hits_total[5m])) or vector(0)) / sum(rate(req_total[5m]))
+      - record: slo:sli_errors:rate5m
+        expr: (sum(rate(req_total{code="500"}[5m])) or vector(0))
+      - alert: Reads
+        expr: slo:sli_errors:rate5m > 1 or slo:sli_error:ratio_rate5m > 1 or slo:sli_error:ratio_rate30m > 1 or slo:sli_error:ratio_rate1h > 1 or threshold:value:measured > 1
 `;
   const ms = mutants(rules);
   const eq = (fragment: string) => ms.find((m) => m.id.includes(fragment))?.equivalent;
@@ -71,4 +75,53 @@ test('equivalent mutants carry their reason: a recorded matcher one division sid
   assert.equal(eq('#1 slo:sli_error:ratio_rate30m: or left side removed'), undefined);
   assert.equal(eq('#2 slo:sli_error:ratio_rate1h: or right side removed'), undefined, 'good events: 0 and empty differ (every request slow)');
   assert.equal(eq('#3 threshold:value:measured: or right side removed'), undefined, 'a threshold may alert below a level');
+  assert.match(eq('#4 slo:sli_errors:rate5m: or right side removed')!, /empty instead of 0/, 'the recorded bad events themselves');
+});
+
+test('a recording no alert reads, directly or through another recording, gives only equivalent mutants', () => {
+  const rules = `groups:
+  - name: g
+    rules:
+      - record: slo:sli_errors:rate5m
+        expr: sum(rate(req_total{code="500"}[5m]))
+        labels: { slo: x }
+      - record: slo:sli_errors:rate5m
+        expr: sum(rate(req_total{code="503"}[5m]))
+        labels: { slo: y }
+      - record: slo:sli_error:ratio_rate1h
+        expr: sum_over_time(slo:sli_errors:rate5m{slo="x"}[1h])
+        labels: { slo: x }
+      - record: slo:sli_error:ratio_rate30d
+        expr: sum_over_time(slo:sli_errors:rate5m{slo="x"}[30d])
+        labels: { slo: x }
+      - alert: Burn
+        expr: slo:sli_error:ratio_rate1h{slo="x"} > 1
+`;
+  const ms = mutants(rules);
+  const unread = (i: number) => ms.filter((m) => m.id.startsWith(`g#${i} `)).map((m) => m.equivalent ?? 'counted');
+  assert.ok(unread(0).length > 0 && unread(0).every((e) => e === 'counted'), 'read through the 1h recording');
+  assert.ok(unread(1).length > 0 && unread(1).every((e) => /no alert reads/.test(e)), 'the slo="y" series: no reader');
+  assert.ok(unread(2).every((e) => e === 'counted'), 'read by the alert');
+  assert.ok(unread(3).length > 0 && unread(3).every((e) => /no alert reads/.test(e)), 'the 30d window: dashboards only');
+});
+
+test('a native histogram SLO\'s mutants are listed apart (no generated test can feed it); an edit that changes nothing is no mutant', () => {
+  const rules = `groups:
+  - name: native
+    rules:
+      - record: slo:sli_errors:rate5m
+        expr: sum(x) * (1 - histogram_fraction(0, 2, sum(rate(h{job="a"}[5m]))))
+      - alert: Burn
+        expr: slo:sli_errors:rate5m > 1
+  - name: plain
+    rules:
+      - record: z
+        expr: a / (b > 0)
+      - alert: Z
+        expr: z > 1
+`;
+  const ms = mutants(rules);
+  assert.ok(ms.filter((m) => m.id.startsWith('native#')).every((m) => /native histogram/.test(m.untested ?? '')));
+  assert.ok(ms.filter((m) => m.id.startsWith('plain#')).every((m) => m.untested === undefined));
+  assert.ok(!ms.some((m) => m.id.startsWith('plain#0') && m.op === 'constant x10'), '0 x10 is still 0');
 });

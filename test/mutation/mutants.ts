@@ -36,6 +36,8 @@ export interface Mutant {
   rules: string;
   /** Why the change cannot alter any alert (an equivalent mutant, not counted), when it cannot. */
   equivalent?: string;
+  /** Why no generated test can see the rule at all (not counted, listed apart), when none can. */
+  untested?: string;
 }
 
 interface Edit {
@@ -51,6 +53,51 @@ const ONE_TO_ONE =
 const BAD_PART_EMPTY =
   'the errors are then empty instead of 0 when no failing series exists; no alert fires on either, ' +
   'and the no-data alerts read the inputs themselves';
+
+const NATIVE =
+  'a native histogram SLO: promtool 2.42 cannot feed native histograms, so generate writes no test for its alerts (docs/slos.md)';
+/** Functions only a native histogram SLO's rules call. */
+const NATIVE_FUNCTIONS = /\bhistogram_(fraction|count|sum)\(/;
+
+const UNREAD =
+  'no alert reads this recording, directly or through another recording: it feeds dashboards only';
+
+/** Recorded series a rule's expression selects: the name and its `label="value"` matchers. */
+function recordedSelectors(expr: string): Array<{ name: string; equal: Record<string, string> }> {
+  const out: Array<{ name: string; equal: Record<string, string> }> = [];
+  for (const sel of nodes(expr, (n) => n.name === 'VectorSelector')) {
+    const id = sel.getChild('Identifier');
+    const name = id ? expr.slice(id.from, id.to) : '';
+    if (!name.includes(':')) continue;
+    const equal: Record<string, string> = {};
+    for (const m of expr.slice(sel.from, sel.to).matchAll(/(\w+)="([^"]*)"/g)) equal[m[1]!] = m[2]!;
+    out.push({ name, equal });
+  }
+  return out;
+}
+
+/**
+ * The recordings (group index, rule index) that some alert of the file reads, directly or
+ * through other recordings. A recording's own labels decide which selectors pick it; a label it
+ * does not set could come from its expression, so a matcher on one counts as a match.
+ */
+function readByAlerts(groups: readonly RuleGroup[]): Set<string> {
+  const all = groups.flatMap((g, gi) => g.rules.map((r, ri) => ({ key: `${gi}#${ri}`, r })));
+  const read = new Set<string>();
+  const queue = all.filter((x) => x.r.alert);
+  while (queue.length > 0) {
+    const { r } = queue.pop()!;
+    for (const sel of recordedSelectors(r.expr)) {
+      for (const x of all) {
+        if (x.r.record !== sel.name || read.has(x.key)) continue;
+        if (Object.entries(sel.equal).some(([k, v]) => x.r.labels?.[k] !== undefined && x.r.labels[k] !== v)) continue;
+        read.add(x.key);
+        queue.push(x);
+      }
+    }
+  }
+  return read;
+}
 
 /** Whether `node` sits (without aggregation) in an operand of a plain division whose other operand has `text`. */
 function pairedInDivision(expr: string, node: SyntaxNode, text: string): boolean {
@@ -68,9 +115,11 @@ function pairedInDivision(expr: string, node: SyntaxNode, text: string): boolean
  * Whether an `x or vector(0)` is the numerator of an SLO's ratio of bad events (no `1 -` or
  * `total -` before it). A threshold's ratio may alert below a level, where 0 and empty differ.
  */
-function badPartFallback(bin: SyntaxNode): boolean {
+function badPartFallback(bin: SyntaxNode, record: string): boolean {
   let n: SyntaxNode = bin;
   while (n.parent?.name === 'ParenExpr') n = n.parent;
+  // The recorded rate of bad events itself: every reader divides it by a total or sums it over time.
+  if (!n.parent?.parent && record.startsWith('slo:sli_errors:')) return true;
   const div = n.parent;
   if (!div || div.name !== 'BinaryExpr' || operatorOf(div)?.name !== 'Div' || div.firstChild!.from !== n.from) return false;
   for (let p = div.parent; p; p = p.parent) if (p.name === 'BinaryExpr' && operatorOf(p)?.name === 'Sub') return false;
@@ -156,7 +205,7 @@ function exprEdits(rule: Rule, windows: readonly string[]): Edit[] {
     const side = (keep: SyntaxNode, which: string) => ({ op: `${op} ${which} removed`, keep });
     for (const s of [side(left, 'right side'), side(right, 'left side')]) {
       const opName = rule.alert && BURN_ALERTS.has(rule.alert) ? (op === 'or' ? 'window pair removed' : s.keep === left ? 'short window removed' : 'long window removed') : s.op;
-      const droppedZero = (rule.record ?? '').startsWith('slo:') && op === 'or' && s.keep === left && expr.slice(right.from, right.to) === 'vector(0)' && badPartFallback(bin);
+      const droppedZero = (rule.record ?? '').startsWith('slo:') && op === 'or' && s.keep === left && expr.slice(right.from, right.to) === 'vector(0)' && badPartFallback(bin, rule.record ?? '');
       out.push({ op: opName, what: `${op}: kept only ${JSON.stringify(expr.slice(s.keep.from, s.keep.to).replace(/\s+/g, ' '))}`, rule: withExpr(splice(expr, [{ from: bin.from, to: bin.to, insert: expr.slice(s.keep.from, s.keep.to) }])), ...(droppedZero ? { equivalent: BAD_PART_EMPTY } : {}) });
     }
   }
@@ -232,22 +281,26 @@ export function mutants(rulesText: string): Mutant[] {
   const file = parse(rulesText) as { groups: RuleGroup[] };
   const out: Mutant[] = [];
   const ids = new Map<string, number>();
+  const read = readByAlerts(file.groups);
   file.groups.forEach((group, g) => {
     const windows = groupWindows(group);
+    const native = group.rules.some((r) => NATIVE_FUNCTIONS.test(r.expr));
     group.rules.forEach((rule, r) => {
       const name = rule.alert ?? rule.record ?? '?';
       const seen = new Set<string>();
       for (const e of ruleEdits(rule, windows)) {
         const rules = { ...file, groups: file.groups.map((gr, gi) => (gi !== g ? gr : { ...gr, rules: gr.rules.map((ru, ri) => (ri === r ? e.rule : ru)) })) };
         const text = stringify(rules, { lineWidth: 0, blockQuote: 'literal', indent: 2, aliasDuplicateObjects: false });
-        // Two edits giving the same rule (both sides of `x or x`) are one mutant.
+        // Two edits giving the same rule (both sides of `x or x`) are one mutant; an edit that
+        // changes nothing (0 x10) is none.
         const key = JSON.stringify(e.rule);
-        if (seen.has(key)) continue;
+        if (seen.has(key) || key === JSON.stringify(rule)) continue;
         seen.add(key);
         const base = `${group.name}#${r} ${name}: ${e.op}: ${e.what}`;
         const n = (ids.get(base) ?? 0) + 1;
         ids.set(base, n);
-        out.push({ id: n === 1 ? base : `${base} (${n})`, op: e.op, what: `${group.name} ${name}: ${e.what}`, rules: text, ...(e.equivalent ? { equivalent: e.equivalent } : {}) });
+        const equivalent = rule.record && !read.has(`${g}#${r}`) ? UNREAD : e.equivalent;
+        out.push({ id: n === 1 ? base : `${base} (${n})`, op: e.op, what: `${group.name} ${name}: ${e.what}`, rules: text, ...(equivalent ? { equivalent } : {}), ...(native ? { untested: NATIVE } : {}) });
       }
     });
   });

@@ -1,0 +1,94 @@
+// What the burn-rate rules compute for a scenario of the days file (samples every 5 minutes,
+// rules evaluated every hour), re-done in TypeScript so a test knows each tier's state at every
+// evaluation and asserts it only where it is certain. Raw windows read the counters (a rate
+// over the samples in the window: its increase, the same extrapolation on both sides of the
+// ratio); derived windows sum the base window's recorded rates at each hourly evaluation inside
+// them. A gauge SLI (probe success) counts each sample as one event.
+import { MINUTE_MS } from '../config/duration.js';
+import type { SloPlan } from '../model/types.js';
+import type { Tri } from './alert-timeline.js';
+import type { Phase } from './notation.js';
+
+/** How far from a factor a window's burn rate must lie for the model to call the comparison. */
+const CERTAIN = 0.03;
+
+export interface BurnModel {
+  /** Whether the tier (0 page, 1 ticket) fires at `minute`, or undefined when too close to call. */
+  tier(tier: 0 | 1, minute: number): Tri;
+}
+
+/**
+ * `phases` as the scenario feeds them, `sampleMin` apart; `evalMin` the rule evaluation interval;
+ * `gauge` for a probe's 0..1 samples (each one event) rather than counters.
+ */
+export function burnModel(plan: SloPlan, phases: readonly Phase[], sampleMin: number, evalMin: number, gauge: boolean): BurnModel {
+  // Sample k (at k x sampleMin): a counter's increment since sample k-1, or a gauge's value as
+  // events (total) and failed events (errors). Sample 0 is a counter's 0 or the first phase's value.
+  const total: number[] = [];
+  const errors: number[] = [];
+  const push = (p: Phase) => {
+    if (gauge) {
+      total.push(p.total > 0 ? 1 : 0);
+      errors.push(p.total > 0 ? p.errors / p.total : 0);
+    } else {
+      total.push(p.total);
+      errors.push(p.errors);
+    }
+  };
+  if (gauge && phases[0]) push(phases[0]);
+  else {
+    total.push(0);
+    errors.push(0);
+  }
+  for (const p of phases) for (let i = 0; i < Math.ceil(p.minutes / sampleMin); i++) push(p);
+
+  /** Errors and events a raw window of `w` minutes sees at `t`. */
+  const raw = (w: number, t: number): [number, number] => {
+    const first = Math.max(0, Math.ceil((t - w) / sampleMin) * sampleMin);
+    // A counter's rate needs two samples and counts what grew after the first; a gauge counts every sample.
+    const from = gauge ? first / sampleMin : first / sampleMin + 1;
+    const to = Math.min(Math.floor(t / sampleMin), total.length - 1);
+    let e = 0;
+    let n = 0;
+    for (let k = from; k <= to; k++) {
+      e += errors[k]!;
+      n += total[k]!;
+    }
+    return [e, n];
+  };
+  const rawMin = new Set(plan.rawWindows.map((ms) => ms / MINUTE_MS));
+  const baseMin = Math.min(...plan.windows) / MINUTE_MS;
+  const ratio = (w: number, t: number): number | undefined => {
+    let e = 0;
+    let n = 0;
+    if (rawMin.has(w) || w === baseMin) [e, n] = raw(w, t);
+    else {
+      for (let at = t; at >= 0 && at >= t - w; at -= evalMin) {
+        const [be, bn] = raw(baseMin, at);
+        e += be;
+        n += bn;
+      }
+    }
+    return n > 0 ? e / n : undefined;
+  };
+  const above = (w: number, t: number, factor: number): Tri => {
+    const r = ratio(w, t);
+    if (r === undefined) return false;
+    const burn = r / plan.budget;
+    if (burn > factor * (1 + CERTAIN)) return true;
+    if (burn < factor * (1 - CERTAIN)) return false;
+    return undefined;
+  };
+  return {
+    tier(tier, minute) {
+      let unknown = false;
+      for (const p of plan.tiers[tier].pairs) {
+        const l = above(p.long / MINUTE_MS, minute, p.factor);
+        const s = above(p.short / MINUTE_MS, minute, p.factor);
+        if (l === true && s === true) return true;
+        if (l !== false && s !== false) unknown = true;
+      }
+      return unknown ? undefined : false;
+    },
+  };
+}
