@@ -17,13 +17,36 @@ import { formatDuration, MINUTE_MS } from '../src/config/duration.js';
 const WARMUP = 400;
 const AFTER = 90;
 
-interface Row { objective: number; period: string; outage: number; windows: string; firstFiring?: number; lastFiring?: number; resetAfter?: number }
+interface Row {
+  objective: number;
+  period: string;
+  outage: number;
+  windows: string;
+  firstFiring?: number;
+  lastFiring?: number;
+  resetAfter?: number;
+}
 
 async function measure(objective: number, period: string, outage: number, windows: 'derived' | 'raw'): Promise<Row> {
-  const cfg = resolveModel(validateConfig({
-    teams: [{ name: 't', page: { none: true }, ticket: { none: true } }],
-    services: [{ name: 'api', team: 't', slos: [{ name: 'availability', objective, period, sli: { ratio: { errors: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' } } }] }],
-  }));
+  const cfg = resolveModel(
+    validateConfig({
+      teams: [{ name: 't', page: { none: true }, ticket: { none: true } }],
+      services: [
+        {
+          name: 'api',
+          team: 't',
+          slos: [
+            {
+              name: 'availability',
+              objective,
+              period,
+              sli: { ratio: { errors: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' } },
+            },
+          ],
+        },
+      ],
+    }),
+  );
   const svc = cfg.services[0]!;
   const slo = svc.slos[0]!;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sloforge-timing-'));
@@ -38,10 +61,14 @@ async function measure(objective: number, period: string, outage: number, window
   for (let m = WARMUP - 5; m <= WARMUP + outage + AFTER; m++) {
     checks.push({ eval_time: formatDuration(m * MINUTE_MS), alertname: ALERT_NAMES.critical, exp_alerts: [] });
   }
-  writeFileSync(path.join(dir, 'test.yml'), renderYaml({
-    rule_files: ['rules.yml'], evaluation_interval: '1m',
-    tests: [{ interval: '1m', input_series: sliInputSeries(slo, phases), alert_rule_test: checks }],
-  }));
+  writeFileSync(
+    path.join(dir, 'test.yml'),
+    renderYaml({
+      rule_files: ['rules.yml'],
+      evaluation_interval: '1m',
+      tests: [{ interval: '1m', input_series: sliInputSeries(slo, phases), alert_rule_test: checks }],
+    }),
+  );
   const r = await execa('promtool', ['test', 'rules', path.join(dir, 'test.yml')], { reject: false, all: true });
   const minutes = [...(r.all ?? '').matchAll(/time: (\w+),/g)].map((m) => toMinutes(m[1]!));
   const row: Row = { objective, period, outage, windows };
@@ -61,12 +88,19 @@ function toMinutes(t: string): number {
 }
 
 const rows: Row[] = [];
-for (const [objective, period] of [[99.9, '30d'], [99, '30d'], [99.9, '28d'], [99.9, '7d']] as const) {
+for (const [objective, period] of [
+  [99.9, '30d'],
+  [99, '30d'],
+  [99.9, '28d'],
+  [99.9, '7d'],
+] as const) {
   for (const outage of [5, 15, 60]) {
     for (const windows of ['derived', 'raw'] as const) rows.push(await measure(objective, period, outage, windows));
   }
 }
 console.log('objective period outage windows  pages-after(min) page-resets-after-recovery(min)');
 for (const r of rows) {
-  console.log(`${String(r.objective).padEnd(9)} ${r.period.padEnd(6)} ${String(r.outage).padEnd(6)} ${r.windows.padEnd(8)} ${String(r.firstFiring ?? 'never').padEnd(16)} ${r.resetAfter ?? '-'}`);
+  console.log(
+    `${String(r.objective).padEnd(9)} ${r.period.padEnd(6)} ${String(r.outage).padEnd(6)} ${r.windows.padEnd(8)} ${String(r.firstFiring ?? 'never').padEnd(16)} ${r.resetAfter ?? '-'}`,
+  );
 }

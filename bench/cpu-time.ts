@@ -24,9 +24,19 @@ export function countingPromtool(dir: string): CountingPromtool {
     bin,
     take: () => {
       // GNU time also writes "Command exited with non-zero status N" for a failing run.
-      const lines = readFileSync(log, 'utf8').split('\n').filter((l) => /^\d+\.\d+ \d+\.\d+$/.test(l));
+      const lines = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => /^\d+\.\d+ \d+\.\d+$/.test(l));
       writeFileSync(log, '');
-      return lines.reduce((sum, l) => sum + l.split(' ').map(Number).reduce((a, b) => a + b, 0), 0);
+      return lines.reduce(
+        (sum, l) =>
+          sum +
+          l
+            .split(' ')
+            .map(Number)
+            .reduce((a, b) => a + b, 0),
+        0,
+      );
     },
   };
 }

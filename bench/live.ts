@@ -61,7 +61,8 @@ async function measure(services: number): Promise<void> {
     bytes += text.length;
     const url = new URL(req.url ?? '/', 'http://x');
     let data: unknown;
-    if (url.pathname === '/api/v1/query') data = { resultType: 'vector', result: answer(new URLSearchParams(text).get('query') ?? '', model) };
+    if (url.pathname === '/api/v1/query')
+      data = { resultType: 'vector', result: answer(new URLSearchParams(text).get('query') ?? '', model) };
     else if (url.pathname.startsWith('/api/v1/label/')) data = ['http_requests_total', 'http_request_duration_seconds_bucket'];
     else if (url.pathname === '/api/v1/labels') data = ['job'];
     else data = { yaml: 'global:\n  evaluation_interval: 30s\n' };
@@ -73,9 +74,14 @@ async function measure(services: number): Promise<void> {
     const client = new PrometheusClient({ url, timeoutMs: 10_000 });
     bytes = 0;
     const t0 = performance.now();
-    const n = command === 'check' ? (await runCheck(client, model, { lookbackMs: 3_600_000 })).checked : (await runStatus(client, model, {})).length;
+    const n =
+      command === 'check'
+        ? (await runCheck(client, model, { lookbackMs: 3_600_000 })).checked
+        : (await runStatus(client, model, {})).length;
     const ms = performance.now() - t0;
-    console.log(`| ${command} | ${services} | ${slos} | ${thresholds} | ${n} | ${client.requests} | ${(bytes / 1024).toFixed(0)} KiB | ${ms.toFixed(0)} ms |`);
+    console.log(
+      `| ${command} | ${services} | ${slos} | ${thresholds} | ${n} | ${client.requests} | ${(bytes / 1024).toFixed(0)} KiB | ${ms.toFixed(0)} ms |`,
+    );
     client.close();
   }
   await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -25,7 +25,12 @@ import { shapeConfig } from './shape.js';
 import { countingPromtool } from './cpu-time.js';
 
 const { values: args } = parseArgs({
-  options: { repeat: { type: 'string', default: '3' }, only: { type: 'string' }, variants: { type: 'string' }, 'skip-shared': { type: 'boolean', default: false } },
+  options: {
+    repeat: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    variants: { type: 'string' },
+    'skip-shared': { type: 'boolean', default: false },
+  },
 });
 const REPEAT = Number(args.repeat);
 
@@ -47,9 +52,15 @@ function expand(values: string): Array<number | null | 'stale'> {
   const out: Array<number | null | 'stale'> = [];
   const num = '-?\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?';
   for (const item of values.trim().split(/\s+/)) {
-    if (item === 'stale') { out.push('stale'); continue; }
+    if (item === 'stale') {
+      out.push('stale');
+      continue;
+    }
     const gap = /^_(?:x(\d+))?$/.exec(item);
-    if (gap) { for (let i = 0; i < Number(gap[1] ?? 1); i++) out.push(null); continue; }
+    if (gap) {
+      for (let i = 0; i < Number(gap[1] ?? 1); i++) out.push(null);
+      continue;
+    }
     const m = new RegExp(`^(${num})(?:([+-])(${num})x(\\d+))?$`).exec(item);
     if (!m) throw new Error(`cannot read series values item ${item}`);
     const a = Number(m[1]);
@@ -68,7 +79,11 @@ function compress(samples: ReadonlyArray<number | null | 'stale'>): string {
   let i = 0;
   while (i < samples.length) {
     const v = samples[i]!;
-    if (v === 'stale') { parts.push('stale'); i++; continue; }
+    if (v === 'stale') {
+      parts.push('stale');
+      i++;
+      continue;
+    }
     if (v === null) {
       let j = i;
       while (j < samples.length && samples[j] === null) j++;
@@ -78,9 +93,18 @@ function compress(samples: ReadonlyArray<number | null | 'stale'>): string {
     }
     let j = i + 1;
     const next = samples[j];
-    if (typeof next !== 'number') { parts.push(String(round(v))); i++; continue; }
+    if (typeof next !== 'number') {
+      parts.push(String(round(v)));
+      i++;
+      continue;
+    }
     const step = round(next - v);
-    while (j + 1 < samples.length && typeof samples[j + 1] === 'number' && Math.abs((samples[j + 1] as number) - (samples[j] as number) - step) < 1e-9 * Math.max(1, Math.abs(step))) j++;
+    while (
+      j + 1 < samples.length &&
+      typeof samples[j + 1] === 'number' &&
+      Math.abs((samples[j + 1] as number) - (samples[j] as number) - step) < 1e-9 * Math.max(1, Math.abs(step))
+    )
+      j++;
     parts.push(`${round(v)}${step < 0 ? '-' : '+'}${Math.abs(step)}x${j - i}`);
     i = j + 1;
   }
@@ -143,7 +167,10 @@ function alertInputsOnly(rules: RulesDoc): RulesDoc {
     grew = false;
     for (const r of all) {
       if (needed.has(r) || !r.record) continue;
-      if ([...needed].some((n) => reads(n.expr, r.record!))) { needed.add(r); grew = true; }
+      if ([...needed].some((n) => reads(n.expr, r.record!))) {
+        needed.add(r);
+        grew = true;
+      }
     }
   }
   const out = clone(rules);
@@ -186,7 +213,11 @@ const VARIANTS: Variant[] = [
     applies: (g) => g.own.length > 0,
     change: (c, g) => ({ ...c, rules: { groups: c.rules.groups.filter((x) => g.own.includes(x.name)) } }),
   },
-  { name: 'no 30d recordings', applies: (g) => g.days, change: (c) => ({ ...c, rules: withoutRules(c.rules, (r) => /\[30d\]/.test(r.expr)) }) },
+  {
+    name: 'no 30d recordings',
+    applies: (g) => g.days,
+    change: (c) => ({ ...c, rules: withoutRules(c.rules, (r) => /\[30d\]/.test(r.expr)) }),
+  },
   { name: 'alert inputs only', applies: () => true, change: (c) => ({ ...c, rules: alertInputsOnly(c.rules) }) },
   { name: 'evaluation 1m', applies: (g) => g.evaluation !== '1m', change: (c) => withEvaluation(c, '1m') },
   { name: 'evaluation 15m', applies: (g) => g.days, change: (c) => withEvaluation(c, '15m') },
@@ -231,7 +262,12 @@ async function timeCase(dir: string, c: Case, label: string): Promise<Timing> {
   writeFileSync(testFile, renderYaml({ ...c.file, rule_files: [rulesFile] }));
   const runs: Timing[] = [];
   for (let i = 0; i < REPEAT; i++) runs.push(await timeOnce(testFile));
-  return { wall: median(runs.map((r) => r.wall)), cpu: median(runs.map((r) => r.cpu)), ok: runs.every((r) => r.ok), output: runs[0]!.output };
+  return {
+    wall: median(runs.map((r) => r.wall)),
+    cpu: median(runs.map((r) => r.cpu)),
+    ok: runs.every((r) => r.ok),
+    output: runs[0]!.output,
+  };
 }
 
 function steps(g: TestGroup, evaluation: string): number {
@@ -256,8 +292,15 @@ await writeArtifacts(out, compile(config));
 const rules = parse(readFileSync(path.join(out, RULES_DIR, `${service}.yml`), 'utf8')) as RulesDoc;
 const ruleCount = rules.groups.reduce((n, g) => n + g.rules.length, 0);
 
-console.log(`${await promtoolVersion()}, ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`one service (${service}): ${ruleCount} rules in ${rules.groups.length} groups; median of ${REPEAT} runs; cpu = promtool user+sys seconds`);
+console.log(
+  `${await promtoolVersion()}, ${os.availableParallelism()} CPUs, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+console.log(
+  `one service (${service}): ${ruleCount} rules in ${rules.groups.length} groups; median of ${REPEAT} runs; cpu = promtool user+sys seconds`,
+);
 console.log('| test group | file | variant | evaluation | steps | input series | input samples | rules | wall s | cpu s | passes |');
 console.log('|---|---|---|---|---:|---:|---:|---:|---:|---:|---|');
 
@@ -316,7 +359,10 @@ for (const name of files) {
 }
 
 // Scenarios of the same kind for several SLOs, run as one group: one pass over the steps.
-if (!args['skip-shared']) console.log('\n| scenario shared by SLOs | file | variant | evaluation | steps | input series | input samples | rules | wall s | cpu s | passes |');
+if (!args['skip-shared'])
+  console.log(
+    '\n| scenario shared by SLOs | file | variant | evaluation | steps | input series | input samples | rules | wall s | cpu s | passes |',
+  );
 if (!args['skip-shared']) console.log('|---|---|---|---|---:|---:|---:|---:|---:|---:|---|');
 for (const name of args['skip-shared'] ? [] : files) {
   const file = parse(readFileSync(path.join(out, TESTS_DIR, name), 'utf8')) as TestFile;
@@ -332,12 +378,36 @@ for (const name of args['skip-shared'] ? [] : files) {
     const separate = groups.map((g) => asGenerated.get(key(name, g))!);
     const c: Case = { file: { ...file, tests: [merge(groups)] }, rules };
     const label = `${groups.length} SLOs: ${scenario}`;
-    row(label, days, `one group (separately: ${separate.reduce((a, t) => a + t.cpu, 0).toFixed(2)} cpu s)`, c, await timeCase(root, c, `case-${n++}`));
-    if (days) row(label, days, 'one group, evaluation 30m', withEvaluation(c, '30m'), await timeCase(root, withEvaluation(c, '30m'), `case-${n++}`));
+    row(
+      label,
+      days,
+      `one group (separately: ${separate.reduce((a, t) => a + t.cpu, 0).toFixed(2)} cpu s)`,
+      c,
+      await timeCase(root, c, `case-${n++}`),
+    );
+    if (days)
+      row(
+        label,
+        days,
+        'one group, evaluation 30m',
+        withEvaluation(c, '30m'),
+        await timeCase(root, withEvaluation(c, '30m'), `case-${n++}`),
+      );
   }
   // The whole file in one promtool run, against the sum of its groups run alone.
   const whole: Case = { file, rules };
   const sum = file.tests.reduce((a, g) => a + asGenerated.get(key(name, g))!.cpu, 0);
-  row(`whole file ${name}`, days, `as generated (groups alone: ${sum.toFixed(2)} cpu s)`, whole, await timeCase(root, whole, `case-${n++}`));
+  row(
+    `whole file ${name}`,
+    days,
+    `as generated (groups alone: ${sum.toFixed(2)} cpu s)`,
+    whole,
+    await timeCase(root, whole, `case-${n++}`),
+  );
 }
-console.log(`variant files kept in ${root}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `variant files kept in ${root}; load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);

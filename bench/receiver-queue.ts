@@ -19,7 +19,13 @@ const fingerprint = (n: number) => n.toString(16).padStart(16, '0');
 
 async function receiver() {
   const env = await setup((url) => [
-    { name: 'stuck', cooldown: '0s', maxConcurrent: 1, maxPerHour: 1000, action: { http: { url: `${url}/stuck`, retries: 0, timeout: '1h' } } },
+    {
+      name: 'stuck',
+      cooldown: '0s',
+      maxConcurrent: 1,
+      maxPerHour: 1000,
+      action: { http: { url: `${url}/stuck`, retries: 0, timeout: '1h' } },
+    },
   ]);
   env.target.hold = () => true;
   return { env, rx: await ReceiverProcess.start(env) };
@@ -36,10 +42,15 @@ async function queueDepth(url: string): Promise<number> {
 }
 
 /** Re-sends one alert the receiver already holds, as Alertmanager does every repeat_interval. */
-const duplicates = (url: string): Promise<autocannon.Result> => autocannon({
-  url: `${url}/alerts`, method: 'POST', headers, connections, duration: seconds,
-  body: JSON.stringify(payload([alert(fingerprint(0), 'stuck')])),
-});
+const duplicates = (url: string): Promise<autocannon.Result> =>
+  autocannon({
+    url: `${url}/alerts`,
+    method: 'POST',
+    headers,
+    connections,
+    duration: seconds,
+    body: JSON.stringify(payload([alert(fingerprint(0), 'stuck')])),
+  });
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -51,16 +62,33 @@ try {
   const started = performance.now();
   for (let n = 0; n < queued; n += BATCH * 8) {
     // Eight batches at a time: the receiver commits concurrent batches together.
-    await Promise.all(Array.from({ length: 8 }, (_, b) => {
-      const from = n + b * BATCH;
-      const count = Math.min(BATCH, queued - from);
-      return count > 0 ? send(full.rx.url, Array.from({ length: count }, (_, i) => alert(fingerprint(from + i), 'stuck'))) : undefined;
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, b) => {
+        const from = n + b * BATCH;
+        const count = Math.min(BATCH, queued - from);
+        return count > 0
+          ? send(
+              full.rx.url,
+              Array.from({ length: count }, (_, i) => alert(fingerprint(from + i), 'stuck')),
+            )
+          : undefined;
+      }),
+    );
   }
-  console.log(`filled: ${queued} alerts in ${((performance.now() - started) / 1000).toFixed(1)} s, batches of ${BATCH}; queue depths ${await queueDepth(empty.rx.url)} and ${await queueDepth(full.rx.url)} (one alert of each is running)`);
+  console.log(
+    `filled: ${queued} alerts in ${((performance.now() - started) / 1000).toFixed(1)} s, batches of ${BATCH}; queue depths ${await queueDepth(empty.rx.url)} and ${await queueDepth(full.rx.url)} (one alert of each is running)`,
+  );
   // A warm-up turn each, thrown away: the filled receiver's code is already compiled hot by
   // the 30,000 accepts, the empty one's is not.
-  for (const url of [empty.rx.url, full.rx.url]) await autocannon({ url: `${url}/alerts`, method: 'POST', headers, connections, duration: 3, body: JSON.stringify(payload([alert(fingerprint(0), 'stuck')])) });
+  for (const url of [empty.rx.url, full.rx.url])
+    await autocannon({
+      url: `${url}/alerts`,
+      method: 'POST',
+      headers,
+      connections,
+      duration: 3,
+      body: JSON.stringify(payload([alert(fingerprint(0), 'stuck')])),
+    });
   const results: Record<'empty' | 'full', autocannon.Result[]> = { empty: [], full: [] };
   for (let r = 0; r < rounds; r++) {
     results.empty.push(await duplicates(empty.rx.url));
@@ -68,11 +96,16 @@ try {
   }
   console.log('| queue | duplicates/s per turn | median duplicates/s | p50 ms | p99 ms | max ms | non-2xx | errors |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-  for (const [name, list] of [['empty', results.empty], [`${queued} queued`, results.full]] as const) {
+  for (const [name, list] of [
+    ['empty', results.empty],
+    [`${queued} queued`, results.full],
+  ] as const) {
     const rates = list.map((x) => Math.round(x.requests.average));
     const at = list.indexOf(list.find((x) => Math.round(x.requests.average) === median(rates))!);
     const m = list[at]!;
-    console.log(`| ${name} | ${rates.join(', ')} | ${median(rates)} | ${m.latency.p50} | ${m.latency.p99} | ${Math.max(...list.map((x) => x.latency.max))} | ${list.reduce((s, x) => s + x.non2xx, 0)} | ${list.reduce((s, x) => s + x.errors, 0)} |`);
+    console.log(
+      `| ${name} | ${rates.join(', ')} | ${median(rates)} | ${m.latency.p50} | ${m.latency.p99} | ${Math.max(...list.map((x) => x.latency.max))} | ${list.reduce((s, x) => s + x.non2xx, 0)} | ${list.reduce((s, x) => s + x.errors, 0)} |`,
+    );
   }
   const ratio = median(results.full.map((x) => x.requests.average)) / median(results.empty.map((x) => x.requests.average));
   console.log(`ratio (queued / empty, medians): ${ratio.toFixed(2)}`);

@@ -23,7 +23,7 @@ const scenarios: Array<{ name: string; opts: autocannon.Options }> = [
     opts: { url: `${rx.url}/alerts`, method: 'POST', headers, body: JSON.stringify(payload([alert('same', 'restart-checkout')])) },
   },
   {
-    name: 'POST /alerts, a new alert every request (fsync\'d append, dry-run action)',
+    name: "POST /alerts, a new alert every request (fsync'd append, dry-run action)",
     opts: {
       url: `${rx.url}/alerts`,
       method: 'POST',

@@ -71,17 +71,23 @@ async function writeOpenMetrics(file: string): Promise<void> {
 // Returned in a box: an async function returning the execa promise itself would await its exit.
 async function startPrometheus(data: string, port: number): Promise<{ proc: ResultPromise }> {
   writeFileSync(path.join(dir, 'prometheus.yml'), 'global:\n  evaluation_interval: 1m\n');
-  const proc = execa('prometheus', [
-    `--config.file=${path.join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${data}`,
-    '--storage.tsdb.retention.time=90d',
-    `--web.listen-address=127.0.0.1:${port}`,
-  ], { reject: false, all: true });
+  const proc = execa(
+    'prometheus',
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${data}`,
+      '--storage.tsdb.retention.time=90d',
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { reject: false, all: true },
+  );
   for (let i = 0; i < 200; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/-/ready`);
       if (r.ok) return { proc };
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   proc.kill();
@@ -90,21 +96,39 @@ async function startPrometheus(data: string, port: number): Promise<{ proc: Resu
 
 async function evalTime(port: number, expr: string): Promise<number> {
   const url = `http://127.0.0.1:${port}/api/v1/query?stats=all&time=${end}&query=${encodeURIComponent(expr)}`;
-  const body = (await (await fetch(url)).json()) as { status: string; error?: string; data: { stats: { timings: { evalTotalTime: number } } } };
+  const body = (await (await fetch(url)).json()) as {
+    status: string;
+    error?: string;
+    data: { stats: { timings: { evalTotalTime: number } } };
+  };
   if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
   return body.data.stats.timings.evalTotalTime * 1000;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const cfg = resolveModel(validateConfig({
-  teams: [{ name: 't', page: { none: true }, ticket: { none: true } }],
-  services: [{ name: 'api', team: 't', slos: [{ name: 'availability', objective: 99.9, period: '30d', sli: { ratio: { errors: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' } } }] }],
-}));
+const cfg = resolveModel(
+  validateConfig({
+    teams: [{ name: 't', page: { none: true }, ticket: { none: true } }],
+    services: [
+      {
+        name: 'api',
+        team: 't',
+        slos: [
+          {
+            name: 'availability',
+            objective: 99.9,
+            period: '30d',
+            sli: { ratio: { errors: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' } },
+          },
+        ],
+      },
+    ],
+  }),
+);
 const svc = cfg.services[0]!;
 const slo = svc.slos[0]!;
-const recordings = (windows: 'derived' | 'raw') =>
-  sloRuleGroup(svc, slo, windows).rules.filter((r): r is RecordingRule => !isAlert(r));
+const recordings = (windows: 'derived' | 'raw') => sloRuleGroup(svc, slo, windows).rules.filter((r): r is RecordingRule => !isAlert(r));
 
 console.log(`backfilling ${SERIES} series x ${DAYS}d at ${STEP_S}s into ${dir} ...`);
 const om = path.join(dir, 'data.om');
@@ -120,7 +144,18 @@ let { proc: prom } = await startPrometheus(data, port);
 const base = recordings('derived').filter((r) => r.record === RECORD.total('5m') || r.record === RECORD.errors('5m'));
 writeFileSync(path.join(dir, 'base.yml'), renderYaml({ groups: [{ name: 'base', rules: base }] }));
 const recDir = path.join(dir, 'recorded');
-await execa('promtool', ['tsdb', 'create-blocks-from', 'rules', `--url=http://127.0.0.1:${port}`, `--start=${start}`, `--end=${end}`, `--output-dir=${recDir}`, '--eval-interval=60s', '-q', path.join(dir, 'base.yml')]);
+await execa('promtool', [
+  'tsdb',
+  'create-blocks-from',
+  'rules',
+  `--url=http://127.0.0.1:${port}`,
+  `--start=${start}`,
+  `--end=${end}`,
+  `--output-dir=${recDir}`,
+  '--eval-interval=60s',
+  '-q',
+  path.join(dir, 'base.yml'),
+]);
 prom.kill();
 await prom;
 for (const block of readdirSync(recDir)) renameSync(path.join(recDir, block), path.join(data, block));
@@ -146,7 +181,9 @@ try {
     const d = results.derived!.rows.find(([x]) => x === n)![1];
     console.log(`${n.padEnd(44)} ${r.toFixed(2).padStart(9)} ${d.toFixed(2).padStart(9)}`);
   }
-  console.log(`${'one evaluation of all recordings'.padEnd(44)} ${results.raw!.total.toFixed(2).padStart(9)} ${results.derived!.total.toFixed(2).padStart(9)}`);
+  console.log(
+    `${'one evaluation of all recordings'.padEnd(44)} ${results.raw!.total.toFixed(2).padStart(9)} ${results.derived!.total.toFixed(2).padStart(9)}`,
+  );
   console.log(`derived / raw = ${(results.derived!.total / results.raw!.total).toFixed(3)}`);
 } finally {
   prom.kill();

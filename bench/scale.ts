@@ -81,7 +81,8 @@ async function measure(services: number): Promise<Row> {
     const run = await runPromtoolTests(files, {
       jobs,
       promtool: promtool.bin,
-      onResult: (r) => process.stderr.write(`  ${services} service(s): ${r.ok ? 'pass' : 'FAIL'} ${(r.ms / 1000).toFixed(1)}s ${path.basename(r.file)}\n`),
+      onResult: (r) =>
+        process.stderr.write(`  ${services} service(s): ${r.ok ? 'pass' : 'FAIL'} ${(r.ms / 1000).toFixed(1)}s ${path.basename(r.file)}\n`),
     });
     const days = run.results.filter((r) => r.file.endsWith('.days.test.yml'));
     const minutes = run.results.filter((r) => !r.file.endsWith('.days.test.yml'));
@@ -153,15 +154,22 @@ async function measureGenerate(cli: string, services: number): Promise<GenerateR
     const slos = path.join(dir, 'slos');
     mkdirSync(slos);
     const shape = path.join(repo, 'bench', 'shape.ts');
-    writeFileSync(path.join(slos, 'index.ts'), `import { shapeConfig } from ${JSON.stringify(shape)};\nexport default shapeConfig(${services});\n`);
+    writeFileSync(
+      path.join(slos, 'index.ts'),
+      `import { shapeConfig } from ${JSON.stringify(shape)};\nexport default shapeConfig(${services});\n`,
+    );
     const usageFile = path.join(dir, 'usage.json');
     const out = path.join(dir, 'generated');
     const start = performance.now();
-    const r = await execa(process.execPath, ['--import', path.join(repo, 'bench', 'usage-on-exit.mjs'), cli, 'generate', '--slos', slos, '--out', out], {
-      reject: false,
-      all: true,
-      env: { SLOFORGE_USAGE_FILE: usageFile },
-    });
+    const r = await execa(
+      process.execPath,
+      ['--import', path.join(repo, 'bench', 'usage-on-exit.mjs'), cli, 'generate', '--slos', slos, '--out', out],
+      {
+        reject: false,
+        all: true,
+        env: { SLOFORGE_USAGE_FILE: usageFile },
+      },
+    );
     const wallMs = performance.now() - start;
     if (r.exitCode !== 0) throw new Error(`generate of ${services} service(s) failed:\n${r.all}`);
     const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { userMs: number; systemMs: number; maxRssKiB: number };
@@ -172,7 +180,12 @@ async function measureGenerate(cli: string, services: number): Promise<GenerateR
 }
 
 if (args['no-test']) {
-  console.log(`sloforge generate alone: Node ${process.version}, ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `sloforge generate alone: Node ${process.version}, ${os.availableParallelism()} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const pkg = mkdtempSync(path.join(os.tmpdir(), 'sloforge-package-'));
   const cli = await builtCli(pkg);
   const rows: GenerateRow[] = [];
@@ -183,14 +196,26 @@ if (args['no-test']) {
   console.log('| services | files | output | wall | CPU (user+sys) | peak memory (max RSS) |');
   console.log('|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.services} | ${r.files} | ${(r.bytes / 1e6).toFixed(1)} MB | ${(r.wallMs / 1000).toFixed(1)} s | ${(r.cpuMs / 1000).toFixed(1)} s | ${r.maxRssMB.toFixed(0)} MB |`);
+    console.log(
+      `| ${r.services} | ${r.files} | ${(r.bytes / 1e6).toFixed(1)} MB | ${(r.wallMs / 1000).toFixed(1)} s | ${(r.cpuMs / 1000).toFixed(1)} s | ${r.maxRssMB.toFixed(0)} MB |`,
+    );
   }
   rmSync(pkg, { recursive: true, force: true });
-  console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; the goals are 1,000 services in at most 5 s and 400 MB, 5,000 in at most 25 s and 1.5 GB, on 2 cores`);
+  console.log(
+    `load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; the goals are 1,000 services in at most 5 s and 400 MB, 5,000 in at most 25 s and 1.5 GB, on 2 cores`,
+  );
   process.exit(0);
 }
 
-console.log(`${await promtoolVersion()}, ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${jobs} at a time`);
+console.log(
+  `${await promtoolVersion()}, ${os.availableParallelism()} CPUs, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, ${jobs} at a time`,
+);
 const rows: Row[] = [];
 for (const n of sizes) {
   rows.push(await measure(n));
@@ -199,20 +224,45 @@ for (const n of sizes) {
 }
 
 const header = [
-  'services', 'SLOs', 'thresholds', 'rules', 'test files', 'generate', 'promtool sequential (cpu)', `promtool ${jobs} at a time (cpu)`, 'per service',
-  'mean .test.yml', 'mean .days.test.yml', 'slowest file',
+  'services',
+  'SLOs',
+  'thresholds',
+  'rules',
+  'test files',
+  'generate',
+  'promtool sequential (cpu)',
+  `promtool ${jobs} at a time (cpu)`,
+  'per service',
+  'mean .test.yml',
+  'mean .days.test.yml',
+  'slowest file',
 ];
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---:').join('|')}|`);
 for (const r of rows) {
   console.log(
     `| ${[
-      r.services, r.slos, r.thresholds, r.rules, r.files, s(r.generateMs), `${s(r.sequentialMs)} (${cpu(r.sequentialCpu)})`,
-      `${s(r.parallelMs)} (${cpu(r.parallelCpu)})`, s(r.parallelMs / r.services), s(r.minutesFileMs), s(r.daysFileMs), `${r.slowest.file} ${s(r.slowest.ms)}`,
+      r.services,
+      r.slos,
+      r.thresholds,
+      r.rules,
+      r.files,
+      s(r.generateMs),
+      `${s(r.sequentialMs)} (${cpu(r.sequentialCpu)})`,
+      `${s(r.parallelMs)} (${cpu(r.parallelCpu)})`,
+      s(r.parallelMs / r.services),
+      s(r.minutesFileMs),
+      s(r.daysFileMs),
+      `${r.slowest.file} ${s(r.slowest.ms)}`,
     ].join(' | ')} |`,
   );
 }
-console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; the goal is 100 services in at most 120 s on 2 cores`);
+console.log(
+  `load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; the goal is 100 services in at most 120 s on 2 cores`,
+);
 const failed = rows.flatMap((r) => r.failed);
 if (failed.length > 0) {
   console.error(`${failed.length} test file(s) failed:\n${failed.join('\n')}`);

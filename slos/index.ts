@@ -17,7 +17,9 @@ export default defineConfig({
   grafana: { url: 'http://localhost:3000', datasource: { url: 'http://prometheus:9090' } },
   // Where Alertmanager posts the alerts that name a remediation, and the token it sends: the local
   // stack's receiver and secret (docker-compose.yml); a real deployment names its own.
-  alertmanager: { remediation: { url: 'http://sloforge-receiver:9095/alerts', credentialsFile: '/etc/alertmanager/secrets/sloforge-receiver-token' } },
+  alertmanager: {
+    remediation: { url: 'http://sloforge-receiver:9095/alerts', credentialsFile: '/etc/alertmanager/secrets/sloforge-receiver-token' },
+  },
   // Manifests for the Prometheus Operator under generated/kubernetes/ (docs/kubernetes.md):
   // kube-prometheus-stack's Prometheus selects PrometheusRules by its Helm release label.
   kubernetes: {

@@ -14,7 +14,11 @@ export const remediations = [
         url: 'http://demo-workload:8080/admin/restart',
         method: 'POST',
         headerFiles: { Authorization: '/etc/sloforge/secrets/checkout-admin-authorization' },
-        body: { reason: 'SLO {{labels.slo}} of {{labels.service}} is burning its error budget', alert: '{{fingerprint}}', severity: '{{labels.severity}}' },
+        body: {
+          reason: 'SLO {{labels.slo}} of {{labels.service}} is burning its error budget',
+          alert: '{{fingerprint}}',
+          severity: '{{labels.severity}}',
+        },
         timeout: '5s',
         retries: 3,
         retryBackoff: '2s',

@@ -14,7 +14,15 @@ export const teams = [
   defineTeam({
     name: 'automation',
     page: { opsgenie: { apiKeyFile: '/etc/alertmanager/secrets/automation-opsgenie' } },
-    ticket: { email: { to: 'automation-oncall@example.com', from: 'alertmanager@example.com', smarthost: 'smtp.example.com:587', authUsername: 'alertmanager', authPasswordFile: '/etc/alertmanager/secrets/smtp-password' } },
+    ticket: {
+      email: {
+        to: 'automation-oncall@example.com',
+        from: 'alertmanager@example.com',
+        smarthost: 'smtp.example.com:587',
+        authUsername: 'alertmanager',
+        authPasswordFile: '/etc/alertmanager/secrets/smtp-password',
+      },
+    },
     // The database is patched on the first Sunday morning of each month.
     maintenance: [{ weekdays: ['sunday'], daysOfMonth: ['1:7'], times: [{ start: '02:00', end: '04:00' }], location: 'UTC' }],
     routing: { page: { groupWait: '15s', repeatInterval: '2h' } },
@@ -25,6 +33,8 @@ export const teams = [
       pagerduty: { routingKeyFile: '/etc/alertmanager/secrets/ml-pagerduty' },
       slack: { apiUrlFile: '/etc/alertmanager/secrets/slack-webhook', channel: '#ml-platform-alerts' },
     },
-    ticket: { webex: { roomId: 'Y2lzY29zcGFyazovL3VzL1JPT00vbWwtcGxhdGZvcm0', credentialsFile: '/etc/alertmanager/secrets/ml-webex-bot-token' } },
+    ticket: {
+      webex: { roomId: 'Y2lzY29zcGFyazovL3VzL1JPT00vbWwtcGxhdGZvcm0', credentialsFile: '/etc/alertmanager/secrets/ml-webex-bot-token' },
+    },
   }),
 ];

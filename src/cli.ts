@@ -31,7 +31,9 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   const model = resolveModel(loaded.config);
   const rules = ruleSet(model);
   const artifacts = compileModel(model, rules);
-  const warnings = [...modelWarnings(model), ...targetWarnings(model, rules), ...selectorWarnings(loaded.config)].map((p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`);
+  const warnings = [...modelWarnings(model), ...targetWarnings(model, rules), ...selectorWarnings(loaded.config)].map(
+    (p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`,
+  );
   if (warnings.length > 0) warn(warnings.join('\n'));
   const bounds = unverifiedBucketBounds(model);
   if (bounds.length > 0) {
@@ -95,7 +97,11 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('--check', 'write nothing; exit 1 and name the files when the output folder is stale')
     .option('--strict', 'treat warnings as errors: exit 1 and write nothing')
     .action(async (opts: GenerateOptions) => {
-      result.code = await generate(opts, (s) => out(`${s}\n`), (s) => err(`${s}\n`));
+      result.code = await generate(
+        opts,
+        (s) => out(`${s}\n`),
+        (s) => err(`${s}\n`),
+      );
     });
 
   registerReceiverCommand(program);

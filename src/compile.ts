@@ -42,7 +42,9 @@ const TARGETS: Target[] = [
   { readme: ['`grafana/`: dashboards (`dashboards/`) and Grafana provisioning files (`provisioning/`)'], compile: grafanaArtifacts },
   { readme: ['`remediation/actions.json`: the remediation actions `sloforge receiver --actions` loads'], compile: remediationArtifacts },
   {
-    readme: ['`mimir/rules/`: the rule groups as Mimir/Cortex ruler namespaces, one per service (`mimirtool rules sync --rule-dirs`; docs/kubernetes.md)'],
+    readme: [
+      '`mimir/rules/`: the rule groups as Mimir/Cortex ruler namespaces, one per service (`mimirtool rules sync --rule-dirs`; docs/kubernetes.md)',
+    ],
     on: (m) => m.engines.mimir !== undefined,
     compile: mimirArtifacts,
     warnings: mimirWarnings,
@@ -58,7 +60,9 @@ const TARGETS: Target[] = [
     compile: vmalertArtifacts,
   },
   {
-    readme: ['`kubernetes/`: Prometheus Operator manifests: PrometheusRules, AlertmanagerConfigs, dashboard ConfigMaps, the receiver (`kubectl apply --server-side -R -f`; docs/kubernetes.md)'],
+    readme: [
+      '`kubernetes/`: Prometheus Operator manifests: PrometheusRules, AlertmanagerConfigs, dashboard ConfigMaps, the receiver (`kubectl apply --server-side -R -f`; docs/kubernetes.md)',
+    ],
     on: (m) => m.kubernetes !== undefined,
     compile: kubernetesArtifacts,
   },
@@ -73,7 +77,10 @@ function readme(model: Model): Artifact {
       `# ${MARKER_TEXT}\n\nEverything in this folder is ${MARKER_TEXT}: do not edit it by hand.\n` +
       'Change the definitions in `slos/` and run `npx sloforge generate`; CI runs\n' +
       '`npx sloforge generate --check` to catch a stale copy.\n\n' +
-      targetsOf(model).flatMap((t) => t.readme).map((line) => `- ${line}\n`).join(''),
+      targetsOf(model)
+        .flatMap((t) => t.readme)
+        .map((line) => `- ${line}\n`)
+        .join(''),
   };
 }
 

@@ -36,7 +36,11 @@ export const THRESHOLD_ALERTS = { critical: 'ThresholdCritical', warning: 'Thres
 export const NODATA_ALERTS = { slo: 'SLONoData', threshold: 'ThresholdNoData' } as const;
 
 /** Every alert name sloforge's rules use, sorted: what tells its alerts from others in a shared Alertmanager. */
-export const SLOFORGE_ALERT_NAMES: readonly string[] = [...Object.values(ALERT_NAMES), ...Object.values(THRESHOLD_ALERTS), ...Object.values(NODATA_ALERTS)].sort();
+export const SLOFORGE_ALERT_NAMES: readonly string[] = [
+  ...Object.values(ALERT_NAMES),
+  ...Object.values(THRESHOLD_ALERTS),
+  ...Object.values(NODATA_ALERTS),
+].sort();
 
 /** Recorded series of an SLO; `w` is a window in Prometheus notation ("5m", "30d"). */
 export const RECORD = {
@@ -93,7 +97,12 @@ export const serviceDashboardUid = (service: string) => fitName(`${SERVICE_DASHB
 export const teamFolderUid = (team: string) => fitName(`sloforge-team-${team}`, GRAFANA_UID_MAX);
 // Grafana's provisioning updates a datasource of the same name, so the default name is one no
 // Grafana in use has already; the URL is the local stack's (docker-compose.yml).
-export const DEFAULT_DATASOURCE = { uid: 'sloforge-prometheus', name: 'Prometheus (sloforge)', url: 'http://prometheus:9090', scrapeInterval: '1m' } as const;
+export const DEFAULT_DATASOURCE = {
+  uid: 'sloforge-prometheus',
+  name: 'Prometheus (sloforge)',
+  url: 'http://prometheus:9090',
+  scrapeInterval: '1m',
+} as const;
 
 export function grafanaBaseUrl(url: string): string {
   return url.replace(/\/+$/, '');

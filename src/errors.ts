@@ -44,5 +44,7 @@ export class InternalError extends SloforgeError {
 
 /** A failed system call (ENOENT, EACCES, ENOSPC, ...) that reached the top: the environment's, not the user's input nor a bug. */
 export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+  return (
+    e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string'
+  );
 }

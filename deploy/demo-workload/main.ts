@@ -15,7 +15,8 @@ function fail(message: string): never {
 const port = Number(env('DEMO_PORT', '8080'));
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`DEMO_PORT: not a port number: ${JSON.stringify(process.env.DEMO_PORT)}`);
 const perSecond = Number(env('DEMO_REQUESTS_PER_SECOND', '20'));
-if (!(perSecond > 0)) fail(`DEMO_REQUESTS_PER_SECOND: expected a positive number, got ${JSON.stringify(process.env.DEMO_REQUESTS_PER_SECOND)}`);
+if (!(perSecond > 0))
+  fail(`DEMO_REQUESTS_PER_SECOND: expected a positive number, got ${JSON.stringify(process.env.DEMO_REQUESTS_PER_SECOND)}`);
 const restartHeals = env('DEMO_RESTART_HEALS', 'true');
 if (!['true', 'false'].includes(restartHeals)) fail('DEMO_RESTART_HEALS: expected true or false');
 const adminAuthorizationFile = process.env.DEMO_ADMIN_AUTHORIZATION_FILE || undefined;

@@ -70,9 +70,15 @@ export class NativeHistogram {
   static readonly SCHEMA = 3;
   /** client_golang's default: the zero bucket holds only what is practically zero. */
   static readonly ZERO_THRESHOLD = 2 ** -128;
-  private readonly series = new Map<string, { labels: Record<string, string>; count: number; sum: number; zero: number; buckets: Map<number, number> }>();
+  private readonly series = new Map<
+    string,
+    { labels: Record<string, string>; count: number; sum: number; zero: number; buckets: Map<number, number> }
+  >();
 
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
 
   observe(labels: Record<string, string>, value: number): void {
     const key = JSON.stringify(Object.entries(labels).sort());
@@ -141,8 +147,10 @@ export class NativeHistogram {
 
 /** Length-delimited MetricFamily messages: the body of a protobuf scrape. */
 export function encodeFamilies(families: readonly NativeHistogram[]): Buffer {
-  return Buffer.concat(families.map((f) => {
-    const body = f.family().finish();
-    return Buffer.concat([Uint8Array.from(varint(BigInt(body.length))), body]);
-  }));
+  return Buffer.concat(
+    families.map((f) => {
+      const body = f.family().finish();
+      return Buffer.concat([Uint8Array.from(varint(BigInt(body.length))), body]);
+    }),
+  );
 }

@@ -37,7 +37,10 @@ const RESTART_JOB = 'checkout';
 const MAX_BODY = 64 * 1024;
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -75,7 +78,8 @@ export function parseChaos(body: unknown, jobs: string[]): { job: string; chaos:
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'expected a JSON object');
   const { service = RESTART_JOB, errorRate, slowRate, ...rest } = body as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new HttpError(400, `unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')} (service, errorRate, slowRate)`);
+  if (unknown.length > 0)
+    throw new HttpError(400, `unknown field ${unknown.map((k) => JSON.stringify(k)).join(', ')} (service, errorRate, slowRate)`);
   if (typeof service !== 'string' || !jobs.includes(service)) throw new HttpError(400, `service: expected one of ${jobs.join(', ')}`);
   const chaos: Partial<Shares> = {};
   const e = share(errorRate, 'errorRate');
@@ -95,7 +99,12 @@ export async function startDemoWorkload(opts: DemoOptions): Promise<DemoWorkload
   const traffic = new Traffic(simulatedServices(), opts.perSecond);
   const restarts: RestartCall[] = [];
   const own = new Registry();
-  const restartCounter = new Counter({ name: 'demo_admin_restarts_total', help: 'Calls to /admin/restart, by result', labelNames: ['result'], registers: [own] });
+  const restartCounter = new Counter({
+    name: 'demo_admin_restarts_total',
+    help: 'Calls to /admin/restart, by result',
+    labelNames: ['result'],
+    registers: [own],
+  });
   const state = () => Object.fromEntries(traffic.jobs().map((job) => [job, traffic.shares(job)]));
 
   const restart = async (req: IncomingMessage, res: ServerResponse) => {
@@ -123,7 +132,11 @@ export async function startDemoWorkload(opts: DemoOptions): Promise<DemoWorkload
       if (service.protobuf) {
         // The text format cannot carry a native histogram: only a Prometheus with native
         // histograms on (which asks for protobuf) can scrape this job.
-        if (!acceptsProtobuf(req.headers.accept)) throw new HttpError(406, `${url.pathname} serves a native histogram, in the protobuf format only (start Prometheus with --enable-feature=native-histograms)`);
+        if (!acceptsProtobuf(req.headers.accept))
+          throw new HttpError(
+            406,
+            `${url.pathname} serves a native histogram, in the protobuf format only (start Prometheus with --enable-feature=native-histograms)`,
+          );
         const p = service.protobuf();
         res.writeHead(200, { 'content-type': p.contentType }).end(p.body);
         return;

@@ -33,9 +33,19 @@ export class Traffic {
   private readonly lanes = new Map<string, Lane>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(services: SimulatedService[], private readonly perSecond: number, private readonly random: () => number = Math.random) {
+  constructor(
+    services: SimulatedService[],
+    private readonly perSecond: number,
+    private readonly random: () => number = Math.random,
+  ) {
     for (const service of services) {
-      this.lanes.set(service.job, { service, chaos: {}, requests: new Accumulator(), failures: new Accumulator(), slow: new Accumulator() });
+      this.lanes.set(service.job, {
+        service,
+        chaos: {},
+        requests: new Accumulator(),
+        failures: new Accumulator(),
+        slow: new Accumulator(),
+      });
     }
   }
 

@@ -24,7 +24,9 @@ async function readText(file: string, what: string, hint = ''): Promise<string> 
   try {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new UserError(`${displayPath(file)}: cannot read the ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${hint}`);
+    throw new UserError(
+      `${displayPath(file)}: cannot read the ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}${hint}`,
+    );
   }
 }
 
@@ -46,9 +48,17 @@ async function templateFiles(pattern: string, configDir: string): Promise<string
   const base = path.basename(full);
   if (GLOB_CHARS.test(dir)) return [];
   if (!GLOB_CHARS.test(base)) return [full];
-  const re = new RegExp(`^${base.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  const re = new RegExp(
+    `^${base
+      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}$`,
+  );
   const entries = await fs.readdir(dir).catch(() => [] as string[]);
-  return entries.filter((e) => re.test(e)).sort().map((e) => path.join(dir, e));
+  return entries
+    .filter((e) => re.test(e))
+    .sort()
+    .map((e) => path.join(dir, e));
 }
 
 /** Template names the existing config's template files define, leaving out an earlier merge's sloforge.tmpl. */
@@ -81,13 +91,19 @@ async function amtoolCheck(file: string): Promise<{ ran: boolean; ok: boolean; o
 async function writeAtomically(file: string, text: string, check: boolean): Promise<string> {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.sloforge-${process.pid}.tmp`);
-  const mode = await fs.stat(file).then((s) => s.mode & 0o777, () => 0o644);
+  const mode = await fs.stat(file).then(
+    (s) => s.mode & 0o777,
+    () => 0o644,
+  );
   await fs.writeFile(tmp, text, { mode });
   try {
     let note = 'not checked (--no-amtool)';
     if (check) {
       const r = await amtoolCheck(tmp);
-      if (r.ran && !r.ok) throw new UserError(`${displayPath(file)}: amtool check-config refuses the merged config, so it was not written:\n${r.output.trim()}`);
+      if (r.ran && !r.ok)
+        throw new UserError(
+          `${displayPath(file)}: amtool check-config refuses the merged config, so it was not written:\n${r.output.trim()}`,
+        );
       note = r.ran ? 'amtool check-config passed' : `amtool is not installed: check it with amtool check-config ${displayPath(file)}`;
     }
     await fs.rename(tmp, file);
@@ -100,7 +116,11 @@ async function writeAtomically(file: string, text: string, check: boolean): Prom
 
 /** amtool's own words, without its closing "failed to validate" line and blank lines. */
 function amtoolReason(output: string): string {
-  return output.split('\n').filter((l) => l.trim() !== '' && !/amtool: error: failed to validate/.test(l)).map((l) => `  ${l.trim()}`).join('\n');
+  return output
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/amtool: error: failed to validate/.test(l))
+    .map((l) => `  ${l.trim()}`)
+    .join('\n');
 }
 
 async function merge(flags: MergeFlags, log: (s: string) => void): Promise<void> {
@@ -137,13 +157,18 @@ async function merge(flags: MergeFlags, log: (s: string) => void): Promise<void>
 }
 
 export function registerAlertmanagerCommand(program: Command): void {
-  const am = program.command('alertmanager').description('work with an Alertmanager config that is not sloforge\'s alone');
+  const am = program.command('alertmanager').description("work with an Alertmanager config that is not sloforge's alone");
   am.command('merge')
-    .description(`merge ${FRAGMENT_FILE.replace('alertmanager/', 'generated/alertmanager/')} into an existing alertmanager.yml, keeping its routes and receivers`)
+    .description(
+      `merge ${FRAGMENT_FILE.replace('alertmanager/', 'generated/alertmanager/')} into an existing alertmanager.yml, keeping its routes and receivers`,
+    )
     .requiredOption('--into <file>', 'the existing alertmanager.yml (written in place unless --out)')
     .option('--out <file>', 'write the merged config here instead of over --into')
     .option('--fragment <file>', 'the fragment `generate` wrote', path.join('generated', FRAGMENT_FILE))
-    .option('--templates <path>', 'the template file\'s path as Alertmanager reads it (default: the generated file, relative to the merged config when below its folder)')
+    .option(
+      '--templates <path>',
+      "the template file's path as Alertmanager reads it (default: the generated file, relative to the merged config when below its folder)",
+    )
     .option('--no-amtool', 'do not run amtool check-config on the result before writing it')
     .action(async (flags: MergeFlags) => {
       const io = program.configureOutput();

@@ -57,7 +57,9 @@ const str = (node: unknown): string | undefined => {
 };
 
 function matchersOf(route: Node): string[] {
-  return seqItems(route.get('matchers', true)).map(str).filter((s): s is string => s !== undefined);
+  return seqItems(route.get('matchers', true))
+    .map(str)
+    .filter((s): s is string => s !== undefined);
 }
 
 function isSloforgeRoute(route: unknown): route is Node {
@@ -113,9 +115,11 @@ export function mergeAlertmanager(input: MergeInput): MergeResult {
   const doc = parseDocument(input.existing);
   const invalid = yamlProblem(file, doc);
   if (invalid !== undefined) throw new UserError(`${invalid}\n${nothingWritten(1)}`);
-  if (!isMap(doc.contents)) throw new UserError(`${file}: is not an Alertmanager config (expected a YAML map with route and receivers)\n${nothingWritten(1)}`);
+  if (!isMap(doc.contents))
+    throw new UserError(`${file}: is not an Alertmanager config (expected a YAML map with route and receivers)\n${nothingWritten(1)}`);
   const root = doc.get('route', true);
-  if (!isMap(root)) throw new UserError(`${file}: has no route; Alertmanager needs a root route for sloforge's to go under\n${nothingWritten(1)}`);
+  if (!isMap(root))
+    throw new UserError(`${file}: has no route; Alertmanager needs a root route for sloforge's to go under\n${nothingWritten(1)}`);
 
   // An earlier merge: its route, then whatever only that route named.
   const routes = root.get('routes', true);
@@ -126,7 +130,8 @@ export function mergeAlertmanager(input: MergeInput): MergeResult {
   if (isSeq(routes)) {
     routes.items = routes.items.filter((r) => !isSloforgeRoute(r));
     // Read back, the comment above the first route belongs to the list: drop the earlier merge's.
-    if (routes.commentBefore?.includes(ROUTE_COMMENT)) routes.commentBefore = routes.commentBefore.replace(ROUTE_COMMENT, '').replace(/^\n+|\n+$/g, '') || null;
+    if (routes.commentBefore?.includes(ROUTE_COMMENT))
+      routes.commentBefore = routes.commentBefore.replace(ROUTE_COMMENT, '').replace(/^\n+|\n+$/g, '') || null;
   }
   namesIn(root, theirs);
   const ours = (set: Set<string>, used: Set<string>) => (item: unknown) => {
@@ -136,23 +141,41 @@ export function mergeAlertmanager(input: MergeInput): MergeResult {
   let removed = earlier.length;
   removed += removeFrom(doc, 'receivers', ours(previous.receivers, theirs.receivers));
   for (const key of ['time_intervals', 'mute_time_intervals']) removed += removeFrom(doc, key, ours(previous.intervals, theirs.intervals));
-  removed += removeFrom(doc, 'inhibit_rules', (rule) => isMap(rule) && seqItems(rule.get('source_matchers', true)).map(str).includes(SLOFORGE_ALERTS_MATCHER));
+  removed += removeFrom(
+    doc,
+    'inhibit_rules',
+    (rule) => isMap(rule) && seqItems(rule.get('source_matchers', true)).map(str).includes(SLOFORGE_ALERTS_MATCHER),
+  );
   removed += removeFrom(doc, 'templates', (t) => (str(t) ?? '').split(/[\\/]/).pop() === TEMPLATE_BASENAME);
 
   // Names the file keeps that sloforge's parts would take.
   const problems: string[] = [];
-  const existing = (key: string) => new Set(seqItems(doc.get(key, true)).map(nameOf).filter((n): n is string => n !== undefined));
+  const existing = (key: string) =>
+    new Set(
+      seqItems(doc.get(key, true))
+        .map(nameOf)
+        .filter((n): n is string => n !== undefined),
+    );
   const receiverNames = existing('receivers');
   for (const r of fragment.receivers) {
-    if (receiverNames.has(r.name)) problems.push(`${file}: receiver "${r.name}" exists already, and sloforge's fragment defines one of that name (rename the existing receiver, or the sloforge team it comes from)`);
+    if (receiverNames.has(r.name))
+      problems.push(
+        `${file}: receiver "${r.name}" exists already, and sloforge's fragment defines one of that name (rename the existing receiver, or the sloforge team it comes from)`,
+      );
   }
   const intervalNames = new Set([...existing('time_intervals'), ...existing('mute_time_intervals')]);
   for (const t of fragment.time_intervals ?? []) {
-    if (intervalNames.has(t.name)) problems.push(`${file}: time interval "${t.name}" exists already, and sloforge's fragment defines one of that name (rename the existing interval, or the sloforge team it comes from)`);
+    if (intervalNames.has(t.name))
+      problems.push(
+        `${file}: time interval "${t.name}" exists already, and sloforge's fragment defines one of that name (rename the existing interval, or the sloforge team it comes from)`,
+      );
   }
   const ourTemplates = new Set(input.templates.ours);
   for (const t of input.templates.theirs) {
-    if (ourTemplates.has(t.name)) problems.push(`${t.file}: defines template "${t.name}", which sloforge's ${TEMPLATE_BASENAME} defines too; one would silently replace the other (rename yours)`);
+    if (ourTemplates.has(t.name))
+      problems.push(
+        `${t.file}: defines template "${t.name}", which sloforge's ${TEMPLATE_BASENAME} defines too; one would silently replace the other (rename yours)`,
+      );
   }
   if (problems.length > 0) throw new UserError(`${problems.join('\n')}\n${nothingWritten(problems.length)}`);
 
@@ -168,8 +191,7 @@ export function mergeAlertmanager(input: MergeInput): MergeResult {
       routes.commentBefore = null;
     }
     routes.items.unshift(route);
-  }
-  else root.set('routes', doc.createNode([route]));
+  } else root.set('routes', doc.createNode([route]));
   for (const r of fragment.receivers) topSeq(doc, 'receivers').items.push(doc.createNode(r));
   for (const t of fragment.time_intervals ?? []) topSeq(doc, 'time_intervals').items.push(doc.createNode(t));
   for (const rule of fragment.inhibit_rules) topSeq(doc, 'inhibit_rules').items.push(doc.createNode(rule));

@@ -18,16 +18,16 @@ export type Notifier =
   | { kind: 'pagerduty'; routingKeyFile: string; url?: string; description: string; severity: string; details: Record<string, string> }
   | { kind: 'slack'; apiUrlFile: string; channel: string; username?: string; title: string; titleLink: string; text: string; color: string }
   | {
-    kind: 'email';
-    to: string;
-    from?: string;
-    smarthost?: string;
-    authUsername?: string;
-    authPasswordFile?: string;
-    requireTls?: boolean;
-    headers: Record<string, string>;
-    text: string;
-  }
+      kind: 'email';
+      to: string;
+      from?: string;
+      smarthost?: string;
+      authUsername?: string;
+      authPasswordFile?: string;
+      requireTls?: boolean;
+      headers: Record<string, string>;
+      text: string;
+    }
   | { kind: 'webhook'; url: string; maxAlerts?: number; bearerFile?: string }
   | { kind: 'opsgenie'; apiKeyFile: string; apiUrl?: string; message: string; description: string; priority: string; tags: string }
   | { kind: 'discord'; webhookUrl: string; title: string; message: string }
@@ -67,7 +67,16 @@ function notifier(kind: ReceiverKind, spec: ReceiverSpec, smtp: Smtp): Notifier 
     case 'slack': {
       const s = spec.slack;
       if (!s) return undefined;
-      return { kind, apiUrlFile: s.apiUrlFile, channel: s.channel, username: s.username, title: ref(T.slackTitle), titleLink: ref(T.titleLink), text: ref(T.slackText), color: ref(T.slackColor) };
+      return {
+        kind,
+        apiUrlFile: s.apiUrlFile,
+        channel: s.channel,
+        username: s.username,
+        title: ref(T.slackTitle),
+        titleLink: ref(T.titleLink),
+        text: ref(T.slackText),
+        color: ref(T.slackColor),
+      };
     }
     case 'email': {
       if (!spec.email) return undefined;
@@ -139,9 +148,25 @@ function compact(block: Record<string, unknown>): Block {
 function notifierYaml(n: Notifier): Block {
   switch (n.kind) {
     case 'pagerduty':
-      return compact({ send_resolved: true, routing_key_file: n.routingKeyFile, url: n.url, description: n.description, severity: n.severity, details: n.details });
+      return compact({
+        send_resolved: true,
+        routing_key_file: n.routingKeyFile,
+        url: n.url,
+        description: n.description,
+        severity: n.severity,
+        details: n.details,
+      });
     case 'slack':
-      return compact({ send_resolved: true, api_url_file: n.apiUrlFile, channel: n.channel, username: n.username, title: n.title, title_link: n.titleLink, text: n.text, color: n.color });
+      return compact({
+        send_resolved: true,
+        api_url_file: n.apiUrlFile,
+        channel: n.channel,
+        username: n.username,
+        title: n.title,
+        title_link: n.titleLink,
+        text: n.text,
+        color: n.color,
+      });
     case 'email':
       return compact({
         send_resolved: true,
@@ -155,13 +180,33 @@ function notifierYaml(n: Notifier): Block {
         text: n.text,
       });
     case 'webhook':
-      return compact({ send_resolved: true, url: n.url, max_alerts: n.maxAlerts, http_config: n.bearerFile ? bearer(n.bearerFile) : undefined });
+      return compact({
+        send_resolved: true,
+        url: n.url,
+        max_alerts: n.maxAlerts,
+        http_config: n.bearerFile ? bearer(n.bearerFile) : undefined,
+      });
     case 'opsgenie':
-      return compact({ send_resolved: true, api_key_file: n.apiKeyFile, api_url: n.apiUrl, message: n.message, description: n.description, priority: n.priority, tags: n.tags });
+      return compact({
+        send_resolved: true,
+        api_key_file: n.apiKeyFile,
+        api_url: n.apiUrl,
+        message: n.message,
+        description: n.description,
+        priority: n.priority,
+        tags: n.tags,
+      });
     case 'discord':
       return { send_resolved: true, webhook_url: n.webhookUrl, title: n.title, message: n.message };
     case 'telegram':
-      return compact({ send_resolved: true, api_url: n.apiUrl, bot_token: n.botToken, chat_id: n.chatId, message: n.message, parse_mode: '' });
+      return compact({
+        send_resolved: true,
+        api_url: n.apiUrl,
+        bot_token: n.botToken,
+        chat_id: n.chatId,
+        message: n.message,
+        parse_mode: '',
+      });
     case 'webex':
       return compact({ send_resolved: true, api_url: n.apiUrl, room_id: n.roomId, message: n.message, http_config: bearer(n.bearerFile) });
     default:

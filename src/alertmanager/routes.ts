@@ -9,7 +9,6 @@ import { businessHoursName, maintenanceName } from './time-intervals.js';
 export type Tier = 'page' | 'ticket' | 'remediation';
 type Timing = Required<z.output<typeof tierRouting>>;
 
-
 const GROUP_BY = ['alertname', 'service', 'slo', 'threshold', 'severity'];
 
 // Pages go out fast and repeat while unresolved; tickets may gather for a few minutes and
@@ -70,10 +69,25 @@ export function teamRoute(model: Model, tm: TeamModel, root: Timing): AmRoute {
       // The receiver's own copy of a ticket that starts a remediation: people get the copy without
       // the remediation, which the page of the same SLO inhibits (prometheus/slo-rules.ts).
       ...(hasTicketRemediations(model)
-        ? [{ receiver: REMEDIATION_RECEIVER, matchers: [`alertname="${ALERT_NAMES.warning}"`, 'remediation=~".+"'], ...inherited(ticket, timing(model, team, 'remediation')), ...mute }]
+        ? [
+            {
+              receiver: REMEDIATION_RECEIVER,
+              matchers: [`alertname="${ALERT_NAMES.warning}"`, 'remediation=~".+"'],
+              ...inherited(ticket, timing(model, team, 'remediation')),
+              ...mute,
+            },
+          ]
         : []),
       ...(hasRemediations(model)
-        ? [{ receiver: REMEDIATION_RECEIVER, matchers: ['remediation=~".+"'], ...inherited(ticket, timing(model, team, 'remediation')), continue: true, ...mute }]
+        ? [
+            {
+              receiver: REMEDIATION_RECEIVER,
+              matchers: ['remediation=~".+"'],
+              ...inherited(ticket, timing(model, team, 'remediation')),
+              continue: true,
+              ...mute,
+            },
+          ]
         : []),
       { receiver: rx.page, matchers: ['severity="critical"'], ...inherited(ticket, timing(model, team, 'page')), ...mute },
       // Not only warning: an info alert that took the remediation branch must still notify someone.

@@ -4,8 +4,15 @@
 import type { Artifact } from '../output/artifact.js';
 import { GENERATED_NOTICE, renderYaml } from '../output/render.js';
 import {
-  DEFAULT_RECEIVER, DEFAULT_REMEDIATION_TOKEN_FILE, DEFAULT_REMEDIATION_URL, NONE_RECEIVER, REMEDIATION_MAX_ALERTS, REMEDIATION_RECEIVER,
-  SLOFORGE_ALERT_NAMES, pageReceiverName, ticketReceiverName,
+  DEFAULT_RECEIVER,
+  DEFAULT_REMEDIATION_TOKEN_FILE,
+  DEFAULT_REMEDIATION_URL,
+  NONE_RECEIVER,
+  REMEDIATION_MAX_ALERTS,
+  REMEDIATION_RECEIVER,
+  SLOFORGE_ALERT_NAMES,
+  pageReceiverName,
+  ticketReceiverName,
 } from '../conventions.js';
 import type { Model } from '../model/types.js';
 import { receiver, receiverYaml, type AmReceiver, type Receiver } from './receivers.js';
@@ -31,9 +38,17 @@ export const SLOFORGE_ALERTS_MATCHER = `alertname=~"${SLOFORGE_ALERT_NAMES.join(
  */
 function remediationReceiver(model: Model): Receiver {
   const r = model.alertmanager?.remediation;
-  return receiver(REMEDIATION_RECEIVER, {
-    webhook: { url: r?.url ?? DEFAULT_REMEDIATION_URL, credentialsFile: r?.credentialsFile ?? DEFAULT_REMEDIATION_TOKEN_FILE, maxAlerts: REMEDIATION_MAX_ALERTS },
-  }, undefined);
+  return receiver(
+    REMEDIATION_RECEIVER,
+    {
+      webhook: {
+        url: r?.url ?? DEFAULT_REMEDIATION_URL,
+        credentialsFile: r?.credentialsFile ?? DEFAULT_REMEDIATION_TOKEN_FILE,
+        maxAlerts: REMEDIATION_MAX_ALERTS,
+      },
+    },
+    undefined,
+  );
 }
 
 function receivers(model: Model): AmReceiver[] {

@@ -32,7 +32,10 @@ const SLACK_ESCAPE = '| reReplaceAll "&" "&amp;" | reReplaceAll "<" "&lt;" | reR
  * grouped SLO's group (route=/cart), the series labels a threshold keeps (action=..., instance=...)
  * and the service's own labels. Values come from series: Slack gets them escaped.
  */
-const OTHER_LABELS = `.Labels.Remove (stringSlice ${Object.values(LABEL).filter((l) => l !== LABEL.le).map((l) => JSON.stringify(l)).join(' ')})`;
+const OTHER_LABELS = `.Labels.Remove (stringSlice ${Object.values(LABEL)
+  .filter((l) => l !== LABEL.le)
+  .map((l) => JSON.stringify(l))
+  .join(' ')})`;
 
 // Kept as Go template text; "{{-" / "-}}" trim the newlines that make this file readable.
 export const TEMPLATE_TEXT = `{{/* sloforge notification templates. Alerts from sloforge carry the labels service, team,

@@ -12,7 +12,6 @@ export interface ConfigProblem {
   message: string;
 }
 
-
 /** The line that ends a list of problems, so a user knows the list is complete and the output untouched. */
 export function nothingWritten(problems: number): string {
   return `${problems} problem${problems === 1 ? '' : 's'}; nothing was written`;
@@ -21,7 +20,10 @@ export function nothingWritten(problems: number): string {
 /** Thrown by validation, a user error with the path of every problem's field; rendered against the loaded source by `formatProblems`. */
 export class ConfigError extends UserError {
   /** `warnings`: what generate would warn about, listed with the problems so one run says everything. */
-  constructor(readonly problems: ConfigProblem[], readonly warnings: ConfigProblem[] = []) {
+  constructor(
+    readonly problems: ConfigProblem[],
+    readonly warnings: ConfigProblem[] = [],
+  ) {
     super(problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
   }

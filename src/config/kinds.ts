@@ -53,8 +53,10 @@ export type RatioForm =
   | { form: 'histogram'; histogram: string; slowerThan: number; window: string | undefined };
 
 export function ratioForm(r: RatioThreshold): RatioForm {
-  if (r.histogram !== undefined && r.slowerThan !== undefined) return { form: 'histogram', histogram: r.histogram, slowerThan: r.slowerThan, window: r.window };
-  if (r.numerator !== undefined && r.denominator !== undefined) return { form: 'counters', numerator: r.numerator, denominator: r.denominator, window: r.window };
+  if (r.histogram !== undefined && r.slowerThan !== undefined)
+    return { form: 'histogram', histogram: r.histogram, slowerThan: r.slowerThan, window: r.window };
+  if (r.numerator !== undefined && r.denominator !== undefined)
+    return { form: 'counters', numerator: r.numerator, denominator: r.denominator, window: r.window };
   throw new InternalError('a validated ratio threshold has neither form complete');
 }
 

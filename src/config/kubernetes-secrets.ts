@@ -26,7 +26,9 @@ type Smtp = NonNullable<Config['alertmanager']>['smtp'];
 export function receiverSecretFiles(spec: ReceiverSpec | undefined, at: ConfigPath, smtp: Smtp): SecretFile[] {
   if (!spec) return [];
   const out: SecretFile[] = [];
-  const add = (file: string | undefined, field: ConfigPath) => { if (file !== undefined) out.push({ file, path: [...at, ...field] }); };
+  const add = (file: string | undefined, field: ConfigPath) => {
+    if (file !== undefined) out.push({ file, path: [...at, ...field] });
+  };
   add(spec.pagerduty?.routingKeyFile, ['pagerduty', 'routingKeyFile']);
   add(spec.slack?.apiUrlFile, ['slack', 'apiUrlFile']);
   add(spec.webhook?.credentialsFile, ['webhook', 'credentialsFile']);
@@ -44,7 +46,8 @@ export function receiverSecretFiles(spec: ReceiverSpec | undefined, at: ConfigPa
 /** The files a remediation's action reads at run time, but for the service account's own. */
 export function remediationSecretFiles(r: Remediation, at: ConfigPath): SecretFile[] {
   const out: SecretFile[] = [];
-  for (const [header, file] of Object.entries(r.action.http?.headerFiles ?? {})) out.push({ file, path: [...at, 'action', 'http', 'headerFiles', header] });
+  for (const [header, file] of Object.entries(r.action.http?.headerFiles ?? {}))
+    out.push({ file, path: [...at, 'action', 'http', 'headerFiles', header] });
   const k = r.action.kubernetesScale;
   if (k?.tokenFile !== undefined) out.push({ file: k.tokenFile, path: [...at, 'action', 'kubernetesScale', 'tokenFile'] });
   if (k?.caFile !== undefined) out.push({ file: k.caFile, path: [...at, 'action', 'kubernetesScale', 'caFile'] });

@@ -46,7 +46,9 @@ export function loadFailure(err: unknown, entry: string): string {
   // its column counted from 0.
   const syntax = [...e.message.matchAll(/^(.+?):(\d+):(\d+): ERROR: (.*)$/gm)];
   if (syntax.length > 0) {
-    return syntax.map((m) => `${formatLocation({ file: m[1]!, line: Number(m[2]), column: Number(m[3]) + 1 })}: could not be loaded: ${m[4]}`).join('\n');
+    return syntax
+      .map((m) => `${formatLocation({ file: m[1]!, line: Number(m[2]), column: Number(m[3]) + 1 })}: could not be loaded: ${m[4]}`)
+      .join('\n');
   }
   const first = cleanMessage(e.message.split('\n')[0] ?? '');
   if (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') {

@@ -40,7 +40,7 @@ export function buildReceiverThresholds(opts: ReceiverMonitoringOptions): Thresh
       warning: 1,
       direction: 'below',
       for: '5m',
-      description: 'The remediation receiver does not answer its scrape: Alertmanager\'s remediation webhooks fail and no remediation runs',
+      description: "The remediation receiver does not answer its scrape: Alertmanager's remediation webhooks fail and no remediation runs",
       ...runbook,
     },
     {
@@ -56,7 +56,8 @@ export function buildReceiverThresholds(opts: ReceiverMonitoringOptions): Thresh
       name: 'remediation-halted',
       expr: `max by (action) (${asAction(sel('sloforge_receiver_remediation_halted'))})`,
       warning: 0,
-      description: 'The remediation named in this alert\'s action label reached its maxPerHour and the receiver stopped running it: its alert keeps firing after each run, a likely remediation loop',
+      description:
+        "The remediation named in this alert's action label reached its maxPerHour and the receiver stopped running it: its alert keeps firing after each run, a likely remediation loop",
       noData: QUIET,
       ...runbook,
     },
@@ -74,7 +75,8 @@ export function buildReceiverThresholds(opts: ReceiverMonitoringOptions): Thresh
       expr: `max(${sel('sloforge_receiver_log_skipped_lines')})`,
       warning: 0,
       unit: 'lines',
-      description: 'The receiver\'s last start skipped unreadable lines of its event log (its start log names them): an alert they held may be lost, or an action they recorded may run again',
+      description:
+        "The receiver's last start skipped unreadable lines of its event log (its start log names them): an alert they held may be lost, or an action they recorded may run again",
       noData: QUIET,
       ...runbook,
     },

@@ -13,6 +13,12 @@ const hasReceiver = (r: Team['page']) => r !== undefined && !r.none;
 export function tierReceivers(team: Team, hasDefaultReceiver: boolean): { page: string | undefined; ticket: string | undefined } {
   const fallback = hasDefaultReceiver ? DEFAULT_RECEIVER : undefined;
   const ticket = team.ticket?.none ? NONE_RECEIVER : hasReceiver(team.ticket) ? ticketReceiverName(team.name) : fallback;
-  const page = team.page?.none ? NONE_RECEIVER : hasReceiver(team.page) ? pageReceiverName(team.name) : hasReceiver(team.ticket) ? ticket : fallback;
+  const page = team.page?.none
+    ? NONE_RECEIVER
+    : hasReceiver(team.page)
+      ? pageReceiverName(team.name)
+      : hasReceiver(team.ticket)
+        ? ticket
+        : fallback;
   return { page, ticket };
 }

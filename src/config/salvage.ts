@@ -48,9 +48,17 @@ const SLO_PATCHES: Patches = { objective: 99.9, period: undefined, description: 
 
 /** The top-level keys of a raw item that its schema's issues point into. */
 function failingKeys(schema: Schema<unknown>, item: unknown): string[] | undefined {
-  const r = (schema as { safeParse: (v: unknown) => { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; code: string; keys?: string[] }> } } }).safeParse(item);
+  const r = (
+    schema as {
+      safeParse: (v: unknown) => { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; code: string; keys?: string[] }> } };
+    }
+  ).safeParse(item);
   if (r.success || !r.error) return undefined;
-  return [...new Set(r.error.issues.flatMap((i) => (i.path.length > 0 ? [String(i.path[0])] : i.code === 'unrecognized_keys' ? i.keys ?? [] : ['']) ))];
+  return [
+    ...new Set(
+      r.error.issues.flatMap((i) => (i.path.length > 0 ? [String(i.path[0])] : i.code === 'unrecognized_keys' ? (i.keys ?? []) : [''])),
+    ),
+  ];
 }
 
 /** Items of a raw list that pass `schema` (with `patches` for the fields that fail), with the raw index of each. */
@@ -82,7 +90,10 @@ export function salvage(input: unknown): Salvaged | undefined {
   // Raw indices of kept items, by the list's path in the salvaged config ("services", "services.0.slos").
   const indices = new Map<string, number[]>();
   const list = <T>(key: string, items: Array<{ value: T; index: number }>): T[] => {
-    indices.set(key, items.map((i) => i.index));
+    indices.set(
+      key,
+      items.map((i) => i.index),
+    );
     return items.map((i) => i.value);
   };
   const services: Config['services'] = [];
@@ -90,8 +101,14 @@ export function salvage(input: unknown): Salvaged | undefined {
   input.services.forEach((raw, index) => {
     const whole = serviceSchema.safeParse(raw);
     if (whole.success) {
-      indices.set(`services.${services.length}.slos`, (whole.data.slos ?? []).map((_, i) => i));
-      indices.set(`services.${services.length}.thresholds`, (whole.data.thresholds ?? []).map((_, i) => i));
+      indices.set(
+        `services.${services.length}.slos`,
+        (whole.data.slos ?? []).map((_, i) => i),
+      );
+      indices.set(
+        `services.${services.length}.thresholds`,
+        (whole.data.thresholds ?? []).map((_, i) => i),
+      );
       services.push(whole.data);
       serviceIndices.push(index);
       return;

@@ -80,7 +80,10 @@ class Locator {
   private readonly files = new Map<string, TS.SourceFile | undefined>();
   private readonly cache = new Map<string, SourceLocation | undefined>();
 
-  constructor(private readonly raw: object, private readonly entry: string) {}
+  constructor(
+    private readonly raw: object,
+    private readonly entry: string,
+  ) {}
 
   locate(configPath: ReadonlyArray<string | number>): SourceLocation | undefined {
     const key = JSON.stringify(configPath);
@@ -93,7 +96,9 @@ class Locator {
     let value: Value | undefined = entry ? this.defaultExport(entry) : undefined;
     let runtime: unknown = this.raw;
     const rootTag = this.tagged(runtime);
-    let best: SourceLocation | undefined = value ? this.position(value.node, value.sf) : rootTag && { file: rootTag.file, line: rootTag.line, column: rootTag.column };
+    let best: SourceLocation | undefined = value
+      ? this.position(value.node, value.sf)
+      : rootTag && { file: rootTag.file, line: rootTag.line, column: rootTag.column };
     value = value ?? this.anchor(runtime);
     for (const key of configPath) {
       const next = isRecord(runtime) ? runtime[key] : undefined;
@@ -161,7 +166,7 @@ class Locator {
 
   private position(node: TS.Node, sf: TS.SourceFile): SourceLocation {
     const t = ts();
-    const start = (t.isPropertyAssignment(node) || t.isShorthandPropertyAssignment(node)) ? node.name.getStart(sf) : node.getStart(sf);
+    const start = t.isPropertyAssignment(node) || t.isShorthandPropertyAssignment(node) ? node.name.getStart(sf) : node.getStart(sf);
     const { line, character } = sf.getLineAndCharacterOfPosition(start);
     return { file: sf.fileName, line: line + 1, column: character + 1 };
   }
@@ -250,13 +255,23 @@ class Locator {
   private resolve(expr: TS.Expression, sf: TS.SourceFile, depth: number): Resolved {
     const t = ts();
     if (depth > MAX_DEPTH) return undefined;
-    if (t.isParenthesizedExpression(expr) || t.isAsExpression(expr) || t.isSatisfiesExpression(expr) || t.isNonNullExpression(expr) || t.isTypeAssertionExpression(expr)) {
+    if (
+      t.isParenthesizedExpression(expr) ||
+      t.isAsExpression(expr) ||
+      t.isSatisfiesExpression(expr) ||
+      t.isNonNullExpression(expr) ||
+      t.isTypeAssertionExpression(expr)
+    ) {
       return this.resolve(expr.expression, sf, depth + 1);
     }
     if (t.isObjectLiteralExpression(expr) || t.isArrayLiteralExpression(expr)) return { node: expr, sf };
     if (t.isCallExpression(expr)) {
       // defineService({...}) and kin return their argument.
-      const callee = t.isPropertyAccessExpression(expr.expression) ? expr.expression.name.text : t.isIdentifier(expr.expression) ? expr.expression.text : '';
+      const callee = t.isPropertyAccessExpression(expr.expression)
+        ? expr.expression.name.text
+        : t.isIdentifier(expr.expression)
+          ? expr.expression.text
+          : '';
       const arg = expr.arguments[0];
       return /^define[A-Z]/.test(callee) && arg ? this.resolve(arg, sf, depth + 1) : { node: expr, sf };
     }
@@ -309,7 +324,8 @@ class Locator {
   private exportOf(sf: TS.SourceFile, name: string, depth: number): Resolved {
     const t = ts();
     if (depth > MAX_DEPTH) return undefined;
-    const exported = (st: TS.Statement) => t.canHaveModifiers(st) && (t.getModifiers(st) ?? []).some((m) => m.kind === t.SyntaxKind.ExportKeyword);
+    const exported = (st: TS.Statement) =>
+      t.canHaveModifiers(st) && (t.getModifiers(st) ?? []).some((m) => m.kind === t.SyntaxKind.ExportKeyword);
     for (const st of sf.statements) {
       if (name === 'default' && t.isExportAssignment(st) && !st.isExportEquals) return this.resolve(st.expression, sf, depth + 1);
       if (t.isVariableStatement(st) && exported(st)) {
@@ -330,7 +346,13 @@ class Locator {
       }
     }
     for (const st of sf.statements) {
-      if (name !== 'default' && t.isExportDeclaration(st) && !st.exportClause && st.moduleSpecifier && t.isStringLiteral(st.moduleSpecifier)) {
+      if (
+        name !== 'default' &&
+        t.isExportDeclaration(st) &&
+        !st.exportClause &&
+        st.moduleSpecifier &&
+        t.isStringLiteral(st.moduleSpecifier)
+      ) {
         const file = this.module(sf, st.moduleSpecifier.text);
         const r = file ? this.exportOf(file, name, depth + 1) : undefined;
         if (r) return r;

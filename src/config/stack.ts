@@ -55,7 +55,11 @@ export function frameLocation(frame: string): SourceLocation | undefined {
 
 /** The frames of a stack that point into files, innermost first. */
 export function stackLocations(stack: string | undefined): SourceLocation[] {
-  return (stack ?? '').split('\n').slice(1).map(frameLocation).filter((l): l is SourceLocation => l !== undefined);
+  return (stack ?? '')
+    .split('\n')
+    .slice(1)
+    .map(frameLocation)
+    .filter((l): l is SourceLocation => l !== undefined);
 }
 
 /** Files sloforge's own code and its dependencies live in: never where a user wrote something. */

@@ -63,7 +63,8 @@ export function crossCheck(cfg: Config, declared?: Declared, alertmanagerKnown =
   const teams = new Set([...cfg.teams.map((t) => t.name), ...(declared?.teams ?? [])]);
   const remediations = new Set([...(cfg.remediations ?? []).map((r) => r.name), ...(declared?.remediations ?? [])]);
   const unknownRemediation = (name: string | undefined, path: ConfigPath) => {
-    if (name !== undefined && !remediations.has(name)) problems.push({ path, message: `unknown remediation "${name}" (declare it under remediations)` });
+    if (name !== undefined && !remediations.has(name))
+      problems.push({ path, message: `unknown remediation "${name}" (declare it under remediations)` });
   };
 
   cfg.services.forEach((svc, si) => {
@@ -87,7 +88,10 @@ export function crossCheck(cfg: Config, declared?: Declared, alertmanagerKnown =
       unknownRemediation(slo.alerting?.noData?.remediation, [...at, 'slos', i, 'alerting', 'noData', 'remediation']);
       for (const label of Object.keys(slo.alerting?.labels ?? {})) {
         if (RESERVED_LABELS.includes(label)) {
-          problems.push({ path: [...at, 'slos', i, 'alerting', 'labels', label], message: `label "${label}" is set by sloforge and cannot be overridden` });
+          problems.push({
+            path: [...at, 'slos', i, 'alerting', 'labels', label],
+            message: `label "${label}" is set by sloforge and cannot be overridden`,
+          });
         }
       }
     });
@@ -96,7 +100,16 @@ export function crossCheck(cfg: Config, declared?: Declared, alertmanagerKnown =
       unknownRemediation(th.noData?.remediation, [...at, 'thresholds', i, 'noData', 'remediation']);
     });
   });
-  problems.push(...groupingProblems(cfg), ...(alertmanagerKnown ? alertmanagerProblems(cfg) : []), ...grafanaProblems(cfg, teams), ...testSeriesProblems(cfg), ...ruleGroupProblems(cfg), ...kubernetesProblems(cfg), ...nameLimitProblems(cfg), ...vmalertProblems(cfg));
+  problems.push(
+    ...groupingProblems(cfg),
+    ...(alertmanagerKnown ? alertmanagerProblems(cfg) : []),
+    ...grafanaProblems(cfg, teams),
+    ...testSeriesProblems(cfg),
+    ...ruleGroupProblems(cfg),
+    ...kubernetesProblems(cfg),
+    ...nameLimitProblems(cfg),
+    ...vmalertProblems(cfg),
+  );
   return problems;
 }
 
@@ -129,8 +142,11 @@ function issueToProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
   if (issue.code === 'invalid_union') {
     // `false | { ... }` and kin: when the value has the shape of one branch only (the others fail
     // at its root on type or value), that branch's problems are the ones worth naming.
-    const shaped = issue.errors.filter((branch) => !branch.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')));
-    if (shaped.length === 1) return shaped[0]!.flatMap((i) => issueToProblems({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
+    const shaped = issue.errors.filter(
+      (branch) => !branch.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')),
+    );
+    if (shaped.length === 1)
+      return shaped[0]!.flatMap((i) => issueToProblems({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
     if (shaped.length === 0) {
       // No branch fits its type: say what the schema's own messages say (zod's are generic).
       const said = [...new Set(issue.errors.flat().map((i) => i.message))];

@@ -50,9 +50,10 @@ export function goldenSignalsRow(layout: Layout, svc: ServiceModel): void {
     const key = `${sli.kind}:${formatSelector(sli.histogram)}`;
     const bucket = formatSelector(histogramPart(sli.histogram, '_bucket'));
     const native = formatSelector(sli.histogram);
-    const quantileOf = sli.kind === 'latency'
-      ? (q: number) => `histogram_quantile(${formatNumber(q)}, sum by (le) (rate(${bucket}[${RATE_INTERVAL}])))`
-      : (q: number) => `histogram_quantile(${formatNumber(q)}, sum(rate(${native}[${RATE_INTERVAL}])))`;
+    const quantileOf =
+      sli.kind === 'latency'
+        ? (q: number) => `histogram_quantile(${formatNumber(q)}, sum by (le) (rate(${bucket}[${RATE_INTERVAL}])))`
+        : (q: number) => `histogram_quantile(${formatNumber(q)}, sum(rate(${native}[${RATE_INTERVAL}])))`;
     histograms.set(key, [...(histograms.get(key) ?? []), { slo: slo.name, threshold: sli.threshold, quantileOf }]);
   }
   for (const [key, users] of histograms) {
@@ -106,7 +107,12 @@ export function goldenSignalsRow(layout: Layout, svc: ServiceModel): void {
         .unit(units.PercentUnit)
         .span(8)
         .height(8),
-      merge(probes.map(({ slo, series }) => ({ expr: groupSum(slo, `avg_over_time(${formatSelector(series)}[${RATE_INTERVAL}])`, 'avg'), slo }))),
+      merge(
+        probes.map(({ slo, series }) => ({
+          expr: groupSum(slo, `avg_over_time(${formatSelector(series)}[${RATE_INTERVAL}])`, 'avg'),
+          slo,
+        })),
+      ),
     );
   }
 

@@ -29,7 +29,7 @@ interface Doc {
 /** Bytes a panel takes inside `panels` of a dashboard rendered with renderDashboard: 4 more spaces a line, and ",\n". */
 function panelBytes(p: Panel): number {
   const text = JSON.stringify(p, null, 2);
-  return Buffer.byteLength(text) + 4 * (text.split('\n').length) + 2;
+  return Buffer.byteLength(text) + 4 * text.split('\n').length + 2;
 }
 
 function pageLinks(service: string, uid: string, pages: number): unknown[] {
@@ -86,11 +86,13 @@ export function dashboardPages(service: string, doc: Doc, max = DASHBOARD_BYTES_
   // Room for the page's own fields: everything but the panels, with the links to every page (at most 99).
   const head = Buffer.byteLength(renderDashboard({ ...doc, panels: [], links: [...(doc.links ?? []), ...pageLinks(service, uid, 99)] }));
   const pages = cut(panels, max - head);
-  return pages.map((run, i) => renderDashboard({
-    ...doc,
-    uid: i === 0 ? uid : pageUid(service, i + 1),
-    title: i === 0 ? doc.title : `${doc.title ?? ''} (${i + 1} of ${pages.length})`,
-    links: [...(doc.links ?? []), ...pageLinks(service, uid, pages.length)],
-    panels: rebase(run),
-  }));
+  return pages.map((run, i) =>
+    renderDashboard({
+      ...doc,
+      uid: i === 0 ? uid : pageUid(service, i + 1),
+      title: i === 0 ? doc.title : `${doc.title ?? ''} (${i + 1} of ${pages.length})`,
+      links: [...(doc.links ?? []), ...pageLinks(service, uid, pages.length)],
+      panels: rebase(run),
+    }),
+  );
 }

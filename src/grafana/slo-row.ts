@@ -1,7 +1,13 @@
 // One row per SLO, read entirely from the recordings the Prometheus target writes, so a panel
 // costs a lookup of a few low-cardinality series however long the period.
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
-import { BigValueColorMode, BigValueGraphMode, GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, ReduceDataOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
+import {
+  BigValueColorMode,
+  BigValueGraphMode,
+  GraphThresholdsStyleConfigBuilder,
+  GraphThresholdsStyleMode,
+  ReduceDataOptionsBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { formatDuration } from '../config/duration.js';
 import { LABEL, RECORD } from '../conventions.js';
@@ -23,7 +29,10 @@ const BURN_COLORS = ['yellow', 'orange', 'red', 'dark-red'];
 /** One coloured line per alert factor, from the ticket tier's slowest to the page tier's fastest. */
 export function burnRateSteps(plan: SloPlan): Step[] {
   const factors = [...new Set(plan.tiers.flatMap((t) => t.pairs.map((p) => p.factor)))].sort((a, b) => a - b);
-  return [{ value: null, color: 'green' }, ...factors.map((f, i) => ({ value: f, color: BURN_COLORS[Math.min(i, BURN_COLORS.length - 1)]! }))];
+  return [
+    { value: null, color: 'green' },
+    ...factors.map((f, i) => ({ value: f, color: BURN_COLORS[Math.min(i, BURN_COLORS.length - 1)]! })),
+  ];
 }
 
 /** Every window an alert of this SLO reads, short to long. */
@@ -67,10 +76,17 @@ export function sloRow(layout: Layout, svc: ServiceModel, slo: SloModel): void {
   layout.panel(
     timeseries()
       .title(`${slo.name}: SLI over ${plan.period} vs objective`)
-      .description(`${what}Share of good events over the rolling ${plan.period} period; the dashed line is the ${formatNumber(slo.objective)}% objective.`)
+      .description(
+        `${what}Share of good events over the rolling ${plan.period} period; the dashed line is the ${formatNumber(slo.objective)}% objective.`,
+      )
       .unit(units.PercentUnit)
       .decimals(3)
-      .thresholds(steps([{ value: null, color: 'red' }, { value: objective, color: 'green' }]))
+      .thresholds(
+        steps([
+          { value: null, color: 'red' },
+          { value: objective, color: 'green' },
+        ]),
+      )
       .thresholdsStyle(lines())
       .span(10)
       .height(8),
@@ -83,7 +99,9 @@ export function sloRow(layout: Layout, svc: ServiceModel, slo: SloModel): void {
   layout.panel(
     new StatPanel()
       .title(`${slo.name}: error budget remaining`)
-      .description(`Share of the ${plan.period} error budget (${formatNumber(plan.budget * 100)}% of events) not yet spent. Amber below 25%, red once spent.`)
+      .description(
+        `Share of the ${plan.period} error budget (${formatNumber(plan.budget * 100)}% of events) not yet spent. Amber below 25%, red once spent.`,
+      )
       .unit(units.PercentUnit)
       .decimals(1)
       .thresholds(steps(BUDGET_STEPS))
@@ -95,11 +113,16 @@ export function sloRow(layout: Layout, svc: ServiceModel, slo: SloModel): void {
     [{ expr: `${RECORD.budgetRemaining}${gsel}`, legend: groupLegend(slo, 'budget remaining') }],
   );
 
-  const factors = plan.tiers.map((t) => `${t.severity === 'critical' ? 'page' : 'ticket'} at ${t.pairs.map((p) => `${formatNumber(p.factor)}x over ${formatDuration(p.long)}+${formatDuration(p.short)}`).join(' or ')}`);
+  const factors = plan.tiers.map(
+    (t) =>
+      `${t.severity === 'critical' ? 'page' : 'ticket'} at ${t.pairs.map((p) => `${formatNumber(p.factor)}x over ${formatDuration(p.long)}+${formatDuration(p.short)}`).join(' or ')}`,
+  );
   layout.panel(
     timeseries()
       .title(`${slo.name}: burn rate per alert window`)
-      .description(`How many times faster than the budget allows errors arrive, per alert window. Lines mark the alert factors: ${factors.join('; ')}.`)
+      .description(
+        `How many times faster than the budget allows errors arrive, per alert window. Lines mark the alert factors: ${factors.join('; ')}.`,
+      )
       .unit(UNIT_BURN_RATE)
       .thresholds(steps(burnRateSteps(plan)))
       .thresholdsStyle(lines())

@@ -34,24 +34,31 @@ export interface DashboardFile {
 export function dashboardFiles(model: Model): DashboardFile[] {
   const ds = model.grafana.datasource;
   return [
-    ...model.services.flatMap((svc) => dashboardPages(svc.name, plain(serviceDashboard(svc, ds))).map((content, i) => ({
-      name: partName(svc.name, i + 1),
-      page: i + 1,
-      dir: teamDir(svc.team),
-      folder: model.grafana.folders[svc.team] ?? svc.team,
-      service: svc.name,
-      content,
-    }))),
-    { name: 'overview', page: 1, dir: OVERVIEW_DIR, folder: OVERVIEW_FOLDER, service: undefined, content: json(overviewDashboard(model, ds)) },
+    ...model.services.flatMap((svc) =>
+      dashboardPages(svc.name, plain(serviceDashboard(svc, ds))).map((content, i) => ({
+        name: partName(svc.name, i + 1),
+        page: i + 1,
+        dir: teamDir(svc.team),
+        folder: model.grafana.folders[svc.team] ?? svc.team,
+        service: svc.name,
+        content,
+      })),
+    ),
+    {
+      name: 'overview',
+      page: 1,
+      dir: OVERVIEW_DIR,
+      folder: OVERVIEW_FOLDER,
+      service: undefined,
+      content: json(overviewDashboard(model, ds)),
+    },
   ];
 }
 
 export function grafanaArtifacts(model: Model): Artifact[] {
   const ds = model.grafana.datasource;
   const out: Artifact[] = dashboardFiles(model).map((d) => ({ path: `${DASHBOARDS_DIR}/${d.dir}/${d.name}.json`, content: d.content }));
-  out.push(
-    { path: `${PROVISIONING_DIR}/dashboards/sloforge.yml`, content: renderYaml(dashboardProvisioning(model)) },
-  );
+  out.push({ path: `${PROVISIONING_DIR}/dashboards/sloforge.yml`, content: renderYaml(dashboardProvisioning(model)) });
   // An existing datasource (provision: false) is only named by the dashboards.
   if (ds.provision) out.push({ path: `${PROVISIONING_DIR}/datasources/sloforge.yml`, content: renderYaml(datasourceProvisioning(ds)) });
   return out;

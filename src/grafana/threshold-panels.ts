@@ -72,7 +72,12 @@ export function thresholdPanel(svc: ServiceModel, th: ThresholdModel): { panel: 
   const what = th.description ? `${th.description}. ` : '';
   const sel = thresholdSelector(svc, th);
   const m = th.measure;
-  const shown = m.kind === 'anomaly' ? 'the z-score of the series against its baseline' : m.kind === 'predict' ? 'the forecast the alert compares, and the value now' : 'the value the alert compares';
+  const shown =
+    m.kind === 'anomaly'
+      ? 'the z-score of the series against its baseline'
+      : m.kind === 'predict'
+        ? 'the forecast the alert compares, and the value now'
+        : 'the value the alert compares';
   const panel = timeseries()
     .title(`Threshold: ${th.name}`)
     .description(`${what}${levelsText(th)} The panel shows ${shown}.`)

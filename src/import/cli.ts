@@ -17,9 +17,16 @@ import { emitFolder, importedTeam } from './emit.js';
 import { SPEC_KINDS, type Imported, type SpecKind } from './model.js';
 import { applyMerge, manualSteps, planMerge, readExisting, refuseClashes, type Existing } from './merge.js';
 
-
-const IMPORTERS: Record<SpecKind, (docs: readonly SpecDoc[], report: Report) => Imported> = { sloth: importSloth, openslo: importOpenSlo, pyrra: importPyrra };
-const WANTED: Record<SpecKind, string> = { sloth: 'Sloth service specs', openslo: 'OpenSLO SLOs or Services', pyrra: 'Pyrra ServiceLevelObjectives' };
+const IMPORTERS: Record<SpecKind, (docs: readonly SpecDoc[], report: Report) => Imported> = {
+  sloth: importSloth,
+  openslo: importOpenSlo,
+  pyrra: importPyrra,
+};
+const WANTED: Record<SpecKind, string> = {
+  sloth: 'Sloth service specs',
+  openslo: 'OpenSLO SLOs or Services',
+  pyrra: 'Pyrra ServiceLevelObjectives',
+};
 const FOUND: Record<SpecKind, string> = { sloth: 'Sloth spec(s)', openslo: 'OpenSLO document(s)', pyrra: 'Pyrra ServiceLevelObjective(s)' };
 
 export interface ImportOutcome {
@@ -43,7 +50,9 @@ export async function importSpecs(kind: SpecKind, input: string, into?: { raw: u
       .filter(({ n }) => n > 0);
     if (theirs.length > 0) {
       const found = theirs.map(({ k, n }) => `${n} ${FOUND[k]}`).join(' and ');
-      throw new UserError(`${input}: no ${WANTED[kind]} found, but ${found}: use ${theirs.map(({ k }) => `\`sloforge import ${k} ${input}\``).join(' or ')}`);
+      throw new UserError(
+        `${input}: no ${WANTED[kind]} found, but ${found}: use ${theirs.map(({ k }) => `\`sloforge import ${k} ${input}\``).join(' or ')}`,
+      );
     }
     throw new UserError(`${input}: no ${WANTED[kind]} found`);
   }
@@ -118,15 +127,24 @@ export function registerImportCommand(program: Command): void {
         for (const n of result.notes) err(`note: ${n}`);
         const teams = [
           ...(plan.joined.length > 0 ? [`joining the existing team(s) ${plan.joined.join(', ')}`] : []),
-          ...(plan.created.length > 0 ? [`with new team(s) ${plan.created.join(', ')} in ${plan.artifacts.at(-1)!.path} (add their receivers there)`] : []),
+          ...(plan.created.length > 0
+            ? [`with new team(s) ${plan.created.join(', ')} in ${plan.artifacts.at(-1)!.path} (add their receivers there)`]
+            : []),
         ];
-        out(`imported ${what} into ${opts.out} next to its ${into.existing.services.length} service(s)${teams.length > 0 ? `, ${teams.join(', ')}` : ''}; wrote ${plan.artifacts.map((a) => a.path).join(', ')}`);
-        if (edited) out(`${plan.entry}: added ${plan.imports.length} import(s) and the services${plan.teamsIdent ? ' and teams' : ''}; run: sloforge generate --slos ${opts.out}`);
+        out(
+          `imported ${what} into ${opts.out} next to its ${into.existing.services.length} service(s)${teams.length > 0 ? `, ${teams.join(', ')}` : ''}; wrote ${plan.artifacts.map((a) => a.path).join(', ')}`,
+        );
+        if (edited)
+          out(
+            `${plan.entry}: added ${plan.imports.length} import(s) and the services${plan.teamsIdent ? ' and teams' : ''}; run: sloforge generate --slos ${opts.out}`,
+          );
         else out(manualSteps(plan));
         return;
       }
       await writeFolder(opts.out, result.artifacts, opts.force === true);
       for (const n of result.notes) err(`note: ${n}`);
-      out(`imported ${what} into ${opts.out}; add receivers to ${path.join(opts.out, 'teams.ts')}, then run: sloforge generate --slos ${opts.out}`);
+      out(
+        `imported ${what} into ${opts.out}; add receivers to ${path.join(opts.out, 'teams.ts')}, then run: sloforge generate --slos ${opts.out}`,
+      );
     });
 }

@@ -41,7 +41,10 @@ export function freeName(base: string, used: Set<string>, numbered: (n: number) 
  * use (index.ts and teams.ts in a new folder; everything in the folder and in its index.ts for
  * --merge); service names are unique, so only those can collide.
  */
-export function serviceFiles(services: readonly ImportedService[], taken = { files: new Set(['index.ts', 'teams.ts']), idents: new Set<string>() }): ServiceFile[] {
+export function serviceFiles(
+  services: readonly ImportedService[],
+  taken = { files: new Set(['index.ts', 'teams.ts']), idents: new Set<string>() },
+): ServiceFile[] {
   return services.map((svc) => {
     const file = freeName(`${svc.name}.ts`, taken.files, (n) => (n === 2 ? `${svc.name}-service.ts` : `${svc.name}-service${n - 1}.ts`));
     const ident = freeName(identifier(svc.name), taken.idents);

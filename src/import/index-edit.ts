@@ -135,8 +135,10 @@ function properties(text: string, open: number, close: number): Property[] | und
     }
     if (keyMatch && !spread) {
       const key = keyMatch[1] ?? keyMatch[2] ?? keyMatch[3]!;
-      if (text[i] === ':') out.push({ key, keyStart, valueStart: nextCode(text, i + 1), valueEnd: (lastCode(text, i + 1, end) ?? i) + 1, shorthand: false });
-      else if (i === end && keyMatch[1] !== undefined) out.push({ key, keyStart, valueStart: keyStart, valueEnd: keyStart + key.length, shorthand: true });
+      if (text[i] === ':')
+        out.push({ key, keyStart, valueStart: nextCode(text, i + 1), valueEnd: (lastCode(text, i + 1, end) ?? i) + 1, shorthand: false });
+      else if (i === end && keyMatch[1] !== undefined)
+        out.push({ key, keyStart, valueStart: keyStart, valueEnd: keyStart + key.length, shorthand: true });
       else return undefined; // a method or accessor: not a config object this can edit
     }
     i = nextCode(text, end + 1);
@@ -216,7 +218,10 @@ export function editIndex(text: string, add: IndexAdditions): string | undefined
   const props = properties(text, i, close);
   if (!props) return undefined;
   const edits: Insert[] = [];
-  for (const [key, items] of [['services', add.services], ['teams', add.teams]] as const) {
+  for (const [key, items] of [
+    ['services', add.services],
+    ['teams', add.teams],
+  ] as const) {
     if (items.length === 0) continue;
     const found = props.filter((p) => p.key === key);
     if (found.length !== 1) return undefined;

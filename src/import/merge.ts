@@ -42,7 +42,10 @@ export interface Existing {
 export function refuseClashes(imported: Imported, existing: Existing): void {
   const clashes = imported.services
     .filter((s) => existing.services.includes(s.name))
-    .map((s) => `${existing.entry}: service "${s.name}" exists already; the import would add a second one (from ${s.sources.join(', ')}). Rename one of them, or import without it`);
+    .map(
+      (s) =>
+        `${existing.entry}: service "${s.name}" exists already; the import would add a second one (from ${s.sources.join(', ')}). Rename one of them, or import without it`,
+    );
   if (clashes.length > 0) throw new UserError(`${clashes.join('\n')}\n${nothingWritten(clashes.length)}`);
 }
 
@@ -64,7 +67,11 @@ export function planMerge(imported: Imported, existing: Existing): MergePlan {
     artifacts.push({ path: file, content: teamsSource(created, imported.kind, teamsIdent) });
     imports.push(importLine(teamsIdent, file));
   }
-  const index = editIndex(existing.indexText, { imports, services: services.map((f) => f.ident), teams: teamsIdent ? [`...${teamsIdent}`] : [] });
+  const index = editIndex(existing.indexText, {
+    imports,
+    services: services.map((f) => f.ident),
+    teams: teamsIdent ? [`...${teamsIdent}`] : [],
+  });
   return { artifacts, entry: existing.entry, index, imports, services: services.map((f) => f.ident), teamsIdent, joined, created };
 }
 
@@ -73,7 +80,8 @@ export async function readExisting(dir: string): Promise<{ existing: Existing; r
   try {
     loaded = await loadConfig(dir);
   } catch (err) {
-    if (err instanceof UserError) throw new UserError(`${dir}: --merge adds to a slos folder that loads, and this one does not:\n${err.message}`);
+    if (err instanceof UserError)
+      throw new UserError(`${dir}: --merge adds to a slos folder that loads, and this one does not:\n${err.message}`);
     throw err;
   }
   return {
@@ -125,8 +133,11 @@ export async function applyMerge(dir: string, plan: MergePlan, expected: readonl
     const names = after instanceof UserError ? undefined : after.config.services.map((s) => s.name);
     if (names === undefined || JSON.stringify(names) !== JSON.stringify(expected)) {
       await undo();
-      const why = after instanceof UserError ? after.message : `it lists the services ${names!.join(', ')} instead of ${expected.join(', ')}`;
-      throw new UserError(`${plan.entry}: the edit did not give the folder its services, so it was undone and nothing was written: ${why}\n${manualSteps({ ...plan, index: undefined })}`);
+      const why =
+        after instanceof UserError ? after.message : `it lists the services ${names!.join(', ')} instead of ${expected.join(', ')}`;
+      throw new UserError(
+        `${plan.entry}: the edit did not give the folder its services, so it was undone and nothing was written: ${why}\n${manualSteps({ ...plan, index: undefined })}`,
+      );
     }
     return true;
   } catch (err) {

@@ -44,7 +44,11 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export function keepName(where: Where, what: 'service' | 'SLO' | 'team', raw: unknown, report: Report): string {
   if (typeof raw !== 'string' || raw.trim() === '') throw new ImportFailure(where, `the ${what} name must be a non-empty string`);
   if (NAME_RE.test(raw)) return raw;
-  let name = raw.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+  let name = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (!/^[a-z]/.test(name)) name = `${what === 'SLO' ? 'slo' : what}-${name}`.replace(/-$/, '');
   const at = what === 'service' ? { ...where, service: name } : what === 'SLO' ? { ...where, slo: name } : where;
   report.note(at, `${what} name "${raw}" is not valid in sloforge ([a-z][a-z0-9-]*): renamed to "${name}"`);
@@ -52,7 +56,13 @@ export function keepName(where: Where, what: 'service' | 'SLO' | 'team', raw: un
 }
 
 /** Labels as Prometheus label names and string values, without the ones sloforge sets itself. */
-export function importLabels(where: Where, raw: unknown, report: Report, use: string, fieldOf = (key: string) => `${where.field}.${key}`): Record<string, string> {
+export function importLabels(
+  where: Where,
+  raw: unknown,
+  report: Report,
+  use: string,
+  fieldOf = (key: string) => `${where.field}.${key}`,
+): Record<string, string> {
   if (raw === undefined || raw === null) return {};
   if (!isRecord(raw)) throw new ImportFailure(where, 'must be a map of label names to values');
   const out: Record<string, string> = {};
@@ -93,7 +103,10 @@ export class ServiceSet {
   get(where: Where, raw: string, name: string, team: string, labels: Record<string, string>): ImportedService {
     const other = this.written.get(name);
     if (other !== undefined && other !== raw) {
-      throw new ImportFailure(where, `service "${raw}" and service "${other}" would both be named "${name}" in sloforge; rename one in the specs`);
+      throw new ImportFailure(
+        where,
+        `service "${raw}" and service "${other}" would both be named "${name}" in sloforge; rename one in the specs`,
+      );
     }
     this.written.set(name, raw);
     const known = this.byName.get(name);
@@ -107,7 +120,10 @@ export class ServiceSet {
     }
     for (const [k, v] of Object.entries(labels)) {
       if (known.labels[k] !== undefined && known.labels[k] !== v) {
-        throw new ImportFailure({ ...where, field: `labels.${k}` }, `is "${v}" here but "${known.labels[k]}" in another spec of service "${name}"`);
+        throw new ImportFailure(
+          { ...where, field: `labels.${k}` },
+          `is "${v}" here but "${known.labels[k]}" in another spec of service "${name}"`,
+        );
       }
       known.labels[k] = v;
     }
@@ -115,7 +131,8 @@ export class ServiceSet {
   }
 
   addSlo(where: Where, svc: ImportedService, slo: SloInput, source: string): void {
-    if (svc.slos.some((s) => s.name === slo.name)) throw new ImportFailure(where, `duplicate SLO name "${slo.name}" in service "${svc.name}"`);
+    if (svc.slos.some((s) => s.name === slo.name))
+      throw new ImportFailure(where, `duplicate SLO name "${slo.name}" in service "${svc.name}"`);
     svc.slos.push(slo);
     if (!svc.sources.includes(source)) svc.sources.push(source);
   }
@@ -128,7 +145,14 @@ export class ServiceSet {
     }
     for (const n of this.report.notes) {
       const svc = n.where.service !== undefined ? this.byName.get(n.where.service) : undefined;
-      svc?.notes.push(n.message + (n.where.slo !== undefined ? ` (SLO "${n.where.slo}"${n.where.field ? `, ${n.where.field}` : ''})` : n.where.field ? ` (${n.where.field})` : ''));
+      svc?.notes.push(
+        n.message +
+          (n.where.slo !== undefined
+            ? ` (SLO "${n.where.slo}"${n.where.field ? `, ${n.where.field}` : ''})`
+            : n.where.field
+              ? ` (${n.where.field})`
+              : ''),
+      );
     }
     const teams = [...new Set(services.map((s) => s.team))].sort();
     return { kind, services, teams };

@@ -46,16 +46,29 @@ function indexDocs(docs: readonly SpecDoc[], report: Report): Index {
         }
         throw new ImportFailure({ file: doc.label, field: 'apiVersion' }, 'must be "openslo/v1" or "openslo/v1alpha"');
       }
-      if (api !== 'openslo/v1' && api !== 'openslo/v1alpha') throw new ImportFailure({ file: doc.label, field: 'apiVersion' }, `unsupported OpenSLO version ${JSON.stringify(api)} (expected "openslo/v1" or "openslo/v1alpha")`);
+      if (api !== 'openslo/v1' && api !== 'openslo/v1alpha')
+        throw new ImportFailure(
+          { file: doc.label, field: 'apiVersion' },
+          `unsupported OpenSLO version ${JSON.stringify(api)} (expected "openslo/v1" or "openslo/v1alpha")`,
+        );
       const name = meta(v).name;
       if (typeof name !== 'string' || name === '') throw new ImportFailure({ file: doc.label, field: 'metadata.name' }, 'is required');
       const named: Named = { doc, name, value: v };
-      const into = v.kind === 'SLI' ? index.slis : v.kind === 'DataSource' ? index.dataSources : v.kind === 'Service' ? index.services : undefined;
+      const into =
+        v.kind === 'SLI' ? index.slis : v.kind === 'DataSource' ? index.dataSources : v.kind === 'Service' ? index.services : undefined;
       if (into) {
-        if (into.has(name)) throw new ImportFailure({ file: doc.label, field: 'metadata.name' }, `duplicate ${String(v.kind)} "${name}" (also in ${into.get(name)!.doc.label})`);
+        if (into.has(name))
+          throw new ImportFailure(
+            { file: doc.label, field: 'metadata.name' },
+            `duplicate ${String(v.kind)} "${name}" (also in ${into.get(name)!.doc.label})`,
+          );
         into.set(name, named);
       } else if (v.kind === 'SLO') index.slos.push(named);
-      else if (ALERTING_KINDS.has(String(v.kind))) report.note({ file: doc.label }, `${String(v.kind)} "${name}" ignored: sloforge generates multi-window, multi-burn-rate alerts for every SLO itself`);
+      else if (ALERTING_KINDS.has(String(v.kind)))
+        report.note(
+          { file: doc.label },
+          `${String(v.kind)} "${name}" ignored: sloforge generates multi-window, multi-burn-rate alerts for every SLO itself`,
+        );
       else throw new ImportFailure({ file: doc.label, field: 'kind' }, `unknown OpenSLO kind ${JSON.stringify(v.kind)}`);
     });
   }
@@ -68,25 +81,37 @@ const UNIT_DAYS: Record<string, number> = { Day: 1, Week: 7 };
 function period(where: Where, s: Record<string, unknown>, alpha: boolean): string {
   const windows = alpha ? s.timeWindows : s.timeWindow;
   const field = alpha ? 'spec.timeWindows[0]' : 'spec.timeWindow[0]';
-  if (!Array.isArray(windows) || windows.length === 0) throw new ImportFailure({ ...where, field: field.slice(0, -3) }, 'is required (one rolling window, e.g. duration: 28d)');
-  if (windows.length > 1) throw new ImportFailure({ ...where, field: field.slice(0, -3) }, 'has several windows; sloforge takes one period per SLO');
+  if (!Array.isArray(windows) || windows.length === 0)
+    throw new ImportFailure({ ...where, field: field.slice(0, -3) }, 'is required (one rolling window, e.g. duration: 28d)');
+  if (windows.length > 1)
+    throw new ImportFailure({ ...where, field: field.slice(0, -3) }, 'has several windows; sloforge takes one period per SLO');
   const w = windows[0];
   if (!isRecord(w)) throw new ImportFailure({ ...where, field }, 'must be a map');
   // Without a calendar there is nothing to align to: Sloth's own v1alpha examples leave isRolling out.
   if (w.isRolling === false || w.calendar !== undefined) {
-    throw new ImportFailure({ ...where, field: `${field}.isRolling` }, 'calendar-aligned windows cannot be imported: sloforge periods roll (isRolling: true)');
+    throw new ImportFailure(
+      { ...where, field: `${field}.isRolling` },
+      'calendar-aligned windows cannot be imported: sloforge periods roll (isRolling: true)',
+    );
   }
   let ms: number | undefined;
   if (alpha) {
     const days = UNIT_DAYS[String(w.unit)];
     if (days === undefined || typeof w.count !== 'number' || !Number.isInteger(w.count) || w.count <= 0) {
-      throw new ImportFailure({ ...where, field }, `must be a whole count of Day or Week, got ${JSON.stringify({ unit: w.unit, count: w.count })}`);
+      throw new ImportFailure(
+        { ...where, field },
+        `must be a whole count of Day or Week, got ${JSON.stringify({ unit: w.unit, count: w.count })}`,
+      );
     }
     ms = w.count * days * 86_400_000;
   } else {
     const m = typeof w.duration === 'string' ? /^(\d+)([mhdw])$/.exec(w.duration) : null;
     ms = m ? parseDuration(`${m[1]}${m[2]}`) : undefined;
-    if (!ms) throw new ImportFailure({ ...where, field: `${field}.duration` }, `must be minutes, hours, days or weeks such as "28d" (months, quarters and years have no fixed length), got ${JSON.stringify(w.duration)}`);
+    if (!ms)
+      throw new ImportFailure(
+        { ...where, field: `${field}.duration` },
+        `must be minutes, hours, days or weeks such as "28d" (months, quarters and years have no fixed length), got ${JSON.stringify(w.duration)}`,
+      );
   }
   return formatDuration(ms);
 }
@@ -94,7 +119,10 @@ function period(where: Where, s: Record<string, unknown>, alpha: boolean): strin
 function budgeting(where: Where, s: Record<string, unknown>): void {
   const m = s.budgetingMethod;
   if (m !== undefined && m !== 'Occurrences') {
-    throw new ImportFailure({ ...where, field: 'spec.budgetingMethod' }, `${JSON.stringify(m)} cannot be imported: sloforge counts events (Occurrences), not time slices`);
+    throw new ImportFailure(
+      { ...where, field: 'spec.budgetingMethod' },
+      `${JSON.stringify(m)} cannot be imported: sloforge counts events (Occurrences), not time slices`,
+    );
   }
 }
 
@@ -105,7 +133,11 @@ function v1Query(where: Where, field: string, metric: unknown, index: Index): Sl
   let type = source.type;
   if (type === undefined && typeof source.metricSourceRef === 'string') {
     const ds = index.dataSources.get(source.metricSourceRef);
-    if (!ds) throw new ImportFailure({ ...where, field: `${field}.metricSource.metricSourceRef` }, `names no DataSource "${source.metricSourceRef}"`);
+    if (!ds)
+      throw new ImportFailure(
+        { ...where, field: `${field}.metricSource.metricSourceRef` },
+        `names no DataSource "${source.metricSourceRef}"`,
+      );
     type = spec(ds.value).type;
   }
   if (typeof type !== 'string' || type.toLowerCase() !== 'prometheus') {
@@ -129,7 +161,10 @@ function boolGaugeThreshold(where: Where, q: SliQuery, report: Report): PerObjec
     const text = typeof q.query === 'string' ? q.query.trim() : '';
     const sel = parseSelector(text);
     if (typeof sel === 'string') {
-      throw new ImportFailure({ ...where, field: q.field }, `cannot be imported: a thresholdMetric maps only when its query is a 0/1 gauge's selector (sloforge's boolGauge), got ${JSON.stringify(text)}`);
+      throw new ImportFailure(
+        { ...where, field: q.field },
+        `cannot be imported: a thresholdMetric maps only when its query is a 0/1 gauge's selector (sloforge's boolGauge), got ${JSON.stringify(text)}`,
+      );
     }
     const v = o.value;
     const good = typeof v === 'number' && ((o.op === 'gte' && v > 0 && v <= 1) || (o.op === 'gt' && v >= 0 && v < 1));
@@ -139,7 +174,10 @@ function boolGaugeThreshold(where: Where, q: SliQuery, report: Report): PerObjec
         `cannot be imported: only a threshold that counts a 0/1 gauge good at 1 maps (op: gte with a value in (0, 1], or gt with a value in [0, 1)), got op ${JSON.stringify(o.op)} value ${JSON.stringify(v)}`,
       );
     }
-    report.note({ ...where, field: q.field }, 'a threshold on a gauge read as sli.boolGauge: each sample is one event, good at 1 (values between 0 and 1 count as partly good)');
+    report.note(
+      { ...where, field: q.field },
+      'a threshold on a gauge read as sli.boolGauge: each sample is one event, good at 1 (values between 0 and 1 count as partly good)',
+    );
     return { boolGauge: { series: text } };
   };
 }
@@ -150,7 +188,8 @@ function v1Sli(where: Where, s: Record<string, unknown>, index: Index, report: R
   let prefix = 'spec.indicator.spec';
   if (typeof s.indicatorRef === 'string') {
     const ref = index.slis.get(s.indicatorRef);
-    if (!ref) throw new ImportFailure({ ...where, field: 'spec.indicatorRef' }, `names no SLI "${s.indicatorRef}" among the documents read`);
+    if (!ref)
+      throw new ImportFailure({ ...where, field: 'spec.indicatorRef' }, `names no SLI "${s.indicatorRef}" among the documents read`);
     indicator = spec(ref.value);
     // The fields are in the SLI's own document: point there.
     at = { ...where, file: ref.doc.label };
@@ -167,8 +206,15 @@ function v1Sli(where: Where, s: Record<string, unknown>, index: Index, report: R
   if (!isRecord(ratio)) throw new ImportFailure({ ...at, field: prefix }, 'needs a ratioMetric (good or bad, and total)');
   const f = `${prefix}.ratioMetric`;
   if (ratio.raw !== undefined) {
-    if (ratio.rawType !== 'success' && ratio.rawType !== 'failure') throw new ImportFailure({ ...at, field: `${f}.rawType` }, 'must be "success" or "failure"');
-    return mapRatioSli(at, v1Query(at, `${f}.raw`, ratio.raw, index), ratio.rawType === 'failure' ? 'errors' : 'good', { counterValue: false }, report);
+    if (ratio.rawType !== 'success' && ratio.rawType !== 'failure')
+      throw new ImportFailure({ ...at, field: `${f}.rawType` }, 'must be "success" or "failure"');
+    return mapRatioSli(
+      at,
+      v1Query(at, `${f}.raw`, ratio.raw, index),
+      ratio.rawType === 'failure' ? 'errors' : 'good',
+      { counterValue: false },
+      report,
+    );
   }
   return mapSli(
     at,
@@ -190,17 +236,30 @@ function alphaQuery(where: Where, field: string, metric: unknown): SliQuery {
   return { field: `${field}.query`, query: metric.query };
 }
 
-function alphaSli(where: Where, s: Record<string, unknown>, objective: Record<string, unknown>, i: number, report: Report): SloInput['sli'] {
+function alphaSli(
+  where: Where,
+  s: Record<string, unknown>,
+  objective: Record<string, unknown>,
+  i: number,
+  report: Report,
+): SloInput['sli'] {
   const ratio = objective.ratioMetrics;
   const f = `spec.objectives[${i}].ratioMetrics`;
   if (!isRecord(ratio)) {
     const threshold = isRecord(s.indicator) && s.indicator.thresholdMetric !== undefined;
     throw new ImportFailure(
       { ...where, field: threshold ? 'spec.indicator.thresholdMetric' : f },
-      threshold ? 'cannot be imported: a threshold on a query\'s value has no good/total event count; use ratioMetrics' : 'is required (good and total)',
+      threshold
+        ? "cannot be imported: a threshold on a query's value has no good/total event count; use ratioMetrics"
+        : 'is required (good and total)',
     );
   }
-  return mapSli(where, { good: alphaQuery(where, `${f}.good`, ratio.good), total: alphaQuery(where, `${f}.total`, ratio.total) }, { counterValue: ratio.incremental !== false }, report);
+  return mapSli(
+    where,
+    { good: alphaQuery(where, `${f}.good`, ratio.good), total: alphaQuery(where, `${f}.total`, ratio.total) },
+    { counterValue: ratio.incremental !== false },
+    report,
+  );
 }
 
 function serviceTeam(at: Where, svc: Named | undefined, fallback: string, report: Report): string {
@@ -231,8 +290,10 @@ function importSlo(slo: Named, index: Index, services: ServiceSet, report: Repor
   const sharedSli = alpha ? undefined : report.attempt(() => v1Sli(where, s, index, report));
   if (budgetOk === undefined || per === undefined || (!alpha && sharedSli === undefined)) return;
   const objectives = s.objectives;
-  if (!Array.isArray(objectives) || objectives.length === 0) throw new ImportFailure({ ...where, field: 'spec.objectives' }, 'must list at least one objective');
-  if (s.alertPolicies !== undefined) report.note({ ...where, field: 'spec.alertPolicies' }, 'ignored: sloforge generates multi-window, multi-burn-rate alerts itself');
+  if (!Array.isArray(objectives) || objectives.length === 0)
+    throw new ImportFailure({ ...where, field: 'spec.objectives' }, 'must list at least one objective');
+  if (s.alertPolicies !== undefined)
+    report.note({ ...where, field: 'spec.alertPolicies' }, 'ignored: sloforge generates multi-window, multi-burn-rate alerts itself');
   const m = meta(slo.value);
   const description = [s.description, m.displayName].find((d): d is string => typeof d === 'string' && d.trim() !== '')?.trim();
   const several = objectives.length > 1;
@@ -240,22 +301,35 @@ function importSlo(slo: Named, index: Index, services: ServiceSet, report: Repor
     report.attempt(() => {
       const field = `spec.objectives[${i}]`;
       if (!isRecord(o)) throw new ImportFailure({ ...where, field }, 'must be a map');
-      if (o.indicator !== undefined || o.indicatorRef !== undefined) throw new ImportFailure({ ...where, field: `${field}.indicator` }, 'composite SLOs (an indicator per objective) cannot be imported');
+      if (o.indicator !== undefined || o.indicatorRef !== undefined)
+        throw new ImportFailure(
+          { ...where, field: `${field}.indicator` },
+          'composite SLOs (an indicator per objective) cannot be imported',
+        );
       let name = sloName;
       if (several) {
         const suffix = typeof o.displayName === 'string' && o.displayName.trim() !== '' ? o.displayName : String(i + 1);
-        name = keepName({ ...where, field: `${field}.displayName` }, 'SLO', `${sloName}-${suffix.toLowerCase().trim().replace(/\s+/g, '-')}`, report);
-        report.note({ ...where, field }, `one of ${objectives.length} objectives: imported as SLO "${name}" (sloforge has one objective per SLO)`);
+        name = keepName(
+          { ...where, field: `${field}.displayName` },
+          'SLO',
+          `${sloName}-${suffix.toLowerCase().trim().replace(/\s+/g, '-')}`,
+          report,
+        );
+        report.note(
+          { ...where, field },
+          `one of ${objectives.length} objectives: imported as SLO "${name}" (sloforge has one objective per SLO)`,
+        );
       }
-      const objective = o.targetPercent !== undefined
-        ? objectivePercent({ ...where, field: `${field}.targetPercent` }, o.targetPercent, 1)
-        : objectivePercent({ ...where, field: `${field}.target` }, o.target, 100);
+      const objective =
+        o.targetPercent !== undefined
+          ? objectivePercent({ ...where, field: `${field}.targetPercent` }, o.targetPercent, 1)
+          : objectivePercent({ ...where, field: `${field}.target` }, o.target, 100);
       const out: SloInput = {
         name,
         objective,
         period: per,
         ...(description !== undefined ? { description } : {}),
-        sli: typeof sharedSli === 'function' ? sharedSli(o, field) : sharedSli ?? alphaSli({ ...where, slo: name }, s, o, i, report),
+        sli: typeof sharedSli === 'function' ? sharedSli(o, field) : (sharedSli ?? alphaSli({ ...where, slo: name }, s, o, i, report)),
       };
       services.addSlo({ ...where, slo: name }, svc, out, slo.doc.file);
     });

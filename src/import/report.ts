@@ -28,7 +28,10 @@ export function formatWhere(w: Where): string {
 export class ImportFailure extends UserError {
   override name = 'ImportFailure';
 
-  constructor(readonly where: Where, message: string) {
+  constructor(
+    readonly where: Where,
+    message: string,
+  ) {
     super(message);
   }
 }

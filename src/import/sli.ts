@@ -5,7 +5,18 @@
 import type { SloInput } from '../config/define.js';
 import type { Selector } from '../promql/parse.js';
 import { formatSelector } from '../promql/parse.js';
-import { analyseQuery, analyseRatio, gaugeAverage, gaugeMean, sameSelector, splitRatio, type CounterRead, type GaugeAverage, type QueryOptions, type QueryShape } from '../promql/query.js';
+import {
+  analyseQuery,
+  analyseRatio,
+  gaugeAverage,
+  gaugeMean,
+  sameSelector,
+  splitRatio,
+  type CounterRead,
+  type GaugeAverage,
+  type QueryOptions,
+  type QueryShape,
+} from '../promql/query.js';
 import { promqlSyntaxError } from '../promql/parse.js';
 import { rangeProblem } from '../promql/reads.js';
 import { atSampleWindow, hasWindow, WINDOW_PLACEHOLDER } from '../promql/window.js';
@@ -36,7 +47,10 @@ function counter(where: Where, q: SliQuery, opts: QueryOptions, report: Report):
   const shape = analyseQuery(query(where, q), opts);
   if (typeof shape === 'string') throw new ImportFailure({ ...where, field: q.field }, shape);
   if (shape.kind !== 'counter') {
-    throw new ImportFailure({ ...where, field: q.field }, `must read one counter; a difference of two is only understood in an error query as "total - good"`);
+    throw new ImportFailure(
+      { ...where, field: q.field },
+      `must read one counter; a difference of two is only understood in an error query as "total - good"`,
+    );
   }
   noteGrouping(where, q.field, shape.read, report);
   return shape.read;
@@ -67,7 +81,12 @@ export function latencySli(good: Selector, total: Selector): SliInput | undefine
 }
 
 /** An error or good shape over a total counter: the one place that decides ratio or latency. */
-function fromShapes(where: Where, numerator: { field: string; shape: QueryShape; meaning: 'errors' | 'good' }, total: CounterRead, report: Report): SliInput {
+function fromShapes(
+  where: Where,
+  numerator: { field: string; shape: QueryShape; meaning: 'errors' | 'good' },
+  total: CounterRead,
+  report: Report,
+): SliInput {
   const { field, shape } = numerator;
   if (shape.kind === 'counter') {
     noteGrouping(where, field, shape.read, report);
@@ -106,7 +125,10 @@ function windowQuery(where: Where, q: SliQuery, why: string): string {
   const syntax = promqlSyntaxError(sample);
   if (syntax) throw new ImportFailure(at, `${syntax} (MetricsQL and other dialects are not PromQL)`);
   if (!hasWindow(text)) {
-    throw new ImportFailure(at, `${why}, and it has no {{.window}} placeholder, which a query SLI needs to be written once per alert window: ${JSON.stringify(text)}`);
+    throw new ImportFailure(
+      at,
+      `${why}, and it has no {{.window}} placeholder, which a query SLI needs to be written once per alert window: ${JSON.stringify(text)}`,
+    );
   }
   const range = rangeProblem(sample);
   if (range) throw new ImportFailure(at, `${why}; as a query SLI it ${range}`);
@@ -121,7 +143,10 @@ function windowQuery(where: Where, q: SliQuery, why: string): string {
 function querySli(where: Where, part: { q: SliQuery; meaning: 'errors' | 'good' }, total: SliQuery, why: string, report: Report): SliInput {
   const partText = windowQuery(where, part.q, why);
   const totalText = windowQuery(where, total, why);
-  report.note({ ...where, field: part.q.field }, `kept as PromQL (sli.query): ${why}; sloforge writes it once per window, and no generated promtool test can invent its series`);
+  report.note(
+    { ...where, field: part.q.field },
+    `kept as PromQL (sli.query): ${why}; sloforge writes it once per window, and no generated promtool test can invent its series`,
+  );
   return { query: part.meaning === 'errors' ? { errors: partText, total: totalText } : { good: partText, total: totalText } };
 }
 
@@ -151,15 +176,27 @@ export function mapRatioSli(where: Where, q: SliQuery, meaning: 'errors' | 'good
     if (typeof parts === 'string') {
       const mean = gaugeAverage(query(where, q));
       if (mean) return gaugeAverageSli(where, q.field, mean, meaning, report);
-      throw new ImportFailure({ ...where, field: q.field }, `${parts}; sloforge needs the ${meaning === 'errors' ? 'error' : 'good'} and total parts apart, because it derives every window from recorded rates`);
+      throw new ImportFailure(
+        { ...where, field: q.field },
+        `${parts}; sloforge needs the ${meaning === 'errors' ? 'error' : 'good'} and total parts apart, because it derives every window from recorded rates`,
+      );
     }
     const flipped = parts.complement ? (meaning === 'errors' ? 'good' : 'errors') : meaning;
     const gauge = gaugeMean(parts.numerator, parts.denominator);
     if (gauge && flipped === 'good') {
-      report.note({ ...where, field: q.field }, 'a gauge\'s mean over each window (sum_over_time / count_over_time): imported as sli.boolGauge, which computes exactly that; values between 0 and 1 count as partly good');
+      report.note(
+        { ...where, field: q.field },
+        "a gauge's mean over each window (sum_over_time / count_over_time): imported as sli.boolGauge, which computes exactly that; values between 0 and 1 count as partly good",
+      );
       return { boolGauge: { series: formatSelector(gauge) } };
     }
-    return querySli(where, { q: { field: q.field, query: parts.numerator }, meaning: flipped }, { field: q.field, query: parts.denominator }, 'the ratio is no ratio of two counters', report);
+    return querySli(
+      where,
+      { q: { field: q.field, query: parts.numerator }, meaning: flipped },
+      { field: q.field, query: parts.denominator },
+      'the ratio is no ratio of two counters',
+      report,
+    );
   }
   noteGrouping(where, q.field, ratio.denominator, report);
   const flipped = ratio.complement ? (meaning === 'errors' ? 'good' : 'errors') : meaning;
@@ -173,8 +210,14 @@ export function mapRatioSli(where: Where, q: SliQuery, meaning: 'errors' | 'good
 function gaugeAverageSli(where: Where, field: string, mean: GaugeAverage, meaning: 'errors' | 'good', report: Report): SliInput {
   const goodGauge = (meaning === 'errors') === mean.complement;
   if (!goodGauge) {
-    throw new ImportFailure({ ...where, field }, `reads the mean of ${formatSelector(mean.selector)} so that 1 is a bad event; sloforge's sli.boolGauge needs a gauge that is 1 when good (a probe_success), so it cannot import this as it is`);
+    throw new ImportFailure(
+      { ...where, field },
+      `reads the mean of ${formatSelector(mean.selector)} so that 1 is a bad event; sloforge's sli.boolGauge needs a gauge that is 1 when good (a probe_success), so it cannot import this as it is`,
+    );
   }
-  report.note({ ...where, field }, `a gauge's mean over each window: imported as sli.boolGauge of ${formatSelector(mean.selector)}, whose error ratio is the share of samples at 0${mean.averaged ? '; avg(...) averaged each series\' mean, the boolGauge weighs every sample alike (the same when the series are scraped alike)' : ''}; values between 0 and 1 count as partly good`);
+  report.note(
+    { ...where, field },
+    `a gauge's mean over each window: imported as sli.boolGauge of ${formatSelector(mean.selector)}, whose error ratio is the share of samples at 0${mean.averaged ? "; avg(...) averaged each series' mean, the boolGauge weighs every sample alike (the same when the series are scraped alike)" : ''}; values between 0 and 1 count as partly good`,
+  );
   return { boolGauge: { series: formatSelector(mean.selector) } };
 }

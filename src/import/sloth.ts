@@ -14,8 +14,24 @@ const SLOTH_DEFAULT_PERIOD = '30d';
  * `errorRatioQuery`), so either is read in both forms; messages use the one found.
  */
 const FIELDS = {
-  file: { errorQuery: 'error_query', totalQuery: 'total_query', errorRatioQuery: 'error_ratio_query', pageAlert: 'page_alert', ticketAlert: 'ticket_alert', period: 'slo_period', sloPlugins: 'slo_plugins' },
-  crd: { errorQuery: 'errorQuery', totalQuery: 'totalQuery', errorRatioQuery: 'errorRatioQuery', pageAlert: 'pageAlert', ticketAlert: 'ticketAlert', period: 'sloPeriod', sloPlugins: 'sloPlugins' },
+  file: {
+    errorQuery: 'error_query',
+    totalQuery: 'total_query',
+    errorRatioQuery: 'error_ratio_query',
+    pageAlert: 'page_alert',
+    ticketAlert: 'ticket_alert',
+    period: 'slo_period',
+    sloPlugins: 'slo_plugins',
+  },
+  crd: {
+    errorQuery: 'errorQuery',
+    totalQuery: 'totalQuery',
+    errorRatioQuery: 'errorRatioQuery',
+    pageAlert: 'pageAlert',
+    ticketAlert: 'ticketAlert',
+    period: 'sloPeriod',
+    sloPlugins: 'sloPlugins',
+  },
 } as const;
 type Fields = (typeof FIELDS)[keyof typeof FIELDS];
 
@@ -60,7 +76,10 @@ function slothPlugins(where: Where, raw: unknown, fieldName: string, report: Rep
         `cannot be imported: Sloth plugin "${id}" scales each window's error ratio by that window's share of the period's traffic, which changes the SLI itself; sloforge has no such SLI, and as a plain ratio the SLO would alert where Sloth did not. Remove the plugin in Sloth first if the plain ratio is what you want`,
       );
     }
-    report.note(at, `Sloth plugin ${JSON.stringify(id ?? '?')} ignored: it rewrites the rules Sloth generates, and sloforge generates its own (check they do what you used the plugin for)`);
+    report.note(
+      at,
+      `Sloth plugin ${JSON.stringify(id ?? '?')} ignored: it rewrites the rules Sloth generates, and sloforge generates its own (check they do what you used the plugin for)`,
+    );
   });
 }
 
@@ -80,13 +99,25 @@ function alerting(where: Where, raw: unknown, sloLabels: Record<string, string>,
   if (runbookKey !== undefined) {
     const value = annotations[runbookKey];
     if (isHttpUrl(value)) out.runbook = value;
-    else report.note({ ...where, field: `alerting.annotations.${runbookKey}` }, `dropped: sloforge takes a runbook as an http(s) URL, got ${JSON.stringify(value)}`);
+    else
+      report.note(
+        { ...where, field: `alerting.annotations.${runbookKey}` },
+        `dropped: sloforge takes a runbook as an http(s) URL, got ${JSON.stringify(value)}`,
+      );
   }
-  const tiers = (['pageAlert', 'ticketAlert'] as const).map((key) => field(a, f, key)).map(({ name, value }) => ({ name, spec: isRecord(value) ? value : {} }));
+  const tiers = (['pageAlert', 'ticketAlert'] as const)
+    .map((key) => field(a, f, key))
+    .map(({ name, value }) => ({ name, spec: isRecord(value) ? value : {} }));
   for (const tier of tiers) {
-    const own = { ...(isRecord(tier.spec.labels) ? tier.spec.labels : {}), ...(isRecord(tier.spec.annotations) ? tier.spec.annotations : {}) };
+    const own = {
+      ...(isRecord(tier.spec.labels) ? tier.spec.labels : {}),
+      ...(isRecord(tier.spec.annotations) ? tier.spec.annotations : {}),
+    };
     if (Object.keys(own).length > 0) {
-      report.note({ ...where, field: `alerting.${tier.name}` }, 'labels and annotations of one alert tier dropped: sloforge sets severity per tier itself and routes by team (docs/alertmanager.md)');
+      report.note(
+        { ...where, field: `alerting.${tier.name}` },
+        'labels and annotations of one alert tier dropped: sloforge sets severity per tier itself and routes by team (docs/alertmanager.md)',
+      );
     }
   }
   const [page, ticket] = tiers.map((t) => t.spec.disable === true);
@@ -108,7 +139,9 @@ function slo(where: Where, raw: Record<string, unknown>, f: Fields, defaultPerio
     slothPlugins(where, raw.plugins, 'plugins', report);
     return true;
   });
-  const al = report.attempt(() => alerting(where, raw.alerting, importLabels({ ...where, field: 'labels' }, raw.labels, report, ' on every alert'), f, report));
+  const al = report.attempt(() =>
+    alerting(where, raw.alerting, importLabels({ ...where, field: 'labels' }, raw.labels, report, ' on every alert'), f, report),
+  );
   if (objective === undefined || per === undefined || sli === undefined || plugins === undefined) return undefined;
   const description = typeof raw.description === 'string' && raw.description.trim() !== '' ? raw.description.trim() : undefined;
   return {
@@ -125,11 +158,20 @@ function eventsSli(where: Where, raw: unknown, f: Fields, report: Report): SloIn
   const sli = isRecord(raw) ? raw : undefined;
   if (!sli) throw new ImportFailure({ ...where, field: 'sli' }, 'is required');
   if (sli.raw !== undefined) {
-    return mapRatioSli(where, sliQuery(isRecord(sli.raw) ? sli.raw : {}, f, 'errorRatioQuery', 'sli.raw'), 'errors', { counterValue: false }, report);
+    return mapRatioSli(
+      where,
+      sliQuery(isRecord(sli.raw) ? sli.raw : {}, f, 'errorRatioQuery', 'sli.raw'),
+      'errors',
+      { counterValue: false },
+      report,
+    );
   }
   if (sli.plugin !== undefined) {
     const id = isRecord(sli.plugin) ? sli.plugin.id : undefined;
-    throw new ImportFailure({ ...where, field: 'sli.plugin' }, `cannot be imported: Sloth plugin ${JSON.stringify(id ?? '?')} builds its query at generation time; rewrite the SLI as sli.events (error and total queries)`);
+    throw new ImportFailure(
+      { ...where, field: 'sli.plugin' },
+      `cannot be imported: Sloth plugin ${JSON.stringify(id ?? '?')} builds its query at generation time; rewrite the SLI as sli.events (error and total queries)`,
+    );
   }
   const events = isRecord(sli.events) ? sli.events : undefined;
   if (!events) throw new ImportFailure({ ...where, field: 'sli' }, 'needs events (error and total queries)');
@@ -148,7 +190,11 @@ function serviceSpec(doc: SpecDoc): { spec: Record<string, unknown>; f: Fields }
   const v = doc.value;
   if (!isRecord(v)) throw new ImportFailure({ file: doc.label }, 'is not a Sloth spec (expected a YAML map)');
   if (v.version !== undefined) {
-    if (v.version !== 'prometheus/v1') throw new ImportFailure({ file: doc.label, field: 'version' }, `unsupported Sloth spec version ${JSON.stringify(v.version)} (expected "prometheus/v1")`);
+    if (v.version !== 'prometheus/v1')
+      throw new ImportFailure(
+        { file: doc.label, field: 'version' },
+        `unsupported Sloth spec version ${JSON.stringify(v.version)} (expected "prometheus/v1")`,
+      );
     return { spec: v, f: FIELDS.file };
   }
   if (v.kind === 'PrometheusServiceLevel' && typeof v.apiVersion === 'string' && v.apiVersion.startsWith('sloth.slok.dev/')) {
@@ -167,7 +213,10 @@ export function importSloth(docs: readonly SpecDoc[], report: Report): Imported 
       if (!found) {
         const v = doc.value as Record<string, unknown>;
         const other = specKindOf(v);
-        report.note({ file: doc.label }, `skipped: ${String(v.kind)} (${String(v.apiVersion)}) ${other !== undefined ? otherCommand(other) : 'is not a Sloth spec'}`);
+        report.note(
+          { file: doc.label },
+          `skipped: ${String(v.kind)} (${String(v.apiVersion)}) ${other !== undefined ? otherCommand(other) : 'is not a Sloth spec'}`,
+        );
         return;
       }
       const { spec, f } = found;
@@ -176,16 +225,21 @@ export function importSloth(docs: readonly SpecDoc[], report: Report): Imported 
       const at: Where = { file, service: name };
       const rawLabels = isRecord(spec.labels) ? { ...spec.labels } : spec.labels;
       const ownerKey = isRecord(rawLabels) ? ['owner', 'team'].find((k) => rawLabels[k] !== undefined) : undefined;
-      const team = ownerKey !== undefined ? keepName({ ...at, field: `labels.${ownerKey}` }, 'team', String((rawLabels as Record<string, unknown>)[ownerKey]), report) : name;
+      const team =
+        ownerKey !== undefined
+          ? keepName({ ...at, field: `labels.${ownerKey}` }, 'team', String((rawLabels as Record<string, unknown>)[ownerKey]), report)
+          : name;
       // sloforge's own `team` label carries it from here on.
       if (isRecord(rawLabels) && ownerKey !== undefined) delete rawLabels.team;
       const labels = importLabels({ ...at, field: 'labels' }, rawLabels, report, ' on every rule of the service');
       const svcPeriod = field(spec, f, 'period');
-      const defaultPeriod = svcPeriod.value !== undefined ? period({ ...at, field: svcPeriod.name }, svcPeriod.value) : SLOTH_DEFAULT_PERIOD;
+      const defaultPeriod =
+        svcPeriod.value !== undefined ? period({ ...at, field: svcPeriod.name }, svcPeriod.value) : SLOTH_DEFAULT_PERIOD;
       const svcPlugins = field(spec, f, 'sloPlugins');
       slothPlugins(at, svcPlugins.value, svcPlugins.name, report);
       const svc = services.get(at, String(spec.service), name, team, labels);
-      if (!Array.isArray(spec.slos) || spec.slos.length === 0) throw new ImportFailure({ ...at, field: 'slos' }, 'must list at least one SLO');
+      if (!Array.isArray(spec.slos) || spec.slos.length === 0)
+        throw new ImportFailure({ ...at, field: 'slos' }, 'must list at least one SLO');
       spec.slos.forEach((raw, i) => {
         report.attempt(() => {
           if (!isRecord(raw)) throw new ImportFailure({ ...at, field: `slos[${i}]` }, 'must be a map');

@@ -28,8 +28,11 @@ function dependencySpec(given: string | undefined, version: string, dir: string)
 async function init(dirArg: string, flags: InitFlags, version: string, log: (s: string) => void): Promise<void> {
   const dir = path.resolve(dirArg);
   const artifacts = scaffold({ name: packageName(path.basename(dir)), sloforge: dependencySpec(flags.sloforge, version, dir) });
-  const taken = artifacts.filter((a) => existsSync(path.join(dir, a.path))).map((a) => `${displayPath(path.join(dir, a.path))}: exists already; sloforge init never replaces a file`);
-  if (taken.length > 0) throw new UserError(`${taken.join('\n')}\n${nothingWritten(taken.length)} (choose a new folder: sloforge init DIR)`);
+  const taken = artifacts
+    .filter((a) => existsSync(path.join(dir, a.path)))
+    .map((a) => `${displayPath(path.join(dir, a.path))}: exists already; sloforge init never replaces a file`);
+  if (taken.length > 0)
+    throw new UserError(`${taken.join('\n')}\n${nothingWritten(taken.length)} (choose a new folder: sloforge init DIR)`);
   for (const a of artifacts) {
     const file = path.join(dir, a.path);
     await fs.mkdir(path.dirname(file), { recursive: true });
@@ -53,9 +56,14 @@ async function init(dirArg: string, flags: InitFlags, version: string, log: (s: 
 export function registerInitCommand(program: Command, version: string): void {
   program
     .command('init')
-    .description('scaffold a repository for SLOs: package.json, tsconfig.json, slos/index.ts, .gitignore and CI (GitHub Actions, GitLab CI)')
+    .description(
+      'scaffold a repository for SLOs: package.json, tsconfig.json, slos/index.ts, .gitignore and CI (GitHub Actions, GitLab CI)',
+    )
     .argument('[dir]', 'folder to write into, created when missing', '.')
-    .option('--sloforge <spec>', `what package.json depends on for sloforge: a version range (default ^${version}), a tarball or folder path, or a git URL`)
+    .option(
+      '--sloforge <spec>',
+      `what package.json depends on for sloforge: a version range (default ^${version}), a tarball or folder path, or a git URL`,
+    )
     .action(async (dir: string, flags: InitFlags) => {
       const io = program.configureOutput();
       await init(dir, flags, version, (s) => (io.writeOut ?? ((t: string) => process.stdout.write(t)))(`${s}\n`));

@@ -16,7 +16,11 @@ export const PROMTOOL_TEST = 'promtool test rules generated/prometheus/tests/*.y
 
 /** A valid npm package name from a folder name. */
 export function packageName(folder: string): string {
-  const name = folder.toLowerCase().replace(/[^a-z0-9._~-]+/g, '-').replace(/^[._-]+|-+$/g, '').slice(0, 214);
+  const name = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._~-]+/g, '-')
+    .replace(/^[._-]+|-+$/g, '')
+    .slice(0, 214);
   return name === '' ? 'slos' : name;
 }
 

@@ -16,7 +16,14 @@ import type { IReceiver } from '@kubernetes-models/prometheus-operator/monitorin
 import path from 'node:path';
 import { secretKeyOf } from '../config/kubernetes-secrets.js';
 import {
-  DEFAULT_RECEIVER, K8S, LABEL, NONE_RECEIVER, REMEDIATION_MAX_ALERTS, REMEDIATION_RECEIVER, pageReceiverName, ticketReceiverName,
+  DEFAULT_RECEIVER,
+  K8S,
+  LABEL,
+  NONE_RECEIVER,
+  REMEDIATION_MAX_ALERTS,
+  REMEDIATION_RECEIVER,
+  pageReceiverName,
+  ticketReceiverName,
 } from '../conventions.js';
 import type { KubernetesModel, Model, TeamModel } from '../model/types.js';
 import type { Artifact } from '../output/artifact.js';
@@ -68,7 +75,10 @@ function crdTimeInterval(t: AmTimeInterval): IMuteTimeInterval {
   return {
     name: t.name,
     timeIntervals: t.time_intervals.map((i) => ({
-      times: (i.times as Array<{ start_time: string; end_time: string }> | undefined)?.map((r) => ({ startTime: r.start_time, endTime: r.end_time })),
+      times: (i.times as Array<{ start_time: string; end_time: string }> | undefined)?.map((r) => ({
+        startTime: r.start_time,
+        endTime: r.end_time,
+      })),
       weekdays: i.weekdays as string[] | undefined,
       daysOfMonth: (i.days_of_month as string[] | undefined)?.map(dayRange),
       months: i.months as string[] | undefined,
@@ -104,7 +114,11 @@ function receiver(model: Model, k: KubernetesModel, secret: string, tm: TeamMode
   if (name === REMEDIATION_RECEIVER) {
     const hook = k.remediationWebhook;
     // The receiver names a credentials file; in the cluster the token comes from its own Secret.
-    const webhook = buildReceiver(name, { webhook: { url: hook.url, credentialsFile: 'kubernetes.receiver.tokenSecret', maxAlerts: REMEDIATION_MAX_ALERTS } }, undefined);
+    const webhook = buildReceiver(
+      name,
+      { webhook: { url: hook.url, credentialsFile: 'kubernetes.receiver.tokenSecret', maxAlerts: REMEDIATION_MAX_ALERTS } },
+      undefined,
+    );
     return crdReceiver(webhook, { file: () => hook.token, inline: () => hook.token });
   }
   if (name === NONE_RECEIVER) return { name };
@@ -148,9 +162,12 @@ export function alertmanagerConfigArtifacts(model: Model, k: KubernetesModel): A
     // The receivers' texts name these templates; the Alertmanager loads them from this
     // ConfigMap once it is listed in its `configMaps` and its config's `templates` (docs/kubernetes.md).
     // In a folder of its own: a team may be called "templates".
-    manifest(`${ALERTMANAGER_CONFIGS_DIR}/templates/templates.yaml`, configMap({
-      metadata: metadata(k, K8S.templatesConfigMap),
-      data: { [path.posix.basename(template.path)]: template.content },
-    })),
+    manifest(
+      `${ALERTMANAGER_CONFIGS_DIR}/templates/templates.yaml`,
+      configMap({
+        metadata: metadata(k, K8S.templatesConfigMap),
+        data: { [path.posix.basename(template.path)]: template.content },
+      }),
+    ),
   ];
 }

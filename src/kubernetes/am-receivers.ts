@@ -23,42 +23,97 @@ export interface SecretSource {
 const keyValues = (map: Record<string, string>): IKeyValue[] => Object.entries(map).map(([key, value]) => ({ key, value }));
 
 /** Bearer authorization from a token file, the only HTTP option sloforge sets. */
-const bearer = (file: string, secrets: SecretSource): IHTTPConfig => ({ authorization: { type: 'Bearer', credentials: secrets.file(file) } });
+const bearer = (file: string, secrets: SecretSource): IHTTPConfig => ({
+  authorization: { type: 'Bearer', credentials: secrets.file(file) },
+});
 
 function crdNotifier(n: Notifier, s: SecretSource): Partial<IReceiver> {
   const sendResolved = true;
   switch (n.kind) {
     case 'pagerduty':
-      return { pagerdutyConfigs: [{ sendResolved, routingKey: s.file(n.routingKeyFile), url: n.url, description: n.description, severity: n.severity, details: keyValues(n.details) }] };
+      return {
+        pagerdutyConfigs: [
+          {
+            sendResolved,
+            routingKey: s.file(n.routingKeyFile),
+            url: n.url,
+            description: n.description,
+            severity: n.severity,
+            details: keyValues(n.details),
+          },
+        ],
+      };
     case 'slack':
-      return { slackConfigs: [{ sendResolved, apiURL: s.file(n.apiUrlFile), channel: n.channel, username: n.username, title: n.title, titleLink: n.titleLink, text: n.text, color: n.color }] };
+      return {
+        slackConfigs: [
+          {
+            sendResolved,
+            apiURL: s.file(n.apiUrlFile),
+            channel: n.channel,
+            username: n.username,
+            title: n.title,
+            titleLink: n.titleLink,
+            text: n.text,
+            color: n.color,
+          },
+        ],
+      };
     case 'email':
       return {
-        emailConfigs: [{
-          sendResolved,
-          to: n.to,
-          from: n.from,
-          smarthost: n.smarthost,
-          authUsername: n.authUsername,
-          authPassword: n.authPasswordFile === undefined ? undefined : s.file(n.authPasswordFile),
-          requireTLS: n.requireTls,
-          headers: keyValues(n.headers),
-          text: n.text,
-        }],
+        emailConfigs: [
+          {
+            sendResolved,
+            to: n.to,
+            from: n.from,
+            smarthost: n.smarthost,
+            authUsername: n.authUsername,
+            authPassword: n.authPasswordFile === undefined ? undefined : s.file(n.authPasswordFile),
+            requireTLS: n.requireTls,
+            headers: keyValues(n.headers),
+            text: n.text,
+          },
+        ],
       };
     case 'webhook':
-      return { webhookConfigs: [{ sendResolved, url: n.url, maxAlerts: n.maxAlerts, httpConfig: n.bearerFile === undefined ? undefined : bearer(n.bearerFile, s) }] };
+      return {
+        webhookConfigs: [
+          {
+            sendResolved,
+            url: n.url,
+            maxAlerts: n.maxAlerts,
+            httpConfig: n.bearerFile === undefined ? undefined : bearer(n.bearerFile, s),
+          },
+        ],
+      };
     case 'opsgenie':
-      return { opsgenieConfigs: [{ sendResolved, apiKey: s.file(n.apiKeyFile), apiURL: n.apiUrl, message: n.message, description: n.description, priority: n.priority, tags: n.tags }] };
+      return {
+        opsgenieConfigs: [
+          {
+            sendResolved,
+            apiKey: s.file(n.apiKeyFile),
+            apiURL: n.apiUrl,
+            message: n.message,
+            description: n.description,
+            priority: n.priority,
+            tags: n.tags,
+          },
+        ],
+      };
     case 'discord':
       return { discordConfigs: [{ sendResolved, apiURL: s.inline('discord-webhook-url'), title: n.title, message: n.message }] };
     case 'telegram':
       // The CRD has no plain-text parse mode (its enum is MarkdownV2, Markdown, HTML), so the
       // empty mode of alertmanager.yml is left out and Alertmanager's default (HTML) applies
       // (docs/kubernetes.md).
-      return { telegramConfigs: [{ sendResolved, apiURL: n.apiUrl, botToken: s.inline('telegram-bot-token'), chatID: n.chatId, message: n.message }] };
+      return {
+        telegramConfigs: [
+          { sendResolved, apiURL: n.apiUrl, botToken: s.inline('telegram-bot-token'), chatID: n.chatId, message: n.message },
+        ],
+      };
     case 'webex':
-      return { webexConfigs: [{ sendResolved, apiURL: n.apiUrl, roomID: n.roomId, message: n.message, httpConfig: bearer(n.bearerFile, s) }] };
+      return {
+        webexConfigs: [{ sendResolved, apiURL: n.apiUrl, roomID: n.roomId, message: n.message, httpConfig: bearer(n.bearerFile, s) }],
+      };
     default:
       return unhandled(n);
   }

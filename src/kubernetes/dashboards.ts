@@ -13,15 +13,21 @@ export const DASHBOARDS_DIR = 'grafana-dashboards';
 export function dashboardArtifacts(model: Model, k: KubernetesModel): Artifact[] {
   const d = k.dashboards;
   if (!d) return [];
-  return dashboardFiles(model).map((file) => manifest(
-    // The overview in a folder of its own: a service may be called "overview".
-    `${DASHBOARDS_DIR}/${file.service === undefined ? `${file.name}/` : ''}${file.name}.yaml`,
-    configMap({
-      metadata: metadata(k, file.service !== undefined ? partName(K8S.dashboardConfigMap(file.service), file.page) : K8S.overviewConfigMap, {
-        labels: { [d.label.name]: d.label.value },
-        annotations: { [d.folderAnnotation]: file.folder },
+  return dashboardFiles(model).map((file) =>
+    manifest(
+      // The overview in a folder of its own: a service may be called "overview".
+      `${DASHBOARDS_DIR}/${file.service === undefined ? `${file.name}/` : ''}${file.name}.yaml`,
+      configMap({
+        metadata: metadata(
+          k,
+          file.service !== undefined ? partName(K8S.dashboardConfigMap(file.service), file.page) : K8S.overviewConfigMap,
+          {
+            labels: { [d.label.name]: d.label.value },
+            annotations: { [d.folderAnnotation]: file.folder },
+          },
+        ),
+        data: { [`${file.name}.json`]: file.content },
       }),
-      data: { [`${file.name}.json`]: file.content },
-    }),
-  ));
+    ),
+  );
 }

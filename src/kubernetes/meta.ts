@@ -23,7 +23,11 @@ import type { KubernetesModel } from '../model/types.js';
 
 export const KUBERNETES_DIR = 'kubernetes';
 
-export function metadata(k: KubernetesModel, name: string, extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}): IObjectMeta {
+export function metadata(
+  k: KubernetesModel,
+  name: string,
+  extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+): IObjectMeta {
   return {
     name,
     namespace: k.namespace,
@@ -35,15 +39,35 @@ export function metadata(k: KubernetesModel, name: string, extra: { labels?: Rec
 type Body<T> = Omit<T, 'apiVersion' | 'kind'>;
 
 export const configMap = (o: Body<IConfigMap>): IConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', ...o });
-export const persistentVolumeClaim = (o: Body<IPersistentVolumeClaim>): IPersistentVolumeClaim => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...o });
+export const persistentVolumeClaim = (o: Body<IPersistentVolumeClaim>): IPersistentVolumeClaim => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  ...o,
+});
 export const service = (o: Body<IService>): IService => ({ apiVersion: 'v1', kind: 'Service', ...o });
 export const serviceAccount = (o: Body<IServiceAccount>): IServiceAccount => ({ apiVersion: 'v1', kind: 'ServiceAccount', ...o });
 export const deployment = (o: Body<IDeployment>): IDeployment => ({ apiVersion: 'apps/v1', kind: 'Deployment', ...o });
 export const role = (o: Body<IRole>): IRole => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', ...o });
-export const roleBinding = (o: Body<IRoleBinding>): IRoleBinding => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', ...o });
-export const prometheusRule = (o: Body<IPrometheusRule>): IPrometheusRule => ({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', ...o });
-export const serviceMonitor = (o: Body<IServiceMonitor>): IServiceMonitor => ({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', ...o });
-export const alertmanagerConfig = (o: Body<IAlertmanagerConfig>): IAlertmanagerConfig => ({ apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig', ...o });
+export const roleBinding = (o: Body<IRoleBinding>): IRoleBinding => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'RoleBinding',
+  ...o,
+});
+export const prometheusRule = (o: Body<IPrometheusRule>): IPrometheusRule => ({
+  apiVersion: 'monitoring.coreos.com/v1',
+  kind: 'PrometheusRule',
+  ...o,
+});
+export const serviceMonitor = (o: Body<IServiceMonitor>): IServiceMonitor => ({
+  apiVersion: 'monitoring.coreos.com/v1',
+  kind: 'ServiceMonitor',
+  ...o,
+});
+export const alertmanagerConfig = (o: Body<IAlertmanagerConfig>): IAlertmanagerConfig => ({
+  apiVersion: 'monitoring.coreos.com/v1alpha1',
+  kind: 'AlertmanagerConfig',
+  ...o,
+});
 
 /** One object per file; fields left undefined are not written. */
 export function manifest(file: string, object: { apiVersion: string; kind: string }): Artifact {

@@ -52,8 +52,12 @@ function serviceGroups(model: Model, svc: ServiceModel, groups: RuleGroup[]): Ru
 }
 
 export function prometheusRuleArtifacts(model: Model, k: KubernetesModel, rules: RuleSet): Artifact[] {
-  return servicesWithGroups(rules).flatMap(({ svc, groups }) => packGroups(serviceGroups(model, svc, groups), RULE_FILE_BUDGET).map((part, i) => manifest(
-    `${PROMETHEUS_RULES_DIR}/${partName(svc.name, i + 1)}.yaml`,
-    prometheusRule({ metadata: metadata(k, partName(K8S.prometheusRule(svc.name), i + 1)), spec: { groups: part } }),
-  )));
+  return servicesWithGroups(rules).flatMap(({ svc, groups }) =>
+    packGroups(serviceGroups(model, svc, groups), RULE_FILE_BUDGET).map((part, i) =>
+      manifest(
+        `${PROMETHEUS_RULES_DIR}/${partName(svc.name, i + 1)}.yaml`,
+        prometheusRule({ metadata: metadata(k, partName(K8S.prometheusRule(svc.name), i + 1)), spec: { groups: part } }),
+      ),
+    ),
+  );
 }

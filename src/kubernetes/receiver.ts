@@ -20,7 +20,18 @@ import { remediationArtifacts } from '../remediation/compile.js';
 import { ACTIONS_PATH } from '../remediation/actions-file.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, SHUTDOWN_MARGIN_MS } from '../remediation/limits.js';
 import { formatDuration } from '../config/duration.js';
-import { configMap, deployment, persistentVolumeClaim, role, roleBinding, service, serviceAccount, serviceMonitor, manifest, metadata } from './meta.js';
+import {
+  configMap,
+  deployment,
+  persistentVolumeClaim,
+  role,
+  roleBinding,
+  service,
+  serviceAccount,
+  serviceMonitor,
+  manifest,
+  metadata,
+} from './meta.js';
 import { InternalError } from '../errors.js';
 
 export const RECEIVER_DIR = 'receiver';
@@ -63,7 +74,13 @@ function scaledWithServiceAccount(model: Model): Map<string, string[]> {
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-function receiverDeployment(model: Model, k: KubernetesModel, rx: ReceiverDeploymentModel, usesServiceAccount: boolean, actions: string): IDeployment {
+function receiverDeployment(
+  model: Model,
+  k: KubernetesModel,
+  rx: ReceiverDeploymentModel,
+  usesServiceAccount: boolean,
+  actions: string,
+): IDeployment {
   const files = secretFiles(model);
   const volumes: IVolume[] = [
     { name: 'actions', configMap: { name: ACTIONS_CONFIGMAP } },
@@ -107,32 +124,39 @@ function receiverDeployment(model: Model, k: KubernetesModel, rx: ReceiverDeploy
             fsGroup: NODE_USER,
             seccompProfile: { type: 'RuntimeDefault' },
           },
-          containers: [{
-            name: 'receiver',
-            image: rx.image,
-            imagePullPolicy: rx.imagePullPolicy,
-            command: ['sloforge', 'receiver'],
-            env: [
-              { name: 'SLOFORGE_RECEIVER_ACTIONS', value: `${ACTIONS_DIR}/${ACTIONS_FILE_KEY}` },
-              { name: 'SLOFORGE_RECEIVER_TOKEN_FILE', value: `${TOKEN_DIR}/${TOKEN_FILE}` },
-              { name: 'SLOFORGE_RECEIVER_DATA_DIR', value: DATA_DIR },
-              // Reached through the Service, so it listens on the pod's address.
-              { name: 'SLOFORGE_RECEIVER_HOST', value: '0.0.0.0' },
-              { name: 'SLOFORGE_RECEIVER_PORT', value: String(rx.port) },
-              { name: 'SLOFORGE_RECEIVER_SHUTDOWN_GRACE', value: formatDuration(DEFAULT_SHUTDOWN_GRACE_MS) },
-            ],
-            ports: [{ name: 'http', containerPort: rx.port, protocol: 'TCP' }],
-            // Ready once the actions are loaded and the log is open; Alertmanager retries until then.
-            readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
-            livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 3 },
-            resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ['ALL'] },
+          containers: [
+            {
+              name: 'receiver',
+              image: rx.image,
+              imagePullPolicy: rx.imagePullPolicy,
+              command: ['sloforge', 'receiver'],
+              env: [
+                { name: 'SLOFORGE_RECEIVER_ACTIONS', value: `${ACTIONS_DIR}/${ACTIONS_FILE_KEY}` },
+                { name: 'SLOFORGE_RECEIVER_TOKEN_FILE', value: `${TOKEN_DIR}/${TOKEN_FILE}` },
+                { name: 'SLOFORGE_RECEIVER_DATA_DIR', value: DATA_DIR },
+                // Reached through the Service, so it listens on the pod's address.
+                { name: 'SLOFORGE_RECEIVER_HOST', value: '0.0.0.0' },
+                { name: 'SLOFORGE_RECEIVER_PORT', value: String(rx.port) },
+                { name: 'SLOFORGE_RECEIVER_SHUTDOWN_GRACE', value: formatDuration(DEFAULT_SHUTDOWN_GRACE_MS) },
+              ],
+              ports: [{ name: 'http', containerPort: rx.port, protocol: 'TCP' }],
+              // Ready once the actions are loaded and the log is open; Alertmanager retries until then.
+              readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: 'http' },
+                initialDelaySeconds: 30,
+                periodSeconds: 20,
+                failureThreshold: 3,
+              },
+              resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: mounts,
             },
-            volumeMounts: mounts,
-          }],
+          ],
           volumes,
         },
       },
@@ -152,51 +176,82 @@ export function receiverArtifacts(model: Model, k: KubernetesModel): Artifact[] 
   const actions = remediationArtifacts(model);
   if (actions.length !== 1) throw new InternalError('the remediation target no longer writes one actions file');
   const out: Artifact[] = [
-    manifest(`${RECEIVER_DIR}/actions.yaml`, configMap({
-      metadata: metadata(k, ACTIONS_CONFIGMAP, { labels: SELECTOR }),
-      data: { [ACTIONS_FILE_KEY]: actions[0]!.content },
-    })),
+    manifest(
+      `${RECEIVER_DIR}/actions.yaml`,
+      configMap({
+        metadata: metadata(k, ACTIONS_CONFIGMAP, { labels: SELECTOR }),
+        data: { [ACTIONS_FILE_KEY]: actions[0]!.content },
+      }),
+    ),
     manifest(`${RECEIVER_DIR}/deployment.yaml`, receiverDeployment(model, k, rx, scaled.size > 0, actions[0]!.content)),
-    manifest(`${RECEIVER_DIR}/service.yaml`, service({
-      metadata: metadata(k, NAME, { labels: SELECTOR }),
-      spec: { type: 'ClusterIP', selector: SELECTOR, ports: [{ name: 'http', port: rx.port, targetPort: 'http', protocol: 'TCP' }] },
-    })),
+    manifest(
+      `${RECEIVER_DIR}/service.yaml`,
+      service({
+        metadata: metadata(k, NAME, { labels: SELECTOR }),
+        spec: { type: 'ClusterIP', selector: SELECTOR, ports: [{ name: 'http', port: rx.port, targetPort: 'http', protocol: 'TCP' }] },
+      }),
+    ),
     // Prometheus names the job after the Service: job="sloforge-receiver", which the receiver's
     // own alerts (receiverThresholds) select.
-    ...(rx.serviceMonitor ? [manifest(`${RECEIVER_DIR}/service-monitor.yaml`, serviceMonitor({
-      metadata: metadata(k, NAME, { labels: SELECTOR }),
-      spec: {
-        selector: { matchLabels: SELECTOR },
-        endpoints: [{ port: 'http', path: '/metrics', ...(rx.serviceMonitor.interval !== undefined ? { interval: rx.serviceMonitor.interval } : {}) }],
-      },
-    }))] : []),
-    manifest(`${RECEIVER_DIR}/data.yaml`, persistentVolumeClaim({
-      metadata: metadata(k, DATA_CLAIM, { labels: SELECTOR }),
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        resources: { requests: { storage: rx.storage } },
-        ...(rx.storageClassName !== undefined ? { storageClassName: rx.storageClassName } : {}),
-      },
-    })),
-    manifest(`${RECEIVER_DIR}/service-account.yaml`, serviceAccount({
-      metadata: metadata(k, NAME, { labels: SELECTOR }),
-      automountServiceAccountToken: false,
-    })),
+    ...(rx.serviceMonitor
+      ? [
+          manifest(
+            `${RECEIVER_DIR}/service-monitor.yaml`,
+            serviceMonitor({
+              metadata: metadata(k, NAME, { labels: SELECTOR }),
+              spec: {
+                selector: { matchLabels: SELECTOR },
+                endpoints: [
+                  {
+                    port: 'http',
+                    path: '/metrics',
+                    ...(rx.serviceMonitor.interval !== undefined ? { interval: rx.serviceMonitor.interval } : {}),
+                  },
+                ],
+              },
+            }),
+          ),
+        ]
+      : []),
+    manifest(
+      `${RECEIVER_DIR}/data.yaml`,
+      persistentVolumeClaim({
+        metadata: metadata(k, DATA_CLAIM, { labels: SELECTOR }),
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: rx.storage } },
+          ...(rx.storageClassName !== undefined ? { storageClassName: rx.storageClassName } : {}),
+        },
+      }),
+    ),
+    manifest(
+      `${RECEIVER_DIR}/service-account.yaml`,
+      serviceAccount({
+        metadata: metadata(k, NAME, { labels: SELECTOR }),
+        automountServiceAccountToken: false,
+      }),
+    ),
   ];
   // What the receiver's kubernetesScale actions do (docs/remediation.md): get and patch the
   // scale of the named deployments, in their namespaces, and nothing else.
   for (const [namespace, deployments] of scaled) {
     const meta = { ...metadata(k, SCALE_ROLE, { labels: SELECTOR }), namespace };
     out.push(
-      manifest(`${RECEIVER_DIR}/scale-role-${namespace}.yaml`, role({
-        metadata: meta,
-        rules: [{ apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: deployments, verbs: ['get', 'patch'] }],
-      })),
-      manifest(`${RECEIVER_DIR}/scale-role-binding-${namespace}.yaml`, roleBinding({
-        metadata: meta,
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: SCALE_ROLE },
-        subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: k.namespace }],
-      })),
+      manifest(
+        `${RECEIVER_DIR}/scale-role-${namespace}.yaml`,
+        role({
+          metadata: meta,
+          rules: [{ apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: deployments, verbs: ['get', 'patch'] }],
+        }),
+      ),
+      manifest(
+        `${RECEIVER_DIR}/scale-role-binding-${namespace}.yaml`,
+        roleBinding({
+          metadata: meta,
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: SCALE_ROLE },
+          subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: k.namespace }],
+        }),
+      ),
     );
   }
   return out;

@@ -71,7 +71,9 @@ async function askChunk(client: PrometheusClient, exprs: readonly string[], item
     const i = Number(tag);
     const a = answers[i];
     if (tag === undefined || !Number.isInteger(i) || !a || !('samples' in a)) {
-      throw new PrometheusError(`Prometheus answered a batched query with a series that is none of its questions (${JSON.stringify(s.metric)})`);
+      throw new PrometheusError(
+        `Prometheus answered a batched query with a series that is none of its questions (${JSON.stringify(s.metric)})`,
+      );
     }
     a.samples.push({ metric, value: s.value });
   }
@@ -84,7 +86,10 @@ async function askChunk(client: PrometheusClient, exprs: readonly string[], item
 export async function evaluateAll(client: PrometheusClient, exprs: readonly string[]): Promise<Answer[]> {
   const unique = [...new Set(exprs)];
   const answers: Answer[] = new Array<Answer>(unique.length);
-  await pool(chunks(unique).map((items) => () => askChunk(client, unique, items, answers)), CONCURRENCY);
+  await pool(
+    chunks(unique).map((items) => () => askChunk(client, unique, items, answers)),
+    CONCURRENCY,
+  );
   const byExpr = new Map(unique.map((e, i) => [e, answers[i]!]));
   return exprs.map((e) => byExpr.get(e)!);
 }

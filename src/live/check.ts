@@ -93,12 +93,21 @@ function matcherHint(sel: Selector, combos: Array<Record<string, string>>): stri
     .map((m) => {
       const values = [...new Set(combos.map((c) => c[m.name]).filter((v): v is string => v !== undefined && v !== ''))].sort();
       const m0 = `${m.name}${m.op}${JSON.stringify(m.value)}`;
-      return values.length === 0 ? `no series of ${sel.metric} has the label ${m.name} (${m0})` : `${sel.metric} has ${m.name} ${listed(values.map((v) => JSON.stringify(v)))}, none matching ${m0}`;
+      return values.length === 0
+        ? `no series of ${sel.metric} has the label ${m.name} (${m0})`
+        : `${sel.metric} has ${m.name} ${listed(values.map((v) => JSON.stringify(v)))}, none matching ${m0}`;
     })
     .join('; ');
 }
 
-function missingMessage(r: SeriesRead, lookback: string, names: ReadonlySet<string>, nameList: readonly string[], hint: string | undefined, partCount: number | undefined): string {
+function missingMessage(
+  r: SeriesRead,
+  lookback: string,
+  names: ReadonlySet<string>,
+  nameList: readonly string[],
+  hint: string | undefined,
+  partCount: number | undefined,
+): string {
   const text = formatSelector(r.selector);
   let why: string;
   if (!names.has(r.selector.metric)) {
@@ -118,7 +127,9 @@ export async function runCheck(client: PrometheusClient, model: Model, opts: Che
   const now = opts.now ?? Date.now();
   const lookback = formatDuration(opts.lookbackMs);
   if (opts.service !== undefined && !model.services.some((s) => s.name === opts.service)) {
-    throw new UserError(`--service ${opts.service}: no such service (the config has ${model.services.map((s) => s.name).join(', ') || 'none'})`);
+    throw new UserError(
+      `--service ${opts.service}: no such service (the config has ${model.services.map((s) => s.name).join(', ') || 'none'})`,
+    );
   }
   const checks = liveChecks(model, opts.service);
   const problems: LiveProblem[] = [];
@@ -148,14 +159,24 @@ export async function runCheck(client: PrometheusClient, model: Model, opts: Che
   // Round two, for the reads that matched nothing: the label values their metric has.
   const missing = checks.reads.filter((r, i) => countOf(readAnswers[i]!) === 0 && !r.native);
   const hintable = missing.filter((r) => names.has(r.selector.metric) && r.selector.matchers.some((m) => m.name !== '__name__'));
-  const hintAnswers = await evaluateAll(client, hintable.map((r) => {
-    const labels = [...new Set(r.selector.matchers.filter((m) => m.name !== '__name__').map((m) => m.name))];
-    return `group by (${labels.join(', ')}) (${recent({ metric: r.selector.metric, matchers: [] }, lookback)})`;
-  }));
+  const hintAnswers = await evaluateAll(
+    client,
+    hintable.map((r) => {
+      const labels = [...new Set(r.selector.matchers.filter((m) => m.name !== '__name__').map((m) => m.name))];
+      return `group by (${labels.join(', ')}) (${recent({ metric: r.selector.metric, matchers: [] }, lookback)})`;
+    }),
+  );
   const hints = new Map<SeriesRead, string>();
   hintable.forEach((r, i) => {
     const a = hintAnswers[i]!;
-    if ('samples' in a) hints.set(r, matcherHint(r.selector, a.samples.map((s) => s.metric)));
+    if ('samples' in a)
+      hints.set(
+        r,
+        matcherHint(
+          r.selector,
+          a.samples.map((s) => s.metric),
+        ),
+      );
   });
 
   const subjectsWithMissingReads = new Set<Subject>();
@@ -176,7 +197,11 @@ export async function runCheck(client: PrometheusClient, model: Model, opts: Che
         : floats
           ? `${r.selector.metric} has series, but no native histogram samples (is Prometheus running with --enable-feature=native-histograms?)`
           : missingMessage(r, lookback, names, nameList, undefined, undefined);
-      problems.push({ subject: r.subject, field: r.field, message: classic || floats ? `${formatSelector(r.selector)} holds no native histogram in the last ${lookback}: ${why}` : why });
+      problems.push({
+        subject: r.subject,
+        field: r.field,
+        message: classic || floats ? `${formatSelector(r.selector)} holds no native histogram in the last ${lookback}: ${why}` : why,
+      });
       return;
     }
     const partCount = r.partOf ? countBySelector.get(formatSelector(r.partOf)) : undefined;
@@ -191,13 +216,22 @@ export async function runCheck(client: PrometheusClient, model: Model, opts: Che
       problems.push({ subject: b.subject, field: b.field, message: `Prometheus refused to read ${bucket}: ${error}` });
       return;
     }
-    const les = [...new Set((a as { samples: Array<{ metric: Record<string, string> }> }).samples.map((s) => s.metric.le).filter((v): v is string => v !== undefined))]
-      .sort((x, y) => leValue(x) - leValue(y));
+    const les = [
+      ...new Set(
+        (a as { samples: Array<{ metric: Record<string, string> }> }).samples
+          .map((s) => s.metric.le)
+          .filter((v): v is string => v !== undefined),
+      ),
+    ].sort((x, y) => leValue(x) - leValue(y));
     if (les.length === 0) {
       // The histogram's _count read already says it matches nothing; a _bucket alone missing is news.
       if (!subjectsWithMissingReads.has(b.subject)) {
         const native = names.has(b.histogram.metric) && !names.has(`${b.histogram.metric}_bucket`);
-        problems.push({ subject: b.subject, field: b.field, message: `${bucket} matches no series in the last ${lookback}${native ? `: ${b.histogram.metric} looks like a native histogram (set \`native: true\`)` : ', so no bound can be checked'}` });
+        problems.push({
+          subject: b.subject,
+          field: b.field,
+          message: `${bucket} matches no series in the last ${lookback}${native ? `: ${b.histogram.metric} looks like a native histogram (set \`native: true\`)` : ', so no bound can be checked'}`,
+        });
       }
       return;
     }
@@ -228,14 +262,20 @@ export async function runCheck(client: PrometheusClient, model: Model, opts: Che
     }
     // A selector that matches nothing is reported on its own field already.
     if ((countBySelector.get(formatSelector(g.selector)) ?? 0) === 0) return;
-    problems.push({ subject: g.subject, field: g.field, message: `label "${g.label}" is on no series of ${formatSelector(g.selector)} in the last ${lookback}` });
+    problems.push({
+      subject: g.subject,
+      field: g.field,
+      message: `label "${g.label}" is on no series of ${formatSelector(g.selector)} in the last ${lookback}`,
+    });
   });
   // What labels the series have instead: one request per such problem, and there are few.
   const groupProblems = problems.filter((p) => p.field[0] === 'groupBy' && p.subject.kind === 'slo');
   for (const p of groupProblems) {
     const g = checks.groups.find((x) => x.subject === p.subject && x.field === p.field);
     if (!g) continue;
-    const labels = (await client.labelNames(formatSelector(g.selector), Math.floor((now - opts.lookbackMs) / 1000))).filter((l) => l !== '__name__');
+    const labels = (await client.labelNames(formatSelector(g.selector), Math.floor((now - opts.lookbackMs) / 1000))).filter(
+      (l) => l !== '__name__',
+    );
     if (labels.length > 0) p.message += ` (its series have ${listed(labels)})`;
   }
 
@@ -248,7 +288,11 @@ export async function runCheck(client: PrometheusClient, model: Model, opts: Che
     }
     // A missing input is reported on its own; the empty result follows from it.
     if (countOf(a)! > 0 || subjectsWithMissingReads.has(e.subject)) return;
-    problems.push({ subject: e.subject, field: e.field, message: `the threshold's expression returns no data now, so its alerts can never fire: ${e.expr.replace(/\s*\n\s*/g, ' ')}` });
+    problems.push({
+      subject: e.subject,
+      field: e.field,
+      message: `the threshold's expression returns no data now, so its alerts can never fire: ${e.expr.replace(/\s*\n\s*/g, ' ')}`,
+    });
   });
 
   const order = new Map(checks.subjects.map((s, i) => [s, i]));

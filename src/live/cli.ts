@@ -46,7 +46,7 @@ function withConnection(cmd: Command): Command {
     .option('--slos <dir>', 'folder whose index.ts default-exports the config', 'slos')
     .option('--bearer-token-file <file>', 'send the token in this file as Authorization: Bearer')
     .option('--basic-auth-file <file>', 'send user:password from this file as basic auth')
-    .option('--ca-file <file>', 'PEM CA certificate that signed Prometheus\' TLS certificate')
+    .option('--ca-file <file>', "PEM CA certificate that signed Prometheus' TLS certificate")
     .option('--timeout <duration>', 'per request (10s, 1m, or seconds)', durationMs, 10_000);
 }
 
@@ -115,7 +115,9 @@ export function registerLiveCommands(program: Command, result: { code: number })
   withConnection(
     program
       .command('check')
-      .description('check the config against a running Prometheus: selectors match series, latency bounds are le buckets, group labels exist, threshold expressions return data (exit 1 on problems, 2 when Prometheus cannot answer)'),
+      .description(
+        'check the config against a running Prometheus: selectors match series, latency bounds are le buckets, group labels exist, threshold expressions return data (exit 1 on problems, 2 when Prometheus cannot answer)',
+      ),
   )
     .addOption(new Option('--format <format>', 'output format').choices(CHECK_FORMATS).default('text'))
     .option('--lookback <duration>', 'how far back a selector must have matched series', durationMs, 3_600_000)
@@ -128,9 +130,11 @@ export function registerLiveCommands(program: Command, result: { code: number })
   withConnection(
     program
       .command('status')
-      .description('per SLO: the SLI over the period, error budget left, burn rate per alert window and the alerts firing, from a running Prometheus'),
+      .description(
+        'per SLO: the SLI over the period, error budget left, burn rate per alert window and the alerts firing, from a running Prometheus',
+      ),
   )
-    .option('--service <name>', 'only this service\'s SLOs')
+    .option('--service <name>', "only this service's SLOs")
     .addOption(new Option('--format <format>', 'output format').choices(STATUS_FORMATS).default('table'))
     .addOption(new Option('--fail-when <condition>', 'exit 1 when this holds for any selected SLO (a deploy gate)').choices(FAIL_WHEN))
     .action(async (flags: StatusFlags) => {

@@ -98,7 +98,10 @@ export class PrometheusClient {
     const ca = opts.caFile === undefined ? undefined : readSecret(opts.caFile, 'CA certificate');
     if (ca !== undefined && this.base.protocol !== 'https:') throw new UserError(`--ca-file needs an https:// URL, not ${this.shown}`);
     // Keep-alive: a batch is a handful of requests in a row to the same server.
-    this.agent = this.base.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 4, ...(ca === undefined ? {} : { ca }) }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
+    this.agent =
+      this.base.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets: 4, ...(ca === undefined ? {} : { ca }) })
+        : new http.Agent({ keepAlive: true, maxSockets: 4 });
   }
 
   close(): void {
@@ -107,7 +110,10 @@ export class PrometheusClient {
 
   /** An instant query at the current time. */
   async query(expr: string): Promise<Sample[]> {
-    const data = (await this.call('api/v1/query', { query: expr })) as { resultType?: string; result?: Array<{ metric: Record<string, string>; value?: [number, string]; histogram?: unknown }> };
+    const data = (await this.call('api/v1/query', { query: expr })) as {
+      resultType?: string;
+      result?: Array<{ metric: Record<string, string>; value?: [number, string]; histogram?: unknown }>;
+    };
     if (data.resultType !== 'vector' || !Array.isArray(data.result)) {
       throw new QueryError(`${this.shown}: query returned a ${data.resultType ?? 'malformed'} result, not a vector: ${expr.slice(0, 120)}`);
     }
@@ -160,7 +166,9 @@ export class PrometheusClient {
           }
         });
       });
-      req.on('timeout', () => req.destroy(new PrometheusError(`${this.shown}: no answer within ${this.opts.timeoutMs / 1000}s (--timeout)`)));
+      req.on('timeout', () =>
+        req.destroy(new PrometheusError(`${this.shown}: no answer within ${this.opts.timeoutMs / 1000}s (--timeout)`)),
+      );
       req.on('error', (err: NodeJS.ErrnoException) => {
         if (err instanceof PrometheusError) return reject(err);
         const reason = (err.code && networkReasons[err.code]) ?? err.message;
@@ -173,13 +181,17 @@ export class PrometheusClient {
 
   private answer(apiPath: string, status: number, text: string): unknown {
     if (status === 401 || status === 403) {
-      throw new PrometheusError(`${this.shown}: HTTP ${status} on /${apiPath}: the credentials were refused (--bearer-token-file, --basic-auth-file)`);
+      throw new PrometheusError(
+        `${this.shown}: HTTP ${status} on /${apiPath}: the credentials were refused (--bearer-token-file, --basic-auth-file)`,
+      );
     }
     let body: ApiBody;
     try {
       body = JSON.parse(text) as ApiBody;
     } catch {
-      throw new PrometheusError(`${this.shown}: HTTP ${status} on /${apiPath} without a JSON answer: is this the Prometheus URL (http://host:9090, no /graph)?`);
+      throw new PrometheusError(
+        `${this.shown}: HTTP ${status} on /${apiPath} without a JSON answer: is this the Prometheus URL (http://host:9090, no /graph)?`,
+      );
     }
     if (body.status === 'success') return body.data;
     if (body.status === 'error' && (body.errorType === 'bad_data' || body.errorType === 'execution')) {

@@ -27,12 +27,18 @@ function problemJson(p: LiveProblem): Record<string, string> {
 
 export function formatCheck(report: CheckReport, format: CheckFormat, source: Source, url: string): string {
   if (format === 'json') return `${JSON.stringify({ problems: report.problems.map(problemJson), checked: report.checked }, null, 2)}\n`;
-  const lines = report.problems.map((p) => formatProblem({ path: [...p.subject.path, ...p.field], message: p.message }, source.raw, source.file));
+  const lines = report.problems.map((p) =>
+    formatProblem({ path: [...p.subject.path, ...p.field], message: p.message }, source.raw, source.file),
+  );
   for (const g of report.groups) {
-    lines.push(`${g.subject.service} > ${g.subject.kind === 'slo' ? 'SLO' : 'threshold'} "${g.subject.name}": grouped by ${g.label}, ${g.values} value${g.values === 1 ? '' : 's'} now`);
+    lines.push(
+      `${g.subject.service} > ${g.subject.kind === 'slo' ? 'SLO' : 'threshold'} "${g.subject.name}": grouped by ${g.label}, ${g.values} value${g.values === 1 ? '' : 's'} now`,
+    );
   }
   const n = report.problems.length;
-  lines.push(`checked ${report.checked} SLO(s) and threshold(s) against ${url}: ${n === 0 ? 'no problems' : `${n} problem${n === 1 ? '' : 's'}`}`);
+  lines.push(
+    `checked ${report.checked} SLO(s) and threshold(s) against ${url}: ${n === 0 ? 'no problems' : `${n} problem${n === 1 ? '' : 's'}`}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -50,7 +56,11 @@ function rate(n: number | null): string {
 }
 
 function groupText(g: Record<string, string> | null): string {
-  return g === null ? '' : Object.entries(g).map(([k, v]) => `${k}=${v}`).join(',');
+  return g === null
+    ? ''
+    : Object.entries(g)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
 }
 
 function sliText(r: StatusRow): string {
@@ -68,11 +78,23 @@ function sliText(r: StatusRow): string {
 }
 
 function burnText(r: StatusRow): string {
-  return Object.entries(r.burnRates).map(([w, v]) => `${w} ${rate(v)}`).join('  ');
+  return Object.entries(r.burnRates)
+    .map(([w, v]) => `${w} ${rate(v)}`)
+    .join('  ');
 }
 
 function cells(r: StatusRow): string[] {
-  return [r.service, r.slo, groupText(r.group), `${r.objective}%`, r.period, sliText(r), fraction(r.budgetRemaining), burnText(r), r.firing.join(', ')];
+  return [
+    r.service,
+    r.slo,
+    groupText(r.group),
+    `${r.objective}%`,
+    r.period,
+    sliText(r),
+    fraction(r.budgetRemaining),
+    burnText(r),
+    r.firing.join(', '),
+  ];
 }
 
 const HEADERS = ['SERVICE', 'SLO', 'GROUP', 'OBJECTIVE', 'PERIOD', 'SLI', 'BUDGET LEFT', 'BURN RATE BY WINDOW', 'FIRING'];
@@ -80,7 +102,11 @@ const HEADERS = ['SERVICE', 'SLO', 'GROUP', 'OBJECTIVE', 'PERIOD', 'SLI', 'BUDGE
 function table(rows: readonly StatusRow[]): string {
   const body = rows.map(cells);
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...body.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: readonly string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return `${[line(HEADERS), ...body.map(line)].join('\n')}\n`;
 }
 
@@ -96,7 +122,12 @@ function markdown(rows: readonly StatusRow[], url: string): string {
     '',
     `| ${head.join(' | ')} |`,
     `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${cells(r).map((c, i) => (i === 8 && c !== '' ? `**${esc(c)}**` : esc(c))).join(' | ')} |`),
+    ...rows.map(
+      (r) =>
+        `| ${cells(r)
+          .map((c, i) => (i === 8 && c !== '' ? `**${esc(c)}**` : esc(c)))
+          .join(' | ')} |`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -62,7 +62,8 @@ function groupOf(slo: SloModel, metric: Record<string, string>): Record<string, 
   return Object.fromEntries(slo.groupBy.map((l) => [l, metric[l] ?? '']));
 }
 
-const keyOf = (service: string, slo: string, group: Record<string, string> | null) => `${service}\u0000${slo}\u0000${group === null ? '' : JSON.stringify(group)}`;
+const keyOf = (service: string, slo: string, group: Record<string, string> | null) =>
+  `${service}\u0000${slo}\u0000${group === null ? '' : JSON.stringify(group)}`;
 
 function select(model: Model, service: string | undefined): Selected[] {
   if (service !== undefined && !model.services.some((s) => s.name === service)) {
@@ -88,13 +89,18 @@ export async function runStatus(client: PrometheusClient, model: Model, opts: St
   const only = opts.service === undefined ? '' : `,${LABEL.service}=${JSON.stringify(opts.service)}`;
   const windows = [...new Set(selected.flatMap(({ slo }) => [...alertWindows(slo), slo.plan.period]))];
   // Coverage: base-window recordings over the period, one count per (base, period) pair in use.
-  const coverage = [...new Set(selected.map(({ slo }) => `${slo.plan.base} ${slo.plan.period}`))].map((k) => k.split(' ') as [string, string]);
+  const coverage = [...new Set(selected.map(({ slo }) => `${slo.plan.base} ${slo.plan.period}`))].map(
+    (k) => k.split(' ') as [string, string],
+  );
 
   const questions = [
     `{__name__=~"${windows.map((w) => RECORD.ratio(w)).join('|')}",${LABEL.slo}!=""${only}}`,
     `${RECORD.budgetRemaining}{${LABEL.slo}!=""${only}}`,
     `ALERTS{alertstate="firing",alertname=~"${FIRING_NAMES.join('|')}",${LABEL.slo}!=""${only}}`,
-    ...coverage.map(([base, period]) => `label_replace(count_over_time(${RECORD.total(base)}{${LABEL.slo}!=""${only}}[${period}]), "sloforge_period", "${period}", "", "")`),
+    ...coverage.map(
+      ([base, period]) =>
+        `label_replace(count_over_time(${RECORD.total(base)}{${LABEL.slo}!=""${only}}[${period}]), "sloforge_period", "${period}", "", "")`,
+    ),
   ];
   const [answers, intervalMs] = await Promise.all([evaluateAll(client, questions), evaluationInterval(client)]);
   // The recordings and ALERTS must be read; coverage is a nicety (a Prometheus with a low
@@ -143,15 +149,22 @@ export async function runStatus(client: PrometheusClient, model: Model, opts: St
   for (const s of counts.flat()) {
     const r = rowFor(s.metric, 'recordings');
     if (!r || s.metric.sloforge_period !== r.sel.slo.plan.period) continue;
-    const ms = r.sel.svc.ruleGroups.interval === undefined ? intervalMs : parseDuration(r.sel.svc.ruleGroups.interval) ?? intervalMs;
+    const ms = r.sel.svc.ruleGroups.interval === undefined ? intervalMs : (parseDuration(r.sel.svc.ruleGroups.interval) ?? intervalMs);
     r.row.periodCovered = Math.min(1, (s.value * ms) / r.sel.slo.plan.periodMs);
   }
 
   // SLOs whose recordings Prometheus does not have: the same ratios from the raw series.
   const recorded = new Set([...rows.values()].map((r) => `${r.service}\u0000${r.slo}`));
   const raw = selected.filter((s) => !recorded.has(`${s.svc.name}\u0000${s.slo.name}`));
-  const rawQuestions = raw.flatMap(({ slo }) => [...alertWindows(slo), slo.plan.period].filter((w, i, all) => all.indexOf(w) === i).map((w) => ({ slo, w, expr: sliQueries(slo.sli, slo).errorRatio(w) })));
-  const rawAnswers = await evaluateAll(client, rawQuestions.map((q) => q.expr));
+  const rawQuestions = raw.flatMap(({ slo }) =>
+    [...alertWindows(slo), slo.plan.period]
+      .filter((w, i, all) => all.indexOf(w) === i)
+      .map((w) => ({ slo, w, expr: sliQueries(slo.sli, slo).errorRatio(w) })),
+  );
+  const rawAnswers = await evaluateAll(
+    client,
+    rawQuestions.map((q) => q.expr),
+  );
   rawQuestions.forEach((q, i) => {
     const a = rawAnswers[i]!;
     if ('error' in a) throw new UserError(`Prometheus refused the raw SLI query of SLO "${q.slo.name}": ${a.error}`);
@@ -169,19 +182,29 @@ export async function runStatus(client: PrometheusClient, model: Model, opts: St
     if (!sel) continue;
     const name = s.metric.alertname!;
     // An alert without the group labels (a no-data alert of the whole SLO) belongs to every group.
-    const targets = [...rows.values()].filter((r) => r.service === sel.svc.name && r.slo === sel.slo.name && (r.group === null || Object.entries(r.group).every(([l, v]) => s.metric[l] === undefined || s.metric[l] === v)));
+    const targets = [...rows.values()].filter(
+      (r) =>
+        r.service === sel.svc.name &&
+        r.slo === sel.slo.name &&
+        (r.group === null || Object.entries(r.group).every(([l, v]) => s.metric[l] === undefined || s.metric[l] === v)),
+    );
     if (targets.length === 0) targets.push(rowFor(s.metric, 'raw')!.row);
     for (const r of targets) if (!r.firing.includes(name)) r.firing.push(name);
   }
 
   // Every selected SLO appears, with what is known: an SLO without data still has an objective.
   for (const { svc, slo } of selected) {
-    if (![...rows.values()].some((r) => r.service === svc.name && r.slo === slo.name)) rowFor({ [LABEL.service]: svc.name, [LABEL.slo]: slo.name }, 'raw');
+    if (![...rows.values()].some((r) => r.service === svc.name && r.slo === slo.name))
+      rowFor({ [LABEL.service]: svc.name, [LABEL.slo]: slo.name }, 'raw');
   }
   const order = new Map(selected.map((s, i) => [`${s.svc.name}\u0000${s.slo.name}`, i]));
   const out = [...rows.values()];
   for (const r of out) r.firing.sort();
-  return out.sort((a, b) => order.get(`${a.service}\u0000${a.slo}`)! - order.get(`${b.service}\u0000${b.slo}`)! || JSON.stringify(a.group).localeCompare(JSON.stringify(b.group)));
+  return out.sort(
+    (a, b) =>
+      order.get(`${a.service}\u0000${a.slo}`)! - order.get(`${b.service}\u0000${b.slo}`)! ||
+      JSON.stringify(a.group).localeCompare(JSON.stringify(b.group)),
+  );
 }
 
 function applyRatio(row: StatusRow, slo: SloModel, w: string, errorRatio: number): void {

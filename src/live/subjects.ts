@@ -67,7 +67,8 @@ export interface LiveChecks {
 
 function sloChecks(subject: Subject, slo: SloModel, out: LiveChecks): void {
   const sli: SliModel = slo.sli;
-  const read = (field: Field, selector: Selector, extra: Partial<SeriesRead> = {}) => out.reads.push({ subject, field, selector, native: false, ...extra });
+  const read = (field: Field, selector: Selector, extra: Partial<SeriesRead> = {}) =>
+    out.reads.push({ subject, field, selector, native: false, ...extra });
   /** The series grouping labels must be on: what the SLI's total sums. */
   let summed: Selector[];
   let native = false;

@@ -48,11 +48,13 @@ export function mimirWarnings(model: Model, rules: RuleSet = ruleSet(model)): Co
   if (!limits || limits.maxGroupsPerTenant === 0) return [];
   const count = namespaces(rules, limits).reduce((n, ns) => n + ns.groups.length, 0);
   if (count <= limits.maxGroupsPerTenant) return [];
-  return [{
-    path: ['prometheus', 'mimir'],
-    message:
-      `makes ${count} rule groups, more than the ${limits.maxGroupsPerTenant} a Mimir tenant may hold (ruler_max_rule_groups_per_tenant), ` +
-      'so `mimirtool rules sync` fails part-way: raise the limit for the tenant in Mimir\'s runtime configuration and set ' +
-      'prometheus.mimir.maxGroupsPerTenant to it, or sync the services into several tenants (docs/kubernetes.md, "Mimir and Cortex")',
-  }];
+  return [
+    {
+      path: ['prometheus', 'mimir'],
+      message:
+        `makes ${count} rule groups, more than the ${limits.maxGroupsPerTenant} a Mimir tenant may hold (ruler_max_rule_groups_per_tenant), ` +
+        "so `mimirtool rules sync` fails part-way: raise the limit for the tenant in Mimir's runtime configuration and set " +
+        'prometheus.mimir.maxGroupsPerTenant to it, or sync the services into several tenants (docs/kubernetes.md, "Mimir and Cortex")',
+    },
+  ];
 }

@@ -8,7 +8,9 @@ import type { PartMeaning, QueryFeed, SliModel } from './types.js';
 
 /** The selectors inside an expression that parse as plain selectors (`{job="x"}` alone does not). */
 export function selectorsOf(expr: string): Selector[] {
-  return exprSelectors(expr).map((t) => parseSelector(t)).filter((s): s is Selector => typeof s !== 'string');
+  return exprSelectors(expr)
+    .map((t) => parseSelector(t))
+    .filter((s): s is Selector => typeof s !== 'string');
 }
 
 /** Every raw series selector the SLI's rules read. */

@@ -114,32 +114,32 @@ export interface RemediationModel {
 
 export type RemediationAction =
   | {
-    kind: 'http';
-    http: {
-      url: string;
-      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-      headers: Record<string, string>;
-      headerFiles: Record<string, string>;
-      body?: unknown;
-      timeoutMs: number;
-      retries: number;
-      retryBackoffMs: number;
-    };
-  }
+      kind: 'http';
+      http: {
+        url: string;
+        method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+        headers: Record<string, string>;
+        headerFiles: Record<string, string>;
+        body?: unknown;
+        timeoutMs: number;
+        retries: number;
+        retryBackoffMs: number;
+      };
+    }
   | {
-    kind: 'kubernetesScale';
-    kubernetesScale: {
-      apiServer: string;
-      namespace: string;
-      deployment: string;
-      tokenFile?: string;
-      caFile?: string;
-      increment?: number;
-      factor?: number;
-      maxReplicas: number;
-      timeoutMs: number;
-    };
-  }
+      kind: 'kubernetesScale';
+      kubernetesScale: {
+        apiServer: string;
+        namespace: string;
+        deployment: string;
+        tokenFile?: string;
+        caFile?: string;
+        increment?: number;
+        factor?: number;
+        maxReplicas: number;
+        timeoutMs: number;
+      };
+    }
   | { kind: 'command'; command: { argv: string[]; env: Record<string, string>; timeoutMs: number } };
 
 export interface DatasourceSettings {

@@ -35,8 +35,10 @@ export function modelWarnings(model: Model): ConfigProblem[] {
   }
   model.teams.forEach((t, i) => {
     if (!model.services.some((s) => s.team === t.name)) return;
-    if (t.config.page?.none) out.push({ path: ['teams', i, 'page'], message: `is { none: true }: team "${t.name}"'s critical alerts notify nobody` });
-    if (t.config.ticket?.none) out.push({ path: ['teams', i, 'ticket'], message: `is { none: true }: team "${t.name}"'s warning alerts notify nobody` });
+    if (t.config.page?.none)
+      out.push({ path: ['teams', i, 'page'], message: `is { none: true }: team "${t.name}"'s critical alerts notify nobody` });
+    if (t.config.ticket?.none)
+      out.push({ path: ['teams', i, 'ticket'], message: `is { none: true }: team "${t.name}"'s warning alerts notify nobody` });
   });
   for (const svc of model.services) {
     for (const slo of svc.slos) {
@@ -53,7 +55,8 @@ export function modelWarnings(model: Model): ConfigProblem[] {
       if (slo.alerting.enabled && slo.alerting.severities.length === 0) {
         out.push({
           path: [...slo.path, 'alerting'],
-          message: 'has page: false and ticket: false: no burn-rate alert remains, so the budget can run out with nobody told (only its no-data alert and the dashboards are left); if no alert at all is meant, say alerting.enabled: false',
+          message:
+            'has page: false and ticket: false: no burn-rate alert remains, so the budget can run out with nobody told (only its no-data alert and the dashboards are left); if no alert at all is meant, say alerting.enabled: false',
         });
       }
       if (slo.groupBy.length > MAX_QUIET_GROUP_LABELS) {
@@ -84,7 +87,9 @@ export function modelWarnings(model: Model): ConfigProblem[] {
       message: `is not set, so Alertmanager posts the alerts that name a remediation to ${DEFAULT_REMEDIATION_URL}, the local stack's receiver (docker-compose.yml); set it (and credentialsFile) to where your receiver listens`,
     });
   }
-  const watched = model.services.some((svc) => svc.thresholds.some((th) => th.measure.kind === 'expr' && th.measure.expr.includes(RECEIVER_METRIC_PREFIX)));
+  const watched = model.services.some((svc) =>
+    svc.thresholds.some((th) => th.measure.kind === 'expr' && th.measure.expr.includes(RECEIVER_METRIC_PREFIX)),
+  );
   if (triggered && !watched) {
     out.push({
       path: ['remediations'],
@@ -93,7 +98,10 @@ export function modelWarnings(model: Model): ConfigProblem[] {
   }
   model.remediations.forEach((r, i) => {
     if (r.triggers.length === 0) {
-      out.push({ path: ['remediations', i], message: `no alert names remediation "${r.name}", so the receiver will never run it (name it in an SLO's alerting.remediation, a threshold's remediation or a noData.remediation)` });
+      out.push({
+        path: ['remediations', i],
+        message: `no alert names remediation "${r.name}", so the receiver will never run it (name it in an SLO's alerting.remediation, a threshold's remediation or a noData.remediation)`,
+      });
     }
   });
   return out;
@@ -110,7 +118,8 @@ export function unverifiedBucketBounds(model: Model): string[] {
       if (slo.sli.kind === 'latency') out.push(`${svc.name}/${slo.name} (${formatNumber(slo.sli.threshold)} s)`);
     }
     for (const th of svc.thresholds) {
-      if (th.measure.kind === 'ratio' && th.measure.form === 'histogram') out.push(`${svc.name}/${th.name} (${formatNumber(th.measure.slowerThan)} s)`);
+      if (th.measure.kind === 'ratio' && th.measure.form === 'histogram')
+        out.push(`${svc.name}/${th.name} (${formatNumber(th.measure.slowerThan)} s)`);
     }
   }
   return out;
@@ -126,9 +135,13 @@ export function untestedSlos(model: Model): string[] {
     for (const slo of svc.slos) {
       if (slo.alerting.severities.length === 0) continue;
       if (slo.sli.kind === 'nativeLatency') {
-        out.push(`${svc.name}/${slo.name} (a native histogram: promtool 2.42 cannot feed one; docs/slos.md says how sloforge's own tests prove these rules on a real Prometheus)`);
+        out.push(
+          `${svc.name}/${slo.name} (a native histogram: promtool 2.42 cannot feed one; docs/slos.md says how sloforge's own tests prove these rules on a real Prometheus)`,
+        );
       } else if (slo.sli.kind === 'query' && !slo.sli.feed) {
-        out.push(`${svc.name}/${slo.name} (its query is not a plain counter read such as sum(rate(x[$window])), so no test can invent its series)`);
+        out.push(
+          `${svc.name}/${slo.name} (its query is not a plain counter read such as sum(rate(x[$window])), so no test can invent its series)`,
+        );
       }
     }
   }

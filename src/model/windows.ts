@@ -92,6 +92,10 @@ export function baseWindow(tiers: readonly AlertTier[]): number {
 
 export function allWindows(tiers: readonly AlertTier[], periodMs: number): number[] {
   const set = new Set<number>([periodMs]);
-  for (const t of tiers) for (const p of t.pairs) { set.add(p.long); set.add(p.short); }
+  for (const t of tiers)
+    for (const p of t.pairs) {
+      set.add(p.long);
+      set.add(p.short);
+    }
   return [...set].sort((a, b) => a - b);
 }

@@ -58,7 +58,9 @@ async function assertOwned(outDir: string): Promise<void> {
   const marker = path.join(outDir, MARKER_FILE);
   const text = existsSync(marker) ? await fs.readFile(marker, 'utf8') : '';
   if (!text.toLowerCase().includes(MARKER_TEXT)) {
-    throw new UserError(`${outDir}: refusing to replace a folder that sloforge did not generate (no ${MARKER_FILE} saying "${MARKER_TEXT}"); choose an empty or new --out folder`);
+    throw new UserError(
+      `${outDir}: refusing to replace a folder that sloforge did not generate (no ${MARKER_FILE} saying "${MARKER_TEXT}"); choose an empty or new --out folder`,
+    );
   }
 }
 

@@ -22,7 +22,10 @@ export function groupedNoDataExpr(nd: NoDataModel, lookback: string): string {
   // The raw series carry each grouping label under its own name; the recording, like the SLO's, carries the renamed one.
   const by = g.by.map((l) => g.source[l] ?? l).join(', ');
   const memory = formatDuration(g.memoryMs);
-  const gone = g.pairs.map((p) => `group by (${by}) (present_over_time(${p.seen}[${memory}]))\n    unless\n  group by (${by}) (present_over_time(${p.input}[${lookback}]))`);
+  const gone = g.pairs.map(
+    (p) =>
+      `group by (${by}) (present_over_time(${p.seen}[${memory}]))\n    unless\n  group by (${by}) (present_over_time(${p.input}[${lookback}]))`,
+  );
   return `${moveLabels(`count by (${by}) (\n  ${gone.join('\n  or\n  ')}\n)`, g.source)}\nor\n${noDataExpr(nd.inputs, lookback)}`;
 }
 
@@ -40,7 +43,11 @@ export function noDataLabels(svc: ServiceModel, nd: NoDataModel): Record<string,
 
 /** Every label a firing no-data alert carries: the recorded ones and its own remediation, if any. */
 export function noDataAlertLabels(svc: ServiceModel, nd: NoDataModel): Record<string, string> {
-  return sortLabels({ ...noDataLabels(svc, nd), alertname: NODATA_ALERTS[nd.kind], ...(nd.remediation ? { remediation: nd.remediation } : {}) });
+  return sortLabels({
+    ...noDataLabels(svc, nd),
+    alertname: NODATA_ALERTS[nd.kind],
+    ...(nd.remediation ? { remediation: nd.remediation } : {}),
+  });
 }
 
 /**
@@ -71,7 +78,9 @@ function noDataRules(svc: ServiceModel, nd: NoDataModel): Rule[] {
       description:
         `The ${svc.name} ${nd.name} ${what} has had no input for ${wait}, so its alerts cannot fire. ` +
         `Missing: ${nd.inputs.join(', ')}. Check that the targets are up and still export these series.${nd.hint ? ` ${nd.hint}` : ''}` +
-        (nd.perGroup ? ` When this alert carries ${nd.perGroup.by.join(', ')}, only that group stopped reporting; without, nothing reports.` : ''),
+        (nd.perGroup
+          ? ` When this alert carries ${nd.perGroup.by.join(', ')}, only that group stopped reporting; without, nothing reports.`
+          : ''),
       dashboard: svc.dashboardUrl,
       runbook_url: nd.runbook,
     }),

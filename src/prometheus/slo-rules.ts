@@ -22,11 +22,8 @@ export function sloSelector(svc: ServiceModel, slo: SloModel): string {
 }
 
 function tierExpr(tier: AlertTier, sel: string, budget: string): string {
-  const burn = (w: number, factor: number) =>
-    `${RECORD.ratio(formatDuration(w))}${sel} / ${budget} > ${formatNumber(factor)}`;
-  return tier.pairs
-    .map((p) => `(\n  ${burn(p.long, p.factor)}\nand\n  ${burn(p.short, p.factor)}\n)`)
-    .join('\nor\n');
+  const burn = (w: number, factor: number) => `${RECORD.ratio(formatDuration(w))}${sel} / ${budget} > ${formatNumber(factor)}`;
+  return tier.pairs.map((p) => `(\n  ${burn(p.long, p.factor)}\nand\n  ${burn(p.short, p.factor)}\n)`).join('\nor\n');
 }
 
 /**
@@ -93,7 +90,15 @@ function tierAlerts(svc: ServiceModel, slo: SloModel, plan: SloPlan, tier: Alert
   return [sloAlert(svc, slo, plan, tier, sel, budget, ''), ...(bound ? [sloAlert(svc, slo, plan, tier, sel, budget, bound)] : [])];
 }
 
-function sloAlert(svc: ServiceModel, slo: SloModel, plan: SloPlan, tier: AlertTier, sel: string, budget: string, remediation: string): AlertingRule {
+function sloAlert(
+  svc: ServiceModel,
+  slo: SloModel,
+  plan: SloPlan,
+  tier: AlertTier,
+  sel: string,
+  budget: string,
+  remediation: string,
+): AlertingRule {
   const objective = `${formatNumber(slo.objective)}%`;
   const fast = tier.severity === 'critical';
   const spent = formatNumber(tier.pairs[0].budgetShare * 100);

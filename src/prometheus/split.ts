@@ -38,7 +38,9 @@ function contradicts(m: LabelMatcher, labels: Record<string, string> | undefined
 
 /** Whether a rule reading `selectors` reads the series `record` writes: same name, and no equality matcher its labels contradict. */
 function readsRecord(selectors: readonly Read[], record: RecordingRule): boolean {
-  return selectors.some((sel) => sel === undefined || (sel.metric === record.record && !sel.matchers.some((m) => contradicts(m, record.labels))));
+  return selectors.some(
+    (sel) => sel === undefined || (sel.metric === record.record && !sel.matchers.some((m) => contradicts(m, record.labels))),
+  );
 }
 
 /** For each rule, the index of the last later rule that reads it (its own index when none does). */
@@ -107,5 +109,8 @@ export function splitByKind(g: RuleGroup): RuleGroup[] {
   const recordings = g.rules.filter((r) => !isAlert(r));
   if (alerts.length === 0 || recordings.length === 0) return [g];
   const { rules: _, ...head } = g;
-  return [{ ...head, rules: recordings }, { ...head, name: `${g.name}.${ALERTS_SUFFIX}`, rules: alerts }];
+  return [
+    { ...head, rules: recordings },
+    { ...head, name: `${g.name}.${ALERTS_SUFFIX}`, rules: alerts },
+  ];
 }

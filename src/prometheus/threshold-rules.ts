@@ -98,11 +98,14 @@ function thresholdAlert(svc: ServiceModel, th: ThresholdModel, sev: Severity, le
   const levels = [
     th.warning !== undefined ? `warning ${formatNumber(th.warning)}` : undefined,
     th.critical !== undefined ? `critical ${formatNumber(th.critical)}` : undefined,
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
   const what = th.description ? `${th.description}. ` : '';
-  const shown = th.measure.kind === 'anomaly'
-    ? 'z-score {{ $value | printf "%.2f" }}'
-    : `${th.measure.kind === 'predict' ? 'forecast' : 'value'} {{ $value | humanize }}${unitSuffix(th.unit)}`;
+  const shown =
+    th.measure.kind === 'anomaly'
+      ? 'z-score {{ $value | printf "%.2f" }}'
+      : `${th.measure.kind === 'predict' ? 'forecast' : 'value'} {{ $value | humanize }}${unitSuffix(th.unit)}`;
   const annotations = sortLabels({
     summary: `${svc.name} ${th.name}: ${describeCondition(th, level)} (${sev})`,
     description: `${what}${svc.name} ${th.name} is ${describeCondition(th, level)}${th.for ? ` for ${th.for}` : ''}: ${shown} (levels: ${levels}).`,

@@ -35,5 +35,5 @@ export function matcherAccepts(m: LabelMatcher, value: string): boolean {
 
 export function selectorMatches(sel: Selector, metric: string, labels: Readonly<Record<string, string>>): boolean {
   if (sel.metric !== metric) return false;
-  return sel.matchers.every((m) => matcherAccepts(m, m.name === '__name__' ? metric : labels[m.name] ?? ''));
+  return sel.matchers.every((m) => matcherAccepts(m, m.name === '__name__' ? metric : (labels[m.name] ?? '')));
 }

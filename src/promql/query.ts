@@ -65,7 +65,9 @@ function rateArg(node: SyntaxNode, src: string): { vs: SyntaxNode; fn: 'rate' | 
   if (arg?.name !== 'MatrixSelector') return undefined;
   const vs = arg.getChild('VectorSelector');
   // A matrix selector is exactly `selector[range]`: an offset or @ would wrap it in another node.
-  return vs && src.slice(arg.from, arg.to).startsWith(src.slice(vs.from, vs.to)) ? { vs, fn: fn === 'Rate' ? 'rate' : 'increase' } : undefined;
+  return vs && src.slice(arg.from, arg.to).startsWith(src.slice(vs.from, vs.to))
+    ? { vs, fn: fn === 'Rate' ? 'rate' : 'increase' }
+    : undefined;
 }
 
 function counterRead(node: SyntaxNode, src: string, opts: QueryOptions): CounterRead | string | undefined {
@@ -79,7 +81,8 @@ function counterRead(node: SyntaxNode, src: string, opts: QueryOptions): Counter
     if (!arg) return undefined;
     inner = arg;
   }
-  const found = rateArg(inner, src) ?? (opts.counterValue && inner.name === 'VectorSelector' ? { vs: inner, fn: 'value' as const } : undefined);
+  const found =
+    rateArg(inner, src) ?? (opts.counterValue && inner.name === 'VectorSelector' ? { vs: inner, fn: 'value' as const } : undefined);
   if (!found) return undefined;
   const read = selectorAt(found.vs, src, found.fn);
   if (typeof read === 'string') return read;
@@ -187,7 +190,11 @@ export function canonical(sel: Selector): string {
  * the same way (both rates or both increases): such a pair is a ratio of two counters in other
  * words. Undefined for anything else.
  */
-export function counterRatio(meaning: 'bad' | 'good', part: string, total: string): { part: Selector; total: Selector; meaning: 'bad' | 'good' } | undefined {
+export function counterRatio(
+  meaning: 'bad' | 'good',
+  part: string,
+  total: string,
+): { part: Selector; total: Selector; meaning: 'bad' | 'good' } | undefined {
   const t = analyseQuery(total, { counterValue: false });
   const p = analyseQuery(part, { counterValue: false });
   if (typeof t === 'string' || typeof p === 'string' || t.kind !== 'counter') return undefined;
@@ -243,7 +250,8 @@ function overTimeSelector(expr: string, fn: string, agg: string): Selector | und
     if (!arg) return undefined;
     node = unwrapParens(arg);
   }
-  if (node.name !== 'FunctionCall' || src.slice(node.getChild('FunctionIdentifier')!.from, node.getChild('FunctionIdentifier')!.to) !== fn) return undefined;
+  if (node.name !== 'FunctionCall' || src.slice(node.getChild('FunctionIdentifier')!.from, node.getChild('FunctionIdentifier')!.to) !== fn)
+    return undefined;
   const arg = onlyArg(node.getChild('FunctionCallBody'));
   const vs = arg?.name === 'MatrixSelector' ? arg.getChild('VectorSelector') : undefined;
   if (!vs || !src.slice(arg!.from, arg!.to).startsWith(src.slice(vs.from, vs.to))) return undefined;

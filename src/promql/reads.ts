@@ -16,7 +16,9 @@ export interface Reads {
 const RATE_FUNCTIONS = new Set(['rate', 'irate', 'increase']);
 
 function unquote(literal: string): string {
-  return literal.startsWith('`') ? literal.slice(1, -1) : (JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1).replace(/"/g, '\\"')}"` : literal) as string);
+  return literal.startsWith('`')
+    ? literal.slice(1, -1)
+    : (JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1).replace(/"/g, '\\"')}"` : literal) as string);
 }
 
 function selectorMetric(node: SyntaxNode, text: string): string | undefined {
@@ -139,7 +141,8 @@ export function aggregatesAway(expr: string, label: string): boolean {
         if (CONSTANT_FUNCTIONS.has(name)) return false;
         const args = n.getChild('FunctionCallBody');
         for (let a = args?.firstChild ?? null; a; a = a.nextSibling) {
-          if (a.name !== 'NumberDurationLiteral' && a.name !== 'StringLiteral' && drops(a.name === 'MatrixSelector' ? null : a)) return true;
+          if (a.name !== 'NumberDurationLiteral' && a.name !== 'StringLiteral' && drops(a.name === 'MatrixSelector' ? null : a))
+            return true;
         }
         return false;
       }

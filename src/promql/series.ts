@@ -64,7 +64,8 @@ export function inventSeries(match: readonly Selector[], avoid?: Selector): Conc
   const labels: Record<string, string> = {};
   for (const [name, ms] of byLabel) {
     const v = valueFor(ms);
-    if (v === undefined) return `cannot find a value for label "${name}" that matches ${ms.map((m) => `${m.op}"${m.value}"`).join(' and ')}`;
+    if (v === undefined)
+      return `cannot find a value for label "${name}" that matches ${ms.map((m) => `${m.op}"${m.value}"`).join(' and ')}`;
     if (v !== '') labels[name] = v;
   }
   if (avoid && avoid.metric === metric) {

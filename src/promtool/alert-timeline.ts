@@ -35,8 +35,16 @@ function simulate(cond: readonly boolean[], forSteps: number, keepSteps: number)
  * monotone in the condition, so the all-true and all-false readings of the unknowns bound it.
  */
 export function firingStates(cond: readonly Tri[], forSteps: number, keepSteps: number): Tri[] {
-  const most = simulate(cond.map((c) => c !== false), forSteps, keepSteps);
-  const least = simulate(cond.map((c) => c === true), forSteps, keepSteps);
+  const most = simulate(
+    cond.map((c) => c !== false),
+    forSteps,
+    keepSteps,
+  );
+  const least = simulate(
+    cond.map((c) => c === true),
+    forSteps,
+    keepSteps,
+  );
   return most.map((m, i) => (m === least[i] ? m : undefined));
 }
 

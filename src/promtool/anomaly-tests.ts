@@ -33,7 +33,7 @@ export function anomalyScenarios(th: ThresholdModel, o: Oriented): Scenario[] {
   const B = Math.ceil(plan.baselineMs / step);
   const M = Math.ceil(plan.minBaselineMs / step);
   const labels = { ...th.labels, ...feed.labels };
-  const hour = 60 * MINUTE_MS / step;
+  const hour = (60 * MINUTE_MS) / step;
   const forSteps = stepsOf(th.forMs, step);
   const build = (name: string, steps: number, jump: { from: number; len: number; k: number }, candidates: number[]): Scenario => {
     const segments = noiseSegments(steps, o.sign, 2 * forSteps + 4, jump);
@@ -47,7 +47,8 @@ export function anomalyScenarios(th: ThresholdModel, o: Oriented): Scenario[] {
   };
   const total = B + 7 * hour;
   const stepAt = B + 2 * hour;
-  const every = (from: number, to: number, by: number) => Array.from({ length: Math.max(0, Math.floor((to - from) / by)) }, (_, k) => from + k * by);
+  const every = (from: number, to: number, by: number) =>
+    Array.from({ length: Math.max(0, Math.floor((to - from) / by)) }, (_, k) => from + k * by);
   const main = build(
     `steady noise raises nothing; a step change fires within ${th.for ?? '0s'}`,
     total,

@@ -36,7 +36,7 @@ async function runTests(flags: TestFlags, out: (s: string) => void): Promise<num
 export function registerTestCommand(program: Command, result: { code: number }): void {
   program
     .command('test')
-    .description('run the generated promtool unit tests (promtool test rules), several files at once, and report each file\'s time')
+    .description("run the generated promtool unit tests (promtool test rules), several files at once, and report each file's time")
     .option('--out <dir>', 'the folder `generate` wrote', 'generated')
     .option('--jobs <n>', 'promtool processes at once (default: the number of CPUs)', positiveInt)
     .option('--promtool <path>', 'the promtool binary', 'promtool')

@@ -57,26 +57,31 @@ export function ratioDriver(th: ThresholdModel, o: Oriented): RegionDriver {
   if (m.form === 'histogram') {
     const base = invent(histogramPart(m.histogram, ''));
     roles = [
-      { series: { metric: `${base.metric}_bucket`, labels: { ...base.labels, le: formatNumber(m.slowerThan) } }, inc: (reg) => TRAFFIC - share(reg) },
+      {
+        series: { metric: `${base.metric}_bucket`, labels: { ...base.labels, le: formatNumber(m.slowerThan) } },
+        inc: (reg) => TRAFFIC - share(reg),
+      },
       { series: { metric: `${base.metric}_count`, labels: base.labels }, inc: () => TRAFFIC },
     ];
   } else {
     const n = m.numerator;
     const d = m.denominator;
-    roles = n.metric === d.metric
-      ? [
-          { series: invent({ metric: n.metric, matchers: [...n.matchers, ...d.matchers] }), inc: share },
-          { series: invent(d, n), inc: (reg) => TRAFFIC - share(reg) },
-        ]
-      : [
-          { series: invent(n), inc: share },
-          { series: invent(d), inc: () => TRAFFIC },
-        ];
+    roles =
+      n.metric === d.metric
+        ? [
+            { series: invent({ metric: n.metric, matchers: [...n.matchers, ...d.matchers] }), inc: share },
+            { series: invent(d, n), inc: (reg) => TRAFFIC - share(reg) },
+          ]
+        : [
+            { series: invent(n), inc: share },
+            { series: invent(d), inc: () => TRAFFIC },
+          ];
   }
   return {
     lagSteps: lag,
     labels: {},
-    inputs: (regions) => roles.map((role) => ({ series: seriesText(role.series), values: segmentText(counterSegments(regions, role.inc)) })),
+    inputs: (regions) =>
+      roles.map((role) => ({ series: seriesText(role.series), values: segmentText(counterSegments(regions, role.inc)) })),
   };
 }
 
@@ -112,10 +117,12 @@ export function percentileDriver(th: ThresholdModel, o: Oriented): RegionDriver 
         series: seriesText({ metric: `${base.metric}_bucket`, labels: { ...base.labels, le } }),
         values: segmentText(counterSegments(regions, (reg) => (bucketOf(reg) <= j ? perStep : 0))),
       })),
-      ...decoys.flatMap((d) => buckets.map((le, j) => ({
-        series: seriesText({ metric: d.metric, labels: { ...d.labels, le } }),
-        values: segmentText(counterSegments(regions, () => (alarm <= j ? 10 * perStep : 0))),
-      }))),
+      ...decoys.flatMap((d) =>
+        buckets.map((le, j) => ({
+          series: seriesText({ metric: d.metric, labels: { ...d.labels, le } }),
+          values: segmentText(counterSegments(regions, () => (alarm <= j ? 10 * perStep : 0))),
+        })),
+      ),
     ],
   };
 }

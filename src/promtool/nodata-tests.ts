@@ -55,7 +55,13 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
   for (const nd of noDataSubjects(svc)) {
     const fed = nd.inputs.map((text) => parseSelector(text)).filter((x): x is Selector => typeof x !== 'string');
     if (fed.length === 0) continue;
-    const groups = groupsOf(nd, fed).map(({ labels, series: own }) => ({ labels, series: fed.map((sel) => { const s = invent(sel); return seriesText({ ...s, labels: { ...s.labels, ...own } }); }) }));
+    const groups = groupsOf(nd, fed).map(({ labels, series: own }) => ({
+      labels,
+      series: fed.map((sel) => {
+        const s = invent(sel);
+        return seriesText({ ...s, labels: { ...s.labels, ...own } });
+      }),
+    }));
     for (const g of groups) for (const s of g.series) series.add(s);
     fedSubjects.push({ nd, selectors: fed, groups });
     coldStartMin = Math.min(coldStartMin, Math.floor(nd.pendingMs / MINUTE_MS) - 1);
@@ -87,15 +93,17 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
   }
   const sorted = [...series].sort();
   const decoys = decoysOf(fedSubjects);
-  const groups: TestGroup[] = [{
-    name: `${svc.name}: no-data alerts fire their wait after the inputs vanish, not before, although series that differ in one label (decoys) go on`,
-    interval: at(TEST_INTERVAL_MS),
-    input_series: [
-      ...sorted.map((s) => ({ series: s, values: `1+0x${present - 1}` })),
-      ...decoys.map((s) => ({ series: s, values: `1+0x${present + Math.max(...vanish.map((v) => minutesOf(v.eval_time)))}` })),
-    ],
-    promql_expr_test: vanish,
-  }];
+  const groups: TestGroup[] = [
+    {
+      name: `${svc.name}: no-data alerts fire their wait after the inputs vanish, not before, although series that differ in one label (decoys) go on`,
+      interval: at(TEST_INTERVAL_MS),
+      input_series: [
+        ...sorted.map((s) => ({ series: s, values: `1+0x${present - 1}` })),
+        ...decoys.map((s) => ({ series: s, values: `1+0x${present + Math.max(...vanish.map((v) => minutesOf(v.eval_time)))}` })),
+      ],
+      promql_expr_test: vanish,
+    },
+  ];
   const alone = eachInputAlone(svc, fedSubjects);
   if (alone) groups.push(alone);
   if (coldStartMin >= 1) {
@@ -121,7 +129,9 @@ const minutesOf = (text: string) => Math.round(parseDuration(text)! / MINUTE_MS)
 
 /** Decoys of every input, except those some subject's input reads. */
 function decoysOf(subjects: readonly Fed[]): string[] {
-  const seen = subjects.flatMap((f) => (f.nd.perGroup?.pairs ?? []).map((p) => parseSelector(p.seen))).filter((x): x is Selector => typeof x !== 'string');
+  const seen = subjects
+    .flatMap((f) => (f.nd.perGroup?.pairs ?? []).map((p) => parseSelector(p.seen)))
+    .filter((x): x is Selector => typeof x !== 'string');
   const readers = [...subjects.flatMap((f) => f.selectors), ...seen];
   // A grouped SLO's decoy would lack the grouping label and count as a group of its own.
   const own = subjects.filter((f) => !f.nd.perGroup);
@@ -145,7 +155,8 @@ function eachInputAlone(svc: ServiceModel, fed: readonly Fed[]): TestGroup | und
     const W = Math.ceil(f.nd.waitMs / TEST_INTERVAL_MS);
     const labels = noDataAlertLabels(svc, f.nd);
     delete labels.alertname;
-    const check = (m: number, firing: boolean) => alertsTest(NODATA_ALERTS[f.nd.kind], { service: svc.name, [f.nd.kind]: f.nd.name }, labels, m * MINUTE_MS, firing);
+    const check = (m: number, firing: boolean) =>
+      alertsTest(NODATA_ALERTS[f.nd.kind], { service: svc.name, [f.nd.kind]: f.nd.name }, labels, m * MINUTE_MS, firing);
     // Input i is absent from minute gone(i) for W + 3 minutes.
     const gone = (i: number) => lead + i * (W + 6);
     f.groups[0]!.series.forEach((_, i) => {
@@ -170,8 +181,15 @@ function eachInputAlone(svc: ServiceModel, fed: readonly Fed[]): TestGroup | und
 }
 
 /** ALERTS of one no-data subject, firing, with exactly these label sets. */
-function samplesTest(nd: NoDataModel, filter: Record<string, string>, labelSets: Array<Record<string, string>>, minute: number): PromqlExprTest {
+function samplesTest(
+  nd: NoDataModel,
+  filter: Record<string, string>,
+  labelSets: Array<Record<string, string>>,
+  minute: number,
+): PromqlExprTest {
   const base = alertsTest(NODATA_ALERTS[nd.kind], filter, {}, minute * MINUTE_MS, false);
-  const samples = labelSets.map((l) => labelText({ __name__: 'ALERTS', alertname: NODATA_ALERTS[nd.kind], alertstate: 'firing', ...l })).sort();
+  const samples = labelSets
+    .map((l) => labelText({ __name__: 'ALERTS', alertname: NODATA_ALERTS[nd.kind], alertstate: 'firing', ...l }))
+    .sort();
   return { ...base, exp_samples: samples.map((labels) => ({ labels, value: 1 })) };
 }

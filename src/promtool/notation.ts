@@ -115,7 +115,13 @@ export function counterValues(phases: readonly Phase[], step: (p: Phase) => numb
 }
 
 /** ALERTS of one threshold or SLO, firing, at one time: the series expected, or none. */
-export function alertsTest(alertname: string, filter: Record<string, string>, labels: Record<string, string>, timeMs: number, firing: boolean): PromqlExprTest {
+export function alertsTest(
+  alertname: string,
+  filter: Record<string, string>,
+  labels: Record<string, string>,
+  timeMs: number,
+  firing: boolean,
+): PromqlExprTest {
   const all = { __name__: 'ALERTS', alertname, alertstate: 'firing', ...labels };
   return {
     expr: `ALERTS${matcherText({ alertname, ...filter, alertstate: 'firing' })}`,

@@ -54,7 +54,13 @@ export function predictScenario(svc: ServiceModel, th: ThresholdModel, o: Orient
       const i = values.findIndex((v, k) => stableState(states[topSev]!, k) === true && v < top - 1e-6 * Math.max(1, Math.abs(top)));
       if (i < 0) return [];
       const cmp = o.sign > 0 ? '<' : '>';
-      return [{ expr: `count(${THRESHOLD_RECORD.value}${thresholdSelector(svc, th)} ${cmp} ${limit})`, eval_time: at(i * TEST_INTERVAL_MS), exp_samples: [{ labels: '{}', value: 1 }] }];
+      return [
+        {
+          expr: `count(${THRESHOLD_RECORD.value}${thresholdSelector(svc, th)} ${cmp} ${limit})`,
+          eval_time: at(i * TEST_INTERVAL_MS),
+          exp_samples: [{ labels: '{}', value: 1 }],
+        },
+      ];
     },
   };
 }

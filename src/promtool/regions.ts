@@ -21,8 +21,14 @@ export function oriented(th: ThresholdModel): Oriented {
   const severities: Severity[] = [];
   // Anomaly levels are scores that already point in the alarm direction.
   const turn = (v: number) => (th.measure.kind === 'anomaly' ? v : sign * v);
-  if (th.warning !== undefined) { levels.warning = turn(th.warning); severities.push('warning'); }
-  if (th.critical !== undefined) { levels.critical = turn(th.critical); severities.push('critical'); }
+  if (th.warning !== undefined) {
+    levels.warning = turn(th.warning);
+    severities.push('warning');
+  }
+  if (th.critical !== undefined) {
+    levels.critical = turn(th.critical);
+    severities.push('critical');
+  }
   return { sign, levels, severities };
 }
 

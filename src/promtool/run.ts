@@ -7,8 +7,7 @@ import { execa } from 'execa';
 import { EnvironmentError } from '../errors.js';
 
 export const PROMTOOL_INSTALL_HINT =
-  'install Prometheus 2.42 or later (Debian/Ubuntu: `apt-get install prometheus`, which ships promtool), ' +
-  'or pass --promtool PATH';
+  'install Prometheus 2.42 or later (Debian/Ubuntu: `apt-get install prometheus`, which ships promtool), ' + 'or pass --promtool PATH';
 
 export interface TestFileResult {
   file: string;
@@ -101,7 +100,11 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 export function formatResult(r: TestFileResult, shownAs = r.file): string {
   const line = `${r.ok ? 'pass' : 'FAIL'} ${seconds(r.ms).padStart(7)}  ${shownAs}`;
   if (r.ok) return line;
-  return `${line}\n${r.output.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}`;
+  return `${line}\n${r.output
+    .trimEnd()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')}`;
 }
 
 export function formatSummary(s: TestRunSummary): string {

@@ -56,7 +56,9 @@ export function buildScenario(svc: ServiceModel, th: ThresholdModel, s: Scenario
   // A scenario whose timeline is too short for a certain state (a tiny minBaseline) proves nothing.
   if (tests.length === 0) return undefined;
   tests.push(...(s.extra?.(states) ?? []));
-  const reads = exprSelectors(measuredExpr(th)).map((t) => parseSelector(t)).filter((x): x is Selector => typeof x !== 'string');
+  const reads = exprSelectors(measuredExpr(th))
+    .map((t) => parseSelector(t))
+    .filter((x): x is Selector => typeof x !== 'string');
   return { title: `${th.name}: ${s.name}`, stepMs: s.stepMs, inputs: s.inputs, tests, reads };
 }
 

@@ -8,10 +8,18 @@ export function predictLinear(points: ReadonlyArray<[number, number]>, atS: numb
   if (points.length < 2) return undefined;
   const y0 = points[0]![1];
   if (points.every(([, y]) => y === y0)) return y0;
-  let n = 0, sx = 0, sy = 0, sxy = 0, sx2 = 0;
+  let n = 0,
+    sx = 0,
+    sy = 0,
+    sxy = 0,
+    sx2 = 0;
   for (const [t, y] of points) {
     const x = t - atS;
-    n += 1; sx += x; sy += y; sxy += x * y; sx2 += x * x;
+    n += 1;
+    sx += x;
+    sy += y;
+    sxy += x * y;
+    sx2 += x * x;
   }
   const slope = (sxy - (sx * sy) / n) / (sx2 - (sx * sx) / n);
   const intercept = sy / n - (slope * sx) / n;

@@ -24,7 +24,16 @@ import type { Tri } from './alert-timeline.js';
 import { burnModel, type BurnModel } from './burn-model.js';
 import { decoySeries } from './decoys.js';
 import type { AlertRuleTest, InputSeries, PromqlExprTest, TestGroup } from './file.js';
-import { addGroups, at, counterValues, DAYS_EVALUATION_MS, gaugeValues, TEST_INTERVAL_MS, type GroupsByInterval, type Phase } from './notation.js';
+import {
+  addGroups,
+  at,
+  counterValues,
+  DAYS_EVALUATION_MS,
+  gaugeValues,
+  TEST_INTERVAL_MS,
+  type GroupsByInterval,
+  type Phase,
+} from './notation.js';
 
 /** Events per minute in every scenario: large enough that budgets of 99.99% still see errors. */
 const TRAFFIC = 1000;
@@ -46,7 +55,10 @@ function invent(match: Selector[], avoid: Selector | undefined): ConcreteSeries 
   return s;
 }
 
-const counter = (series: ConcreteSeries, step: (p: Phase) => number): Role => ({ series, values: (phases, sampleMin) => counterValues(phases, step, sampleMin) });
+const counter = (series: ConcreteSeries, step: (p: Phase) => number): Role => ({
+  series,
+  values: (phases, sampleMin) => counterValues(phases, step, sampleMin),
+});
 
 /** Two counters: the part (bad or good events) and the total, or the rest of it when they share a metric. */
 function counterRoles(meaning: PartMeaning, part: Selector, total: Selector): Role[] {
@@ -71,14 +83,21 @@ const DECOY_TOTAL_SCALE = 100;
  */
 function decoyRoles(slo: SloModel, reads: readonly Selector[]): Role[] {
   const sli = slo.sli;
-  const counters = sli.kind === 'ratio' ? { part: sli.part, total: sli.total }
-    : sli.kind === 'latency' ? { part: sli.bucket, total: sli.count }
-    : sli.kind === 'query' && sli.feed ? { part: sli.feed.part, total: sli.feed.total }
-    : undefined;
+  const counters =
+    sli.kind === 'ratio'
+      ? { part: sli.part, total: sli.total }
+      : sli.kind === 'latency'
+        ? { part: sli.bucket, total: sli.count }
+        : sli.kind === 'query' && sli.feed
+          ? { part: sli.feed.part, total: sli.feed.total }
+          : undefined;
   if (!counters) return [];
   const out: Role[] = [];
   const seen = new Set<string>();
-  for (const [sel, scale] of [[counters.part, 1], [counters.total, DECOY_TOTAL_SCALE]] as const) {
+  for (const [sel, scale] of [
+    [counters.part, 1],
+    [counters.total, DECOY_TOTAL_SCALE],
+  ] as const) {
     for (const d of decoySeries(sel, reads)) {
       if (seen.has(seriesText(d))) continue;
       seen.add(seriesText(d));
@@ -104,7 +123,12 @@ function sliRoles(slo: SloModel): Role[] | undefined {
     case 'boolGauge':
       // One sample per minute, each an event: the share of good events is the gauge's value, so
       // fractional values stand for several probes averaged; no traffic is no sample at all.
-      return [{ series: invent([sli.series], undefined), values: (phases, sampleMin) => gaugeValues(phases, (p) => (p.total > 0 ? (p.total - p.errors) / p.total : undefined), sampleMin) }];
+      return [
+        {
+          series: invent([sli.series], undefined),
+          values: (phases, sampleMin) => gaugeValues(phases, (p) => (p.total > 0 ? (p.total - p.errors) / p.total : undefined), sampleMin),
+        },
+      ];
     case 'nativeLatency':
       return undefined;
   }
@@ -181,10 +205,11 @@ function goQueryEscape(value: string): string {
 
 /** Annotations as Prometheus expands them for one group (`{{ $labels.route }}`, `| urlquery`). */
 function expandedAnnotations(rule: AlertingRule, g: Group): Record<string, string> {
-  const fill = (text: string) => text.replace(/\{\{ \$labels\.(\w+)( \| urlquery)? \}\}/g, (_, l: string, escape: string | undefined) => {
-    const value = g.labels[l] ?? '';
-    return escape ? goQueryEscape(value) : value;
-  });
+  const fill = (text: string) =>
+    text.replace(/\{\{ \$labels\.(\w+)( \| urlquery)? \}\}/g, (_, l: string, escape: string | undefined) => {
+      const value = g.labels[l] ?? '';
+      return escape ? goQueryEscape(value) : value;
+    });
   return Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, fill(v)]));
 }
 
@@ -215,25 +240,36 @@ function check(subjects: readonly Subject[], mode: Mode, sev: Severity, evalMs: 
         if (rules.length === 0) return [];
         const samples = s.groups
           .filter((_, i) => firing(s, i))
-          .flatMap((g) => rules.map((rule) => labelText({ __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...alertLabels(s, rule, g) })))
+          .flatMap((g) =>
+            rules.map((rule) => labelText({ __name__: 'ALERTS', alertname: rule.alert, alertstate: 'firing', ...alertLabels(s, rule, g) })),
+          )
           .sort()
           .map((labels) => ({ labels, value: 1 }));
-        return [{
-          expr: `ALERTS${matcherText({ alertname: ALERT_NAMES[sev], service: s.svc.name, slo: s.slo.name, alertstate: 'firing' })}`,
-          eval_time: at(evalMs),
-          exp_samples: samples,
-        }];
+        return [
+          {
+            expr: `ALERTS${matcherText({ alertname: ALERT_NAMES[sev], service: s.svc.name, slo: s.slo.name, alertstate: 'firing' })}`,
+            eval_time: at(evalMs),
+            exp_samples: samples,
+          },
+        ];
       }),
     };
   }
   if (!subjects.some((s) => alertsOf(s, sev).length > 0)) return { alert: [], expr: [] };
   return {
-    alert: [{
-      eval_time: at(evalMs),
-      alertname: ALERT_NAMES[sev],
-      exp_alerts: subjects.flatMap((s) =>
-        alertsOf(s, sev).flatMap((rule) => s.groups.filter((_, i) => firing(s, i)).map((g) => ({ exp_labels: alertLabels(s, rule, g), exp_annotations: expandedAnnotations(rule, g) })))),
-    }],
+    alert: [
+      {
+        eval_time: at(evalMs),
+        alertname: ALERT_NAMES[sev],
+        exp_alerts: subjects.flatMap((s) =>
+          alertsOf(s, sev).flatMap((rule) =>
+            s.groups
+              .filter((_, i) => firing(s, i))
+              .map((g) => ({ exp_labels: alertLabels(s, rule, g), exp_annotations: expandedAnnotations(rule, g) })),
+          ),
+        ),
+      },
+    ],
     expr: [],
   };
 }
@@ -276,13 +312,25 @@ function outageGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
   // The first group of each SLO breaks; the others of a grouped SLO stay healthy and must not page.
   const broken = (g: number) => g === 0;
   const input = subjects.flatMap((s) =>
-    inputSeries(s, (g) => [healthy(s, warmup), broken(g) ? { minutes: outageMin, total: TRAFFIC, errors: TRAFFIC } : healthy(s, outageMin), healthy(s, after)]),
+    inputSeries(s, (g) => [
+      healthy(s, warmup),
+      broken(g) ? { minutes: outageMin, total: TRAFFIC, errors: TRAFFIC } : healthy(s, outageMin),
+      healthy(s, after),
+    ]),
   );
   const checks: Checks[] = [check(subjects, mode, 'critical', start, () => false)];
   // Each SLO's own bounds, and the moment the slowest has paged, when every page fires.
   for (const s of subjects) {
     if (subjects.length > 1) checks.push(check([s], 'query', 'critical', start + detectMinOf(s) * MINUTE_MS, (_, g) => broken(g)));
-    checks.push(check(subjects.length > 1 ? [s] : subjects, subjects.length > 1 ? 'query' : mode, 'critical', end + resetMinOf(s) * MINUTE_MS, () => false));
+    checks.push(
+      check(
+        subjects.length > 1 ? [s] : subjects,
+        subjects.length > 1 ? 'query' : mode,
+        'critical',
+        end + resetMinOf(s) * MINUTE_MS,
+        () => false,
+      ),
+    );
   }
   checks.push(check(subjects, mode, 'critical', start + slowest * MINUTE_MS, (_, g) => broken(g)));
   const bounds = subjects.map((s) => `${s.slo.name} pages within ${detectMinOf(s)}m and resets within ${resetMinOf(s)}m`).join('; ');
@@ -295,7 +343,9 @@ function outageGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
 function checkpoints(s: Subject): number[] {
   const [page, ticket] = s.plan.tiers;
   const longest = ticket.pairs[1].long;
-  return [page.pairs[0].long, page.pairs[1].long, ticket.pairs[0].long, longest, longest + 30 * MINUTE_MS].map((t) => ceilTo(t, DAYS_EVALUATION_MS));
+  return [page.pairs[0].long, page.pairs[1].long, ticket.pairs[0].long, longest, longest + 30 * MINUTE_MS].map((t) =>
+    ceilTo(t, DAYS_EVALUATION_MS),
+  );
 }
 
 /** Margin kept between a steady burn and the factors it must stay above or below. */
@@ -329,7 +379,10 @@ function modelOf(s: Subject, phases: readonly Phase[], sampleMin: number): BurnM
   return burnModel(s.plan, phases, sampleMin, minutes(DAYS_EVALUATION_MS), s.slo.sli.kind === 'boolGauge');
 }
 
-const SEVERITIES: ReadonlyArray<[0 | 1, Severity]> = [[0, 'critical'], [1, 'warning']];
+const SEVERITIES: ReadonlyArray<[0 | 1, Severity]> = [
+  [0, 'critical'],
+  [1, 'warning'],
+];
 
 /**
  * Half the budget rate raises nothing; a steady burn above the ticket's factors (`steadyBurn`),
@@ -350,17 +403,31 @@ function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subj
   ];
   const input = subjects.flatMap((s) => inputSeries(s, () => phasesOf(s), COARSE_SAMPLE_MIN));
   const models = new Map(subjects.map((s) => [s, modelOf(s, phasesOf(s), COARSE_SAMPLE_MIN)]));
-  const times = [...new Set([...subjects.flatMap(checkpoints).map((t) => t + HEAVY_LEAD_MIN * MINUTE_MS), (HEAVY_LEAD_MIN + burnMin + tailMin) * MINUTE_MS])].sort((a, b) => a - b);
-  const checks = times.flatMap((t) => SEVERITIES.flatMap(([tier, sev]) => {
-    const states = subjects.map((s) => models.get(s)!.tier(tier, minutes(t)));
-    return states.some((x) => x === undefined) ? [] : [check(subjects, mode, sev, t, (s) => states[subjects.indexOf(s)] === true)];
-  }));
-  const names = (b: boolean) => subjects.filter((s) => burning(s) === b).map((s) => s.slo.name).join(', ');
+  const times = [
+    ...new Set([
+      ...subjects.flatMap(checkpoints).map((t) => t + HEAVY_LEAD_MIN * MINUTE_MS),
+      (HEAVY_LEAD_MIN + burnMin + tailMin) * MINUTE_MS,
+    ]),
+  ].sort((a, b) => a - b);
+  const checks = times.flatMap((t) =>
+    SEVERITIES.flatMap(([tier, sev]) => {
+      const states = subjects.map((s) => models.get(s)!.tier(tier, minutes(t)));
+      return states.some((x) => x === undefined) ? [] : [check(subjects, mode, sev, t, (s) => states[subjects.indexOf(s)] === true)];
+    }),
+  );
+  const names = (b: boolean) =>
+    subjects
+      .filter((s) => burning(s) === b)
+      .map((s) => s.slo.name)
+      .join(', ');
   const burns = [...new Map(subjects.filter(burning).map((s) => [`${burnOf(s).burn}|${burnOf(s).pages}`, burnOf(s)])).values()];
   const parts = [
     names(false) ? `healthy traffic (half the budget rate) raises nothing for ${names(false)}` : '',
     ...burns.map((b) => {
-      const who = subjects.filter((s) => burning(s) && burnOf(s).burn === b.burn && burnOf(s).pages === b.pages).map((s) => s.slo.name).join(', ');
+      const who = subjects
+        .filter((s) => burning(s) && burnOf(s).burn === b.burn && burnOf(s).pages === b.pages)
+        .map((s) => s.slo.name)
+        .join(', ');
       return `a ${b.burn}x burn sustained for days opens a ticket and ${b.pages ? 'pages (no burn can ticket without paging at this objective)' : 'never pages'} for ${who}, and the ticket stops once the burn has`;
     }),
   ].filter(Boolean);
@@ -391,7 +458,9 @@ const wholeHours = (ms: number) => Math.ceil(ms / (60 * MINUTE_MS));
  * The model (burn-model.ts) gives both tiers' state at every evaluation; the test asserts them
  * wherever it is certain and the state changes, and at the end of each step above.
  */
-function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number; tier: 0 | 1; firing: boolean }>; what: string[] } | undefined {
+function tierPlan(
+  s: Subject,
+): { phases: Phase[]; checks: Array<{ atMin: number; tier: 0 | 1; firing: boolean }>; what: string[] } | undefined {
   const [[fast, slow], [tFast, tSlow]] = [s.plan.tiers[0].pairs, s.plan.tiers[1].pairs];
   const maxBurn = 1 / s.plan.budget;
   const phases: Phase[] = [];
@@ -427,7 +496,9 @@ function tierPlan(s: Subject): { phases: Phase[]; checks: Array<{ atMin: number;
   add(HOUR_MIN - clean - (t % HOUR_MIN), round(fast.factor * 2.5));
   add(clean, 0);
   checkpoint();
-  what.push(`${round(fast.factor * 1.25)}x for ${formatMs(fast.long)} pages, ${round(fast.factor * 2.5)}x that stopped ${clean}m ago does not`);
+  what.push(
+    `${round(fast.factor * 1.25)}x for ${formatMs(fast.long)} pages, ${round(fast.factor * 2.5)}x that stopped ${clean}m ago does not`,
+  );
 
   gap();
   // Its last 30 minutes at a quarter of the traffic, then an hour more whose last 5 minutes
@@ -505,21 +576,28 @@ function tierGroup(subjects: readonly Subject[]): TestGroup | undefined {
     return inputSeries(s, (g) => (g === 0 ? padded : [healthy(s, lengthMin)]), COARSE_SAMPLE_MIN);
   });
   // Each SLO at its own times, on ALERTS filtered by SLO: the others' states then are not asserted.
-  const checks = plans.flatMap(({ s, checks: cs }) => cs.map((c) => check([s], 'query', SEVERITIES[c.tier]![1], c.atMin * MINUTE_MS, (_, g) => c.firing && g === 0)));
+  const checks = plans.flatMap(({ s, checks: cs }) =>
+    cs.map((c) => check([s], 'query', SEVERITIES[c.tier]![1], c.atMin * MINUTE_MS, (_, g) => c.firing && g === 0)),
+  );
   const text = plans.map((p) => `${p.s.slo.name}: ${p.what.join(', ')}`).join('; ');
   return testGroup(`${title(subjects)}: each alert pair alone, between heavy clean traffic: ${text}`, COARSE_SAMPLE_MIN, input, checks);
 }
 
 function idleGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
   const input = subjects.flatMap((s) => inputSeries(s, () => [{ minutes: 180, total: 0, errors: 0 }], COARSE_SAMPLE_MIN));
-  const checks = [60, 180].flatMap((m) => [check(subjects, mode, 'critical', m * MINUTE_MS, () => false), check(subjects, mode, 'warning', m * MINUTE_MS, () => false)]);
+  const checks = [60, 180].flatMap((m) => [
+    check(subjects, mode, 'critical', m * MINUTE_MS, () => false),
+    check(subjects, mode, 'warning', m * MINUTE_MS, () => false),
+  ]);
   return testGroup(`${title(subjects)}: no traffic raises nothing`, COARSE_SAMPLE_MIN, input, checks);
 }
 
 /** Whether the SLI counts good events (a latency bucket, a ratio of successes): its rules read a missing part as 0. */
 function countsGood(slo: SloModel): boolean {
   const sli = slo.sli;
-  return sli.kind === 'latency' || (sli.kind === 'ratio' && sli.meaning === 'good') || (sli.kind === 'query' && sli.feed?.meaning === 'good');
+  return (
+    sli.kind === 'latency' || (sli.kind === 'ratio' && sli.meaning === 'good') || (sli.kind === 'query' && sli.feed?.meaning === 'good')
+  );
 }
 
 /**
@@ -531,13 +609,23 @@ function countsGood(slo: SloModel): boolean {
 function missingGoodGroup(subjects: readonly Subject[]): TestGroup | undefined {
   const fed = subjects.filter((s) => countsGood(s.slo) && s.slo.groupBy.length === 0 && s.groups[0]!.roles.length > 1);
   if (fed.length === 0) return undefined;
-  const input = fed.flatMap((s) => s.groups[0]!.roles.slice(1).flatMap((r) => {
-    // Every event fails: the total grows, and so does the rest of it when it shares the part's metric.
-    const values = r.values([{ minutes: 180, total: TRAFFIC, errors: TRAFFIC }], COARSE_SAMPLE_MIN);
-    return values === undefined ? [] : [{ series: seriesText(r.series), values }];
-  }));
-  const checks = [60, 180].flatMap((m) => [check(fed, 'list', 'critical', m * MINUTE_MS, () => true), check(fed, 'list', 'warning', m * MINUTE_MS, () => true)]);
-  return testGroup(`${title(fed)}: traffic whose good events never report counts every event as failed: it pages and opens a ticket`, COARSE_SAMPLE_MIN, input, checks);
+  const input = fed.flatMap((s) =>
+    s.groups[0]!.roles.slice(1).flatMap((r) => {
+      // Every event fails: the total grows, and so does the rest of it when it shares the part's metric.
+      const values = r.values([{ minutes: 180, total: TRAFFIC, errors: TRAFFIC }], COARSE_SAMPLE_MIN);
+      return values === undefined ? [] : [{ series: seriesText(r.series), values }];
+    }),
+  );
+  const checks = [60, 180].flatMap((m) => [
+    check(fed, 'list', 'critical', m * MINUTE_MS, () => true),
+    check(fed, 'list', 'warning', m * MINUTE_MS, () => true),
+  ]);
+  return testGroup(
+    `${title(fed)}: traffic whose good events never report counts every event as failed: it pages and opens a ticket`,
+    COARSE_SAMPLE_MIN,
+    input,
+    checks,
+  );
 }
 
 /**
@@ -558,9 +646,17 @@ function disturbs(a: Subject, b: Subject): boolean {
 function subjectOf(svc: ServiceModel, slo: SloModel, alerts: AlertingRule[]): Subject {
   const groups = groupLabels(slo).flatMap(({ labels, series }) => {
     const roles = sliRoles(slo);
-    return roles ? [{ labels, roles: roles.map((r) => ({ ...r, series: { ...r.series, labels: { ...r.series.labels, ...series } } })) }] : [];
+    return roles
+      ? [{ labels, roles: roles.map((r) => ({ ...r, series: { ...r.series, labels: { ...r.series.labels, ...series } } })) }]
+      : [];
   });
-  const decoys = groups.length > 0 ? decoyRoles(slo, svc.slos.flatMap((o) => sliReads(o.sli))) : [];
+  const decoys =
+    groups.length > 0
+      ? decoyRoles(
+          slo,
+          svc.slos.flatMap((o) => sliReads(o.sli)),
+        )
+      : [];
   return { svc, slo, plan: slo.plan, groups, decoys, alerts };
 }
 
@@ -580,7 +676,11 @@ export function sloTests(svc: ServiceModel, alertsOf: (slo: SloModel) => Alertin
     // Alternate which half burns, so every SLO is proven quiet and burning across two groups.
     const odd = new Set(together.filter((_, i) => i % 2 === 1));
     addGroups(out, TEST_INTERVAL_MS, [outageGroup(together, 'list')]);
-    addGroups(out, DAYS_EVALUATION_MS, [steadyGroup(together, 'list', (s) => odd.has(s)), steadyGroup(together, 'list', (s) => !odd.has(s)), idleGroup(together, 'list')]);
+    addGroups(out, DAYS_EVALUATION_MS, [
+      steadyGroup(together, 'list', (s) => odd.has(s)),
+      steadyGroup(together, 'list', (s) => !odd.has(s)),
+      idleGroup(together, 'list'),
+    ]);
     const missing = missingGoodGroup(together);
     if (missing) addGroups(out, DAYS_EVALUATION_MS, [missing]);
     const tiers = tierGroup(together);
@@ -588,7 +688,11 @@ export function sloTests(svc: ServiceModel, alertsOf: (slo: SloModel) => Alertin
   }
   for (const s of subjects.filter(isShared)) {
     addGroups(out, TEST_INTERVAL_MS, [outageGroup([s], 'query')]);
-    addGroups(out, DAYS_EVALUATION_MS, [steadyGroup([s], 'query', () => false), steadyGroup([s], 'query', only(s)), idleGroup([s], 'query')]);
+    addGroups(out, DAYS_EVALUATION_MS, [
+      steadyGroup([s], 'query', () => false),
+      steadyGroup([s], 'query', only(s)),
+      idleGroup([s], 'query'),
+    ]);
     const tiers = tierGroup([s]);
     if (tiers) addGroups(out, DAYS_EVALUATION_MS, [tiers]);
   }

@@ -19,7 +19,10 @@ const BURN_RATE_ALERTS: ReadonlySet<string> = new Set(Object.values(ALERT_NAMES)
 
 /** An SLO's burn-rate alerts, in rule order, found by what they are (name and `slo` label), not by where its group sits. */
 function burnRateAlerts(groups: readonly RuleGroup[], slo: SloModel): AlertingRule[] {
-  return groups.flatMap((g) => g.rules).filter(isAlert).filter((r) => BURN_RATE_ALERTS.has(r.alert) && r.labels?.[LABEL.slo] === slo.name);
+  return groups
+    .flatMap((g) => g.rules)
+    .filter(isAlert)
+    .filter((r) => BURN_RATE_ALERTS.has(r.alert) && r.labels?.[LABEL.slo] === slo.name);
 }
 
 export function promtoolArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {

@@ -47,7 +47,14 @@ export function thresholdTests(svc: ServiceModel): GroupsByInterval {
   // A scenario's step is its evaluation interval: it goes to that interval's file.
   const out: GroupsByInterval = new Map();
   for (const step of [...new Set(built.map((b) => b.stepMs))].sort((a, b) => a - b)) {
-    addGroups(out, step, pack(svc, built.filter((b) => b.stepMs === step)));
+    addGroups(
+      out,
+      step,
+      pack(
+        svc,
+        built.filter((b) => b.stepMs === step),
+      ),
+    );
   }
   return addGroups(out, TEST_INTERVAL_MS, noDataGroups(svc));
 }

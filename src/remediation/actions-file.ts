@@ -65,7 +65,9 @@ export const resolvedRemediation = z.object({
 });
 
 export const actionsFile = z.object({
-  version: z.literal(ACTIONS_FILE_VERSION, { error: `unsupported version (this receiver reads version ${ACTIONS_FILE_VERSION}; regenerate with the same sloforge)` }),
+  version: z.literal(ACTIONS_FILE_VERSION, {
+    error: `unsupported version (this receiver reads version ${ACTIONS_FILE_VERSION}; regenerate with the same sloforge)`,
+  }),
   generatedBy: z.string(),
   remediations: z.array(resolvedRemediation),
 });

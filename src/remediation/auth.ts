@@ -10,7 +10,10 @@ export const MIN_TOKEN_LENGTH = 16;
  * can be added before the old one is removed (rotation without downtime).
  */
 export function parseTokens(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
 // Hashing first gives equal lengths, so timingSafeEqual leaks neither content nor length.

@@ -17,8 +17,9 @@ export function isBound(rem: Pick<ResolvedRemediation, 'triggers'>, labels: Read
 /** For the audit trail: which alert was refused, and which would have been allowed. */
 export function describeBinding(rem: Pick<ResolvedRemediation, 'name' | 'triggers'>, labels: Readonly<Record<string, string>>): string {
   const got = KEYS.map((k) => `${k}=${JSON.stringify(labels[k] ?? '')}`).join(',');
-  const allowed = rem.triggers.length === 0
-    ? 'no alert declares it'
-    : `only ${rem.triggers.map((t) => `${t.alertname} of ${t.service}/${t.slo ?? t.threshold ?? ''}`).join(', ')} may start it`;
+  const allowed =
+    rem.triggers.length === 0
+      ? 'no alert declares it'
+      : `only ${rem.triggers.map((t) => `${t.alertname} of ${t.service}/${t.slo ?? t.threshold ?? ''}`).join(', ')} may start it`;
   return `alert {${got}} is not bound to remediation "${rem.name}" (${allowed}); not run`;
 }

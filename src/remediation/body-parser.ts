@@ -73,7 +73,10 @@ export class BodyParser {
   private nextId = 0;
   private closed = false;
 
-  constructor(private readonly workerBytes = BODY_WORKER_BYTES, private readonly maxWaiting = MAX_WAITING) {}
+  constructor(
+    private readonly workerBytes = BODY_WORKER_BYTES,
+    private readonly maxWaiting = MAX_WAITING,
+  ) {}
 
   /** The body as JSON (large ones reduced to the webhook's fields); NotJson or ParserBusy otherwise. */
   parse(body: Buffer): Promise<unknown> {
@@ -85,7 +88,8 @@ export class BodyParser {
       }
     }
     if (this.closed) return Promise.reject(new ParserBusy('the receiver is stopping'));
-    if (this.waiting.length >= this.maxWaiting) return Promise.reject(new ParserBusy(`${this.maxWaiting} large bodies are waiting to be parsed`));
+    if (this.waiting.length >= this.maxWaiting)
+      return Promise.reject(new ParserBusy(`${this.maxWaiting} large bodies are waiting to be parsed`));
     return new Promise((resolve, reject) => {
       this.waiting.push({ text: body.toString('utf8'), resolve, reject });
       this.next();

@@ -43,11 +43,15 @@ async function tokenWarnings(file: string, tokens: readonly string[]): Promise<s
   const mode = (await stat(file)).mode & 0o777;
   if ((mode & 0o077) !== 0) {
     const who = [(mode & 0o070) !== 0 ? 'its group' : '', (mode & 0o007) !== 0 ? 'every user' : ''].filter(Boolean).join(' and ');
-    warnings.push(`${file}: the token file (--token-file) is readable by ${who} (mode 0${mode.toString(8)}); make it readable by the receiver's user only (chmod 600)`);
+    warnings.push(
+      `${file}: the token file (--token-file) is readable by ${who} (mode 0${mode.toString(8)}); make it readable by the receiver's user only (chmod 600)`,
+    );
   }
   const short = tokens.filter((t) => t.length < MIN_TOKEN_LENGTH).length;
   if (short > 0) {
-    warnings.push(`${file}: ${short} token(s) in the token file (--token-file) are shorter than ${MIN_TOKEN_LENGTH} characters and could be guessed; use long random ones (openssl rand -hex 32)`);
+    warnings.push(
+      `${file}: ${short} token(s) in the token file (--token-file) are shorter than ${MIN_TOKEN_LENGTH} characters and could be guessed; use long random ones (openssl rand -hex 32)`,
+    );
   }
   return warnings;
 }
@@ -70,16 +74,21 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
   const tokenPath = required(flags.tokenFile, '--token-file FILE', 'SLOFORGE_RECEIVER_TOKEN_FILE');
   const dataDir = required(flags.dataDir, '--data-dir DIR', 'SLOFORGE_RECEIVER_DATA_DIR');
   const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port / SLOFORGE_RECEIVER_PORT: not a port number: ${JSON.stringify(flags.port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UserError(`--port / SLOFORGE_RECEIVER_PORT: not a port number: ${JSON.stringify(flags.port)}`);
   // The flag sets true; the environment variable is read as a boolean so "false" means false.
   const dryRun = flags.dryRun === true || parseBool(process.env.SLOFORGE_RECEIVER_DRY_RUN, 'SLOFORGE_RECEIVER_DRY_RUN');
   const lockStaleMs = parseDuration(flags.lockStale);
   if (lockStaleMs === undefined || lockStaleMs < MIN_LOCK_STALE_MS) {
-    throw new UserError(`--lock-stale / SLOFORGE_RECEIVER_LOCK_STALE: expected a duration of at least 2s, got ${JSON.stringify(flags.lockStale)}`);
+    throw new UserError(
+      `--lock-stale / SLOFORGE_RECEIVER_LOCK_STALE: expected a duration of at least 2s, got ${JSON.stringify(flags.lockStale)}`,
+    );
   }
   const shutdownGraceMs = parseDuration(flags.shutdownGrace);
   if (shutdownGraceMs === undefined) {
-    throw new UserError(`--shutdown-grace / SLOFORGE_RECEIVER_SHUTDOWN_GRACE: expected a duration such as 25s, got ${JSON.stringify(flags.shutdownGrace)}`);
+    throw new UserError(
+      `--shutdown-grace / SLOFORGE_RECEIVER_SHUTDOWN_GRACE: expected a duration such as 25s, got ${JSON.stringify(flags.shutdownGrace)}`,
+    );
   }
 
   let json: unknown;
@@ -110,7 +119,10 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
   const reload = () => {
     // A bad new file keeps the old tokens: locking Alertmanager out is worse than a late rotation.
     readTokens().then(
-      (next) => { receiver?.setTokens(next); say(`SIGHUP: reloaded ${next.length} token(s) from ${tokenPath}`); },
+      (next) => {
+        receiver?.setTokens(next);
+        say(`SIGHUP: reloaded ${next.length} token(s) from ${tokenPath}`);
+      },
       (err: Error) => say(`SIGHUP: kept the current tokens: ${err.message}`),
     );
   };
@@ -137,7 +149,13 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
 
   try {
     receiver = await startReceiver({
-      remediations: parsed.data.remediations, tokens, dataDir, host: flags.host, port, dryRun, lockStaleMs,
+      remediations: parsed.data.remediations,
+      tokens,
+      dataDir,
+      host: flags.host,
+      port,
+      dryRun,
+      lockStaleMs,
       shutdownMs: shutdownGraceMs,
       signal: stopping.signal,
       // Another receiver owns the log now. The store already refuses every write, so for a moment
@@ -157,8 +175,10 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
     }
     if (err instanceof DataDirInUse || err instanceof DataDirFull) throw new UserError(err.message);
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${flags.host}:${port}: ${e.code}`);
-    if (e.code !== undefined && e.syscall !== undefined) throw new UserError(`${dataDir}: cannot use the data folder (--data-dir): ${e.code}`);
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL')
+      throw new UserError(`cannot listen on ${flags.host}:${port}: ${e.code}`);
+    if (e.code !== undefined && e.syscall !== undefined)
+      throw new UserError(`${dataDir}: cannot use the data folder (--data-dir): ${e.code}`);
     throw err;
   }
   if (reloadAfterStart) reload();
@@ -170,14 +190,32 @@ export function registerReceiverCommand(program: Command): void {
   program
     .command('receiver')
     .description('serve the remediation webhook for Alertmanager (POST /alerts) and run the actions it names')
-    .addOption(new Option('--actions <file>', 'the actions file `generate` writes (generated/remediation/actions.json)').env('SLOFORGE_RECEIVER_ACTIONS'))
+    .addOption(
+      new Option('--actions <file>', 'the actions file `generate` writes (generated/remediation/actions.json)').env(
+        'SLOFORGE_RECEIVER_ACTIONS',
+      ),
+    )
     .addOption(new Option('--token-file <file>', 'file of accepted Bearer tokens, one per line').env('SLOFORGE_RECEIVER_TOKEN_FILE'))
     .addOption(new Option('--data-dir <dir>', 'folder for the durable event log').env('SLOFORGE_RECEIVER_DATA_DIR'))
     .addOption(new Option('--host <host>', 'address to listen on').env('SLOFORGE_RECEIVER_HOST').default('127.0.0.1'))
     .addOption(new Option('--port <port>', 'port to listen on').env('SLOFORGE_RECEIVER_PORT').default('9095'))
     .addOption(new Option('--dry-run', 'record what each action would do without doing it (env SLOFORGE_RECEIVER_DRY_RUN=true)'))
-    .addOption(new Option('--lock-stale <duration>', 'how long a crashed receiver\'s data-folder lock holds before a new one takes it over (a restart after a crash waits this long)').env('SLOFORGE_RECEIVER_LOCK_STALE').default(formatDuration(LOCK_STALE_MS)))
-    .addOption(new Option('--shutdown-grace <duration>', 'on SIGTERM or SIGINT, how long running actions may finish before they are aborted (keep it below the pod\'s terminationGracePeriodSeconds)').env('SLOFORGE_RECEIVER_SHUTDOWN_GRACE').default(formatDuration(DEFAULT_SHUTDOWN_GRACE_MS)))
+    .addOption(
+      new Option(
+        '--lock-stale <duration>',
+        "how long a crashed receiver's data-folder lock holds before a new one takes it over (a restart after a crash waits this long)",
+      )
+        .env('SLOFORGE_RECEIVER_LOCK_STALE')
+        .default(formatDuration(LOCK_STALE_MS)),
+    )
+    .addOption(
+      new Option(
+        '--shutdown-grace <duration>',
+        "on SIGTERM or SIGINT, how long running actions may finish before they are aborted (keep it below the pod's terminationGracePeriodSeconds)",
+      )
+        .env('SLOFORGE_RECEIVER_SHUTDOWN_GRACE')
+        .default(formatDuration(DEFAULT_SHUTDOWN_GRACE_MS)),
+    )
     .action(async (flags: ReceiverFlags) => {
       await runReceiver(flags);
     });

@@ -105,9 +105,12 @@ interface ReplayState {
 function describe(rem: ResolvedRemediation): string {
   const a = rem.action;
   switch (a.kind) {
-    case 'http': return `${a.http.method} ${redactUrl(a.http.url)}`;
-    case 'kubernetesScale': return `scale deployment ${a.kubernetesScale.namespace}/${a.kubernetesScale.deployment}`;
-    case 'command': return `run ${a.command.argv.join(' ')}`;
+    case 'http':
+      return `${a.http.method} ${redactUrl(a.http.url)}`;
+    case 'kubernetesScale':
+      return `scale deployment ${a.kubernetesScale.namespace}/${a.kubernetesScale.deployment}`;
+    case 'command':
+      return `run ${a.command.argv.join(' ')}`;
   }
 }
 
@@ -145,7 +148,16 @@ export class Engine {
     this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? opts.now ?? monotonicClock();
-    this.replaying = { acceptedLine: new Map(), keyOwner: new Map(), alias: new Map(), bad: [], setAside: [], at: this.clock(), future: 0, furthestAheadMs: 0 };
+    this.replaying = {
+      acceptedLine: new Map(),
+      keyOwner: new Map(),
+      alias: new Map(),
+      bad: [],
+      setAside: [],
+      at: this.clock(),
+      future: 0,
+      furthestAheadMs: 0,
+    };
     this.auditSize = opts.auditSize ?? 1000;
     this.limited = new LogLimiter(opts.log, this.now);
     // Every running action and every waiting retry listens on these; many at once is normal.
@@ -164,7 +176,12 @@ export class Engine {
         // Two deliveries of one alert in the log (a bug or a hand edit): one event, run once.
         const owner = rs.keyOwner.get(r.key);
         rs.alias.set(r.id, owner ?? '');
-        rs.setAside.push({ line, problem: `a second \`accepted\` record for ${r.key}${owner ? ` (event ${owner})` : ''}: merged into the first`, ids: [], torn: false });
+        rs.setAside.push({
+          line,
+          problem: `a second \`accepted\` record for ${r.key}${owner ? ` (event ${owner})` : ''}: merged into the first`,
+          ids: [],
+          torn: false,
+        });
         return;
       }
       this.seen.add(r.key);
@@ -203,7 +220,9 @@ export class Engine {
   finishReplay(): BadLine[] {
     const rs = this.replaying!;
     this.replaying = undefined;
-    const unreadable = rs.bad.filter((b) => !b.torn).map((b) => ({ line: b.line, ids: new Set(b.ids.map((id) => rs.alias.get(id) ?? id)) }));
+    const unreadable = rs.bad
+      .filter((b) => !b.torn)
+      .map((b) => ({ line: b.line, ids: new Set(b.ids.map((id) => rs.alias.get(id) ?? id)) }));
     for (const ev of this.events.values()) {
       if (ev.state === 'running') {
         ev.interrupted = true;
@@ -224,14 +243,20 @@ export class Engine {
       if (ev.state === 'queued') this.queue.push(ev);
     }
     if (rs.future > 0) {
-      this.opts.log(`${rs.future} start(s) in the event log are stamped up to ${Math.ceil(rs.furthestAheadMs / 1000)} s in the future (the clock was ahead when they were written): counted as starting now for cooldowns and hourly caps`);
+      this.opts.log(
+        `${rs.future} start(s) in the event log are stamped up to ${Math.ceil(rs.furthestAheadMs / 1000)} s in the future (the clock was ahead when they were written): counted as starting now for cooldowns and hourly caps`,
+      );
     }
     if (this.queue.size > 0) this.opts.log(`resuming ${this.queue.size} unfinished remediation(s) from the log`);
     if (this.interrupted.length > 0) {
-      this.opts.log(`${this.interrupted.length} remediation(s) were running when the receiver stopped: outcome unknown, not repeated (see /api/actions)`);
+      this.opts.log(
+        `${this.interrupted.length} remediation(s) were running when the receiver stopped: outcome unknown, not repeated (see /api/actions)`,
+      );
     }
     if (this.doubtful.length > 0) {
-      this.opts.log(`${this.doubtful.length} remediation(s) may have started on an unreadable line of the event log: not run, so none runs twice (see /api/actions)`);
+      this.opts.log(
+        `${this.doubtful.length} remediation(s) may have started on an unreadable line of the event log: not run, so none runs twice (see /api/actions)`,
+      );
     }
     return rs.setAside;
   }
@@ -243,15 +268,26 @@ export class Engine {
   start(): Promise<boolean> {
     const written: Promise<boolean>[] = [];
     for (const ev of this.interrupted.splice(0)) {
-      written.push(this.skip(ev, 'interrupted', 'the receiver stopped while this action ran: its outcome is unknown, so it is not repeated (set retryInterrupted for idempotent actions)'));
+      written.push(
+        this.skip(
+          ev,
+          'interrupted',
+          'the receiver stopped while this action ran: its outcome is unknown, so it is not repeated (set retryInterrupted for idempotent actions)',
+        ),
+      );
     }
     for (const { ev, line } of this.doubtful.splice(0)) {
-      written.push(this.skip(ev, 'log-corrupt', `line ${line} of the event log, written after this alert was accepted, is unreadable and may have been this action's start: not run, so it cannot run twice (set retryInterrupted for idempotent actions)`));
+      written.push(
+        this.skip(
+          ev,
+          'log-corrupt',
+          `line ${line} of the event log, written after this alert was accepted, is unreadable and may have been this action's start: not run, so it cannot run twice (set retryInterrupted for idempotent actions)`,
+        ),
+      );
     }
     this.pump();
     return Promise.all(written).then((all) => all.every(Boolean));
   }
-
 
   async accept(alerts: readonly WebhookAlert[]): Promise<AcceptResult> {
     const m = this.opts.metrics;
@@ -296,7 +332,10 @@ export class Engine {
       const alert: AlertFields = capped.alert;
       if (capped.cut.length > 0) {
         m.truncated.inc();
-        this.limited.line('truncated', `alert ${a.fingerprint} was larger than the per-alert limit: cut ${capped.cut.slice(0, 5).join(', ')}${capped.cut.length > 5 ? ', ...' : ''}`);
+        this.limited.line(
+          'truncated',
+          `alert ${a.fingerprint} was larger than the per-alert limit: cut ${capped.cut.slice(0, 5).join(', ')}${capped.cut.length > 5 ? ', ...' : ''}`,
+        );
       }
       const accepted = { t: 'accepted', id: randomUUID(), at, key, alert } as const;
       const ev = eventFromAccepted(accepted);
@@ -321,7 +360,10 @@ export class Engine {
     try {
       await write;
     } catch (err) {
-      this.limited.line('persist-accepted', `could not persist ${fresh.length} alert(s), answering 503 so Alertmanager retries: ${(err as Error).message}`);
+      this.limited.line(
+        'persist-accepted',
+        `could not persist ${fresh.length} alert(s), answering 503 so Alertmanager retries: ${(err as Error).message}`,
+      );
       throw new PersistError('could not persist the alerts');
     } finally {
       for (const ev of fresh) this.pending.delete(ev.key);
@@ -367,7 +409,11 @@ export class Engine {
       return !rem || (this.runningBy.get(name) ?? 0) < rem.maxConcurrent;
     };
     for (const ev of this.queue.startable(hasSlot)) {
-      this.track(this.begin(ev, this.remediations.get(ev.alert.remediation)).catch((err: Error) => this.opts.log(`remediation ${ev.id} crashed: ${err.message}`)));
+      this.track(
+        this.begin(ev, this.remediations.get(ev.alert.remediation)).catch((err: Error) =>
+          this.opts.log(`remediation ${ev.id} crashed: ${err.message}`),
+        ),
+      );
     }
     const nextRetry = this.queue.nextRetryAt;
     if (nextRetry !== undefined) this.wakeAt(nextRetry - now);
@@ -376,17 +422,23 @@ export class Engine {
   }
 
   private wakeAt(delayMs: number): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      this.pump();
-    }, Math.max(0, delayMs));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        this.pump();
+      },
+      Math.max(0, delayMs),
+    );
     t.unref();
     this.timers.add(t);
   }
 
   /** Keeps a task for shutdown to wait on. */
   private track(task: Promise<unknown>): void {
-    const t = task.then(() => {}, () => {});
+    const t = task.then(
+      () => {},
+      () => {},
+    );
     this.tasks.add(t);
     void t.finally(() => this.tasks.delete(t));
   }
@@ -396,7 +448,8 @@ export class Engine {
     const m = this.opts.metrics;
     const at = this.now();
     const guardAt = this.clock();
-    if (!rem) return this.skip(ev, 'unknown-remediation', `no remediation named "${ev.alert.remediation}" in the actions file`).then(() => {});
+    if (!rem)
+      return this.skip(ev, 'unknown-remediation', `no remediation named "${ev.alert.remediation}" in the actions file`).then(() => {});
     if (!ev.interrupted && ev.alert.status === 'firing' && this.resolved.has(episode(ev.alert))) {
       return this.skip(ev, 'resolved', 'the alert resolved before its remediation could start').then(() => {});
     }
@@ -410,8 +463,15 @@ export class Engine {
       if (decision === 'hourly-cap') {
         m.capSkips.inc({ remediation: rem.name });
         m.halted.set({ remediation: rem.name }, 1);
-        this.limited.line(`hourly-cap:${rem.name}`, `remediation ${rem.name} reached ${rem.maxPerHour} runs in the last hour: not running it for alert ${ev.alert.fingerprint} (a remediation loop?)`);
-        return this.skip(ev, 'hourly-cap', `${rem.name} already ran ${rem.maxPerHour} times in the last hour; stopped to break a possible remediation loop`).then(() => {});
+        this.limited.line(
+          `hourly-cap:${rem.name}`,
+          `remediation ${rem.name} reached ${rem.maxPerHour} runs in the last hour: not running it for alert ${ev.alert.fingerprint} (a remediation loop?)`,
+        );
+        return this.skip(
+          ev,
+          'hourly-cap',
+          `${rem.name} already ran ${rem.maxPerHour} times in the last hour; stopped to break a possible remediation loop`,
+        ).then(() => {});
       }
       uncharge = this.guard.recordStart(rem.name, ev.alert.status, guardAt);
       m.halted.set({ remediation: rem.name }, 0);
@@ -428,7 +488,12 @@ export class Engine {
     });
   }
 
-  private async execute(ev: Event, rem: ResolvedRemediation, started: Extract<LogRecord, { t: 'started' }>, uncharge: () => void): Promise<void> {
+  private async execute(
+    ev: Event,
+    rem: ResolvedRemediation,
+    started: Extract<LogRecord, { t: 'started' }>,
+    uncharge: () => void,
+  ): Promise<void> {
     const { dryRun } = started;
     try {
       await this.opts.store.append([started]);
@@ -467,7 +532,15 @@ export class Engine {
       return;
     }
     const result: ActionResult = dryRun ? 'dry-run' : outcome.ok ? 'success' : 'failure';
-    const finished = { t: 'finished', id: ev.id, key: ev.key, at: this.now(), result, detail: outcome.detail, durationMs: Math.round(seconds * 1000) } as const;
+    const finished = {
+      t: 'finished',
+      id: ev.id,
+      key: ev.key,
+      at: this.now(),
+      result,
+      detail: outcome.detail,
+      durationMs: Math.round(seconds * 1000),
+    } as const;
     this.apply(ev, finished);
     this.opts.metrics.actions.inc({ remediation: rem.name, result });
     this.opts.metrics.duration.observe({ remediation: rem.name, result }, seconds);
@@ -513,7 +586,10 @@ export class Engine {
     this.resolved.add(ep);
     if (this.resolved.size <= MAX_RESOLVED) return;
     this.resolved.delete(this.resolved.values().next().value!);
-    this.limited.line('resolved-cap', `remembering the newest ${MAX_RESOLVED} resolved alerts only: a firing alert still queued behind an older resolved notice runs`);
+    this.limited.line(
+      'resolved-cap',
+      `remembering the newest ${MAX_RESOLVED} resolved alerts only: a firing alert still queued behind an older resolved notice runs`,
+    );
   }
 
   /** Resolved episodes held in memory. */
@@ -557,7 +633,9 @@ export class Engine {
     this.timers.clear();
     const all = () => Promise.allSettled([...this.tasks]);
     let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>((resolve) => { timer = setTimeout(() => resolve('expired'), deadlineMs); });
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), deadlineMs);
+    });
     const outcome = await Promise.race([all(), expired]);
     clearTimeout(timer);
     if (outcome === 'expired' && this.tasks.size > 0) {

@@ -111,25 +111,30 @@ export async function lockDataDir(dir: string, opts: LockOptions): Promise<DataD
   const staleMs = opts.staleMs ?? LOCK_STALE_MS;
   const waitMs = opts.waitMs ?? staleMs + 2 * LOCK_UPDATE_MS;
   const lockfilePath = path.join(dir, LOCK_DIR);
-  const attempt = (retries: number) => lockfile.lock(dir, {
-    lockfilePath,
-    stale: staleMs,
-    update: Math.min(LOCK_UPDATE_MS, staleMs / 2),
-    realpath: false,
-    retries: { retries, factor: 1, minTimeout: 500, maxTimeout: 500 },
-    onCompromised: opts.onLost,
-  });
+  const attempt = (retries: number) =>
+    lockfile.lock(dir, {
+      lockfilePath,
+      stale: staleMs,
+      update: Math.min(LOCK_UPDATE_MS, staleMs / 2),
+      realpath: false,
+      retries: { retries, factor: 1, minTimeout: 500, maxTimeout: 500 },
+      onCompromised: opts.onLost,
+    });
   let release: () => Promise<void>;
   try {
     release = await attempt(0);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-    opts.log?.(`the data folder ${dir} is locked${await owner(dir)}; waiting up to ${Math.round(waitMs / 1000)} s in case its receiver has just stopped`);
+    opts.log?.(
+      `the data folder ${dir} is locked${await owner(dir)}; waiting up to ${Math.round(waitMs / 1000)} s in case its receiver has just stopped`,
+    );
     try {
       release = await attempt(Math.ceil(waitMs / 500));
     } catch (again) {
       if ((again as NodeJS.ErrnoException).code !== 'ELOCKED') throw again;
-      throw new DataDirInUse(`the data folder ${dir} is in use by another receiver${await owner(dir)}: two receivers on one event log would each run every action. Stop the other one, or give this one its own --data-dir (lock: ${lockfilePath})`);
+      throw new DataDirInUse(
+        `the data folder ${dir} is in use by another receiver${await owner(dir)}: two receivers on one event log would each run every action. Stop the other one, or give this one its own --data-dir (lock: ${lockfilePath})`,
+      );
     }
   }
   const file = path.join(dir, OWNER_FILE);
@@ -140,7 +145,9 @@ export async function lockDataDir(dir: string, opts: LockOptions): Promise<DataD
     await release().catch(() => {});
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOSPC' || e.code === 'EDQUOT') {
-      throw new DataDirFull(`cannot claim the data folder ${dir}: no space left to write ${OWNER_FILE} (${e.code}); free some space (the file is kept once written, so later starts need no new space for it)`);
+      throw new DataDirFull(
+        `cannot claim the data folder ${dir}: no space left to write ${OWNER_FILE} (${e.code}); free some space (the file is kept once written, so later starts need no new space for it)`,
+      );
     }
     throw err;
   }
@@ -160,7 +167,11 @@ export async function lockDataDir(dir: string, opts: LockOptions): Promise<DataD
     // remove the lock directory, whoever holds it now).
     release: async () => {
       let ours = false;
-      try { ours = owns(); } catch { /* unknown: leave the lock to go stale */ }
+      try {
+        ours = owns();
+      } catch {
+        /* unknown: leave the lock to go stale */
+      }
       if (ours) await release().catch(() => {});
     },
   };

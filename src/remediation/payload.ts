@@ -62,7 +62,11 @@ function cut(value: string, bytes: number): string {
   return `${buf.subarray(0, end).toString('utf8')}…[${buf.length - end} bytes cut]`;
 }
 
-interface Entry { map: Record<string, string>; kind: 'labels' | 'annotations'; key: string }
+interface Entry {
+  map: Record<string, string>;
+  kind: 'labels' | 'annotations';
+  key: string;
+}
 
 /** Bytes a cut value gains back through its marker, at most. */
 const MARKER_BYTES = 24;
@@ -104,7 +108,9 @@ export function capAlert(a: AlertFields, max = MAX_ALERT_BYTES): { alert: AlertF
   const out: AlertFields = { ...a, labels: { ...a.labels }, annotations: { ...a.annotations } };
   const entries = (all: boolean): Entry[] => [
     ...Object.keys(out.annotations).map((key) => ({ map: out.annotations, kind: 'annotations' as const, key })),
-    ...Object.keys(out.labels).filter((k) => all || !BINDING.has(k)).map((key) => ({ map: out.labels, kind: 'labels' as const, key })),
+    ...Object.keys(out.labels)
+      .filter((k) => all || !BINDING.has(k))
+      .map((key) => ({ map: out.labels, kind: 'labels' as const, key })),
   ];
   const over = () => alertBytes(out) + MARK_ROOM - max;
   const cutFields = new Set<string>();
@@ -124,7 +130,10 @@ export function capAlert(a: AlertFields, max = MAX_ALERT_BYTES): { alert: AlertF
     }
   }
   const gone = new Set(dropped);
-  const names = [...[...cutFields].filter((f) => !gone.has(f)).map((f) => `${f} cut`), ...(dropped.length ? [`${dropped.length} field(s) dropped`] : [])];
+  const names = [
+    ...[...cutFields].filter((f) => !gone.has(f)).map((f) => `${f} cut`),
+    ...(dropped.length ? [`${dropped.length} field(s) dropped`] : []),
+  ];
   out.annotations[TRUNCATED_ANNOTATION] = cut(`alert over ${max} bytes: ${names.join(', ')}`, 200);
   return { alert: out, cut: [...cutFields, ...dropped] };
 }

@@ -77,14 +77,24 @@ export class StartAborted extends Error {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, readonly outcome: RequestOutcome, message: string, readonly extra: Record<string, unknown> = {}, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly outcome: RequestOutcome,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, end = true): void {
   const text = `${JSON.stringify(body)}\n`;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   if (end) res.end(text);
   else res.write(text);
 }
@@ -108,9 +118,13 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(c);
     });
-    req.on('end', () => { if (!failed) resolve(Buffer.concat(chunks)); });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
     // A client that hangs up mid-body: nobody is left to answer, but the outcome is counted.
-    const hungUp = () => { if (!failed && !req.complete) reject(new HttpError(400, 'bad_request', 'body ended early')); };
+    const hungUp = () => {
+      if (!failed && !req.complete) reject(new HttpError(400, 'bad_request', 'body ended early'));
+    };
     req.on('error', hungUp);
     req.on('close', hungUp);
   });
@@ -122,7 +136,14 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
  * (up to DISCARD_LIMIT): closing with unread data makes the kernel send a reset, and a client
  * that writes its whole body before reading would see that reset instead of the answer.
  */
-function answerEarly(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string>, bodyComing: boolean): void {
+function answerEarly(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+  bodyComing: boolean,
+): void {
   if (req.socket.destroyed) return;
   if (!bodyComing || req.readableEnded) {
     send(res, status, body, { ...headers, ...(bodyComing ? {} : { connection: 'close' }) });
@@ -130,7 +151,9 @@ function answerEarly(req: http.IncomingMessage, res: http.ServerResponse, status
   }
   send(res, status, body, { ...headers, connection: 'close' }, false);
   let discarded = 0;
-  const done = () => { if (!res.writableEnded) res.end(); };
+  const done = () => {
+    if (!res.writableEnded) res.end();
+  };
   req.on('data', (c: Buffer) => {
     discarded += c.length;
     if (discarded > DISCARD_LIMIT) req.socket.destroy();
@@ -145,7 +168,9 @@ function reportBadLines(file: string, bad: readonly BadLine[], log: (line: strin
   if (bad.length === 0) return;
   const numbers = bad.map((b) => b.line);
   const listed = numbers.length > 50 ? `${numbers.slice(0, 50).join(', ')}, ... (${numbers.length - 50} more)` : numbers.join(', ');
-  log(`event log ${file}: skipped ${bad.length} unreadable line${bad.length === 1 ? '' : 's'}: line${bad.length === 1 ? '' : 's'} ${listed}`);
+  log(
+    `event log ${file}: skipped ${bad.length} unreadable line${bad.length === 1 ? '' : 's'}: line${bad.length === 1 ? '' : 's'} ${listed}`,
+  );
   for (const b of bad.slice(0, 20)) log(`  line ${b.line}: ${b.problem}`);
 }
 
@@ -179,7 +204,9 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     onBadLine: (b) => engine.replayBadLine(b),
     onLockLost: (err) => {
       ready = false;
-      log(`lost the lock on the data folder ${opts.dataDir} (${err.message}): another receiver took it over; not writing to the event log any more`);
+      log(
+        `lost the lock on the data folder ${opts.dataDir} (${err.message}): another receiver took it over; not writing to the event log any more`,
+      );
       opts.onLockLost?.(err);
     },
     log,
@@ -198,7 +225,12 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   metrics.logBytes.set(logStore.size);
   reportBadLines(logStore.file, bad, log);
 
-  async function route(req: http.IncomingMessage, res: http.ServerResponse, path: string, expectContinue: boolean): Promise<RequestOutcome> {
+  async function route(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+    expectContinue: boolean,
+  ): Promise<RequestOutcome> {
     const method = req.method ?? 'GET';
     if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method_not_allowed', 'method not allowed');
@@ -233,11 +265,15 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     try {
       json = await bodies.parse(raw);
     } catch (err) {
-      if (err instanceof ParserBusy) throw new HttpError(503, 'busy', `cannot parse the body now (${err.message}); retry`, {}, { 'retry-after': '1' });
+      if (err instanceof ParserBusy)
+        throw new HttpError(503, 'busy', `cannot parse the body now (${err.message}); retry`, {}, { 'retry-after': '1' });
       throw new HttpError(400, 'bad_request', 'body is not valid JSON');
     }
     const parsed = webhookPayload.safeParse(json);
-    if (!parsed.success) throw new HttpError(400, 'bad_request', 'body is not an Alertmanager webhook payload (version "4")', { problems: payloadProblems(parsed.error) });
+    if (!parsed.success)
+      throw new HttpError(400, 'bad_request', 'body is not an Alertmanager webhook payload (version "4")', {
+        problems: payloadProblems(parsed.error),
+      });
     try {
       const result = await engine.accept(parsed.data.alerts);
       send(res, 200, { status: 'accepted', ...result });
@@ -263,7 +299,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         const e = err instanceof HttpError ? err : new HttpError(500, 'error', 'internal error');
         if (!(err instanceof HttpError)) log(`internal error on ${req.method} ${path}: ${(err as Error)?.stack ?? String(err)}`);
         metrics.requests.inc({ route: routeLabel, outcome: e.outcome });
-        const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer realm="sloforge-receiver"' } : { ...e.headers };
+        const headers: Record<string, string> =
+          e.status === 401 ? { 'www-authenticate': 'Bearer realm="sloforge-receiver"' } : { ...e.headers };
         // A client that asked to continue and was not told to sends no body.
         const bodyComing = !req.complete && !(expectContinue && !res.headersSent);
         if (!res.headersSent) answerEarly(req, res, e.status, { error: e.message, ...e.extra }, headers, bodyComing);
@@ -273,15 +310,18 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
 
   const headersTimeout = opts.headersTimeoutMs ?? 10_000;
   const requestTimeout = opts.requestTimeoutMs ?? 30_000;
-  const server = http.createServer({
-    headersTimeout,
-    requestTimeout,
-    // An idle keep-alive connection gives its slot back this soon (Node's default, pinned).
-    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    // Node checks these timeouts only this often (30 s by default), so a timeout could fire
-    // up to that late; a tenth of the shortest keeps them close to what is configured.
-    connectionsCheckingInterval: Math.max(50, Math.floor(Math.min(headersTimeout, requestTimeout) / 10)),
-  }, (req, res) => handle(req, res, false));
+  const server = http.createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      // An idle keep-alive connection gives its slot back this soon (Node's default, pinned).
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // Node checks these timeouts only this often (30 s by default), so a timeout could fire
+      // up to that late; a tenth of the shortest keeps them close to what is configured.
+      connectionsCheckingInterval: Math.max(50, Math.floor(Math.min(headersTimeout, requestTimeout) / 10)),
+    },
+    (req, res) => handle(req, res, false),
+  );
   server.on('checkContinue', (req, res) => handle(req, res, true));
   // The connection cap is kept by ConnectionSlots rather than Node's maxConnections, which
   // refuses newcomers however idle and unauthenticated the connections holding the slots are.
@@ -326,20 +366,23 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   let compacting: Promise<void> | undefined;
   let settled = false;
   const compact = (why: string): Promise<void> => {
-    compacting ??= logStore.compact(new Compactor(compactionPolicy(Date.now(), longestCooldown, AUDIT_SIZE))).then(
-      (r) => {
-        metrics.compactions.inc({ result: r ? 'compacted' : 'unchanged' });
-        if (r) log(`compacted the event log (${why}): ${r.before} to ${r.after} bytes; long-finished events kept as their dedupe keys`);
-      },
-      (err: Error) => {
-        metrics.compactions.inc({ result: 'failed' });
-        limited.line('compaction', `could not compact the event log (${err.message}); it stays as it was`);
-      },
-    ).finally(() => {
-      compacting = undefined;
-      lastCompaction = Date.now();
-      metrics.logBytes.set(logStore.size);
-    });
+    compacting ??= logStore
+      .compact(new Compactor(compactionPolicy(Date.now(), longestCooldown, AUDIT_SIZE)))
+      .then(
+        (r) => {
+          metrics.compactions.inc({ result: r ? 'compacted' : 'unchanged' });
+          if (r) log(`compacted the event log (${why}): ${r.before} to ${r.after} bytes; long-finished events kept as their dedupe keys`);
+        },
+        (err: Error) => {
+          metrics.compactions.inc({ result: 'failed' });
+          limited.line('compaction', `could not compact the event log (${err.message}); it stays as it was`);
+        },
+      )
+      .finally(() => {
+        compacting = undefined;
+        lastCompaction = Date.now();
+        metrics.logBytes.set(logStore.size);
+      });
     return compacting;
   };
   void startupWritten.then((ok) => {
@@ -376,8 +419,12 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     url: `http://${host}:${addr.port}`,
     metrics,
     engine,
-    setTokens: (tokens) => { auth = new TokenAuth(tokens); },
-    get bodiesParsing() { return bodies.pending; },
+    setTokens: (tokens) => {
+      auth = new TokenAuth(tokens);
+    },
+    get bodiesParsing() {
+      return bodies.pending;
+    },
     close,
   };
 }

@@ -28,7 +28,15 @@ import { z } from 'zod';
 import { LockLost, lockDataDir, type DataDirLock } from './lock.js';
 
 export const ACTION_RESULTS = ['success', 'failure', 'dry-run'] as const;
-export const SKIP_REASONS = ['cooldown', 'hourly-cap', 'unknown-remediation', 'not-bound', 'resolved', 'interrupted', 'log-corrupt'] as const;
+export const SKIP_REASONS = [
+  'cooldown',
+  'hourly-cap',
+  'unknown-remediation',
+  'not-bound',
+  'resolved',
+  'interrupted',
+  'log-corrupt',
+] as const;
 export type ActionResult = (typeof ACTION_RESULTS)[number];
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
@@ -49,7 +57,15 @@ const key = z.string().min(1);
 export const logRecord = z.discriminatedUnion('t', [
   z.object({ t: z.literal('accepted'), id, at, key, alert: alertFields }),
   z.object({ t: z.literal('started'), id, at, key: key.optional(), attempt: z.number().int().min(1), dryRun: z.boolean() }),
-  z.object({ t: z.literal('finished'), id, at, key: key.optional(), result: z.enum(ACTION_RESULTS), detail: z.string(), durationMs: z.number() }),
+  z.object({
+    t: z.literal('finished'),
+    id,
+    at,
+    key: key.optional(),
+    result: z.enum(ACTION_RESULTS),
+    detail: z.string(),
+    durationMs: z.number(),
+  }),
   z.object({ t: z.literal('skipped'), id, at, key: key.optional(), reason: z.enum(SKIP_REASONS), detail: z.string() }),
   /** What compaction leaves of an event that finished long ago: its dedupe key. */
   z.object({ t: z.literal('seen'), id, at, key }),
@@ -201,7 +217,11 @@ export function parseLine(bytes: Buffer | undefined): ParsedLine {
     }
   }
   const ids = [...new Set([...torn.matchAll(ID_RE)].map((m) => m[1]!))];
-  return { problem: recovered ? `torn record before a whole one (${whole.problem})` : whole.problem, ids, ...(recovered ? { recovered } : {}) };
+  return {
+    problem: recovered ? `torn record before a whole one (${whole.problem})` : whole.problem,
+    ids,
+    ...(recovered ? { recovered } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,7 +380,12 @@ export class LogStore implements Store {
         report.lines = line.no;
         report.bytes = line.end;
         if (!line.terminated) {
-          report.bad.push({ line: line.no, problem: `torn last line (${line.end - line.start} bytes, cut off by a crash mid-write; never acknowledged): removed`, ids: [], torn: true });
+          report.bad.push({
+            line: line.no,
+            problem: `torn last line (${line.end - line.start} bytes, cut off by a crash mid-write; never acknowledged): removed`,
+            ids: [],
+            torn: true,
+          });
           opts.onBadLine?.(report.bad.at(-1)!);
           break;
         }
@@ -428,7 +453,9 @@ export class LogStore implements Store {
       throw new Error(`cannot read the data folder's owner file, so not writing (${(err as Error).message})`);
     }
     if (ours) return;
-    const err = new LockLost(`another process claimed the data folder ${this.dir} (the lock's owner file no longer holds this receiver's token)`);
+    const err = new LockLost(
+      `another process claimed the data folder ${this.dir} (the lock's owner file no longer holds this receiver's token)`,
+    );
     this.fail(err);
     this.onLost(err);
     throw err;
@@ -506,7 +533,9 @@ export class LogStore implements Store {
    */
   compact(rewriter: Rewriter): Promise<CompactResult | undefined> {
     if (this.compacting) return this.compacting;
-    this.compacting = this.compactNow(rewriter).finally(() => { this.compacting = undefined; });
+    this.compacting = this.compactNow(rewriter).finally(() => {
+      this.compacting = undefined;
+    });
     return this.compacting;
   }
 
@@ -528,7 +557,11 @@ export class LogStore implements Store {
     // with the figures, when the disk cannot hold it.
     const needed = snapshot + unsummed * 18;
     const free = await this.freeBytes(this.dir);
-    if (free < needed) throw Object.assign(new Error(`not enough free space for the compacted copy: it needs up to ${needed} bytes, the disk has ${free} free`), { code: 'ENOSPC' });
+    if (free < needed)
+      throw Object.assign(
+        new Error(`not enough free space for the compacted copy: it needs up to ${needed} bytes, the disk has ${free} free`),
+        { code: 'ENOSPC' },
+      );
 
     this.assertOwner();
     const tmpPath = path.join(this.dir, `${TEMP_PREFIX}-${randomUUID()}`);
@@ -581,7 +614,10 @@ export class LogStore implements Store {
         await appendAll(tmp, tail);
         await tmp.sync();
         const size = written + tailLength;
-        if ((await fs.stat(tmpPath)).size !== size || (await hashRange(tmpPath, written, size)) !== createHash('sha256').update(tail).digest('hex')) {
+        if (
+          (await fs.stat(tmpPath)).size !== size ||
+          (await hashRange(tmpPath, written, size)) !== createHash('sha256').update(tail).digest('hex')
+        ) {
           throw new Error('the compacted copy does not read back as written');
         }
         // Checked and renamed in one synchronous step: a process that lost the folder must never

@@ -39,7 +39,6 @@ export function renderTemplate(value: unknown, alert: AlertFields): unknown {
   return value;
 }
 
-
 const ENV_SAFE_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Set when the environment below was cut to its caps: how many values were cut or left out. */
 export const ENV_TRUNCATED = 'SLOFORGE_ENV_TRUNCATED';
@@ -85,7 +84,10 @@ export function alertEnv(alert: AlertFields, extra: Record<string, string> | und
   put('SLOFORGE_ALERT_FINGERPRINT', alert.fingerprint);
   put('SLOFORGE_ALERT_STARTS_AT', alert.startsAt);
   put('SLOFORGE_ALERT_ENDS_AT', alert.endsAt);
-  for (const [prefix, map] of [['SLOFORGE_LABEL_', alert.labels], ['SLOFORGE_ANNOTATION_', alert.annotations]] as const) {
+  for (const [prefix, map] of [
+    ['SLOFORGE_LABEL_', alert.labels],
+    ['SLOFORGE_ANNOTATION_', alert.annotations],
+  ] as const) {
     for (const [k, v] of Object.entries(map)) {
       if (ENV_SAFE_RE.test(k) && !v.includes('\0')) put(`${prefix}${k.toUpperCase()}`, v);
     }

@@ -16,7 +16,10 @@ export const THANOS_RULES_DIR = 'thanos/rules';
  * the rest. Mixed groups are split only when the two differ: the alerts then read the
  * recordings of the previous evaluation, one interval later than in one group.
  */
-export function thanosGroups(groups: readonly RuleGroup[], plan: RuleGroupPlan): Array<RuleGroup & { partial_response_strategy: PartialResponseStrategy }> {
+export function thanosGroups(
+  groups: readonly RuleGroup[],
+  plan: RuleGroupPlan,
+): Array<RuleGroup & { partial_response_strategy: PartialResponseStrategy }> {
   const prs = plan.partialResponse;
   const split = prs.alerting === prs.recording ? [...groups] : groups.flatMap(splitByKind);
   return split.map((g) => withGroupFields(g, { partial_response_strategy: g.rules.some(isAlert) ? prs.alerting : prs.recording }));

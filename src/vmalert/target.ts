@@ -11,5 +11,8 @@ export const VMALERT_RULES_DIR = 'vmalert/rules';
 
 export function vmalertArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
   if (!model.engines.vmalert) return [];
-  return servicesWithGroups(rules).map(({ svc, groups }) => ({ path: `${VMALERT_RULES_DIR}/${svc.name}.yml`, content: renderYaml({ groups }) }));
+  return servicesWithGroups(rules).map(({ svc, groups }) => ({
+    path: `${VMALERT_RULES_DIR}/${svc.name}.yml`,
+    content: renderYaml({ groups }),
+  }));
 }

@@ -15,7 +15,10 @@ test('amtool check-config accepts the committed generated/alertmanager.yml and i
 test('the committed file is what slos/ compiles to', async () => {
   const { config: cfg } = await loadConfig(path.join(ROOT, 'slos'));
   const ours = compile(cfg).filter((a) => a.path.startsWith('alertmanager/'));
-  assert.deepEqual(ours.map((a) => a.path), ['alertmanager/alertmanager.yml', 'alertmanager/fragment.yml', 'alertmanager/templates/sloforge.tmpl']);
+  assert.deepEqual(
+    ours.map((a) => a.path),
+    ['alertmanager/alertmanager.yml', 'alertmanager/fragment.yml', 'alertmanager/templates/sloforge.tmpl'],
+  );
 });
 
 test('amtool check-config accepts every receiver kind, time intervals and overrides', async (t) => {

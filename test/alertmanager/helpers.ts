@@ -52,18 +52,39 @@ export const everyKind = {
   teams: [
     {
       name: 'payments',
-      page: { pagerduty: { routingKeyFile: '/s/pd', url: 'https://events.example.com/v2/enqueue' }, opsgenie: { apiKeyFile: '/s/og', apiUrl: 'https://api.example.com/' } },
+      page: {
+        pagerduty: { routingKeyFile: '/s/pd', url: 'https://events.example.com/v2/enqueue' },
+        opsgenie: { apiKeyFile: '/s/og', apiUrl: 'https://api.example.com/' },
+      },
       ticket: { slack: { apiUrlFile: '/s/slack', channel: '#pay', username: 'sloforge' }, email: { to: 'pay@example.com' } },
       routing: { page: { groupWait: '5s', groupBy: ['...'] }, ticket: { repeatInterval: '12h' }, remediation: { groupWait: '0s' } },
       maintenance: [{ weekdays: ['saturday', 'sunday'], months: ['December'], years: ['2026:2027'] }],
-      businessHours: [{ weekdays: ['monday:friday'], times: [{ start: '09:00', end: '12:30' }, { start: '13:30', end: '17:45' }], location: 'America/New_York' }],
+      businessHours: [
+        {
+          weekdays: ['monday:friday'],
+          times: [
+            { start: '09:00', end: '12:30' },
+            { start: '13:30', end: '17:45' },
+          ],
+          location: 'America/New_York',
+        },
+      ],
     },
     {
       name: 'automation',
-      page: { webhook: { url: 'https://hooks.example.com/page', credentialsFile: '/s/hook', maxAlerts: 10 }, webex: { roomId: 'room', credentialsFile: '/s/webex' } },
-      ticket: { discord: { webhookUrl: 'https://discord.example.com/api/webhooks/1/x', inlineSecret: true }, telegram: { botToken: 'bot-token', chatId: -100123, inlineSecret: true } },
+      page: {
+        webhook: { url: 'https://hooks.example.com/page', credentialsFile: '/s/hook', maxAlerts: 10 },
+        webex: { roomId: 'room', credentialsFile: '/s/webex' },
+      },
+      ticket: {
+        discord: { webhookUrl: 'https://discord.example.com/api/webhooks/1/x', inlineSecret: true },
+        telegram: { botToken: 'bot-token', chatId: -100123, inlineSecret: true },
+      },
     },
-    { name: 'ml-platform', ticket: { email: { to: 'ml@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:25', requireTls: false } } },
+    {
+      name: 'ml-platform',
+      ticket: { email: { to: 'ml@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:25', requireTls: false } },
+    },
     { name: 'no-receivers' },
   ],
   services: [

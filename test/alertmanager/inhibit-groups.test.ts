@@ -23,5 +23,13 @@ test('SLO inhibition rules compare every grouping label used, which ungrouped al
   for (const r of threshold) assert.ok(!r.equal.includes('route'));
   // Without groupBy anywhere, the rules are exactly what they were.
   const plain = alertmanagerConfig(modelOf(baseConfig())).inhibit_rules as Rule[];
-  assert.deepEqual(plain.map((r) => r.equal), [['service', 'slo'], ['service', 'slo', 'severity'], ['service', 'threshold'], ['service', 'threshold', 'severity']]);
+  assert.deepEqual(
+    plain.map((r) => r.equal),
+    [
+      ['service', 'slo'],
+      ['service', 'slo', 'severity'],
+      ['service', 'threshold'],
+      ['service', 'threshold', 'severity'],
+    ],
+  );
 });

@@ -11,7 +11,11 @@ import { execa } from 'execa';
 import { config, ensureTools, tempDir, writeAlertmanager } from './helpers.js';
 import { freePort, until } from '../helpers/net.js';
 
-interface Delivery { path: string; auth: string | undefined; body: string }
+interface Delivery {
+  path: string;
+  auth: string | undefined;
+  body: string;
+}
 
 /** Records every request; answers as each service would on success. */
 async function startRecorder(t: { after: (fn: () => Promise<void>) => void }): Promise<{ url: string; deliveries: Delivery[] }> {
@@ -21,14 +25,22 @@ async function startRecorder(t: { after: (fn: () => Promise<void>) => void }): P
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       deliveries.push({ path: req.url ?? '', auth: req.headers.authorization, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(req.url?.startsWith('/pagerduty') || req.url?.startsWith('/opsgenie') ? 202 : 200, { 'content-type': 'application/json' });
+      res.writeHead(req.url?.startsWith('/pagerduty') || req.url?.startsWith('/opsgenie') ? 202 : 200, {
+        'content-type': 'application/json',
+      });
       // Telegram's client reads the sent message back from `result`.
       res.end('{"status":"success","ok":true,"result":{"message_id":1,"date":0,"chat":{"id":-100123,"type":"group"}}}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // Alertmanager keeps its connections open: close them, or close() waits until it exits.
-  t.after(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, deliveries };
 }
 
@@ -66,11 +78,15 @@ async function startSmtp(t: { after: (fn: () => Promise<void>) => void }, delive
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // Go's SMTP client may hold its connection open: end it, or close() waits for Alertmanager.
-  t.after(() => new Promise<void>((resolve) => { server.close(() => resolve()); for (const s of sockets) s.destroy(); }));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  );
   return `127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-
-
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FAST = { groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' };
@@ -81,7 +97,12 @@ type Labels = Record<string, string>;
 function alert(id: string, labels: Labels): { labels: Labels; annotations: Labels } {
   return {
     labels: { case: `case-${id}`, ...labels },
-    annotations: { summary: `case-${id}`, objective: '99.9%', runbook_url: `https://runbooks.example.com/${id}`, dashboard: `https://grafana.example.com/d/${id}` },
+    annotations: {
+      summary: `case-${id}`,
+      objective: '99.9%',
+      runbook_url: `https://runbooks.example.com/${id}`,
+      dashboard: `https://grafana.example.com/d/${id}`,
+    },
   };
 }
 
@@ -111,7 +132,14 @@ const ALERTS = [
   // No service label on either side: equal [service, slo] must not see "" == "" as a match.
   alert('d1', { team: 'payments', alertname: 'CustomCritical', slo: 'availability', severity: 'critical' }),
   alert('d2', { team: 'payments', alertname: 'CustomWarning', slo: 'availability', severity: 'warning' }),
-  alert('q1', { service: 'batch', team: 'quiet', alertname: 'ErrorBudgetBurnFast', slo: 'jobs', severity: 'critical', remediation: 'rerun' }),
+  alert('q1', {
+    service: 'batch',
+    team: 'quiet',
+    alertname: 'ErrorBudgetBurnFast',
+    slo: 'jobs',
+    severity: 'critical',
+    remediation: 'rerun',
+  }),
   alert('q2', { service: 'batch', team: 'quiet', alertname: 'ErrorBudgetBurnSlow', slo: 'jobs', severity: 'warning' }),
   alert('u1', { service: 'stray', team: 'nobody', alertname: 'ErrorBudgetBurnFast', slo: 'x', severity: 'critical' }),
   // A grouped SLO (groupBy: [route]): a page mutes the ticket of its own route only.
@@ -216,9 +244,26 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
       },
     ],
     // One grouped SLO, so the inhibition rules compare its grouping label (the g cases).
-    services: [{ name: 'checkout', team: 'payments', slos: [{ name: 'routes', objective: 99.9, groupBy: ['route'], alerting: { noData: { enabled: false } }, sli: { ratio: { errors: 'http_requests_total{code=~"5.."}', total: 'http_requests_total' } } }] }],
+    services: [
+      {
+        name: 'checkout',
+        team: 'payments',
+        slos: [
+          {
+            name: 'routes',
+            objective: 99.9,
+            groupBy: ['route'],
+            alerting: { noData: { enabled: false } },
+            sli: { ratio: { errors: 'http_requests_total{code=~"5.."}', total: 'http_requests_total' } },
+          },
+        ],
+      },
+    ],
     // Declared, so that the remediation route exists; they never run here.
-    remediations: ['restart-checkout', 'replay-webhooks', 'scale-workers', 'rerun'].map((name) => ({ name, action: { http: { url: `${rec.url}/never` } } })),
+    remediations: ['restart-checkout', 'replay-webhooks', 'scale-workers', 'rerun'].map((name) => ({
+      name,
+      action: { http: { url: `${rec.url}/never` } },
+    })),
     alertmanager: {
       remediation: { url: `${rec.url}/remediation`, credentialsFile: await secret('receiver-token', 'receiver-token') },
       defaultReceiver: { webhook: { url: `${rec.url}/default` } },
@@ -229,13 +274,17 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
   const configFile = await writeAlertmanager(cfg, path.join(dir, 'out'));
 
   const port = await freePort();
-  const am = execa('prometheus-alertmanager', [
-    `--config.file=${configFile}`,
-    `--storage.path=${path.join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--cluster.listen-address=',
-    '--log.level=warn',
-  ], { reject: false, all: true });
+  const am = execa(
+    'prometheus-alertmanager',
+    [
+      `--config.file=${configFile}`,
+      `--storage.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    { reject: false, all: true },
+  );
   t.after(async () => {
     am.kill();
     await am;
@@ -243,7 +292,11 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
   const api = `http://127.0.0.1:${port}`;
   await until('Alertmanager to be ready', async () => ((await fetch(`${api}/-/ready`)).ok ? true : undefined));
 
-  const post = await fetch(`${api}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ALERTS) });
+  const post = await fetch(`${api}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ALERTS),
+  });
   assert.equal(post.status, 200, await post.text());
 
   // Inhibition as the API reports it: status.inhibitedBy lists the sources' fingerprints.
@@ -253,7 +306,9 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
     if (alerts.length !== ALERTS.length) return undefined;
     const byFp = new Map(alerts.map((a) => [a.fingerprint, a.labels.case!]));
     const got = Object.fromEntries(
-      alerts.filter((a) => a.status.inhibitedBy.length > 0).map((a) => [a.labels.case!, a.status.inhibitedBy.map((f) => byFp.get(f)!).sort()]),
+      alerts
+        .filter((a) => a.status.inhibitedBy.length > 0)
+        .map((a) => [a.labels.case!, a.status.inhibitedBy.map((f) => byFp.get(f)!).sort()]),
     );
     const count = (m: Record<string, string[]>) => Object.values(m).reduce((n, v) => n + v.length, 0);
     return count(got) >= count(EXPECTED_INHIBITED) ? got : undefined;
@@ -271,8 +326,12 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
   const one = (p: string) => rec.deliveries.find((d) => d.path === p)!;
   assert.equal(one('/remediation').auth, 'Bearer receiver-token');
   assert.equal(one('/ml-page').auth, 'Bearer ml-token');
-  const remediation = rec.deliveries.filter((d) => d.path === '/remediation').map((d) => JSON.parse(d.body) as { version: string; status: string; alerts: Array<{ labels: Labels; fingerprint: string }> });
-  assert.ok(remediation.every((b) => b.version === '4' && b.status === 'firing' && b.alerts.every((a) => a.labels.remediation && a.fingerprint)));
+  const remediation = rec.deliveries
+    .filter((d) => d.path === '/remediation')
+    .map((d) => JSON.parse(d.body) as { version: string; status: string; alerts: Array<{ labels: Labels; fingerprint: string }> });
+  assert.ok(
+    remediation.every((b) => b.version === '4' && b.status === 'firing' && b.alerts.every((a) => a.labels.remediation && a.fingerprint)),
+  );
 
   const mail = one('smtp').body;
   assert.match(mail, /^Subject: \[FIRING:1\] case-c1$/m);
@@ -283,7 +342,16 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
   assert.match(telegram.text, /^SLO: webhook-latency \(objective 99\.9%\)$/m);
 
   // The real notifiers rendered sloforge's templates.
-  const pd = rec.deliveries.filter((d) => d.path === '/pagerduty').map((d) => JSON.parse(d.body) as { routing_key: string; event_action: string; payload: { summary: string; severity: string; custom_details: Labels } });
+  const pd = rec.deliveries
+    .filter((d) => d.path === '/pagerduty')
+    .map(
+      (d) =>
+        JSON.parse(d.body) as {
+          routing_key: string;
+          event_action: string;
+          payload: { summary: string; severity: string; custom_details: Labels };
+        },
+    );
   const pdA1 = pd.find((e) => e.payload.summary.includes('case-a1'))!;
   assert.equal(pdA1.routing_key, 'pd-routing-key');
   assert.equal(pdA1.event_action, 'trigger');
@@ -295,26 +363,52 @@ test('a live Alertmanager inhibits, mutes and notifies exactly as designed', { t
   assert.equal(pdA1.payload.custom_details.burn_rate, 'fast (page tier)');
   assert.equal(pdA1.payload.custom_details.runbook, 'https://runbooks.example.com/a1');
   assert.equal(pdA1.payload.custom_details.dashboard, 'https://grafana.example.com/d/a1');
-  const slack = rec.deliveries.filter((d) => d.path === '/slack').map((d) => JSON.parse(d.body) as { channel: string; attachments: Array<{ title: string; title_link: string; text: string; color: string }> });
+  const slack = rec.deliveries
+    .filter((d) => d.path === '/slack')
+    .map(
+      (d) =>
+        JSON.parse(d.body) as { channel: string; attachments: Array<{ title: string; title_link: string; text: string; color: string }> },
+    );
   const slackA2 = slack.find((s) => s.attachments[0]!.title.includes('case-a2'))!;
   assert.equal(slackA2.channel, '#payments');
   assert.equal(slackA2.attachments[0]!.color, 'warning');
   assert.equal(slackA2.attachments[0]!.title_link, 'https://grafana.example.com/d/a2');
   assert.match(slackA2.attachments[0]!.text, /\*Service:\* checkout {2}\*SLO:\* availability {2}\*Objective:\* 99\.9%/);
-  assert.match(slackA2.attachments[0]!.text, /<https:\/\/runbooks\.example\.com\/a2\|Runbook> \| <https:\/\/grafana\.example\.com\/d\/a2\|Dashboard>/);
+  assert.match(
+    slackA2.attachments[0]!.text,
+    /<https:\/\/runbooks\.example\.com\/a2\|Runbook> \| <https:\/\/grafana\.example\.com\/d\/a2\|Dashboard>/,
+  );
 
   // Resolving the page-tier burn: its page and its remediation get the resolved notice.
   const before = rec.deliveries.length;
   const resolved = { ...ALERTS[0]!, endsAt: new Date(Date.now() - 1000).toISOString() };
-  assert.equal((await fetch(`${api}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([resolved]) })).status, 200);
+  assert.equal(
+    (
+      await fetch(`${api}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([resolved]),
+      })
+    ).status,
+    200,
+  );
   const after = await until('resolved notifications', async () => {
     const fresh = rec.deliveries.slice(before);
     return fresh.some((d) => d.path === '/pagerduty') && fresh.some((d) => d.path === '/remediation') ? fresh : undefined;
   });
-  const resolvedRemediation = JSON.parse(after.find((d) => d.path === '/remediation')!.body) as { status: string; alerts: Array<{ status: string; labels: Labels }> };
+  const resolvedRemediation = JSON.parse(after.find((d) => d.path === '/remediation')!.body) as {
+    status: string;
+    alerts: Array<{ status: string; labels: Labels }>;
+  };
   assert.equal(resolvedRemediation.status, 'resolved');
-  assert.deepEqual(resolvedRemediation.alerts.map((a) => [a.labels.case, a.status]), [['case-a1', 'resolved']]);
-  const resolvedPage = JSON.parse(after.find((d) => d.path === '/pagerduty')!.body) as { event_action: string; payload: { summary: string } };
+  assert.deepEqual(
+    resolvedRemediation.alerts.map((a) => [a.labels.case, a.status]),
+    [['case-a1', 'resolved']],
+  );
+  const resolvedPage = JSON.parse(after.find((d) => d.path === '/pagerduty')!.body) as {
+    event_action: string;
+    payload: { summary: string };
+  };
   assert.equal(resolvedPage.event_action, 'resolve');
   assert.match(resolvedPage.payload.summary, /case-a1/);
 });

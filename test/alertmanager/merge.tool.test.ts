@@ -16,7 +16,7 @@ async function routesOf(file: string, labels: Record<string, string>): Promise<s
   return out.split(',');
 }
 
-test('merged into an existing config: amtool checks it, other alerts keep their receivers, sloforge\'s reach its own', async (t) => {
+test("merged into an existing config: amtool checks it, other alerts keep their receivers, sloforge's reach its own", async (t) => {
   const dir = await tempDir(t);
   const file = path.join(dir, 'alertmanager.yml');
   writeFileSync(file, EXISTING);
@@ -30,8 +30,21 @@ test('merged into an existing config: amtool checks it, other alerts keep their 
     [{ alertname: 'DiskFull', cluster: 'eu-1' }, ['ops-email']],
     // Not sloforge's alert, though it carries one of sloforge's team names: the existing tree decides.
     [{ alertname: 'HighLatency', team: 'payments', severity: 'critical' }, ['ops-email']],
-    [{ alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'availability', team: 'payments', severity: 'critical' }, ['payments-page']],
-    [{ alertname: 'ThresholdWarning', service: 'checkout', threshold: 'cpu', team: 'payments', severity: 'warning', remediation: 'restart-checkout' }, ['sloforge-remediation', 'payments-ticket']],
+    [
+      { alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'availability', team: 'payments', severity: 'critical' },
+      ['payments-page'],
+    ],
+    [
+      {
+        alertname: 'ThresholdWarning',
+        service: 'checkout',
+        threshold: 'cpu',
+        team: 'payments',
+        severity: 'warning',
+        remediation: 'restart-checkout',
+      },
+      ['sloforge-remediation', 'payments-ticket'],
+    ],
   ];
   for (const [labels, expected] of cases) assert.deepEqual(await routesOf(file, labels), expected, JSON.stringify(labels));
 });
@@ -44,7 +57,10 @@ test('an existing config amtool already refuses: merge says the input is invalid
   writeFileSync(file, invalid);
   const r = await cli('alertmanager', 'merge', '--into', file, '--fragment', FRAGMENT);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /^error: \S*alertmanager\.yml: the input is not a valid Alertmanager config: amtool check-config refuses it as it is, before anything is merged:$/m);
+  assert.match(
+    r.stderr,
+    /^error: \S*alertmanager\.yml: the input is not a valid Alertmanager config: amtool check-config refuses it as it is, before anything is merged:$/m,
+  );
   // amtool's own reason, quoted.
   assert.match(r.stderr, /^ {2}.*field tracing not found/m);
   assert.doesNotMatch(r.stderr, /refuses the merged config/);

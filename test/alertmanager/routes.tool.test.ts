@@ -37,9 +37,19 @@ test('generated/alertmanager.yml routes every team x severity x remediation to t
         `${team} ${s.severity} with remediation`,
       );
       // Threshold alerts route the same way: only team and severity matter, and a remediation adds the receiver.
-      const th = { alertname: s.severity === 'critical' ? 'ThresholdCritical' : 'ThresholdWarning', service: t.service, threshold: 'cpu', team, severity: s.severity };
+      const th = {
+        alertname: s.severity === 'critical' ? 'ThresholdCritical' : 'ThresholdWarning',
+        service: t.service,
+        threshold: 'cpu',
+        team,
+        severity: s.severity,
+      };
       assert.deepEqual(await receivers(file, th), [t[s.tier]], `${team} ${s.severity} threshold`);
-      assert.deepEqual(await receivers(file, { ...th, remediation: 'scale-workers' }), ['sloforge-remediation', t[s.tier]], `${team} ${s.severity} threshold with remediation`);
+      assert.deepEqual(
+        await receivers(file, { ...th, remediation: 'scale-workers' }),
+        ['sloforge-remediation', t[s.tier]],
+        `${team} ${s.severity} threshold with remediation`,
+      );
     }
   }
 });

@@ -9,7 +9,11 @@ import { TEMPLATE_FILE, T } from '../../src/alertmanager/templates.js';
 import { config } from './helpers.js';
 
 type Labels = Record<string, string>;
-interface Alert { status: 'firing' | 'resolved'; labels: Labels; annotations: Labels }
+interface Alert {
+  status: 'firing' | 'resolved';
+  labels: Labels;
+  annotations: Labels;
+}
 
 /** Alertmanager's template.Data for one group, as amtool --template.data reads it. */
 function group(alerts: Alert[]): unknown {
@@ -34,7 +38,14 @@ function group(alerts: Alert[]): unknown {
 
 const fastBurn: Alert = {
   status: 'firing',
-  labels: { alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'availability', team: 'payments', severity: 'critical', remediation: 'restart-checkout' },
+  labels: {
+    alertname: 'ErrorBudgetBurnFast',
+    service: 'checkout',
+    slo: 'availability',
+    team: 'payments',
+    severity: 'critical',
+    remediation: 'restart-checkout',
+  },
   annotations: {
     summary: 'checkout availability: error budget burning fast (99.9% over 30d)',
     description: 'Checkout requests fail with <5xx> & timeouts.',
@@ -64,7 +75,13 @@ async function render(t: Parameters<typeof tempDir>[0], name: string, alerts: Al
   const tmpl = alertmanagerArtifacts(config({ teams: [], services: [] })).find((a) => a.path === TEMPLATE_FILE)!;
   await writeFile(path.join(dir, 'sloforge.tmpl'), tmpl.content);
   await writeFile(path.join(dir, 'data.json'), JSON.stringify(group(alerts)));
-  return amtool(['template', 'render', `--template.glob=${dir}/sloforge.tmpl`, `--template.data=${dir}/data.json`, `--template.text={{ template "${name}" . }}`]);
+  return amtool([
+    'template',
+    'render',
+    `--template.glob=${dir}/sloforge.tmpl`,
+    `--template.data=${dir}/data.json`,
+    `--template.text={{ template "${name}" . }}`,
+  ]);
 }
 
 test('Slack text shows service, SLO, objective, burn rate, runbook and dashboard, escaped for mrkdwn', async (t) => {
@@ -73,7 +90,10 @@ test('Slack text shows service, SLO, objective, burn rate, runbook and dashboard
   assert.match(out, /^\*Service:\* checkout {2}\*SLO:\* availability {2}\*Objective:\* 99\.9%$/m);
   assert.match(out, /^\*Burn rate:\* fast \(page tier\)$/m);
   assert.match(out, /^Checkout requests fail with &lt;5xx&gt; &amp; timeouts\.$/m);
-  assert.match(out, /^<https:\/\/runbooks\.example\.com\/checkout\/availability\|Runbook> \| <https:\/\/grafana\.example\.com\/d\/sloforge-checkout\|Dashboard>$/m);
+  assert.match(
+    out,
+    /^<https:\/\/runbooks\.example\.com\/checkout\/availability\|Runbook> \| <https:\/\/grafana\.example\.com\/d\/sloforge-checkout\|Dashboard>$/m,
+  );
   assert.match(out, /Remediation restart-checkout/);
 });
 
@@ -93,7 +113,10 @@ test('Slack title, colour and link follow status, severity and annotations', asy
   assert.equal(await render(t, T.slackColor, [threshold]), 'good');
   assert.equal(await render(t, T.titleLink, [fastBurn]), 'https://grafana.example.com/d/sloforge-checkout');
   // Without a summary common to the group the title names service and alert.
-  assert.equal(await render(t, T.title, [slowBurn, { ...slowBurn, annotations: { summary: 'other' } }]), '[FIRING:2] checkout latency: ErrorBudgetBurnSlow');
+  assert.equal(
+    await render(t, T.title, [slowBurn, { ...slowBurn, annotations: { summary: 'other' } }]),
+    '[FIRING:2] checkout latency: ErrorBudgetBurnSlow',
+  );
 });
 
 test('PagerDuty: event severity, description and the plain-text details', async (t) => {
@@ -127,7 +150,7 @@ test('no-data alerts say so instead of quoting a burn rate', async (t) => {
   assert.doesNotMatch(slack, /Burn rate/);
 });
 
-test('labels beyond sloforge\'s own (a group, a series label) are listed, escaped for Slack; none, no line', async (t) => {
+test("labels beyond sloforge's own (a group, a series label) are listed, escaped for Slack; none, no line", async (t) => {
   const grouped: Alert = {
     status: 'firing',
     labels: { ...fastBurn.labels, route: '/cart', action: '<!channel> & co', tier: '1' },
@@ -135,7 +158,7 @@ test('labels beyond sloforge\'s own (a group, a series label) are listed, escape
   };
   const slack = await render(t, T.slackText, [grouped, slowBurn]);
   assert.match(slack, /^\*Labels:\* action=&lt;!channel&gt; &amp; co, route=\/cart, tier=1$/m);
-  assert.equal(slack.match(/\*Labels:\*/g)?.length, 1, 'the slow burn has only sloforge\'s labels');
+  assert.equal(slack.match(/\*Labels:\*/g)?.length, 1, "the slow burn has only sloforge's labels");
   const text = await render(t, T.text, [grouped, slowBurn]);
   assert.match(text, /^Labels: action=<!channel> & co, route=\/cart, tier=1$/m);
   assert.equal(text.match(/^Labels:/gm)?.length, 1);

@@ -35,7 +35,7 @@ test('a missing tool exits 2', async () => {
 });
 
 test('an I/O failure that reaches the top exits 2, as one line', async () => {
-  const dir = writeTree({ 'slos/index.ts': configSource(baseConfig()), 'file': 'not a folder\n' });
+  const dir = writeTree({ 'slos/index.ts': configSource(baseConfig()), file: 'not a folder\n' });
   const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', path.join(dir, 'file', 'generated'));
   assert.equal(r.code, 2, r.stderr);
   // After generate's warnings, the failure is one line, without a stack.

@@ -17,7 +17,11 @@ test('--version and -V print the version of package.json', async () => {
 });
 
 test('the bin runs the sources in a checkout, with no build step', () => {
-  const r = spawnSync(process.execPath, [path.join(REPO, 'bin/sloforge.mjs'), '--version'], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [path.join(REPO, 'bin/sloforge.mjs'), '--version'], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, `${version}\n`);
 });

@@ -79,26 +79,45 @@ test('one run lists every mistake at its field, with the warnings, and writes no
   ];
   for (const e of expected) assert.ok(lines.includes(e), `missing:\n${e}\nin:\n${r.stderr}`);
   // The misspelt job is in total, and total is blamed; errors is not.
-  assert.ok(lines.includes(`${s("total: 'http_requests_total")}: ${first} > field "sli.ratio.total": cannot build test series for this selector: it must also count the events of sli.ratio.errors, but cannot find a value for label "job" that matches ="search-api" and ="serach-api"`), r.stderr);
+  assert.ok(
+    lines.includes(
+      `${s("total: 'http_requests_total")}: ${first} > field "sli.ratio.total": cannot build test series for this selector: it must also count the events of sli.ratio.errors, but cannot find a value for label "job" that matches ="search-api" and ="serach-api"`,
+    ),
+    r.stderr,
+  );
   assert.ok(!r.stderr.includes('field "sli.ratio.errors": cannot build'), r.stderr);
   // The SLO with the bad objective fails the schema, and its test series are still checked.
   assert.equal(lines.at(-1), '4 problems; nothing was written');
   assert.equal(existsSync(path.join(dir, 'generated')), false);
 
   // Fixed, except the two legal but suspicious selectors: generate succeeds and warns at them.
-  const fixed = SEARCH.replace('objective: 0.999', 'objective: 99.9').replace('serach-api', 'search-api').replace("name: 'availability',\n      objective: 99,", "name: 'errors',\n      objective: 99,").replace('restart-serch', 'restart-search');
+  const fixed = SEARCH.replace('objective: 0.999', 'objective: 99.9')
+    .replace('serach-api', 'search-api')
+    .replace("name: 'availability',\n      objective: 99,", "name: 'errors',\n      objective: 99,")
+    .replace('restart-serch', 'restart-search');
   writeFileSync(path.join(dir, 'slos/search.ts'), fixed);
   const ok = await binIn(dir, 'generate');
   assert.equal(ok.code, 0, ok.stderr);
   const f = (needle: string) => at('slos/search.ts', fixed, needle);
-  assert.ok(ok.stderr.includes(`warning: ${f("errors: 'http_requests_total")}: ${first} > field "sli.ratio.errors": compares code="5.." with =`), ok.stderr);
-  assert.ok(ok.stderr.includes(`warning: ${f("errors: 'http_errors_total")}: service "search-api" > SLO "errors" > field "sli.ratio.errors": reads http_errors_total`), ok.stderr);
+  assert.ok(
+    ok.stderr.includes(`warning: ${f("errors: 'http_requests_total")}: ${first} > field "sli.ratio.errors": compares code="5.." with =`),
+    ok.stderr,
+  );
+  assert.ok(
+    ok.stderr.includes(
+      `warning: ${f("errors: 'http_errors_total")}: service "search-api" > SLO "errors" > field "sli.ratio.errors": reads http_errors_total`,
+    ),
+    ok.stderr,
+  );
   const strict = await binIn(dir, 'generate', '--strict', '--out', 'strict');
   assert.equal(strict.code, 1, strict.stderr);
   assert.equal(existsSync(path.join(dir, 'strict')), false);
 
   // Said on purpose, the second warning goes; =~ silences the first.
-  writeFileSync(path.join(dir, 'slos/search.ts'), fixed.replace('code="5.."', 'code=~"5.."').replace('total: requests }', 'total: requests, distinctMetrics: true }'));
+  writeFileSync(
+    path.join(dir, 'slos/search.ts'),
+    fixed.replace('code="5.."', 'code=~"5.."').replace('total: requests }', 'total: requests, distinctMetrics: true }'),
+  );
   const quiet = await binIn(dir, 'generate');
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.match(quiet.stderr, /warning: /, 'the remediation warnings remain');

@@ -24,8 +24,18 @@ test('a threshold names its one kind; a ratio its form; an SLI its part', () => 
   assert.deepEqual(THRESHOLD_KINDS, ['expr', 'percentile', 'ratio', 'predict', 'anomaly']);
   assert.deepEqual(thresholdCase({ name: 't', expr: 'up', warning: 1 }), { kind: 'expr', spec: 'up' });
   assert.throws(() => thresholdCase({ name: 't', warning: 1 }), /threshold "t" has 0 kinds/);
-  assert.deepEqual(ratioForm({ histogram: 'h', slowerThan: 0.5 }), { form: 'histogram', histogram: 'h', slowerThan: 0.5, window: undefined });
-  assert.deepEqual(ratioForm({ numerator: 'a', denominator: 'b', window: '5m' }), { form: 'counters', numerator: 'a', denominator: 'b', window: '5m' });
+  assert.deepEqual(ratioForm({ histogram: 'h', slowerThan: 0.5 }), {
+    form: 'histogram',
+    histogram: 'h',
+    slowerThan: 0.5,
+    window: undefined,
+  });
+  assert.deepEqual(ratioForm({ numerator: 'a', denominator: 'b', window: '5m' }), {
+    form: 'counters',
+    numerator: 'a',
+    denominator: 'b',
+    window: '5m',
+  });
   assert.throws(() => ratioForm({ histogram: 'h' }), /neither form complete/);
   assert.deepEqual(sliPart({ good: 'g', errors: undefined }), { field: 'good', meaning: 'good', text: 'g' });
   assert.deepEqual(sliPart({ errors: 'e' }), { field: 'errors', meaning: 'bad', text: 'e' });

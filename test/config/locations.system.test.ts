@@ -51,9 +51,20 @@ for (const type of TYPES) {
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stderr.trimEnd().split('\n');
     // The schema's problem and the cross-reference problems of the same run, together.
-    assert.ok(lines.includes('error: slos/checkout.ts:6:34: service "checkout" > SLO "availability" > field "objective": must be above 0 and below 100 (percent)'), r.stderr);
-    assert.ok(lines.includes('slos/checkout.ts:5:3: service "checkout" > field "team": unknown team "billing" (teams: payments)'), r.stderr);
-    assert.ok(lines.some((l) => l.startsWith('slos/thresholds.ts:2:102: service "search" > threshold "cpu" > field "warning": ')), r.stderr);
+    assert.ok(
+      lines.includes(
+        'error: slos/checkout.ts:6:34: service "checkout" > SLO "availability" > field "objective": must be above 0 and below 100 (percent)',
+      ),
+      r.stderr,
+    );
+    assert.ok(
+      lines.includes('slos/checkout.ts:5:3: service "checkout" > field "team": unknown team "billing" (teams: payments)'),
+      r.stderr,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('slos/thresholds.ts:2:102: service "search" > threshold "cpu" > field "warning": ')),
+      r.stderr,
+    );
     assert.equal(lines.at(-1), `${lines.length - 1} problems; nothing was written`);
     assert.ok(!r.stderr.includes('translators'), r.stderr);
     assert.equal(existsSync(path.join(dir, 'generated')), false);
@@ -61,17 +72,34 @@ for (const type of TYPES) {
 
   test(`"type": "${type}": a syntax error, a throw and a missing import name the file they are in`, async () => {
     const cases = [
-      { file: 'checkout.ts', text: 'export const checkout = {\n  name: "checkout",\n  team: ,\n};\n', expect: /^error: slos\/checkout\.ts:3:9: could not be loaded: Unexpected ","$/m },
-      { file: 'checkout.ts', text: 'const x = 1;\nthrow new Error(`checkout.ts refuses to load (${x})`);\nexport const checkout = {};\n', expect: /^error: slos\/checkout\.ts:2:7: could not be loaded: checkout\.ts refuses to load \(1\)$/m },
-      { file: 'checkout.ts', text: "import { nope } from './nope.js';\nexport const checkout = nope;\n", expect: /^error: slos\/checkout\.ts: could not be loaded: Cannot find module '.*nope\.js'$/m },
+      {
+        file: 'checkout.ts',
+        text: 'export const checkout = {\n  name: "checkout",\n  team: ,\n};\n',
+        expect: /^error: slos\/checkout\.ts:3:9: could not be loaded: Unexpected ","$/m,
+      },
+      {
+        file: 'checkout.ts',
+        text: 'const x = 1;\nthrow new Error(`checkout.ts refuses to load (${x})`);\nexport const checkout = {};\n',
+        expect: /^error: slos\/checkout\.ts:2:7: could not be loaded: checkout\.ts refuses to load \(1\)$/m,
+      },
+      {
+        file: 'checkout.ts',
+        text: "import { nope } from './nope.js';\nexport const checkout = nope;\n",
+        expect: /^error: slos\/checkout\.ts: could not be loaded: Cannot find module '.*nope\.js'$/m,
+      },
     ];
-    await Promise.all(cases.map(async (c) => {
-      const dir = project(type, { 'index.ts': "import { checkout } from './checkout.js';\nexport default { teams: [], services: [checkout] };\n", [c.file]: c.text });
-      const r = await binIn(dir, 'generate');
-      assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, c.expect);
-      assert.ok(!r.stderr.includes('namespace='), r.stderr);
-    }));
+    await Promise.all(
+      cases.map(async (c) => {
+        const dir = project(type, {
+          'index.ts': "import { checkout } from './checkout.js';\nexport default { teams: [], services: [checkout] };\n",
+          [c.file]: c.text,
+        });
+        const r = await binIn(dir, 'generate');
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, c.expect);
+        assert.ok(!r.stderr.includes('namespace='), r.stderr);
+      }),
+    );
   });
 }
 
@@ -94,7 +122,11 @@ test('schema and cross-reference problems are listed together, ending with the c
     'service "checkout" > field "name": duplicate service name "checkout"',
     'field "grafana.folders.nobody": unknown team "nobody"',
   ];
-  for (const e of expected) assert.ok(lines.some((l) => l.includes(e)), `missing ${JSON.stringify(e)} in:\n${r.stderr}`);
+  for (const e of expected)
+    assert.ok(
+      lines.some((l) => l.includes(e)),
+      `missing ${JSON.stringify(e)} in:\n${r.stderr}`,
+    );
   assert.ok(!r.stderr.includes('unknown team "search"'), r.stderr);
   assert.equal(lines.at(-1), `${lines.length - 1} problems; nothing was written`);
 });

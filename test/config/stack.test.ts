@@ -4,8 +4,16 @@ import assert from 'node:assert/strict';
 import { frameLocation, stackLocations } from '../../src/config/stack.js';
 
 test('a source-mapped frame gives file, line and column; tsx namespace queries are dropped', () => {
-  assert.deepEqual(frameLocation('    at <anonymous> (/tmp/u/slos/checkout.ts:4:18)'), { file: '/tmp/u/slos/checkout.ts', line: 4, column: 18 });
-  assert.deepEqual(frameLocation('    at Object.<anonymous> (file:///tmp/u/slos/a%20b.ts?tsx-namespace=1234-ab:2:9)'), { file: '/tmp/u/slos/a b.ts', line: 2, column: 9 });
+  assert.deepEqual(frameLocation('    at <anonymous> (/tmp/u/slos/checkout.ts:4:18)'), {
+    file: '/tmp/u/slos/checkout.ts',
+    line: 4,
+    column: 18,
+  });
+  assert.deepEqual(frameLocation('    at Object.<anonymous> (file:///tmp/u/slos/a%20b.ts?tsx-namespace=1234-ab:2:9)'), {
+    file: '/tmp/u/slos/a b.ts',
+    line: 2,
+    column: 9,
+  });
   assert.deepEqual(frameLocation('    at /tmp/u/slos/index.ts?namespace=1b2c:7:3'), { file: '/tmp/u/slos/index.ts', line: 7, column: 3 });
 });
 

@@ -46,7 +46,11 @@ function assertAtField(text: string, source: string): void {
     const at = lines[Number(m[1]) - 1]!.slice(Number(m[2]) - 1);
     const keys = m[3]!.split('.');
     // A list element is where it starts; a field that is missing is located at its object.
-    const ok = keys.some((k) => at.startsWith(`"${k}"`)) || /^\d+$/.test(keys.at(-1)!) || at.startsWith('{') || (m[4]!.startsWith('is required') && at.startsWith('"'));
+    const ok =
+      keys.some((k) => at.startsWith(`"${k}"`)) ||
+      /^\d+$/.test(keys.at(-1)!) ||
+      at.startsWith('{') ||
+      (m[4]!.startsWith('is required') && at.startsWith('"'));
     assert.ok(ok, `${m[0]} points at ${JSON.stringify(at)}`);
   }
 }
@@ -60,7 +64,9 @@ function grouped(c: any, labels: string[]): void {
   c.services[0].labels = { tier: '1' };
   c.services[0].slos[0].groupBy = labels;
   c.services[0].slos[1].groupBy = ['route'];
-  c.services[0].slos[1].sli = { query: { errors: 'sum(rate(x_total{code="500"}[$window]))', total: 'sum by (route) (rate(x_total[$window]))' } };
+  c.services[0].slos[1].sli = {
+    query: { errors: 'sum(rate(x_total{code="500"}[$window]))', total: 'sum by (route) (rate(x_total[$window]))' },
+  };
 }
 
 interface Row {
@@ -74,13 +80,37 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { name: 'an objective of 100 or more', mutate: (c) => (c.services[0].slos[0].objective = 100), says: [SLO0, 'field "objective"', 'below 100'] },
+  {
+    name: 'an objective of 100 or more',
+    mutate: (c) => (c.services[0].slos[0].objective = 100),
+    says: [SLO0, 'field "objective"', 'below 100'],
+  },
   { name: 'an objective of 0 or less', mutate: (c) => (c.services[0].slos[0].objective = 0), says: [SLO0, 'field "objective"', 'above 0'] },
-  { name: 'an unknown period format', mutate: (c) => (c.services[0].slos[1].period = '30 days'), says: [SLO1, 'field "period"', 'not a duration'] },
-  { name: 'a period outside 1d..365d', mutate: (c) => (c.services[0].slos[1].period = '2h'), says: [SLO1, 'field "period"', 'between 1d and 365d'] },
-  { name: 'duplicate service names', mutate: (c) => c.services.push({ ...c.services[0] }), says: ['service "checkout"', 'field "name"', 'duplicate service name "checkout"'] },
-  { name: 'duplicate SLO names', mutate: (c) => (c.services[0].slos[1].name = 'availability'), says: ['service "checkout" > SLO "availability"', 'field "name"', 'duplicate SLO name'] },
-  { name: 'an unknown team', mutate: (c) => (c.services[0].team = 'billing'), says: ['service "checkout"', 'field "team"', 'unknown team "billing"'] },
+  {
+    name: 'an unknown period format',
+    mutate: (c) => (c.services[0].slos[1].period = '30 days'),
+    says: [SLO1, 'field "period"', 'not a duration'],
+  },
+  {
+    name: 'a period outside 1d..365d',
+    mutate: (c) => (c.services[0].slos[1].period = '2h'),
+    says: [SLO1, 'field "period"', 'between 1d and 365d'],
+  },
+  {
+    name: 'duplicate service names',
+    mutate: (c) => c.services.push({ ...c.services[0] }),
+    says: ['service "checkout"', 'field "name"', 'duplicate service name "checkout"'],
+  },
+  {
+    name: 'duplicate SLO names',
+    mutate: (c) => (c.services[0].slos[1].name = 'availability'),
+    says: ['service "checkout" > SLO "availability"', 'field "name"', 'duplicate SLO name'],
+  },
+  {
+    name: 'an unknown team',
+    mutate: (c) => (c.services[0].team = 'billing'),
+    says: ['service "checkout"', 'field "team"', 'unknown team "billing"'],
+  },
   {
     name: 'a selector that does not parse as PromQL',
     mutate: (c) => (c.services[0].slos[0].sli.ratio.errors = 'http_requests_total{job="checkout",code=~"5.."'),
@@ -96,16 +126,29 @@ const ROWS: Row[] = [
     mutate: (c) => (c.services[0].thresholds = [{ name: 'cpu', expr: 'rate(process_cpu_seconds_total[5m] * 100', critical: 90 }]),
     says: ['service "checkout" > threshold "cpu"', 'field "expr"', 'does not parse as PromQL'],
   },
-  { name: 'a latency threshold of 0', mutate: (c) => (c.services[0].slos[1].sli.latency.threshold = 0), says: [SLO1, 'field "sli.latency.threshold"', 'positive'] },
-  { name: 'a negative latency threshold', mutate: (c) => (c.services[0].slos[1].sli.latency.threshold = -0.3), says: [SLO1, 'field "sli.latency.threshold"', 'positive'] },
+  {
+    name: 'a latency threshold of 0',
+    mutate: (c) => (c.services[0].slos[1].sli.latency.threshold = 0),
+    says: [SLO1, 'field "sli.latency.threshold"', 'positive'],
+  },
+  {
+    name: 'a negative latency threshold',
+    mutate: (c) => (c.services[0].slos[1].sli.latency.threshold = -0.3),
+    says: [SLO1, 'field "sli.latency.threshold"', 'positive'],
+  },
   {
     name: 'an SLI histogram named by its _bucket series, with the base name to use',
     mutate: (c) => (c.services[0].slos[1].sli.latency.histogram = 'http_request_duration_seconds_bucket{job="checkout"}'),
-    says: [SLO1, 'field "sli.latency.histogram"', 'names the histogram\'s "_bucket" series; give its base name, "http_request_duration_seconds"'],
+    says: [
+      SLO1,
+      'field "sli.latency.histogram"',
+      'names the histogram\'s "_bucket" series; give its base name, "http_request_duration_seconds"',
+    ],
   },
   {
     name: 'a percentile histogram named by its _count series',
-    mutate: (c) => (c.services[0].thresholds = [{ name: 'p99', percentile: { histogram: 'rpc_seconds_count', quantile: 0.99 }, warning: 1 }]),
+    mutate: (c) =>
+      (c.services[0].thresholds = [{ name: 'p99', percentile: { histogram: 'rpc_seconds_count', quantile: 0.99 }, warning: 1 }]),
     says: ['threshold "p99"', 'field "percentile.histogram"', 'give its base name, "rpc_seconds"'],
   },
   {
@@ -118,7 +161,11 @@ const ROWS: Row[] = [
     mutate: (c) => (c.services[0].slos[0].alerting = { noData: { for: '90s' } }),
     says: [SLO0, 'field "alerting.noData.for"', 'at least 2m'],
   },
-  { name: 'a misspelt field, by name', mutate: (c) => (c.services[0].slos[0].objectve = 99), says: [SLO0, 'field "objectve"', 'not a known field'] },
+  {
+    name: 'a misspelt field, by name',
+    mutate: (c) => (c.services[0].slos[0].objectve = 99),
+    says: [SLO0, 'field "objectve"', 'not a known field'],
+  },
   {
     name: 'both errors and good on one ratio SLI',
     mutate: (c) => (c.services[0].slos[0].sli.ratio.good = 'http_requests_total{code="200"}'),
@@ -129,12 +176,22 @@ const ROWS: Row[] = [
     mutate: (c) => (c.services[0].slos[0].alerting = { remediation: 'reboot-all' }),
     says: [SLO0, 'field "alerting.remediation"', 'unknown remediation "reboot-all"'],
   },
-  { name: 'a service label that sloforge sets itself', mutate: (c) => (c.services[0].labels = { severity: 'low' }), says: ['service "checkout"', 'field "labels.severity"', 'set by sloforge'] },
+  {
+    name: 'a service label that sloforge sets itself',
+    mutate: (c) => (c.services[0].labels = { severity: 'low' }),
+    says: ['service "checkout"', 'field "labels.severity"', 'set by sloforge'],
+  },
   {
     name: 'query SLIs without $window, that do not parse with it, or with a range where a value belongs',
     mutate: (c) => {
-      c.services[0].slos[0].sli = { query: { errors: 'sum(rate(http_requests_total{code=~"5.."}[5m]))', total: 'sum(vector(1)[$window])' } };
-      c.services[0].slos.push({ name: 'f', objective: 99, sli: { query: { good: 'sum(rate(x_total[$window])', total: 'x_total[$window]' } } });
+      c.services[0].slos[0].sli = {
+        query: { errors: 'sum(rate(http_requests_total{code=~"5.."}[5m]))', total: 'sum(vector(1)[$window])' },
+      };
+      c.services[0].slos.push({
+        name: 'f',
+        objective: 99,
+        sli: { query: { good: 'sum(rate(x_total[$window])', total: 'x_total[$window]' } },
+      });
       c.services[0].slos.push({ name: 'g', objective: 99, sli: { query: { total: 'sum(rate(x_total[$window]))' } } });
     },
     says: [
@@ -168,7 +225,12 @@ const ROWS: Row[] = [
     name: 'a groupBy label sloforge sets next to its exported_ name, one the service fixes, one a selector pins, and queries that sum it away',
     mutate: (c) => {
       grouped(c, ['route', 'service', 'job', 'tier', 'exported_service']);
-      c.services[0].slos.push({ name: 'probe', objective: 99, groupBy: ['route'], sli: { boolGauge: { series: 'probe_success{route=~"/a"}' } } });
+      c.services[0].slos.push({
+        name: 'probe',
+        objective: 99,
+        groupBy: ['route'],
+        sli: { boolGauge: { series: 'probe_success{route=~"/a"}' } },
+      });
     },
     says: [
       `${SLO0} > field "groupBy.1": "service" is carried as "exported_service" in the recordings and alerts (sloforge sets "service" itself), and the SLO also groups by "exported_service"`,
@@ -271,7 +333,12 @@ test('errors in thresholds defined in their own file name that file', async () =
   const r = await cliIn(linkSloforge(dir), 'generate');
   assert.equal(r.code, 1, r.stderr);
   // The field itself: line 2 at `warning`, not the defineThresholds call.
-  assert.ok(r.stderr.startsWith(`error: slos/thresholds.ts:2:${thresholds.indexOf('warning') + 1}: service "checkout" > threshold "cpu" > field "warning"`), r.stderr);
+  assert.ok(
+    r.stderr.startsWith(
+      `error: slos/thresholds.ts:2:${thresholds.indexOf('warning') + 1}: service "checkout" > threshold "cpu" > field "warning"`,
+    ),
+    r.stderr,
+  );
   assert.equal(existsSync(path.join(dir, 'generated')), false);
 });
 
@@ -287,7 +354,11 @@ test('errors in a service defined in its own file name that file', async () => {
   assert.equal(r.code, 1, r.stderr);
   const lines = readFileSync(path.join(dir, 'slos/checkout.ts'), 'utf8').split('\n');
   const line = lines.findIndex((l) => l.includes('"objective": 101'));
-  assert.ok(r.stderr.startsWith(`error: slos/checkout.ts:${line + 1}:${lines[line]!.indexOf('"objective"') + 1}: service "checkout" > SLO "availability" > field "objective"`), r.stderr);
+  assert.ok(
+    r.stderr.startsWith(
+      `error: slos/checkout.ts:${line + 1}:${lines[line]!.indexOf('"objective"') + 1}: service "checkout" > SLO "availability" > field "objective"`,
+    ),
+    r.stderr,
+  );
   assert.equal(existsSync(path.join(dir, 'generated')), false);
 });
-

@@ -17,20 +17,30 @@ import { cliIn, REPO, tempDir } from '../helpers/cli.js';
 const all = examples();
 
 test('the examples are there: minimal, Kubernetes with the Operator, grouped multi-tenant, imported from Sloth', () => {
-  assert.deepEqual(all.map((e) => e.name), ['examples/grouped-multi-tenant', 'examples/kubernetes-operator', 'examples/minimal', 'examples/sloth-import']);
+  assert.deepEqual(
+    all.map((e) => e.name),
+    ['examples/grouped-multi-tenant', 'examples/kubernetes-operator', 'examples/minimal', 'examples/sloth-import'],
+  );
 });
 
 for (const example of all) {
   test(`${example.name}: generated/ is current`, async () => {
     const differences = await treeDifferences(example.expected, await compileTree(example));
-    assert.deepEqual(differences, [], `${example.name}/generated is stale (npm run golden:bless -- ${path.basename(path.dirname(example.slos))}):\n  ${differences.join('\n  ')}`);
+    assert.deepEqual(
+      differences,
+      [],
+      `${example.name}/generated is stale (npm run golden:bless -- ${path.basename(path.dirname(example.slos))}):\n  ${differences.join('\n  ')}`,
+    );
   });
 
   test(`${example.name}: compiles without a warning`, async () => {
     const { config } = await loadConfig(example.slos);
     const model = resolveModel(config);
     const warnings = [...modelWarnings(model), ...targetWarnings(model), ...selectorWarnings(config)];
-    assert.deepEqual(warnings.map((w) => `${w.path.join('.')}: ${w.message}`), []);
+    assert.deepEqual(
+      warnings.map((w) => `${w.path.join('.')}: ${w.message}`),
+      [],
+    );
   });
 }
 
@@ -44,7 +54,16 @@ test('examples/sloth-import: slos/ is what `sloforge import sloth` writes from s
   assert.deepEqual(readdirSync(out).sort(), committed);
   const edited = ['index.ts', 'teams.ts'];
   for (const file of committed.filter((f) => !edited.includes(f))) {
-    assert.equal(readFileSync(path.join(out, file), 'utf8'), readFileSync(path.join(dir, 'slos', file), 'utf8'), `examples/sloth-import/slos/${file} differs from the import`);
+    assert.equal(
+      readFileSync(path.join(out, file), 'utf8'),
+      readFileSync(path.join(dir, 'slos', file), 'utf8'),
+      `examples/sloth-import/slos/${file} differs from the import`,
+    );
   }
-  for (const file of edited) assert.match(readFileSync(path.join(dir, 'slos', file), 'utf8'), /^\/\/ Imported from sloth by `sloforge import`, then edited: /, `${file} says what was edited`);
+  for (const file of edited)
+    assert.match(
+      readFileSync(path.join(dir, 'slos', file), 'utf8'),
+      /^\/\/ Imported from sloth by `sloforge import`, then edited: /,
+      `${file} says what was edited`,
+    );
 });

@@ -9,7 +9,8 @@ import { compileTree, examples, goldenCases, treeDifferences } from './tree.js';
 
 const wanted = process.argv.slice(2);
 const all = [...goldenCases(), ...examples()];
-const trees = wanted.length === 0 ? all : all.filter((t) => wanted.includes(path.basename(path.dirname(t.slos))) || wanted.includes(t.name));
+const trees =
+  wanted.length === 0 ? all : all.filter((t) => wanted.includes(path.basename(path.dirname(t.slos))) || wanted.includes(t.name));
 const unknown = wanted.filter((w) => !all.some((t) => t.name === w || path.basename(path.dirname(t.slos)) === w));
 if (unknown.length > 0) {
   console.error(`no golden case or example named ${unknown.join(', ')}; there are: ${all.map((t) => t.name).join(', ')}`);

@@ -14,6 +14,10 @@ test('golden cases exist', () => {
 for (const tree of cases) {
   test(`${tree.name}: output is byte-identical to ${tree.name}/expected`, async () => {
     const differences = await treeDifferences(tree.expected, await compileTree(tree));
-    assert.deepEqual(differences, [], `${tree.name} differs from its committed tree (if the change is intended: npm run golden:bless -- ${tree.name.split('/')[1]}):\n  ${differences.join('\n  ')}`);
+    assert.deepEqual(
+      differences,
+      [],
+      `${tree.name} differs from its committed tree (if the change is intended: npm run golden:bless -- ${tree.name.split('/')[1]}):\n  ${differences.join('\n  ')}`,
+    );
   });
 }

@@ -56,7 +56,8 @@ function firstDifference(expected: string, actual: string): string {
   const a = expected.split('\n');
   const b = actual.split('\n');
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return `line ${i + 1}:\n      expected: ${JSON.stringify(a[i] ?? '<end of file>')}\n      actual:   ${JSON.stringify(b[i] ?? '<end of file>')}`;
+    if (a[i] !== b[i])
+      return `line ${i + 1}:\n      expected: ${JSON.stringify(a[i] ?? '<end of file>')}\n      actual:   ${JSON.stringify(b[i] ?? '<end of file>')}`;
   }
   return 'same lines, different bytes';
 }

@@ -16,7 +16,10 @@ const EAST = 'payments-checkout-frontend-api-eu-east';
 test('long names that share their first 40 characters get different uids of at most 40, with a short hash', () => {
   assert.equal(`sloforge-${WEST}`.slice(0, 40), `sloforge-${EAST}`.slice(0, 40), 'the names must collide when merely cut');
   const long = (suffix: string) => `${'a'.repeat(240)}-${suffix}`;
-  for (const [a, b] of [[WEST, EAST], [long('one'), long('two')]] as const) {
+  for (const [a, b] of [
+    [WEST, EAST],
+    [long('one'), long('two')],
+  ] as const) {
     for (const uid of [serviceDashboardUid, teamFolderUid]) {
       assert.notEqual(uid(a), uid(b));
       assert.ok(uid(a).length <= GRAFANA_UID_MAX && uid(b).length <= GRAFANA_UID_MAX, uid(a));
@@ -33,7 +36,11 @@ function twoLongServices(): any {
   const cfg = baseConfig();
   cfg.grafana = { url: 'https://grafana.example' };
   const svc = cfg.services[0];
-  cfg.services = [WEST, EAST].map((name) => ({ ...structuredClone(svc), name, thresholds: [{ name: 'cpu', expr: `max(cpu{job="${name}"})`, warning: 80 }] }));
+  cfg.services = [WEST, EAST].map((name) => ({
+    ...structuredClone(svc),
+    name,
+    thresholds: [{ name: 'cpu', expr: `max(cpu{job="${name}"})`, warning: 80 }],
+  }));
   return cfg;
 }
 
@@ -48,20 +55,25 @@ test('each service dashboard has its own uid, the overview links to it, and ever
     const uid = serviceDashboardUid(name);
     assert.ok(uids.includes(uid), `no dashboard ${uid}`);
     const rules = parse(prometheusArtifacts(model).find((a) => a.path === `prometheus/rules/${name}.yml`)!.content);
-    const links = rules.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert).map((r: any) => r.annotations.dashboard);
+    const links = rules.groups
+      .flatMap((g: any) => g.rules)
+      .filter((r: any) => r.alert)
+      .map((r: any) => r.annotations.dashboard);
     assert.ok(links.length > 0);
     for (const link of links) assert.match(link, new RegExp(`^https://grafana\\.example/d/${uid}(\\?|$)`));
   }
 });
 
-test('refIds follow Grafana\'s own sequence past Z', () => {
+test("refIds follow Grafana's own sequence past Z", () => {
   assert.deepEqual([0, 1, 25, 26, 27, 51, 52, 701, 702].map(refId), ['A', 'B', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA']);
 });
 
 test('a service with 30 SLOs compiles: panels with more than 26 queries get refIds AA, AB ..., all distinct', () => {
   const cfg = baseConfig();
   cfg.services[0].slos = Array.from({ length: 30 }, (_, i) => ({
-    name: `route-${i}`, objective: 99.9, sli: { ratio: { errors: `http_requests_total{route="/r${i}",code=~"5.."}`, total: `http_requests_total{route="/r${i}"}` } },
+    name: `route-${i}`,
+    objective: 99.9,
+    sli: { ratio: { errors: `http_requests_total{route="/r${i}",code=~"5.."}`, total: `http_requests_total{route="/r${i}"}` } },
   }));
   const model = modelOf(cfg);
   const artifacts = [...prometheusArtifacts(model), ...grafanaArtifacts(model)];

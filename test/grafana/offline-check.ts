@@ -117,7 +117,13 @@ function allPanels(d: DashboardJson): PanelJson[] {
 export function panelQueries(dashboards: readonly DashboardJson[]): PanelQuery[] {
   return dashboards.flatMap((d) =>
     allPanels(d).flatMap((p) =>
-      (p.targets ?? []).map((t) => ({ dashboard: d.uid ?? '?', panelId: p.id, panelTitle: p.title ?? '', refId: t.refId, expr: t.expr ?? '' })),
+      (p.targets ?? []).map((t) => ({
+        dashboard: d.uid ?? '?',
+        panelId: p.id,
+        panelTitle: p.title ?? '',
+        refId: t.refId,
+        expr: t.expr ?? '',
+      })),
     ),
   );
 }
@@ -165,7 +171,8 @@ export function checkDashboards(dashboards: readonly DashboardJson[], ctx: Check
       else ids.add(p.id);
       if (!p.title || p.title.trim() === '') problem(at, 'has no title (no unnamed panels)');
       const g = p.gridPos;
-      if (!g || !(g.w! > 0 && g.h! > 0 && g.x! >= 0 && g.x! + g.w! <= 24 && g.y! >= 0)) problem(at, `gridPos ${JSON.stringify(g)} is off the 24-column grid`);
+      if (!g || !(g.w! > 0 && g.h! > 0 && g.x! >= 0 && g.x! + g.w! <= 24 && g.y! >= 0))
+        problem(at, `gridPos ${JSON.stringify(g)} is off the 24-column grid`);
       if (p.type === 'row') continue;
 
       if (!p.description) problem(at, 'has no description');
@@ -189,7 +196,8 @@ export function checkDashboards(dashboards: readonly DashboardJson[], ctx: Check
           continue;
         }
         const sub = substituteVariables(t.expr);
-        for (const name of sub.unknown) if (!knownVariables.has(name)) problem(tat, `uses $${name}, which is neither a Grafana built-in nor a dashboard variable`);
+        for (const name of sub.unknown)
+          if (!knownVariables.has(name)) problem(tat, `uses $${name}, which is neither a Grafana built-in nor a dashboard variable`);
         let reads;
         try {
           reads = promqlReads(sub.expr);
@@ -198,7 +206,8 @@ export function checkDashboards(dashboards: readonly DashboardJson[], ctx: Check
           continue;
         }
         for (const m of reads.metrics) {
-          if (!ctx.produced.has(m) && !ctx.configured.has(m)) problem(tat, `reads metric "${m}", which no generated rule records and no config selector names`);
+          if (!ctx.produced.has(m) && !ctx.configured.has(m))
+            problem(tat, `reads metric "${m}", which no generated rule records and no config selector names`);
         }
         for (const s of reads.unnamed) problem(tat, `selector ${s} names no metric`);
         for (const r of reads.rateRanges) {
@@ -223,7 +232,9 @@ export function provisionedDatasources(artifacts: readonly Artifact[]): Set<stri
 
 /** Everything the checks need from a compile run: the dashboards and what produces their metrics. */
 export function checkArtifacts(cfg: Config, artifacts: readonly Artifact[]): string[] {
-  const dashboards = artifacts.filter((a) => a.path.startsWith('grafana/dashboards/') && a.path.endsWith('.json')).map((a) => JSON.parse(a.content) as DashboardJson);
+  const dashboards = artifacts
+    .filter((a) => a.path.startsWith('grafana/dashboards/') && a.path.endsWith('.json'))
+    .map((a) => JSON.parse(a.content) as DashboardJson);
   return checkDashboards(dashboards, {
     produced: producedMetrics(artifacts),
     configured: configuredMetrics(cfg),

@@ -10,19 +10,30 @@ import { execa } from 'execa';
 import { compile } from '../../src/compile.js';
 import { loadConfig } from '../../src/config/load.js';
 import { renderYaml } from '../../src/output/render.js';
-import { checkDashboards, configuredMetrics, panelQueries, producedMetrics, provisionedDatasources, substituteVariables, type DashboardJson, type PanelQuery } from './offline-check.js';
+import {
+  checkDashboards,
+  configuredMetrics,
+  panelQueries,
+  producedMetrics,
+  provisionedDatasources,
+  substituteVariables,
+  type DashboardJson,
+  type PanelQuery,
+} from './offline-check.js';
 import { fixtureConfig } from './fixture.js';
 
 function ruleFile(queries: PanelQuery[]): string {
   return renderYaml({
-    groups: [{
-      name: 'dashboard-queries',
-      rules: queries.map((q, i) => ({
-        record: `sloforge_dashboard_query_${i}`,
-        expr: substituteVariables(q.expr).expr,
-        labels: { dashboard: q.dashboard, panel: String(q.panelId), ref: q.refId ?? '' },
-      })),
-    }],
+    groups: [
+      {
+        name: 'dashboard-queries',
+        rules: queries.map((q, i) => ({
+          record: `sloforge_dashboard_query_${i}`,
+          expr: substituteVariables(q.expr).expr,
+          labels: { dashboard: q.dashboard, panel: String(q.panelId), ref: q.refId ?? '' },
+        })),
+      },
+    ],
   });
 }
 
@@ -63,9 +74,14 @@ test('a type error the grammar lets through is caught by promtool', async () => 
   panel.targets![0]!.expr = 'sum(slo:period_error_budget_remaining:ratio{service="checkout"}[5m])';
   // The offline checks see nothing wrong (parses, known metric; not a rate) ...
   const cfg = fixtureConfig();
-  assert.deepEqual(checkDashboards(dashboards, {
-    produced: producedMetrics(artifacts), configured: configuredMetrics(cfg), datasourceUids: provisionedDatasources(artifacts),
-  }), []);
+  assert.deepEqual(
+    checkDashboards(dashboards, {
+      produced: producedMetrics(artifacts),
+      configured: configuredMetrics(cfg),
+      datasourceUids: provisionedDatasources(artifacts),
+    }),
+    [],
+  );
   // ... promtool does.
   const r = await promtoolCheck(panelQueries(dashboards));
   assert.equal(r.ok, false);
@@ -83,30 +99,38 @@ test('the overview columns evaluate for grouped SLOs, whose burn rates carry lab
     await writeFile(rules, renderYaml({ groups: [{ name: 'none', rules: [] }] }));
     const base = 'service="kinds",slo="per-route",team="search"';
     const one = 'service="checkout",slo="availability",team="payments"';
-    const row = (labels: string, value: number) => ({ labels: `{dashboard="sloforge-${labels.includes('kinds') ? 'kinds' : 'checkout'}",${labels}}`, value });
+    const row = (labels: string, value: number) => ({
+      labels: `{dashboard="sloforge-${labels.includes('kinds') ? 'kinds' : 'checkout'}",${labels}}`,
+      value,
+    });
     const file = path.join(dir, 'overview.test.yml');
-    await writeFile(file, renderYaml({
-      rule_files: ['rules.yml'],
-      evaluation_interval: '1m',
-      tests: [{
-        interval: '1m',
-        input_series: [
-          { series: `slo:period_burn_rate:ratio{${base},route="/a"}`, values: '0.5' },
-          { series: `slo:period_burn_rate:ratio{${base},route="/b"}`, values: '2' },
-          { series: `slo:error_budget:ratio{${base}}`, values: '0.001' },
-          { series: `slo:period_error_budget_remaining:ratio{${base},route="/a"}`, values: '0.5' },
-          { series: `slo:period_error_budget_remaining:ratio{${base},route="/b"}`, values: '-1' },
-          { series: `slo:period_burn_rate:ratio{${one}}`, values: '1' },
-          { series: `slo:error_budget:ratio{${one}}`, values: '0.01' },
-          { series: `slo:period_error_budget_remaining:ratio{${one}}`, values: '0' },
+    await writeFile(
+      file,
+      renderYaml({
+        rule_files: ['rules.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              { series: `slo:period_burn_rate:ratio{${base},route="/a"}`, values: '0.5' },
+              { series: `slo:period_burn_rate:ratio{${base},route="/b"}`, values: '2' },
+              { series: `slo:error_budget:ratio{${base}}`, values: '0.001' },
+              { series: `slo:period_error_budget_remaining:ratio{${base},route="/a"}`, values: '0.5' },
+              { series: `slo:period_error_budget_remaining:ratio{${base},route="/b"}`, values: '-1' },
+              { series: `slo:period_burn_rate:ratio{${one}}`, values: '1' },
+              { series: `slo:error_budget:ratio{${one}}`, values: '0.01' },
+              { series: `slo:period_error_budget_remaining:ratio{${one}}`, values: '0' },
+            ],
+            // Each row shows the SLO's worst group; the ungrouped SLO is as before.
+            promql_expr_test: [
+              { expr: sli, eval_time: '0m', exp_samples: [row(base, 0.998), row(one, 0.99)] },
+              { expr: budget, eval_time: '0m', exp_samples: [row(base, -1), row(one, 0)] },
+            ],
+          },
         ],
-        // Each row shows the SLO's worst group; the ungrouped SLO is as before.
-        promql_expr_test: [
-          { expr: sli, eval_time: '0m', exp_samples: [row(base, 0.998), row(one, 0.99)] },
-          { expr: budget, eval_time: '0m', exp_samples: [row(base, -1), row(one, 0)] },
-        ],
-      }],
-    }));
+      }),
+    );
     const r = await execa('promtool', ['test', 'rules', file], { reject: false, all: true });
     assert.equal(r.exitCode, 0, r.all);
   } finally {

@@ -25,14 +25,16 @@ type PrometheusTarget = Pick<PrometheusQuery, 'expr' | 'legendFormat' | 'instant
 type AsJson<T> = T extends Dataquery
   ? PrometheusTarget
   : T extends string
-  ? `${T}`
-  : T extends number | boolean | null | undefined
-    ? T extends number ? number : T
-    : T extends ReadonlyArray<infer U>
-      ? AsJson<U>[]
-      : T extends (...args: never[]) => unknown
-        ? never
-        : { [K in keyof T]: AsJson<T[K]> };
+    ? `${T}`
+    : T extends number | boolean | null | undefined
+      ? T extends number
+        ? number
+        : T
+      : T extends ReadonlyArray<infer U>
+        ? AsJson<U>[]
+        : T extends (...args: never[]) => unknown
+          ? never
+          : { [K in keyof T]: AsJson<T[K]> };
 
 // gnetId (a grafana.com listing id) is a string in the SDK and a number in @grafana/schema; we never set it.
 type Expected = AsJson<Omit<GrafanaDashboard, 'gnetId'>>;

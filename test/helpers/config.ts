@@ -6,7 +6,13 @@ import type { Model } from '../../src/model/types.js';
 // which docs/slos.md says users may write.
 export function baseConfig(): any {
   return {
-    teams: [{ name: 'payments', page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } }, ticket: { slack: { apiUrlFile: '/run/secrets/slack', channel: '#payments' } } }],
+    teams: [
+      {
+        name: 'payments',
+        page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } },
+        ticket: { slack: { apiUrlFile: '/run/secrets/slack', channel: '#payments' } },
+      },
+    ],
     services: [
       {
         name: 'checkout',

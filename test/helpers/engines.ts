@@ -6,8 +6,17 @@ import { baseConfig } from './config.js';
 export function engineConfig(): any {
   const cfg = baseConfig();
   cfg.services[0].slos[1].alerting = { enabled: false };
-  cfg.services.push({ name: 'search', team: 'payments', thresholds: [{ name: 'cpu', expr: 'max(cpu{job="search"})', warning: 80 }], ruleGroups: { interval: '30s', limit: 100, sourceTenants: ['search'], partialResponseStrategy: { alerting: 'warn' } } });
-  cfg.prometheus = { mimir: true, thanos: true, ruleGroups: { interval: '1m', sourceTenants: ['team-a', 'team-b'], partialResponseStrategy: { recording: 'warn' } } };
+  cfg.services.push({
+    name: 'search',
+    team: 'payments',
+    thresholds: [{ name: 'cpu', expr: 'max(cpu{job="search"})', warning: 80 }],
+    ruleGroups: { interval: '30s', limit: 100, sourceTenants: ['search'], partialResponseStrategy: { alerting: 'warn' } },
+  });
+  cfg.prometheus = {
+    mimir: true,
+    thanos: true,
+    ruleGroups: { interval: '1m', sourceTenants: ['team-a', 'team-b'], partialResponseStrategy: { recording: 'warn' } },
+  };
   return cfg;
 }
 

@@ -14,7 +14,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `probe` until it returns a value; throws after `timeoutMs` with `context()` appended. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, context: () => string = () => ''): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  context: () => string = () => '',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -13,7 +13,9 @@ async function which(bin: string): Promise<string | undefined> {
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
 
-export function tool(bin: 'promtool' | 'amtool' | 'prometheus' | 'prometheus-alertmanager' | 'vmalert' | 'victoria-metrics' | 'go'): Promise<string> {
+export function tool(
+  bin: 'promtool' | 'amtool' | 'prometheus' | 'prometheus-alertmanager' | 'vmalert' | 'victoria-metrics' | 'go',
+): Promise<string> {
   let p = ready.get(bin);
   if (!p) {
     p = (async () => {
@@ -40,7 +42,13 @@ export async function promtool(...args: string[]): Promise<{ ok: boolean; output
  * change it) and runs promtool on one of the copy's test files: the check that generated tests
  * fail when the rules are wrong.
  */
-export async function promtoolOnBrokenRules(out: string, broken: string, service: string, testFile: string, edit: (rules: string) => string): Promise<{ ok: boolean; output: string }> {
+export async function promtoolOnBrokenRules(
+  out: string,
+  broken: string,
+  service: string,
+  testFile: string,
+  edit: (rules: string) => string,
+): Promise<{ ok: boolean; output: string }> {
   cpSync(out, broken, { recursive: true });
   const rulesFile = path.join(broken, 'prometheus/rules', `${service}.yml`);
   const before = readFileSync(rulesFile, 'utf8');

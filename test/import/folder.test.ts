@@ -15,7 +15,14 @@ test('importing twice writes the same bytes', async () => {
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   assert.deepEqual(readTree(path.join(dir, 'a')), readTree(path.join(dir, 'b')));
-  assert.deepEqual(Object.keys(readTree(path.join(dir, 'a'))), ['checkout.ts', 'gateway.ts', 'index.ts', 'search-indexer.ts', 'search.ts', 'teams.ts']);
+  assert.deepEqual(Object.keys(readTree(path.join(dir, 'a'))), [
+    'checkout.ts',
+    'gateway.ts',
+    'index.ts',
+    'search-indexer.ts',
+    'search.ts',
+    'teams.ts',
+  ]);
 });
 
 test('a non-empty --out folder is refused unless --force', async () => {
@@ -66,7 +73,10 @@ slos:
   const out = path.join(dir, 'slos');
   const r = await cli('import', 'sloth', path.join(specs, 'specs'), '--out', out);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /api\.yml: service "payments-api" > field "service": service name "Payments_API" is not valid in sloforge \(\[a-z\]\[a-z0-9-\]\*\): renamed to "payments-api"/);
+  assert.match(
+    r.stderr,
+    /api\.yml: service "payments-api" > field "service": service name "Payments_API" is not valid in sloforge \(\[a-z\]\[a-z0-9-\]\*\): renamed to "payments-api"/,
+  );
   assert.match(r.stderr, /field "labels\.owner": team name "Team Payments" .*renamed to "team-payments"/);
   const file = readFileSync(path.join(out, 'payments-api.ts'), 'utf8');
   assert.match(file, /^\/\/ - service name "Payments_API" is not valid/m);

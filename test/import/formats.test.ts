@@ -64,24 +64,52 @@ test('an OpenSLO file that is one top-level YAML list is read item by item', asy
 });
 
 test('Sloth plugin chains are notes, of the service and of an SLO', async () => {
-  const dir = writeTree({ 'specs/api.yml': SLOTH('slo_plugins:\n  chain:\n    - id: sloth.dev/contrib/info_labels/v1\n      config: { labels: { tier: "1" } }\n') });
+  const dir = writeTree({
+    'specs/api.yml': SLOTH('slo_plugins:\n  chain:\n    - id: sloth.dev/contrib/info_labels/v1\n      config: { labels: { tier: "1" } }\n'),
+  });
   const out = path.join(dir, 'slos');
   const r = await cli('import', 'sloth', path.join(dir, 'specs'), '--out', out);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /note: .*api\.yml: service "api" > field "slo_plugins\.chain\[0\]": Sloth plugin "sloth\.dev\/contrib\/info_labels\/v1" ignored: it rewrites the rules Sloth generates/);
-  assert.match(r.stderr, /note: .*api\.yml: service "api" > SLO "availability" > field "plugins\.chain\[0\]": Sloth plugin "sloth\.dev\/core\/debug\/v1" ignored/);
+  assert.match(
+    r.stderr,
+    /note: .*api\.yml: service "api" > field "slo_plugins\.chain\[0\]": Sloth plugin "sloth\.dev\/contrib\/info_labels\/v1" ignored: it rewrites the rules Sloth generates/,
+  );
+  assert.match(
+    r.stderr,
+    /note: .*api\.yml: service "api" > SLO "availability" > field "plugins\.chain\[0\]": Sloth plugin "sloth\.dev\/core\/debug\/v1" ignored/,
+  );
   assert.match(readFileSync(path.join(out, 'api.ts'), 'utf8'), /^\/\/ - Sloth plugin "sloth\.dev\/contrib\/info_labels\/v1" ignored/m);
 });
 
 test('the denominator_corrected plugin is refused with the reason: it changes the SLI', async () => {
   for (const [where, spec] of [
-    ['field "sloPlugins.chain[0]"', SLOTH('').replace('version: prometheus/v1\nservice: api', 'apiVersion: sloth.slok.dev/v1\nkind: PrometheusServiceLevel\nmetadata: { name: api }\nspec:\n  service: api').replace(/\n(?=\S)(?!apiVersion|kind|metadata|spec)/g, '\n  ').replace('  slos:', '  sloPlugins:\n    chain:\n      - id: sloth.dev/contrib/denominator_corrected_rules/v1\n  slos:')],
-    ['SLO "availability" > field "plugins.chain[1]"', SLOTH('').replace('        - id: sloth.dev/core/debug/v1\n', '        - id: sloth.dev/core/debug/v1\n        - id: sloth.dev/contrib/denominator_corrected_rules/v1\n')],
+    [
+      'field "sloPlugins.chain[0]"',
+      SLOTH('')
+        .replace(
+          'version: prometheus/v1\nservice: api',
+          'apiVersion: sloth.slok.dev/v1\nkind: PrometheusServiceLevel\nmetadata: { name: api }\nspec:\n  service: api',
+        )
+        .replace(/\n(?=\S)(?!apiVersion|kind|metadata|spec)/g, '\n  ')
+        .replace('  slos:', '  sloPlugins:\n    chain:\n      - id: sloth.dev/contrib/denominator_corrected_rules/v1\n  slos:'),
+    ],
+    [
+      'SLO "availability" > field "plugins.chain[1]"',
+      SLOTH('').replace(
+        '        - id: sloth.dev/core/debug/v1\n',
+        '        - id: sloth.dev/core/debug/v1\n        - id: sloth.dev/contrib/denominator_corrected_rules/v1\n',
+      ),
+    ],
   ] as const) {
     const dir = writeTree({ 'specs/api.yml': spec });
     const r = await cli('import', 'sloth', path.join(dir, 'specs'), '--out', path.join(dir, 'slos'));
     assert.equal(r.code, 1, `${spec}\n${r.stderr}`);
-    assert.ok(r.stderr.includes(`service "api" > ${where}: cannot be imported: Sloth plugin "sloth.dev/contrib/denominator_corrected_rules/v1" scales each window's error ratio by that window's share of the period's traffic, which changes the SLI itself`), r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `service "api" > ${where}: cannot be imported: Sloth plugin "sloth.dev/contrib/denominator_corrected_rules/v1" scales each window's error ratio by that window's share of the period's traffic, which changes the SLI itself`,
+      ),
+      r.stderr,
+    );
     assert.match(r.stderr, /^1 problem; nothing was written$/m);
     assert.equal(existsSync(path.join(dir, 'slos')), false);
   }
@@ -103,5 +131,8 @@ test('a Sloth spec given to import openslo, and OpenSLO to import sloth, say whi
   const mixed = writeTree({ 'specs/api.yml': SLOTH(''), 'specs/web.yaml': OPENSLO_LIST });
   const r = await cli('import', 'sloth', path.join(mixed, 'specs'), '--out', path.join(mixed, 'slos'));
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /note: .*web\.yaml \(item 1\): skipped: Service \(openslo\/v1\) is an OpenSLO document: import it with `sloforge import openslo`/);
+  assert.match(
+    r.stderr,
+    /note: .*web\.yaml \(item 1\): skipped: Service \(openslo\/v1\) is an OpenSLO document: import it with `sloforge import openslo`/,
+  );
 });

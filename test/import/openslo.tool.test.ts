@@ -13,15 +13,25 @@ test('an OpenSLO folder imports, generates, and passes promtool check rules', as
   const { slos, gen, imported } = await importAndGenerate('openslo', path.join(FIXTURES, 'openslo'));
   assert.match(imported.stdout, /imported 4 service\(s\) and 6 SLO\(s\)/);
   assert.match(imported.stderr, /web\.yaml \(document 5\): AlertPolicy "web-fast-burn" ignored/);
-  assert.match(imported.stderr, /SLO "web-latency" > field "spec\.objectives\[1\]": one of 2 objectives: imported as SLO "web-latency-nearly-all-pages"/);
+  assert.match(
+    imported.stderr,
+    /SLO "web-latency" > field "spec\.objectives\[1\]": one of 2 objectives: imported as SLO "web-latency-nearly-all-pages"/,
+  );
 
   const ruleFiles = readdirSync(path.join(gen, 'prometheus/rules')).sort();
   assert.deepEqual(ruleFiles, ['catalog.yml', 'checkout.yml', 'web.yml']);
   const check = await promtool('check', 'rules', ...ruleFiles.map((f) => path.join(gen, 'prometheus/rules', f)));
   assert.ok(check.ok, check.output);
 
-  const web = parse(readFileSync(path.join(gen, 'prometheus/rules/web.yml'), 'utf8')) as { groups: Array<{ rules: Array<{ labels?: Record<string, string> }> }> };
-  const names = new Set(web.groups.flatMap((g) => g.rules).map((r) => r.labels?.slo).filter(Boolean));
+  const web = parse(readFileSync(path.join(gen, 'prometheus/rules/web.yml'), 'utf8')) as {
+    groups: Array<{ rules: Array<{ labels?: Record<string, string> }> }>;
+  };
+  const names = new Set(
+    web.groups
+      .flatMap((g) => g.rules)
+      .map((r) => r.labels?.slo)
+      .filter(Boolean),
+  );
   assert.deepEqual([...names].sort(), ['web-availability', 'web-latency-most-pages', 'web-latency-nearly-all-pages']);
 
   const checkout = readFileSync(path.join(gen, 'prometheus/rules/checkout.yml'), 'utf8');
@@ -76,5 +86,8 @@ spec:
 `,
   });
   const { slos } = await importAndGenerate('openslo', path.join(specs, 'slo.yaml'));
-  assert.match(readFileSync(path.join(slos, 'api.ts'), 'utf8'), /good: "api_requests_total\{code!~\\"5\.\.\\"\}",\s+total: "api_requests_total"/);
+  assert.match(
+    readFileSync(path.join(slos, 'api.ts'), 'utf8'),
+    /good: "api_requests_total\{code!~\\"5\.\.\\"\}",\s+total: "api_requests_total"/,
+  );
 });

@@ -13,7 +13,13 @@ import { FIXTURES, importAndGenerate } from './helpers.js';
 
 const PYRRA = path.join(FIXTURES, 'pyrra');
 
-interface Rule { alert?: string; record?: string; expr: string; labels?: Record<string, string>; annotations?: Record<string, string> }
+interface Rule {
+  alert?: string;
+  record?: string;
+  expr: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
 
 function rules(gen: string, service: string): Rule[] {
   const file = parse(readFileSync(path.join(gen, 'prometheus/rules', `${service}.yml`), 'utf8')) as { groups: Array<{ rules: Rule[] }> };
@@ -40,9 +46,15 @@ test('a folder of Pyrra SLOs imports, generates, and its generated promtool test
 
   // Each kind, with its target (percent string) and window.
   const shop = readFileSync(path.join(slos, 'shop.ts'), 'utf8');
-  assert.match(shop, /name: "checkout-errors",\s+objective: 99\.5,\s+period: "28d",\s+description: "Checkout requests that do not fail\.",\s+sli: \{\s+ratio: \{\s+errors: "http_requests_total\{job=\\"checkout\\",code=~\\"5\.\.\\"\}",\s+total: "http_requests_total\{job=\\"checkout\\"\}"/);
+  assert.match(
+    shop,
+    /name: "checkout-errors",\s+objective: 99\.5,\s+period: "28d",\s+description: "Checkout requests that do not fail\.",\s+sli: \{\s+ratio: \{\s+errors: "http_requests_total\{job=\\"checkout\\",code=~\\"5\.\.\\"\}",\s+total: "http_requests_total\{job=\\"checkout\\"\}"/,
+  );
   assert.match(shop, /runbook: "https:\/\/runbooks\.example\.com\/shop\/checkout-errors",\s+labels: \{\s+tier: "1"/);
-  assert.match(shop, /name: "checkout-latency",\s+objective: 99,\s+period: "14d",\s+sli: \{\s+latency: \{\s+histogram: "http_request_duration_seconds\{job=\\"checkout\\"\}",\s+threshold: 0\.3\s+\}\s+\},\s+groupBy: \[\s+"route"/);
+  assert.match(
+    shop,
+    /name: "checkout-latency",\s+objective: 99,\s+period: "14d",\s+sli: \{\s+latency: \{\s+histogram: "http_request_duration_seconds\{job=\\"checkout\\"\}",\s+threshold: 0\.3\s+\}\s+\},\s+groupBy: \[\s+"route"/,
+  );
   assert.match(shop, /histogram: "http_request_duration_seconds\{job=\\"checkout\\"\}",\s+threshold: 0\.25,\s+native: true/);
   assert.match(shop, /team: "payments"/);
   const probes = readFileSync(path.join(slos, 'probes.ts'), 'utf8');
@@ -53,7 +65,12 @@ test('a folder of Pyrra SLOs imports, generates, and its generated promtool test
   // Tier switches and alert labels in the rules: the recorded-only probe has no burn-rate alert,
   // the propagated tier label and the team ride on the checkout alerts.
   const burn = (r: Rule) => r.alert === 'ErrorBudgetBurnFast' || r.alert === 'ErrorBudgetBurnSlow';
-  assert.deepEqual(rules(gen, 'probes').filter(burn).map((r) => r.labels?.slo), ['blackbox-up', 'blackbox-up']);
+  assert.deepEqual(
+    rules(gen, 'probes')
+      .filter(burn)
+      .map((r) => r.labels?.slo),
+    ['blackbox-up', 'blackbox-up'],
+  );
   const checkout = rules(gen, 'shop').filter((r) => burn(r) && r.labels?.slo === 'checkout-errors');
   assert.equal(checkout.length, 2);
   for (const a of checkout) {
@@ -64,13 +81,19 @@ test('a folder of Pyrra SLOs imports, generates, and its generated promtool test
   assert.equal(rules(gen, 'search').filter((r) => r.alert === 'SLONoData').length, 0, 'absent: false drops the no-data alert');
 });
 
-test('grouping by the series\' own service label: carried as exported_service, and the generated tests prove it per group', async () => {
+test("grouping by the series' own service label: carried as exported_service, and the generated tests prove it per group", async () => {
   const { slos, gen, imported } = await importAndGenerate('pyrra', path.join(PYRRA, 'gateway-grouped.yaml'));
-  assert.match(imported.stderr, /field "spec\.indicator\.ratio\.grouping\[0\]": sloforge sets "service" on every rule itself: the series' "service" is carried as "exported_service"/);
+  assert.match(
+    imported.stderr,
+    /field "spec\.indicator\.ratio\.grouping\[0\]": sloforge sets "service" on every rule itself: the series' "service" is carried as "exported_service"/,
+  );
   assert.match(readFileSync(path.join(slos, 'gateway.ts'), 'utf8'), /groupBy: \[\s+"service",\s+"method"\s+\]/);
   await rulesAndTestsPass(gen);
   const total = rules(gen, 'gateway').find((r) => r.record === 'slo:sli_total:rate5m')!;
-  assert.match(total.expr, /^label_replace\(label_replace\(sum by \(service, method\) \(rate\(gateway_upstream_requests_total\[5m\]\)\), "exported_service", "\$1", "service", "\(\.\*\)"\), "service", "", "service", "\.\*"\)$/);
+  assert.match(
+    total.expr,
+    /^label_replace\(label_replace\(sum by \(service, method\) \(rate\(gateway_upstream_requests_total\[5m\]\)\), "exported_service", "\$1", "service", "\(\.\*\)"\), "service", "", "service", "\.\*"\)$/,
+  );
   assert.equal(total.labels?.service, 'gateway');
   const tests = readFileSync(path.join(gen, 'prometheus/tests/gateway.test.yml'), 'utf8');
   assert.match(tests, /exp_labels:\n\s+exported_service: [^\n]+\n\s+method: [^\n]+\n\s+service: gateway\n/);
@@ -80,8 +103,14 @@ test('an unknown field and dynamic burn rates are refused per SLO with the reaso
   const out = path.join(tempDir(), 'slos');
   const r = await cli('import', 'pyrra', path.join(FIXTURES, 'pyrra-refused'), '--out', out);
   assert.equal(r.code, 1, r.stdout);
-  assert.match(r.stderr, /unknown-field\.yaml: service "api" > SLO "api-errors" > field "spec\.budgetPolicy": is unknown: sloforge knows no such ServiceLevelObjective field/);
-  assert.match(r.stderr, /dynamic\.yaml: service "api" > SLO "api-dynamic" > field "spec\.alerting\.burnRateType": cannot be imported: dynamic burn rates move each alert's threshold with the traffic of its window/);
+  assert.match(
+    r.stderr,
+    /unknown-field\.yaml: service "api" > SLO "api-errors" > field "spec\.budgetPolicy": is unknown: sloforge knows no such ServiceLevelObjective field/,
+  );
+  assert.match(
+    r.stderr,
+    /dynamic\.yaml: service "api" > SLO "api-dynamic" > field "spec\.alerting\.burnRateType": cannot be imported: dynamic burn rates move each alert's threshold with the traffic of its window/,
+  );
   assert.match(r.stderr, /^2 problems; nothing was written$/m);
   assert.equal(readdirSync(path.dirname(out)).length, 0);
 });

@@ -9,7 +9,9 @@ import { promtool } from '../helpers/tools.js';
 import { FIXTURES, importAndGenerate } from './helpers.js';
 
 interface RuleFile {
-  groups: Array<{ rules: Array<{ alert?: string; record?: string; labels?: Record<string, string>; annotations?: Record<string, string> }> }>;
+  groups: Array<{
+    rules: Array<{ alert?: string; record?: string; labels?: Record<string, string>; annotations?: Record<string, string> }>;
+  }>;
 }
 
 function rules(gen: string, service: string) {
@@ -29,7 +31,14 @@ test('a folder of Sloth specs (prometheus/v1 and PrometheusServiceLevel) generat
   const run = await promtool('test', 'rules', ...tests);
   assert.ok(run.ok, run.output);
 
-  const sloNames = (service: string) => [...new Set(rules(gen, service).map((r) => r.labels?.slo).filter(Boolean))].sort();
+  const sloNames = (service: string) =>
+    [
+      ...new Set(
+        rules(gen, service)
+          .map((r) => r.labels?.slo)
+          .filter(Boolean),
+      ),
+    ].sort();
   assert.deepEqual(sloNames('checkout'), ['requests-availability', 'requests-latency']);
   assert.deepEqual(sloNames('search'), ['query-errors']);
   assert.deepEqual(sloNames('search-indexer'), ['index-freshness']);

@@ -14,7 +14,13 @@ import { packageVersion } from '../../src/cli.js';
 
 const FILES = ['.github/workflows/slos.yml', '.gitignore', '.gitlab-ci.yml', 'package.json', 'slos/index.ts', 'tsconfig.json'];
 
-interface Pkg { name: string; type: string; scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> }
+interface Pkg {
+  name: string;
+  type: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
 
 test('init writes a repository that generates with no edits, with one SLO of every SLI kind', async () => {
   const dir = path.join(tempDir(), 'My SLOs');
@@ -54,7 +60,9 @@ test('the CI files run the check, then the generated tests: GitHub with sloforge
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Pkg;
   assert.equal(pkg.scripts.test, 'sloforge test');
   assert.equal(pkg.scripts.check, 'tsc && sloforge generate --check');
-  const gh = parse(readFileSync(path.join(dir, '.github/workflows/slos.yml'), 'utf8')) as { jobs: { check: { steps: Array<{ run?: string }> } } };
+  const gh = parse(readFileSync(path.join(dir, '.github/workflows/slos.yml'), 'utf8')) as {
+    jobs: { check: { steps: Array<{ run?: string }> } };
+  };
   const runs = gh.jobs.check.steps.flatMap((s) => (s.run ? [s.run] : []));
   assert.deepEqual(runs.slice(0, 2), ['npm ci', 'npm run check']);
   assert.deepEqual(runs[2]!.trim().split('\n'), [
@@ -78,14 +86,22 @@ test('the CI files carry a commented deploy gate that, uncommented, runs status 
     return lines.map((l, i) => (i >= start ? l.replace(/^(\s*)# /, '$1') : l)).join('\n');
   };
   const ghText = readFileSync(path.join(dir, '.github/workflows/slos.yml'), 'utf8');
-  const gh = parse(uncomment(ghText, '- name: error budget left')) as { jobs: { check: { steps: Array<{ name?: string; run?: string }> } } };
+  const gh = parse(uncomment(ghText, '- name: error budget left')) as {
+    jobs: { check: { steps: Array<{ name?: string; run?: string }> } };
+  };
   const gate = gh.jobs.check.steps.at(-1)!;
   assert.equal(gate.name, 'error budget left');
   assert.match(gate.run!, /^npx sloforge status --prometheus "\$\{\{ secrets\.PROMETHEUS_URL \}\}" --fail-when budget-exhausted /);
   // Commented out, it changes nothing.
   assert.equal((parse(ghText) as typeof gh).jobs.check.steps.length, gh.jobs.check.steps.length - 1);
-  const gl = parse(uncomment(readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), '# error-budget:')) as Record<string, { script?: string[] }>;
-  assert.deepEqual(gl['error-budget']!.script, ['npm ci', 'npx sloforge status --prometheus "$PROMETHEUS_URL" --fail-when budget-exhausted']);
+  const gl = parse(uncomment(readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), '# error-budget:')) as Record<
+    string,
+    { script?: string[] }
+  >;
+  assert.deepEqual(gl['error-budget']!.script, [
+    'npm ci',
+    'npx sloforge status --prometheus "$PROMETHEUS_URL" --fail-when budget-exhausted',
+  ]);
 });
 
 test('init never replaces a file: any that exists is named and nothing is written', async () => {
@@ -106,7 +122,9 @@ test('--sloforge: a tarball path becomes a file: spec relative to the new reposi
   writeFileSync(path.join(root, 'sloforge-9.9.9.tgz'), '');
   const dir = path.join(root, 'repo');
   assert.equal((await cli('init', dir, '--sloforge', path.join(root, 'sloforge-9.9.9.tgz'))).code, 0);
-  assert.deepEqual((JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Pkg).dependencies, { sloforge: 'file:../sloforge-9.9.9.tgz' });
+  assert.deepEqual((JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Pkg).dependencies, {
+    sloforge: 'file:../sloforge-9.9.9.tgz',
+  });
   const other = path.join(root, 'other');
   assert.equal((await cli('init', other, '--sloforge', '~0.1.0')).code, 0);
   assert.deepEqual((JSON.parse(readFileSync(path.join(other, 'package.json'), 'utf8')) as Pkg).dependencies, { sloforge: '~0.1.0' });

@@ -10,7 +10,14 @@ import { RECEIVER_KINDS } from '../../src/config/schema/team.js';
 const spec = {
   pagerduty: { routingKeyFile: '/s/pd', url: 'https://pd.example/' },
   slack: { apiUrlFile: '/s/slack', channel: '#slack-channel', username: 'slack-user-name' },
-  email: { to: 'a@example', from: 'b@example', smarthost: 'mail:25', authUsername: 'smtp-user', authPasswordFile: '/s/pw', requireTls: false },
+  email: {
+    to: 'a@example',
+    from: 'b@example',
+    smarthost: 'mail:25',
+    authUsername: 'smtp-user',
+    authPasswordFile: '/s/pw',
+    requireTls: false,
+  },
   webhook: { url: 'https://hook.example/', credentialsFile: '/s/hook', maxAlerts: 7 },
   opsgenie: { apiKeyFile: '/s/og', apiUrl: 'https://og.example/' },
   discord: { webhookUrl: 'https://discord.example/secret', inlineSecret: true as const },
@@ -27,8 +34,14 @@ function leaves(v: unknown, key = ''): Array<[string, string | number | boolean]
 
 test('every notifier kind and option reaches the AlertmanagerConfig, secrets only as references', () => {
   const r = receiver('team-page', spec, undefined);
-  assert.deepEqual(r.notifiers.map((n) => n.kind), [...RECEIVER_KINDS]);
-  const crd = crdReceiver(r, { file: (path) => ({ name: 'sec', key: `file:${path}` }), inline: (what) => ({ name: 'sec', key: `inline:${what}` }) });
+  assert.deepEqual(
+    r.notifiers.map((n) => n.kind),
+    [...RECEIVER_KINDS],
+  );
+  const crd = crdReceiver(r, {
+    file: (path) => ({ name: 'sec', key: `file:${path}` }),
+    inline: (what) => ({ name: 'sec', key: `inline:${what}` }),
+  });
   const text = JSON.stringify(crd);
   for (const n of r.notifiers) {
     const configs = (crd as unknown as Record<string, unknown>)[`${n.kind}Configs`] as Array<Record<string, unknown>>;
@@ -49,5 +62,7 @@ test('alertmanager.yml gets the same notifiers, spelt its own way', () => {
   const yaml = receiverYaml(receiver('team-page', spec, undefined));
   assert.deepEqual(Object.keys(yaml), ['name', ...RECEIVER_KINDS.map((k) => `${k}_configs`)]);
   assert.equal((yaml.telegram_configs![0] as Record<string, unknown>).parse_mode, '');
-  assert.deepEqual((yaml.webex_configs![0] as Record<string, unknown>).http_config, { authorization: { type: 'Bearer', credentials_file: '/s/webex' } });
+  assert.deepEqual((yaml.webex_configs![0] as Record<string, unknown>).http_config, {
+    authorization: { type: 'Bearer', credentials_file: '/s/webex' },
+  });
 });

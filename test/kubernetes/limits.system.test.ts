@@ -13,7 +13,9 @@ import { limitProblems } from './limits.js';
 import { bigService, platformConfig } from './platform-fixture.js';
 
 function files(dir: string, rel = ''): string[] {
-  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]));
+  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(dir, path.join(rel, e.name)) : [path.join(rel, e.name)],
+  );
 }
 
 async function generate(cfg: unknown): Promise<{ code: number; stderr: string; out: string }> {

@@ -18,7 +18,13 @@ import { limitProblems } from './limits.js';
 
 function outputs(cfg: unknown): Artifact[] {
   const model = modelOf(cfg);
-  return [...prometheusArtifacts(model), ...grafanaArtifacts(model), ...mimirArtifacts(model), ...thanosArtifacts(model), ...kubernetesArtifacts(model)];
+  return [
+    ...prometheusArtifacts(model),
+    ...grafanaArtifacts(model),
+    ...mimirArtifacts(model),
+    ...thanosArtifacts(model),
+    ...kubernetesArtifacts(model),
+  ];
 }
 
 function assertWithinLimits(artifacts: readonly Artifact[]): void {
@@ -27,7 +33,8 @@ function assertWithinLimits(artifacts: readonly Artifact[]): void {
   assert.deepEqual(list.flatMap(limitProblems), []);
   const names = list.map((m) => `${m.object.kind}/${m.object.metadata.name}`);
   assert.equal(new Set(names).size, names.length, 'two objects of one kind share a name');
-  for (const a of artifacts) for (const part of a.path.split('/')) assert.ok(Buffer.byteLength(part) <= 255, `${a.path}: a path part over 255 bytes`);
+  for (const a of artifacts)
+    for (const part of a.path.split('/')) assert.ok(Buffer.byteLength(part) <= 255, `${a.path}: a path part over 255 bytes`);
   for (const a of artifacts.filter((x) => x.path.startsWith('mimir/rules/'))) {
     for (const g of yaml(a.content).groups) assert.ok(g.rules.length <= 20, `${a.path} ${g.name}: ${g.rules.length} rules`);
   }
@@ -39,28 +46,42 @@ test('30 SLOs and 300 thresholds in one service: PrometheusRules, dashboard page
   const list = manifests(artifacts);
   const rules = ofKind(list, 'PrometheusRule');
   assert.ok(rules.length >= 2, `${rules.length} PrometheusRules`);
-  assert.deepEqual(rules.map((r) => r.object.metadata.name), rules.map((_, i) => (i === 0 ? 'sloforge-checkout' : `sloforge-checkout.${i + 1}`)));
+  assert.deepEqual(
+    rules.map((r) => r.object.metadata.name),
+    rules.map((_, i) => (i === 0 ? 'sloforge-checkout' : `sloforge-checkout.${i + 1}`)),
+  );
   for (const r of rules) assert.ok(operatorRuleFileBytes(r.object.spec) <= RULE_FILE_BUDGET);
   // Thanos on: each group carries its strategy, recordings and alerts apart as in the Thanos file.
   const thanos = yaml(artifacts.find((a) => a.path === 'thanos/rules/checkout.yml')!.content).groups;
-  assert.deepEqual(rules.flatMap((r) => r.object.spec.groups), thanos);
+  assert.deepEqual(
+    rules.flatMap((r) => r.object.spec.groups),
+    thanos,
+  );
 
   // The dashboard fits one ConfigMap at this size (pages.test.ts splits bigger ones).
   const maps = ofKind(list, 'ConfigMap').filter((m) => m.object.metadata.name.startsWith('sloforge-dashboard-checkout'));
-  const titles = maps.flatMap((m) => Object.values(m.object.data as Record<string, string>)).flatMap((d) => JSON.parse(d).panels.map((p: any) => p.title));
+  const titles = maps
+    .flatMap((m) => Object.values(m.object.data as Record<string, string>))
+    .flatMap((d) => JSON.parse(d).panels.map((p: any) => p.title));
   for (let i = 0; i < 30; i++) assert.ok(titles.includes(`route-${i}: error budget remaining`), `route-${i}`);
   for (let i = 0; i < 300; i++) assert.ok(titles.includes(`Threshold: pod-${i}-cpu`), `pod-${i}-cpu`);
 });
 
-test('without Thanos the PrometheusRules hold the plain file\'s groups in order, split across objects only', () => {
+test("without Thanos the PrometheusRules hold the plain file's groups in order, split across objects only", () => {
   const model = modelOf(platformConfig([bigService('checkout', 30, 300)], false));
   const artifacts = [...prometheusArtifacts(model), ...kubernetesArtifacts(model)];
   const rules = ofKind(manifests(artifacts), 'PrometheusRule');
   const plain = yaml(artifacts.find((a) => a.path === 'prometheus/rules/checkout.yml')!.content).groups;
   const groups = rules.flatMap((r) => r.object.spec.groups);
   // Whole groups in order (a group too big for one object would be split into .2, .3 ...: split.test.ts).
-  assert.deepEqual(groups.flatMap((g: any) => g.rules), plain.flatMap((g: any) => g.rules));
-  assert.deepEqual(groups.map((g: any) => g.name.replace(/\.\d+$/, '')).filter((n: string, i: number, a: string[]) => a.indexOf(n) === i), plain.map((g: any) => g.name));
+  assert.deepEqual(
+    groups.flatMap((g: any) => g.rules),
+    plain.flatMap((g: any) => g.rules),
+  );
+  assert.deepEqual(
+    groups.map((g: any) => g.name.replace(/\.\d+$/, '')).filter((n: string, i: number, a: string[]) => a.indexOf(n) === i),
+    plain.map((g: any) => g.name),
+  );
   assert.deepEqual(rules.flatMap(limitProblems), []);
 });
 
@@ -93,7 +114,12 @@ test('a service called "overview" and a team called "templates" do not overwrite
   const model = modelOf(cfg);
   const k8s = kubernetesArtifacts(model).map((a) => a.path);
   assert.equal(new Set(k8s).size, k8s.length);
-  assert.ok(k8s.includes('kubernetes/grafana-dashboards/overview.yaml') && k8s.includes('kubernetes/grafana-dashboards/overview/overview.yaml'));
-  assert.ok(k8s.includes('kubernetes/alertmanager-configs/templates.yaml') && k8s.includes('kubernetes/alertmanager-configs/templates/templates.yaml'));
+  assert.ok(
+    k8s.includes('kubernetes/grafana-dashboards/overview.yaml') && k8s.includes('kubernetes/grafana-dashboards/overview/overview.yaml'),
+  );
+  assert.ok(
+    k8s.includes('kubernetes/alertmanager-configs/templates.yaml') &&
+      k8s.includes('kubernetes/alertmanager-configs/templates/templates.yaml'),
+  );
   assertWithinLimits(artifacts);
 });

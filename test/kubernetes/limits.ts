@@ -28,18 +28,21 @@ export function limitProblems(m: Manifest): string[] {
   const out: string[] = [];
   const name: string = o.metadata?.name ?? '';
   if (name.length > 253 || !DNS_SUBDOMAIN_RE.test(name)) out.push(`${at}: name is no DNS-1123 subdomain of at most 253 characters`);
-  if (o.kind === 'Service' && (name.length > 63 || !DNS_1035_RE.test(name))) out.push(`${at}: Service name is no DNS-1035 label of at most 63 characters`);
+  if (o.kind === 'Service' && (name.length > 63 || !DNS_1035_RE.test(name)))
+    out.push(`${at}: Service name is no DNS-1035 label of at most 63 characters`);
   out.push(...labelProblems(at, o.metadata?.labels));
   out.push(...labelProblems(`${at} pod template`, o.spec?.template?.metadata?.labels));
   for (const annotations of [o.metadata?.annotations, o.spec?.template?.metadata?.annotations]) {
-    for (const k of Object.keys(annotations ?? {})) if (!isQualifiedName(k)) out.push(`${at}: annotation key "${k}" is not a qualified name`);
+    for (const k of Object.keys(annotations ?? {}))
+      if (!isQualifiedName(k)) out.push(`${at}: annotation key "${k}" is not a qualified name`);
     const size = Object.entries(annotations ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
     if (size > ANNOTATIONS_MAX) out.push(`${at}: annotations of ${size} bytes, over 256 KiB`);
   }
   if (o.kind === 'ConfigMap') {
     const bytes = configMapDataBytes(o.data ?? {});
     if (bytes > CONFIGMAP_DATA_MAX) out.push(`${at}: data of ${bytes} bytes, over ${CONFIGMAP_DATA_MAX}`);
-    for (const k of Object.keys(o.data ?? {})) if (k.length > 253 || !CONFIGMAP_KEY_RE.test(k)) out.push(`${at}: data key "${k}" is no ConfigMap key`);
+    for (const k of Object.keys(o.data ?? {}))
+      if (k.length > 253 || !CONFIGMAP_KEY_RE.test(k)) out.push(`${at}: data key "${k}" is no ConfigMap key`);
     for (const [k, v] of Object.entries(o.data ?? {})) {
       if (!k.endsWith('.json')) continue;
       const uid = (JSON.parse(v as string) as { uid?: string }).uid ?? '';

@@ -24,12 +24,16 @@ async function operatorSizes(specs: unknown[]): Promise<number[]> {
   return r.stdout.trim().split('\n').map(Number);
 }
 
-test('every PrometheusRule is within the Operator\'s 524,288 bytes as it renders them, and sloforge\'s measure is never below it', async () => {
+test("every PrometheusRule is within the Operator's 524,288 bytes as it renders them, and sloforge's measure is never below it", async () => {
   const specs: Array<{ at: string; spec: unknown }> = [];
-  for (const [slos, thresholds] of [[30, 300], [26, 600]] as const) {
+  for (const [slos, thresholds] of [
+    [30, 300],
+    [26, 600],
+  ] as const) {
     for (const thanos of [true, false]) {
       for (const a of kubernetesArtifacts(modelOf(platformConfig([bigService('checkout', slos, thresholds)], thanos)))) {
-        if (a.path.includes('/prometheus-rules/')) specs.push({ at: `${slos}/${thresholds}${thanos ? ' thanos' : ''} ${a.path}`, spec: parse(a.content).spec });
+        if (a.path.includes('/prometheus-rules/'))
+          specs.push({ at: `${slos}/${thresholds}${thanos ? ' thanos' : ''} ${a.path}`, spec: parse(a.content).spec });
       }
     }
   }

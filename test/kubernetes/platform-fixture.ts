@@ -19,13 +19,24 @@ export function bigService(name: string, slos: number, thresholds: number): unkn
     name,
     team: 'payments',
     slos: Array.from({ length: slos }, (_, i) => ({
-      name: `route-${i}`, objective: 99.9, description: `Requests to /r${i} succeed`,
-      sli: { ratio: { errors: `http_requests_total{job="${name}",route="/r${i}",code=~"5.."}`, total: `http_requests_total{job="${name}",route="/r${i}"}` } },
+      name: `route-${i}`,
+      objective: 99.9,
+      description: `Requests to /r${i} succeed`,
+      sli: {
+        ratio: {
+          errors: `http_requests_total{job="${name}",route="/r${i}",code=~"5.."}`,
+          total: `http_requests_total{job="${name}",route="/r${i}"}`,
+        },
+      },
     })),
     thresholds: Array.from({ length: thresholds }, (_, i) => ({
-      name: `pod-${i}-cpu`, expr: `avg(rate(process_cpu_seconds_total{job="${name}",pod="p${i}"}[5m])) * 100`,
-      warning: 70, critical: 85, for: '10m', unit: 'percent', description: `Pod ${i} of ${name} uses most of its CPU`,
+      name: `pod-${i}-cpu`,
+      expr: `avg(rate(process_cpu_seconds_total{job="${name}",pod="p${i}"}[5m])) * 100`,
+      warning: 70,
+      critical: 85,
+      for: '10m',
+      unit: 'percent',
+      description: `Pod ${i} of ${name} uses most of its CPU`,
     })),
   };
 }
-

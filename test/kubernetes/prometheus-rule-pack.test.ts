@@ -20,9 +20,15 @@ test('groups fill objects in order; a no-data group over the budget is cut betwe
   assert.ok(objects.length > 3);
   for (const o of objects) assert.ok(operatorRuleFileBytes({ groups: o }) <= budget, `${operatorRuleFileBytes({ groups: o })} bytes`);
   const flat = objects.flat();
-  assert.deepEqual(flat.flatMap((g) => g.rules), groups.flatMap((g) => g.rules));
+  assert.deepEqual(
+    flat.flatMap((g) => g.rules),
+    groups.flatMap((g) => g.rules),
+  );
   const parts = flat.filter((g) => g.name.startsWith(nodata.name)).map((g) => g.name);
-  assert.deepEqual(parts, parts.map((_, i) => (i === 0 ? nodata.name : `${nodata.name}.${i + 1}`)));
+  assert.deepEqual(
+    parts,
+    parts.map((_, i) => (i === 0 ? nodata.name : `${nodata.name}.${i + 1}`)),
+  );
   // Each part starts with a recording and ends with the alert that reads it.
   for (const g of flat.filter((x) => x.name.startsWith(nodata.name))) {
     assert.ok(!isAlert(g.rules[0]!) && isAlert(g.rules[g.rules.length - 1]!), g.name);

@@ -23,8 +23,9 @@ function extract(object: any, dir: string): string {
 test('the groups of every PrometheusRule pass promtool check rules when extracted', async () => {
   const example = (await import(path.join(REPO, 'slos/index.ts'))) as { default: unknown };
   const dir = tempDir();
-  const rules = [compile(validateConfig(example.default)), compileConfig(k8sConfig()), compileConfig(everyOption())]
-    .flatMap((artifacts) => ofKind(manifests(artifacts), 'PrometheusRule'));
+  const rules = [compile(validateConfig(example.default)), compileConfig(k8sConfig()), compileConfig(everyOption())].flatMap((artifacts) =>
+    ofKind(manifests(artifacts), 'PrometheusRule'),
+  );
   assert.ok(rules.length >= 6);
   for (const rule of rules) {
     const r = await promtool('check', 'rules', extract(rule.object, dir));

@@ -9,11 +9,13 @@ import { compileConfig, everyOption, manifests, ofKind } from './fixture.js';
 function podTemplate(cfg: unknown): { annotations: Record<string, string>; actions: string } {
   const list = manifests(compileConfig(cfg));
   const deployment = ofKind(list, 'Deployment')[0]!.object;
-  const actions = ofKind(list, 'ConfigMap').find((m) => m.object.metadata.name === 'sloforge-receiver-actions')!.object.data['actions.json'];
+  const actions = ofKind(list, 'ConfigMap').find((m) => m.object.metadata.name === 'sloforge-receiver-actions')!.object.data[
+    'actions.json'
+  ];
   return { annotations: deployment.spec.template.metadata.annotations, actions };
 }
 
-test('the pod template\'s checksum follows the actions and the receiver settings, and nothing else', () => {
+test("the pod template's checksum follows the actions and the receiver settings, and nothing else", () => {
   const base = podTemplate(everyOption());
   const sum = base.annotations[K8S.checksumAnnotation]!;
   assert.match(sum, /^[0-9a-f]{64}$/);

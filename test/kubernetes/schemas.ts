@@ -25,7 +25,11 @@ type Json = unknown;
 function dropKubernetesKeys(node: Json): Json {
   if (Array.isArray(node)) return node.map(dropKubernetesKeys);
   if (node === null || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node).filter(([k]) => !k.startsWith('x-kubernetes-')).map(([k, v]) => [k, dropKubernetesKeys(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => !k.startsWith('x-kubernetes-'))
+      .map(([k, v]) => [k, dropKubernetesKeys(v)]),
+  );
 }
 
 /**
@@ -36,7 +40,12 @@ function dropKubernetesKeys(node: Json): Json {
 function closeObjects(node: Json): Json {
   if (Array.isArray(node)) return node.map(closeObjects);
   if (node === null || typeof node !== 'object') return node;
-  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closeObjects(s)])) : closeObjects(v)]));
+  const out = Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closeObjects(s)])) : closeObjects(v),
+    ]),
+  );
   if ('properties' in out && !('additionalProperties' in out)) out.additionalProperties = false;
   return out;
 }
@@ -47,14 +56,17 @@ function closeObjects(node: Json): Json {
  * patterns put it where it covers everything that has letters).
  */
 const goRegExp = Object.assign(
-  (pattern: string, flags: string) => (pattern.includes('(?i)') ? new RegExp(pattern.replaceAll('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags)),
+  (pattern: string, flags: string) =>
+    pattern.includes('(?i)') ? new RegExp(pattern.replaceAll('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags),
   { code: 'goRegExp' },
 );
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, code: { regExp: goRegExp } });
 
 function crdValidator(file: string, version: string, adjust: (schema: Record<string, any>) => void = () => {}): ValidateFunction {
-  const crd = parse(readFileSync(path.join(CRD_DIR, file), 'utf8')) as { spec: { versions: Array<{ name: string; schema: { openAPIV3Schema: Json } }> } };
+  const crd = parse(readFileSync(path.join(CRD_DIR, file), 'utf8')) as {
+    spec: { versions: Array<{ name: string; schema: { openAPIV3Schema: Json } }> };
+  };
   const v = crd.spec.versions.find((x) => x.name === version);
   if (!v) throw new Error(`${file} has no version ${version}`);
   const schema = closeObjects(dropKubernetesKeys(v.schema.openAPIV3Schema)) as Record<string, any>;
@@ -101,8 +113,12 @@ export function manifestProblems(object: unknown): string[] {
     problems.push(`${type} shape: ${(err as Error).message}`);
   }
   const crd = CRDS[type];
-  if (crd && !crd(object)) problems.push(...(crd.errors ?? []).map((e) => `${type} CRD schema: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`));
-  if (typeof o.metadata?.name !== 'string' || typeof o.metadata.namespace !== 'string') problems.push(`${type}: metadata.name and metadata.namespace must be set`);
+  if (crd && !crd(object))
+    problems.push(
+      ...(crd.errors ?? []).map((e) => `${type} CRD schema: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`),
+    );
+  if (typeof o.metadata?.name !== 'string' || typeof o.metadata.namespace !== 'string')
+    problems.push(`${type}: metadata.name and metadata.namespace must be set`);
   return problems;
 }
 

@@ -41,8 +41,17 @@ test('a native latency SLO on a classic histogram, or on float samples, is named
   ];
   const report = await runCheck(client, modelOf(cfg), { lookbackMs: 3_600_000 });
   assert.equal(report.checked, 2);
-  assert.deepEqual(report.problems.map((p) => [p.subject.name, p.field.join('.')]), [['classic', 'sli.latency.histogram'], ['floats', 'sli.latency.histogram']]);
-  assert.match(report.problems[0]!.message, /holds no native histogram in the last 1h: it is a classic histogram \(rpc_seconds_bucket has series\): drop `native: true`/);
+  assert.deepEqual(
+    report.problems.map((p) => [p.subject.name, p.field.join('.')]),
+    [
+      ['classic', 'sli.latency.histogram'],
+      ['floats', 'sli.latency.histogram'],
+    ],
+  );
+  assert.match(
+    report.problems[0]!.message,
+    /holds no native histogram in the last 1h: it is a classic histogram \(rpc_seconds_bucket has series\): drop `native: true`/,
+  );
   assert.match(report.problems[1]!.message, /queue_seconds has series, but no native histogram samples/);
 });
 
@@ -59,20 +68,26 @@ test('status reads the recordings where Prometheus has them, the raw series wher
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
       const send = (status: number, b: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(b));
-      if (!req.url?.startsWith('/api/v1/query')) return send(200, { status: 'success', data: { yaml: 'global:\n  evaluation_interval: 1m\n' } });
+      if (!req.url?.startsWith('/api/v1/query'))
+        return send(200, { status: 'success', data: { yaml: 'global:\n  evaluation_interval: 1m\n' } });
       const q = new URLSearchParams(body).get('query') ?? '';
-      if (q.includes('count_over_time(slo:sli_total')) return send(422, { status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory' });
+      if (q.includes('count_over_time(slo:sli_total'))
+        return send(422, { status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory' });
       const result: unknown[] = [];
       let from = 0;
       for (const m of q.matchAll(/"sloforge_item", "(\d+)"/g)) {
         const part = q.slice(from, m.index);
         from = m.index + m[0].length;
         const item = m[1]!;
-        const at = (metric: Record<string, string>, v: number) => result.push({ metric: { ...metric, sloforge_item: item }, value: [0, String(v)] });
+        const at = (metric: Record<string, string>, v: number) =>
+          result.push({ metric: { ...metric, sloforge_item: item }, value: [0, String(v)] });
         const own = { service: 'checkout', slo: 'availability', team: 'payments' };
-        if (part.includes('slo:sli_error:ratio_rate')) for (const w of ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']) at({ ...own, __name__: `slo:sli_error:ratio_rate${w}` }, 0.0005);
+        if (part.includes('slo:sli_error:ratio_rate'))
+          for (const w of ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'])
+            at({ ...own, __name__: `slo:sli_error:ratio_rate${w}` }, 0.0005);
         else if (part.includes('slo:period_error_budget_remaining:ratio')) at(own, 0.5);
-        else if (part.includes('ALERTS')) at({ alertname: 'ErrorBudgetBurnSlow', alertstate: 'firing', service: 'checkout', slo: 'latency', severity: 'warning' }, 1);
+        else if (part.includes('ALERTS'))
+          at({ alertname: 'ErrorBudgetBurnSlow', alertstate: 'firing', service: 'checkout', slo: 'latency', severity: 'warning' }, 1);
         else at({}, 0.02); // the latency SLO's raw error ratio over any window
       }
       send(200, { status: 'success', data: { resultType: 'vector', result } });

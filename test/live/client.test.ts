@@ -23,7 +23,8 @@ async function serve(handler: (req: IncomingMessage, body: string, res: ServerRe
 }
 
 const close = (s: Server) => new Promise<void>((resolve) => s.close(() => resolve()));
-const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 const slos = () => writeTree({ 'index.ts': configSource(baseConfig()) });
 
 test('credentials come from files: a bearer token, or user:password as basic auth', async (t) => {
@@ -51,11 +52,16 @@ test('a stopped Prometheus, a wrong URL, refused credentials and a silent server
   assert.equal(down.code, 2);
   assert.match(down.stderr, /^error: cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+: connection refused\n$/);
 
-  const { url: html, server: s1 } = await serve((_req, _body, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html>not found</html>'));
+  const { url: html, server: s1 } = await serve((_req, _body, res) =>
+    res.writeHead(404, { 'content-type': 'text/html' }).end('<html>not found</html>'),
+  );
   t.after(() => close(s1));
   const wrong = await cli('status', '--prometheus', `${html}/graph`, '--slos', dir);
   assert.equal(wrong.code, 2);
-  assert.match(wrong.stderr, /^error: http:\/\/127\.0\.0\.1:\d+\/graph: HTTP 404 on \/api\/v1\/.* without a JSON answer: is this the Prometheus URL[^\n]*\n$/);
+  assert.match(
+    wrong.stderr,
+    /^error: http:\/\/127\.0\.0\.1:\d+\/graph: HTTP 404 on \/api\/v1\/.* without a JSON answer: is this the Prometheus URL[^\n]*\n$/,
+  );
 
   const { url: locked, server: s2 } = await serve((_req, _body, res) => json(res, 401, { status: 'error', error: 'unauthorized' }));
   t.after(() => close(s2));
@@ -86,8 +92,12 @@ test('a batch joins its questions into one query and isolates the one Prometheus
   const { url, server } = await serve((_req, body, res) => {
     const q = new URLSearchParams(body).get('query') ?? '';
     queries.push(q);
-    if (q.includes('bad_metric')) return json(res, 422, { status: 'error', errorType: 'execution', error: 'found duplicate series for the match group' });
-    const result = [...q.matchAll(/"sloforge_item", "(\d+)"/g)].map((m) => ({ metric: { sloforge_item: m[1] }, value: [0, String(Number(m[1]) + 1)] }));
+    if (q.includes('bad_metric'))
+      return json(res, 422, { status: 'error', errorType: 'execution', error: 'found duplicate series for the match group' });
+    const result = [...q.matchAll(/"sloforge_item", "(\d+)"/g)].map((m) => ({
+      metric: { sloforge_item: m[1] },
+      value: [0, String(Number(m[1]) + 1)],
+    }));
     json(res, 200, { status: 'success', data: { resultType: 'vector', result } });
   });
   t.after(() => close(server));
@@ -95,7 +105,10 @@ test('a batch joins its questions into one query and isolates the one Prometheus
   t.after(() => client.close());
   const exprs = Array.from({ length: 8 }, (_, i) => (i === 5 ? 'count(bad_metric)' : `count(m${i})`));
   const answers = await evaluateAll(client, [...exprs, 'count(m0)']);
-  assert.deepEqual(answers.map((a) => ('error' in a ? a.error : a.samples[0]!.value)), [1, 2, 3, 4, 5, 'execution: found duplicate series for the match group', 7, 8, 1]);
+  assert.deepEqual(
+    answers.map((a) => ('error' in a ? a.error : a.samples[0]!.value)),
+    [1, 2, 3, 4, 5, 'execution: found duplicate series for the match group', 7, 8, 1],
+  );
   // One query for all eight, then halves around the refused one: 1 + 2 + 2 + 2.
   assert.equal(queries[0]!.split('\nor\n').length, 8);
   assert.equal(queries.length, 7);

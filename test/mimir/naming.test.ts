@@ -49,7 +49,16 @@ test('every recorded series of every output follows level:metric:operations', as
   const outputs = new Set([...names.values()].flat().map((p) => p.split('/')[0]));
   assert.deepEqual([...outputs].sort(), ['kubernetes', 'mimir', 'prometheus', 'thanos']);
   // Every name sloforge records, including each kind's derived series.
-  for (const expected of [RECORD.total('5m'), RECORD.ratio('30d'), RECORD.budgetRemaining, THRESHOLD_RECORD.value, THRESHOLD_RECORD.predicted, THRESHOLD_RECORD.zscore, THRESHOLD_RECORD.mean('1d'), NODATA_RECORD]) {
+  for (const expected of [
+    RECORD.total('5m'),
+    RECORD.ratio('30d'),
+    RECORD.budgetRemaining,
+    THRESHOLD_RECORD.value,
+    THRESHOLD_RECORD.predicted,
+    THRESHOLD_RECORD.zscore,
+    THRESHOLD_RECORD.mean('1d'),
+    NODATA_RECORD,
+  ]) {
     assert.ok(names.has(expected), `${expected} is not recorded by the example`);
   }
   for (const [name, files] of names) assert.equal(namingProblem(name), undefined, `${files[0]}: ${namingProblem(name)}`);

@@ -9,7 +9,6 @@ import { isAlert, type Rule } from '../../src/prometheus/rules.js';
 import { modelOf } from '../helpers/config.js';
 import { engineConfig, yamlFiles } from '../helpers/engines.js';
 
-
 test('one ruler namespace per service, the plain groups plus source_tenants, and the list of namespaces', () => {
   const artifacts = compile(validateConfig(engineConfig()));
   const plain = yamlFiles(artifacts, 'prometheus/rules/');
@@ -19,7 +18,13 @@ test('one ruler namespace per service, the plain groups plus source_tenants, and
     assert.deepEqual(Object.keys(doc), ['namespace', 'groups']);
     assert.equal(doc.namespace, `sloforge-${file.replace('.yml', '')}`);
     const tenants = file === 'search.yml' ? ['search'] : ['team-a', 'team-b'];
-    assert.deepEqual(doc.groups, plain[file].groups.map((g: any) => { const { rules, ...head } = g; return { ...head, source_tenants: tenants, rules }; }));
+    assert.deepEqual(
+      doc.groups,
+      plain[file].groups.map((g: any) => {
+        const { rules, ...head } = g;
+        return { ...head, source_tenants: tenants, rules };
+      }),
+    );
   }
   assert.equal(artifacts.find((a) => a.path === 'mimir/namespaces.txt')!.content, 'sloforge-checkout,sloforge-search\n');
 });
@@ -28,7 +33,11 @@ test('one ruler namespace per service, the plain groups plus source_tenants, and
 function manySubjects(limits: unknown): any {
   const cfg = engineConfig();
   cfg.prometheus.mimir = limits;
-  cfg.services[1].thresholds = Array.from({ length: 22 }, (_, i) => ({ name: `t${i}`, expr: `max(cpu{job="search",pod="p${i}"})`, warning: 80 }));
+  cfg.services[1].thresholds = Array.from({ length: 22 }, (_, i) => ({
+    name: `t${i}`,
+    expr: `max(cpu{job="search",pod="p${i}"})`,
+    warning: 80,
+  }));
   return cfg;
 }
 
@@ -56,22 +65,39 @@ test('groups over the rules-per-group limit are split, in order, keeping each re
     for (const [file, doc] of Object.entries(mimir)) {
       for (const g of doc.groups) assert.ok(g.rules.length <= max, `${file} ${g.name}: ${g.rules.length} rules`);
       // The same rules in the same order, with every part's settings.
-      assert.deepEqual(doc.groups.flatMap((g: any) => g.rules), plain[file].groups.flatMap((g: any) => g.rules));
-      for (const g of doc.groups) assert.deepEqual(Object.keys(g), ['name', 'interval', ...(file === 'search.yml' ? ['limit'] : []), 'source_tenants', 'rules']);
+      assert.deepEqual(
+        doc.groups.flatMap((g: any) => g.rules),
+        plain[file].groups.flatMap((g: any) => g.rules),
+      );
+      for (const g of doc.groups)
+        assert.deepEqual(Object.keys(g), ['name', 'interval', ...(file === 'search.yml' ? ['limit'] : []), 'source_tenants', 'rules']);
       const names = doc.groups.map((g: any) => g.name);
       assert.equal(new Set(names).size, names.length, names.join());
       // Parts of a group: its own name, then .2, .3 ...
       for (const p of plain[file].groups) {
         const parts = names.filter((n: string) => n === p.name || n.startsWith(`${p.name}.`));
-        assert.deepEqual(parts, parts.map((_: string, i: number) => (i === 0 ? p.name : `${p.name}.${i + 1}`)));
+        assert.deepEqual(
+          parts,
+          parts.map((_: string, i: number) => (i === 0 ? p.name : `${p.name}.${i + 1}`)),
+        );
       }
       // A no-data alert reads the recording just before it; with room for two rules they stay together.
-      if (max >= 2) assertReadsKept(plain[file].groups.filter((g: any) => g.name.endsWith('-nodata')), doc.groups);
+      if (max >= 2)
+        assertReadsKept(
+          plain[file].groups.filter((g: any) => g.name.endsWith('-nodata')),
+          doc.groups,
+        );
     }
-    if (max === 20) assert.deepEqual(mimir['search.yml'].groups.map((g: any) => [g.name, g.rules.length]), [
-      ...Array.from({ length: 22 }, (_, i) => [`sloforge-search-threshold-t${i}`, 2]),
-      ['sloforge-search-nodata', 20], ['sloforge-search-nodata.2', 20], ['sloforge-search-nodata.3', 4],
-    ]);
+    if (max === 20)
+      assert.deepEqual(
+        mimir['search.yml'].groups.map((g: any) => [g.name, g.rules.length]),
+        [
+          ...Array.from({ length: 22 }, (_, i) => [`sloforge-search-threshold-t${i}`, 2]),
+          ['sloforge-search-nodata', 20],
+          ['sloforge-search-nodata.2', 20],
+          ['sloforge-search-nodata.3', 4],
+        ],
+      );
   }
 });
 
@@ -81,7 +107,10 @@ test('more groups than the tenant may hold is a warning naming the limit; 0 turn
   assert.deepEqual(warnings(true).length, 0);
   const over = warnings({ maxGroupsPerTenant: 20 });
   assert.equal(over.length, 1);
-  assert.match(over[0]!, /^prometheus\.mimir: makes 28 rule groups, more than the 20 a Mimir tenant may hold \(ruler_max_rule_groups_per_tenant\)/);
+  assert.match(
+    over[0]!,
+    /^prometheus\.mimir: makes 28 rule groups, more than the 20 a Mimir tenant may hold \(ruler_max_rule_groups_per_tenant\)/,
+  );
   assert.deepEqual(warnings({ maxGroupsPerTenant: 0 }), []);
   assert.deepEqual(warnings({ maxGroupsPerTenant: 28 }), []);
 });

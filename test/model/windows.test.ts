@@ -75,7 +75,10 @@ test('no pair asks for an error ratio above 50%: below about 96.5% the factors a
     for (const f of factorsAt(objective)) assert.ok(f * budget <= MAX_ALERT_RATIO && f >= 1, `${objective}: ${f}`);
   }
   const tiers = alertTiers(parseDuration('30d')!, 0.1);
-  assert.deepEqual(tiers.flatMap((t) => t.pairs.map((p) => formatDuration(p.long))), ['1h', '6h', '1d', '3d']);
+  assert.deepEqual(
+    tiers.flatMap((t) => t.pairs.map((p) => formatDuration(p.long))),
+    ['1h', '6h', '1d', '3d'],
+  );
   // A capped pair fires at a lower burn, having spent less of the budget.
-  assert.equal(tiers[0].pairs[0].budgetShare, Number((0.02 * 5 / 14.4).toPrecision(3)));
+  assert.equal(tiers[0].pairs[0].budgetShare, Number(((0.02 * 5) / 14.4).toPrecision(3)));
 });

@@ -59,8 +59,7 @@ const NATIVE =
 /** Functions only a native histogram SLO's rules call. */
 const NATIVE_FUNCTIONS = /\bhistogram_(fraction|count|sum)\(/;
 
-const UNREAD =
-  'no alert reads this recording, directly or through another recording: it feeds dashboards only';
+const UNREAD = 'no alert reads this recording, directly or through another recording: it feeds dashboards only';
 
 /** Recorded series a rule's expression selects: the name and its `label="value"` matchers. */
 function recordedSelectors(expr: string): Array<{ name: string; equal: Record<string, string> }> {
@@ -161,7 +160,10 @@ const rightOf = (bin: SyntaxNode) => bin.lastChild!;
 
 /** Comparisons of a literal number (`x > 14.4`): the literal, grouped by the `and` pair they sit in. */
 function comparisonGroups(expr: string): SyntaxNode[][] {
-  const comparisons = nodes(expr, (n) => n.name === 'BinaryExpr' && COMPARISONS.has(operatorOf(n)?.name ?? '') && rightOf(n).name === 'NumberDurationLiteral');
+  const comparisons = nodes(
+    expr,
+    (n) => n.name === 'BinaryExpr' && COMPARISONS.has(operatorOf(n)?.name ?? '') && rightOf(n).name === 'NumberDurationLiteral',
+  );
   const groups = new Map<number, SyntaxNode[]>();
   for (const c of comparisons) {
     let owner = c.parent;
@@ -183,17 +185,50 @@ function exprEdits(rule: Rule, windows: readonly string[]): Edit[] {
   for (const group of comparisonGroups(expr)) {
     const literals = group.map(rightOf);
     const shown = literals.map((l) => expr.slice(l.from, l.to)).join(', ');
-    for (const [by, name] of [[10, 'x10'], [0.1, '/10']] as const) {
-      out.push({ op: `${kind} ${name}`, what: `${shown} ${name}`, rule: withExpr(splice(expr, literals.map((l) => ({ from: l.from, to: l.to, insert: scaled(expr.slice(l.from, l.to), by) })))) });
+    for (const [by, name] of [
+      [10, 'x10'],
+      [0.1, '/10'],
+    ] as const) {
+      out.push({
+        op: `${kind} ${name}`,
+        what: `${shown} ${name}`,
+        rule: withExpr(
+          splice(
+            expr,
+            literals.map((l) => ({ from: l.from, to: l.to, insert: scaled(expr.slice(l.from, l.to), by) })),
+          ),
+        ),
+      });
     }
     const ops = group.map((c) => operatorOf(c)!);
-    out.push({ op: 'comparison flipped', what: `${shown}: ${expr.slice(ops[0]!.from, ops[0]!.to)} flipped`, rule: withExpr(splice(expr, ops.map((o) => ({ from: o.from, to: o.to, insert: FLIPPED[expr.slice(o.from, o.to)]! })))) });
+    out.push({
+      op: 'comparison flipped',
+      what: `${shown}: ${expr.slice(ops[0]!.from, ops[0]!.to)} flipped`,
+      rule: withExpr(
+        splice(
+          expr,
+          ops.map((o) => ({ from: o.from, to: o.to, insert: FLIPPED[expr.slice(o.from, o.to)]! })),
+        ),
+      ),
+    });
   }
 
   // An alert's division by its budget (`/ 0.001`), all at once: the budget x10.
-  const budgets = nodes(expr, (n) => n.name === 'BinaryExpr' && operatorOf(n)?.name === 'Div' && rightOf(n).name === 'NumberDurationLiteral').map(rightOf);
+  const budgets = nodes(
+    expr,
+    (n) => n.name === 'BinaryExpr' && operatorOf(n)?.name === 'Div' && rightOf(n).name === 'NumberDurationLiteral',
+  ).map(rightOf);
   if (rule.alert && budgets.length > 0) {
-    out.push({ op: 'budget x10', what: `budget ${expr.slice(budgets[0]!.from, budgets[0]!.to)} x10`, rule: withExpr(splice(expr, budgets.map((b) => ({ from: b.from, to: b.to, insert: scaled(expr.slice(b.from, b.to), 10) })))) });
+    out.push({
+      op: 'budget x10',
+      what: `budget ${expr.slice(budgets[0]!.from, budgets[0]!.to)} x10`,
+      rule: withExpr(
+        splice(
+          expr,
+          budgets.map((b) => ({ from: b.from, to: b.to, insert: scaled(expr.slice(b.from, b.to), 10) })),
+        ),
+      ),
+    });
   }
 
   // One side of an `and`, `or` or `unless` alone: a window pair or a confirming window removed,
@@ -204,9 +239,26 @@ function exprEdits(rule: Rule, windows: readonly string[]): Edit[] {
     const right = rightOf(bin);
     const side = (keep: SyntaxNode, which: string) => ({ op: `${op} ${which} removed`, keep });
     for (const s of [side(left, 'right side'), side(right, 'left side')]) {
-      const opName = rule.alert && BURN_ALERTS.has(rule.alert) ? (op === 'or' ? 'window pair removed' : s.keep === left ? 'short window removed' : 'long window removed') : s.op;
-      const droppedZero = (rule.record ?? '').startsWith('slo:') && op === 'or' && s.keep === left && expr.slice(right.from, right.to) === 'vector(0)' && badPartFallback(bin, rule.record ?? '');
-      out.push({ op: opName, what: `${op}: kept only ${JSON.stringify(expr.slice(s.keep.from, s.keep.to).replace(/\s+/g, ' '))}`, rule: withExpr(splice(expr, [{ from: bin.from, to: bin.to, insert: expr.slice(s.keep.from, s.keep.to) }])), ...(droppedZero ? { equivalent: BAD_PART_EMPTY } : {}) });
+      const opName =
+        rule.alert && BURN_ALERTS.has(rule.alert)
+          ? op === 'or'
+            ? 'window pair removed'
+            : s.keep === left
+              ? 'short window removed'
+              : 'long window removed'
+          : s.op;
+      const droppedZero =
+        (rule.record ?? '').startsWith('slo:') &&
+        op === 'or' &&
+        s.keep === left &&
+        expr.slice(right.from, right.to) === 'vector(0)' &&
+        badPartFallback(bin, rule.record ?? '');
+      out.push({
+        op: opName,
+        what: `${op}: kept only ${JSON.stringify(expr.slice(s.keep.from, s.keep.to).replace(/\s+/g, ' '))}`,
+        rule: withExpr(splice(expr, [{ from: bin.from, to: bin.to, insert: expr.slice(s.keep.from, s.keep.to) }])),
+        ...(droppedZero ? { equivalent: BAD_PART_EMPTY } : {}),
+      });
     }
   }
 
@@ -217,7 +269,11 @@ function exprEdits(rule: Rule, windows: readonly string[]): Edit[] {
       const next = windows[i + 1];
       if (i < 0 || !next) continue;
       const from = m.index! + m[0].length - m[1]!.length;
-      out.push({ op: 'window longer', what: `${m[1]} -> ${next} at ${m.index}`, rule: withExpr(splice(expr, [{ from, to: from + m[1]!.length, insert: next }])) });
+      out.push({
+        op: 'window longer',
+        what: `${m[1]} -> ${next} at ${m.index}`,
+        rule: withExpr(splice(expr, [{ from, to: from + m[1]!.length, insert: next }])),
+      });
     }
   }
 
@@ -226,11 +282,16 @@ function exprEdits(rule: Rule, windows: readonly string[]): Edit[] {
     for (const d of nodes(expr, (n) => n.name === 'DurationExpr')) {
       const ms = parseDuration(expr.slice(d.from, d.to));
       if (ms === undefined) continue;
-      out.push({ op: 'range x4', what: `[${expr.slice(d.from, d.to)}] -> [${formatDuration(ms * 4)}] at ${d.from}`, rule: withExpr(splice(expr, [{ from: d.from, to: d.to, insert: formatDuration(ms * 4) }])) });
+      out.push({
+        op: 'range x4',
+        what: `[${expr.slice(d.from, d.to)}] -> [${formatDuration(ms * 4)}] at ${d.from}`,
+        rule: withExpr(splice(expr, [{ from: d.from, to: d.to, insert: formatDuration(ms * 4) }])),
+      });
     }
     for (const list of nodes(expr, (n) => n.name === 'LabelMatchers')) {
       const matchers: SyntaxNode[] = [];
-      for (let c = list.firstChild; c; c = c.nextSibling) if (c.name === 'UnquotedLabelMatcher' || c.name === 'QuotedLabelMatcher') matchers.push(c);
+      for (let c = list.firstChild; c; c = c.nextSibling)
+        if (c.name === 'UnquotedLabelMatcher' || c.name === 'QuotedLabelMatcher') matchers.push(c);
       for (const [i, m] of matchers.entries()) {
         const rest = matchers.filter((_, j) => j !== i).map((o) => expr.slice(o.from, o.to));
         const selector = list.parent!;
@@ -241,8 +302,14 @@ function exprEdits(rule: Rule, windows: readonly string[]): Edit[] {
         if (metric && expr.slice(metric.from, metric.to).includes(':') && name === 'service') continue;
         // A selector needs a metric name or one matcher: `{job="x"}` alone stays.
         if (!metric && rest.length === 0) continue;
-        const paired = metric !== null && expr.slice(metric.from, metric.to).includes(':') && pairedInDivision(expr, selector, expr.slice(m.from, m.to));
-        out.push({ op: 'matcher dropped', what: `${expr.slice(m.from, m.to)} dropped from ${expr.slice(selector.from, selector.to)}`, rule: withExpr(splice(expr, [{ from: list.from, to: list.to, insert: rest.length > 0 ? `{${rest.join(',')}}` : '' }])), ...(paired ? { equivalent: ONE_TO_ONE } : {}) });
+        const paired =
+          metric !== null && expr.slice(metric.from, metric.to).includes(':') && pairedInDivision(expr, selector, expr.slice(m.from, m.to));
+        out.push({
+          op: 'matcher dropped',
+          what: `${expr.slice(m.from, m.to)} dropped from ${expr.slice(selector.from, selector.to)}`,
+          rule: withExpr(splice(expr, [{ from: list.from, to: list.to, insert: rest.length > 0 ? `{${rest.join(',')}}` : '' }])),
+          ...(paired ? { equivalent: ONE_TO_ONE } : {}),
+        });
       }
     }
   }
@@ -264,7 +331,11 @@ function ruleEdits(rule: Rule, windows: readonly string[]): Edit[] {
   const sev = rule.labels?.['severity'];
   if (rule.alert && (sev === 'critical' || sev === 'warning')) {
     const other = sev === 'critical' ? 'warning' : 'critical';
-    out.push({ op: 'severity swapped', what: `severity ${sev} -> ${other}`, rule: { ...rule, labels: { ...rule.labels, severity: other } } });
+    out.push({
+      op: 'severity swapped',
+      what: `severity ${sev} -> ${other}`,
+      rule: { ...rule, labels: { ...rule.labels, severity: other } },
+    });
   }
   return out;
 }
@@ -289,7 +360,10 @@ export function mutants(rulesText: string): Mutant[] {
       const name = rule.alert ?? rule.record ?? '?';
       const seen = new Set<string>();
       for (const e of ruleEdits(rule, windows)) {
-        const rules = { ...file, groups: file.groups.map((gr, gi) => (gi !== g ? gr : { ...gr, rules: gr.rules.map((ru, ri) => (ri === r ? e.rule : ru)) })) };
+        const rules = {
+          ...file,
+          groups: file.groups.map((gr, gi) => (gi !== g ? gr : { ...gr, rules: gr.rules.map((ru, ri) => (ri === r ? e.rule : ru)) })),
+        };
         const text = stringify(rules, { lineWidth: 0, blockQuote: 'literal', indent: 2, aliasDuplicateObjects: false });
         // Two edits giving the same rule (both sides of `x or x`) are one mutant; an edit that
         // changes nothing (0 x10) is none.
@@ -300,7 +374,14 @@ export function mutants(rulesText: string): Mutant[] {
         const n = (ids.get(base) ?? 0) + 1;
         ids.set(base, n);
         const equivalent = rule.record && !read.has(`${g}#${r}`) ? UNREAD : e.equivalent;
-        out.push({ id: n === 1 ? base : `${base} (${n})`, op: e.op, what: `${group.name} ${name}: ${e.what}`, rules: text, ...(equivalent ? { equivalent } : {}), ...(native ? { untested: NATIVE } : {}) });
+        out.push({
+          id: n === 1 ? base : `${base} (${n})`,
+          op: e.op,
+          what: `${group.name} ${name}: ${e.what}`,
+          rules: text,
+          ...(equivalent ? { equivalent } : {}),
+          ...(native ? { untested: NATIVE } : {}),
+        });
       }
     });
   });

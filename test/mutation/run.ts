@@ -67,7 +67,8 @@ async function servicesOf(dir: string): Promise<Service[]> {
     // The unbroken rules must pass, or every mutant would count as killed.
     const timed = await Promise.all(own.map(async (t) => ({ t, r: await runTestFile(t, args.promtool) })));
     const failed = timed.filter((x) => !x.r.ok);
-    if (failed.length > 0) throw new Error(`the unbroken rules fail their tests:\n${failed.map((x) => `${x.t}\n${x.r.output}`).join('\n')}`);
+    if (failed.length > 0)
+      throw new Error(`the unbroken rules fail their tests:\n${failed.map((x) => `${x.t}\n${x.r.output}`).join('\n')}`);
     out.push({ name, rulesFile: path.join(dir, 'prometheus/rules', f), tests: timed.sort((a, b) => a.r.ms - b.r.ms).map((x) => x.t) });
   }
   return out;
@@ -81,7 +82,8 @@ export function sample<T extends { id: string; op: string }>(all: readonly T[], 
   for (const m of [...all].sort((a, b) => (hash(a.id) < hash(b.id) ? -1 : 1))) byOp.set(m.op, [...(byOp.get(m.op) ?? []), m]);
   const queues = [...byOp.keys()].sort().map((k) => byOp.get(k)!);
   const out: T[] = [];
-  while (out.length < n && queues.some((q) => q.length > 0)) for (const q of queues) if (q.length > 0 && out.length < n) out.push(q.shift()!);
+  while (out.length < n && queues.some((q) => q.length > 0))
+    for (const q of queues) if (q.length > 0 && out.length < n) out.push(q.shift()!);
   return out;
 }
 
@@ -101,7 +103,14 @@ async function runMutant(work: string, i: number, svc: Service, m: Mutant): Prom
       const copy = path.join(dir, 'tests', path.basename(t));
       cpSync(t, copy);
       const r = await runTestFile(copy, args.promtool);
-      if (!r.ok) return { mutant: m, service: svc.name, killed: true, by: `${path.basename(t)}: ${firstFailure(r.output)}`, ms: performance.now() - start };
+      if (!r.ok)
+        return {
+          mutant: m,
+          service: svc.name,
+          killed: true,
+          by: `${path.basename(t)}: ${firstFailure(r.output)}`,
+          ms: performance.now() - start,
+        };
     }
     return { mutant: m, service: svc.name, killed: false, ms: performance.now() - start };
   } finally {
@@ -121,13 +130,17 @@ async function runTarget(target: string, work: string): Promise<boolean> {
   const start = performance.now();
   const dir = target === 'examples' ? path.join(REPO, 'generated') : await generateShape(work);
   const services = await servicesOf(dir);
-  const all = services.flatMap((svc) => mutants(readFileSync(svc.rulesFile, 'utf8')).map((m) => ({ ...m, id: `${svc.name}: ${m.id}`, svc })));
+  const all = services.flatMap((svc) =>
+    mutants(readFileSync(svc.rulesFile, 'utf8')).map((m) => ({ ...m, id: `${svc.name}: ${m.id}`, svc })),
+  );
   const untested = all.filter((m) => m.untested && !m.equivalent);
   const equivalent = all.flatMap((m) => (m.equivalent ? [{ m, reason: m.equivalent }] : []));
   const candidates = all.filter((m) => !m.equivalent && !m.untested);
   const n = args.all ? candidates.length : Number(args.sample ?? DEFAULT_SAMPLE[target] ?? 100);
   const chosen = sample(candidates, n);
-  console.log(`${target}: ${services.length} service(s), ${all.length} mutants, ${equivalent.length} equivalent, ${untested.length} of rules no generated test can feed, running ${chosen.length}${chosen.length < candidates.length ? ' (a deterministic sample; --all for every one)' : ''}, ${jobs} at a time`);
+  console.log(
+    `${target}: ${services.length} service(s), ${all.length} mutants, ${equivalent.length} equivalent, ${untested.length} of rules no generated test can feed, running ${chosen.length}${chosen.length < candidates.length ? ' (a deterministic sample; --all for every one)' : ''}, ${jobs} at a time`,
+  );
   let started = 0;
   const outcomes = await inParallel(chosen, jobs, async (m) => {
     const o = await runMutant(work, started++, m.svc, m);
@@ -151,18 +164,37 @@ async function runTarget(target: string, work: string): Promise<boolean> {
   const reasons = new Map<string, string[]>();
   for (const { m, reason } of equivalent) reasons.set(reason, [...(reasons.get(reason) ?? []), m.id]);
   console.log(`equivalent mutants, not counted (${equivalent.length}):`);
-  for (const [reason, ids] of reasons) console.log(`  ${ids.length} x ${reason}\n${ids.slice(0, 3).map((id) => `      e.g. ${id}`).join('\n')}`);
+  for (const [reason, ids] of reasons)
+    console.log(
+      `  ${ids.length} x ${reason}\n${ids
+        .slice(0, 3)
+        .map((id) => `      e.g. ${id}`)
+        .join('\n')}`,
+    );
   const apart = new Map<string, string[]>();
   for (const m of untested) apart.set(m.untested!, [...(apart.get(m.untested!) ?? []), m.id]);
   console.log(`mutants of rules no generated test can feed, not counted (${untested.length}):`);
-  for (const [reason, ids] of apart) console.log(`  ${ids.length} x ${reason}\n${ids.slice(0, 3).map((id) => `      e.g. ${id}`).join('\n')}`);
+  for (const [reason, ids] of apart)
+    console.log(
+      `  ${ids.length} x ${reason}\n${ids
+        .slice(0, 3)
+        .map((id) => `      e.g. ${id}`)
+        .join('\n')}`,
+    );
   const cpu = outcomes.reduce((s, o) => s + o.ms, 0);
   const ok = score >= GOAL;
-  console.log(`${target}: mutation score ${killed}/${outcomes.length} = ${pct(score)} (goal ${pct(GOAL)}) in ${((performance.now() - start) / 1000).toFixed(1)} s (${(cpu / 1000).toFixed(1)} s of promtool runs) ${ok ? 'ok' : 'FAILED'}`);
+  console.log(
+    `${target}: mutation score ${killed}/${outcomes.length} = ${pct(score)} (goal ${pct(GOAL)}) in ${((performance.now() - start) / 1000).toFixed(1)} s (${(cpu / 1000).toFixed(1)} s of promtool runs) ${ok ? 'ok' : 'FAILED'}`,
+  );
   return ok;
 }
 
-console.log(`${await promtoolVersion(args.promtool)}, ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `${await promtoolVersion(args.promtool)}, ${os.availableParallelism()} CPUs, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 const work = mkdtempSync(path.join(os.tmpdir(), 'sloforge-mutation-'));
 try {
   const results: boolean[] = [];

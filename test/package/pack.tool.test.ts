@@ -30,105 +30,154 @@ async function fails(cwd: string, cmd: string, ...args: string[]): Promise<strin
   return r.all ?? '';
 }
 
-const STRICT = { strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noPropertyAccessFromIndexSignature: true, skipLibCheck: false };
+const STRICT = {
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  noPropertyAccessFromIndexSignature: true,
+  skipLibCheck: false,
+};
 
-test('the packed tarball: install, init, npm install, generate, promtool, strict tsc, error locations, Alertmanager merge', { timeout: 900_000 }, async () => {
-  const root = tempDir('sloforge-pack-');
-  const promtool = await tool('promtool');
-  const amtool = await tool('amtool');
+test(
+  'the packed tarball: install, init, npm install, generate, promtool, strict tsc, error locations, Alertmanager merge',
+  { timeout: 900_000 },
+  async () => {
+    const root = tempDir('sloforge-pack-');
+    const promtool = await tool('promtool');
+    const amtool = await tool('amtool');
 
-  // The tarball: compiled JavaScript and declarations, no sources, tests or fixtures.
-  const packed = JSON.parse(await ok(REPO, 'npm', 'pack', '--json', '--silent', '--pack-destination', root)) as Array<{ filename: string; files: Array<{ path: string }> }>;
-  const tarball = path.join(root, packed[0]!.filename);
-  const files = packed[0]!.files.map((f) => f.path);
-  for (const f of ['package.json', 'bin/sloforge.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js']) assert.ok(files.includes(f), `${f} is not in the tarball`);
-  for (const dir of ['src/', 'test/', 'bench/', 'deploy/', 'generated/', 'slos/', 'scripts/']) {
-    assert.deepEqual(files.filter((f) => f.startsWith(dir)), [], `${dir} is in the tarball`);
-  }
+    // The tarball: compiled JavaScript and declarations, no sources, tests or fixtures.
+    const packed = JSON.parse(await ok(REPO, 'npm', 'pack', '--json', '--silent', '--pack-destination', root)) as Array<{
+      filename: string;
+      files: Array<{ path: string }>;
+    }>;
+    const tarball = path.join(root, packed[0]!.filename);
+    const files = packed[0]!.files.map((f) => f.path);
+    for (const f of ['package.json', 'bin/sloforge.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js'])
+      assert.ok(files.includes(f), `${f} is not in the tarball`);
+    for (const dir of ['src/', 'test/', 'bench/', 'deploy/', 'generated/', 'slos/', 'scripts/']) {
+      assert.deepEqual(
+        files.filter((f) => f.startsWith(dir)),
+        [],
+        `${dir} is in the tarball`,
+      );
+    }
 
-  // Installed into an empty folder, the way `npx` would.
-  const toolDir = path.join(root, 'tool');
-  mkdirSync(toolDir);
-  await ok(toolDir, 'npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball);
-  const bin = path.join(toolDir, 'node_modules/.bin/sloforge');
-  assert.equal((await ok(toolDir, bin, '--version')).trim(), version);
+    // Installed into an empty folder, the way `npx` would.
+    const toolDir = path.join(root, 'tool');
+    mkdirSync(toolDir);
+    await ok(toolDir, 'npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball);
+    const bin = path.join(toolDir, 'node_modules/.bin/sloforge');
+    assert.equal((await ok(toolDir, bin, '--version')).trim(), version);
 
-  // init, then the two commands of the README.
-  const repo = path.join(root, 'my-slos');
-  await ok(root, bin, 'init', repo, '--sloforge', tarball);
-  await ok(repo, 'npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error');
-  const gen = await ok(repo, 'npx', 'sloforge', 'generate');
-  assert.match(gen, /wrote \d+ files to generated: 1 service\(s\), 4 SLO\(s\)/);
-  // The GitHub workflow's steps after the check, as written: promtool copied out of the Prometheus
-  // image (a stand-in docker hands over this machine's promtool), then init's `npm test`, which
-  // is `sloforge test`.
-  const workflow = parseYaml(readFileSync(path.join(repo, '.github/workflows/slos.yml'), 'utf8')) as { jobs: { check: { steps: Array<{ run?: string }> } } };
-  const runs = workflow.jobs.check.steps.flatMap((step) => (step.run ? [step.run] : []));
-  assert.deepEqual(runs.slice(0, 2), ['npm ci', 'npm run check']);
-  const fakeBin = path.join(root, 'fake-bin');
-  const runnerTemp = path.join(root, 'runner-temp');
-  mkdirSync(fakeBin);
-  mkdirSync(runnerTemp);
-  writeFileSync(path.join(fakeBin, 'docker'), `#!/bin/sh\necho "$*" >> "${root}/docker.log"\ncase "$1" in\n  create) echo container ;;\n  cp) cp "${promtool}" "$3" ;;\n  rm) ;;\n  *) exit 1 ;;\nesac\n`, { mode: 0o755 });
-  let tested = '';
-  for (const script of runs.slice(2)) {
-    const r = await execa('bash', ['-euo', 'pipefail', '-c', script], { cwd: repo, reject: false, all: true, env: { RUNNER_TEMP: runnerTemp, PATH: `${fakeBin}:${process.env.PATH}`, CI: 'true' } });
-    assert.equal(r.exitCode, 0, `${script}\n${r.all}`);
-    tested += r.all ?? '';
-  }
-  assert.deepEqual(readFileSync(path.join(root, 'docker.log'), 'utf8').trim().split('\n'), [
-    `create --name promtool ${PROMETHEUS_IMAGE}`, `cp promtool:/bin/promtool ${runnerTemp}/promtool`, 'rm promtool',
-  ]);
-  const testFiles = Number(/^(\d+) test file\(s\): (\d+) passed, 0 failed/m.exec(tested)?.[1]);
-  assert.ok(testFiles >= 2, tested);
-  assert.match(tested, new RegExp(`^${testFiles} test file\\(s\\): ${testFiles} passed, 0 failed`, 'm'));
-  // init's `check` script is `tsc && sloforge generate --check`: the user's strict tsc with
-  // init's tsconfig (NodeNext) over a config importing sloforge, then the staleness check.
-  assert.equal((JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['check'], 'tsc && sloforge generate --check');
-  await ok(repo, 'npm', 'run', 'check', '--silent');
+    // init, then the two commands of the README.
+    const repo = path.join(root, 'my-slos');
+    await ok(root, bin, 'init', repo, '--sloforge', tarball);
+    await ok(repo, 'npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error');
+    const gen = await ok(repo, 'npx', 'sloforge', 'generate');
+    assert.match(gen, /wrote \d+ files to generated: 1 service\(s\), 4 SLO\(s\)/);
+    // The GitHub workflow's steps after the check, as written: promtool copied out of the Prometheus
+    // image (a stand-in docker hands over this machine's promtool), then init's `npm test`, which
+    // is `sloforge test`.
+    const workflow = parseYaml(readFileSync(path.join(repo, '.github/workflows/slos.yml'), 'utf8')) as {
+      jobs: { check: { steps: Array<{ run?: string }> } };
+    };
+    const runs = workflow.jobs.check.steps.flatMap((step) => (step.run ? [step.run] : []));
+    assert.deepEqual(runs.slice(0, 2), ['npm ci', 'npm run check']);
+    const fakeBin = path.join(root, 'fake-bin');
+    const runnerTemp = path.join(root, 'runner-temp');
+    mkdirSync(fakeBin);
+    mkdirSync(runnerTemp);
+    writeFileSync(
+      path.join(fakeBin, 'docker'),
+      `#!/bin/sh\necho "$*" >> "${root}/docker.log"\ncase "$1" in\n  create) echo container ;;\n  cp) cp "${promtool}" "$3" ;;\n  rm) ;;\n  *) exit 1 ;;\nesac\n`,
+      { mode: 0o755 },
+    );
+    let tested = '';
+    for (const script of runs.slice(2)) {
+      const r = await execa('bash', ['-euo', 'pipefail', '-c', script], {
+        cwd: repo,
+        reject: false,
+        all: true,
+        env: { RUNNER_TEMP: runnerTemp, PATH: `${fakeBin}:${process.env.PATH}`, CI: 'true' },
+      });
+      assert.equal(r.exitCode, 0, `${script}\n${r.all}`);
+      tested += r.all ?? '';
+    }
+    assert.deepEqual(readFileSync(path.join(root, 'docker.log'), 'utf8').trim().split('\n'), [
+      `create --name promtool ${PROMETHEUS_IMAGE}`,
+      `cp promtool:/bin/promtool ${runnerTemp}/promtool`,
+      'rm promtool',
+    ]);
+    const testFiles = Number(/^(\d+) test file\(s\): (\d+) passed, 0 failed/m.exec(tested)?.[1]);
+    assert.ok(testFiles >= 2, tested);
+    assert.match(tested, new RegExp(`^${testFiles} test file\\(s\\): ${testFiles} passed, 0 failed`, 'm'));
+    // init's `check` script is `tsc && sloforge generate --check`: the user's strict tsc with
+    // init's tsconfig (NodeNext) over a config importing sloforge, then the staleness check.
+    assert.equal(
+      (JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['check'],
+      'tsc && sloforge generate --check',
+    );
+    await ok(repo, 'npm', 'run', 'check', '--silent');
 
-  // The same strict flags under Bundler resolution.
-  const tsconfig = JSON.parse(readFileSync(path.join(repo, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
-  assert.deepEqual({ ...tsconfig.compilerOptions, ...STRICT }, tsconfig.compilerOptions, 'init writes the strict flags');
-  assert.equal(tsconfig.compilerOptions.moduleResolution, 'NodeNext');
-  writeFileSync(path.join(repo, 'tsconfig.bundler.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler' } }));
-  await ok(repo, 'npx', 'tsc', '-p', 'tsconfig.bundler.json');
-  // The declarations are real types: a misspelt field is an error.
-  const index = readFileSync(path.join(repo, 'slos/index.ts'), 'utf8');
-  writeFileSync(path.join(repo, 'slos/index.ts'), index.replace("objective: 99.9,", 'objective: 99.9, objectve: 1,'));
-  assert.match(await fails(repo, 'npx', 'tsc', '-p', 'tsconfig.json'), /slos\/index\.ts\(\d+,\d+\): error TS2561: .*'objectve'.*Did you mean to write 'objective'/);
+    // The same strict flags under Bundler resolution.
+    const tsconfig = JSON.parse(readFileSync(path.join(repo, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
+    assert.deepEqual({ ...tsconfig.compilerOptions, ...STRICT }, tsconfig.compilerOptions, 'init writes the strict flags');
+    assert.equal(tsconfig.compilerOptions.moduleResolution, 'NodeNext');
+    writeFileSync(
+      path.join(repo, 'tsconfig.bundler.json'),
+      JSON.stringify({ extends: './tsconfig.json', compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler' } }),
+    );
+    await ok(repo, 'npx', 'tsc', '-p', 'tsconfig.bundler.json');
+    // The declarations are real types: a misspelt field is an error.
+    const index = readFileSync(path.join(repo, 'slos/index.ts'), 'utf8');
+    writeFileSync(path.join(repo, 'slos/index.ts'), index.replace('objective: 99.9,', 'objective: 99.9, objectve: 1,'));
+    assert.match(
+      await fails(repo, 'npx', 'tsc', '-p', 'tsconfig.json'),
+      /slos\/index\.ts\(\d+,\d+\): error TS2561: .*'objectve'.*Did you mean to write 'objective'/,
+    );
 
-  // Errors name the user's file, ESM and CommonJS alike, every problem in one list.
-  writeFileSync(path.join(repo, 'slos/index.ts'), index.replace('objective: 99.9,', 'objective: 100,').replace("team: 'web',", "team: 'nobody',"));
-  const esm = await fails(repo, 'npx', 'sloforge', 'generate');
-  assert.match(esm, /^error: slos\/index\.ts:\d+:\d+: service "api" > SLO "availability" > field "objective"/m);
-  assert.match(esm, /^slos\/index\.ts:\d+:\d+: service "api" > field "team": unknown team "nobody"/m);
-  assert.match(esm, /^2 problems; nothing was written$/m);
-  const pkgFile = path.join(repo, 'package.json');
-  const pkg = readFileSync(pkgFile, 'utf8');
-  writeFileSync(pkgFile, pkg.replace('"type": "module"', '"type": "commonjs"'));
-  const cjs = await fails(repo, 'npx', 'sloforge', 'generate');
-  assert.match(cjs, /^error: slos\/index\.ts(:\d+:\d+)?: service "api" > SLO "availability" > field "objective"/m);
-  assert.doesNotMatch(cjs, /translators|namespace=/);
-  writeFileSync(pkgFile, pkg);
-  writeFileSync(path.join(repo, 'slos/index.ts'), index);
+    // Errors name the user's file, ESM and CommonJS alike, every problem in one list.
+    writeFileSync(
+      path.join(repo, 'slos/index.ts'),
+      index.replace('objective: 99.9,', 'objective: 100,').replace("team: 'web',", "team: 'nobody',"),
+    );
+    const esm = await fails(repo, 'npx', 'sloforge', 'generate');
+    assert.match(esm, /^error: slos\/index\.ts:\d+:\d+: service "api" > SLO "availability" > field "objective"/m);
+    assert.match(esm, /^slos\/index\.ts:\d+:\d+: service "api" > field "team": unknown team "nobody"/m);
+    assert.match(esm, /^2 problems; nothing was written$/m);
+    const pkgFile = path.join(repo, 'package.json');
+    const pkg = readFileSync(pkgFile, 'utf8');
+    writeFileSync(pkgFile, pkg.replace('"type": "module"', '"type": "commonjs"'));
+    const cjs = await fails(repo, 'npx', 'sloforge', 'generate');
+    assert.match(cjs, /^error: slos\/index\.ts(:\d+:\d+)?: service "api" > SLO "availability" > field "objective"/m);
+    assert.doesNotMatch(cjs, /translators|namespace=/);
+    writeFileSync(pkgFile, pkg);
+    writeFileSync(path.join(repo, 'slos/index.ts'), index);
 
-  // The Alertmanager fragment merged into an existing config: amtool accepts it, and routes.
-  const amDir = path.join(root, 'alertmanager');
-  mkdirSync(amDir);
-  const amFile = path.join(amDir, 'alertmanager.yml');
-  writeFileSync(amFile, EXISTING);
-  assert.match(await ok(repo, 'npx', 'sloforge', 'alertmanager', 'merge', '--into', amFile), /amtool check-config passed/);
-  assert.match(await ok(repo, amtool, 'check-config', amFile), /SUCCESS/);
-  // stdout only: amtool warns on stderr that --config.file overrides --alertmanager.url, and the
-  // two streams interleave in no fixed order.
-  const route = async (...labels: string[]) => {
-    const r = await execa(amtool, ['config', 'routes', 'test', `--config.file=${amFile}`, ...labels], { cwd: repo, reject: false });
-    assert.equal(r.exitCode, 0, `amtool config routes test ${labels.join(' ')} failed:\n${r.stderr}`);
-    return r.stdout.trim().split('\n').at(-1);
-  };
-  assert.equal(await route('alertname=DiskFull', 'team=db'), 'db-pager');
-  assert.equal(await route('alertname=DiskFull', 'team=web', 'severity=critical'), 'ops-email');
-  assert.equal(await route('alertname=ErrorBudgetBurnFast', 'service=api', 'slo=availability', 'team=web', 'severity=critical'), 'web-page');
-  assert.equal(await route('alertname=ErrorBudgetBurnSlow', 'service=api', 'slo=availability', 'team=web', 'severity=warning'), 'web-ticket');
-});
+    // The Alertmanager fragment merged into an existing config: amtool accepts it, and routes.
+    const amDir = path.join(root, 'alertmanager');
+    mkdirSync(amDir);
+    const amFile = path.join(amDir, 'alertmanager.yml');
+    writeFileSync(amFile, EXISTING);
+    assert.match(await ok(repo, 'npx', 'sloforge', 'alertmanager', 'merge', '--into', amFile), /amtool check-config passed/);
+    assert.match(await ok(repo, amtool, 'check-config', amFile), /SUCCESS/);
+    // stdout only: amtool warns on stderr that --config.file overrides --alertmanager.url, and the
+    // two streams interleave in no fixed order.
+    const route = async (...labels: string[]) => {
+      const r = await execa(amtool, ['config', 'routes', 'test', `--config.file=${amFile}`, ...labels], { cwd: repo, reject: false });
+      assert.equal(r.exitCode, 0, `amtool config routes test ${labels.join(' ')} failed:\n${r.stderr}`);
+      return r.stdout.trim().split('\n').at(-1);
+    };
+    assert.equal(await route('alertname=DiskFull', 'team=db'), 'db-pager');
+    assert.equal(await route('alertname=DiskFull', 'team=web', 'severity=critical'), 'ops-email');
+    assert.equal(
+      await route('alertname=ErrorBudgetBurnFast', 'service=api', 'slo=availability', 'team=web', 'severity=critical'),
+      'web-page',
+    );
+    assert.equal(
+      await route('alertname=ErrorBudgetBurnSlow', 'service=api', 'slo=availability', 'team=web', 'severity=warning'),
+      'web-ticket',
+    );
+  },
+);

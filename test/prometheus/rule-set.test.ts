@@ -15,8 +15,13 @@ test('every rule-writing target, the summary and the warnings read the rule set 
   const model = modelOf(cfg);
   const built = ruleSet(model);
   // The same groups under other names, and the last service's dropped.
-  const passed = built.map(({ svc, groups }, i) => ({ svc, groups: i === built.length - 1 ? [] : groups.map((g) => ({ ...g, name: `passed-${g.name}` })) }));
-  const files = compileModel(model, passed).filter((a) => /^(prometheus\/rules|mimir\/rules|thanos\/rules|vmalert\/rules|kubernetes\/prometheus-rules)\//.test(a.path));
+  const passed = built.map(({ svc, groups }, i) => ({
+    svc,
+    groups: i === built.length - 1 ? [] : groups.map((g) => ({ ...g, name: `passed-${g.name}` })),
+  }));
+  const files = compileModel(model, passed).filter((a) =>
+    /^(prometheus\/rules|mimir\/rules|thanos\/rules|vmalert\/rules|kubernetes\/prometheus-rules)\//.test(a.path),
+  );
   const dropped = built[built.length - 1]!.svc.name;
   for (const dir of ['prometheus/rules', 'mimir/rules', 'thanos/rules', 'vmalert/rules']) {
     const own = files.filter((a) => a.path.startsWith(`${dir}/`));
@@ -31,7 +36,7 @@ test('every rule-writing target, the summary and the warnings read the rule set 
   assert.ok(groups(targetWarnings(model, passed)[0]!.message) < groups(targetWarnings(model, built)[0]!.message));
 });
 
-test('promtool finds an SLO\'s alerts by name and slo label, not by the position of its group', () => {
+test("promtool finds an SLO's alerts by name and slo label, not by the position of its group", () => {
   const cfg = engineConfig();
   cfg.services[0].slos[1].alerting = {};
   const model = modelOf(cfg);

@@ -13,22 +13,45 @@ const cfg = modelOf({
   grafana: { url: 'http://grafana.example' },
   teams: [team('ops')],
   remediations: [{ name: 'restart', action: { http: { url: 'http://127.0.0.1:9/r' } } }],
-  services: [{
-    name: 'api', team: 'ops', labels: { tier: '1' },
-    slos: [{ name: 'availability', objective: 99, sli: { ratio: { errors: 'req_total{code="500"}', total: 'req_total{job="api"}' } }, alerting: { remediation: 'restart', noData: { for: '15m', severity: 'critical' } } }],
-    thresholds: [
-      { name: 'cpu', expr: 'a{job="api"} / on() b{job="api"}', warning: 70, critical: 85, for: '5m', keepFiringFor: '2m', remediation: 'restart', runbook: 'https://r.example/cpu' },
-      { name: 'hits', ratio: { numerator: 'c_total{r="hit"}', denominator: 'c_total' }, direction: 'below', warning: 30 },
-      { name: 'calm', anomaly: { series: 'x', baseline: '2h' }, critical: 3, direction: 'below' },
-    ],
-  }],
+  services: [
+    {
+      name: 'api',
+      team: 'ops',
+      labels: { tier: '1' },
+      slos: [
+        {
+          name: 'availability',
+          objective: 99,
+          sli: { ratio: { errors: 'req_total{code="500"}', total: 'req_total{job="api"}' } },
+          alerting: { remediation: 'restart', noData: { for: '15m', severity: 'critical' } },
+        },
+      ],
+      thresholds: [
+        {
+          name: 'cpu',
+          expr: 'a{job="api"} / on() b{job="api"}',
+          warning: 70,
+          critical: 85,
+          for: '5m',
+          keepFiringFor: '2m',
+          remediation: 'restart',
+          runbook: 'https://r.example/cpu',
+        },
+        { name: 'hits', ratio: { numerator: 'c_total{r="hit"}', denominator: 'c_total' }, direction: 'below', warning: 30 },
+        { name: 'calm', anomaly: { series: 'x', baseline: '2h' }, critical: 3, direction: 'below' },
+      ],
+    },
+  ],
 });
 const svc = cfg.services[0]!;
 const [cpu, hits, calm] = svc.thresholds.map((th) => thresholdRuleGroup(svc, th));
 
 test('threshold alerts carry the label contract, static service/threshold/team, and annotations', () => {
   const alerts = cpu!.rules.filter(isAlert);
-  assert.deepEqual(alerts.map((a) => a.alert), [THRESHOLD_ALERTS.warning, THRESHOLD_ALERTS.critical]);
+  assert.deepEqual(
+    alerts.map((a) => a.alert),
+    [THRESHOLD_ALERTS.warning, THRESHOLD_ALERTS.critical],
+  );
   const crit = alerts[1]!;
   assert.deepEqual(crit.labels, { remediation: 'restart', service: 'api', severity: 'critical', team: 'ops', threshold: 'cpu' });
   assert.equal(crit.expr, 'threshold:value:measured{service="api",threshold="cpu"} > 85');
@@ -45,10 +68,13 @@ test('direction below compares with <, and an anomaly drop with a negative score
   assert.equal(hits!.rules.filter(isAlert)[0]!.expr, 'threshold:value:measured{service="api",threshold="hits"} < 30');
   assert.equal(calm!.rules.filter(isAlert)[0]!.expr, 'threshold:value:zscore{service="api",threshold="calm"} < -3');
   // A 2h baseline with minBaseline 1h: the readiness reference window is 30m.
-  assert.match((calm!.rules[3] as RecordingRule).expr, /count_over_time\(threshold:value:measured\{service="api",threshold="calm"\}\[2h\]\) >= 2 \* count_over_time\(threshold:value:measured\{service="api",threshold="calm"\}\[30m\]\)/);
+  assert.match(
+    (calm!.rules[3] as RecordingRule).expr,
+    /count_over_time\(threshold:value:measured\{service="api",threshold="calm"\}\[2h\]\) >= 2 \* count_over_time\(threshold:value:measured\{service="api",threshold="calm"\}\[30m\]\)/,
+  );
 });
 
-test('no-data: a recording with every label, then an alert that waits and never carries the SLO\'s remediation', () => {
+test("no-data: a recording with every label, then an alert that waits and never carries the SLO's remediation", () => {
   const g = noDataRuleGroup(svc)!;
   assert.equal(g.name, 'sloforge-api-nodata');
   const [rec, alert] = g.rules as [RecordingRule, AlertingRule];
@@ -73,7 +99,9 @@ test('exprSelectors finds every selector once, inside ranges and offsets', () =>
 });
 
 test('alert model: for, keep_firing_for, and unknown steps', () => {
-  const T = true, F = false, U = undefined;
+  const T = true,
+    F = false,
+    U = undefined;
   // for = 2 steps: fires at the third true evaluation.
   assert.deepEqual(firingStates([F, T, T, T, T, F], 2, 0), [F, F, F, T, T, F]);
   // keep_firing_for = 2 steps holds it for two false evaluations.

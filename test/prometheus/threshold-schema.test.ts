@@ -22,13 +22,27 @@ test('both levels missing names the critical field', () => {
 });
 
 test('warning beyond critical in the given direction names the warning field', () => {
-  assert.match(errorsFor({ expr: 'up', warning: 90, critical: 80 }), new RegExp(`^${where}field "warning": must be below critical \\(80\\) for direction "above"`));
-  assert.match(errorsFor({ expr: 'up', warning: 10, critical: 20, direction: 'below' }), /field "warning": must be above critical \(20\) for direction "below"/);
-  assert.doesNotThrow(() => validateConfig({ teams: [team('ops')], services: [{ name: 'api', team: 'ops', thresholds: [{ name: 'hits', expr: 'up', warning: 20, critical: 10, direction: 'below' }] }] }));
+  assert.match(
+    errorsFor({ expr: 'up', warning: 90, critical: 80 }),
+    new RegExp(`^${where}field "warning": must be below critical \\(80\\) for direction "above"`),
+  );
+  assert.match(
+    errorsFor({ expr: 'up', warning: 10, critical: 20, direction: 'below' }),
+    /field "warning": must be above critical \(20\) for direction "below"/,
+  );
+  assert.doesNotThrow(() =>
+    validateConfig({
+      teams: [team('ops')],
+      services: [{ name: 'api', team: 'ops', thresholds: [{ name: 'hits', expr: 'up', warning: 20, critical: 10, direction: 'below' }] }],
+    }),
+  );
 });
 
 test('a bad quantile names percentile.quantile', () => {
-  assert.match(errorsFor({ percentile: { histogram: 'h{job="a"}', quantile: 99 }, critical: 1 }), new RegExp(`^${where}field "percentile.quantile": must be between 0 and 1`));
+  assert.match(
+    errorsFor({ percentile: { histogram: 'h{job="a"}', quantile: 99 }, critical: 1 }),
+    new RegExp(`^${where}field "percentile.quantile": must be between 0 and 1`),
+  );
 });
 
 test('a bad duration names the field', () => {
@@ -39,39 +53,61 @@ test('a bad duration names the field', () => {
 
 test('exactly one kind: none or two are refused', () => {
   assert.match(errorsFor({ critical: 1 }), /field "expr": give exactly one of expr, percentile, ratio, predict, anomaly/);
-  assert.match(errorsFor({ expr: 'up', anomaly: { series: 'up' }, critical: 1 }), /field "anomaly": give exactly one of .* \(found expr and anomaly\)/);
+  assert.match(
+    errorsFor({ expr: 'up', anomaly: { series: 'up' }, critical: 1 }),
+    /field "anomaly": give exactly one of .* \(found expr and anomaly\)/,
+  );
 });
 
 test('ratio needs one complete form', () => {
   assert.match(errorsFor({ ratio: { numerator: 'a_total' }, critical: 1 }), /field "ratio.denominator": is required/);
-  assert.match(errorsFor({ ratio: { numerator: 'a_total', denominator: 'b_total', histogram: 'h' }, critical: 1 }), /field "ratio.histogram": give \{ numerator, denominator \}/);
-  assert.match(errorsFor({ ratio: { numerator: 'rate(a[5m])', denominator: 'b' }, critical: 1 }), /field "ratio.numerator": must be a series selector/);
+  assert.match(
+    errorsFor({ ratio: { numerator: 'a_total', denominator: 'b_total', histogram: 'h' }, critical: 1 }),
+    /field "ratio.histogram": give \{ numerator, denominator \}/,
+  );
+  assert.match(
+    errorsFor({ ratio: { numerator: 'rate(a[5m])', denominator: 'b' }, critical: 1 }),
+    /field "ratio.numerator": must be a series selector/,
+  );
 });
 
 test('anomaly levels are positive scores and minBaseline fits the baseline', () => {
   assert.match(errorsFor({ anomaly: { series: 'x' }, warning: -3, critical: 4 }), /field "warning": is a z-score/);
-  assert.match(errorsFor({ anomaly: { series: 'x', baseline: '1d', minBaseline: '2d' }, critical: 4 }), /field "anomaly.minBaseline": must not be longer than the baseline/);
+  assert.match(
+    errorsFor({ anomaly: { series: 'x', baseline: '1d', minBaseline: '2d' }, critical: 4 }),
+    /field "anomaly.minBaseline": must not be longer than the baseline/,
+  );
   assert.match(errorsFor({ anomaly: { series: 'x', baseline: '10m' }, critical: 4 }), /field "anomaly.baseline": must be at least 1h/);
-  assert.match(errorsFor({ anomaly: { series: 'x', minBaseline: '1s' }, critical: 4 }), /field "anomaly.minBaseline": must be at least 10m/);
+  assert.match(
+    errorsFor({ anomaly: { series: 'x', minBaseline: '1s' }, critical: 4 }),
+    /field "anomaly.minBaseline": must be at least 10m/,
+  );
 });
 
 test('ratio levels are percentages and percentile levels positive', () => {
-  assert.match(errorsFor({ ratio: { numerator: 'a_total', denominator: 'b_total' }, critical: 150 }), /field "critical": is a percentage for ratio/);
+  assert.match(
+    errorsFor({ ratio: { numerator: 'a_total', denominator: 'b_total' }, critical: 150 }),
+    /field "critical": is a percentage for ratio/,
+  );
   assert.match(errorsFor({ percentile: { histogram: 'h', quantile: 0.5 }, critical: 0 }), /field "critical": is a latency for percentile/);
 });
 
 test('a valid threshold of every kind is accepted', () => {
   const cfg = validateConfig({
     teams: [team('ops')],
-    services: [{
-      name: 'api', team: 'ops', thresholds: [
-        { name: 'a', expr: 'up', critical: 1, keepFiringFor: '5m', noData: { for: '15m', severity: 'critical' } },
-        { name: 'b', percentile: { histogram: 'h{job="a"}', quantile: 0.95 }, warning: 0.5, critical: 1 },
-        { name: 'c', ratio: { histogram: 'h{job="a"}', slowerThan: 1 }, warning: 5 },
-        { name: 'd', predict: { series: 'x', horizon: '4h' }, critical: 100 },
-        { name: 'e', anomaly: { series: 'x' }, warning: 3, critical: 4, direction: 'below' },
-      ],
-    }],
+    services: [
+      {
+        name: 'api',
+        team: 'ops',
+        thresholds: [
+          { name: 'a', expr: 'up', critical: 1, keepFiringFor: '5m', noData: { for: '15m', severity: 'critical' } },
+          { name: 'b', percentile: { histogram: 'h{job="a"}', quantile: 0.95 }, warning: 0.5, critical: 1 },
+          { name: 'c', ratio: { histogram: 'h{job="a"}', slowerThan: 1 }, warning: 5 },
+          { name: 'd', predict: { series: 'x', horizon: '4h' }, critical: 100 },
+          { name: 'e', anomaly: { series: 'x' }, warning: 3, critical: 4, direction: 'below' },
+        ],
+      },
+    ],
   });
   assert.equal(cfg.services[0]!.thresholds!.length, 5);
 });

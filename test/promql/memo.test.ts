@@ -6,7 +6,10 @@ import { exprSelectors } from '../../src/promql/reads.js';
 
 test('memoByText computes each text once, undefined answers included', () => {
   let calls = 0;
-  const f = memoByText((t) => { calls++; return t.length > 3 ? t.toUpperCase() : undefined; });
+  const f = memoByText((t) => {
+    calls++;
+    return t.length > 3 ? t.toUpperCase() : undefined;
+  });
   assert.equal(f('abcd'), 'ABCD');
   assert.equal(f('abcd'), 'ABCD');
   assert.equal(f('ab'), undefined);
@@ -19,7 +22,9 @@ test('shared PromQL answers are frozen: a caller that mutates one fails instead 
   assert.ok(typeof sel !== 'string');
   assert.equal(parseSelector('http_requests_total{job="api",code=~"5.."}'), sel);
   assert.throws(() => (sel.matchers as unknown[]).push({ name: 'x', op: '=', value: 'y' }), TypeError);
-  assert.throws(() => { (sel.matchers[0] as { value: string }).value = 'other'; }, TypeError);
+  assert.throws(() => {
+    (sel.matchers[0] as { value: string }).value = 'other';
+  }, TypeError);
   assert.throws(() => exprSelectors('sum(rate(a{job="x"}[5m])) / sum(rate(b[5m]))').sort(), TypeError);
   assert.deepEqual(deepFreeze({ a: [{ b: 1 }] }), { a: [{ b: 1 }] });
 });

@@ -28,7 +28,14 @@ test('a bare counter reads as one only where the spec says its query returns cou
 });
 
 test('other shapes are refused', () => {
-  for (const q of ['avg(rate(a[5m]))', 'sum(rate(a[5m] offset 1h))', 'sum(rate(a[5m])) / 2', 'sum(irate(a[5m]))', 'max(a)', 'sum(rate(a[5m])) + sum(rate(b[5m]))']) {
+  for (const q of [
+    'avg(rate(a[5m]))',
+    'sum(rate(a[5m] offset 1h))',
+    'sum(rate(a[5m])) / 2',
+    'sum(irate(a[5m]))',
+    'max(a)',
+    'sum(rate(a[5m])) + sum(rate(b[5m]))',
+  ]) {
     assert.equal(typeof analyseQuery(q, counter), 'string', q);
   }
 });

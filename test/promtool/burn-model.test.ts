@@ -10,7 +10,15 @@ import { burnModel } from '../../src/promtool/burn-model.js';
 const period = 30 * DAY_MS;
 const budget = 0.001;
 const tiers = alertTiers(period, budget);
-const plan: SloPlan = { periodMs: period, period: '30d', budget, tiers, base: '5m', windows: allWindows(tiers, period), rawWindows: rawWindows(tiers) };
+const plan: SloPlan = {
+  periodMs: period,
+  period: '30d',
+  budget,
+  tiers,
+  base: '5m',
+  windows: allWindows(tiers, period),
+  rawWindows: rawWindows(tiers),
+};
 const at = (minutes: number, burn: number, traffic = 1000) => ({ minutes, total: traffic, errors: traffic * budget * burn });
 const H = 60;
 

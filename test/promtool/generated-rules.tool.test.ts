@@ -17,7 +17,10 @@ async function generateExamples(): Promise<string> {
 }
 
 const examples = generateExamples();
-const files = (dir: string, sub: string) => readdirSync(path.join(dir, sub)).filter((f) => f.endsWith('.yml')).map((f) => path.join(dir, sub, f));
+const files = (dir: string, sub: string) =>
+  readdirSync(path.join(dir, sub))
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => path.join(dir, sub, f));
 
 test('promtool check rules accepts every generated rule file', async () => {
   const out = await examples;
@@ -68,13 +71,17 @@ async function runBroken(file: BaseFile, edit: (rules: string) => string) {
 /** Which alert checks promtool reported failing, as `alertname/slo@time`, whichever kind of test it was. */
 function failures(output: string): string[] {
   const fromList = [...output.matchAll(/alertname: (\w+), time: (\w+)/g)].map((m) => `${m[1]}@${m[2]}`);
-  const fromQuery = [...output.matchAll(/expr: "ALERTS\{alertname=\\"(\w+)\\",.*?slo=\\"([\w-]+)\\".*?\}", time: (\w+)/g)].map((m) => `${m[1]}/${m[2]}@${m[3]}`);
+  const fromQuery = [...output.matchAll(/expr: "ALERTS\{alertname=\\"(\w+)\\",.*?slo=\\"([\w-]+)\\".*?\}", time: (\w+)/g)].map(
+    (m) => `${m[1]}/${m[2]}@${m[3]}`,
+  );
   return [...fromList, ...fromQuery].sort();
 }
 
 test('a page tier that is too slow fails the outage test', async () => {
   // Only the 99.9% SLO's fast tier is made slow: its page must come within 2m of the outage at 1h.
-  const r = await runBroken('checkout.test.yml', (t) => t.replaceAll('/ 0.001 > 14.4', '/ 0.001 > 144').replaceAll('/ 0.001 > 6', '/ 0.001 > 60'));
+  const r = await runBroken('checkout.test.yml', (t) =>
+    t.replaceAll('/ 0.001 > 14.4', '/ 0.001 > 144').replaceAll('/ 0.001 > 6', '/ 0.001 > 60'),
+  );
   assert.equal(r.ok, false);
   assert.ok(failures(r.output).includes('ErrorBudgetBurnFast/availability@1h2m'), r.output);
 });

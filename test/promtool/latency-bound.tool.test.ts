@@ -11,7 +11,7 @@ import { compile } from '../../src/compile.js';
 import { baseConfig } from '../helpers/config.js';
 import { promtool } from '../helpers/tools.js';
 
-test('a latency threshold that is no bucket bound raises the SLO\'s no-data alert beside its false page', async () => {
+test("a latency threshold that is no bucket bound raises the SLO's no-data alert beside its false page", async () => {
   const cfg = baseConfig(); // latency threshold 0.3 s
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sloforge-bound-'));
   mkdirSync(path.join(dir, 'rules'));
@@ -24,26 +24,33 @@ test('a latency threshold that is no bucket bound raises the SLO\'s no-data aler
   const firing = (alertname: string, labels: string) => ({
     expr: `ALERTS{alertname="${alertname}",slo="latency",alertstate="firing"}`,
     eval_time: '20m',
-    exp_samples: [{ labels: `{__name__="ALERTS",alertname="${alertname}",alertstate="firing",service="checkout",slo="latency",team="payments",${labels}}`, value: 1 }],
+    exp_samples: [
+      {
+        labels: `{__name__="ALERTS",alertname="${alertname}",alertstate="firing",service="checkout",slo="latency",team="payments",${labels}}`,
+        value: 1,
+      },
+    ],
   });
   const file = {
     rule_files: ['rules/checkout.yml'],
     evaluation_interval: '1m',
-    tests: [{
-      interval: '1m',
-      input_series: [
-        { series: `${h}_bucket{${job},le="0.25"}`, values: '0+100x30' },
-        { series: `${h}_bucket{${job},le="0.5"}`, values: '0+100x30' },
-        { series: `${h}_bucket{${job},le="+Inf"}`, values: '0+100x30' },
-        { series: `${h}_count{${job}}`, values: '0+100x30' },
-        { series: `http_requests_total{${job}}`, values: '0+100x30' },
-      ],
-      promql_expr_test: [
-        // The SLI reads 100% errors: a false page, which the no-data alert explains.
-        firing('ErrorBudgetBurnFast', 'severity="critical"'),
-        firing('SLONoData', 'nodata="true",severity="warning"'),
-      ],
-    }],
+    tests: [
+      {
+        interval: '1m',
+        input_series: [
+          { series: `${h}_bucket{${job},le="0.25"}`, values: '0+100x30' },
+          { series: `${h}_bucket{${job},le="0.5"}`, values: '0+100x30' },
+          { series: `${h}_bucket{${job},le="+Inf"}`, values: '0+100x30' },
+          { series: `${h}_count{${job}}`, values: '0+100x30' },
+          { series: `http_requests_total{${job}}`, values: '0+100x30' },
+        ],
+        promql_expr_test: [
+          // The SLI reads 100% errors: a false page, which the no-data alert explains.
+          firing('ErrorBudgetBurnFast', 'severity="critical"'),
+          firing('SLONoData', 'nodata="true",severity="warning"'),
+        ],
+      },
+    ],
   };
   writeFileSync(path.join(dir, 'bound.test.yml'), stringify(file));
   const r = await promtool('test', 'rules', path.join(dir, 'bound.test.yml'));

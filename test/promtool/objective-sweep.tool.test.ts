@@ -15,7 +15,11 @@ const OBJECTIVES = [50, 60, 75, 80, 85, 90, 92, 93, 95, 97.5, 99, 99.5, 99.9, 99
 const PERIODS = ['30d', '28d', '7d'];
 /** 28d differs from 30d in its windows only: the objectives around the cap are enough there. */
 const OBJECTIVES_AT: Record<string, number[]> = { '28d': [50, 75, 85, 90, 93, 95, 99.9] };
-const TEAM = { name: 't', page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } }, ticket: { pagerduty: { routingKeyFile: '/run/secrets/pd2' } } };
+const TEAM = {
+  name: 't',
+  page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } },
+  ticket: { pagerduty: { routingKeyFile: '/run/secrets/pd2' } },
+};
 
 const sloName = (objective: number) => `o${String(objective).replace('.', '-')}`;
 
@@ -31,7 +35,12 @@ function sweepConfig() {
         objective,
         period,
         // A metric per SLO: every SLO of a service shares the test groups, as they do for a user.
-        sli: { ratio: { errors: `req_${sloName(objective).replace("-", "_")}_total{code="500"}`, total: `req_${sloName(objective).replace("-", "_")}_total` } },
+        sli: {
+          ratio: {
+            errors: `req_${sloName(objective).replace('-', '_')}_total{code="500"}`,
+            total: `req_${sloName(objective).replace('-', '_')}_total`,
+          },
+        },
       })),
     })),
   };
@@ -49,37 +58,58 @@ test('every objective from 50 to 99.999, at 30d, 28d and 7d: tiers that can fire
     for (const objective of OBJECTIVES_AT[period] ?? OBJECTIVES) {
       const budget = (100 - objective) / 100;
       const sel = `{service="p${period}",slo="${sloName(objective)}"} / `;
-      const factors = [...rules.matchAll(new RegExp(`ratio_rate\\w+${sel.replace(/[{}()./]/g, '\\$&')}[\\d.e-]+ > ([\\d.]+)`, 'g'))].map((m) => Number(m[1]));
+      const factors = [...rules.matchAll(new RegExp(`ratio_rate\\w+${sel.replace(/[{}()./]/g, '\\$&')}[\\d.e-]+ > ([\\d.]+)`, 'g'))].map(
+        (m) => Number(m[1]),
+      );
       assert.equal(factors.length, 8, `${period} ${objective}: four pairs, two windows each`);
-      for (const f of factors) assert.ok(f * budget <= 0.5 + 1e-9, `${period} ${objective}: factor ${f} asks for an error ratio of ${f * budget}`);
+      for (const f of factors)
+        assert.ok(f * budget <= 0.5 + 1e-9, `${period} ${objective}: factor ${f} asks for an error ratio of ${f * budget}`);
     }
   }
   const files = readdirSync(path.join(out, 'prometheus/tests')).sort();
   assert.equal(files.length, PERIODS.length * 2, files.join(', '));
-  const results = await Promise.all(files.map(async (f) => ({ f, ...(await promtool('test', 'rules', path.join(out, 'prometheus/tests', f))) })));
+  const results = await Promise.all(
+    files.map(async (f) => ({ f, ...(await promtool('test', 'rules', path.join(out, 'prometheus/tests', f))) })),
+  );
   for (const { f, ok, output } of results) assert.ok(ok, `${f}:\n${output}`);
   // Each low objective is proven by a page on a total outage and a ticket on a steady burn.
   const minutes = readFileSync(path.join(out, 'prometheus/tests/p30d.test.yml'), 'utf8');
   assert.match(minutes, /o90 pages within 31m/);
   assert.match(minutes, /o50 pages within 31m/);
   const days = readFileSync(path.join(out, 'prometheus/tests/p30d.days.test.yml'), 'utf8');
-  assert.match(days, /a 1\.5x burn sustained for days opens a ticket and pages \(no burn can ticket without paging at this objective\) for [\w, -]*o50/);
+  assert.match(
+    days,
+    /a 1\.5x burn sustained for days opens a ticket and pages \(no burn can ticket without paging at this objective\) for [\w, -]*o50/,
+  );
   assert.match(days, /a 2x burn sustained for days opens a ticket and never pages for [\w, -]*o90/);
   // Below 90% generate says the factors are capped, on the objective itself.
   const lines = source.split('\n');
   const o85 = lines.findIndex((l) => l.includes('"objective": 85'));
   const at = `slos/index.ts:${o85 + 1}:${lines[o85]!.indexOf('"objective"') + 1}`;
-  assert.ok(r.stderr.includes(`${at}: service "p30d" > SLO "o85" > field "objective": is 85%, below 90%: an error budget of 15% is so large that the burn-rate factors are capped (the page fires at 3.33x`), r.stderr);
+  assert.ok(
+    r.stderr.includes(
+      `${at}: service "p30d" > SLO "o85" > field "objective": is 85%, below 90%: an error budget of 15% is so large that the burn-rate factors are capped (the page fires at 3.33x`,
+    ),
+    r.stderr,
+  );
   assert.doesNotMatch(r.stderr, /SLO "o90" > field "objective"/);
 });
 
 test('objectives at or below 1, or below 50, are refused with why and what to write', async () => {
   const cfg = sweepConfig();
-  cfg.services = [{ ...cfg.services[0]!, slos: [0.999, 1, 25, 49.9].map((objective, i) => ({ ...cfg.services[0]!.slos[i]!, name: `bad${i}`, objective })) }];
+  cfg.services = [
+    {
+      ...cfg.services[0]!,
+      slos: [0.999, 1, 25, 49.9].map((objective, i) => ({ ...cfg.services[0]!.slos[i]!, name: `bad${i}`, objective })),
+    },
+  ];
   const dir = writeTree({ 'slos/index.ts': configSource(cfg) });
   const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', path.join(dir, 'generated'));
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /SLO "bad0" > field "objective": is 0\.999, which reads as 0\.999% \(an error budget of 99\.001%\): objective is a percentage, not a ratio \(did you mean 99\.9\?\)/);
+  assert.match(
+    r.stderr,
+    /SLO "bad0" > field "objective": is 0\.999, which reads as 0\.999% \(an error budget of 99\.001%\): objective is a percentage, not a ratio \(did you mean 99\.9\?\)/,
+  );
   assert.match(r.stderr, /SLO "bad1" > field "objective": is 1, .*did you mean 99\.9\?/);
   assert.match(r.stderr, /SLO "bad2" > field "objective": is 25%: below 50% more than half the events may fail/);
   assert.match(r.stderr, /SLO "bad3" > field "objective": is 49\.9%: below 50%/);

@@ -14,12 +14,16 @@ function service(name: string) {
   return {
     name,
     team: 'ops',
-    thresholds: [{ name: 'cpu', expr: `avg(rate(process_cpu_seconds_total{job="${name}"}[5m])) * 100`, warning: 70, critical: 85, for: '5m' }],
+    thresholds: [
+      { name: 'cpu', expr: `avg(rate(process_cpu_seconds_total{job="${name}"}[5m])) * 100`, warning: 70, critical: 85, for: '5m' },
+    ],
   };
 }
 
 async function generated(services: string[]): Promise<string> {
-  const dir = writeTree({ 'slos/index.ts': `export default ${JSON.stringify({ teams: [team('ops')], services: services.map(service) })};\n` });
+  const dir = writeTree({
+    'slos/index.ts': `export default ${JSON.stringify({ teams: [team('ops')], services: services.map(service) })};\n`,
+  });
   const out = path.join(dir, 'generated');
   const r = await cli('generate', '--slos', path.join(dir, 'slos'), '--out', out);
   assert.equal(r.code, 0, r.stderr);
@@ -28,30 +32,37 @@ async function generated(services: string[]): Promise<string> {
 
 const testsDir = (out: string) => path.join(out, 'prometheus/tests');
 /** The per-file lines: result, seconds, file. */
-const fileLines = (stdout: string) => [...stdout.matchAll(/^(pass|FAIL) +(\d+\.\d)s {2}(\S+)$/gm)].map((m) => ({ result: m[1], file: path.basename(m[3]!) }));
+const fileLines = (stdout: string) =>
+  [...stdout.matchAll(/^(pass|FAIL) +(\d+\.\d)s {2}(\S+)$/gm)].map((m) => ({ result: m[1], file: path.basename(m[3]!) }));
 
 test('sloforge test passes on generated files and prints a time line per file and a total', async () => {
   const out = await generated(['api', 'web']);
   const r = await cli('test', '--out', out, '--promtool', await tool('promtool'));
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.deepEqual(fileLines(r.stdout).sort((a, b) => a.file.localeCompare(b.file)), [
-    { result: 'pass', file: 'api.test.yml' },
-    { result: 'pass', file: 'web.test.yml' },
-  ]);
+  assert.deepEqual(
+    fileLines(r.stdout).sort((a, b) => a.file.localeCompare(b.file)),
+    [
+      { result: 'pass', file: 'api.test.yml' },
+      { result: 'pass', file: 'web.test.yml' },
+    ],
+  );
   assert.match(r.stdout, /^2 test file\(s\): 2 passed, 0 failed, in \d+\.\ds \(2 at a time; \d+\.\ds of promtool time\)$/m);
 });
 
-test('one broken test file fails the run, named with promtool\'s report, while the others pass', async () => {
+test("one broken test file fails the run, named with promtool's report, while the others pass", async () => {
   const out = await generated(['api', 'web']);
   const broken = path.join(testsDir(out), 'web.test.yml');
   // Expect the critical alert with a severity the rule never sets: promtool must disagree.
   writeFileSync(broken, readFileSync(broken, 'utf8').replace('severity="critical"', 'severity="wrong"'));
   const r = await cli('test', '--out', out, '--promtool', await tool('promtool'));
   assert.equal(r.code, 1);
-  assert.deepEqual(fileLines(r.stdout).sort((a, b) => a.file.localeCompare(b.file)), [
-    { result: 'pass', file: 'api.test.yml' },
-    { result: 'FAIL', file: 'web.test.yml' },
-  ]);
+  assert.deepEqual(
+    fileLines(r.stdout).sort((a, b) => a.file.localeCompare(b.file)),
+    [
+      { result: 'pass', file: 'api.test.yml' },
+      { result: 'FAIL', file: 'web.test.yml' },
+    ],
+  );
   // promtool's own account of the failure follows the file's line, indented.
   assert.match(r.stdout, /FAIL .*web\.test\.yml\n(    .*\n)*    .*severity="wrong"/);
   assert.match(r.stdout, /2 test file\(s\): 1 passed, 1 failed/);
@@ -99,6 +110,14 @@ test('an output folder without generated tests, or a bad --jobs, is a usage erro
 });
 
 test('test files are run biggest first', async () => {
-  const dir = writeTree({ 'a.test.yml': 'x\n', 'b.test.yml': 'x'.repeat(100), 'c.test.yml': 'x'.repeat(10), 'notes.txt': 'x'.repeat(1000) });
-  assert.deepEqual((await findTestFiles(dir)).map((f) => path.basename(f)), ['b.test.yml', 'c.test.yml', 'a.test.yml']);
+  const dir = writeTree({
+    'a.test.yml': 'x\n',
+    'b.test.yml': 'x'.repeat(100),
+    'c.test.yml': 'x'.repeat(10),
+    'notes.txt': 'x'.repeat(1000),
+  });
+  assert.deepEqual(
+    (await findTestFiles(dir)).map((f) => path.basename(f)),
+    ['b.test.yml', 'c.test.yml', 'a.test.yml'],
+  );
 });

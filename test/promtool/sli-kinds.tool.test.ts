@@ -10,18 +10,55 @@ import { configSource } from '../helpers/config.js';
 import { promtool, promtoolOnBrokenRules } from '../helpers/tools.js';
 
 const config = {
-  teams: [{ name: 't', page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } }, ticket: { pagerduty: { routingKeyFile: '/run/secrets/pd2' } } }],
+  teams: [
+    {
+      name: 't',
+      page: { pagerduty: { routingKeyFile: '/run/secrets/pd' } },
+      ticket: { pagerduty: { routingKeyFile: '/run/secrets/pd2' } },
+    },
+  ],
   grafana: { url: 'http://grafana.example' },
-  services: [{
-    name: 'api',
-    team: 't',
-    slos: [
-      { name: 'routes', objective: 99.9, groupBy: ['route'], sli: { ratio: { errors: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' } } },
-      { name: 'probe', objective: 99.5, alerting: { ticket: false }, sli: { boolGauge: { series: 'probe_success{job="blackbox",instance="https://shop.example"}' } } },
-      { name: 'grpc', objective: 99, period: '7d', sli: { query: { errors: 'sum(rate(grpc_server_handled_total{job="grpc",grpc_code!="OK"}[$window]))', total: 'sum(rate(grpc_server_handled_total{job="grpc"}[$window]))' } } },
-      { name: 'wifi', objective: 95, sli: { query: { errors: 'sum_over_time((count(wifi_satisfaction < 0.75))[$window:]) or on() vector(0)', total: 'sum_over_time((count(wifi_satisfaction))[$window:])' } } },
-    ],
-  }],
+  services: [
+    {
+      name: 'api',
+      team: 't',
+      slos: [
+        {
+          name: 'routes',
+          objective: 99.9,
+          groupBy: ['route'],
+          sli: { ratio: { errors: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' } },
+        },
+        {
+          name: 'probe',
+          objective: 99.5,
+          alerting: { ticket: false },
+          sli: { boolGauge: { series: 'probe_success{job="blackbox",instance="https://shop.example"}' } },
+        },
+        {
+          name: 'grpc',
+          objective: 99,
+          period: '7d',
+          sli: {
+            query: {
+              errors: 'sum(rate(grpc_server_handled_total{job="grpc",grpc_code!="OK"}[$window]))',
+              total: 'sum(rate(grpc_server_handled_total{job="grpc"}[$window]))',
+            },
+          },
+        },
+        {
+          name: 'wifi',
+          objective: 95,
+          sli: {
+            query: {
+              errors: 'sum_over_time((count(wifi_satisfaction < 0.75))[$window:]) or on() vector(0)',
+              total: 'sum_over_time((count(wifi_satisfaction))[$window:])',
+            },
+          },
+        },
+      ],
+    },
+  ],
 };
 
 const generated = (async () => {
@@ -43,7 +80,10 @@ test('the generated tests of grouped, boolean-gauge and query SLOs pass; generat
     const r = await promtool('test', 'rules', path.join(out, 'prometheus/tests', f));
     assert.ok(r.ok, r.output);
   }
-  assert.match(stderr, /note: no generated promtool test proves the burn-rate alerts of these SLOs: api\/wifi \(its query is not a plain counter read/);
+  assert.match(
+    stderr,
+    /note: no generated promtool test proves the burn-rate alerts of these SLOs: api\/wifi \(its query is not a plain counter read/,
+  );
   const tests = readFileSync(path.join(out, 'prometheus/tests/api.test.yml'), 'utf8');
   assert.match(tests, /one group of routes breaks and pages alone/);
   assert.match(tests, /one group of a grouped SLO stops reporting: its no-data alert fires for that group alone/);
@@ -52,16 +92,25 @@ test('the generated tests of grouped, boolean-gauge and query SLOs pass; generat
 });
 
 test('a grouped SLI summed by the wrong label fails the outage test', async () => {
-  const r = await runBroken('api.test.yml', (t) => t.replaceAll('sum by (route) (rate(http_requests_total{job="api",code=~"5.."}', 'sum by (code) (rate(http_requests_total{job="api",code=~"5.."}'));
+  const r = await runBroken('api.test.yml', (t) =>
+    t.replaceAll(
+      'sum by (route) (rate(http_requests_total{job="api",code=~"5.."}',
+      'sum by (code) (rate(http_requests_total{job="api",code=~"5.."}',
+    ),
+  );
   assert.equal(r.ok, false);
   assert.match(r.output, /ErrorBudgetBurnFast/);
 });
 
-test('a page that forgets its group fails: the test expects the broken group\'s labels and nothing for the other', async () => {
-  const r = await runBroken('api.test.yml', (t) => t.replace(/(alert: ErrorBudgetBurnFast\n\s+expr: )([\s\S]*?)(\n\s+labels:)/, (_, a: string, expr: string, c: string) => {
-    const grouped = expr.includes('slo="routes"') ? expr.replace(/(slo:sli_error:ratio_rate\w+\{[^}]*\})/g, 'max without (route) ($1)') : expr;
-    return a + grouped + c;
-  }));
+test("a page that forgets its group fails: the test expects the broken group's labels and nothing for the other", async () => {
+  const r = await runBroken('api.test.yml', (t) =>
+    t.replace(/(alert: ErrorBudgetBurnFast\n\s+expr: )([\s\S]*?)(\n\s+labels:)/, (_, a: string, expr: string, c: string) => {
+      const grouped = expr.includes('slo="routes"')
+        ? expr.replace(/(slo:sli_error:ratio_rate\w+\{[^}]*\})/g, 'max without (route) ($1)')
+        : expr;
+      return a + grouped + c;
+    }),
+  );
   assert.equal(r.ok, false);
   assert.match(r.output, /route/);
 });
@@ -73,7 +122,9 @@ test('a probe read the wrong way round fails: an outage must page', async () => 
 });
 
 test('a query SLI counting the wrong events fails the steady scenarios', async () => {
-  const r = await runBroken('api.days.test.yml', (t) => t.replaceAll('grpc_code!=\\"OK\\"', 'grpc_code=\\"OK\\"').replaceAll('grpc_code!="OK"', 'grpc_code="OK"'));
+  const r = await runBroken('api.days.test.yml', (t) =>
+    t.replaceAll('grpc_code!=\\"OK\\"', 'grpc_code=\\"OK\\"').replaceAll('grpc_code!="OK"', 'grpc_code="OK"'),
+  );
   assert.equal(r.ok, false);
   assert.match(r.output, /grpc|ErrorBudgetBurn/);
 });

@@ -23,26 +23,63 @@ before(async () => {
 export const fixture = {
   teams: [team('ops')],
   remediations: [{ name: 'restart', action: { http: { url: 'http://127.0.0.1:9/restart' } } }],
-  services: [{
-    name: 'api',
-    team: 'ops',
-    labels: { tier: '2' },
-    slos: [{
-      name: 'availability', objective: 99,
-      sli: { ratio: { errors: 'req_total{job="api",code=~"5.."}', total: 'req_total{job="api"}' } },
-      alerting: { noData: { for: '5m' } },
-    }],
-    thresholds: [
-      { name: 'cpu', expr: 'avg(rate(cpu_seconds_total{job="api"}[5m])) * 100', warning: 70, critical: 85, for: '5m', keepFiringFor: '3m', remediation: 'restart' },
-      { name: 'queue', expr: 'queue_depth{job="api"}', warning: 100, critical: 500, for: '3m' },
-      { name: 'errors', ratio: { numerator: 'req_total{job="api",code=~"5.."}', denominator: 'req_total{job="api"}' }, warning: 1, critical: 5, for: '10m' },
-      { name: 'hits', ratio: { numerator: 'cache_total{job="api",result="hit"}', denominator: 'cache_total{job="api"}' }, direction: 'below', warning: 30, for: '10m' },
-      { name: 'slow', ratio: { histogram: 'op_seconds{job="api"}', slowerThan: 0.5 }, warning: 5, for: '10m' },
-      { name: 'p99', percentile: { histogram: 'lat_seconds{job="api"}', quantile: 0.99 }, warning: 0.3, critical: 1, for: '10m' },
-      { name: 'disk', predict: { series: 'free_bytes{job="api"}', window: '30m', horizon: '2h' }, direction: 'below', critical: 1000, for: '5m' },
-      { name: 'traffic', anomaly: { series: 'sum(rate(req_total{job="api"}[5m]))', baseline: '1d' }, warning: 3, critical: 4, for: '10m' },
-    ],
-  }],
+  services: [
+    {
+      name: 'api',
+      team: 'ops',
+      labels: { tier: '2' },
+      slos: [
+        {
+          name: 'availability',
+          objective: 99,
+          sli: { ratio: { errors: 'req_total{job="api",code=~"5.."}', total: 'req_total{job="api"}' } },
+          alerting: { noData: { for: '5m' } },
+        },
+      ],
+      thresholds: [
+        {
+          name: 'cpu',
+          expr: 'avg(rate(cpu_seconds_total{job="api"}[5m])) * 100',
+          warning: 70,
+          critical: 85,
+          for: '5m',
+          keepFiringFor: '3m',
+          remediation: 'restart',
+        },
+        { name: 'queue', expr: 'queue_depth{job="api"}', warning: 100, critical: 500, for: '3m' },
+        {
+          name: 'errors',
+          ratio: { numerator: 'req_total{job="api",code=~"5.."}', denominator: 'req_total{job="api"}' },
+          warning: 1,
+          critical: 5,
+          for: '10m',
+        },
+        {
+          name: 'hits',
+          ratio: { numerator: 'cache_total{job="api",result="hit"}', denominator: 'cache_total{job="api"}' },
+          direction: 'below',
+          warning: 30,
+          for: '10m',
+        },
+        { name: 'slow', ratio: { histogram: 'op_seconds{job="api"}', slowerThan: 0.5 }, warning: 5, for: '10m' },
+        { name: 'p99', percentile: { histogram: 'lat_seconds{job="api"}', quantile: 0.99 }, warning: 0.3, critical: 1, for: '10m' },
+        {
+          name: 'disk',
+          predict: { series: 'free_bytes{job="api"}', window: '30m', horizon: '2h' },
+          direction: 'below',
+          critical: 1000,
+          for: '5m',
+        },
+        {
+          name: 'traffic',
+          anomaly: { series: 'sum(rate(req_total{job="api"}[5m]))', baseline: '1d' },
+          warning: 3,
+          critical: 4,
+          for: '10m',
+        },
+      ],
+    },
+  ],
 };
 
 /** Only the groups this area generates: threshold scenarios and no-data checks. */
@@ -50,7 +87,11 @@ function ownGroups(file: TestFile): TestFile {
   return { ...file, tests: file.tests.filter((t) => / thresholds: |no-data alerts/.test(t.name)) };
 }
 
-interface Generated { dir: string; rules: string; tests: string[] }
+interface Generated {
+  dir: string;
+  rules: string;
+  tests: string[];
+}
 
 async function writeGenerated(): Promise<Generated> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-thresholds-'));
@@ -94,21 +135,77 @@ test('generated threshold and no-data tests pass', async () => {
 // Each mutation breaks one promise a generated test makes; promtool must notice every one. Each
 // names what it breaks (a threshold, or no-data), and only the test groups about that run.
 const MUTATIONS: Array<[string, string, (rules: string) => string]> = [
-  ['critical level moved', 'cpu', (s) => s.replace('threshold:value:measured{service="api",threshold="cpu"} > 85', 'threshold:value:measured{service="api",threshold="cpu"} > 850')],
-  ['percentile level moved', 'p99', (s) => s.replace('threshold:value:measured{service="api",threshold="p99"} > 1\n', 'threshold:value:measured{service="api",threshold="p99"} > 10\n')],
-  ['counter ratio level moved', 'errors', (s) => s.replace('threshold:value:measured{service="api",threshold="errors"} > 5\n', 'threshold:value:measured{service="api",threshold="errors"} > 50\n')],
+  [
+    'critical level moved',
+    'cpu',
+    (s) =>
+      s.replace(
+        'threshold:value:measured{service="api",threshold="cpu"} > 85',
+        'threshold:value:measured{service="api",threshold="cpu"} > 850',
+      ),
+  ],
+  [
+    'percentile level moved',
+    'p99',
+    (s) =>
+      s.replace(
+        'threshold:value:measured{service="api",threshold="p99"} > 1\n',
+        'threshold:value:measured{service="api",threshold="p99"} > 10\n',
+      ),
+  ],
+  [
+    'counter ratio level moved',
+    'errors',
+    (s) =>
+      s.replace(
+        'threshold:value:measured{service="api",threshold="errors"} > 5\n',
+        'threshold:value:measured{service="api",threshold="errors"} > 50\n',
+      ),
+  ],
   ['`for` dropped (a short spike would fire)', 'cpu', (s) => s.replace(/(threshold="cpu"\} > 85\n)\s+for: 5m\n/, '$1')],
   ['keep_firing_for dropped', 'cpu', (s) => s.replace(/\s+keep_firing_for: 3m\n/g, '\n')],
   ['direction flipped on a floor', 'hits', (s) => s.replace('threshold="hits"} < 30', 'threshold="hits"} > 30')],
   ['slow-share bucket bound wrong', 'slow', (s) => s.replace('le=~"0\\\\.5"', 'le=~"5"')],
-  ['no-data window longer', NO_DATA, (s) => s.replace('absent_over_time(req_total{job="api"}[5m])', 'absent_over_time(req_total{job="api"}[15m])')],
-  ['no-data `for:` dropped (a cold start would fire)', NO_DATA, (s) => s.replace(/(alert: (?:SLO|Threshold)NoData\n\s+expr: [^\n]+)\n\s+for: \S+/g, '$1')],
+  [
+    'no-data window longer',
+    NO_DATA,
+    (s) => s.replace('absent_over_time(req_total{job="api"}[5m])', 'absent_over_time(req_total{job="api"}[15m])'),
+  ],
+  [
+    'no-data `for:` dropped (a cold start would fire)',
+    NO_DATA,
+    (s) => s.replace(/(alert: (?:SLO|Threshold)NoData\n\s+expr: [^\n]+)\n\s+for: \S+/g, '$1'),
+  ],
   // The queue's input series carries remediation="injected-by-a-series"; without the rule's own
   // remediation="" the alert would pass it on, and Alertmanager would route it to the receiver.
-  ['remediation="" dropped, so a series label passes through', 'queue', (s) => s.replace(/\s+remediation: ""(\n\s+service: api\n\s+severity: \w+\n\s+team: ops\n\s+threshold: queue\n)/g, '$1')],
-  ['forecast horizon shortened', 'disk', (s) => s.replace('predict_linear(threshold:value:measured{service="api",threshold="disk"}[30m], 7200)', 'predict_linear(threshold:value:measured{service="api",threshold="disk"}[30m], 60)')],
-  ['anomaly level lowered into the noise', 'traffic', (s) => s.replace('threshold:value:zscore{service="api",threshold="traffic"} > 3', 'threshold:value:zscore{service="api",threshold="traffic"} > 0.5')],
-  ['anomaly baseline readiness removed', 'traffic', (s) => s.replace(/\n\s+and\n\s+count_over_time\(threshold:value:measured\{service="api",threshold="traffic"\}\[1d\]\) >= [^\n]+/, '')],
+  [
+    'remediation="" dropped, so a series label passes through',
+    'queue',
+    (s) => s.replace(/\s+remediation: ""(\n\s+service: api\n\s+severity: \w+\n\s+team: ops\n\s+threshold: queue\n)/g, '$1'),
+  ],
+  [
+    'forecast horizon shortened',
+    'disk',
+    (s) =>
+      s.replace(
+        'predict_linear(threshold:value:measured{service="api",threshold="disk"}[30m], 7200)',
+        'predict_linear(threshold:value:measured{service="api",threshold="disk"}[30m], 60)',
+      ),
+  ],
+  [
+    'anomaly level lowered into the noise',
+    'traffic',
+    (s) =>
+      s.replace(
+        'threshold:value:zscore{service="api",threshold="traffic"} > 3',
+        'threshold:value:zscore{service="api",threshold="traffic"} > 0.5',
+      ),
+  ],
+  [
+    'anomaly baseline readiness removed',
+    'traffic',
+    (s) => s.replace(/\n\s+and\n\s+count_over_time\(threshold:value:measured\{service="api",threshold="traffic"\}\[1d\]\) >= [^\n]+/, ''),
+  ],
 ];
 
 /** Whether a test group is about `subject`: a threshold's scenarios, or the no-data checks. */

@@ -34,12 +34,23 @@ test('http: JSON body from a template, encoded safely; headers from files; Idemp
   t.after(() => target.stop());
   const dir = await tempDir();
   await writeFile(path.join(dir, 'auth'), 'Bearer s3cret\n');
-  const out = await runAction(action({ http: {
-    url: `${target.url}/hook`,
-    headerFiles: { Authorization: path.join(dir, 'auth') },
-    headers: { 'X-Source': 'sloforge' },
-    body: { text: 'SLO {{labels.slo}} of {{ labels.service }}', tricky: '{{labels.tricky}}', missing: '{{labels.nope}}', n: 3, list: ['{{status}}', null] },
-  } }), ctx());
+  const out = await runAction(
+    action({
+      http: {
+        url: `${target.url}/hook`,
+        headerFiles: { Authorization: path.join(dir, 'auth') },
+        headers: { 'X-Source': 'sloforge' },
+        body: {
+          text: 'SLO {{labels.slo}} of {{ labels.service }}',
+          tricky: '{{labels.tricky}}',
+          missing: '{{labels.nope}}',
+          n: 3,
+          list: ['{{status}}', null],
+        },
+      },
+    }),
+    ctx(),
+  );
   assert.equal(out.ok, true, out.detail);
   const call = target.calls[0]!;
   assert.equal(call.method, 'POST');
@@ -47,7 +58,13 @@ test('http: JSON body from a template, encoded safely; headers from files; Idemp
   assert.equal(call.headers['x-source'], 'sloforge');
   assert.equal(call.headers['idempotency-key'], 'event-1');
   assert.equal(call.headers['content-type'], 'application/json');
-  assert.deepEqual(JSON.parse(call.body), { text: 'SLO availability of checkout', tricky: alert.labels.tricky, missing: '', n: 3, list: ['firing', null] });
+  assert.deepEqual(JSON.parse(call.body), {
+    text: 'SLO availability of checkout',
+    tricky: alert.labels.tricky,
+    missing: '',
+    n: 3,
+    list: ['firing', null],
+  });
 });
 
 test('http: the default body describes the alert; GET sends none', async (t) => {
@@ -103,12 +120,16 @@ async function fakeKubernetes(replicas: { n: number }, status = 200, tls = false
   const seen: Array<{ method: string; url: string; auth?: string; type?: string; body: string }> = [];
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     let body = '';
-    req.on('data', (c) => { body += c; });
+    req.on('data', (c) => {
+      body += c;
+    });
     req.on('end', () => {
       seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, type: req.headers['content-type'], body });
       if (status !== 200) return void res.writeHead(status).end('{}');
       if (req.method === 'PATCH') replicas.n = (JSON.parse(body) as { spec: { replicas: number } }).spec.replicas;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Scale', spec: { replicas: replicas.n }, status: { replicas: replicas.n } }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ kind: 'Scale', spec: { replicas: replicas.n }, status: { replicas: replicas.n } }));
     });
   };
   const server = tls
@@ -116,7 +137,15 @@ async function fakeKubernetes(replicas: { n: number }, status = 200, tls = false
     : http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const scheme = tls ? 'https' : 'http';
-  return { url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 test('kubernetesScale: GET then PATCH the scale subresource, by factor, bounded by maxReplicas', async (t) => {
@@ -125,14 +154,26 @@ test('kubernetesScale: GET then PATCH the scale subresource, by factor, bounded 
   t.after(() => api.close());
   const dir = await tempDir();
   await writeFile(path.join(dir, 'token'), 'sa-token\n');
-  const scale = action({ kubernetesScale: { apiServer: `${api.url}/`, namespace: 'automation', deployment: 'workflow-worker', tokenFile: path.join(dir, 'token'), factor: 1.5, maxReplicas: 8 } });
+  const scale = action({
+    kubernetesScale: {
+      apiServer: `${api.url}/`,
+      namespace: 'automation',
+      deployment: 'workflow-worker',
+      tokenFile: path.join(dir, 'token'),
+      factor: 1.5,
+      maxReplicas: 8,
+    },
+  });
   const first = await runAction(scale, ctx());
   assert.equal(first.ok, true, first.detail);
   assert.equal(replicas.n, 6);
-  assert.deepEqual(api.seen.map((s) => `${s.method} ${s.url}`), [
-    'GET /apis/apps/v1/namespaces/automation/deployments/workflow-worker/scale',
-    'PATCH /apis/apps/v1/namespaces/automation/deployments/workflow-worker/scale',
-  ]);
+  assert.deepEqual(
+    api.seen.map((s) => `${s.method} ${s.url}`),
+    [
+      'GET /apis/apps/v1/namespaces/automation/deployments/workflow-worker/scale',
+      'PATCH /apis/apps/v1/namespaces/automation/deployments/workflow-worker/scale',
+    ],
+  );
   assert.equal(api.seen[1]!.auth, 'Bearer sa-token');
   assert.equal(api.seen[1]!.type, 'application/merge-patch+json');
   await runAction(scale, ctx());
@@ -150,7 +191,10 @@ test('kubernetesScale: increment and factor arithmetic; API errors are failures'
   assert.equal(targetReplicas({ factor: 1.1, maxReplicas: 10 }, 1), 2);
   const api = await fakeKubernetes({ n: 1 }, 403);
   t.after(() => api.close());
-  const out = await runAction(action({ kubernetesScale: { apiServer: api.url, namespace: 'a', deployment: 'b', increment: 1, maxReplicas: 3 } }), ctx());
+  const out = await runAction(
+    action({ kubernetesScale: { apiServer: api.url, namespace: 'a', deployment: 'b', increment: 1, maxReplicas: 3 } }),
+    ctx(),
+  );
   assert.equal(out.ok, false);
   assert.match(out.detail, /answered 403/);
 });
@@ -175,7 +219,12 @@ test('command: argv without a shell, alert fields only as environment variables'
   process.env.SLOFORGE_TEST_SECRET = 'must-not-leak';
   const script = 'require("fs").writeFileSync(process.argv[1], JSON.stringify({ env: process.env, args: process.argv.slice(2) }))';
   const tricky = { ...alert, labels: { ...alert.labels, tricky: `$(touch ${pwned}); touch ${pwned}` } };
-  const res = await runAction(action({ command: { argv: [process.execPath, '-e', script, out, '{{labels.service}}'], env: { TARGET_SERVICE: 'svc-{{labels.service}}' } } }), ctx({ alert: tricky }));
+  const res = await runAction(
+    action({
+      command: { argv: [process.execPath, '-e', script, out, '{{labels.service}}'], env: { TARGET_SERVICE: 'svc-{{labels.service}}' } },
+    }),
+    ctx({ alert: tricky }),
+  );
   delete process.env.SLOFORGE_TEST_SECRET;
   assert.equal(res.ok, true, res.detail);
   const got = JSON.parse(await readFile(out, 'utf8')) as { env: Record<string, string>; args: string[] };
@@ -193,7 +242,10 @@ test('command: non-zero exit and timeout are failures with a one-line reason', a
   const exit = await runAction(action({ command: { argv: [process.execPath, '-e', 'console.error("boom"); process.exit(3)'] } }), ctx());
   assert.equal(exit.ok, false);
   assert.match(exit.detail, /exited 3: boom/);
-  const slow = await runAction(action({ command: { argv: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'], timeout: '200ms' } }), ctx());
+  const slow = await runAction(
+    action({ command: { argv: [process.execPath, '-e', 'setTimeout(() => {}, 60000)'], timeout: '200ms' } }),
+    ctx(),
+  );
   assert.equal(slow.ok, false);
   assert.match(slow.detail, /timed out/);
   const missing = await runAction(action({ command: { argv: ['/nonexistent/sloforge-test-program'] } }), ctx());

@@ -10,7 +10,11 @@ import { actionsFile } from '../../src/remediation/actions-file.js';
 import { startReceiver } from '../../src/remediation/server.js';
 import { TOKEN, Target, alert, nameOf, payload, post, settled, tempDir } from './helpers.js';
 
-const team = { name: 'payments', page: { webhook: { url: 'http://pager.example/' } }, ticket: { webhook: { url: 'http://tickets.example/' } } };
+const team = {
+  name: 'payments',
+  page: { webhook: { url: 'http://pager.example/' } },
+  ticket: { webhook: { url: 'http://tickets.example/' } },
+};
 
 function config(targetUrl: string) {
   return modelOf({
@@ -20,12 +24,15 @@ function config(targetUrl: string) {
         name: 'checkout',
         team: 'payments',
         slos: [
-          { name: 'availability', objective: 99.9, sli: { ratio: { errors: 'req_total{code="500"}', total: 'req_total' } }, alerting: { remediation: 'restart' } },
+          {
+            name: 'availability',
+            objective: 99.9,
+            sli: { ratio: { errors: 'req_total{code="500"}', total: 'req_total' } },
+            alerting: { remediation: 'restart' },
+          },
           { name: 'latency', objective: 99, sli: { latency: { histogram: 'dur_seconds', threshold: 0.5 } } },
         ],
-        thresholds: [
-          { name: 'queue', expr: 'queue_depth', warning: 10, remediation: 'drain', noData: { remediation: 'page-restart' } },
-        ],
+        thresholds: [{ name: 'queue', expr: 'queue_depth', warning: 10, remediation: 'drain', noData: { remediation: 'page-restart' } }],
       },
     ],
     remediations: [
@@ -54,20 +61,46 @@ test('the receiver refuses an alert its remediation is not bound to: audited, co
   const dir = await tempDir();
   const doc = actionsFile.parse(JSON.parse(remediationArtifacts(config(target.url))[0]!.content));
   await writeFile(path.join(dir, 'actions.json'), JSON.stringify(doc));
-  const rx = await startReceiver({ remediations: doc.remediations, tokens: [TOKEN], dataDir: path.join(dir, 'data'), host: '127.0.0.1', port: 0, dryRun: false, log: () => undefined });
-  t.after(async () => { await rx.close(); await target.stop(); });
+  const rx = await startReceiver({
+    remediations: doc.remediations,
+    tokens: [TOKEN],
+    dataDir: path.join(dir, 'data'),
+    host: '127.0.0.1',
+    port: 0,
+    dryRun: false,
+    log: () => undefined,
+  });
+  t.after(async () => {
+    await rx.close();
+    await target.stop();
+  });
 
   const labels = (l: Record<string, string>) => ({ labels: { team: 'payments', severity: 'critical', ...l } });
-  const res = await post(rx.url, payload([
-    // Declared: runs.
-    alert('ok', 'restart', labels({ alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'availability', remediation: 'restart' })),
-    // A series label that reached a threshold alert of another service.
-    alert('other-service', 'restart', labels({ alertname: 'ThresholdCritical', service: 'billing', threshold: 'cpu', remediation: 'restart' })),
-    // The right service, but the SLO that did not declare it.
-    alert('other-slo', 'restart', labels({ alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'latency', remediation: 'restart' })),
-    // A no-data alert never carries its SLO's remediation.
-    alert('nodata', 'restart', labels({ alertname: 'SLONoData', service: 'checkout', slo: 'availability', remediation: 'restart' })),
-  ]));
+  const res = await post(
+    rx.url,
+    payload([
+      // Declared: runs.
+      alert(
+        'ok',
+        'restart',
+        labels({ alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'availability', remediation: 'restart' }),
+      ),
+      // A series label that reached a threshold alert of another service.
+      alert(
+        'other-service',
+        'restart',
+        labels({ alertname: 'ThresholdCritical', service: 'billing', threshold: 'cpu', remediation: 'restart' }),
+      ),
+      // The right service, but the SLO that did not declare it.
+      alert(
+        'other-slo',
+        'restart',
+        labels({ alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'latency', remediation: 'restart' }),
+      ),
+      // A no-data alert never carries its SLO's remediation.
+      alert('nodata', 'restart', labels({ alertname: 'SLONoData', service: 'checkout', slo: 'availability', remediation: 'restart' })),
+    ]),
+  );
   assert.equal(res.status, 200);
   assert.deepEqual(res.json, { status: 'accepted', queued: 1, duplicates: 0, ignored: 3 });
   const events = await settled(rx.url, 4);
@@ -78,7 +111,10 @@ test('the receiver refuses an alert its remediation is not bound to: audited, co
     assert.equal(byFp[fp].reason, 'not-bound', fp);
     assert.match(byFp[fp].detail, /is not bound to remediation "restart"/);
   }
-  assert.deepEqual(target.calls.map((c) => c.url), ['/restart']);
+  assert.deepEqual(
+    target.calls.map((c) => c.url),
+    ['/restart'],
+  );
   const metrics = await (await fetch(`${rx.url}/metrics`)).text();
   assert.match(metrics, /sloforge_receiver_actions_total\{remediation="restart",result="skipped-not-bound"\} 3/);
   assert.match(metrics, /sloforge_receiver_alerts_total\{outcome="not_bound"\} 3/);

@@ -16,7 +16,9 @@ test('a large body is parsed in the worker: the event loop turns while it is par
   t.after(() => parser.close());
   let turned = false;
   const parsed = parser.parse(nested(100_000));
-  setImmediate(() => { turned = true; });
+  setImmediate(() => {
+    turned = true;
+  });
   await parsed;
   assert.ok(turned, 'the parse resolved before the event loop could turn: it ran on the loop');
 });
@@ -26,10 +28,25 @@ test('the worker hands back the webhook fields only, flattened, so validation se
   t.after(() => parser.close());
   const good = payload([alert('c0ffee', 'r', { extra: { deep: [[[1]]] } })]);
   const back = await parser.parse(Buffer.from(JSON.stringify(good)));
-  assert.deepEqual(back, { version: '4', alerts: [{ ...Object.fromEntries(Object.entries(alert('c0ffee', 'r')).filter(([k]) => ['status', 'labels', 'annotations', 'startsAt', 'endsAt', 'fingerprint'].includes(k))) }] });
+  assert.deepEqual(back, {
+    version: '4',
+    alerts: [
+      {
+        ...Object.fromEntries(
+          Object.entries(alert('c0ffee', 'r')).filter(([k]) =>
+            ['status', 'labels', 'annotations', 'startsAt', 'endsAt', 'fingerprint'].includes(k),
+          ),
+        ),
+      },
+    ],
+  });
   assert.ok(webhookPayload.safeParse(back).success);
   const proto = await parser.parse(Buffer.from(JSON.stringify(payload([alert('c0ffee', 'r')])).replace('"team":', '"__proto__":')));
-  assert.equal(Object.getOwnPropertyDescriptor((proto as { alerts: Array<{ labels: object }> }).alerts[0]!.labels, '__proto__')?.value, 'payments', 'a label named __proto__ stays a label');
+  assert.equal(
+    Object.getOwnPropertyDescriptor((proto as { alerts: Array<{ labels: object }> }).alerts[0]!.labels, '__proto__')?.value,
+    'payments',
+    'a label named __proto__ stays a label',
+  );
   // A value of the wrong kind where a field should be still fails, however deep it was.
   const bad = payload([alert('c0ffee', 'r', { labels: { service: [[['x']]] }, fingerprint: { a: 1 } })]);
   const flat = await parser.parse(Buffer.from(JSON.stringify(bad)));
@@ -54,21 +71,44 @@ test('at most MAX_WAITING large bodies wait for the worker; more are refused as 
 });
 
 /** POST /alerts; resolves with the status once answered. */
-const postRaw = (url: string, body: Buffer): Promise<number> => new Promise((resolve) => {
-  const req = http.request(`${url}/alerts`, { method: 'POST', agent: false, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': body.length } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
-  req.on('error', () => resolve(0));
-  req.end(body);
-});
+const postRaw = (url: string, body: Buffer): Promise<number> =>
+  new Promise((resolve) => {
+    const req = http.request(
+      `${url}/alerts`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': body.length },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
 
 test('GET /healthz and a small POST /alerts are answered while large bodies are being parsed', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', cooldown: '0s', action: { http: { url } } }]);
-  t.after(async () => { await rx.close(); await env.target.stop(); });
+  t.after(async () => {
+    await rx.close();
+    await env.target.stop();
+  });
   // Four bodies of nearly 1 MiB that take JSON.parse long (and are not webhooks: answered 400).
   const large = Array.from({ length: 4 }, () => postRaw(rx.url, nested(400_000)));
   let answered = 0;
-  for (const p of large) void p.then(() => { answered++; });
+  for (const p of large)
+    void p.then(() => {
+      answered++;
+    });
   await waitFor('the large bodies to be read and waiting for the parser', () => rx.bodiesParsing >= 2 || undefined, 60_000);
-  const health = await new Promise<number>((resolve) => http.get(`${rx.url}/healthz`, { agent: false }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }));
+  const health = await new Promise<number>((resolve) =>
+    http.get(`${rx.url}/healthz`, { agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }),
+  );
   assert.equal(health, 200);
   assert.equal(await postRaw(rx.url, Buffer.from(JSON.stringify(payload([alert('small', 'r')])))), 200);
   assert.ok(answered < 4, 'answered while large bodies were still being parsed');

@@ -7,7 +7,12 @@ import path from 'node:path';
 import { ROOT, ReceiverProcess, alert, payload, post, settled, setup } from './helpers.js';
 
 function runFailing(args: string[], env: Record<string, string> = {}): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/sloforge.mjs'), 'receiver', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/sloforge.mjs'), 'receiver', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -21,7 +26,10 @@ test('every flag can come from its SLOFORGE_RECEIVER_* variable; DRY_RUN=true ma
     SLOFORGE_RECEIVER_PORT: '0',
     SLOFORGE_RECEIVER_DRY_RUN: 'true',
   });
-  t.after(async () => { await rx.stop(); await env.target.stop(); });
+  t.after(async () => {
+    await rx.stop();
+    await env.target.stop();
+  });
   assert.match(rx.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.match(rx.stderr, /\(dry run\)/);
   await post(rx.url, payload([alert('e1', 'r')]));

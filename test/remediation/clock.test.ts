@@ -19,18 +19,42 @@ test('a start logged 24 h ahead (the clock was ahead) counts as now after a rest
   const ahead = Date.now() + 24 * HOUR;
   const a = alert('earlier', 'r');
   const key = `${fp('earlier')}|${a.startsAt}|firing`;
-  await writeFile(path.join(env.dataDir, 'events.jsonl'), [
-    { t: 'accepted', id: 'e1', at: ahead, key, alert: { remediation: 'r', status: 'firing', fingerprint: fp('earlier'), startsAt: a.startsAt, endsAt: '', labels: a.labels, annotations: {} } },
-    { t: 'started', id: 'e1', key, at: ahead, attempt: 1, dryRun: false },
-    { t: 'finished', id: 'e1', key, at: ahead, result: 'success', detail: 'ok', durationMs: 1 },
-  ].map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await writeFile(
+    path.join(env.dataDir, 'events.jsonl'),
+    [
+      {
+        t: 'accepted',
+        id: 'e1',
+        at: ahead,
+        key,
+        alert: {
+          remediation: 'r',
+          status: 'firing',
+          fingerprint: fp('earlier'),
+          startsAt: a.startsAt,
+          endsAt: '',
+          labels: a.labels,
+          annotations: {},
+        },
+      },
+      { t: 'started', id: 'e1', key, at: ahead, attempt: 1, dryRun: false },
+      { t: 'finished', id: 'e1', key, at: ahead, result: 'success', detail: 'ok', durationMs: 1 },
+    ]
+      .map((r) => `${JSON.stringify(r)}\n`)
+      .join(''),
+  );
   const logs: string[] = [];
   const rx = await startReceiver(await receiverOptions(env, logs));
   t.after(() => rx.close());
-  assert.ok(logs.some((l) => /1 start\(s\) in the event log are stamped up to 8640\d s in the future/.test(l)), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => /1 start\(s\) in the event log are stamped up to 8640\d s in the future/.test(l)),
+    logs.join('\n'),
+  );
   await new Promise((r) => setTimeout(r, 2500));
   assert.equal((await post(rx.url, payload([alert('later', 'r')]))).status, 200);
-  const ev = await waitFor('the alert to finish', async () => (await audit(rx.url)).find((e) => e.fingerprint === fp('later') && !['queued', 'running'].includes(e.state)));
+  const ev = await waitFor('the alert to finish', async () =>
+    (await audit(rx.url)).find((e) => e.fingerprint === fp('later') && !['queued', 'running'].includes(e.state)),
+  );
   assert.equal(ev.state, 'success', JSON.stringify(ev));
   assert.equal(env.target.calls.length, 1);
 });
@@ -42,7 +66,10 @@ test('within a run, cooldowns follow the monotonic clock: a wall clock jumping t
   let wall = Date.now();
   let steady = 1_000_000;
   const engine = new Engine({
-    remediations, metrics: new ReceiverMetrics(), dryRun: false, log: () => {},
+    remediations,
+    metrics: new ReceiverMetrics(),
+    dryRun: false,
+    log: () => {},
     store: { append: async () => {}, close: async () => {} },
     now: () => wall,
     clock: () => steady,
@@ -54,7 +81,9 @@ test('within a run, cooldowns follow the monotonic clock: a wall clock jumping t
   wall += 2 * HOUR;
   steady += 1000;
   await engine.accept([alert('two', 'r') as never]);
-  const ev = await waitFor('the second alert to be decided', () => engine.recent(10).find((e) => e.fingerprint === fp('two') && e.state !== 'queued' && e.state !== 'running'));
+  const ev = await waitFor('the second alert to be decided', () =>
+    engine.recent(10).find((e) => e.fingerprint === fp('two') && e.state !== 'queued' && e.state !== 'running'),
+  );
   assert.equal(`${ev.state}/${ev.reason}`, 'skipped/cooldown');
   // And the monotonic clock passing the cooldown ends it, whatever the wall clock says.
   wall -= 5 * HOUR;

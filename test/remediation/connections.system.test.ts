@@ -9,12 +9,23 @@ import { ReceiverProcess, alert, payload, postFresh, settled, setup, waitFor } f
 function poller(port: number, everyMs: number): { socket: net.Socket; answers: () => number; stop: () => void } {
   const socket = net.connect(port, '127.0.0.1');
   let answers = 0;
-  socket.setEncoding('utf8').on('data', (d: string) => { answers += d.split('HTTP/1.1 200').length - 1; });
+  socket.setEncoding('utf8').on('data', (d: string) => {
+    answers += d.split('HTTP/1.1 200').length - 1;
+  });
   socket.on('error', () => {});
-  const ask = () => { if (!socket.destroyed) socket.write('GET /healthz HTTP/1.1\r\nhost: receiver\r\n\r\n'); };
+  const ask = () => {
+    if (!socket.destroyed) socket.write('GET /healthz HTTP/1.1\r\nhost: receiver\r\n\r\n');
+  };
   ask();
   const timer = setInterval(ask, everyMs);
-  return { socket, answers: () => answers, stop: () => { clearInterval(timer); socket.destroy(); } };
+  return {
+    socket,
+    answers: () => answers,
+    stop: () => {
+      clearInterval(timer);
+      socket.destroy();
+    },
+  };
 }
 
 test('256 keep-alive /healthz clients do not keep an authenticated POST /alerts out', { timeout: 90_000 }, async (t) => {
@@ -22,7 +33,11 @@ test('256 keep-alive /healthz clients do not keep an authenticated POST /alerts 
   const rx = await ReceiverProcess.start(env);
   const port = Number(new URL(rx.url).port);
   const pollers = Array.from({ length: 256 }, () => poller(port, 2_000));
-  t.after(async () => { for (const p of pollers) p.stop(); rx.killGroup(); await env.target.stop(); });
+  t.after(async () => {
+    for (const p of pollers) p.stop();
+    rx.killGroup();
+    await env.target.stop();
+  });
   await waitFor('every poller to be answered', () => pollers.every((p) => p.answers() > 0), 40_000);
 
   assert.equal(await postFresh(rx.url, payload([alert('c0ffee', 'r')])), 200, 'the POST got a slot');

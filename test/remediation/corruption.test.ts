@@ -15,7 +15,13 @@ const key = (f: string) => `${fp(f)}|${STARTS}|firing`;
 
 function accepted(id: string, f: string): Record<string, unknown> {
   const a = alert(f, 'r');
-  return { t: 'accepted', id, at, key: key(f), alert: { remediation: 'r', status: 'firing', fingerprint: fp(f), startsAt: STARTS, endsAt: '', labels: a.labels, annotations: {} } };
+  return {
+    t: 'accepted',
+    id,
+    at,
+    key: key(f),
+    alert: { remediation: 'r', status: 'firing', fingerprint: fp(f), startsAt: STARTS, endsAt: '', labels: a.labels, annotations: {} },
+  };
 }
 const started = (id: string, f: string) => ({ t: 'started', id, key: key(f), at, attempt: 1, dryRun: false });
 const finished = (id: string, f: string) => ({ t: 'finished', id, key: key(f), at, result: 'success', detail: 'ok', durationMs: 1 });
@@ -24,9 +30,15 @@ const line = (r: unknown) => `${JSON.stringify(r)}\n`;
 /** A line as the receiver writes it now, with its checksum. */
 const sumLine = (r: unknown) => `${encodeRecord(r as LogRecord)}\n`;
 /** One character of a line changed, as a bad sector or a hand edit might. */
-const edit = (l: string, from: string, to: string) => { assert.ok(l.includes(from)); return l.replace(from, to); };
+const edit = (l: string, from: string, to: string) => {
+  assert.ok(l.includes(from));
+  return l.replace(from, to);
+};
 /** A record whose last bytes a bad sector or an editor destroyed (its id still readable). */
-const garble = (r: unknown) => { const s = JSON.stringify(r); return `${s.slice(0, -12)}\u0000\u0000${s.slice(-4)}\n`; };
+const garble = (r: unknown) => {
+  const s = JSON.stringify(r);
+  return `${s.slice(0, -12)}\u0000\u0000${s.slice(-4)}\n`;
+};
 
 interface Row {
   name: string;
@@ -71,7 +83,10 @@ const ROWS: Row[] = [
   },
   {
     name: 'one changed character in the key of a checksummed `accepted` line: a re-sent alert is still a duplicate',
-    log: edit(sumLine(accepted('e1', 'f1')), `"key":"${fp('f1')}|`, `"key":"${fp('g1')}|`) + sumLine(started('e1', 'f1')) + sumLine(finished('e1', 'f1')),
+    log:
+      edit(sumLine(accepted('e1', 'f1')), `"key":"${fp('f1')}|`, `"key":"${fp('g1')}|`) +
+      sumLine(started('e1', 'f1')) +
+      sumLine(finished('e1', 'f1')),
     resend: ['f1'],
     runs: { f1: 0 },
     skipped: [1],
@@ -84,7 +99,9 @@ const ROWS: Row[] = [
   },
   {
     name: 'valid JSON of the wrong shape does not crash the start',
-    log: `${JSON.stringify({ t: 'accepted', id: 'x', at, key: 'k' })}\n{"t":"started","id":5}\n[]\nnull\n"text"\n{"t":"bogus","id":"z","at":1}\n` + line(accepted('e1', 'f1')),
+    log:
+      `${JSON.stringify({ t: 'accepted', id: 'x', at, key: 'k' })}\n{"t":"started","id":5}\n[]\nnull\n"text"\n{"t":"bogus","id":"z","at":1}\n` +
+      line(accepted('e1', 'f1')),
     runs: { f1: 1 },
     skipped: [1, 2, 3, 4, 5, 6],
   },
@@ -133,7 +150,9 @@ for (const row of ROWS) {
       const open = list.filter((e) => e.state === 'queued' || e.state === 'running');
       return open.length === 0 ? list : undefined;
     });
-    const runs = Object.fromEntries(expected.map((f) => [f, env.target.calls.filter((c) => JSON.parse(c.body).fingerprint === fp(f)).length]));
+    const runs = Object.fromEntries(
+      expected.map((f) => [f, env.target.calls.filter((c) => JSON.parse(c.body).fingerprint === fp(f)).length]),
+    );
     assert.deepEqual(runs, row.runs);
     for (const [f, state] of Object.entries(row.states ?? {})) {
       const e = events.find((x) => x.fingerprint === fp(f));
@@ -151,7 +170,10 @@ test('corrupt log: a clean log reports nothing and the skipped-lines metric is 0
   const env = await setup((url) => [{ name: 'r', action: { http: { url } } }]);
   t.after(() => env.target.stop());
   await mkdir(env.dataDir, { recursive: true });
-  await writeFile(path.join(env.dataDir, 'events.jsonl'), line(accepted('e1', 'f1')) + line(started('e1', 'f1')) + line(finished('e1', 'f1')));
+  await writeFile(
+    path.join(env.dataDir, 'events.jsonl'),
+    line(accepted('e1', 'f1')) + line(started('e1', 'f1')) + line(finished('e1', 'f1')),
+  );
   const logs: string[] = [];
   const rx = await startReceiver(await receiverOptions(env, logs));
   t.after(() => rx.close());

@@ -15,19 +15,28 @@ test('an event rebuilt from the log is in the state the live receiver left it', 
   ]);
   t.after(() => env.target.stop());
   env.target.status = (call) => (call.url === '/fails' ? 500 : 200);
-  await post(rx.url, payload([
-    alert('ok', 'ok'),
-    alert('fails', 'fails'),
-    alert('dry', 'dry'),
-    alert('slow-1', 'slow'),
-    alert('slow-2', 'slow'), // within the cooldown: skipped
-    alert('typo', 'no-such-remediation'),
-    alert('unbound', 'ok', { labels: { ...TEST_TRIGGER, alertname: 'SomethingElse', remediation: 'ok' } }),
-  ]));
+  await post(
+    rx.url,
+    payload([
+      alert('ok', 'ok'),
+      alert('fails', 'fails'),
+      alert('dry', 'dry'),
+      alert('slow-1', 'slow'),
+      alert('slow-2', 'slow'), // within the cooldown: skipped
+      alert('typo', 'no-such-remediation'),
+      alert('unbound', 'ok', { labels: { ...TEST_TRIGGER, alertname: 'SomethingElse', remediation: 'ok' } }),
+    ]),
+  );
   const live = await settled(rx.url, 7);
   await rx.close();
   assert.deepEqual(live.map((e) => `${nameOf(e.fingerprint)}:${e.state}${e.reason ? `/${e.reason}` : ''}`).sort(), [
-    'dry:dry-run', 'fails:failure', 'ok:success', 'slow-1:success', 'slow-2:skipped/cooldown', 'typo:skipped/unknown-remediation', 'unbound:skipped/not-bound',
+    'dry:dry-run',
+    'fails:failure',
+    'ok:success',
+    'slow-1:success',
+    'slow-2:skipped/cooldown',
+    'typo:skipped/unknown-remediation',
+    'unbound:skipped/not-bound',
   ]);
 
   const again = await startReceiver(options);

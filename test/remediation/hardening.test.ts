@@ -12,7 +12,22 @@ import { capAlert, TRUNCATED_ANNOTATION } from '../../src/remediation/payload.js
 import { DEFAULT_BODY_LIMIT, MAX_ALERT_BYTES, MAX_ENV_TOTAL_BYTES, MAX_ENV_VALUE_BYTES } from '../../src/remediation/limits.js';
 import { REMEDIATION_MAX_ALERTS } from '../../src/conventions.js';
 import { startReceiver } from '../../src/remediation/server.js';
-import { ReceiverProcess, TEST_TRIGGER, TOKEN, alert, fp, inProcess, nameOf, payload, post, postFresh, receiverOptions, settled, setup, waitFor } from './helpers.js';
+import {
+  ReceiverProcess,
+  TEST_TRIGGER,
+  TOKEN,
+  alert,
+  fp,
+  inProcess,
+  nameOf,
+  payload,
+  post,
+  postFresh,
+  receiverOptions,
+  settled,
+  setup,
+  waitFor,
+} from './helpers.js';
 
 test('a failed `started` write puts the alert back in the queue with a backoff, without charging the cooldown', async (t) => {
   let failStarts = 1;
@@ -26,15 +41,23 @@ test('a failed `started` write puts the alert back in the queue with a backoff, 
     },
     close: () => inner.close(),
   });
-  const { env, rx, logs } = await inProcess((url) => [{ name: 'r', cooldown: '1h', action: { http: { url, retries: 0 } } }], { wrapStore: flaky });
-  t.after(async () => { await rx.close(); await env.target.stop(); });
+  const { env, rx, logs } = await inProcess((url) => [{ name: 'r', cooldown: '1h', action: { http: { url, retries: 0 } } }], {
+    wrapStore: flaky,
+  });
+  t.after(async () => {
+    await rx.close();
+    await env.target.stop();
+  });
   assert.equal((await post(rx.url, payload([alert('once', 'r')]))).json.queued, 1);
   // Without a restart, and not skipped as "in cooldown" by its own failed attempt.
   const [event] = await settled(rx.url, 1);
   assert.equal(event.state, 'success', JSON.stringify(event));
   assert.equal(event.attempts, 1);
   assert.equal(env.target.calls.length, 1);
-  assert.ok(logs.some((l) => /could not persist its start \(injected: disk full\); retrying in 1 s/.test(l)), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => /could not persist its start \(injected: disk full\); retrying in 1 s/.test(l)),
+    logs.join('\n'),
+  );
   assert.match(await (await fetch(`${rx.url}/metrics`)).text(), /sloforge_receiver_start_retries_total\{remediation="r"\} 1/);
 });
 
@@ -46,8 +69,26 @@ test('URL credentials and query strings never reach the audit trail or the log',
   // An actions file written by hand (generate refuses such URLs; see config.test.ts).
   const doc = JSON.parse(await readFile(env.actions, 'utf8'));
   const spec = (name: string, dryRun: boolean) => ({
-    name, cooldownMs: 0, maxConcurrent: 1, maxPerHour: 10, dryRun, onResolved: false, retryInterrupted: false, triggers: [TEST_TRIGGER],
-    action: { kind: 'http', http: { url: `http://admin:hunter2@127.0.0.1:${port}/restart?api_key=SECRET123`, method: 'POST', headers: {}, headerFiles: {}, timeoutMs: 2000, retries: 0, retryBackoffMs: 10 } },
+    name,
+    cooldownMs: 0,
+    maxConcurrent: 1,
+    maxPerHour: 10,
+    dryRun,
+    onResolved: false,
+    retryInterrupted: false,
+    triggers: [TEST_TRIGGER],
+    action: {
+      kind: 'http',
+      http: {
+        url: `http://admin:hunter2@127.0.0.1:${port}/restart?api_key=SECRET123`,
+        method: 'POST',
+        headers: {},
+        headerFiles: {},
+        timeoutMs: 2000,
+        retries: 0,
+        retryBackoffMs: 10,
+      },
+    },
   });
   doc.remediations = [spec('real', false), spec('dry', true)];
   await writeFile(env.actions, JSON.stringify(doc));
@@ -77,8 +118,21 @@ test('the environment of a command is capped per value and in total, and says so
 });
 
 test('a command still runs for an alert with a 128 KiB label', async (t) => {
-  const { env, rx } = await inProcess(() => [{ name: 'c', action: { command: { argv: ['/bin/sh', '-c', 'echo ran with ${#SLOFORGE_LABEL_BLOB} bytes'], env: { TWICE: '{{labels.blob}}{{labels.blob}}' } } } }]);
-  t.after(async () => { await rx.close(); await env.target.stop(); });
+  const { env, rx } = await inProcess(() => [
+    {
+      name: 'c',
+      action: {
+        command: {
+          argv: ['/bin/sh', '-c', 'echo ran with ${#SLOFORGE_LABEL_BLOB} bytes'],
+          env: { TWICE: '{{labels.blob}}{{labels.blob}}' },
+        },
+      },
+    },
+  ]);
+  t.after(async () => {
+    await rx.close();
+    await env.target.stop();
+  });
   const a = alert('big', 'c');
   a.labels = { ...(a.labels as object), blob: 'b'.repeat(128 * 1024) };
   assert.equal((await post(rx.url, payload([a]))).status, 200);
@@ -88,8 +142,13 @@ test('a command still runs for an alert with a 128 KiB label', async (t) => {
 });
 
 test('per-alert cap: a 16 KiB alert is kept whole, 32 of them fit one body, a bigger one is cut with a marker', async (t) => {
-  const { env, rx, logs } = await inProcess((url) => [{ name: 'r', cooldown: '0s', maxPerHour: 1000, maxConcurrent: 40, action: { http: { url, retries: 0 } } }]);
-  t.after(async () => { await rx.close(); await env.target.stop(); });
+  const { env, rx, logs } = await inProcess((url) => [
+    { name: 'r', cooldown: '0s', maxPerHour: 1000, maxConcurrent: 40, action: { http: { url, retries: 0 } } },
+  ]);
+  t.after(async () => {
+    await rx.close();
+    await env.target.stop();
+  });
   const sized = (fp: string, bytes: number, over: Record<string, unknown> = {}) => {
     const a = alert(fp, 'r', over);
     const pad = bytes - Buffer.byteLength(JSON.stringify(a)) - Buffer.byteLength(',"description":""');
@@ -104,11 +163,16 @@ test('per-alert cap: a 16 KiB alert is kept whole, 32 of them fit one body, a bi
   assert.equal((await post(rx.url, full)).status, 200);
 
   const big = sized('too-big', 100 * 1024);
-  const many = alert('many-labels', 'r', { labels: { ...(alert('x', 'r').labels as object), ...Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`l${i}`, 'v'])) } });
+  const many = alert('many-labels', 'r', {
+    labels: { ...(alert('x', 'r').labels as object), ...Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`l${i}`, 'v'])) },
+  });
   assert.equal((await post(rx.url, payload([big, many]))).status, 200);
   await settled(rx.url, 3 + REMEDIATION_MAX_ALERTS);
 
-  const stored = (await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8')).split('\n').filter((l) => l.includes('"t":"accepted"')).map((l) => JSON.parse(l).alert);
+  const stored = (await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8'))
+    .split('\n')
+    .filter((l) => l.includes('"t":"accepted"'))
+    .map((l) => JSON.parse(l).alert);
   const of = (name: string) => stored.find((a) => nameOf(a.fingerprint) === name);
   assert.equal(of('exactly-16k').annotations.description, one.annotations.description, 'kept whole');
   assert.equal(of('full-31').annotations[TRUNCATED_ANNOTATION], undefined);
@@ -120,7 +184,10 @@ test('per-alert cap: a 16 KiB alert is kept whole, 32 of them fit one body, a bi
   }
   assert.match(of('too-big').annotations.description, /…\[\d+ bytes cut\]$/);
   assert.match(of('many-labels').annotations[TRUNCATED_ANNOTATION], /field\(s\) dropped/);
-  assert.ok(env.target.calls.some((c) => JSON.parse(c.body).fingerprint === fp('too-big')), 'a cut alert still runs its action');
+  assert.ok(
+    env.target.calls.some((c) => JSON.parse(c.body).fingerprint === fp('too-big')),
+    'a cut alert still runs its action',
+  );
   assert.match(await (await fetch(`${rx.url}/metrics`)).text(), /sloforge_receiver_alerts_truncated_total 2/);
   assert.equal(logs.filter((l) => l.includes('larger than the per-alert limit')).length, 1, 'logged once, not per alert');
 });
@@ -142,7 +209,10 @@ test('capAlert keeps identity fields and stays within the limit for any shape', 
 
 test('repeated skips are logged once per minute, counted every time', async (t) => {
   const { env, rx, logs } = await inProcess((url) => [{ name: 'r', cooldown: '0s', maxPerHour: 1, action: { http: { url, retries: 0 } } }]);
-  t.after(async () => { await rx.close(); await env.target.stop(); });
+  t.after(async () => {
+    await rx.close();
+    await env.target.stop();
+  });
   await post(rx.url, payload(Array.from({ length: 40 }, (_, i) => alert(`storm-${i}`, 'r'))));
   await settled(rx.url, 40);
   assert.match(await (await fetch(`${rx.url}/metrics`)).text(), /sloforge_receiver_hourly_cap_skips_total\{remediation="r"\} 39/);
@@ -150,40 +220,67 @@ test('repeated skips are logged once per minute, counted every time', async (t) 
 });
 
 /** Resolves once the server closes `sock`, with what it said first. */
-const closedWith = (sock: net.Socket): Promise<string> => new Promise((resolve) => {
-  let said = '';
-  sock.on('data', (d) => { said += d.toString(); });
-  sock.on('close', () => resolve(said));
-  sock.on('error', () => {});
-});
+const closedWith = (sock: net.Socket): Promise<string> =>
+  new Promise((resolve) => {
+    let said = '';
+    sock.on('data', (d) => {
+      said += d.toString();
+    });
+    sock.on('close', () => resolve(said));
+    sock.on('error', () => {});
+  });
 
 /** GET on a fresh connection; 0 when the connection is refused. (fetch, undici 6, never settles then.) */
-const getStatus = (port: number, path: string): Promise<number> => new Promise((resolve) => {
-  http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', () => resolve(0));
-});
+const getStatus = (port: number, path: string): Promise<number> =>
+  new Promise((resolve) => {
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', () => resolve(0));
+  });
 
-const metricValue = async (rx: { metrics: { registry: { getSingleMetricAsString(name: string): Promise<string> } } }, name: string): Promise<number> =>
-  Number(/ (\d+)$/m.exec(await rx.metrics.registry.getSingleMetricAsString(name))?.[1] ?? NaN);
+const metricValue = async (
+  rx: { metrics: { registry: { getSingleMetricAsString(name: string): Promise<string> } } },
+  name: string,
+): Promise<number> => Number(/ (\d+)$/m.exec(await rx.metrics.registry.getSingleMetricAsString(name))?.[1] ?? NaN);
 
 test('maxConnections: past the cap, with every connection authenticated, newcomers are closed at once and counted', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }], { maxConnections: 2 });
-  t.after(async () => { await rx.close(); await env.target.stop(); });
+  t.after(async () => {
+    await rx.close();
+    await env.target.stop();
+  });
   const port = Number(new URL(rx.url).port);
-  const connect = () => new Promise<net.Socket>((resolve) => { const s = net.connect(port, '127.0.0.1', () => resolve(s)); });
+  const connect = () =>
+    new Promise<net.Socket>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => resolve(s));
+    });
   // Authenticated POSTs whose bodies have not arrived yet: neither may be displaced.
   const busy = async () => {
     const s = await connect();
     s.on('error', () => {});
-    s.write(`POST /alerts HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`);
+    s.write(
+      `POST /alerts HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{`,
+    );
     return s;
   };
   const held = [await busy(), await busy()];
-  await waitFor('both requests to be in progress', async () =>
-    /requests_in_flight\{route="\/alerts"\} 2/.test(await rx.metrics.registry.getSingleMetricAsString('sloforge_receiver_requests_in_flight')) || undefined);
+  await waitFor(
+    'both requests to be in progress',
+    async () =>
+      /requests_in_flight\{route="\/alerts"\} 2/.test(
+        await rx.metrics.registry.getSingleMetricAsString('sloforge_receiver_requests_in_flight'),
+      ) || undefined,
+  );
   assert.equal(await closedWith(await connect()), '', 'a newcomer is closed without an answer');
   assert.equal(await getStatus(port, '/healthz'), 0);
-  assert.ok(held.every((s) => !s.destroyed), 'authenticated connections keep their slots');
-  assert.ok(await metricValue(rx, 'sloforge_receiver_connections_dropped_total') >= 2);
+  assert.ok(
+    held.every((s) => !s.destroyed),
+    'authenticated connections keep their slots',
+  );
+  assert.ok((await metricValue(rx, 'sloforge_receiver_connections_dropped_total')) >= 2);
   assert.equal(await metricValue(rx, 'sloforge_receiver_connections_evicted_total'), 0);
   for (const s of held) s.destroy();
   await waitFor('a free slot', async () => (await getStatus(port, '/healthz')) === 200 || undefined);
@@ -191,14 +288,22 @@ test('maxConnections: past the cap, with every connection authenticated, newcome
 
 test('maxConnections: a newcomer displaces the oldest idle unauthenticated keep-alive connection', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', cooldown: '0s', action: { http: { url } } }], { maxConnections: 2 });
-  t.after(async () => { await rx.close(); await env.target.stop(); });
+  t.after(async () => {
+    await rx.close();
+    await env.target.stop();
+  });
   const port = Number(new URL(rx.url).port);
   // Two keep-alive clients that asked for /healthz once and hold their connections open.
-  const pollers = await Promise.all([0, 1].map(() => new Promise<net.Socket>((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => s.write('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n'));
-    s.on('error', () => {});
-    s.once('data', () => resolve(s));
-  })));
+  const pollers = await Promise.all(
+    [0, 1].map(
+      () =>
+        new Promise<net.Socket>((resolve) => {
+          const s = net.connect(port, '127.0.0.1', () => s.write('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n'));
+          s.on('error', () => {});
+          s.once('data', () => resolve(s));
+        }),
+    ),
+  );
   const closed = pollers.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
   assert.equal(await postFresh(rx.url, payload([alert('c0ffee01', 'r')])), 200);
   await Promise.race(closed);
@@ -209,8 +314,14 @@ test('maxConnections: a newcomer displaces the oldest idle unauthenticated keep-
 });
 
 test('a request whose headers never finish is closed by headersTimeout, not up to 30 s later', { timeout: 15_000 }, async (t) => {
-  const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }], { headersTimeoutMs: 500, requestTimeoutMs: 1000 });
-  t.after(async () => { await rx.close(); await env.target.stop(); });
+  const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }], {
+    headersTimeoutMs: 500,
+    requestTimeoutMs: 1000,
+  });
+  t.after(async () => {
+    await rx.close();
+    await env.target.stop();
+  });
   const sock = net.connect(Number(new URL(rx.url).port), '127.0.0.1');
   sock.write('POST /alerts HTTP/1.1\r\nhost: x\r\n');
   assert.match(await closedWith(sock), /^HTTP\/1\.1 408/);
@@ -219,7 +330,10 @@ test('a request whose headers never finish is closed by headersTimeout, not up t
 test('SIGHUP reloads the token file; a bad file keeps the tokens in use', async (t) => {
   const env = await setup((url) => [{ name: 'r', action: { http: { url } } }]);
   const rx = await ReceiverProcess.start(env);
-  t.after(async () => { await rx.stop(); await env.target.stop(); });
+  t.after(async () => {
+    await rx.stop();
+    await env.target.stop();
+  });
   const status = async (token: string) => (await fetch(`${rx.url}/api/actions`, { headers: { authorization: `Bearer ${token}` } })).status;
   assert.equal(await status(TOKEN), 200);
   await writeFile(env.tokenFile, 'rotated-token-456\n');

@@ -112,14 +112,27 @@ export class ReceiverProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private constructor(readonly child: ChildProcess) {
     this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => { this.stderr += s; });
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+      this.stderr += s;
+    });
   }
 
   static async start(opts: { actions: string; dataDir: string; tokenFile: string; extraArgs?: string[] }): Promise<ReceiverProcess> {
     return ReceiverProcess.spawn([
-      '--actions', opts.actions, '--token-file', opts.tokenFile, '--data-dir', opts.dataDir,
+      '--actions',
+      opts.actions,
+      '--token-file',
+      opts.tokenFile,
+      '--data-dir',
+      opts.dataDir,
       // A restart after SIGKILL waits for the dead process's lock to go stale: 2s, not 10s.
-      '--host', '127.0.0.1', '--port', '0', '--lock-stale', '2s', ...(opts.extraArgs ?? []),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--lock-stale',
+      '2s',
+      ...(opts.extraArgs ?? []),
     ]);
   }
 
@@ -150,7 +163,9 @@ export class ReceiverProcess {
     try {
       this.url = await Promise.race([
         waitFor('the receiver to listen', () => /listening on (http:\/\/\S+)/.exec(this.stderr)?.[1], timeoutMs),
-        this.exited.then(({ code }) => { throw new Error(`receiver exited ${code}: ${this.stderr}`); }),
+        this.exited.then(({ code }) => {
+          throw new Error(`receiver exited ${code}: ${this.stderr}`);
+        }),
       ]);
     } catch (err) {
       this.killGroup();
@@ -188,7 +203,14 @@ export const nameOf = (fingerprint: string): string => Buffer.from(fingerprint, 
 export function alert(name: string, remediation: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     status: 'firing',
-    labels: { alertname: TEST_TRIGGER.alertname, remediation, service: TEST_TRIGGER.service, team: 'payments', severity: 'critical', slo: TEST_TRIGGER.slo },
+    labels: {
+      alertname: TEST_TRIGGER.alertname,
+      remediation,
+      service: TEST_TRIGGER.service,
+      team: 'payments',
+      severity: 'critical',
+      slo: TEST_TRIGGER.slo,
+    },
     annotations: { summary: 'burning' },
     startsAt: '2026-11-22T10:00:00.000Z',
     endsAt: '0001-01-01T00:00:00Z',
@@ -199,7 +221,18 @@ export function alert(name: string, remediation: string, over: Record<string, un
 }
 
 export function payload(alerts: Record<string, unknown>[]): Record<string, unknown> {
-  return { version: '4', groupKey: '{}:{alertname="x"}', truncatedAlerts: 0, status: 'firing', receiver: 'sloforge-remediation', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager:9093', alerts };
+  return {
+    version: '4',
+    groupKey: '{}:{alertname="x"}',
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'sloforge-remediation',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts,
+  };
 }
 
 export async function post(url: string, body: unknown, token: string | null = TOKEN): Promise<{ status: number; json: any }> {
@@ -210,7 +243,11 @@ export async function post(url: string, body: unknown, token: string | null = TO
   });
   const text = await res.text();
   let json: unknown;
-  try { json = JSON.parse(text); } catch { json = text; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
   return { status: res.status, json };
 }
 
@@ -221,11 +258,18 @@ export async function post(url: string, body: unknown, token: string | null = TO
 export function postFresh(url: string, body: unknown, token: string = TOKEN): Promise<number> {
   const text = JSON.stringify(body);
   return new Promise((resolve) => {
-    const req = http.request(`${url}/alerts`, {
-      method: 'POST',
-      agent: false,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
-    }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    const req = http.request(
+      `${url}/alerts`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', () => resolve(0));
     req.end(text);
   });
@@ -246,7 +290,9 @@ export async function settled(url: string, n: number): Promise<any[]> {
   });
 }
 
-export async function setup(remediations: (targetUrl: string) => RemediationInput[]): Promise<{ dir: string; target: Target; actions: string; tokenFile: string; dataDir: string }> {
+export async function setup(
+  remediations: (targetUrl: string) => RemediationInput[],
+): Promise<{ dir: string; target: Target; actions: string; tokenFile: string; dataDir: string }> {
   const dir = await tempDir();
   const target = await new Target().start();
   const actions = await writeActions(dir, remediations(target.url));
@@ -256,9 +302,22 @@ export async function setup(remediations: (targetUrl: string) => RemediationInpu
 }
 
 /** Options for a receiver in this process on `env`, logging into `logs`. */
-export async function receiverOptions(env: { actions: string; dataDir: string }, logs: string[], over: Partial<ReceiverOptions> = {}): Promise<ReceiverOptions> {
+export async function receiverOptions(
+  env: { actions: string; dataDir: string },
+  logs: string[],
+  over: Partial<ReceiverOptions> = {},
+): Promise<ReceiverOptions> {
   const parsed = actionsFile.parse(JSON.parse(await readFile(env.actions, 'utf8')));
-  return { remediations: parsed.remediations, tokens: [TOKEN], dataDir: env.dataDir, host: '127.0.0.1', port: 0, dryRun: false, log: (l) => logs.push(l), ...over };
+  return {
+    remediations: parsed.remediations,
+    tokens: [TOKEN],
+    dataDir: env.dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    dryRun: false,
+    log: (l) => logs.push(l),
+    ...over,
+  };
 }
 
 /** A receiver in this process (faster than a child), its options for a restart, and what it logged. */

@@ -37,8 +37,14 @@ function blindPost(port: number, size: number, opts: { chunked?: boolean; expect
     sock.on('end', () => finish('closed without an answer'));
     sock.on('connect', async () => {
       const framing = opts.chunked ? 'transfer-encoding: chunked' : `content-length: ${size}`;
-      const write = (b: Buffer | string) => new Promise<void>((ok) => { if (sock.write(b)) ok(); else sock.once('drain', ok); });
-      await write(`POST /alerts HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\n${framing}\r\n${opts.expectContinue ? 'expect: 100-continue\r\n' : ''}\r\n`);
+      const write = (b: Buffer | string) =>
+        new Promise<void>((ok) => {
+          if (sock.write(b)) ok();
+          else sock.once('drain', ok);
+        });
+      await write(
+        `POST /alerts HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\n${framing}\r\n${opts.expectContinue ? 'expect: 100-continue\r\n' : ''}\r\n`,
+      );
       if (opts.expectContinue) {
         sock.resume();
         return; // a polite client waits for 100 Continue before the body
@@ -58,32 +64,45 @@ function blindPost(port: number, size: number, opts: { chunked?: boolean; expect
 
 const MiB = 1024 * 1024;
 
-test('413 the client sees: 1 MiB + 1, 2 MiB and 8 MiB bodies, 20 times each, written whole before reading', { timeout: 300_000 }, async (t) => {
-  const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }]);
-  t.after(async () => { await rx.close(); await env.target.stop(); });
-  const port = Number(new URL(rx.url).port);
-  const seen: Record<string, Record<string, number>> = {};
-  for (const size of [MiB + 1, 2 * MiB, 8 * MiB]) {
-    for (const chunked of [false, true]) {
-      const tally: Record<string, number> = {};
-      for (let i = 0; i < (chunked ? 5 : 20); i++) {
-        const { status } = await blindPost(port, size, { chunked });
-        tally[status] = (tally[status] ?? 0) + 1;
+test(
+  '413 the client sees: 1 MiB + 1, 2 MiB and 8 MiB bodies, 20 times each, written whole before reading',
+  { timeout: 300_000 },
+  async (t) => {
+    const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }]);
+    t.after(async () => {
+      await rx.close();
+      await env.target.stop();
+    });
+    const port = Number(new URL(rx.url).port);
+    const seen: Record<string, Record<string, number>> = {};
+    for (const size of [MiB + 1, 2 * MiB, 8 * MiB]) {
+      for (const chunked of [false, true]) {
+        const tally: Record<string, number> = {};
+        for (let i = 0; i < (chunked ? 5 : 20); i++) {
+          const { status } = await blindPost(port, size, { chunked });
+          tally[status] = (tally[status] ?? 0) + 1;
+        }
+        seen[`${size} bytes${chunked ? ' chunked' : ''}`] = tally;
       }
-      seen[`${size} bytes${chunked ? ' chunked' : ''}`] = tally;
     }
-  }
-  t.diagnostic(JSON.stringify(seen));
-  for (const [what, tally] of Object.entries(seen)) assert.deepEqual(Object.keys(tally), ['413'], `${what}: ${JSON.stringify(tally)}`);
-  // The receiver still serves, and counted every refusal.
-  assert.equal((await post(rx.url, payload([alert('after', 'r')]))).status, 200);
-  await settled(rx.url, 1);
-  assert.match(await (await fetch(`${rx.url}/metrics`)).text(), /sloforge_receiver_requests_total\{route="\/alerts",outcome="too_large"\} 75/);
-});
+    t.diagnostic(JSON.stringify(seen));
+    for (const [what, tally] of Object.entries(seen)) assert.deepEqual(Object.keys(tally), ['413'], `${what}: ${JSON.stringify(tally)}`);
+    // The receiver still serves, and counted every refusal.
+    assert.equal((await post(rx.url, payload([alert('after', 'r')]))).status, 200);
+    await settled(rx.url, 1);
+    assert.match(
+      await (await fetch(`${rx.url}/metrics`)).text(),
+      /sloforge_receiver_requests_total\{route="\/alerts",outcome="too_large"\} 75/,
+    );
+  },
+);
 
 test('413 before the body: a declared Content-Length over the limit is refused at once, even to a client waiting for 100 Continue', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }]);
-  t.after(async () => { await rx.close(); await env.target.stop(); });
+  t.after(async () => {
+    await rx.close();
+    await env.target.stop();
+  });
   const port = Number(new URL(rx.url).port);
   const answer = await blindPost(port, 64 * MiB, { expectContinue: true });
   assert.equal(answer.status, 413);

@@ -12,13 +12,22 @@ test('100,000 resolved notices: at most MAX_RESOLVED remembered (the newest), sa
   t.after(() => env.target.stop());
   const { remediations } = actionsFile.parse(JSON.parse(await readFile(env.actions, 'utf8')));
   const logs: string[] = [];
-  const engine = new Engine({ remediations, metrics: new ReceiverMetrics(), dryRun: false, log: (l) => logs.push(l), store: { append: async () => {}, close: async () => {} } });
+  const engine = new Engine({
+    remediations,
+    metrics: new ReceiverMetrics(),
+    dryRun: false,
+    log: (l) => logs.push(l),
+    store: { append: async () => {}, close: async () => {} },
+  });
   engine.finishReplay();
   await engine.start();
   for (let i = 0; i < 100_000; i += 1000) {
     await engine.accept(Array.from({ length: 1000 }, (_, j) => alert(`fp-${i + j}`, 'r', { status: 'resolved' }) as never));
   }
   assert.equal(engine.resolvedRemembered, MAX_RESOLVED);
-  assert.ok(logs.some((l) => l.includes(`newest ${MAX_RESOLVED} resolved alerts`)), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => l.includes(`newest ${MAX_RESOLVED} resolved alerts`)),
+    logs.join('\n'),
+  );
   await engine.shutdown(1000);
 });

@@ -20,12 +20,23 @@ test('RunQueue: one line per remediation, oldest first; a full remediation is as
   q.push(ev('free', 1));
   assert.equal(q.size, 10_002);
   const asked = new Map<string, number>();
-  const taken = [...q.startable((name) => { asked.set(name, (asked.get(name) ?? 0) + 1); return name === 'free'; })];
-  assert.deepEqual(taken.map((e) => `${e.alert.remediation}${e.n}`), ['free0', 'free1']);
+  const taken = [
+    ...q.startable((name) => {
+      asked.set(name, (asked.get(name) ?? 0) + 1);
+      return name === 'free';
+    }),
+  ];
+  assert.deepEqual(
+    taken.map((e) => `${e.alert.remediation}${e.n}`),
+    ['free0', 'free1'],
+  );
   assert.deepEqual(Object.fromEntries(asked), { busy: 1, free: 2 });
   assert.equal(q.size, 10_000);
   let slots = 3;
-  assert.deepEqual([...q.startable(() => slots-- > 0)].map((e) => e.n), [0, 1, 2]);
+  assert.deepEqual(
+    [...q.startable(() => slots-- > 0)].map((e) => e.n),
+    [0, 1, 2],
+  );
 });
 
 test('RunQueue: an alert whose start failed waits out its backoff, then goes first in its line (earliest due first)', () => {
@@ -36,10 +47,16 @@ test('RunQueue: an alert whose start failed waits out its backoff, then goes fir
   assert.equal(q.size, 3);
   assert.equal(q.nextRetryAt, 200);
   q.releaseDue(250);
-  assert.deepEqual([...q.startable(() => true)].map((e) => e.n), [2, 1]);
+  assert.deepEqual(
+    [...q.startable(() => true)].map((e) => e.n),
+    [2, 1],
+  );
   assert.equal(q.nextRetryAt, 300);
   q.releaseDue(300);
-  assert.deepEqual([...q.startable(() => true)].map((e) => e.n), [3]);
+  assert.deepEqual(
+    [...q.startable(() => true)].map((e) => e.n),
+    [3],
+  );
   assert.equal(q.size, 0);
 });
 
@@ -49,7 +66,12 @@ function counting(remediations: readonly ResolvedRemediation[]): { remediations:
   return {
     remediations: remediations.map((r) => {
       const copy = { ...r };
-      Object.defineProperty(copy, 'maxConcurrent', { get: () => { reads++; return r.maxConcurrent; } });
+      Object.defineProperty(copy, 'maxConcurrent', {
+        get: () => {
+          reads++;
+          return r.maxConcurrent;
+        },
+      });
       return copy;
     }),
     reads: () => reads,
@@ -62,10 +84,20 @@ test('20,000 alerts queued behind a busy remediation: a duplicate and a finished
     { name: 'quick', cooldown: '0s', maxConcurrent: 1, maxPerHour: 1000, action: { http: { url: `${url}/quick`, retries: 0 } } },
   ]);
   env.target.hold = (call) => call.url === '/stuck';
-  t.after(async () => { env.target.release(); await env.target.stop(); });
+  t.after(async () => {
+    env.target.release();
+    await env.target.stop();
+  });
   const { remediations: parsed } = actionsFile.parse(JSON.parse(await readFile(env.actions, 'utf8')));
   const { remediations, reads } = counting(parsed);
-  const engine = new Engine({ remediations, metrics: new ReceiverMetrics(), dryRun: false, log: () => {}, store: { append: async () => {}, close: async () => {} }, auditSize: 10 });
+  const engine = new Engine({
+    remediations,
+    metrics: new ReceiverMetrics(),
+    dryRun: false,
+    log: () => {},
+    store: { append: async () => {}, close: async () => {} },
+    auditSize: 10,
+  });
   t.after(() => engine.shutdown(0));
   engine.finishReplay();
   await engine.start();

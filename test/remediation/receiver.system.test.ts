@@ -15,12 +15,19 @@ const restart = (url: string) => ({
 test('authentication, limits and malformed bodies; the process keeps serving', async (t) => {
   const env = await setup((url) => [restart(url)]);
   const rx = await ReceiverProcess.start(env);
-  t.after(async () => { await rx.stop(); await env.target.stop(); });
+  t.after(async () => {
+    await rx.stop();
+    await env.target.stop();
+  });
   const ok = payload([alert('a1', 'restart-checkout')]);
 
   assert.equal((await post(rx.url, ok, null)).status, 401);
   assert.equal((await post(rx.url, ok, 'wrong-token')).status, 401);
-  const basicWrong = await fetch(`${rx.url}/alerts`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('am:nope').toString('base64')}` }, body: JSON.stringify(ok) });
+  const basicWrong = await fetch(`${rx.url}/alerts`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('am:nope').toString('base64')}` },
+    body: JSON.stringify(ok),
+  });
   assert.equal(basicWrong.status, 401);
   assert.equal((await fetch(`${rx.url}/api/actions`)).status, 401);
   assert.equal((await fetch(`${rx.url}/api/actions`, { headers: { authorization: `Bearer ${TOKEN}x` } })).status, 401);
@@ -28,7 +35,16 @@ test('authentication, limits and malformed bodies; the process keeps serving', a
   const big = JSON.stringify(payload([alert('big', 'restart-checkout', { annotations: { summary: 'x'.repeat(1024 * 1024) } })]));
   assert.equal((await post(rx.url, big)).status, 413);
 
-  for (const bad of ['{', 'null', '[]', '"4"', '{"version":"3","alerts":[]}', '{"version":"4"}', '{"version":"4","alerts":[{"status":"firing"}]}', '{"version":"4","alerts":[{"status":"pending","labels":{},"startsAt":"x","fingerprint":"f"}]}']) {
+  for (const bad of [
+    '{',
+    'null',
+    '[]',
+    '"4"',
+    '{"version":"3","alerts":[]}',
+    '{"version":"4"}',
+    '{"version":"4","alerts":[{"status":"firing"}]}',
+    '{"version":"4","alerts":[{"status":"pending","labels":{},"startsAt":"x","fingerprint":"f"}]}',
+  ]) {
     const r = await post(rx.url, bad);
     assert.equal(r.status, 400, bad);
     assert.ok(!JSON.stringify(r.json).includes('    at '), 'no stack trace in a response');
@@ -36,7 +52,11 @@ test('authentication, limits and malformed bodies; the process keeps serving', a
 
   // Unknown fields are tolerated; basic auth with the token as password is accepted.
   const withExtra = payload([{ ...alert('a1', 'restart-checkout'), somethingNew: { nested: true } }]);
-  const basic = await fetch(`${rx.url}/alerts`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`alertmanager:${TOKEN}`).toString('base64')}` }, body: JSON.stringify(withExtra) });
+  const basic = await fetch(`${rx.url}/alerts`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`alertmanager:${TOKEN}`).toString('base64')}` },
+    body: JSON.stringify(withExtra),
+  });
   assert.equal(basic.status, 200);
   await settled(rx.url, 1);
   assert.equal(env.target.calls.length, 1);
@@ -55,7 +75,10 @@ test('authentication, limits and malformed bodies; the process keeps serving', a
 test('the same payload sent five times, some concurrently, runs the action once', async (t) => {
   const env = await setup((url) => [restart(url)]);
   const rx = await ReceiverProcess.start(env);
-  t.after(async () => { await rx.stop(); await env.target.stop(); });
+  t.after(async () => {
+    await rx.stop();
+    await env.target.stop();
+  });
   const body = payload([alert('dup-1', 'restart-checkout')]);
 
   const answers = [(await post(rx.url, body)).status];
@@ -82,12 +105,16 @@ test('cooldown and the hourly cap hold, across a restart too', async (t) => {
     { name: 'capped', cooldown: '0s', maxPerHour: 2, action: { http: { url: `${url}/capped`, retries: 0 } } },
   ]);
   let rx = await ReceiverProcess.start(env);
-  t.after(async () => { await rx.stop(); await env.target.stop(); });
+  t.after(async () => {
+    await rx.stop();
+    await env.target.stop();
+  });
 
   assert.equal((await post(rx.url, payload([alert('c1', 'cooled'), alert('c2', 'cooled')]))).status, 200);
   assert.equal((await post(rx.url, payload(['k1', 'k2', 'k3', 'k4'].map((f) => alert(f, 'capped'))))).status, 200);
   const events = await settled(rx.url, 6);
-  const by = (rem: string, state: string, reason?: string) => events.filter((e) => e.remediation === rem && e.state === state && e.reason === reason).length;
+  const by = (rem: string, state: string, reason?: string) =>
+    events.filter((e) => e.remediation === rem && e.state === state && e.reason === reason).length;
   assert.equal(by('cooled', 'success'), 1);
   assert.equal(by('cooled', 'skipped', 'cooldown'), 1);
   assert.equal(by('capped', 'success'), 2);
@@ -105,7 +132,13 @@ test('cooldown and the hourly cap hold, across a restart too', async (t) => {
   rx = await ReceiverProcess.start(env);
   await post(rx.url, payload([alert('c3', 'cooled'), alert('k5', 'capped')]));
   const after = await settled(rx.url, 8);
-  assert.deepEqual(after.filter((e) => ['c3', 'k5'].includes(nameOf(e.fingerprint))).map((e) => e.reason).sort(), ['cooldown', 'hourly-cap']);
+  assert.deepEqual(
+    after
+      .filter((e) => ['c3', 'k5'].includes(nameOf(e.fingerprint)))
+      .map((e) => e.reason)
+      .sort(),
+    ['cooldown', 'hourly-cap'],
+  );
   assert.equal(env.target.calls.length, 3);
 });
 
@@ -115,7 +148,10 @@ async function killMidQueue(t: { after: (fn: () => Promise<void>) => void }, ret
   // The third call hangs, so the receiver dies with two actions finished, one running and two queued.
   env.target.hold = (_call, i) => i === 2;
   let rx = await ReceiverProcess.start(env);
-  t.after(async () => { await rx.stop('SIGKILL'); await env.target.stop(); });
+  t.after(async () => {
+    await rx.stop('SIGKILL');
+    await env.target.stop();
+  });
 
   const fingerprints = ['k1', 'k2', 'k3', 'k4', 'k5'];
   for (const f of fingerprints) assert.equal((await post(rx.url, payload([alert(f, 'restart-checkout')]))).status, 200);
@@ -148,7 +184,10 @@ test('SIGKILL with actions queued: after a restart none is lost and none repeate
 test('SIGKILL with retryInterrupted: the action in flight runs again with the same Idempotency-Key', async (t) => {
   const { rx, env, events, calledFor } = await killMidQueue(t, true);
   assert.match(rx.stderr, /resuming 3 unfinished remediation/);
-  assert.ok(events.every((e) => e.state === 'success'), JSON.stringify(events));
+  assert.ok(
+    events.every((e) => e.state === 'success'),
+    JSON.stringify(events),
+  );
   for (const f of ['k1', 'k2', 'k4', 'k5']) assert.equal(calledFor.filter((x) => x === f).length, 1, `${f} ran once`);
   assert.equal(calledFor.filter((x) => x === 'k3').length, 2);
   assert.equal(env.target.countsByKey().size, 5);
@@ -159,7 +198,10 @@ test('SIGTERM: stops accepting, finishes the running action, closes the store, e
   const env = await setup((url) => [restart(url)]);
   env.target.hold = () => true;
   const rx = await ReceiverProcess.start(env);
-  t.after(async () => { await rx.stop('SIGKILL'); await env.target.stop(); });
+  t.after(async () => {
+    await rx.stop('SIGKILL');
+    await env.target.stop();
+  });
 
   await post(rx.url, payload([alert('g1', 'restart-checkout')]));
   await waitFor('the action to start', () => env.target.calls.length === 1);

@@ -8,11 +8,13 @@ import { LISTEN_TIMEOUT_MS, ReceiverProcess, alert, audit, payload, post, settle
 import { LogStore } from '../../src/remediation/store.js';
 
 /** A command action that sleeps `seconds`, with a timeout well beyond it. */
-const sleeper = (seconds: number) => () => [{
-  name: 'slow-fix',
-  cooldown: '0s',
-  action: { command: { argv: ['sleep', String(seconds)], timeout: '2m' } },
-}];
+const sleeper = (seconds: number) => () => [
+  {
+    name: 'slow-fix',
+    cooldown: '0s',
+    action: { command: { argv: ['sleep', String(seconds)], timeout: '2m' } },
+  },
+];
 
 async function runningCommand(rx: ReceiverProcess): Promise<void> {
   assert.equal((await post(rx.url, payload([alert('s1', 'slow-fix')]))).status, 200);
@@ -22,7 +24,10 @@ async function runningCommand(rx: ReceiverProcess): Promise<void> {
 test('SIGTERM while a command runs: stops accepting, lets it finish, logs it, exits 0 with "stopped"', async (t) => {
   const env = await setup(sleeper(4));
   const rx = await ReceiverProcess.start(env);
-  t.after(async () => { rx.killGroup(); await env.target.stop(); });
+  t.after(async () => {
+    rx.killGroup();
+    await env.target.stop();
+  });
   await runningCommand(rx);
 
   const signalled = Date.now();
@@ -41,7 +46,10 @@ test('SIGTERM while a command runs: stops accepting, lets it finish, logs it, ex
 test('SIGTERM with a command beyond --shutdown-grace: aborted, exits 0, audited as interrupted at the next start', async (t) => {
   const env = await setup(sleeper(60));
   const rx = await ReceiverProcess.start({ ...env, extraArgs: ['--shutdown-grace', '1s'] });
-  t.after(async () => { rx.killGroup(); await env.target.stop(); });
+  t.after(async () => {
+    rx.killGroup();
+    await env.target.stop();
+  });
   await runningCommand(rx);
 
   rx.child.kill('SIGTERM');
@@ -61,7 +69,14 @@ test('SIGTERM with a command beyond --shutdown-grace: aborted, exits 0, audited 
 async function bigLog(dataDir: string, lines: number): Promise<void> {
   const { store } = await LogStore.open(dataDir);
   for (let done = 0; done < lines; done += 10_000) {
-    await store.append(Array.from({ length: 10_000 }, (_, i) => ({ t: 'seen' as const, id: `old-${done + i}`, at: Date.now(), key: `f${done + i}|2026-11-22T10:00:00.000Z|firing` })));
+    await store.append(
+      Array.from({ length: 10_000 }, (_, i) => ({
+        t: 'seen' as const,
+        id: `old-${done + i}`,
+        at: Date.now(),
+        key: `f${done + i}|2026-11-22T10:00:00.000Z|firing`,
+      })),
+    );
   }
   await store.close();
 }
@@ -76,31 +91,55 @@ async function replaying(rx: ReceiverProcess): Promise<boolean> {
 async function replayingReceiver(t: TestContext): Promise<{ rx: ReceiverProcess; env: Awaited<ReturnType<typeof setup>> }> {
   const env = await setup(sleeper(1));
   await bigLog(env.dataDir, 300_000);
-  const rx = ReceiverProcess.launch(['--actions', env.actions, '--token-file', env.tokenFile, '--data-dir', env.dataDir, '--host', '127.0.0.1', '--port', '0', '--lock-stale', '2s']);
-  t.after(async () => { rx.killGroup(); await env.target.stop(); });
+  const rx = ReceiverProcess.launch([
+    '--actions',
+    env.actions,
+    '--token-file',
+    env.tokenFile,
+    '--data-dir',
+    env.dataDir,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--lock-stale',
+    '2s',
+  ]);
+  t.after(async () => {
+    rx.killGroup();
+    await env.target.stop();
+  });
   await waitFor('the start to replay the log', () => replaying(rx), LISTEN_TIMEOUT_MS);
   return { rx, env };
 }
 
-test('SIGHUP while the start replays a big log: the receiver survives and reads the token file once started', { skip: process.platform !== 'linux' }, async (t) => {
-  const { rx } = await replayingReceiver(t);
-  rx.child.kill('SIGHUP');
-  await rx.listening();
-  assert.match(rx.stderr, /SIGHUP during the start: the token file is read again once the event log is replayed\n[^]*listening on/);
-  await waitFor('the token reload', () => rx.stderr.includes('SIGHUP: reloaded 1 token(s)'));
-  assert.equal((await post(rx.url, payload([alert('after-hup', 'slow-fix')]))).status, 200);
-  assert.equal((await rx.stop()).code, 0);
-});
+test(
+  'SIGHUP while the start replays a big log: the receiver survives and reads the token file once started',
+  { skip: process.platform !== 'linux' },
+  async (t) => {
+    const { rx } = await replayingReceiver(t);
+    rx.child.kill('SIGHUP');
+    await rx.listening();
+    assert.match(rx.stderr, /SIGHUP during the start: the token file is read again once the event log is replayed\n[^]*listening on/);
+    await waitFor('the token reload', () => rx.stderr.includes('SIGHUP: reloaded 1 token(s)'));
+    assert.equal((await post(rx.url, payload([alert('after-hup', 'slow-fix')]))).status, 200);
+    assert.equal((await rx.stop()).code, 0);
+  },
+);
 
-test('SIGTERM while the start replays a big log: exits 0 without listening, the data folder free for the next start', { skip: process.platform !== 'linux' }, async (t) => {
-  const { rx, env } = await replayingReceiver(t);
-  rx.child.kill('SIGTERM');
-  assert.deepEqual(await rx.exited, { code: 0, signal: null }, rx.stderr);
-  assert.match(rx.stderr, /SIGTERM: shutting down \(during the start\)\n[^]*stopped\n$/);
-  assert.doesNotMatch(rx.stderr, /listening on/);
-  // The lock was released on the way out: the next start does not wait for it to go stale.
-  const again = await ReceiverProcess.start(env);
-  t.after(() => again.killGroup());
-  assert.doesNotMatch(again.stderr, /in use|stale|waiting/i);
-  assert.equal((await again.stop()).code, 0);
-});
+test(
+  'SIGTERM while the start replays a big log: exits 0 without listening, the data folder free for the next start',
+  { skip: process.platform !== 'linux' },
+  async (t) => {
+    const { rx, env } = await replayingReceiver(t);
+    rx.child.kill('SIGTERM');
+    assert.deepEqual(await rx.exited, { code: 0, signal: null }, rx.stderr);
+    assert.match(rx.stderr, /SIGTERM: shutting down \(during the start\)\n[^]*stopped\n$/);
+    assert.doesNotMatch(rx.stderr, /listening on/);
+    // The lock was released on the way out: the next start does not wait for it to go stale.
+    const again = await ReceiverProcess.start(env);
+    t.after(() => again.killGroup());
+    assert.doesNotMatch(again.stderr, /in use|stale|waiting/i);
+    assert.equal((await again.stop()).code, 0);
+  },
+);

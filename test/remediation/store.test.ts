@@ -71,7 +71,10 @@ test('store: a torn last line is reported, cut off, and the next record starts c
   assert.equal(again.records.length, 2);
   await again.store.append([rec(3)]);
   await again.store.close();
-  assert.deepEqual((await readAll(dir)).map((r) => r.id), ['e1', 'e2', 'e3']);
+  assert.deepEqual(
+    (await readAll(dir)).map((r) => r.id),
+    ['e1', 'e2', 'e3'],
+  );
   assert.doesNotMatch(await readFile(path.join(dir, LOG_FILE), 'utf8'), /torn/);
 });
 
@@ -84,7 +87,10 @@ test('store: a short write then ENOSPC leaves nothing of the failed batch, and e
   // Batches of several records, so the disk fills in the middle of one, of a line, of a batch.
   for (let i = 0; i < 60; i += 3) {
     const batch = [rec(i), rec(i + 1), rec(i + 2)];
-    await store.append(batch).then(() => acked.push(...batch.map((r) => r.id)), () => refused.push(...batch.map((r) => r.id)));
+    await store.append(batch).then(
+      () => acked.push(...batch.map((r) => r.id)),
+      () => refused.push(...batch.map((r) => r.id)),
+    );
   }
   assert.ok(acked.length > 0 && refused.length > 0, `${acked.length} acknowledged, ${refused.length} refused`);
   // Room again: the store keeps going where the last good append ended.
@@ -94,7 +100,10 @@ test('store: a short write then ENOSPC leaves nothing of the failed batch, and e
   const { records, bad, store: again } = await replay(dir);
   await again.close();
   assert.deepEqual(bad, [], 'no torn or glued line');
-  assert.deepEqual(records.map((r) => r.id), [...acked, 'e100']);
+  assert.deepEqual(
+    records.map((r) => r.id),
+    [...acked, 'e100'],
+  );
 });
 
 const DAY = 86_400_000;
@@ -104,7 +113,12 @@ function event(id: string, at: number, end?: 'finished' | 'skipped'): LogRecord[
   const key = `${id}|s|firing`;
   return [
     { t: 'accepted', id, at, key, alert: a },
-    ...(end === 'finished' ? [{ t: 'started', id, key, at: at + 1, attempt: 1, dryRun: false } as LogRecord, { t: 'finished', id, key, at: at + 2, result: 'success', detail: 'ok', durationMs: 1 } as LogRecord] : []),
+    ...(end === 'finished'
+      ? [
+          { t: 'started', id, key, at: at + 1, attempt: 1, dryRun: false } as LogRecord,
+          { t: 'finished', id, key, at: at + 2, result: 'success', detail: 'ok', durationMs: 1 } as LogRecord,
+        ]
+      : []),
     ...(end === 'skipped' ? [{ t: 'skipped', id, key, at: at + 1, reason: 'cooldown', detail: 'x' } as LogRecord] : []),
   ];
 }
@@ -129,10 +143,23 @@ test('compaction: long-finished events shrink to their dedupe key; recent, unfin
   const kept = await readAll(dir);
   const of = (id: string) => kept.filter((r) => r.id === id);
   assert.deepEqual(of('old'), [{ t: 'seen', id: 'old', at: now - 30 * DAY, key: 'old|s|firing' }]);
-  assert.deepEqual(of('old-skip').map((r) => r.t), ['seen']);
-  assert.deepEqual(of('beyond-recent').map((r) => r.t), ['seen'], 'only the newest finished event stays whole (keepRecent 1)');
-  assert.deepEqual(of('stuck'), records.filter((r) => r.id === 'stuck'));
-  assert.deepEqual(of('new'), records.filter((r) => r.id === 'new'));
+  assert.deepEqual(
+    of('old-skip').map((r) => r.t),
+    ['seen'],
+  );
+  assert.deepEqual(
+    of('beyond-recent').map((r) => r.t),
+    ['seen'],
+    'only the newest finished event stays whole (keepRecent 1)',
+  );
+  assert.deepEqual(
+    of('stuck'),
+    records.filter((r) => r.id === 'stuck'),
+  );
+  assert.deepEqual(
+    of('new'),
+    records.filter((r) => r.id === 'new'),
+  );
   assert.equal(keepWholeMs(30 * DAY), 31 * DAY);
 });
 
@@ -151,7 +178,11 @@ test('compaction while appending: records that arrive during it are kept, in ord
   const records = await readAll(dir);
   assert.equal(records.filter((r) => r.t === 'seen').length, 300);
   const ids = [...new Set(records.filter((r) => r.t !== 'seen').map((r) => r.id))];
-  assert.deepEqual(ids, [...Array.from({ length: 100 }, (_, i) => `new-${i}`), ...Array.from({ length: 100 }, (_, i) => `late-${i}`), 'after']);
+  assert.deepEqual(ids, [
+    ...Array.from({ length: 100 }, (_, i) => `new-${i}`),
+    ...Array.from({ length: 100 }, (_, i) => `late-${i}`),
+    'after',
+  ]);
 });
 
 test('compaction on a full disk fails and leaves the log as it was', async () => {
@@ -187,7 +218,7 @@ test('fencing: once another process claimed the folder (a new token in the owner
   assert.equal(await store.compact(new Compactor(compactionPolicy(Date.now(), 0, 0))), undefined);
   assert.deepEqual(await readFile(path.join(dir, LOG_FILE)), before);
   await store.close();
-  assert.ok(await stat(path.join(dir, 'receiver.lock')), 'the new owner\'s lock is left alone');
+  assert.ok(await stat(path.join(dir, 'receiver.lock')), "the new owner's lock is left alone");
 });
 
 test('checksums: a changed byte makes a line unreadable; lines from before checksums are read, and compaction gives them one', async () => {
@@ -202,13 +233,19 @@ test('checksums: a changed byte makes a line unreadable; lines from before check
   await writeFile(file, written.replace('"id":"e2"', '"id":"e3"') + `${JSON.stringify(rec(4))}\n`);
   const again = await replay(dir);
   assert.deepEqual(again.bad, [2]);
-  assert.deepEqual(again.records.map((r) => r.id), ['e1', 'e4']);
+  assert.deepEqual(
+    again.records.map((r) => r.id),
+    ['e1', 'e4'],
+  );
   assert.ok(await again.store.compact(new Compactor(compactionPolicy(Date.now(), 0, 1000))), 'an old line alone is reason to compact');
   await again.store.close();
   const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
   assert.equal(lines.length, 2);
   for (const l of lines) assert.match(l, /,"crc":"[0-9a-f]{8}"\}$/);
-  assert.deepEqual((await readAll(dir)).map((r) => r.id), ['e1', 'e4']);
+  assert.deepEqual(
+    (await readAll(dir)).map((r) => r.id),
+    ['e1', 'e4'],
+  );
 });
 
 test('compaction without room for its copy is refused up front, saying how much it needs and how much is free', async () => {
@@ -217,7 +254,10 @@ test('compaction without room for its copy is refused up front, saying how much 
   const { store } = await replay(dir, { freeBytes: async () => 1000 });
   for (let i = 0; i < 50; i++) await store.append(event(`old-${i}`, now - 30 * DAY, 'finished'));
   const before = await readFile(path.join(dir, LOG_FILE));
-  await assert.rejects(store.compact(new Compactor(compactionPolicy(now, 0, 1000))), new RegExp(`needs up to ${before.length} bytes, the disk has 1000 free`));
+  await assert.rejects(
+    store.compact(new Compactor(compactionPolicy(now, 0, 1000))),
+    new RegExp(`needs up to ${before.length} bytes, the disk has 1000 free`),
+  );
   assert.deepEqual(await readFile(path.join(dir, LOG_FILE)), before);
   await store.append(event('after', now));
   await store.close();

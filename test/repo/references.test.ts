@@ -7,7 +7,11 @@ import path from 'node:path';
 import { REPO } from '../helpers/cli.js';
 
 // Spelt in pieces so that this file does not name them itself.
-const OUTSIDE = [['DESIGN', '.md'], ['../', 'shared'], ['/work/', 'shared']].map((parts) => parts.join(''));
+const OUTSIDE = [
+  ['DESIGN', '.md'],
+  ['../', 'shared'],
+  ['/work/', 'shared'],
+].map((parts) => parts.join(''));
 const SKIP = new Set(['node_modules', '.git', 'generated', 'expected', 'dist', '.tools']);
 
 function textFiles(dir: string): string[] {

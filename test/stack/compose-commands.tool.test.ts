@@ -40,7 +40,10 @@ describe('compose commands of the Node services', { timeout: 300_000 }, () => {
   // long-running services keep the empty cache of a new container.
   async function offlineNpm(): Promise<Extra> {
     const cache = (await execa('npm', ['config', 'get', 'cache'])).stdout.trim();
-    return { mounts: [{ source: cache, target: '/root/.npm', bind: true, readOnly: false, options: ['rw'] }], env: { npm_config_offline: 'true' } };
+    return {
+      mounts: [{ source: cache, target: '/root/.npm', bind: true, readOnly: false, options: ['rw'] }],
+      env: { npm_config_offline: 'true' },
+    };
   }
   async function runOneShots(): Promise<Map<string, Outcome>> {
     const results = new Map<string, Outcome>();
@@ -50,7 +53,10 @@ describe('compose commands of the Node services', { timeout: 300_000 }, () => {
   const oneShotsFinished = () => (oneShotsDone ??= runOneShots());
 
   test('the stack has Node services of both kinds, and each long-running one has a healthcheck', () => {
-    assert.deepEqual(oneShots.map((s) => s.name), ['stack-init']);
+    assert.deepEqual(
+      oneShots.map((s) => s.name),
+      ['stack-init'],
+    );
     assert.deepEqual(longRunning.map((s) => s.name).sort(), ['demo-workload', 'sloforge-receiver']);
     for (const s of longRunning) assert.ok(s.healthcheck, `${s.name} has no healthcheck`);
   });
@@ -60,16 +66,23 @@ describe('compose commands of the Node services', { timeout: 300_000 }, () => {
     const first = (await oneShotsFinished()).get(init.name)!;
     assert.equal(first.exitCode, 0, first.output);
     const modules = mountedVolume(init, '/app/node_modules');
-    for (const pkg of ['tsx', 'yaml', 'prom-client']) assert.ok(existsSync(path.join(modules, pkg, 'package.json')), `${pkg} is not in the node-modules volume`);
+    for (const pkg of ['tsx', 'yaml', 'prom-client'])
+      assert.ok(existsSync(path.join(modules, pkg, 'package.json')), `${pkg} is not in the node-modules volume`);
     // --omit=dev: the containers run on the runtime dependencies alone.
     // Packages only a devDependency brings (typescript is a runtime dependency: source locations).
-    for (const dev of ['dependency-cruiser', 'fast-check', 'autocannon']) assert.ok(!existsSync(path.join(modules, dev)), `devDependency ${dev} was installed`);
+    for (const dev of ['dependency-cruiser', 'fast-check', 'autocannon'])
+      assert.ok(!existsSync(path.join(modules, dev)), `devDependency ${dev} was installed`);
 
     const zones = mountedVolume(service(compose, 'alertmanager'), '/usr/share/zoneinfo');
-    const am = parse(readFileSync(path.join(REPO, 'generated/alertmanager/alertmanager.yml'), 'utf8')) as { time_intervals?: Array<{ time_intervals: Array<{ location?: string }> }> };
-    const locations = [...new Set((am.time_intervals ?? []).flatMap((t) => t.time_intervals.map((i) => i.location)).filter((l): l is string => !!l))];
+    const am = parse(readFileSync(path.join(REPO, 'generated/alertmanager/alertmanager.yml'), 'utf8')) as {
+      time_intervals?: Array<{ time_intervals: Array<{ location?: string }> }>;
+    };
+    const locations = [
+      ...new Set((am.time_intervals ?? []).flatMap((t) => t.time_intervals.map((i) => i.location)).filter((l): l is string => !!l)),
+    ];
     assert.ok(locations.length > 0, 'alertmanager.yml names no time zone');
-    for (const zone of locations) assert.ok(existsSync(path.join(zones, zone)), `${zone} is missing from the zoneinfo volume Alertmanager mounts`);
+    for (const zone of locations)
+      assert.ok(existsSync(path.join(zones, zone)), `${zone} is missing from the zoneinfo volume Alertmanager mounts`);
 
     const again = await sandbox.run(init, await offlineNpm());
     assert.equal(again.exitCode, 0, again.output);
@@ -81,7 +94,8 @@ describe('compose commands of the Node services', { timeout: 300_000 }, () => {
     test(`${svc.name}: its compose command starts on a read-only /app with an empty npm cache, and its healthcheck passes`, async (t) => {
       const first = await oneShotsFinished();
       for (const [name, condition] of Object.entries(svc.dependsOn)) {
-        if (condition === 'service_completed_successfully') assert.equal(first.get(name)?.exitCode, 0, `${name}, which ${svc.name} waits for, failed`);
+        if (condition === 'service_completed_successfully')
+          assert.equal(first.get(name)?.exitCode, 0, `${name}, which ${svc.name} waits for, failed`);
       }
       const proc = sandbox.start(svc);
       t.after(() => proc.stop());

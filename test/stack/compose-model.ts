@@ -65,7 +65,9 @@ function mount(spec: string): Mount {
 
 /** `[host_ip:]published:target[/protocol]`; IPv4 host addresses only, which is all the stack uses. */
 function port(spec: string): Port {
-  const parts = String(spec).replace(/\/(tcp|udp)$/, '').split(':');
+  const parts = String(spec)
+    .replace(/\/(tcp|udp)$/, '')
+    .split(':');
   const hostIp = parts.length === 3 ? parts.shift()! : '0.0.0.0';
   const [published, target] = parts.map(Number);
   return { hostIp, published: published!, target: target ?? published! };
@@ -81,13 +83,16 @@ function dependsOn(raw: RawService['depends_on']): Record<string, string> {
  * `${NAME-default}` (default when unset) and `$$` for a literal `$`, read from `env`.
  */
 export function interpolate(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}/g, (_whole, name: string | undefined, op: string | undefined, fallback: string | undefined) => {
-    if (name === undefined) return '$';
-    const value = env[name];
-    if (op === ':-') return value === undefined || value === '' ? fallback! : value;
-    if (op === '-') return value ?? fallback!;
-    return value ?? '';
-  });
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}/g,
+    (_whole, name: string | undefined, op: string | undefined, fallback: string | undefined) => {
+      if (name === undefined) return '$';
+      const value = env[name];
+      if (op === ':-') return value === undefined || value === '' ? fallback! : value;
+      if (op === '-') return value ?? fallback!;
+      return value ?? '';
+    },
+  );
 }
 
 /** The compose file as a user gets it with `env` in their shell (none of its variables set, by default). */
@@ -105,7 +110,8 @@ export function loadCompose(file = COMPOSE_FILE, env: Record<string, string | un
       workingDir: raw.working_dir,
       mounts: (raw.volumes ?? []).map(mount),
       ports: (raw.ports ?? []).map(port),
-      healthcheck: test === undefined || raw.healthcheck?.disable ? undefined : { test: typeof test === 'string' ? ['CMD-SHELL', test] : test },
+      healthcheck:
+        test === undefined || raw.healthcheck?.disable ? undefined : { test: typeof test === 'string' ? ['CMD-SHELL', test] : test },
       dependsOn: dependsOn(raw.depends_on),
     });
   }
@@ -134,7 +140,10 @@ export function hostPath(svc: Service, containerPath: string): string | undefine
  * Debian's docker-compose 1.29 (installed by scripts/ensure-tools.sh) on docker-compose.yml,
  * with `env` added to the environment it interpolates from.
  */
-export async function dockerCompose(args: string[], env: Record<string, string> = {}): Promise<{ ok: boolean; output: string; stdout: string }> {
+export async function dockerCompose(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ ok: boolean; output: string; stdout: string }> {
   await execa('bash', [path.join(REPO, 'scripts/ensure-tools.sh')], { stdio: 'inherit' });
   const which = await execa('sh', ['-c', 'command -v docker-compose'], { reject: false });
   if (which.exitCode !== 0) throw new Error('docker-compose is not installed and scripts/ensure-tools.sh could not install it');

@@ -18,12 +18,21 @@ const services = loadCompose();
 const rel = (p: string) => path.relative(REPO, p);
 
 /** The port a service listens on inside the stack network. */
-const LISTEN: Record<string, number> = { prometheus: 9090, alertmanager: 9093, grafana: 3000, 'sloforge-receiver': 9095, 'demo-workload': 8080 };
+const LISTEN: Record<string, number> = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  grafana: 3000,
+  'sloforge-receiver': 9095,
+  'demo-workload': 8080,
+};
 
 function mustMap(svc: Service, containerPath: string): string {
   const host = hostPath(svc, containerPath);
   assert.ok(host, `${svc.name}: nothing in the repository is mounted at ${containerPath}`);
-  assert.ok(existsSync(host), `${svc.name}: ${containerPath} is mounted from ${rel(host)}, which does not exist (run \`npx sloforge generate\`?)`);
+  assert.ok(
+    existsSync(host),
+    `${svc.name}: ${containerPath} is mounted from ${rel(host)}, which does not exist (run \`npx sloforge generate\`?)`,
+  );
   return host;
 }
 
@@ -62,7 +71,8 @@ test('every port is published on 127.0.0.1 unless SLOFORGE_BIND_ADDRESS says oth
   for (const p of local) assert.match(p, /^127\.0\.0\.1:\d+:\d+\/tcp$/);
   for (const p of await published({ SLOFORGE_BIND_ADDRESS: '0.0.0.0' })) assert.match(p, /^0\.0\.0\.0:\d+:\d+\/tcp$/);
   for (const svc of services.values()) for (const p of svc.ports) assert.equal(p.hostIp, '127.0.0.1', svc.name);
-  for (const svc of loadCompose(undefined, { SLOFORGE_BIND_ADDRESS: '0.0.0.0' }).values()) for (const p of svc.ports) assert.equal(p.hostIp, '0.0.0.0', svc.name);
+  for (const svc of loadCompose(undefined, { SLOFORGE_BIND_ADDRESS: '0.0.0.0' }).values())
+    for (const p of svc.ports) assert.equal(p.hostIp, '0.0.0.0', svc.name);
 });
 
 test('nothing reachable on a published port offers more than the demo needs', () => {
@@ -70,7 +80,11 @@ test('nothing reachable on a published port offers more than the demo needs', ()
   // Lifecycle endpoints would let anyone who reaches :9090 POST /-/quit.
   assert.ok(!prom.command.includes('--web.enable-lifecycle'), prom.command.join(' '));
   const grafana = service(services, 'grafana');
-  assert.equal(grafana.environment.GF_SECURITY_ADMIN_PASSWORD, undefined, 'the admin password belongs in a file, not in docker-compose.yml');
+  assert.equal(
+    grafana.environment.GF_SECURITY_ADMIN_PASSWORD,
+    undefined,
+    'the admin password belongs in a file, not in docker-compose.yml',
+  );
   const password = readFileSync(mustMap(grafana, grafana.environment.GF_SECURITY_ADMIN_PASSWORD__FILE!), 'utf8').trim();
   assert.notEqual(password, 'admin');
   assert.ok(password.length >= 16);
@@ -98,12 +112,22 @@ test('the Node services run node, not npx or npm, on the read-only project', () 
   for (const svc of [...services.values()].filter((s) => s.image.startsWith('node:') && s.name !== 'stack-init')) {
     // npm writes into the package it runs (bin links, chmod), which the read-only /app refuses.
     assert.equal(svc.command[0], 'node', `${svc.name}: ${svc.command.join(' ')}`);
-    assert.ok(svc.mounts.some((m) => m.target === '/app' && m.readOnly), svc.name);
+    assert.ok(
+      svc.mounts.some((m) => m.target === '/app' && m.readOnly),
+      svc.name,
+    );
   }
 });
 
 test('the stack has the promised services, pinned to the versions sloforge targets', () => {
-  assert.deepEqual([...services.keys()].sort(), ['alertmanager', 'demo-workload', 'grafana', 'prometheus', 'sloforge-receiver', 'stack-init']);
+  assert.deepEqual([...services.keys()].sort(), [
+    'alertmanager',
+    'demo-workload',
+    'grafana',
+    'prometheus',
+    'sloforge-receiver',
+    'stack-init',
+  ]);
   assert.equal(service(services, 'prometheus').image, 'prom/prometheus:v2.42.0');
   assert.equal(service(services, 'alertmanager').image, 'prom/alertmanager:v0.25.0');
   // The foundation SDK's classic dashboards (schemaVersion 42) need Grafana 12 or later.
@@ -111,7 +135,8 @@ test('the stack has the promised services, pinned to the versions sloforge targe
   // The Node images run the LTS major that CI tests on (scripts/node-lts.sh).
   const lts = /^NODE_LTS_MAJOR=(\d+)$/m.exec(readFileSync(path.join(REPO, 'scripts/node-lts.sh'), 'utf8'))?.[1];
   assert.equal(lts, '26');
-  for (const name of ['sloforge-receiver', 'demo-workload', 'stack-init']) assert.equal(service(services, name).image, `node:${lts}-bookworm-slim`);
+  for (const name of ['sloforge-receiver', 'demo-workload', 'stack-init'])
+    assert.equal(service(services, name).image, `node:${lts}-bookworm-slim`);
 });
 
 test('every bind mount comes from an existing path inside the repository', () => {
@@ -145,7 +170,7 @@ test('published ports are distinct and match what each service listens on', () =
   assert.equal(service(services, 'demo-workload').environment.DEMO_HOST, '0.0.0.0');
 });
 
-test("Prometheus: rule_files matches the generated rules as mounted; targets are services; promtool accepts it", async () => {
+test('Prometheus: rule_files matches the generated rules as mounted; targets are services; promtool accepts it', async () => {
   const prom = service(services, 'prometheus');
   const configArg = prom.command.find((a) => a.startsWith('--config.file='))!.slice('--config.file='.length);
   const configFile = mustMap(prom, configArg);
@@ -155,19 +180,29 @@ test("Prometheus: rule_files matches the generated rules as mounted; targets are
     scrape_configs: Array<{ job_name: string; metrics_path?: string; static_configs: Array<{ targets: string[] }> }>;
   };
 
-  const generated = readdirSync(path.join(REPO, 'generated/prometheus/rules')).filter((f) => f.endsWith('.yml')).sort();
+  const generated = readdirSync(path.join(REPO, 'generated/prometheus/rules'))
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
   assert.ok(generated.length > 0);
   for (const glob of config.rule_files) {
     // Relative to the config file, as Prometheus resolves it, inside the container.
     const inContainer = path.posix.join(path.posix.dirname(configArg), glob);
     const dir = mustMap(prom, path.posix.dirname(inContainer));
-    const pattern = new RegExp(`^${path.posix.basename(inContainer).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
-    const matched = readdirSync(dir).filter((f) => pattern.test(f)).sort();
+    const pattern = new RegExp(
+      `^${path.posix
+        .basename(inContainer)
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')}$`,
+    );
+    const matched = readdirSync(dir)
+      .filter((f) => pattern.test(f))
+      .sort();
     assert.deepEqual(matched, generated, `${glob} in the container should load exactly the generated rule files`);
     assert.equal(statSync(dir).ino, statSync(path.join(REPO, 'generated/prometheus/rules')).ino);
   }
 
-  for (const am of config.alerting.alertmanagers) for (const t of am.static_configs.flatMap((s) => s.targets)) assertReachable('prometheus', t);
+  for (const am of config.alerting.alertmanagers)
+    for (const t of am.static_configs.flatMap((s) => s.targets)) assertReachable('prometheus', t);
   const jobs = new Map(config.scrape_configs.map((s) => [s.job_name, s]));
   for (const s of jobs.values()) for (const t of s.static_configs.flatMap((c) => c.targets)) assertReachable('prometheus', t);
   assert.ok(jobs.has('sloforge-receiver') && jobs.has('prometheus') && jobs.has('demo-workload'));
@@ -182,7 +217,10 @@ test("Prometheus: rule_files matches the generated rules as mounted; targets are
     assert.ok(scrape, `no scrape job ${job}, which the SLOs read`);
     // slos/receiver.ts watches the receiver itself, on its own /metrics.
     if (job === 'sloforge-receiver') {
-      assert.deepEqual(scrape.static_configs.flatMap((c) => c.targets), ['sloforge-receiver:9095']);
+      assert.deepEqual(
+        scrape.static_configs.flatMap((c) => c.targets),
+        ['sloforge-receiver:9095'],
+      );
       continue;
     }
     assert.equal(scrape.metrics_path, `/metrics/${job}`);
@@ -221,7 +259,10 @@ test('Alertmanager: amtool accepts the config as mounted; its secrets exist; it 
   assert.match(r.all ?? '', /Found:\n - global config\n - route\n - \d+ inhibit rules\n - \d+ receivers\n - 1 templates/);
 
   const config = parse(readFileSync(configFile, 'utf8')) as {
-    receivers: Array<{ name: string; webhook_configs?: Array<{ url: string; http_config: { authorization: { credentials_file: string } } }> }>;
+    receivers: Array<{
+      name: string;
+      webhook_configs?: Array<{ url: string; http_config: { authorization: { credentials_file: string } } }>;
+    }>;
   };
   const secrets = fileFields(config);
   assert.ok(secrets.length >= 7);
@@ -244,7 +285,10 @@ test('receiver: actions file, token and header files are mounted; restart-checko
   assert.deepEqual(rx.command.slice(-2), ['bin/sloforge.mjs', 'receiver']);
   const actionsFile = mustMap(rx, rx.environment.SLOFORGE_RECEIVER_ACTIONS!);
   assert.equal(actionsFile, path.join(REPO, 'generated/remediation/actions.json'));
-  assert.ok(rx.mounts.some((m) => m.target === rx.environment.SLOFORGE_RECEIVER_DATA_DIR && !m.bind && !m.readOnly), 'the data dir needs a writable volume');
+  assert.ok(
+    rx.mounts.some((m) => m.target === rx.environment.SLOFORGE_RECEIVER_DATA_DIR && !m.bind && !m.readOnly),
+    'the data dir needs a writable volume',
+  );
   const actions = JSON.parse(readFileSync(actionsFile, 'utf8')) as {
     remediations: Array<{ name: string; action: { kind: string; http?: { url: string; headerFiles: Record<string, string> } } }>;
   };
@@ -270,7 +314,9 @@ test('every remediation an alert names can act in the stack: an HTTP action on a
   const dir = path.join(REPO, 'generated/prometheus/rules');
   const named = new Set<string>();
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.yml'))) {
-    const doc = parse(readFileSync(path.join(dir, f), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string; labels?: Record<string, string> }> }> };
+    const doc = parse(readFileSync(path.join(dir, f), 'utf8')) as {
+      groups: Array<{ rules: Array<{ alert?: string; labels?: Record<string, string> }> }>;
+    };
     for (const r of doc.groups.flatMap((g) => g.rules)) if (r.alert && r.labels?.remediation) named.add(r.labels.remediation);
   }
   assert.ok(named.has('restart-checkout'), [...named].join());
@@ -279,7 +325,10 @@ test('every remediation an alert names can act in the stack: an HTTP action on a
     const r = actions.remediations.find((x) => x.name === name);
     assert.ok(r, `an alert names ${name}, which actions.json lacks`);
     if (r.dryRun) continue;
-    assert.ok(r.action.http, `${name} is a ${r.action.kind} action, which cannot act in the local stack; make it a dry run or name no alert`);
+    assert.ok(
+      r.action.http,
+      `${name} is a ${r.action.kind} action, which cannot act in the local stack; make it a dry run or name no alert`,
+    );
     assert.ok(services.has(new URL(r.action.http.url).hostname), `${name} calls ${r.action.http.url}, outside the stack`);
   }
 });
@@ -289,11 +338,16 @@ test('Grafana: provisioning and dashboards are mounted where the providers look;
   const provisioning = mustMap(grafana, '/etc/grafana/provisioning');
   const ds = parse(readFileSync(path.join(provisioning, 'datasources/sloforge.yml'), 'utf8')) as { datasources: Array<{ url: string }> };
   for (const d of ds.datasources) assertReachable('grafana', urlHostPort(d.url));
-  const providers = parse(readFileSync(path.join(provisioning, 'dashboards/sloforge.yml'), 'utf8')) as { providers: Array<{ options: { path: string } }> };
+  const providers = parse(readFileSync(path.join(provisioning, 'dashboards/sloforge.yml'), 'utf8')) as {
+    providers: Array<{ options: { path: string } }>;
+  };
   assert.ok(providers.providers.length > 0);
   for (const p of providers.providers) {
     const dir = mustMap(grafana, p.options.path);
-    assert.ok(readdirSync(dir).some((f) => f.endsWith('.json')), `${p.options.path} holds no dashboard`);
+    assert.ok(
+      readdirSync(dir).some((f) => f.endsWith('.json')),
+      `${p.options.path} holds no dashboard`,
+    );
   }
 });
 

@@ -46,7 +46,10 @@ export class ComposeSandbox {
     await execa('bash', [path.join(REPO, 'scripts/ensure-tools.sh')], { stdio: 'inherit' });
     for (const bin of ['unshare', 'nsenter', 'mount', 'chroot', 'ip']) {
       const r = await execa('sh', ['-c', `command -v ${bin}`], { reject: false });
-      if (r.exitCode !== 0) throw new Error(`${bin} is not installed (scripts/ensure-tools.sh installs iproute2; util-linux and coreutils are in every Debian)`);
+      if (r.exitCode !== 0)
+        throw new Error(
+          `${bin} is not installed (scripts/ensure-tools.sh installs iproute2; util-linux and coreutils are in every Debian)`,
+        );
     }
   }
 
@@ -77,7 +80,11 @@ export class ComposeSandbox {
     const pid = proc.child.pid;
     if (pid === undefined) return { exitCode: undefined, output: `${proc.name} did not start` };
     const r = await execa('nsenter', [`--target=${pid}`, '--mount', '--net', '--root', '--wd', '--', ...argv], {
-      env: this.envs.get(proc)!, extendEnv: false, reject: false, all: true, timeout: 10_000,
+      env: this.envs.get(proc)!,
+      extendEnv: false,
+      reject: false,
+      all: true,
+      timeout: 10_000,
     });
     return { exitCode: r.exitCode, output: r.all ?? '' };
   }
@@ -95,10 +102,14 @@ export class ComposeSandbox {
     const deadline = Date.now() + timeoutMs;
     let last: Outcome = { exitCode: undefined, output: '' };
     for (;;) {
-      if (proc.exited !== undefined) throw new Error(`${svc.name} exited with ${proc.exited} before its healthcheck passed\n${proc.output()}`);
+      if (proc.exited !== undefined)
+        throw new Error(`${svc.name} exited with ${proc.exited} before its healthcheck passed\n${proc.output()}`);
       last = await this.exec(proc, argv);
       if (last.exitCode === 0) return last;
-      if (Date.now() > deadline) throw new Error(`${svc.name}: healthcheck still failing after ${timeoutMs} ms (exit ${last.exitCode}: ${last.output})\n${proc.output()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${svc.name}: healthcheck still failing after ${timeoutMs} ms (exit ${last.exitCode}: ${last.output})\n${proc.output()}`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -139,14 +150,14 @@ export class ComposeSandbox {
    */
   private mountLines(mounts: Mount[]): string[] {
     const depth = (p: string) => p.split('/').filter(Boolean).length;
-    return [...mounts].sort((a, b) => depth(a.target) - depth(b.target)).flatMap((m) => {
-      const source = m.bind ? m.source : this.volume(m.source);
-      if (!existsSync(source)) throw new Error(`mount source ${source} does not exist`);
-      const at = `"$R"${q(m.target)}`;
-      const make = statSync(source).isDirectory()
-        ? `mkdir -p ${at}`
-        : `mkdir -p "$(dirname ${at})" && { [ -e ${at} ] || touch ${at}; }`;
-      return [`${make} && mount --bind ${q(source)} ${at}${m.readOnly ? ` && mount -o remount,bind,ro ${at}` : ''}`];
-    });
+    return [...mounts]
+      .sort((a, b) => depth(a.target) - depth(b.target))
+      .flatMap((m) => {
+        const source = m.bind ? m.source : this.volume(m.source);
+        if (!existsSync(source)) throw new Error(`mount source ${source} does not exist`);
+        const at = `"$R"${q(m.target)}`;
+        const make = statSync(source).isDirectory() ? `mkdir -p ${at}` : `mkdir -p "$(dirname ${at})" && { [ -e ${at} ] || touch ${at}; }`;
+        return [`${make} && mount --bind ${q(source)} ${at}${m.readOnly ? ` && mount -o remount,bind,ro ${at}` : ''}`];
+      });
   }
 }

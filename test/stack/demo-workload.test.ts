@@ -31,7 +31,10 @@ async function receiverServes(): Promise<Served[]> {
   return [...textSamples(await m.registry.metrics()), { name: 'up', labels: {} }];
 }
 
-async function start(t: { after: (fn: () => Promise<void>) => void }, extra: { adminAuthorizationFile?: string } = {}): Promise<DemoWorkload> {
+async function start(
+  t: { after: (fn: () => Promise<void>) => void },
+  extra: { adminAuthorizationFile?: string } = {},
+): Promise<DemoWorkload> {
   const w = await startDemoWorkload({ host: '127.0.0.1', port: 0, perSecond: 20, restartHeals: true, ...extra });
   t.after(() => w.close());
   return w;
@@ -39,17 +42,23 @@ async function start(t: { after: (fn: () => Promise<void>) => void }, extra: { a
 
 /** What a job serves, asked for as Prometheus with native histograms on asks (protobuf first). */
 async function served(url: string, job: string): Promise<Served[]> {
-  const res = await fetch(`${url}/metrics/${job}`, { headers: { accept: `${PROTOBUF_CONTENT_TYPE};q=0.7,text/plain;version=0.0.4;q=0.3` } });
+  const res = await fetch(`${url}/metrics/${job}`, {
+    headers: { accept: `${PROTOBUF_CONTENT_TYPE};q=0.7,text/plain;version=0.0.4;q=0.3` },
+  });
   assert.equal(res.status, 200, `no /metrics/${job}`);
   const type = res.headers.get('content-type') ?? '';
-  return type.startsWith('application/vnd.google.protobuf') ? protobufSeries(new Uint8Array(await res.arrayBuffer())) : textSamples(await res.text());
+  return type.startsWith('application/vnd.google.protobuf')
+    ? protobufSeries(new Uint8Array(await res.arrayBuffer()))
+    : textSamples(await res.text());
 }
 
 test('every series a generated SLO rule reads is served under its job, with its le bound', async (t) => {
   const w = await start(t);
   w.traffic.advance(2);
   const rulesDir = path.join(REPO, 'generated/prometheus/rules');
-  const rules = readdirSync(rulesDir).map((f) => readFileSync(path.join(rulesDir, f), 'utf8')).join('\n');
+  const rules = readdirSync(rulesDir)
+    .map((f) => readFileSync(path.join(rulesDir, f), 'utf8'))
+    .join('\n');
   // Raw selectors name a job; recording-rule outputs (slo:...) do not.
   const selectors = [...rules.matchAll(/\b([a-z_][a-z0-9_]*)\{([^}]*job="[^"]+"[^}]*)\}/g)];
   assert.ok(selectors.length > 10);
@@ -63,7 +72,10 @@ test('every series a generated SLO rule reads is served under its job, with its 
     for (const [, label, op, value] of matchers!.matchAll(/(\w+)(=~|=)"((?:[^"\\]|\\.)*)"/g)) {
       if (label === 'job') continue;
       const re = new RegExp(`^(?:${op === '=~' ? value!.replace(/\\\\/g, '\\') : value!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})$`);
-      assert.ok(series.some((s) => re.test(s.labels[label!] ?? '')), `${job}: no ${name} series with ${label}${op}"${value}"`);
+      assert.ok(
+        series.some((s) => re.test(s.labels[label!] ?? '')),
+        `${job}: no ${name} series with ${label}${op}"${value}"`,
+      );
     }
   }
 });
@@ -84,7 +96,10 @@ test('every input a no-data alert watches is served, so a healthy stack raises n
     for (const text of inputs) {
       const sel = parseSelector(text);
       assert.ok(typeof sel !== 'string', text);
-      assert.ok(all.some((x) => selectorMatches(sel, x.metric, x.labels)), `${svc.name}: nothing served matches ${text}`);
+      assert.ok(
+        all.some((x) => selectorMatches(sel, x.metric, x.labels)),
+        `${svc.name}: nothing served matches ${text}`,
+      );
       checked++;
     }
   }
@@ -97,7 +112,8 @@ test('healthy traffic stays inside every SLO budget; an injected share of 1 fail
   traffic.advance(600);
   const checkout = services.find((s) => s.job === 'checkout')!;
   const requests = checkout.registry.getSingleMetric('http_requests_total') as Counter;
-  const byCode = async (code: string) => (await requests.get()).values.filter((v) => v.labels.code === code).reduce((a, v) => a + v.value, 0);
+  const byCode = async (code: string) =>
+    (await requests.get()).values.filter((v) => v.labels.code === code).reduce((a, v) => a + v.value, 0);
   const [ok1, failed1] = [await byCode('200'), await byCode('500')];
   assert.equal(ok1 + failed1, 60_000);
   // 0.02% of 60 000 requests: 12 failures (give or take float rounding), far inside the 0.1% budget.
@@ -137,16 +153,20 @@ test('/admin/restart checks the Authorization file, counts calls and heals check
   writeFileSync(file, 'Bearer s3cret\n');
   const w = await start(t, { adminAuthorizationFile: file });
   await fetch(`${w.url}/chaos`, { method: 'POST', body: '{"errorRate":1}' });
-  const restart = (authorization?: string) => fetch(`${w.url}/admin/restart`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': 'evt-1', ...(authorization ? { authorization } : {}) },
-    body: '{"reason":"test"}',
-  });
+  const restart = (authorization?: string) =>
+    fetch(`${w.url}/admin/restart`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'evt-1', ...(authorization ? { authorization } : {}) },
+      body: '{"reason":"test"}',
+    });
   assert.equal((await restart()).status, 401);
   assert.equal((await restart('Bearer wrong!')).status, 401);
   assert.equal(w.restarts.length, 0);
   assert.equal((await restart('Bearer s3cret')).status, 200);
-  const seen = (await (await fetch(`${w.url}/admin/restarts`)).json()) as { count: number; calls: Array<{ idempotencyKey: string; body: unknown }> };
+  const seen = (await (await fetch(`${w.url}/admin/restarts`)).json()) as {
+    count: number;
+    calls: Array<{ idempotencyKey: string; body: unknown }>;
+  };
   assert.equal(seen.count, 1);
   assert.deepEqual([seen.calls[0]!.idempotencyKey, seen.calls[0]!.body], ['evt-1', { reason: 'test' }]);
   assert.equal(w.traffic.shares('checkout').errorRate, 0.0002);

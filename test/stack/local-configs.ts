@@ -50,10 +50,12 @@ export function localAlertmanagerConfig(text: string, o: { endpoints: Endpoints;
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
     if (!node || typeof node !== 'object') return node;
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => {
-      if (k.endsWith('_file') && typeof v === 'string') return [k, localFile(o.service, v)];
-      return [k, walk(v)];
-    }));
+    return Object.fromEntries(
+      Object.entries(node).map(([k, v]) => {
+        if (k.endsWith('_file') && typeof v === 'string') return [k, localFile(o.service, v)];
+        return [k, walk(v)];
+      }),
+    );
   };
   const cfg = walk(parse(text)) as { receivers?: Array<{ webhook_configs?: Array<{ url: string }> }> };
   for (const r of cfg.receivers ?? []) for (const w of r.webhook_configs ?? []) w.url = localUrl(o.endpoints, w.url);

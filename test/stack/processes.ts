@@ -14,7 +14,12 @@ export class Proc {
    * commands that leave children behind (npx), which would otherwise outlive the test and hold
    * its output pipes open.
    */
-  constructor(readonly name: string, bin: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; group?: boolean } = {}) {
+  constructor(
+    readonly name: string,
+    bin: string,
+    args: string[],
+    opts: { cwd?: string; env?: NodeJS.ProcessEnv; group?: boolean } = {},
+  ) {
     this.group = opts.group ?? false;
     this.child = spawn(bin, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: this.group });
     const keep = (chunk: Buffer) => {
@@ -59,8 +64,6 @@ export class Proc {
     }
   }
 }
-
-
 
 export async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });

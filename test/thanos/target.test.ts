@@ -27,7 +27,13 @@ test('partial_response_strategy on every group; recordings and alerts apart when
     // Each group holds one kind where split, and the rules are those of the plain file, kind by kind per group.
     for (const g of doc.groups) {
       if (g.name.endsWith('.alerts')) assert.ok(g.rules.every(isAlert), g.name);
-      assert.deepEqual(Object.keys(g), ['name', 'interval', ...(file === 'search.yml' ? ['limit'] : []), 'partial_response_strategy', 'rules']);
+      assert.deepEqual(Object.keys(g), [
+        'name',
+        'interval',
+        ...(file === 'search.yml' ? ['limit'] : []),
+        'partial_response_strategy',
+        'rules',
+      ]);
     }
     const byKind = (groups: any[]) => groups.flatMap((g) => [...g.rules.filter((r: any) => !isAlert(r)), ...g.rules.filter(isAlert)]);
     assert.deepEqual(byKind(doc.groups), byKind(plain[file].groups));
@@ -40,6 +46,12 @@ test('with one strategy for both kinds the groups are exactly the plain ones', (
   const artifacts = compile(validateConfig(cfg));
   const plain = yamlFiles(artifacts, 'prometheus/rules/');
   for (const [file, doc] of Object.entries(yamlFiles(artifacts, 'thanos/rules/'))) {
-    assert.deepEqual(doc.groups.map((g: any) => { const { partial_response_strategy: _, ...rest } = g; return rest; }), plain[file].groups);
+    assert.deepEqual(
+      doc.groups.map((g: any) => {
+        const { partial_response_strategy: _, ...rest } = g;
+        return rest;
+      }),
+      plain[file].groups,
+    );
   }
 });

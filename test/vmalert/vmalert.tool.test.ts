@@ -18,13 +18,76 @@ import { tool } from '../helpers/tools.js';
 
 /** Prometheus 2.42's functions (promql/functions.go), what a user's PromQL may call. */
 const PROMQL_2_42_FUNCTIONS = [
-  'abs', 'absent', 'absent_over_time', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'avg_over_time', 'ceil', 'changes',
-  'clamp', 'clamp_max', 'clamp_min', 'cos', 'cosh', 'count_over_time', 'days_in_month', 'day_of_month', 'day_of_week',
-  'day_of_year', 'deg', 'delta', 'deriv', 'exp', 'floor', 'histogram_count', 'histogram_fraction', 'histogram_quantile',
-  'histogram_sum', 'holt_winters', 'hour', 'idelta', 'increase', 'irate', 'label_join', 'label_replace', 'last_over_time',
-  'ln', 'log10', 'log2', 'max_over_time', 'min_over_time', 'minute', 'month', 'pi', 'predict_linear', 'present_over_time',
-  'quantile_over_time', 'rad', 'rate', 'resets', 'round', 'scalar', 'sgn', 'sin', 'sinh', 'sort', 'sort_desc', 'sqrt',
-  'stddev_over_time', 'stdvar_over_time', 'sum_over_time', 'tan', 'tanh', 'time', 'timestamp', 'vector', 'year',
+  'abs',
+  'absent',
+  'absent_over_time',
+  'acos',
+  'acosh',
+  'asin',
+  'asinh',
+  'atan',
+  'atanh',
+  'avg_over_time',
+  'ceil',
+  'changes',
+  'clamp',
+  'clamp_max',
+  'clamp_min',
+  'cos',
+  'cosh',
+  'count_over_time',
+  'days_in_month',
+  'day_of_month',
+  'day_of_week',
+  'day_of_year',
+  'deg',
+  'delta',
+  'deriv',
+  'exp',
+  'floor',
+  'histogram_count',
+  'histogram_fraction',
+  'histogram_quantile',
+  'histogram_sum',
+  'holt_winters',
+  'hour',
+  'idelta',
+  'increase',
+  'irate',
+  'label_join',
+  'label_replace',
+  'last_over_time',
+  'ln',
+  'log10',
+  'log2',
+  'max_over_time',
+  'min_over_time',
+  'minute',
+  'month',
+  'pi',
+  'predict_linear',
+  'present_over_time',
+  'quantile_over_time',
+  'rad',
+  'rate',
+  'resets',
+  'round',
+  'scalar',
+  'sgn',
+  'sin',
+  'sinh',
+  'sort',
+  'sort_desc',
+  'sqrt',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'sum_over_time',
+  'tan',
+  'tanh',
+  'time',
+  'timestamp',
+  'vector',
+  'year',
 ];
 
 /** The example config with what vmalert cannot run taken out: native histograms and keepFiringFor. */
@@ -49,19 +112,37 @@ function writeOut(artifacts: ReadonlyArray<{ path: string; content: string }>, d
 async function dryRun(files: string[]): Promise<{ ok: boolean; output: string }> {
   const bin = await tool('vmalert');
   const r = await execa(bin, ['-dryRun', ...files.map((f) => `-rule=${f}`)], { reject: false, all: true, timeout: 60_000 });
-  return { ok: r.exitCode === 0, output: (r.all ?? '').split('\n').filter((l) => /fatal|error/.test(l)).join('\n') };
+  return {
+    ok: r.exitCode === 0,
+    output: (r.all ?? '')
+      .split('\n')
+      .filter((l) => /fatal|error/.test(l))
+      .join('\n'),
+  };
 }
 
 /** A throwaway VictoriaMetrics on 127.0.0.1 and a query function against it. */
-async function withVictoriaMetrics(fn: (query: (q: string) => Promise<{ status: string; error?: string }>) => Promise<void>): Promise<void> {
+async function withVictoriaMetrics(
+  fn: (query: (q: string) => Promise<{ status: string; error?: string }>) => Promise<void>,
+): Promise<void> {
   const bin = await tool('victoria-metrics');
   const port = await freePort();
   const data = tempDir('sloforge-vm-');
-  const vm: ResultPromise = execa(bin, [`-storageDataPath=${data}`, `-httpListenAddr=127.0.0.1:${port}`, '-loggerLevel=ERROR'], { reject: false, all: true });
+  const vm: ResultPromise = execa(bin, [`-storageDataPath=${data}`, `-httpListenAddr=127.0.0.1:${port}`, '-loggerLevel=ERROR'], {
+    reject: false,
+    all: true,
+  });
   try {
     const base = `http://127.0.0.1:${port}`;
-    await until('VictoriaMetrics to answer', async () => ((await fetch(`${base}/health`).catch(() => undefined))?.ok ? true : undefined), 30_000);
-    await fn(async (q) => (await (await fetch(`${base}/api/v1/query?${new URLSearchParams({ query: q })}`)).json()) as { status: string; error?: string });
+    await until(
+      'VictoriaMetrics to answer',
+      async () => ((await fetch(`${base}/health`).catch(() => undefined))?.ok ? true : undefined),
+      30_000,
+    );
+    await fn(
+      async (q) =>
+        (await (await fetch(`${base}/api/v1/query?${new URLSearchParams({ query: q })}`)).json()) as { status: string; error?: string },
+    );
   } finally {
     vm.kill('SIGTERM');
     await vm;
@@ -76,7 +157,9 @@ test('vmalert -dryRun loads every vmalert file of the example, and VictoriaMetri
   assert.equal(files.length, 4);
   const r = await dryRun(files);
   assert.ok(r.ok, r.output);
-  const exprs = artifacts.filter((a) => a.path.startsWith('vmalert/rules/')).flatMap((a) => parse(a.content).groups.flatMap((g: any) => g.rules.map((x: any) => x.expr as string)));
+  const exprs = artifacts
+    .filter((a) => a.path.startsWith('vmalert/rules/'))
+    .flatMap((a) => parse(a.content).groups.flatMap((g: any) => g.rules.map((x: any) => x.expr as string)));
   assert.ok(exprs.length > 300);
   await withVictoriaMetrics(async (query) => {
     for (const e of exprs) {

@@ -7,7 +7,15 @@ import { defineConfig, defineService, defineTeam } from 'sloforge';
 const platform = defineTeam({
   name: 'platform',
   page: { pagerduty: { routingKeyFile: '/etc/alertmanager/secrets/platform-pagerduty' } },
-  ticket: { email: { to: 'platform-oncall@example.com', from: 'alertmanager@example.com', smarthost: 'smtp.example.com:587', authUsername: 'alertmanager', authPasswordFile: '/etc/alertmanager/secrets/smtp-password' } },
+  ticket: {
+    email: {
+      to: 'platform-oncall@example.com',
+      from: 'alertmanager@example.com',
+      smarthost: 'smtp.example.com:587',
+      authUsername: 'alertmanager',
+      authPasswordFile: '/etc/alertmanager/secrets/smtp-password',
+    },
+  },
 });
 
 const search = defineTeam({

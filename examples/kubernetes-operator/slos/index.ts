@@ -39,7 +39,12 @@ const cart = defineService({
     {
       name: 'availability',
       objective: 99.9,
-      sli: { ratio: { errors: 'http_requests_total{namespace="shop",job="cart",code=~"5.."}', total: 'http_requests_total{namespace="shop",job="cart"}' } },
+      sli: {
+        ratio: {
+          errors: 'http_requests_total{namespace="shop",job="cart",code=~"5.."}',
+          total: 'http_requests_total{namespace="shop",job="cart"}',
+        },
+      },
       alerting: { runbook: 'https://runbooks.example.com/cart/availability', remediation: 'restart-cart' },
     },
     {
@@ -70,7 +75,12 @@ export default defineConfig({
   remediations: [restartCart],
   grafana: { url: 'https://grafana.example.com', datasource: { url: 'http://kube-prometheus-stack-prometheus.monitoring:9090' } },
   // Alertmanager posts the alerts that name a remediation to the receiver, with this token file.
-  alertmanager: { remediation: { url: 'http://sloforge-receiver.monitoring.svc:9095/alerts', credentialsFile: '/etc/alertmanager/secrets/sloforge-receiver-token/token' } },
+  alertmanager: {
+    remediation: {
+      url: 'http://sloforge-receiver.monitoring.svc:9095/alerts',
+      credentialsFile: '/etc/alertmanager/secrets/sloforge-receiver-token/token',
+    },
+  },
   kubernetes: {
     namespace: 'monitoring',
     // kube-prometheus-stack's Prometheus selects PrometheusRules by its Helm release label.

@@ -11,14 +11,17 @@ type Severity = 'critical' | 'warning';
 /** The severities of the alerts a team's services raise, and one example of each for the error. */
 function severitiesOf(cfg: Config, team: string): Map<Severity, string> {
   const out = new Map<Severity, string>();
-  const add = (sev: Severity, what: string) => { if (!out.has(sev)) out.set(sev, what); };
+  const add = (sev: Severity, what: string) => {
+    if (!out.has(sev)) out.set(sev, what);
+  };
   for (const svc of cfg.services) {
     if (svc.team !== team) continue;
     for (const slo of svc.slos ?? []) {
       if (slo.alerting?.enabled === false) continue;
       if (slo.alerting?.page !== false) add('critical', `SLO ${svc.name}/${slo.name} pages`);
       if (slo.alerting?.ticket !== false) add('warning', `SLO ${svc.name}/${slo.name} tickets`);
-      if (slo.alerting?.noData?.enabled !== false) add(slo.alerting?.noData?.severity ?? 'warning', `SLO ${svc.name}/${slo.name}'s no-data alert`);
+      if (slo.alerting?.noData?.enabled !== false)
+        add(slo.alerting?.noData?.severity ?? 'warning', `SLO ${svc.name}/${slo.name}'s no-data alert`);
     }
     for (const th of svc.thresholds ?? []) {
       if (th.critical !== undefined) add('critical', `threshold ${svc.name}/${th.name} has a critical level`);

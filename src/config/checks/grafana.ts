@@ -13,7 +13,11 @@ function datasourceProblems(cfg: Config): ConfigProblem[] {
     path: [...at, k],
     message: 'applies only to a datasource sloforge provisions; with provision: false, Grafana already has the datasource, set it there',
   }));
-  if (ds.uid === undefined) out.push({ path: [...at, 'uid'], message: 'is required with provision: false: the uid of the existing Prometheus datasource the dashboards should read' });
+  if (ds.uid === undefined)
+    out.push({
+      path: [...at, 'uid'],
+      message: 'is required with provision: false: the uid of the existing Prometheus datasource the dashboards should read',
+    });
   return out;
 }
 

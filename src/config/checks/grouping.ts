@@ -44,7 +44,9 @@ export function sliSelectors(sli: Slo['sli']): SliSelector[] {
 
 /** A query SLI's expressions with their keys, in the order the config lists them. */
 function queryFields(q: QuerySli): Array<['errors' | 'good' | 'total', string]> {
-  return (['errors', 'good', 'total'] as const).flatMap((key) => (q[key] === undefined ? [] : [[key, q[key]] as ['errors' | 'good' | 'total', string]]));
+  return (['errors', 'good', 'total'] as const).flatMap((key) =>
+    q[key] === undefined ? [] : [[key, q[key]] as ['errors' | 'good' | 'total', string]],
+  );
 }
 
 /** Expressions of the SLI that may aggregate a grouping label away: a query's; the other kinds are selectors. */
@@ -70,22 +72,34 @@ function sloProblems(svcLabels: Record<string, string>, slo: Slo, at: ConfigPath
   groupBy.forEach((label, i) => {
     const path = [...at, 'groupBy', i];
     if (label === LABEL.le || label.startsWith('__')) {
-      out.push({ path, message: `"${label}" is ${label === LABEL.le ? 'a histogram\'s bucket bound' : 'a label Prometheus reserves'}, so it cannot tell groups apart` });
+      out.push({
+        path,
+        message: `"${label}" is ${label === LABEL.le ? "a histogram's bucket bound" : 'a label Prometheus reserves'}, so it cannot tell groups apart`,
+      });
       return;
     }
     const written = exportedLabel(label);
     if (written !== label && groupBy.includes(written)) {
-      out.push({ path, message: `"${label}" is carried as "${written}" in the recordings and alerts (sloforge sets "${label}" itself), and the SLO also groups by "${written}": group by one of them` });
+      out.push({
+        path,
+        message: `"${label}" is carried as "${written}" in the recordings and alerts (sloforge sets "${label}" itself), and the SLO also groups by "${written}": group by one of them`,
+      });
       return;
     }
     if (own[written] !== undefined) {
-      out.push({ path, message: `"${written}" is also set to "${own[written]}" by the service's labels or alerting.labels, which would overwrite every group's value; group by another label or drop the fixed one` });
+      out.push({
+        path,
+        message: `"${written}" is also set to "${own[written]}" by the service's labels or alerting.labels, which would overwrite every group's value; group by another label or drop the fixed one`,
+      });
       return;
     }
     const pin = selectors.find((s) => s.selector.matchers.some((m) => m.name === label && m.op === '='));
     if (pin) {
       const value = pin.selector.matchers.find((m) => m.name === label && m.op === '=')!.value;
-      out.push({ path, message: `"${label}" is pinned to "${value}" by ${pin.field} (${label}="${value}"): every series has that one value, so there is one group; leave it out of groupBy or widen the matcher` });
+      out.push({
+        path,
+        message: `"${label}" is pinned to "${value}" by ${pin.field} (${label}="${value}"): every series has that one value, so there is one group; leave it out of groupBy or widen the matcher`,
+      });
     }
     for (const [key, q] of sliExpressions(slo.sli)) {
       if (aggregatesAway(atSampleWindow(q), label)) {
@@ -100,5 +114,7 @@ function sloProblems(svcLabels: Record<string, string>, slo: Slo, at: ConfigPath
 }
 
 export function groupingProblems(cfg: Config): ConfigProblem[] {
-  return cfg.services.flatMap((svc, si) => (svc.slos ?? []).flatMap((slo, i) => sloProblems(svc.labels ?? {}, slo, ['services', si, 'slos', i])));
+  return cfg.services.flatMap((svc, si) =>
+    (svc.slos ?? []).flatMap((slo, i) => sloProblems(svc.labels ?? {}, slo, ['services', si, 'slos', i])),
+  );
 }

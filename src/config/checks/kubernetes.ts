@@ -16,13 +16,19 @@ function secretKeyProblems(files: readonly SecretFile[], secret: string): Config
   for (const f of files) {
     const key = secretKeyOf(f.file);
     if (!SECRET_KEY_RE.test(key)) {
-      out.push({ path: f.path, message: `the file name "${key}" is no Kubernetes Secret key (letters, digits, "-", "_" or "."), and in the cluster this file is key "${key}" of Secret "${secret}"` });
+      out.push({
+        path: f.path,
+        message: `the file name "${key}" is no Kubernetes Secret key (letters, digits, "-", "_" or "."), and in the cluster this file is key "${key}" of Secret "${secret}"`,
+      });
       continue;
     }
     const other = byKey.get(key);
     if (other === undefined) byKey.set(key, f.file);
     else if (other !== f.file) {
-      out.push({ path: f.path, message: `"${f.file}" and "${other}" would both be key "${key}" of Secret "${secret}": give the files different names` });
+      out.push({
+        path: f.path,
+        message: `"${f.file}" and "${other}" would both be key "${key}" of Secret "${secret}": give the files different names`,
+      });
     }
   }
   return out;
@@ -34,7 +40,10 @@ function namespaceLabelProblems(cfg: Config, namespace: string): ConfigProblem[]
   const check = (labels: Record<string, string> | undefined, at: ConfigPath) => {
     const v = labels?.[NAMESPACE_LABEL];
     if (v !== undefined && v !== namespace) {
-      out.push({ path: [...at, NAMESPACE_LABEL], message: `would replace the label namespace="${namespace}" that the AlertmanagerConfigs route by (kubernetes.namespace); drop it, or set kubernetes.alertmanagerConfig.namespaceLabel: false (docs/kubernetes.md)` });
+      out.push({
+        path: [...at, NAMESPACE_LABEL],
+        message: `would replace the label namespace="${namespace}" that the AlertmanagerConfigs route by (kubernetes.namespace); drop it, or set kubernetes.alertmanagerConfig.namespaceLabel: false (docs/kubernetes.md)`,
+      });
     }
   };
   cfg.services.forEach((svc, si) => {
@@ -66,7 +75,8 @@ function timeZoneProblems(cfg: Config): ConfigProblem[] {
 function nameProblems(cfg: Config): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const check = (name: string, at: ConfigPath) => {
-    if (!K8S_NAME_END_RE.test(name)) out.push({ path: [...at, 'name'], message: `"${name}" names Kubernetes objects, whose names must end in a letter or digit` });
+    if (!K8S_NAME_END_RE.test(name))
+      out.push({ path: [...at, 'name'], message: `"${name}" names Kubernetes objects, whose names must end in a letter or digit` });
   };
   cfg.teams.forEach((t, i) => check(t.name, ['teams', i]));
   cfg.services.forEach((s, i) => check(s.name, ['services', i]));
@@ -101,7 +111,10 @@ export function kubernetesProblems(cfg: Config): ConfigProblem[] {
     const token = { name: k.receiver?.tokenSecret?.name ?? K8S.receiverSecret, key: k.receiver?.tokenSecret?.key ?? K8S.receiverTokenKey };
     for (const f of files) {
       if (token.name === secret && secretKeyOf(f.file) === token.key) {
-        out.push({ path: f.path, message: `would be key "${token.key}" of Secret "${secret}", which holds the receiver's token (kubernetes.receiver.tokenSecret): rename the file` });
+        out.push({
+          path: f.path,
+          message: `would be key "${token.key}" of Secret "${secret}", which holds the receiver's token (kubernetes.receiver.tokenSecret): rename the file`,
+        });
       }
     }
   }

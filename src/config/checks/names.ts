@@ -6,10 +6,12 @@ import { MAX_NAME_LENGTH, serviceDashboardUid } from '../../conventions.js';
 
 function lengthProblem(name: string, path: Array<string | number>, what: string): ConfigProblem[] {
   if (name.length <= MAX_NAME_LENGTH) return [];
-  return [{
-    path,
-    message: `is ${name.length} characters, more than ${MAX_NAME_LENGTH}: a ${what} name names files under generated/ (at most 255 bytes each) and Kubernetes objects (at most 253 characters); shorten it`,
-  }];
+  return [
+    {
+      path,
+      message: `is ${name.length} characters, more than ${MAX_NAME_LENGTH}: a ${what} name names files under generated/ (at most 255 bytes each) and Kubernetes objects (at most 253 characters); shorten it`,
+    },
+  ];
 }
 
 export function nameLimitProblems(cfg: Config): ConfigProblem[] {
@@ -22,7 +24,10 @@ export function nameLimitProblems(cfg: Config): ConfigProblem[] {
     const uid = serviceDashboardUid(s.name);
     const other = uids.get(uid);
     if (other !== undefined && cfg.services[other]!.name !== s.name) {
-      out.push({ path: ['services', i, 'name'], message: `has the Grafana dashboard uid "${uid}" of service "${cfg.services[other]!.name}" (#${other + 1}); rename one` });
+      out.push({
+        path: ['services', i, 'name'],
+        message: `has the Grafana dashboard uid "${uid}" of service "${cfg.services[other]!.name}" (#${other + 1}); rename one`,
+      });
     } else uids.set(uid, i);
   });
   return out;

@@ -16,13 +16,22 @@ function settingsProblems(cfg: Config, s: RuleGroupSettings | undefined, at: Con
   if (!s) return [];
   const out: ConfigProblem[] = [];
   if (s.sourceTenants !== undefined && !mimirOn(cfg)) {
-    out.push({ path: [...at, 'sourceTenants'], message: 'goes only into Mimir/Cortex rule files: set prometheus.mimir: true (Prometheus and promtool refuse the field)' });
+    out.push({
+      path: [...at, 'sourceTenants'],
+      message: 'goes only into Mimir/Cortex rule files: set prometheus.mimir: true (Prometheus and promtool refuse the field)',
+    });
   }
   if (s.partialResponseStrategy !== undefined && cfg.prometheus?.thanos !== true) {
-    out.push({ path: [...at, 'partialResponseStrategy'], message: 'goes only into Thanos Ruler rule files: set prometheus.thanos: true (Prometheus and promtool refuse the field)' });
+    out.push({
+      path: [...at, 'partialResponseStrategy'],
+      message: 'goes only into Thanos Ruler rule files: set prometheus.thanos: true (Prometheus and promtool refuse the field)',
+    });
   }
   if (s.interval !== undefined && parseDuration(s.interval)! > MAX_INTERVAL_MS) {
-    out.push({ path: [...at, 'interval'], message: `must be at most 5m: the SLOs derive their long windows from 5m rates recorded at each evaluation, and a longer interval leaves gaps between them (got "${s.interval}")` });
+    out.push({
+      path: [...at, 'interval'],
+      message: `must be at most 5m: the SLOs derive their long windows from 5m rates recorded at each evaluation, and a longer interval leaves gaps between them (got "${s.interval}")`,
+    });
   }
   return out;
 }

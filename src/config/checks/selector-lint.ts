@@ -79,7 +79,11 @@ function thresholdWarnings(th: NonNullable<Config['services'][number]['threshold
       case 'percentile':
         return [[['percentile', 'histogram'], parsed(c.spec.histogram)]];
       case 'ratio':
-        return [[['ratio', 'numerator'], parsed(c.spec.numerator)], [['ratio', 'denominator'], parsed(c.spec.denominator)], [['ratio', 'histogram'], parsed(c.spec.histogram)]];
+        return [
+          [['ratio', 'numerator'], parsed(c.spec.numerator)],
+          [['ratio', 'denominator'], parsed(c.spec.denominator)],
+          [['ratio', 'histogram'], parsed(c.spec.histogram)],
+        ];
       case 'predict':
       case 'anomaly':
         return [[[c.kind, 'series'], exprReads(c.spec.series)]];

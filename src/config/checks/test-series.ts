@@ -29,13 +29,22 @@ const fieldName = (path: ConfigPath) => path.slice(path.indexOf('sli')).join('.'
  * excludes the part's series is the total's problem (it must count every event).
  */
 function pairChecks(part: Selector, total: Selector, partPath: ConfigPath, totalPath: ConfigPath): Check[] {
-  if (part.metric !== total.metric) return [{ match: [part], path: partPath }, { match: [total], path: totalPath }];
+  if (part.metric !== total.metric)
+    return [
+      { match: [part], path: partPath },
+      { match: [total], path: totalPath },
+    ];
   const same = partPath.join('.') === totalPath.join('.');
   return [
     { match: [part], path: partPath },
     { match: [total], path: totalPath },
     { match: [part, total], path: totalPath, why: same ? undefined : `it must also count the events of ${fieldName(partPath)}, but` },
-    { match: [total], avoid: part, path: totalPath, why: same ? undefined : `it must count events besides those of ${fieldName(partPath)}, but` },
+    {
+      match: [total],
+      avoid: part,
+      path: totalPath,
+      why: same ? undefined : `it must count events besides those of ${fieldName(partPath)}, but`,
+    },
   ];
 }
 
@@ -82,7 +91,9 @@ function groupProblems(slo: Slo, path: ConfigPath): ConfigProblem[] {
     // A label pinned with `=` is refused already (checks/grouping.ts).
     if (selectors.some((s) => s.matchers.some((m) => m.name === label && m.op === '='))) return [];
     const values = groupValues(selectors, label, 2);
-    return typeof values === 'string' ? [{ path: [...path, 'groupBy', i], message: `cannot build test series for this grouping label: ${values}` }] : [];
+    return typeof values === 'string'
+      ? [{ path: [...path, 'groupBy', i], message: `cannot build test series for this grouping label: ${values}` }]
+      : [];
   });
 }
 
@@ -105,8 +116,14 @@ function thresholdChecks(th: Threshold, path: ConfigPath): Check[] {
       const numPath = [...path, 'ratio', 'numerator'];
       const denPath = [...path, 'ratio', 'denominator'];
       return n.metric === d.metric
-        ? [{ match: [{ metric: n.metric, matchers: [...n.matchers, ...d.matchers] }], path: numPath }, { match: [d], avoid: n, path: denPath }]
-        : [{ match: [n], path: numPath }, { match: [d], path: denPath }];
+        ? [
+            { match: [{ metric: n.metric, matchers: [...n.matchers, ...d.matchers] }], path: numPath },
+            { match: [d], avoid: n, path: denPath },
+          ]
+        : [
+            { match: [n], path: numPath },
+            { match: [d], path: denPath },
+          ];
     }
     case 'predict':
     case 'anomaly':

@@ -16,7 +16,9 @@ const WHY = 'vmalert is a target (prometheus.vmalert)';
 function queryProblems(expr: string | undefined, path: ConfigPath): ConfigProblem[] {
   if (expr === undefined) return [];
   const missing = functionsCalled(atSampleWindow(expr)).filter((f) => METRICSQL_MISSING.includes(f));
-  return missing.length === 0 ? [] : [{ path, message: `calls ${missing.join(', ')}, which MetricsQL (VictoriaMetrics 1.79) does not have, and ${WHY}` }];
+  return missing.length === 0
+    ? []
+    : [{ path, message: `calls ${missing.join(', ')}, which MetricsQL (VictoriaMetrics 1.79) does not have, and ${WHY}` }];
 }
 
 function sliProblems(sli: Slo['sli'], at: ConfigPath): ConfigProblem[] {
@@ -24,7 +26,12 @@ function sliProblems(sli: Slo['sli'], at: ConfigPath): ConfigProblem[] {
   switch (c.kind) {
     case 'latency':
       return c.spec.native
-        ? [{ path: [...at, 'latency', 'native'], message: `reads a native histogram, which VictoriaMetrics 1.79 cannot store and MetricsQL cannot evaluate (no histogram_count or histogram_fraction), and ${WHY}: use the classic histogram's buckets (native: false)` }]
+        ? [
+            {
+              path: [...at, 'latency', 'native'],
+              message: `reads a native histogram, which VictoriaMetrics 1.79 cannot store and MetricsQL cannot evaluate (no histogram_count or histogram_fraction), and ${WHY}: use the classic histogram's buckets (native: false)`,
+            },
+          ]
         : [];
     case 'query':
       return (['errors', 'good', 'total'] as const).flatMap((part) => queryProblems(c.spec[part], [...at, 'query', part]));
@@ -63,7 +70,10 @@ export function vmalertProblems(cfg: Config): ConfigProblem[] {
     (svc.thresholds ?? []).forEach((th, i) => {
       const at = ['services', si, 'thresholds', i] as const;
       if (th.keepFiringFor !== undefined) {
-        out.push({ path: [...at, 'keepFiringFor'], message: `becomes keep_firing_for, which vmalert 1.79 refuses (the whole rule file fails to load), and ${WHY}: drop it, or use for` });
+        out.push({
+          path: [...at, 'keepFiringFor'],
+          message: `becomes keep_firing_for, which vmalert 1.79 refuses (the whole rule file fails to load), and ${WHY}: drop it, or use for`,
+        });
       }
       out.push(...thresholdProblems(th, at));
     });

@@ -9,10 +9,12 @@ export const name = z
   .string({ error: 'must be a string' })
   .regex(NAME_RE, { error: 'must match [a-z][a-z0-9-]* (lower case letters, digits and dashes, starting with a letter)' });
 
-export const duration = z.string({ error: 'must be a duration string such as "5m" or "30d"' }).refine(
-  (s) => parseDuration(s) !== undefined,
-  { error: (iss) => `is not a duration: ${JSON.stringify(iss.input)} (use Prometheus units, e.g. "90s", "5m", "1h30m", "30d")`, abort: true },
-);
+export const duration = z
+  .string({ error: 'must be a duration string such as "5m" or "30d"' })
+  .refine((s) => parseDuration(s) !== undefined, {
+    error: (iss) => `is not a duration: ${JSON.stringify(iss.input)} (use Prometheus units, e.g. "90s", "5m", "1h30m", "30d")`,
+    abort: true,
+  });
 
 export const positiveDuration = duration.refine((s) => (parseDuration(s) ?? 0) > 0, { error: 'must be longer than zero' });
 
@@ -54,11 +56,14 @@ export const labelMap = z.record(
 /** Path of a file on the Alertmanager host (secrets are referenced, never inlined). */
 export const filePath = z.string({ error: 'must be a file path string' }).min(1, { error: 'must not be empty' });
 
-export const url = z.string({ error: 'must be a URL string' }).refine((s) => {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}, { error: (iss) => `is not an http(s) URL: ${JSON.stringify(iss.input)}` });
+export const url = z.string({ error: 'must be a URL string' }).refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { error: (iss) => `is not an http(s) URL: ${JSON.stringify(iss.input)}` },
+);

@@ -12,19 +12,31 @@ export const ruleGroupSettings = z.strictObject({
   /** How often the service's groups are evaluated; the engine's global interval when unset. */
   interval: positiveDuration.optional(),
   /** Most alerts (and series per recording rule) one rule may produce; beyond it the rule fails. 0 means no limit. */
-  limit: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 (no limit) or more' }).optional(),
+  limit: z
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(0, { error: 'must be 0 (no limit) or more' })
+    .optional(),
   /** Mimir/Cortex: the tenants a federated rule group reads (`source_tenants`); needs `prometheus.mimir`. */
-  sourceTenants: z.array(z.string().min(1, { error: 'must not be empty' })).min(1, { error: 'must name at least one tenant' }).optional(),
+  sourceTenants: z
+    .array(z.string().min(1, { error: 'must not be empty' }))
+    .min(1, { error: 'must name at least one tenant' })
+    .optional(),
   /** Thanos Ruler: what a group does when a store answers only in part; needs `prometheus.thanos`. */
-  partialResponseStrategy: z.strictObject({
-    /** Groups with alerts (default abort: an alert evaluated on half the data may resolve falsely). */
-    alerting: strategy.optional(),
-    /** Groups that only record (default abort: a recorded gap is kept for the whole SLO period). */
-    recording: strategy.optional(),
-  }).optional(),
+  partialResponseStrategy: z
+    .strictObject({
+      /** Groups with alerts (default abort: an alert evaluated on half the data may resolve falsely). */
+      alerting: strategy.optional(),
+      /** Groups that only record (default abort: a recorded gap is kept for the whole SLO period). */
+      recording: strategy.optional(),
+    })
+    .optional(),
 });
 
-const wholeNumber = z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 (no limit) or more' });
+const wholeNumber = z
+  .number({ error: 'must be a whole number' })
+  .int({ error: 'must be a whole number' })
+  .min(0, { error: 'must be 0 (no limit) or more' });
 
 /**
  * The Mimir ruler's limits for the tenant the rules go to (0: no limit, as in Mimir). Groups with

@@ -8,14 +8,7 @@ const template = z.string().superRefine((s, ctx) => {
   for (const message of templateProblems(s)) ctx.addIssue({ code: 'custom', message });
 });
 const bodyTemplate: z.ZodType<BodyTemplate> = z.lazy(() =>
-  z.union([
-    template,
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(bodyTemplate),
-    z.record(z.string(), bodyTemplate),
-  ]),
+  z.union([template, z.number(), z.boolean(), z.null(), z.array(bodyTemplate), z.record(z.string(), bodyTemplate)]),
 );
 
 // Headers that carry credentials: only allowed from files, so generated/ never holds a secret.
@@ -23,8 +16,33 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
 
 // Query parameter names that usually carry a credential, matched word by word (api_key, apiKey,
 // access_token, X-Amz-Signature, sig, ...).
-const SECRET_WORDS = new Set(['token', 'secret', 'password', 'passwd', 'pwd', 'key', 'apikey', 'auth', 'authorization', 'signature', 'sig', 'credential', 'credentials', 'session', 'sessionid', 'jwt', 'bearer', 'private', 'privatekey']);
-const words = (name: string): string[] => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+const SECRET_WORDS = new Set([
+  'token',
+  'secret',
+  'password',
+  'passwd',
+  'pwd',
+  'key',
+  'apikey',
+  'auth',
+  'authorization',
+  'signature',
+  'sig',
+  'credential',
+  'credentials',
+  'session',
+  'sessionid',
+  'jwt',
+  'bearer',
+  'private',
+  'privatekey',
+]);
+const words = (name: string): string[] =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 
 /**
  * A URL lands in generated/, in the receiver's actions file and (redacted) in its audit trail:
@@ -38,11 +56,18 @@ const secretFreeUrl = url.superRefine((s, ctx) => {
     return;
   }
   if (u.username !== '' || u.password !== '') {
-    ctx.addIssue({ code: 'custom', message: 'holds credentials (user:password@host), which would be written into generated/; send them in a header read from a file: headerFiles: { Authorization: \'/path/to/file\' }' });
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        "holds credentials (user:password@host), which would be written into generated/; send them in a header read from a file: headerFiles: { Authorization: '/path/to/file' }",
+    });
   }
   for (const name of new Set(u.searchParams.keys())) {
     if (words(name).some((w) => SECRET_WORDS.has(w))) {
-      ctx.addIssue({ code: 'custom', message: `query parameter "${name}" looks like a secret, which would be written into generated/; send it in a header read from a file (headerFiles) instead` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `query parameter "${name}" looks like a secret, which would be written into generated/; send it in a header read from a file (headerFiles) instead`,
+      });
     }
   }
 });
@@ -58,13 +83,19 @@ export const httpAction = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
   /** Header name to a file whose content is the header value (tokens stay out of the config). */
   headerFiles: headerMap(filePath).optional(),
-  headers: headerMap(z.string()).optional().superRefine((headers, ctx) => {
-    for (const name of Object.keys(headers ?? {})) {
-      if (SECRET_HEADERS.has(name.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: [name], message: `would put a secret into generated/; give it in headerFiles: { ${JSON.stringify(name)}: '/path/to/file' }` });
+  headers: headerMap(z.string())
+    .optional()
+    .superRefine((headers, ctx) => {
+      for (const name of Object.keys(headers ?? {})) {
+        if (SECRET_HEADERS.has(name.toLowerCase())) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `would put a secret into generated/; give it in headerFiles: { ${JSON.stringify(name)}: '/path/to/file' }`,
+          });
+        }
       }
-    }
-  }),
+    }),
   /** JSON body; string values may use {{labels.NAME}}, {{annotations.NAME}}, {{status}}, ... */
   body: bodyTemplate.optional(),
   timeout: positiveDuration.optional(),
@@ -73,26 +104,28 @@ export const httpAction = z.strictObject({
   retryBackoff: positiveDuration.optional(),
 });
 
-export const kubernetesScaleAction = z.strictObject({
-  /** Kubernetes API server, e.g. https://kubernetes.default.svc */
-  apiServer: secretFreeUrl,
-  namespace: name,
-  deployment: name,
-  /** Service-account token file, e.g. /var/run/secrets/kubernetes.io/serviceaccount/token */
-  tokenFile: filePath.optional(),
-  /** CA bundle to trust for the API server's TLS certificate. */
-  caFile: filePath.optional(),
-  /** Add this many replicas. Give `increment` or `factor`, not both. */
-  increment: z.number().int().min(1).optional(),
-  /** Multiply replicas by this (rounded up). */
-  factor: z.number().gt(1, { error: 'must be above 1' }).max(10).optional(),
-  maxReplicas: z.number().int().min(1),
-  timeout: positiveDuration.optional(),
-}).superRefine((v, ctx) => {
-  if ((v.increment === undefined) === (v.factor === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['increment'], message: 'give exactly one of `increment` or `factor`' });
-  }
-});
+export const kubernetesScaleAction = z
+  .strictObject({
+    /** Kubernetes API server, e.g. https://kubernetes.default.svc */
+    apiServer: secretFreeUrl,
+    namespace: name,
+    deployment: name,
+    /** Service-account token file, e.g. /var/run/secrets/kubernetes.io/serviceaccount/token */
+    tokenFile: filePath.optional(),
+    /** CA bundle to trust for the API server's TLS certificate. */
+    caFile: filePath.optional(),
+    /** Add this many replicas. Give `increment` or `factor`, not both. */
+    increment: z.number().int().min(1).optional(),
+    /** Multiply replicas by this (rounded up). */
+    factor: z.number().gt(1, { error: 'must be above 1' }).max(10).optional(),
+    maxReplicas: z.number().int().min(1),
+    timeout: positiveDuration.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.increment === undefined) === (v.factor === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['increment'], message: 'give exactly one of `increment` or `factor`' });
+    }
+  });
 
 const ENV_NAME_RE = /^[A-Z_][A-Z0-9_]*$/;
 
@@ -105,13 +138,15 @@ export const commandAction = z.strictObject({
 });
 
 // One key per action kind, as for SLIs, so an error inside a kind names its field.
-export const remediationAction = z.strictObject({
-  http: httpAction.optional(),
-  kubernetesScale: kubernetesScaleAction.optional(),
-  command: commandAction.optional(),
-}).refine((a) => Object.values(a).filter((v) => v !== undefined).length === 1, {
-  error: 'must have exactly one kind: { http }, { kubernetesScale } or { command }',
-});
+export const remediationAction = z
+  .strictObject({
+    http: httpAction.optional(),
+    kubernetesScale: kubernetesScaleAction.optional(),
+    command: commandAction.optional(),
+  })
+  .refine((a) => Object.values(a).filter((v) => v !== undefined).length === 1, {
+    error: 'must have exactly one kind: { http }, { kubernetesScale } or { command }',
+  });
 
 export const remediation = z.strictObject({
   name,

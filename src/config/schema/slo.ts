@@ -14,14 +14,18 @@ export const MIN_OBJECTIVE = 50;
  * MIN_OBJECTIVE more than half the events may fail, and the tiers could not tell that budget
  * from a total outage.
  */
-const objective = z.number({ error: 'must be a number (percent)' })
+const objective = z
+  .number({ error: 'must be a number (percent)' })
   .gt(0, { error: 'must be above 0 and below 100 (percent)' })
   .lt(100, { error: 'must be above 0 and below 100 (percent)' })
   .superRefine((v, ctx) => {
     if (v <= 0 || v >= 100) return;
     if (v <= 1) {
       const meant = v < 1 ? formatNumber(v * 100) : '99.9';
-      ctx.addIssue({ code: 'custom', message: `is ${formatNumber(v)}, which reads as ${formatNumber(v)}% (an error budget of ${formatNumber(100 - v)}%): objective is a percentage, not a ratio (did you mean ${meant}?)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `is ${formatNumber(v)}, which reads as ${formatNumber(v)}% (an error budget of ${formatNumber(100 - v)}%): objective is a percentage, not a ratio (did you mean ${meant}?)`,
+      });
     } else if (v < MIN_OBJECTIVE) {
       ctx.addIssue({
         code: 'custom',
@@ -37,20 +41,22 @@ function exactlyOnePart(v: { errors?: unknown; good?: unknown }, ctx: z.Refineme
   }
 }
 
-export const ratioSli = z.strictObject({
-  /** Counter selector of failed events. Give `errors` or `good`, not both. */
-  errors: seriesSelector.optional(),
-  /** Counter selector of good events. */
-  good: seriesSelector.optional(),
-  /** Counter selector of all events. */
-  total: seriesSelector,
-  /**
-   * Set true when `errors` (or `good`) and `total` are different metrics on purpose
-   * (http_errors_total over http_requests_total); otherwise generate warns, as two names are
-   * often a typo in one of them.
-   */
-  distinctMetrics: z.boolean({ error: 'must be true or false' }).optional(),
-}).superRefine(exactlyOnePart);
+export const ratioSli = z
+  .strictObject({
+    /** Counter selector of failed events. Give `errors` or `good`, not both. */
+    errors: seriesSelector.optional(),
+    /** Counter selector of good events. */
+    good: seriesSelector.optional(),
+    /** Counter selector of all events. */
+    total: seriesSelector,
+    /**
+     * Set true when `errors` (or `good`) and `total` are different metrics on purpose
+     * (http_errors_total over http_requests_total); otherwise generate warns, as two names are
+     * often a typo in one of them.
+     */
+    distinctMetrics: z.boolean({ error: 'must be true or false' }).optional(),
+  })
+  .superRefine(exactlyOnePart);
 
 export const latencySli = z.strictObject({
   /**
@@ -70,7 +76,10 @@ export const latencySli = z.strictObject({
  */
 const windowQuery = z.string({ error: `must be a PromQL expression string with ${WINDOW_PLACEHOLDER}` }).superRefine((s, ctx) => {
   if (!hasWindow(s)) {
-    ctx.addIssue({ code: 'custom', message: `must contain the placeholder ${WINDOW_PLACEHOLDER} where the window goes, e.g. sum(rate(http_requests_total{job="api"}[${WINDOW_PLACEHOLDER}])); sloforge writes it once per alert window` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must contain the placeholder ${WINDOW_PLACEHOLDER} where the window goes, e.g. sum(rate(http_requests_total{job="api"}[${WINDOW_PLACEHOLDER}])); sloforge writes it once per alert window`,
+    });
     return;
   }
   const expr = atSampleWindow(s);
@@ -78,14 +87,16 @@ const windowQuery = z.string({ error: `must be a PromQL expression string with $
   if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (with ${WINDOW_PLACEHOLDER} = ${SAMPLE_WINDOW})` });
 });
 
-export const querySli = z.strictObject({
-  /** Failed events over `$window` (a count or a rate). Give `errors` or `good`, not both. */
-  errors: windowQuery.optional(),
-  /** Good events over `$window`, in the same unit as `total`. */
-  good: windowQuery.optional(),
-  /** All events over `$window`. */
-  total: windowQuery,
-}).superRefine(exactlyOnePart);
+export const querySli = z
+  .strictObject({
+    /** Failed events over `$window` (a count or a rate). Give `errors` or `good`, not both. */
+    errors: windowQuery.optional(),
+    /** Good events over `$window`, in the same unit as `total`. */
+    good: windowQuery.optional(),
+    /** All events over `$window`. */
+    total: windowQuery,
+  })
+  .superRefine(exactlyOnePart);
 
 export const boolGaugeSli = z.strictObject({
   /** A gauge that is 1 when good and 0 when not, e.g. probe_success{job="blackbox"}. */
@@ -104,50 +115,70 @@ const sliKinds = z.strictObject({
 export const SLI_KINDS = Object.keys(sliKinds.shape) as Array<keyof typeof sliKinds.shape>;
 
 export const sli = sliKinds.refine((v) => SLI_KINDS.filter((k) => v[k] !== undefined).length === 1, {
-  error: 'must have exactly one kind: { ratio: { errors|good, total } }, { latency: { histogram, threshold, native? } }, { query: { errors|good, total } } or { boolGauge: { series } }',
+  error:
+    'must have exactly one kind: { ratio: { errors|good, total } }, { latency: { histogram, threshold, native? } }, { query: { errors|good, total } } or { boolGauge: { series } }',
 });
 
-export const sloAlerting = z.strictObject({
-  runbook: url.optional(),
-  /** Name of a remediation declared in the config's `remediations`. */
-  remediation: name.optional(),
-  /**
-   * The tiers whose alerts start the remediation: ['page'] (the default), ['ticket'] or both.
-   * People get one notification per incident either way (docs/remediation.md).
-   */
-  remediationTiers: z.array(z.enum(['page', 'ticket'], { error: "must be 'page' or 'ticket'" }), { error: "must be a list of tiers: ['page'], ['ticket'] or ['page', 'ticket']" })
-    .min(1, { error: "must name at least one tier (leave remediation out for none)" })
-    .superRefine((tiers, ctx) => {
-      tiers.forEach((t, i) => {
-        if (tiers.indexOf(t) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `names "${t}" twice` });
-      });
-    })
-    .optional(),
-  /** Extra labels on this SLO's alerts. */
-  labels: z.record(z.string(), z.string()).optional(),
-  /** Set false to record the SLO without alerting on it. */
-  enabled: z.boolean().optional(),
-  /** Set false to drop the page (critical, fast burn) alert; its recordings stay. */
-  page: z.boolean({ error: 'must be true or false' }).optional(),
-  /** Set false to drop the ticket (warning, slow burn) alert; its recordings stay. */
-  ticket: z.boolean({ error: 'must be true or false' }).optional(),
-  /** The companion alert raised when the SLI's total series are absent. */
-  noData: noData.optional(),
-}).superRefine((a, ctx) => {
-  if (a.remediationTiers === undefined) {
-    if (a.remediation !== undefined && a.page === false && a.enabled !== false) {
-      ctx.addIssue({ code: 'custom', path: ['remediation'], message: "runs on the page tier unless remediationTiers says otherwise, and page: false switches that tier off; say remediationTiers: ['ticket']" });
+export const sloAlerting = z
+  .strictObject({
+    runbook: url.optional(),
+    /** Name of a remediation declared in the config's `remediations`. */
+    remediation: name.optional(),
+    /**
+     * The tiers whose alerts start the remediation: ['page'] (the default), ['ticket'] or both.
+     * People get one notification per incident either way (docs/remediation.md).
+     */
+    remediationTiers: z
+      .array(z.enum(['page', 'ticket'], { error: "must be 'page' or 'ticket'" }), {
+        error: "must be a list of tiers: ['page'], ['ticket'] or ['page', 'ticket']",
+      })
+      .min(1, { error: 'must name at least one tier (leave remediation out for none)' })
+      .superRefine((tiers, ctx) => {
+        tiers.forEach((t, i) => {
+          if (tiers.indexOf(t) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `names "${t}" twice` });
+        });
+      })
+      .optional(),
+    /** Extra labels on this SLO's alerts. */
+    labels: z.record(z.string(), z.string()).optional(),
+    /** Set false to record the SLO without alerting on it. */
+    enabled: z.boolean().optional(),
+    /** Set false to drop the page (critical, fast burn) alert; its recordings stay. */
+    page: z.boolean({ error: 'must be true or false' }).optional(),
+    /** Set false to drop the ticket (warning, slow burn) alert; its recordings stay. */
+    ticket: z.boolean({ error: 'must be true or false' }).optional(),
+    /** The companion alert raised when the SLI's total series are absent. */
+    noData: noData.optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.remediationTiers === undefined) {
+      if (a.remediation !== undefined && a.page === false && a.enabled !== false) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['remediation'],
+          message:
+            "runs on the page tier unless remediationTiers says otherwise, and page: false switches that tier off; say remediationTiers: ['ticket']",
+        });
+      }
+      return;
     }
-    return;
-  }
-  if (a.remediation === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['remediationTiers'], message: 'says which tiers start a remediation, but alerting.remediation names none' });
-    return;
-  }
-  a.remediationTiers.forEach((t, i) => {
-    if (a[t] === false || a.enabled === false) ctx.addIssue({ code: 'custom', path: ['remediationTiers', i], message: `is "${t}", but that tier does not alert (${a.enabled === false ? 'enabled: false' : `${t}: false`}), so it would never start the remediation` });
+    if (a.remediation === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['remediationTiers'],
+        message: 'says which tiers start a remediation, but alerting.remediation names none',
+      });
+      return;
+    }
+    a.remediationTiers.forEach((t, i) => {
+      if (a[t] === false || a.enabled === false)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['remediationTiers', i],
+          message: `is "${t}", but that tier does not alert (${a.enabled === false ? 'enabled: false' : `${t}: false`}), so it would never start the remediation`,
+        });
+    });
   });
-});
 
 export const slo = z.strictObject({
   name,
@@ -159,7 +190,10 @@ export const slo = z.strictObject({
    * Labels to compute the SLI per value of (`sum by (...)`): one burn-rate alert per route or
    * tenant, each carrying its labels.
    */
-  groupBy: z.array(z.string({ error: 'must be a label name' }).regex(LABEL_NAME_RE, { error: 'must be a label name ([a-zA-Z_][a-zA-Z0-9_]*)' }), { error: 'must be a list of label names' })
+  groupBy: z
+    .array(z.string({ error: 'must be a label name' }).regex(LABEL_NAME_RE, { error: 'must be a label name ([a-zA-Z_][a-zA-Z0-9_]*)' }), {
+      error: 'must be a list of label names',
+    })
     .min(1, { error: 'must name at least one label (leave groupBy out for one SLI over every series)' })
     .superRefine((labels, ctx) => {
       labels.forEach((l, i) => {

@@ -9,7 +9,8 @@ import { duration, filePath, name, positiveDuration, url } from './common.js';
  * be written in plain text into generated/alertmanager/alertmanager.yml. Users must say so.
  */
 const inlineSecret = z.literal(true, {
-  error: 'must be `true`: Alertmanager 0.25 has no file form for this secret, so it is written in plain text into generated/alertmanager/alertmanager.yml (see docs/alertmanager.md)',
+  error:
+    'must be `true`: Alertmanager 0.25 has no file form for this secret, so it is written in plain text into generated/alertmanager/alertmanager.yml (see docs/alertmanager.md)',
 });
 
 export const pagerdutyReceiver = z.strictObject({
@@ -28,7 +29,10 @@ export const emailReceiver = z.strictObject({
   to: z.string().min(1, { error: 'must be an address' }),
   from: z.string().optional(),
   /** host:port; may come from `alertmanager.smtp` instead. */
-  smarthost: z.string().regex(/^[^:\s]+:\d+$/, { error: 'must be host:port, e.g. "smtp.example.com:587"' }).optional(),
+  smarthost: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, { error: 'must be host:port, e.g. "smtp.example.com:587"' })
+    .optional(),
   authUsername: z.string().optional(),
   authPasswordFile: filePath.optional(),
   requireTls: z.boolean().optional(),
@@ -90,20 +94,30 @@ export const receiver = z.strictObject(receiverKinds).refine(hasKind, {
  * nobody (its alerts stay visible in Alertmanager, and remediations still run); without it, a
  * tier with no receiver at all is a configuration error, because its alerts would vanish.
  */
-export const teamReceiver = z.strictObject({
-  ...receiverKinds,
-  none: z.literal(true, { error: 'must be `true` (this tier notifies nobody), or leave it out' }).optional(),
-}).superRefine((r, ctx) => {
-  if (r.none && hasKind(r)) ctx.addIssue({ code: 'custom', path: ['none'], message: 'cannot be combined with a receiver kind: drop `none` or the receivers' });
-  else if (!r.none && !hasKind(r)) ctx.addIssue({ code: 'custom', message: `must configure at least one receiver kind (${RECEIVER_KINDS.join(', ')}), or be { none: true } to notify nobody on purpose` });
-});
+export const teamReceiver = z
+  .strictObject({
+    ...receiverKinds,
+    none: z.literal(true, { error: 'must be `true` (this tier notifies nobody), or leave it out' }).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.none && hasKind(r))
+      ctx.addIssue({ code: 'custom', path: ['none'], message: 'cannot be combined with a receiver kind: drop `none` or the receivers' });
+    else if (!r.none && !hasKind(r))
+      ctx.addIssue({
+        code: 'custom',
+        message: `must configure at least one receiver kind (${RECEIVER_KINDS.join(', ')}), or be { none: true } to notify nobody on purpose`,
+      });
+  });
 
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Notification timing of one tier; unset fields keep sloforge's defaults (docs/alertmanager.md). */
 export const tierRouting = z.strictObject({
   /** Labels that split alerts into notifications; ["..."] sends every alert on its own. */
-  groupBy: z.array(z.string().refine((s) => s === '...' || LABEL_NAME_RE.test(s), { error: 'must be a label name or "..."' })).min(1).optional(),
+  groupBy: z
+    .array(z.string().refine((s) => s === '...' || LABEL_NAME_RE.test(s), { error: 'must be a label name or "..."' }))
+    .min(1)
+    .optional(),
   groupWait: duration.optional(),
   groupInterval: positiveDuration.optional(),
   repeatInterval: positiveDuration.optional(),
@@ -120,18 +134,25 @@ const MONTH = '(?:january|february|march|april|may|june|july|august|september|oc
 const DAY_OF_MONTH = '(?:-?(?:[1-9]|[12][0-9]|3[01]))';
 const YEAR = '(?:\\d{4})';
 const rangeList = (item: string, example: string) =>
-  z.array(z.string().regex(new RegExp(`^${item}(?::${item})?$`, 'i'), { error: `must be a value or an inclusive range such as "${example}"` })).min(1).optional();
+  z
+    .array(
+      z.string().regex(new RegExp(`^${item}(?::${item})?$`, 'i'), { error: `must be a value or an inclusive range such as "${example}"` }),
+    )
+    .min(1)
+    .optional();
 
 const TIME_RE = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
 
-export const timeRange = z.strictObject({
-  start: z.string().regex(TIME_RE, { error: 'must be "HH:MM" (24-hour clock)' }),
-  end: z.string().regex(TIME_RE, { error: 'must be "HH:MM" (24-hour clock, "24:00" for midnight)' }),
-}).refine((r) => !TIME_RE.test(r.start) || !TIME_RE.test(r.end) || minutes(r.start) < minutes(r.end), {
-  error: 'start must be before end (split a range that crosses midnight into two)',
-  path: ['end'],
-});
+export const timeRange = z
+  .strictObject({
+    start: z.string().regex(TIME_RE, { error: 'must be "HH:MM" (24-hour clock)' }),
+    end: z.string().regex(TIME_RE, { error: 'must be "HH:MM" (24-hour clock, "24:00" for midnight)' }),
+  })
+  .refine((r) => !TIME_RE.test(r.start) || !TIME_RE.test(r.end) || minutes(r.start) < minutes(r.end), {
+    error: 'start must be before end (split a range that crosses midnight into two)',
+    path: ['end'],
+  });
 
 /** One Alertmanager time interval: a moment matches when it matches every field given. */
 export const timeInterval = z.strictObject({
@@ -141,7 +162,10 @@ export const timeInterval = z.strictObject({
   months: rangeList(MONTH, 'june:august'),
   years: rangeList(YEAR, '2025:2026'),
   /** IANA time zone of the times above, e.g. "Europe/Berlin"; UTC when unset. */
-  location: z.string().refine(isTimeZone, { error: (iss) => `is not an IANA time zone: ${JSON.stringify(iss.input)}` }).optional(),
+  location: z
+    .string()
+    .refine(isTimeZone, { error: (iss) => `is not an IANA time zone: ${JSON.stringify(iss.input)}` })
+    .optional(),
 });
 
 function isTimeZone(tz: string): boolean {

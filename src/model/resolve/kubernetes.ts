@@ -17,9 +17,9 @@ export function addedServiceLabels(cfg: Config): Record<string, string> {
 export function resolveKubernetes(cfg: Config): KubernetesModel | undefined {
   const k = cfg.kubernetes;
   if (!k) return undefined;
-  const am = k.alertmanagerConfig === false ? undefined : k.alertmanagerConfig ?? {};
-  const dash = k.dashboards === false ? undefined : k.dashboards ?? {};
-  const rx = k.receiver === false ? undefined : k.receiver ?? {};
+  const am = k.alertmanagerConfig === false ? undefined : (k.alertmanagerConfig ?? {});
+  const dash = k.dashboards === false ? undefined : (k.dashboards ?? {});
+  const rx = k.receiver === false ? undefined : (k.receiver ?? {});
   const token = { name: rx?.tokenSecret?.name ?? K8S.receiverSecret, key: rx?.tokenSecret?.key ?? K8S.receiverTokenKey };
   // With the receiver in the cluster, Alertmanager reaches it through its Service.
   const inCluster = rx !== undefined && (cfg.remediations ?? []).length > 0;
@@ -27,23 +27,27 @@ export function resolveKubernetes(cfg: Config): KubernetesModel | undefined {
     namespace: k.namespace,
     labels: { [K8S.managedByLabel]: K8S.managedBy, ...k.labels },
     alertmanagerConfig: am ? { secret: am.secret ?? K8S.alertmanagerSecret, namespaceLabel: am.namespaceLabel !== false } : undefined,
-    dashboards: dash ? { label: dash.label ?? K8S.dashboardLabel, folderAnnotation: dash.folderAnnotation ?? K8S.folderAnnotation } : undefined,
+    dashboards: dash
+      ? { label: dash.label ?? K8S.dashboardLabel, folderAnnotation: dash.folderAnnotation ?? K8S.folderAnnotation }
+      : undefined,
     remediationWebhook: {
-      url: inCluster ? `http://${K8S.receiver}.${k.namespace}.svc:${K8S.receiverPort}/alerts` : cfg.alertmanager?.remediation?.url ?? DEFAULT_REMEDIATION_URL,
+      url: inCluster
+        ? `http://${K8S.receiver}.${k.namespace}.svc:${K8S.receiverPort}/alerts`
+        : (cfg.alertmanager?.remediation?.url ?? DEFAULT_REMEDIATION_URL),
       token,
     },
     receiver: inCluster
       ? {
-        image: rx.image ?? K8S.receiverImage,
-        imageSet: rx.image !== undefined,
-        imagePullPolicy: rx.imagePullPolicy,
-        storage: rx.storage ?? K8S.receiverStorage,
-        storageClassName: rx.storageClassName,
-        token,
-        secret: rx.secret ?? K8S.receiverSecret,
-        port: K8S.receiverPort,
-        serviceMonitor: rx.serviceMonitor === false ? undefined : { interval: rx.serviceMonitor?.interval },
-      }
+          image: rx.image ?? K8S.receiverImage,
+          imageSet: rx.image !== undefined,
+          imagePullPolicy: rx.imagePullPolicy,
+          storage: rx.storage ?? K8S.receiverStorage,
+          storageClassName: rx.storageClassName,
+          token,
+          secret: rx.secret ?? K8S.receiverSecret,
+          port: K8S.receiverPort,
+          serviceMonitor: rx.serviceMonitor === false ? undefined : { interval: rx.serviceMonitor?.interval },
+        }
       : undefined,
   };
 }

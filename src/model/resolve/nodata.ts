@@ -14,7 +14,12 @@ import { ms } from './validated.js';
  * and stopped), and a classic histogram's bucket against its `_count` (a group whose threshold
  * is no bucket bound).
  */
-export function perGroupInputs(sli: SliModel, groupBy: readonly string[], source: GroupSource, settings: NoDataSettings | undefined): NoDataModel['perGroup'] {
+export function perGroupInputs(
+  sli: SliModel,
+  groupBy: readonly string[],
+  source: GroupSource,
+  settings: NoDataSettings | undefined,
+): NoDataModel['perGroup'] {
   if (groupBy.length === 0) return undefined;
   const pairs = sliInputs(sli).map((input) => ({
     seen: formatSelector(sli.kind === 'latency' && input === sli.bucket ? sli.count : input),

@@ -47,7 +47,10 @@ function resolveAction(a: Remediation['action']): RemediationAction {
       };
     }
     case 'command':
-      return { kind: 'command', command: { argv: c.spec.argv, env: c.spec.env ?? {}, timeoutMs: toMs(c.spec.timeout, DEFAULTS.commandTimeout) } };
+      return {
+        kind: 'command',
+        command: { argv: c.spec.argv, env: c.spec.env ?? {}, timeoutMs: toMs(c.spec.timeout, DEFAULTS.commandTimeout) },
+      };
     default:
       return unhandled(c);
   }

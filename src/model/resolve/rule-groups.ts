@@ -19,7 +19,10 @@ function resolveMimir(cfg: Config): MimirLimits | undefined {
   const m = cfg.prometheus?.mimir;
   if (m === undefined || m === false) return undefined;
   const own = m === true ? {} : m;
-  return { maxRulesPerGroup: own.maxRulesPerGroup ?? MIMIR_LIMITS.maxRulesPerGroup, maxGroupsPerTenant: own.maxGroupsPerTenant ?? MIMIR_LIMITS.maxGroupsPerTenant };
+  return {
+    maxRulesPerGroup: own.maxRulesPerGroup ?? MIMIR_LIMITS.maxRulesPerGroup,
+    maxGroupsPerTenant: own.maxGroupsPerTenant ?? MIMIR_LIMITS.maxGroupsPerTenant,
+  };
 }
 
 export function resolveEngines(cfg: Config): Model['engines'] {

@@ -47,7 +47,13 @@ function resolveSli(sli: Slo['sli']): SliModel {
     }
     case 'query': {
       const part = sliPart(c.spec);
-      return { kind: 'query', meaning: part.meaning, part: part.text, total: c.spec.total, feed: queryFeed(part.meaning, part.text, c.spec.total) };
+      return {
+        kind: 'query',
+        meaning: part.meaning,
+        part: part.text,
+        total: c.spec.total,
+        feed: queryFeed(part.meaning, part.text, c.spec.total),
+      };
     }
     case 'boolGauge':
       return { kind: 'boolGauge', series: selector(c.spec.series) };
@@ -72,14 +78,22 @@ export function resolveSlo(svc: Service, slo: Slo, path: ConfigPath): SloModel {
   const alerting = slo.alerting;
   const enabled = alerting?.enabled !== false;
   const groupBy = (slo.groupBy ?? []).map(exportedLabel);
-  const groupSource: GroupSource = Object.fromEntries((slo.groupBy ?? []).filter((l) => exportedLabel(l) !== l).map((l) => [exportedLabel(l), l]));
-  const severities = ([['critical', alerting?.page], ['warning', alerting?.ticket]] as const)
+  const groupSource: GroupSource = Object.fromEntries(
+    (slo.groupBy ?? []).filter((l) => exportedLabel(l) !== l).map((l) => [exportedLabel(l), l]),
+  );
+  const severities = (
+    [
+      ['critical', alerting?.page],
+      ['warning', alerting?.ticket],
+    ] as const
+  )
     .filter(([, on]) => enabled && on !== false)
     .map(([sev]) => sev);
   const inputs = sliInputs(sli).map(formatSelector);
-  const hint = sli.kind === 'latency'
-    ? `If only the _bucket series is missing while _count is there, ${formatNumber(sli.threshold)} s is not one of the histogram's bucket bounds: the SLI then counts every request as slow; set the SLO's threshold to an exposed "le" bound.`
-    : undefined;
+  const hint =
+    sli.kind === 'latency'
+      ? `If only the _bucket series is missing while _count is there, ${formatNumber(sli.threshold)} s is not one of the histogram's bucket bounds: the SLI then counts every request as slow; set the SLO's threshold to an exposed "le" bound.`
+      : undefined;
   return {
     name: slo.name,
     path,
@@ -95,9 +109,23 @@ export function resolveSlo(svc: Service, slo: Slo, path: ConfigPath): SloModel {
       severities,
       runbook: alerting?.runbook,
       remediation: alerting?.remediation,
-      remediationSeverities: alerting?.remediation === undefined ? [] : severities.filter((sev) => (alerting.remediationTiers ?? ['page']).includes(TIER_OF[sev])),
+      remediationSeverities:
+        alerting?.remediation === undefined
+          ? []
+          : severities.filter((sev) => (alerting.remediationTiers ?? ['page']).includes(TIER_OF[sev])),
       labels: alerting?.labels ?? {},
     },
-    noData: enabled ? resolveNoData('slo', slo.name, inputs, alerting?.noData, alerting?.runbook, hint, path, perGroupInputs(sli, groupBy, groupSource, alerting?.noData)) : undefined,
+    noData: enabled
+      ? resolveNoData(
+          'slo',
+          slo.name,
+          inputs,
+          alerting?.noData,
+          alerting?.runbook,
+          hint,
+          path,
+          perGroupInputs(sli, groupBy, groupSource, alerting?.noData),
+        )
+      : undefined,
   };
 }

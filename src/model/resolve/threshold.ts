@@ -39,7 +39,10 @@ function resolveMeasure(th: Threshold): { measure: ThresholdMeasure; inputs: str
       const r = ratioForm(c.spec);
       const window = r.window ?? DEFAULT_RATE_WINDOW;
       if (r.form === 'counters') {
-        return { measure: { kind: 'ratio', form: 'counters', numerator: selector(r.numerator), denominator: selector(r.denominator), window }, inputs: [r.denominator] };
+        return {
+          measure: { kind: 'ratio', form: 'counters', numerator: selector(r.numerator), denominator: selector(r.denominator), window },
+          inputs: [r.denominator],
+        };
       }
       const histogram = selector(r.histogram);
       return {
@@ -49,11 +52,20 @@ function resolveMeasure(th: Threshold): { measure: ThresholdMeasure; inputs: str
     }
     case 'predict':
       return {
-        measure: { kind: 'predict', series: c.spec.series, window: c.spec.window ?? DEFAULT_PREDICT_WINDOW, horizon: c.spec.horizon, horizonMs: ms(c.spec.horizon) },
+        measure: {
+          kind: 'predict',
+          series: c.spec.series,
+          window: c.spec.window ?? DEFAULT_PREDICT_WINDOW,
+          horizon: c.spec.horizon,
+          horizonMs: ms(c.spec.horizon),
+        },
         inputs: exprSelectors(c.spec.series),
       };
     case 'anomaly':
-      return { measure: { kind: 'anomaly', series: c.spec.series, plan: anomalyPlan(c.spec.baseline, c.spec.minBaseline) }, inputs: exprSelectors(c.spec.series) };
+      return {
+        measure: { kind: 'anomaly', series: c.spec.series, plan: anomalyPlan(c.spec.baseline, c.spec.minBaseline) },
+        inputs: exprSelectors(c.spec.series),
+      };
     case 'expr':
       return { measure: { kind: 'expr', expr: c.spec }, inputs: exprSelectors(c.spec) };
     default:

@@ -34,7 +34,10 @@ export async function runCommand(spec: CommandSpec, ctx: ActionContext): Promise
       // The group is gone already.
     }
   };
-  const timer = setTimeout(() => { timedOut = true; killGroup(); }, spec.timeoutMs);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, spec.timeoutMs);
   const onAbort = () => killGroup();
   if (ctx.signal.aborted) onAbort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -45,6 +48,12 @@ export async function runCommand(spec: CommandSpec, ctx: ActionContext): Promise
   killGroup();
   const r = { ...result, timedOut };
   if (r.exitCode === 0 && !r.timedOut) return { ok: true, detail: `${file} exited 0${r.stdout ? `: ${tail(r.stdout)}` : ''}` };
-  const why = r.timedOut ? `timed out after ${spec.timeoutMs} ms` : r.exitCode !== undefined ? `exited ${r.exitCode}` : (r.signal ? `killed by ${r.signal}` : r.shortMessage);
+  const why = r.timedOut
+    ? `timed out after ${spec.timeoutMs} ms`
+    : r.exitCode !== undefined
+      ? `exited ${r.exitCode}`
+      : r.signal
+        ? `killed by ${r.signal}`
+        : r.shortMessage;
   return { ok: false, detail: `${file} ${why}${r.stderr ? `: ${tail(r.stderr)}` : ''}` };
 }

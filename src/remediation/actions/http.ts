@@ -26,7 +26,13 @@ export async function runHttp(spec: HttpSpec, ctx: ActionContext): Promise<Actio
     if (attempt > 0) await sleep(Math.min(spec.retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS), ctx.signal);
     if (ctx.signal.aborted) return { ok: false, detail: `aborted at shutdown; ${last}` };
     try {
-      const res = await request(spec.url, { method: spec.method, headers, ...(body !== undefined ? { body } : {}), timeoutMs: spec.timeoutMs, signal: ctx.signal });
+      const res = await request(spec.url, {
+        method: spec.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        timeoutMs: spec.timeoutMs,
+        signal: ctx.signal,
+      });
       const summary = `${shown} answered ${res.status}`;
       if (res.status >= 200 && res.status < 300) return { ok: true, detail: attempt > 0 ? `${summary} after ${attempt} retries` : summary };
       last = summary;

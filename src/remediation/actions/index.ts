@@ -8,8 +8,11 @@ export type { ActionContext, ActionOutcome } from './types.js';
 
 export function runAction(action: ResolvedRemediation['action'], ctx: ActionContext): Promise<ActionOutcome> {
   switch (action.kind) {
-    case 'http': return runHttp(action.http, ctx);
-    case 'kubernetesScale': return runKubernetesScale(action.kubernetesScale, ctx);
-    case 'command': return runCommand(action.command, ctx);
+    case 'http':
+      return runHttp(action.http, ctx);
+    case 'kubernetesScale':
+      return runKubernetesScale(action.kubernetesScale, ctx);
+    case 'command':
+      return runCommand(action.command, ctx);
   }
 }

@@ -26,22 +26,28 @@ export function request(url: string, opts: RequestOptions): Promise<Response> {
     const mod = u.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
-    const req = mod.request(u, {
-      method: opts.method,
-      headers,
-      timeout: opts.timeoutMs,
-      ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size < MAX_RESPONSE_BYTES) chunks.push(c);
-        size += c.length;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_RESPONSE_BYTES) }));
-      res.on('error', reject);
-    });
+    const req = mod.request(
+      u,
+      {
+        method: opts.method,
+        headers,
+        timeout: opts.timeoutMs,
+        ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size < MAX_RESPONSE_BYTES) chunks.push(c);
+          size += c.length;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_RESPONSE_BYTES) }),
+        );
+        res.on('error', reject);
+      },
+    );
     // The socket timeout covers idle time; the overall deadline covers a slow trickle too.
     const deadline = setTimeout(() => req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
     req.on('close', () => clearTimeout(deadline));

@@ -15,12 +15,21 @@ export default {
         {
           name: 'executions',
           objective: 99.5,
-          sli: { ratio: { errors: 'workflow_executions_total{job="worker",status="failed"}', total: 'workflow_executions_total{job="worker"}' } },
+          sli: {
+            ratio: { errors: 'workflow_executions_total{job="worker",status="failed"}', total: 'workflow_executions_total{job="worker"}' },
+          },
           alerting: { remediation: 'scale-workers', remediationTiers: ['page', 'ticket'], noData: { remediation: 'restart-exporter' } },
         },
       ],
       thresholds: [
-        { name: 'stuck-documents', expr: 'max(pipeline_stuck_documents{job="pipeline"})', warning: 10, critical: 50, for: '5m', remediation: 'requeue-stuck' },
+        {
+          name: 'stuck-documents',
+          expr: 'max(pipeline_stuck_documents{job="pipeline"})',
+          warning: 10,
+          critical: 50,
+          for: '5m',
+          remediation: 'requeue-stuck',
+        },
       ],
     },
     { name: 'sloforge-receiver', team: 'payments', thresholds: receiverThresholds({ job: 'sloforge-receiver' }) },
@@ -31,7 +40,15 @@ export default {
       description: 'Add workers while executions fail',
       cooldown: '15m',
       maxPerHour: 2,
-      action: { kubernetesScale: { apiServer: 'https://kubernetes.default.svc', namespace: 'automation', deployment: 'worker', factor: 1.5, maxReplicas: 24 } },
+      action: {
+        kubernetesScale: {
+          apiServer: 'https://kubernetes.default.svc',
+          namespace: 'automation',
+          deployment: 'worker',
+          factor: 1.5,
+          maxReplicas: 24,
+        },
+      },
     },
     {
       name: 'restart-exporter',
@@ -54,8 +71,16 @@ export default {
       maxConcurrent: 1,
       onResolved: true,
       retryInterrupted: true,
-      action: { command: { argv: ['/usr/local/bin/pipeline-admin', 'requeue-stuck', '--older-than', '15m'], env: { PIPELINE_ALERT: '{{labels.alertname}}' }, timeout: '2m' } },
+      action: {
+        command: {
+          argv: ['/usr/local/bin/pipeline-admin', 'requeue-stuck', '--older-than', '15m'],
+          env: { PIPELINE_ALERT: '{{labels.alertname}}' },
+          timeout: '2m',
+        },
+      },
     },
   ],
-  alertmanager: { remediation: { url: 'http://sloforge-receiver:9095/alerts', credentialsFile: '/etc/alertmanager/secrets/sloforge-receiver-token' } },
+  alertmanager: {
+    remediation: { url: 'http://sloforge-receiver:9095/alerts', credentialsFile: '/etc/alertmanager/secrets/sloforge-receiver-token' },
+  },
 };

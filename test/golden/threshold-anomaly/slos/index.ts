@@ -4,14 +4,26 @@ import { grafana, team } from '../../team.js';
 export default {
   teams: [team],
   grafana,
-  services: [{
-    name: 'workflows',
-    team: 'payments',
-    thresholds: [
-      { name: 'traffic-spike', anomaly: { series: 'sum(rate(workflow_executions_total{job="workflow-worker"}[5m]))', baseline: '1d', minBaseline: '6h' },
-        warning: 3, critical: 5, for: '10m' },
-      { name: 'traffic-drop', anomaly: { series: 'sum(rate(workflow_executions_total{job="workflow-worker"}[5m]))', baseline: '2h' },
-        direction: 'below', critical: 4, for: '15m' },
-    ],
-  }],
+  services: [
+    {
+      name: 'workflows',
+      team: 'payments',
+      thresholds: [
+        {
+          name: 'traffic-spike',
+          anomaly: { series: 'sum(rate(workflow_executions_total{job="workflow-worker"}[5m]))', baseline: '1d', minBaseline: '6h' },
+          warning: 3,
+          critical: 5,
+          for: '10m',
+        },
+        {
+          name: 'traffic-drop',
+          anomaly: { series: 'sum(rate(workflow_executions_total{job="workflow-worker"}[5m]))', baseline: '2h' },
+          direction: 'below',
+          critical: 4,
+          for: '15m',
+        },
+      ],
+    },
+  ],
 };

@@ -4,12 +4,20 @@ import { grafana, team } from '../../team.js';
 export default {
   teams: [team],
   grafana,
-  services: [{
-    name: 'workflows',
-    team: 'payments',
-    thresholds: [
-      { name: 'queue-forecast', predict: { series: 'workflow_queue_pending_jobs{job="workflow-worker"}', window: '30m', horizon: '1h' },
-        warning: 500, critical: 1000, for: '5m', unit: 'jobs' },
-    ],
-  }],
+  services: [
+    {
+      name: 'workflows',
+      team: 'payments',
+      thresholds: [
+        {
+          name: 'queue-forecast',
+          predict: { series: 'workflow_queue_pending_jobs{job="workflow-worker"}', window: '30m', horizon: '1h' },
+          warning: 500,
+          critical: 1000,
+          for: '5m',
+          unit: 'jobs',
+        },
+      ],
+    },
+  ],
 };

@@ -6,13 +6,15 @@ const sli = { ratio: { errors: 'http_requests_total{job="checkout",code=~"5.."}'
 export default {
   teams: [team],
   grafana,
-  services: [{
-    name: 'checkout',
-    team: 'payments',
-    slos: [
-      { name: 'ticket-only', objective: 99.9, sli, alerting: { page: false } },
-      { name: 'page-only', objective: 99.9, sli, alerting: { ticket: false, noData: { for: '20m', severity: 'critical' } } },
-      { name: 'recorded-only', objective: 99.9, sli, alerting: { enabled: false } },
-    ],
-  }],
+  services: [
+    {
+      name: 'checkout',
+      team: 'payments',
+      slos: [
+        { name: 'ticket-only', objective: 99.9, sli, alerting: { page: false } },
+        { name: 'page-only', objective: 99.9, sli, alerting: { ticket: false, noData: { for: '20m', severity: 'critical' } } },
+        { name: 'recorded-only', objective: 99.9, sli, alerting: { enabled: false } },
+      ],
+    },
+  ],
 };
