@@ -6,7 +6,7 @@
 #   *.tool.test.ts    need promtool, amtool, Alertmanager, Prometheus, docker-compose or npm pack.
 # `npm test` (no argument) installs the tools when missing and runs all three kinds;
 # `npm run test:unit` (argument `unit`) runs the first kind only, for the edit-test loop.
-# Both type-check and check import rules, beside the tests rather than before them: the tests
+# Both check formatting (Prettier), type-check and check import rules, beside the tests rather than before them: the tests
 # spend much of their time waiting on child processes, so the checks cost no wall time there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +39,7 @@ if [[ $scope == all ]]; then
 fi
 
 checks="$work/checks.log"
-( npx tsc -p tsconfig.json && npx depcruise src --config .dependency-cruiser.cjs ) >"$checks" 2>&1 &
+( npx prettier --check . && npx tsc -p tsconfig.json && npx depcruise src --config .dependency-cruiser.cjs ) >"$checks" 2>&1 &
 checks_pid=$!
 
 # Three at a time on two cores: the slowest files mostly wait (on Prometheus scrapes, lock
