@@ -42,9 +42,20 @@ export class InternalError extends SloforgeError {
   }
 }
 
+/**
+ * What Node puts on an error from a system call. Declared here rather than as NodeJS.ErrnoException:
+ * this file's declarations ship in the package, and a user's project need not have @types/node.
+ */
+export interface SystemError extends Error {
+  code: string;
+  syscall: string;
+  errno?: number;
+  path?: string;
+}
+
 /** A failed system call (ENOENT, EACCES, ENOSPC, ...) that reached the top: the environment's, not the user's input nor a bug. */
-export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+export function isSystemError(e: unknown): e is SystemError {
   return (
-    e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string'
+    e instanceof Error && typeof (e as Partial<SystemError>).code === 'string' && typeof (e as Partial<SystemError>).syscall === 'string'
   );
 }
