@@ -12,6 +12,7 @@ import { histogramPart } from '../promql/histogram.js';
 import { countOf, evaluateAll, type Answer } from './batch.js';
 import type { PrometheusClient } from './client.js';
 import { liveChecks, type Field, type SeriesRead, type Subject } from './subjects.js';
+import { someOf } from '../list-text.js';
 
 export interface LiveProblem {
   subject: Subject;
@@ -48,8 +49,7 @@ function recent(sel: Selector, lookback: string, native = false): string {
 }
 
 function listed(values: readonly string[]): string {
-  const shown = values.slice(0, MAX_LISTED).join(', ');
-  return values.length > MAX_LISTED ? `${shown} and ${values.length - MAX_LISTED} more` : shown;
+  return someOf(values, ', ', MAX_LISTED);
 }
 
 /** Edit distance, for "did you mean" among metric names. */

@@ -81,6 +81,6 @@ export function formatSelector(sel: Selector): string {
   return `${sel.metric}{${inner}}`;
 }
 
-export const promqlSyntaxError: (expr: string) => string | undefined = memoByText((text) => promqlSyntaxErrorUncached(text));
+export const promqlSyntaxError: (expr: string) => string | undefined = memoByText(promqlSyntaxErrorUncached);
 
 export const parseSelector: (expr: string) => Selector | string = memoByText((text) => deepFreeze(parseSelectorUncached(text)));

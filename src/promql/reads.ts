@@ -187,8 +187,8 @@ export const promqlReads: (expr: string) => Reads = memoByText((text) => deepFre
 
 export const exprSelectors: (expr: string) => string[] = memoByText((text) => deepFreeze(exprSelectorsUncached(text)));
 
-export const yieldsWithoutInputs: (expr: string) => boolean = memoByText((text) => yieldsWithoutInputsUncached(text));
+export const yieldsWithoutInputs: (expr: string) => boolean = memoByText(yieldsWithoutInputsUncached);
 
-export const rangeProblem: (expr: string) => string | undefined = memoByText((text) => rangeProblemUncached(text));
+export const rangeProblem: (expr: string) => string | undefined = memoByText(rangeProblemUncached);
 
 export const functionsCalled: (expr: string) => string[] = memoByText((text) => deepFreeze(functionsCalledUncached(text)));
