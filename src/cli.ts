@@ -11,7 +11,7 @@ import { compileModel, summarize, targetWarnings } from './compile.js';
 import { ruleSet } from './prometheus/target.js';
 import { checkArtifacts, writeArtifacts } from './output/write.js';
 import { someOf } from './list-text.js';
-import { registerReceiverCommand } from './remediation/cli.js';
+import { registerReceiverCommand } from './receiver/cli.js';
 import { registerImportCommand } from './import/cli.js';
 import { registerTestCommand } from './promtool/cli.js';
 import { registerAlertmanagerCommand } from './alertmanager/cli.js';

@@ -2,7 +2,7 @@
 // ones only while nobody else needs the room.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectionSlots } from '../../src/remediation/connection-slots.js';
+import { ConnectionSlots } from '../../src/receiver/connection-slots.js';
 
 test('below the cap every connection is admitted and nothing is evicted', () => {
   const slots = new ConnectionSlots<string>(2);

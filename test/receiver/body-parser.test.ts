@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { BodyParser, NotJson, ParserBusy } from '../../src/remediation/body-parser.js';
-import { webhookPayload } from '../../src/remediation/payload.js';
+import { BodyParser, NotJson, ParserBusy } from '../../src/receiver/body-parser.js';
+import { webhookPayload } from '../../src/receiver/payload.js';
 import { TOKEN, alert, inProcess, payload, waitFor } from './helpers.js';
 
 /** A body of about `depth` * 2 bytes that JSON.parse takes long over: `depth` nested arrays. */

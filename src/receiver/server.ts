@@ -2,7 +2,7 @@
 // graceful shutdown.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ResolvedRemediation } from './actions-file.js';
+import type { ResolvedRemediation } from '../remediation/actions-file.js';
 import { TokenAuth } from './auth.js';
 import { Engine, PersistError } from './engine.js';
 import { ReceiverMetrics, type RequestOutcome } from './metrics.js';

@@ -15,7 +15,7 @@
 // still dedupes once any of its other records survives.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import type { ResolvedRemediation } from './actions-file.js';
+import type { ResolvedRemediation } from '../remediation/actions-file.js';
 import { runAction, type ActionOutcome } from './actions/index.js';
 import { GuardRails } from './guard.js';
 import { describeBinding, isBound } from './binding.js';

@@ -1,6 +1,7 @@
 // Sizes the receiver promises and enforces. The per-alert cap is part of the contract with the
-// generated Alertmanager config (conventions.ts), which sizes its messages by it.
-import { MAX_ALERT_BYTES, REMEDIATION_MAX_ALERTS } from '../conventions.js';
+// generated Alertmanager config, and the shutdown grace with the generated Deployment: both live in
+// conventions.ts, which the compiler reads too (it never imports the receiver).
+import { DEFAULT_SHUTDOWN_GRACE_MS, MAX_ALERT_BYTES, REMEDIATION_MAX_ALERTS } from '../conventions.js';
 
 /** Largest request body `POST /alerts` reads. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -24,10 +25,4 @@ export const DEFAULT_MAX_CONNECTIONS = 256;
 /** An idle keep-alive connection is closed after this long. */
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
-/**
- * How long SIGTERM lets running actions finish before aborting them. Below Kubernetes' default
- * 30 s grace period, so the receiver still has time to abort the rest and close its log before
- * the SIGKILL; the generated Deployment sets both (SHUTDOWN_MARGIN_MS apart).
- */
-export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
-export const SHUTDOWN_MARGIN_MS = 5_000;
+export { DEFAULT_SHUTDOWN_GRACE_MS };

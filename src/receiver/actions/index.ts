@@ -1,4 +1,4 @@
-import type { ResolvedRemediation } from '../actions-file.js';
+import type { ResolvedRemediation } from '../../remediation/actions-file.js';
 import { runHttp } from './http.js';
 import { runKubernetesScale } from './kubernetes.js';
 import { runCommand } from './command.js';

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { actionsFile } from '../../src/remediation/actions-file.js';
-import { Engine, MAX_RESOLVED } from '../../src/remediation/engine.js';
-import { ReceiverMetrics } from '../../src/remediation/metrics.js';
+import { Engine, MAX_RESOLVED } from '../../src/receiver/engine.js';
+import { ReceiverMetrics } from '../../src/receiver/metrics.js';
 import { alert, setup } from './helpers.js';
 
 test('100,000 resolved notices: at most MAX_RESOLVED remembered (the newest), said once in the log', async (t) => {

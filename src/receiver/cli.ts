@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { UserError } from '../errors.js';
-import { actionsFile } from './actions-file.js';
+import { actionsFile } from '../remediation/actions-file.js';
 import { MIN_TOKEN_LENGTH, parseTokens } from './auth.js';
 import { payloadProblems } from './payload.js';
 import { StartAborted, startReceiver, type Receiver } from './server.js';

@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { remediationArtifacts } from '../../src/remediation/compile.js';
+import { remediationArtifacts } from '../../src/remediation/target.js';
 import { modelOf } from '../helpers/config.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
-import { startReceiver } from '../../src/remediation/server.js';
+import { startReceiver } from '../../src/receiver/server.js';
 import { TOKEN, Target, alert, nameOf, payload, post, settled, tempDir } from './helpers.js';
 
 const team = {

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { actionsFile } from '../../src/remediation/actions-file.js';
-import { Engine } from '../../src/remediation/engine.js';
-import { ReceiverMetrics } from '../../src/remediation/metrics.js';
-import { startReceiver } from '../../src/remediation/server.js';
+import { Engine } from '../../src/receiver/engine.js';
+import { ReceiverMetrics } from '../../src/receiver/metrics.js';
+import { startReceiver } from '../../src/receiver/server.js';
 import { alert, audit, fp, payload, post, receiverOptions, setup, waitFor } from './helpers.js';
 
 const HOUR = 3_600_000;

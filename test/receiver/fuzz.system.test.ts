@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { startReceiver } from '../../src/remediation/server.js';
-import type { Store } from '../../src/remediation/store.js';
+import { startReceiver } from '../../src/receiver/server.js';
+import type { Store } from '../../src/receiver/store.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
 import { TOKEN, alert, payload, setup } from './helpers.js';
 

@@ -1,9 +1,9 @@
-// Replay and the live path change events through one reducer (src/remediation/event.ts): a
+// Replay and the live path change events through one reducer (src/receiver/event.ts): a
 // receiver restarted on the same log shows every event exactly as the one that wrote it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startReceiver } from '../../src/remediation/server.js';
-import { applyRecord, eventFromAccepted } from '../../src/remediation/event.js';
+import { startReceiver } from '../../src/receiver/server.js';
+import { applyRecord, eventFromAccepted } from '../../src/receiver/event.js';
 import { TEST_TRIGGER, alert, audit, inProcess, nameOf, payload, post, settled } from './helpers.js';
 
 test('an event rebuilt from the log is in the state the live receiver left it', async (t) => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startReceiver } from '../../src/remediation/server.js';
+import { startReceiver } from '../../src/receiver/server.js';
 import {
   ROOT,
   ReceiverProcess,

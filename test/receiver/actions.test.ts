@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runAction, type ActionContext } from '../../src/remediation/actions/index.js';
-import { targetReplicas } from '../../src/remediation/actions/kubernetes.js';
+import { runAction, type ActionContext } from '../../src/receiver/actions/index.js';
+import { targetReplicas } from '../../src/receiver/actions/kubernetes.js';
 import { resolveRemediation } from '../../src/model/resolve/remediations.js';
 import { remediation as remediationSchema } from '../../src/config/schema/remediation.js';
 import type { RemediationInput } from '../../src/config/define.js';
-import type { AlertFields } from '../../src/remediation/template.js';
+import type { AlertFields } from '../../src/receiver/template.js';
 import { Target, tempDir } from './helpers.js';
 
 const alert: AlertFields = {

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, open, readFile, stat, writeFile } from 'node:fs/promises';
-import { OWNER_FILE } from '../../src/remediation/lock.js';
+import { OWNER_FILE } from '../../src/receiver/lock.js';
 import path from 'node:path';
-import { LOG_FILE, LogStore, type LogFile, type LogRecord, type OpenFile, type OpenOptions } from '../../src/remediation/store.js';
-import { Compactor, compactionPolicy, keepWholeMs } from '../../src/remediation/compact.js';
+import { LOG_FILE, LogStore, type LogFile, type LogRecord, type OpenFile, type OpenOptions } from '../../src/receiver/store.js';
+import { Compactor, compactionPolicy, keepWholeMs } from '../../src/receiver/compact.js';
 import { tempDir } from './helpers.js';
 
 const rec = (i: number): LogRecord => ({ t: 'skipped', id: `e${i}`, key: `k${i}`, at: i, reason: 'cooldown', detail: 'x'.repeat(i % 50) });

@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { actionsFile, type ResolvedRemediation } from '../../src/remediation/actions-file.js';
-import { Engine } from '../../src/remediation/engine.js';
-import { ReceiverMetrics } from '../../src/remediation/metrics.js';
-import { RunQueue } from '../../src/remediation/run-queue.js';
-import { Deque } from '../../src/remediation/deque.js';
+import { Engine } from '../../src/receiver/engine.js';
+import { ReceiverMetrics } from '../../src/receiver/metrics.js';
+import { RunQueue } from '../../src/receiver/run-queue.js';
+import { Deque } from '../../src/receiver/deque.js';
 import { alert, setup, waitFor } from './helpers.js';
 
 const ev = (remediation: string, n: number, retryAt?: number) => ({ alert: { remediation }, n, retryAt });

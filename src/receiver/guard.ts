@@ -1,7 +1,7 @@
 // Guard rails per remediation: a cooldown between runs and a cap on runs per hour. The cap is a
 // loop breaker: when a remediation keeps firing, the fix is not working, and running it again
 // and again (restarting, scaling) tends to make things worse.
-import type { ResolvedRemediation } from './actions-file.js';
+import type { ResolvedRemediation } from '../remediation/actions-file.js';
 
 export const HOUR_MS = 3_600_000;
 

@@ -6,10 +6,10 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { remediationArtifacts } from '../../src/remediation/compile.js';
+import { remediationArtifacts } from '../../src/remediation/target.js';
 import { modelOf } from '../helpers/config.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
-import { startReceiver, type ReceiverOptions } from '../../src/remediation/server.js';
+import { startReceiver, type ReceiverOptions } from '../../src/receiver/server.js';
 import type { RemediationInput } from '../../src/config/define.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,7 +1,7 @@
 // The `http` action: one request describing the alert, retried with doubling backoff on
 // network errors, timeouts, 429 and 5xx; other 4xx answers are final. Without a body template
 // it sends the alert itself as JSON.
-import type { HttpSpec } from '../actions-file.js';
+import type { HttpSpec } from '../../remediation/actions-file.js';
 import { renderTemplate } from '../template.js';
 import { redactUrl } from '../redact.js';
 import { readSecret, request, sleep } from './request.js';

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startReceiver } from '../../src/remediation/server.js';
+import { startReceiver } from '../../src/receiver/server.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
-import { LogStore } from '../../src/remediation/store.js';
+import { LogStore } from '../../src/receiver/store.js';
 import { TOKEN, alert, audit, fp, inProcess, payload, post, settled, setup, waitFor } from './helpers.js';
 
 test('maxConcurrent: further alerts wait in the queue until a run finishes', async (t) => {

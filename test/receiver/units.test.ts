@@ -1,8 +1,8 @@
 // Small pieces: templates, authentication.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alertEnv, renderTemplate, templateProblems } from '../../src/remediation/template.js';
-import { TokenAuth, parseTokens } from '../../src/remediation/auth.js';
+import { alertEnv, renderTemplate, templateProblems } from '../../src/receiver/template.js';
+import { TokenAuth, parseTokens } from '../../src/receiver/auth.js';
 
 const alert = {
   remediation: 'r',

@@ -1,6 +1,6 @@
 // The `kubernetesScale` action: read the deployment's scale subresource, then PATCH a larger
 // replica count, never above maxReplicas.
-import type { KubernetesScaleSpec } from '../actions-file.js';
+import type { KubernetesScaleSpec } from '../../remediation/actions-file.js';
 import { readSecret, request } from './request.js';
 import type { ActionContext, ActionOutcome } from './types.js';
 

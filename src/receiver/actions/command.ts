@@ -1,7 +1,7 @@
 // The `command` action: a fixed argv run by execa without a shell. Alert data reaches the
 // program only through environment variables, never through its arguments or a shell line.
 import { execa } from 'execa';
-import type { CommandSpec } from '../actions-file.js';
+import type { CommandSpec } from '../../remediation/actions-file.js';
 import { alertEnv } from '../template.js';
 import type { ActionContext, ActionOutcome } from './types.js';
 

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startReceiver } from '../../src/remediation/server.js';
-import { encodeRecord, type LogRecord } from '../../src/remediation/store.js';
+import { startReceiver } from '../../src/receiver/server.js';
+import { encodeRecord, type LogRecord } from '../../src/receiver/store.js';
 import { alert, audit, fp, payload, post, receiverOptions, setup, waitFor } from './helpers.js';
 
 const STARTS = '2026-11-22T10:00:00.000Z';

@@ -1,7 +1,7 @@
 // Which alerts may start a remediation. The `remediation` label routes an alert here, but a label
 // is only as trustworthy as every series and rule that could set it; the actions file therefore
 // lists, per remediation, the generated alerts that declared it, and nothing else may start it.
-import type { ResolvedRemediation, Trigger } from './actions-file.js';
+import type { ResolvedRemediation, Trigger } from '../remediation/actions-file.js';
 
 const KEYS = ['alertname', 'service', 'slo', 'threshold'] as const;
 

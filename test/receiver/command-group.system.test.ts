@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runAction } from '../../src/remediation/actions/index.js';
+import { runAction } from '../../src/receiver/actions/index.js';
 import { resolveRemediation } from '../../src/model/resolve/remediations.js';
 import { remediation as remediationSchema } from '../../src/config/schema/remediation.js';
 import type { RemediationInput } from '../../src/config/define.js';
