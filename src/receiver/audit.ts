@@ -1,5 +1,5 @@
 // What the receiver remembers about each alert it accepted, and how /api/actions shows it.
-import type { ActionResult, SkipReason } from './store.js';
+import type { ActionResult, SkipReason } from './store/records.js';
 import type { AlertFields } from './template.js';
 
 export type EventState = 'queued' | 'running' | ActionResult | 'skipped';

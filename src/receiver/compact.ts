@@ -6,7 +6,9 @@
 import { HOUR_MS } from './guard.js';
 import { alertBytes, capAlert } from './payload.js';
 import { MAX_ALERT_BYTES } from './limits.js';
-import { encodeRecord, type LogRecord, type Rewriter } from './store.js';
+import type { Rewriter } from './store/log-compaction.js';
+import { encodeRecord } from './store/record-line.js';
+import type { LogRecord } from './store/records.js';
 
 const DAY_MS = 86_400_000;
 

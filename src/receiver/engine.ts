@@ -1,4 +1,5 @@
-// Accepts alerts, remembers them durably, and runs their remediations from a queue.
+// Accepts alerts, remembers them durably, and runs their remediations from a queue (the live
+// path; replay.ts rebuilds its state from the log at start).
 //
 // Every state change is a record in the log: `accepted` (written before Alertmanager gets its
 // 2xx), `started` (written before the action runs), then `finished` or `skipped`. Replaying the
@@ -21,10 +22,12 @@ import { GuardRails } from './guard.js';
 import { describeBinding, isBound } from './binding.js';
 import type { ReceiverMetrics } from './metrics.js';
 import { capAlert, dedupeKey, type WebhookAlert } from './payload.js';
-import type { ActionResult, BadLine, LogRecord, SkipReason, Store } from './store.js';
+import type { ActionResult, LogRecord, SkipReason } from './store/records.js';
+import type { BadLine, Store } from './store/types.js';
 import type { AlertFields } from './template.js';
 import { toAuditEntry, type AuditEntry, type Event, type EventState } from './audit.js';
-import { applyRecord, eventFromAccepted } from './event.js';
+import { applyRecord, episode, eventFromAccepted } from './event.js';
+import { LogReplay } from './replay.js';
 import { LogLimiter } from './log-limiter.js';
 import { redactUrl } from './redact.js';
 import { RunQueue } from './run-queue.js';
@@ -71,8 +74,6 @@ export function monotonicClock(): () => number {
 
 const UNKNOWN = '(unknown)';
 
-const episode = (a: { fingerprint: string; startsAt: string }): string => `${a.fingerprint}|${a.startsAt}`;
-
 /**
  * Resolved episodes remembered at most (the newest): enough to stop a firing event still queued
  * behind them, without memory growing with every resolved notice ever received.
@@ -83,24 +84,6 @@ const TERMINAL: ReadonlySet<EventState> = new Set(['success', 'failure', 'dry-ru
 
 /** Wait before the n-th retry of a write that failed (1 s, doubling, at most a minute). */
 const backoffMs = (n: number): number => Math.min(1000 * 2 ** (n - 1), 60_000);
-
-/** What replay needs while it reads the log, dropped once it is done. */
-interface ReplayState {
-  /** Line of each event's `accepted` record. */
-  acceptedLine: Map<string, number>;
-  /** The event that owns each dedupe key. */
-  keyOwner: Map<string, string>;
-  /** Later `accepted` records of a key already accepted, to the event they duplicate. */
-  alias: Map<string, string>;
-  bad: BadLine[];
-  /** Lines replay itself set aside (duplicate `accepted` records), for the report. */
-  setAside: BadLine[];
-  /** The guard-rail clock when replay began: no logged start counts as later than this. */
-  at: number;
-  /** Starts logged later than `at` (a clock that was ahead), and the furthest ahead. */
-  future: number;
-  furthestAheadMs: number;
-}
 
 function describe(rem: ResolvedRemediation): string {
   const a = rem.action;
@@ -140,7 +123,7 @@ export class Engine {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Events whose log lines are unreadable where their start would be; `start` records them. */
   private readonly doubtful: Array<{ ev: Event; line: number }> = [];
-  private replaying: ReplayState | undefined;
+  private replaying: LogReplay | undefined;
   private runningTotal = 0;
   private stopping = false;
 
@@ -148,16 +131,17 @@ export class Engine {
     this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? opts.now ?? monotonicClock();
-    this.replaying = {
-      acceptedLine: new Map(),
-      keyOwner: new Map(),
-      alias: new Map(),
-      bad: [],
-      setAside: [],
-      at: this.clock(),
-      future: 0,
-      furthestAheadMs: 0,
-    };
+    this.replaying = new LogReplay(
+      {
+        remediations: this.remediations,
+        events: this.events,
+        seen: this.seen,
+        guard: this.guard,
+        apply: (ev, r) => this.apply(ev, r),
+        rememberResolved: (ep) => this.rememberResolved(ep),
+      },
+      this.clock(),
+    );
     this.auditSize = opts.auditSize ?? 1000;
     this.limited = new LogLimiter(opts.log, this.now);
     // Every running action and every waiting retry listens on these; many at once is normal.
@@ -166,82 +150,21 @@ export class Engine {
 
   /** Feeds one record of the log, oldest first; before `finishReplay`. */
   replayRecord(r: LogRecord, line: number): void {
-    const rs = this.replaying!;
-    if (r.t === 'seen') {
-      this.seen.add(r.key);
-      return;
-    }
-    if (r.t === 'accepted') {
-      if (this.seen.has(r.key)) {
-        // Two deliveries of one alert in the log (a bug or a hand edit): one event, run once.
-        const owner = rs.keyOwner.get(r.key);
-        rs.alias.set(r.id, owner ?? '');
-        rs.setAside.push({
-          line,
-          problem: `a second \`accepted\` record for ${r.key}${owner ? ` (event ${owner})` : ''}: merged into the first`,
-          ids: [],
-          torn: false,
-        });
-        return;
-      }
-      this.seen.add(r.key);
-      rs.keyOwner.set(r.key, r.id);
-      rs.acceptedLine.set(r.id, line);
-      // Alerts stored before alerts were capped: capped now, so replay memory stays bounded.
-      const ev = eventFromAccepted(r, capAlert(r.alert).alert);
-      this.events.set(r.id, ev);
-      if (ev.alert.status === 'resolved') this.rememberResolved(episode(ev.alert));
-      return;
-    }
-    const ev = this.events.get(rs.alias.get(r.id) ?? r.id);
-    if (!ev) {
-      // Its `accepted` line is lost (or pruned): the key still proves the alert was handled.
-      if (r.key !== undefined) this.seen.add(r.key);
-      return;
-    }
-    this.apply(ev, r);
-    if (r.t === 'started' && r.attempt === 1) {
-      // A start logged in the future (the clock was ahead when it was written) counts as having
-      // happened now: one cooldown from now, not one from a time that may be a day away.
-      if (r.at > rs.at) {
-        rs.future++;
-        rs.furthestAheadMs = Math.max(rs.furthestAheadMs, r.at - rs.at);
-      }
-      this.guard.recordStart(ev.alert.remediation, ev.alert.status, Math.min(r.at, rs.at));
-    }
+    this.replaying!.record(r, line);
   }
 
   /** Feeds a line of the log that could not be read, in order with the records. */
   replayBadLine(bad: BadLine): void {
-    this.replaying!.bad.push(bad);
+    this.replaying!.badLine(bad);
   }
 
   /** Rebuilds the queue from what was replayed; returns the lines replay set aside itself. */
   finishReplay(): BadLine[] {
-    const rs = this.replaying!;
+    const rs = this.replaying!.finish();
     this.replaying = undefined;
-    const unreadable = rs.bad
-      .filter((b) => !b.torn)
-      .map((b) => ({ line: b.line, ids: new Set(b.ids.map((id) => rs.alias.get(id) ?? id)) }));
-    for (const ev of this.events.values()) {
-      if (ev.state === 'running') {
-        ev.interrupted = true;
-        if (this.remediations.get(ev.alert.remediation)?.retryInterrupted) ev.state = 'queued';
-        else this.interrupted.push(ev);
-      } else if (ev.state === 'queued') {
-        // A line after its acceptance that names it, or names nothing, may have been its start.
-        const acceptedAt = rs.acceptedLine.get(ev.id) ?? 0;
-        const doubt = unreadable.find((b) => b.line > acceptedAt && (b.ids.size === 0 || b.ids.has(ev.id)));
-        if (doubt) {
-          ev.interrupted = true;
-          if (!this.remediations.get(ev.alert.remediation)?.retryInterrupted) {
-            this.doubtful.push({ ev, line: doubt.line });
-            continue;
-          }
-        }
-      }
-      if (ev.state === 'queued') this.queue.push(ev);
-    }
+    for (const ev of rs.queued) this.queue.push(ev);
+    this.interrupted.push(...rs.interrupted);
+    this.doubtful.push(...rs.doubtful);
     if (rs.future > 0) {
       this.opts.log(
         `${rs.future} start(s) in the event log are stamped up to ${Math.ceil(rs.furthestAheadMs / 1000)} s in the future (the clock was ahead when they were written): counted as starting now for cooldowns and hourly caps`,

@@ -1,7 +1,7 @@
 // The one place a log record changes an event. Replay and the live path both go through it, so
 // an event rebuilt from the log after a restart is in exactly the state it was before.
 import type { Event } from './audit.js';
-import type { LogRecord } from './store.js';
+import type { LogRecord } from './store/records.js';
 
 type Record<T extends LogRecord['t']> = Extract<LogRecord, { t: T }>;
 
@@ -23,3 +23,6 @@ export function applyRecord(ev: Event, r: Record<'started'> | Record<'finished'>
       Object.assign(ev, { state: 'skipped', reason: r.reason, detail: r.detail, finishedAt: r.at });
   }
 }
+
+/** One firing episode of an alert: a resolved notice stops only the firing event of the same episode. */
+export const episode = (a: { fingerprint: string; startsAt: string }): string => `${a.fingerprint}|${a.startsAt}`;

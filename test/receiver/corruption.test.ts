@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startReceiver } from '../../src/receiver/server.js';
-import { encodeRecord, type LogRecord } from '../../src/receiver/store.js';
+import { encodeRecord } from '../../src/receiver/store/record-line.js';
+import type { LogRecord } from '../../src/receiver/store/records.js';
 import { alert, audit, fp, payload, post, receiverOptions, setup, waitFor } from './helpers.js';
 
 const STARTS = '2026-11-22T10:00:00.000Z';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startReceiver } from '../../src/receiver/server.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
-import { LogStore } from '../../src/receiver/store.js';
+import { LogStore } from '../../src/receiver/store/log-store.js';
 import { TOKEN, alert, audit, fp, inProcess, payload, post, settled, setup, waitFor } from './helpers.js';
 
 test('maxConcurrent: further alerts wait in the queue until a run finishes', async (t) => {

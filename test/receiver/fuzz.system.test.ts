@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { startReceiver } from '../../src/receiver/server.js';
-import type { Store } from '../../src/receiver/store.js';
+import type { Store } from '../../src/receiver/store/types.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
 import { TOKEN, alert, payload, setup } from './helpers.js';
 

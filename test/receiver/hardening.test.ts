@@ -6,7 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Store } from '../../src/receiver/store.js';
+import type { Store } from '../../src/receiver/store/types.js';
 import { alertEnv, ENV_TRUNCATED } from '../../src/receiver/template.js';
 import { capAlert, TRUNCATED_ANNOTATION } from '../../src/receiver/payload.js';
 import { DEFAULT_BODY_LIMIT, MAX_ALERT_BYTES, MAX_ENV_TOTAL_BYTES, MAX_ENV_VALUE_BYTES } from '../../src/receiver/limits.js';

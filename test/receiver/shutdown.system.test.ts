@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LISTEN_TIMEOUT_MS, ReceiverProcess, alert, audit, payload, post, settled, setup, waitFor } from './helpers.js';
-import { LogStore } from '../../src/receiver/store.js';
+import { LogStore } from '../../src/receiver/store/log-store.js';
 
 /** A command action that sleeps `seconds`, with a timeout well beyond it. */
 const sleeper = (seconds: number) => () => [

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { appendFile, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { OWNER_FILE } from '../../src/receiver/lock.js';
 import path from 'node:path';
-import { LOG_FILE, LogStore, type LogFile, type LogRecord, type OpenFile, type OpenOptions } from '../../src/receiver/store.js';
+import { LOG_FILE, type LogFile, type OpenFile } from '../../src/receiver/store/log-file.js';
+import { LogStore, type OpenOptions } from '../../src/receiver/store/log-store.js';
+import type { LogRecord } from '../../src/receiver/store/records.js';
 import { Compactor, compactionPolicy, keepWholeMs } from '../../src/receiver/compact.js';
 import { tempDir } from './helpers.js';
 
