@@ -71,9 +71,9 @@ module.exports = {
     ),
     forbid(
       'receiver-reads-the-actions-file',
-      'The receiver runs without the SLO config: of the compiler it reads the actions file schema, template syntax and durations only.',
+      'The receiver runs without the SLO config: of the compiler it reads the actions file schema, template syntax, durations and list text only.',
       '^src/receiver/',
-      '^src/(?!receiver/|remediation/actions-file\\.ts$|config/(template-syntax|duration)\\.ts$|conventions\\.ts$|errors\\.ts$)',
+      '^src/(?!receiver/|remediation/actions-file\\.ts$|config/(template-syntax|duration)\\.ts$|conventions\\.ts$|errors\\.ts$|list-text\\.ts$)',
     ),
     forbid(
       'compiler-never-imports-the-receiver',

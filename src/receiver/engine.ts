@@ -32,6 +32,7 @@ import { LogLimiter } from './log-limiter.js';
 import { redactUrl } from './redact.js';
 import { RunQueue } from './run-queue.js';
 import { Deque } from './deque.js';
+import { someOf } from '../list-text.js';
 import { EnvironmentError } from '../errors.js';
 import { sleep } from './actions/request.js';
 
@@ -255,10 +256,7 @@ export class Engine {
       const alert: AlertFields = capped.alert;
       if (capped.cut.length > 0) {
         m.truncated.inc();
-        this.limited.line(
-          'truncated',
-          `alert ${a.fingerprint} was larger than the per-alert limit: cut ${capped.cut.slice(0, 5).join(', ')}${capped.cut.length > 5 ? ', ...' : ''}`,
-        );
+        this.limited.line('truncated', `alert ${a.fingerprint} was larger than the per-alert limit: cut ${someOf(capped.cut, ', ', 5)}`);
       }
       const accepted = { t: 'accepted', id: randomUUID(), at, key, alert } as const;
       const ev = eventFromAccepted(accepted);

@@ -7,6 +7,7 @@ import { TokenAuth } from './auth.js';
 import { Engine, PersistError } from './engine.js';
 import { ReceiverMetrics, type RequestOutcome } from './metrics.js';
 import { payloadProblems, webhookPayload } from './payload.js';
+import { someOf } from '../list-text.js';
 import { LogStore } from './store/log-store.js';
 import type { OpenFile } from './store/log-file.js';
 import type { BadLine, Store } from './store/types.js';
@@ -165,11 +166,14 @@ function answerEarly(
   req.resume();
 }
 
-/** One log line for the lines replay could not use, naming each (the first 20 in detail). */
+/** One log line for the lines replay could not use, naming each (the first 50 by number, 20 in detail). */
 function reportBadLines(file: string, bad: readonly BadLine[], log: (line: string) => void): void {
   if (bad.length === 0) return;
-  const numbers = bad.map((b) => b.line);
-  const listed = numbers.length > 50 ? `${numbers.slice(0, 50).join(', ')}, ... (${numbers.length - 50} more)` : numbers.join(', ');
+  const listed = someOf(
+    bad.map((b) => String(b.line)),
+    ', ',
+    50,
+  );
   log(
     `event log ${file}: skipped ${bad.length} unreadable line${bad.length === 1 ? '' : 's'}: line${bad.length === 1 ? '' : 's'} ${listed}`,
   );

@@ -182,3 +182,18 @@ test('corrupt log: a clean log reports nothing and the skipped-lines metric is 0
   assert.ok(!logs.some((l) => /unreadable/.test(l)), logs.join('\n'));
   assert.equal((await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8')).split('\n').length, 4);
 });
+
+test('corrupt log: more than 50 unreadable lines are listed as the first 50 and how many more', async (t) => {
+  const env = await setup((url) => [{ name: 'r', action: { http: { url } } }]);
+  t.after(() => env.target.stop());
+  await mkdir(env.dataDir, { recursive: true });
+  await writeFile(path.join(env.dataDir, 'events.jsonl'), 'not json\n'.repeat(53));
+  const logs: string[] = [];
+  const rx = await startReceiver(await receiverOptions(env, logs));
+  t.after(() => rx.close());
+  const report = logs.find((l) => /skipped \d+ unreadable line/.test(l));
+  assert.ok(report, logs.join('\n'));
+  const first50 = Array.from({ length: 50 }, (_, i) => i + 1).join(', ');
+  assert.ok(report.endsWith(`skipped 53 unreadable lines: lines ${first50} and 3 more`), report);
+  assert.equal(logs.filter((l) => l.startsWith('  line ')).length, 20, 'the first 20 in detail');
+});
