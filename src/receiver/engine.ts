@@ -164,8 +164,9 @@ export class Engine {
     const rs = this.replaying!.finish();
     this.replaying = undefined;
     for (const ev of rs.queued) this.queue.push(ev);
-    this.interrupted.push(...rs.interrupted);
-    this.doubtful.push(...rs.doubtful);
+    // One by one: a spread of a long list would overflow the call's arguments.
+    for (const ev of rs.interrupted) this.interrupted.push(ev);
+    for (const d of rs.doubtful) this.doubtful.push(d);
     if (rs.future > 0) {
       this.opts.log(
         `${rs.future} start(s) in the event log are stamped up to ${Math.ceil(rs.furthestAheadMs / 1000)} s in the future (the clock was ahead when they were written): counted as starting now for cooldowns and hourly caps`,
