@@ -12,7 +12,7 @@ import { compileInto, compileThreads } from './compile-workers.js';
 import { ruleSet } from './prometheus/target.js';
 import { checkResult, openStaging } from './output/write.js';
 import { someOf } from './list-text.js';
-import { registerReceiverCommand } from './remediation/cli.js';
+import { registerReceiverCommand } from './receiver/cli.js';
 import { registerImportCommand } from './import/cli.js';
 import { registerTestCommand } from './promtool/cli.js';
 import { registerAlertmanagerCommand } from './alertmanager/cli.js';

@@ -10,7 +10,7 @@ import { isAlert } from './prometheus/rules.js';
 import { promtoolArtifacts } from './promtool/target.js';
 import { alertmanagerArtifacts } from './alertmanager/target.js';
 import { grafanaArtifacts } from './grafana/target.js';
-import { remediationArtifacts } from './remediation/compile.js';
+import { remediationArtifacts } from './remediation/target.js';
 import { mimirArtifacts, mimirWarnings } from './mimir/target.js';
 import { thanosArtifacts } from './thanos/target.js';
 import { vmalertArtifacts } from './vmalert/target.js';
