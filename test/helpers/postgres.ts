@@ -8,7 +8,7 @@
 // is started through setpriv, which execs in place (the child's pid is the server's own, so a
 // test can signal it directly).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -168,9 +168,31 @@ export class PgCluster {
     return this.url(name);
   }
 
-  /** Suspends the server (SIGSTOP) or resumes it (SIGCONT): the database unreachable yet not gone. */
+  /**
+   * Suspends every server process (SIGSTOP) or resumes them (SIGCONT): the database unreachable
+   * yet not gone. Each backend is a session of its own (PostgreSQL calls setsid), so they are
+   * found as the postmaster's children rather than by process group.
+   */
   signal(sig: 'SIGSTOP' | 'SIGCONT'): void {
-    this.child.kill(sig);
+    const pids = [this.child.pid!];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // Fields after the command name (which may hold spaces) in /proc/PID/stat: state, ppid, ...
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === this.child.pid) pids.push(Number(entry));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    for (const pid of sig === 'SIGSTOP' ? pids : pids.reverse()) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // ended meanwhile
+      }
+    }
   }
 
   get pid(): number {
@@ -180,7 +202,7 @@ export class PgCluster {
   /** Fast shutdown, then the folder removed. */
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGCONT');
+      this.signal('SIGCONT');
       this.child.kill('SIGINT');
       const killed = setTimeout(() => this.child.kill('SIGKILL'), 20_000);
       await this.exited;

@@ -116,32 +116,54 @@ export class PgStore {
 
   /** Creates or migrates the schema (see schema.ts). */
   async migrate(): Promise<MigrateResult> {
-    const c = await this.pool.connect();
+    const { c, done } = await this.checkout();
     try {
-      return await migrate(c);
-    } finally {
-      c.release();
+      const r = await migrate(c);
+      done();
+      return r;
+    } catch (err) {
+      done(err);
+      throw err;
     }
+  }
+
+  /**
+   * A pooled client with an error listener while it is checked out: a connection that breaks
+   * between queries (the server restarted or ended an idle transaction) emits an error event,
+   * which would otherwise crash the process. `done` hands it back, or discards it when broken.
+   */
+  private async checkout(): Promise<{ c: PoolClient; done: (err?: unknown) => void }> {
+    const c = await this.pool.connect();
+    let broken: unknown;
+    const onError = (err: Error) => {
+      broken ??= err;
+    };
+    c.on('error', onError);
+    return {
+      c,
+      done: (err?: unknown) => {
+        c.off('error', onError);
+        const bad = broken ?? err;
+        c.release(bad === undefined ? undefined : bad instanceof Error ? bad : true);
+      },
+    };
   }
 
   /** Runs `work` in a transaction; a client that failed mid-way is discarded, not reused. */
   async transaction<R>(work: (c: PoolClient) => Promise<R>): Promise<R> {
-    const c = await this.pool.connect();
+    const { c, done } = await this.checkout();
     try {
       await c.query('BEGIN');
       const r = await work(c);
       await c.query('COMMIT');
-      c.release();
+      done();
       return r;
     } catch (err) {
-      let broken: Error | undefined = err as Error;
-      await c.query('ROLLBACK').then(
-        () => {
-          broken = undefined;
-        },
-        () => {},
+      const rolledBack = await c.query('ROLLBACK').then(
+        () => true,
+        () => false,
       );
-      c.release(broken ?? false);
+      done(rolledBack ? undefined : err);
       throw err;
     }
   }
