@@ -194,48 +194,42 @@ export class PgStore {
         detail: e.detail === undefined ? null : storable(e.detail),
       };
     });
-    return this.transaction(async (c) => {
-      let fresh = new Set<string>();
-      if (rows.length > 0) {
-        const inserted = await c.query<{ id: string }>(
-          `INSERT INTO ${T('events')} (id, dedupe_key, remediation, status, episode, alert, accepted_at, accepted_by, state, reason, detail, finished_at)
-           SELECT x.id, x.key, x.remediation, x.status, x.episode, x.alert, clock_timestamp(), $2, x.state, x.reason, x.detail,
-                  CASE WHEN x.state = 'skipped' THEN clock_timestamp() END
-             FROM jsonb_to_recordset($1::jsonb) AS x(ord integer, id uuid, key text, remediation text, status text, episode text,
-                                                     alert jsonb, state text, reason text, detail text)
-            ORDER BY x.ord
-           ON CONFLICT (dedupe_key) DO NOTHING
-           RETURNING id`,
-          [JSON.stringify(rows), this.replica],
-        );
-        fresh = new Set(inserted.rows.map((r) => r.id));
-        if (fresh.size > 0) {
-          await c.query(
-            `INSERT INTO ${T('event_log')} (event_id, at, replica, generation, record)
-             SELECT e.id, e.accepted_at, $2, 0, r.record
-               FROM ${T('events')} e
-              CROSS JOIN LATERAL (
-                SELECT jsonb_build_object('t', 'accepted', 'key', e.dedupe_key, 'alert', e.alert) AS record, 0 AS n
-                UNION ALL
-                SELECT jsonb_build_object('t', 'skipped', 'key', e.dedupe_key, 'reason', e.reason, 'detail', e.detail), 1
-                 WHERE e.state = 'skipped'
-              ) r
-              WHERE e.id = ANY($1::uuid[])
-              ORDER BY e.seq, r.n`,
-            [[...fresh], this.replica],
-          );
-        }
-      }
-      if (resolvedEpisodes.length > 0) {
-        await c.query(
-          `INSERT INTO ${T('resolved_episodes')} (episode, at)
-           SELECT DISTINCT unnest($1::text[]), clock_timestamp()
-           ON CONFLICT (episode) DO NOTHING`,
-          [resolvedEpisodes.map(storable)],
-        );
-      }
-      return fresh;
-    });
+    if (rows.length === 0 && resolvedEpisodes.length === 0) return new Set();
+    // One statement, so one round trip and atomic on its own: the events, their audit records
+    // and the resolved episodes commit together or not at all. (Every data-modifying part of a
+    // WITH runs to completion whether or not the final SELECT reads it.)
+    const { rows: inserted } = await this.pool.query<{ id: string }>(
+      `WITH ins AS (
+         INSERT INTO ${T('events')} (id, dedupe_key, remediation, status, episode, alert, accepted_at, accepted_by, state, reason, detail, finished_at)
+         SELECT x.id, x.key, x.remediation, x.status, x.episode, x.alert, clock_timestamp(), $2, x.state, x.reason, x.detail,
+                CASE WHEN x.state = 'skipped' THEN clock_timestamp() END
+           FROM jsonb_to_recordset($1::jsonb) AS x(ord integer, id uuid, key text, remediation text, status text, episode text,
+                                                   alert jsonb, state text, reason text, detail text)
+          ORDER BY x.ord
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id, seq, dedupe_key, alert, accepted_at, state, reason, detail
+       ),
+       logged AS (
+         INSERT INTO ${T('event_log')} (event_id, at, replica, generation, record)
+         SELECT e.id, e.accepted_at, $2, 0, r.record
+           FROM ins e
+          CROSS JOIN LATERAL (
+            SELECT jsonb_build_object('t', 'accepted', 'key', e.dedupe_key, 'alert', e.alert) AS record, 0 AS n
+            UNION ALL
+            SELECT jsonb_build_object('t', 'skipped', 'key', e.dedupe_key, 'reason', e.reason, 'detail', e.detail), 1
+             WHERE e.state = 'skipped'
+          ) r
+          ORDER BY e.seq, r.n
+       ),
+       resolved AS (
+         INSERT INTO ${T('resolved_episodes')} (episode, at)
+         SELECT DISTINCT unnest($3::text[]), clock_timestamp()
+         ON CONFLICT (episode) DO NOTHING
+       )
+       SELECT id FROM ins`,
+      [JSON.stringify(rows), this.replica, resolvedEpisodes.map(storable)],
+    );
+    return new Set(inserted.map((r) => r.id));
   }
 
   /**
