@@ -6,7 +6,7 @@
 import autocannon from 'autocannon';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ReceiverProcess, TOKEN, alert, payload, setup } from '../test/remediation/helpers.js';
+import { ReceiverProcess, TOKEN, alert, payload, setup } from '../test/receiver/helpers.js';
 import { PG_PASSWORD, PgCluster } from '../test/helpers/postgres.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);

@@ -1,8 +1,8 @@
 // What the receiver's HTTP side needs of where alerts are kept: the file log of one process
 // (server.ts opens it) or PostgreSQL shared by replicas (postgres/backend.ts).
-import type { AuditEntry } from '../remediation/audit.js';
-import type { AcceptResult } from '../remediation/engine.js';
-import type { WebhookAlert } from '../remediation/payload.js';
+import type { AuditEntry } from './audit.js';
+import type { AcceptResult } from './engine.js';
+import type { WebhookAlert } from './payload.js';
 
 export interface ReceiverBackend {
   /** Resolves once the alerts are durable; rejects with PersistError (answered 503) when they are not. */

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { PG_PASSWORD, PgCluster } from '../helpers/postgres.js';
-import { ReceiverProcess, TOKEN, alert, payload, setup, tempDir, waitFor, writeActions } from '../remediation/helpers.js';
+import { ReceiverProcess, TOKEN, alert, payload, setup, tempDir, waitFor, writeActions } from './helpers.js';
 
 const LEASE = '2s';
 const ALERTS = 240;

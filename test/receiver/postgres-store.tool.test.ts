@@ -8,7 +8,7 @@ import { PgCluster } from '../helpers/postgres.js';
 import { PgStore, type NewEvent } from '../../src/receiver/postgres/store.js';
 import { MIGRATIONS, SCHEMA, SchemaTooNew, migrate } from '../../src/receiver/postgres/schema.js';
 import type { ResolvedRemediation } from '../../src/remediation/actions-file.js';
-import type { AlertFields } from '../../src/remediation/template.js';
+import type { AlertFields } from '../../src/receiver/template.js';
 
 let cluster: PgCluster;
 let dbCount = 0;

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import type { ResolvedRemediation } from '../../remediation/actions-file.js';
 import { EnvironmentError } from '../../errors.js';
-import type { ReceiverMetrics } from '../../remediation/metrics.js';
+import type { ReceiverMetrics } from '../metrics.js';
 import type { ReceiverBackend } from '../backend.js';
 import { DEFAULT_SESSION_LIMITS, describeDatabase, describeDbError, poolConfig, type DatabaseOptions } from './connection.js';
 import { PgEngine, replicaName } from './engine.js';

@@ -19,10 +19,10 @@
 // Alert text only ever travels as bound parameters (a JSON document, unpacked by PostgreSQL).
 import pg, { type PoolClient } from 'pg';
 import type { ResolvedRemediation } from '../../remediation/actions-file.js';
-import type { AuditEntry, EventState } from '../../remediation/audit.js';
-import { HOUR_MS } from '../../remediation/guard.js';
-import type { ActionResult, SkipReason } from '../../remediation/store.js';
-import type { AlertFields } from '../../remediation/template.js';
+import type { AuditEntry, EventState } from '../audit.js';
+import { HOUR_MS } from '../guard.js';
+import type { ActionResult, SkipReason } from '../store/records.js';
+import type { AlertFields } from '../template.js';
 import { SCHEMA, migrate, type MigrateResult } from './schema.js';
 import { describeDbError } from './connection.js';
 
