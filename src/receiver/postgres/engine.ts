@@ -18,12 +18,11 @@ import type { ResolvedRemediation } from '../../remediation/actions-file.js';
 import { runAction, type ActionOutcome } from '../actions/index.js';
 import type { AuditEntry } from '../audit.js';
 import { describeBinding, isBound } from '../binding.js';
-import { PersistError, type AcceptResult } from '../engine.js';
+import { PersistError, describe, type AcceptResult } from '../engine.js';
 import { LogLimiter } from '../log-limiter.js';
 import type { ReceiverMetrics } from '../metrics.js';
 import { capAlert, dedupeKey, type WebhookAlert } from '../payload.js';
 import type { ActionResult } from '../store/records.js';
-import { redactUrl } from '../redact.js';
 import { sleep } from '../actions/request.js';
 import { describeDbError } from './connection.js';
 import type { Claim, NewEvent, PgStore } from './store.js';
@@ -48,18 +47,6 @@ export interface PgEngineOptions {
 /** A name for this replica in claims and the audit log. */
 export function replicaName(): string {
   return `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-}
-
-function describe(rem: ResolvedRemediation): string {
-  const a = rem.action;
-  switch (a.kind) {
-    case 'http':
-      return `${a.http.method} ${redactUrl(a.http.url)}`;
-    case 'kubernetesScale':
-      return `scale deployment ${a.kubernetesScale.namespace}/${a.kubernetesScale.deployment}`;
-    case 'command':
-      return `run ${a.command.argv.join(' ')}`;
-  }
 }
 
 const UNKNOWN = '(unknown)';
