@@ -3,6 +3,8 @@
 //   promql, conventions  <-  config  <-  model  <-  targets (prometheus, promtool, alertmanager,
 //   grafana, remediation; mimir, thanos, vmalert re-pack prometheus')  <-  kubernetes (re-packs the others' output)  <-  compile, cli.
 //   output, import and init sit beside them; errors.ts (the error taxonomy) is a leaf every folder may import; live (check/status against a running Prometheus) reads model and prometheus.
+//   receiver (the webhook receiver's runtime) stands apart: it reads the actions file's schema (remediation/actions-file.ts)
+//   and a few leaves, and nothing of the compiler imports it; only cli.ts registers its command.
 const TARGETS = 'prometheus|promtool|alertmanager|grafana|remediation|mimir|thanos|vmalert|kubernetes';
 
 const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
@@ -63,9 +65,27 @@ module.exports = {
     ),
     forbid(
       'remediation-alone',
-      'The receiver and its actions file depend on no other target.',
+      'The actions file depends on no other target, nor on the receiver that reads it.',
       '^src/remediation/',
-      '^src/(prometheus|promtool|alertmanager|grafana|mimir|thanos|vmalert|kubernetes|import|compile|cli)',
+      '^src/(prometheus|promtool|alertmanager|grafana|mimir|thanos|vmalert|kubernetes|receiver|import|compile|cli)',
+    ),
+    forbid(
+      'receiver-reads-the-actions-file',
+      'The receiver runs without the SLO config: of the compiler it reads the actions file schema, template syntax, durations and list text only.',
+      '^src/receiver/',
+      '^src/(?!receiver/|remediation/actions-file\\.ts$|config/(template-syntax|duration)\\.ts$|conventions\\.ts$|errors\\.ts$|list-text\\.ts$)',
+    ),
+    forbid(
+      'compiler-never-imports-the-receiver',
+      'Compiling needs no runtime: only the CLI registers the receiver command.',
+      '^src/(?!receiver/|cli\\.ts$)',
+      '^src/receiver/',
+    ),
+    forbid(
+      'cli-registers-the-receiver-only',
+      'The CLI reaches the receiver through its command.',
+      '^src/cli\\.ts$',
+      '^src/receiver/(?!cli\\.ts$)',
     ),
     forbid(
       'kubernetes-repacks-targets',

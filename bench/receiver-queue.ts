@@ -7,7 +7,7 @@
 // Tune with BENCH_SECONDS (default 8 per turn), BENCH_CONNECTIONS (default 50), QUEUED.
 import autocannon from 'autocannon';
 import { rm } from 'node:fs/promises';
-import { ReceiverProcess, TOKEN, alert, payload, setup } from '../test/remediation/helpers.js';
+import { ReceiverProcess, TOKEN, alert, payload, setup } from '../test/receiver/helpers.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);

@@ -4,7 +4,7 @@
 import autocannon from 'autocannon';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ReceiverProcess, TOKEN, alert, payload, setup } from '../test/remediation/helpers.js';
+import { ReceiverProcess, TOKEN, alert, payload, setup } from '../test/receiver/helpers.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);

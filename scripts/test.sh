@@ -32,7 +32,7 @@ for shard in 0 1; do
 done
 if [[ $scope == all ]]; then
   # The longest files start first, so the run does not end with one of them alone.
-  long=(test/stack/native-stack.tool.test.ts test/package/pack.tool.test.ts test/remediation/durability.system.test.ts
+  long=(test/stack/native-stack.tool.test.ts test/package/pack.tool.test.ts test/receiver/durability.system.test.ts
         test/promtool/generated-rules.tool.test.ts test/promtool/threshold-promtool.tool.test.ts)
   mapfile -t others < <(find test \( -name '*.system.test.ts' -o -name '*.tool.test.ts' \) | sort | grep -vxF -f <(printf '%s\n' "${long[@]}"))
   files=("${long[@]}" "${files[@]}" "${others[@]}")

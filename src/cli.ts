@@ -7,11 +7,12 @@ import { EXIT_CODES, InternalError, isSystemError, SloforgeError } from './error
 import { resolveModel } from './model/resolve.js';
 import { modelWarnings, untestedSlos, unverifiedBucketBounds } from './model/warnings.js';
 import { selectorWarnings } from './config/checks/selector-lint.js';
-import { compileModel, summarize, targetWarnings } from './compile.js';
+import { summarize, targetWarnings } from './compile.js';
+import { compileInto, compileThreads } from './compile-workers.js';
 import { ruleSet } from './prometheus/target.js';
-import { checkArtifacts, writeArtifacts } from './output/write.js';
+import { checkResult, openStaging } from './output/write.js';
 import { someOf } from './list-text.js';
-import { registerReceiverCommand } from './remediation/cli.js';
+import { registerReceiverCommand } from './receiver/cli.js';
 import { registerImportCommand } from './import/cli.js';
 import { registerTestCommand } from './promtool/cli.js';
 import { registerAlertmanagerCommand } from './alertmanager/cli.js';
@@ -30,7 +31,6 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   const loaded = await loadConfig(opts.slos);
   const model = resolveModel(loaded.config);
   const rules = ruleSet(model);
-  const artifacts = compileModel(model, rules);
   const warnings = [...modelWarnings(model), ...targetWarnings(model, rules), ...selectorWarnings(loaded.config)].map(
     (p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`,
   );
@@ -51,8 +51,9 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
     warn(`${warnings.length} warning(s) and --strict: nothing was written`);
     return 1;
   }
+  const threads = compileThreads(model.services.length);
   if (opts.check) {
-    const r = await checkArtifacts(opts.out, artifacts);
+    const r = await checkResult(opts.out, await compileInto(model, rules, threads, { kind: 'compare', dir: opts.out }));
     const problems = [
       ...r.stale.map((p) => `  stale:   ${opts.out}/${p}`),
       ...r.missing.map((p) => `  missing: ${opts.out}/${p}`),
@@ -62,13 +63,21 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
       warn(`${opts.out} is out of date with ${loaded.file}:\n${problems.join('\n')}\nrun \`npx sloforge generate\` and commit the result`);
       return 1;
     }
-    log(`${opts.out} is up to date (${artifacts.length} files)`);
+    log(`${opts.out} is up to date (${r.files} files)`);
     return 0;
   }
-  await writeArtifacts(opts.out, artifacts);
+  const staging = await openStaging(opts.out);
+  let files: number;
+  try {
+    files = (await compileInto(model, rules, threads, { kind: 'write', dir: staging.dir })).reduce((n, r) => n + r.paths.length, 0);
+  } catch (err) {
+    await staging.abort();
+    throw err;
+  }
+  await staging.commit();
   const n = summarize(model, rules);
   log(
-    `wrote ${artifacts.length} files to ${opts.out}: ${n.services} service(s), ${n.slos} SLO(s), ${n.thresholds} threshold(s), ` +
+    `wrote ${files} files to ${opts.out}: ${n.services} service(s), ${n.slos} SLO(s), ${n.thresholds} threshold(s), ` +
       `${n.alerts} alerting rule(s), ${n.recordings} recording rule(s)${warnings.length > 0 ? `; ${warnings.length} warning(s) above` : ''}`,
   );
   return 0;

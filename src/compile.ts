@@ -10,7 +10,7 @@ import { isAlert } from './prometheus/rules.js';
 import { promtoolArtifacts } from './promtool/target.js';
 import { alertmanagerArtifacts } from './alertmanager/target.js';
 import { grafanaArtifacts } from './grafana/target.js';
-import { remediationArtifacts } from './remediation/compile.js';
+import { remediationArtifacts } from './remediation/target.js';
 import { mimirArtifacts, mimirWarnings } from './mimir/target.js';
 import { thanosArtifacts } from './thanos/target.js';
 import { vmalertArtifacts } from './vmalert/target.js';
@@ -27,11 +27,21 @@ interface Target {
   compile: (model: Model, rules: RuleSet) => Artifact[];
   /** What the target's consumer will refuse or choke on that only the target can count (`generate` prints them). */
   warnings?: (model: Model, rules: RuleSet) => ConfigProblem[];
+  /**
+   * Each service's files depend on that service's rules alone (and the model's switches), so
+   * compile() over part of `rules` writes exactly that part's files: another thread may compile
+   * the rest (compile-workers.ts).
+   */
+  perService?: true;
 }
 
 const TARGETS: Target[] = [
-  { readme: ['`prometheus/rules/`: recording and alerting rules, one file per service'], compile: prometheusArtifacts },
-  { readme: ['`prometheus/tests/`: promtool unit tests for those rules (`promtool test rules`)'], compile: promtoolArtifacts },
+  { readme: ['`prometheus/rules/`: recording and alerting rules, one file per service'], compile: prometheusArtifacts, perService: true },
+  {
+    readme: ['`prometheus/tests/`: promtool unit tests for those rules (`promtool test rules`)'],
+    compile: promtoolArtifacts,
+    perService: true,
+  },
   {
     readme: [
       '`alertmanager/`: alertmanager.yml and the notification templates it loads (mount the folder as /etc/alertmanager/sloforge); ' +
@@ -53,11 +63,13 @@ const TARGETS: Target[] = [
     readme: ['`thanos/rules/`: the rule files with `partial_response_strategy` for Thanos Ruler (docs/kubernetes.md)'],
     on: (m) => m.engines.thanos,
     compile: thanosArtifacts,
+    perService: true,
   },
   {
     readme: ['`vmalert/rules/`: the rule files for VictoriaMetrics vmalert 1.79 or later (`vmalert -rule`; docs/kubernetes.md)'],
     on: (m) => m.engines.vmalert,
     compile: vmalertArtifacts,
+    perService: true,
   },
   {
     readme: [
@@ -84,15 +96,31 @@ function readme(model: Model): Artifact {
   };
 }
 
-/** `rules`: pass the run's rule set when the caller also needs it (warnings, summary), so it is built once. */
-export function compileModel(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
-  const artifacts = [readme(model), ...targetsOf(model).flatMap((t) => t.compile(model, rules))];
+/**
+ * `rules`: pass the run's rule set when the caller also needs it (warnings, summary), so it is
+ * built once. `elsewhere`: services whose per-service files another thread compiles
+ * (compile-workers.ts); the per-service targets skip them here.
+ */
+export function compileModel(model: Model, rules: RuleSet = ruleSet(model), elsewhere?: ReadonlySet<string>): Artifact[] {
+  const here = elsewhere ? rules.filter(({ svc }) => !elsewhere.has(svc.name)) : rules;
+  return sortedByPath([readme(model), ...targetsOf(model).flatMap((t) => t.compile(model, t.perService ? here : rules))]);
+}
+
+/** The files sorted by path, each path once (two targets writing one file is a sloforge bug). */
+function sortedByPath(artifacts: Artifact[]): Artifact[] {
   const seen = new Set<string>();
   for (const a of artifacts) {
     if (seen.has(a.path)) throw new InternalError(`two targets wrote ${a.path}`);
     seen.add(a.path);
   }
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The per-service targets' files for `model`'s services: what a worker thread compiles for its share. */
+export function perServiceArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
+  return targetsOf(model)
+    .filter((t) => t.perService)
+    .flatMap((t) => t.compile(model, rules));
 }
 
 /** Warnings of the targets the model turns on, next to the model's own (src/model/warnings.ts). */

@@ -141,6 +141,14 @@ export const ticketReceiverName = (team: string) => `${team}-ticket`;
 export const MAX_ALERT_BYTES = 16 * 1024;
 export const REMEDIATION_MAX_ALERTS = 32;
 
+/**
+ * How long SIGTERM lets the receiver's running actions finish before aborting them. Below
+ * Kubernetes' default 30 s grace period, so the receiver still has time to abort the rest and
+ * close its log before the SIGKILL; the generated Deployment sets both (SHUTDOWN_MARGIN_MS apart).
+ */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+export const SHUTDOWN_MARGIN_MS = 5_000;
+
 /** Matches the docker-compose service and the receiver's default port and path. */
 export const DEFAULT_REMEDIATION_URL = 'http://sloforge-receiver:9095/alerts';
 export const DEFAULT_REMEDIATION_TOKEN_FILE = '/etc/alertmanager/secrets/sloforge-receiver-token';
@@ -181,7 +189,7 @@ export const K8S = {
   receiver: 'sloforge-receiver',
   receiverSecret: 'sloforge-receiver',
   receiverTokenKey: 'token',
-  /** The receiver's default --port (src/remediation/cli.ts). */
+  /** The receiver's default --port (src/receiver/cli.ts). */
   receiverPort: 9095,
   receiverStorage: '1Gi',
   /** What the Dockerfile in docs/kubernetes.md builds; `generate` warns while it is the image. */

@@ -13,12 +13,11 @@ import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isServiceAccountFile, secretKeyOf } from '../config/kubernetes-secrets.js';
-import { K8S } from '../conventions.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, K8S, SHUTDOWN_MARGIN_MS } from '../conventions.js';
 import type { KubernetesModel, Model, ReceiverDeploymentModel } from '../model/types.js';
 import type { Artifact } from '../output/artifact.js';
-import { remediationArtifacts } from '../remediation/compile.js';
+import { remediationArtifacts } from '../remediation/target.js';
 import { ACTIONS_PATH } from '../remediation/actions-file.js';
-import { DEFAULT_SHUTDOWN_GRACE_MS, SHUTDOWN_MARGIN_MS } from '../remediation/limits.js';
 import { formatDuration } from '../config/duration.js';
 import {
   configMap,

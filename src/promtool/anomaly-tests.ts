@@ -8,6 +8,7 @@ import { BASELINE_EVALUATION_MS, expand, segmentText, stepsOf, type Segment } fr
 import type { Oriented } from './regions.js';
 import type { Scenario } from './scenario.js';
 import { compare, zScores } from './simulate.js';
+import { InternalError } from '../errors.js';
 
 /**
  * Triangle noise between 98 and 102 whose half-period outlasts `for` (so a level set inside the
@@ -26,7 +27,7 @@ function noiseSegments(steps: number, sign: 1 | -1, half: number, step?: { from:
 
 export function anomalyScenarios(th: ThresholdModel, o: Oriented): Scenario[] {
   const m = th.measure;
-  if (m.kind !== 'anomaly') throw new Error('sloforge bug: anomalyScenarios on another kind');
+  if (m.kind !== 'anomaly') throw new InternalError('anomalyScenarios on another kind');
   const feed = gaugeFeed(th, m.series);
   const plan = m.plan;
   const step = BASELINE_EVALUATION_MS;

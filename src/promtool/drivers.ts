@@ -11,6 +11,7 @@ import { inventSeries, seriesText, type ConcreteSeries } from '../promql/series.
 import { decoySeries } from './decoys.js';
 import { counterSegments, gaugeSegments, segmentText, stepsOf, TEST_INTERVAL_MS } from './notation.js';
 import { regionValues, type Oriented, type Region, type RegionDriver } from './regions.js';
+import { InternalError } from '../errors.js';
 
 /** What a hostile series would put in its remediation label; no generated alert may carry it. */
 export const INJECTED_REMEDIATION = 'injected-by-a-series';
@@ -20,7 +21,7 @@ const TRAFFIC = 1000;
 /** Validation has proven every selector can be fed (config/checks/test-series.ts). */
 export function invent(sel: Selector, avoid?: Selector): ConcreteSeries {
   const s = inventSeries([sel], avoid);
-  if (typeof s === 'string') throw new Error(`sloforge bug: validation let through a selector no series matches: ${s}`);
+  if (typeof s === 'string') throw new InternalError(`validation let through a selector no series matches: ${s}`);
   return s;
 }
 
@@ -48,7 +49,7 @@ export function gaugeFeed(th: ThresholdModel, expr: string): Feed {
 
 export function ratioDriver(th: ThresholdModel, o: Oriented): RegionDriver {
   const m = th.measure;
-  if (m.kind !== 'ratio') throw new Error('sloforge bug: ratioDriver on another kind');
+  if (m.kind !== 'ratio') throw new InternalError('ratioDriver on another kind');
   const lag = stepsOf(parseDuration(m.window)!, TEST_INTERVAL_MS) + 1;
   const values = regionValues(o, o.sign > 0 ? 0 : -100, o.sign > 0 ? 100 : 0);
   const percent = (reg: Region) => o.sign * values[reg];
@@ -110,7 +111,7 @@ export function ratioDriver(th: ThresholdModel, o: Oriented): RegionDriver {
  */
 export function percentileDriver(th: ThresholdModel, o: Oriented): RegionDriver {
   const m = th.measure;
-  if (m.kind !== 'percentile') throw new Error('sloforge bug: percentileDriver on another kind');
+  if (m.kind !== 'percentile') throw new InternalError('percentileDriver on another kind');
   // Levels are positive latencies (the schema refuses others).
   const actual = o.severities.map((s) => o.sign * o.levels[s]!).sort((a, b) => a - b);
   const bounds = [...actual, 2 * actual[actual.length - 1]!];

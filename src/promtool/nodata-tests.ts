@@ -10,6 +10,7 @@ import { decoySeries } from './decoys.js';
 import { invent } from './drivers.js';
 import type { PromqlExprTest, TestGroup } from './file.js';
 import { alertsTest, at, TEST_INTERVAL_MS } from './notation.js';
+import { InternalError } from '../errors.js';
 
 /**
  * Label values of the two groups a grouped SLO's no-data tests feed, as the alerts carry them
@@ -21,7 +22,7 @@ function groupsOf(nd: NoDataModel, fed: readonly Selector[]): Array<{ labels: Re
   const values = g.by.map((label) => {
     const own = g.source[label] ?? label;
     const v = groupValues(fed, own, 2);
-    if (typeof v === 'string') throw new Error(`sloforge bug: validation let through a grouping label no test can split: ${v}`);
+    if (typeof v === 'string') throw new InternalError(`validation let through a grouping label no test can split: ${v}`);
     return { label, own, v };
   });
   return [0, 1].map((i) => ({

@@ -10,11 +10,12 @@ import { at, expand, segmentText, stepsOf, TEST_INTERVAL_MS, type Segment } from
 import { regionValues, type Oriented } from './regions.js';
 import type { Scenario } from './scenario.js';
 import { compare, predictLinear } from './simulate.js';
+import { InternalError } from '../errors.js';
 
 /** Flat, then a ramp steep enough that the forecast crosses the last level well before the value does. */
 export function predictScenario(svc: ServiceModel, th: ThresholdModel, o: Oriented): Scenario {
   const m = th.measure;
-  if (m.kind !== 'predict') throw new Error('sloforge bug: predictScenario on another kind');
+  if (m.kind !== 'predict') throw new InternalError('predictScenario on another kind');
   const feed = gaugeFeed(th, m.series);
   const stepS = TEST_INTERVAL_MS / 1000;
   const W = stepsOf(parseDuration(m.window)!, TEST_INTERVAL_MS);

@@ -34,6 +34,7 @@ import {
   type GroupsByInterval,
   type Phase,
 } from './notation.js';
+import { InternalError } from '../errors.js';
 
 /** Events per minute in every scenario: large enough that budgets of 99.99% still see errors. */
 const TRAFFIC = 1000;
@@ -51,7 +52,7 @@ interface Role {
 /** Validation has proven the SLI's series can be invented (config/checks/test-series.ts). */
 function invent(match: Selector[], avoid: Selector | undefined): ConcreteSeries {
   const s = inventSeries(match, avoid);
-  if (typeof s === 'string') throw new Error(`sloforge bug: validation let through an SLI no series can feed: ${s}`);
+  if (typeof s === 'string') throw new InternalError(`validation let through an SLI no series can feed: ${s}`);
   return s;
 }
 
@@ -144,7 +145,7 @@ function groupLabels(slo: SloModel): Array<{ labels: Record<string, string>; ser
   const values = slo.groupBy.map((label) => {
     const own = slo.groupSource[label] ?? label;
     const v = groupValues(reads, own, GROUPS);
-    if (typeof v === 'string') throw new Error(`sloforge bug: validation let through a grouping label no test can split: ${v}`);
+    if (typeof v === 'string') throw new InternalError(`validation let through a grouping label no test can split: ${v}`);
     return { label, own, v };
   });
   return Array.from({ length: GROUPS }, (_, i) => ({

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigError, formatProblems } from '../../src/config/errors.js';
-import { remediationArtifacts } from '../../src/remediation/compile.js';
+import { remediationArtifacts } from '../../src/remediation/target.js';
 import { modelOf } from '../helpers/config.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
 import { compile } from '../../src/compile.js';

@@ -18,7 +18,7 @@ import { parseSelector } from '../../src/promql/parse.js';
 import { selectorMatches } from '../../src/promql/match.js';
 import { PROTOBUF_CONTENT_TYPE } from '../../deploy/demo-workload/native-histogram.js';
 import { protobufSeries, textSamples, type Served } from '../helpers/exposition.js';
-import { ReceiverMetrics } from '../../src/remediation/metrics.js';
+import { ReceiverMetrics } from '../../src/receiver/metrics.js';
 
 // The receiver's own scrape job (deploy/prometheus/prometheus.yml), which the thresholds of
 // slos/receiver.ts read: served by the receiver, not the demo workload, plus the `up` series

@@ -1,0 +1,145 @@
+// Signals against the receiver process: SIGTERM while a command runs (a graceful drain within
+// --shutdown-grace), and SIGHUP or SIGTERM while the start still replays a big event log.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { LISTEN_TIMEOUT_MS, ReceiverProcess, alert, audit, payload, post, settled, setup, waitFor } from './helpers.js';
+import { LogStore } from '../../src/receiver/store/log-store.js';
+
+/** A command action that sleeps `seconds`, with a timeout well beyond it. */
+const sleeper = (seconds: number) => () => [
+  {
+    name: 'slow-fix',
+    cooldown: '0s',
+    action: { command: { argv: ['sleep', String(seconds)], timeout: '2m' } },
+  },
+];
+
+async function runningCommand(rx: ReceiverProcess): Promise<void> {
+  assert.equal((await post(rx.url, payload([alert('s1', 'slow-fix')]))).status, 200);
+  await waitFor('the command to run', async () => (await audit(rx.url))[0]?.state === 'running');
+}
+
+test('SIGTERM while a command runs: stops accepting, lets it finish, logs it, exits 0 with "stopped"', async (t) => {
+  const env = await setup(sleeper(4));
+  const rx = await ReceiverProcess.start(env);
+  t.after(async () => {
+    rx.killGroup();
+    await env.target.stop();
+  });
+  await runningCommand(rx);
+
+  const signalled = Date.now();
+  rx.child.kill('SIGTERM');
+  await waitFor('the shutdown to begin', () => rx.stderr.includes('SIGTERM: shutting down'));
+  await assert.rejects(fetch(`${rx.url}/healthz`), 'the port is closed at once');
+  const exit = await rx.exited;
+  const took = Date.now() - signalled;
+  assert.deepEqual(exit, { code: 0, signal: null }, rx.stderr);
+  assert.ok(took >= 2_000, `waited for the command (${took} ms), did not die at once`);
+  assert.match(rx.stderr, /sloforge receiver: stopped\n$/);
+  const log = await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8');
+  assert.match(log, /"t":"finished"[^\n]*"result":"success"[^\n]*sleep exited 0/);
+});
+
+test('SIGTERM with a command beyond --shutdown-grace: aborted, exits 0, audited as interrupted at the next start', async (t) => {
+  const env = await setup(sleeper(60));
+  const rx = await ReceiverProcess.start({ ...env, extraArgs: ['--shutdown-grace', '1s'] });
+  t.after(async () => {
+    rx.killGroup();
+    await env.target.stop();
+  });
+  await runningCommand(rx);
+
+  rx.child.kill('SIGTERM');
+  const exit = await rx.exited;
+  assert.deepEqual(exit, { code: 0, signal: null }, rx.stderr);
+  assert.match(rx.stderr, /shutdown deadline passed: aborting 1 running action/);
+  assert.match(rx.stderr, /stopped\n$/);
+
+  const again = await ReceiverProcess.start(env);
+  t.after(() => again.killGroup());
+  const [event] = await settled(again.url, 1);
+  assert.equal(`${event.state}/${event.reason}`, 'skipped/interrupted');
+  assert.equal((await again.stop()).code, 0);
+});
+
+/** A data folder whose log holds `lines` dedupe keys, so that a start spends a while replaying it. */
+async function bigLog(dataDir: string, lines: number): Promise<void> {
+  const { store } = await LogStore.open(dataDir);
+  for (let done = 0; done < lines; done += 10_000) {
+    await store.append(
+      Array.from({ length: 10_000 }, (_, i) => ({
+        t: 'seen' as const,
+        id: `old-${done + i}`,
+        at: Date.now(),
+        key: `f${done + i}|2026-11-22T10:00:00.000Z|firing`,
+      })),
+    );
+  }
+  await store.close();
+}
+
+/** True once the child has its event log open: the lock is taken and replay is under way. */
+async function replaying(rx: ReceiverProcess): Promise<boolean> {
+  const fds = await readdir(`/proc/${rx.child.pid}/fd`).catch(() => []);
+  for (const fd of fds) if ((await readlink(`/proc/${rx.child.pid}/fd/${fd}`).catch(() => '')).endsWith('events.jsonl')) return true;
+  return false;
+}
+
+async function replayingReceiver(t: TestContext): Promise<{ rx: ReceiverProcess; env: Awaited<ReturnType<typeof setup>> }> {
+  const env = await setup(sleeper(1));
+  await bigLog(env.dataDir, 300_000);
+  const rx = ReceiverProcess.launch([
+    '--actions',
+    env.actions,
+    '--token-file',
+    env.tokenFile,
+    '--data-dir',
+    env.dataDir,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--lock-stale',
+    '2s',
+  ]);
+  t.after(async () => {
+    rx.killGroup();
+    await env.target.stop();
+  });
+  await waitFor('the start to replay the log', () => replaying(rx), LISTEN_TIMEOUT_MS);
+  return { rx, env };
+}
+
+test(
+  'SIGHUP while the start replays a big log: the receiver survives and reads the token file once started',
+  { skip: process.platform !== 'linux' },
+  async (t) => {
+    const { rx } = await replayingReceiver(t);
+    rx.child.kill('SIGHUP');
+    await rx.listening();
+    assert.match(rx.stderr, /SIGHUP during the start: the token file is read again once the event log is replayed\n[^]*listening on/);
+    await waitFor('the token reload', () => rx.stderr.includes('SIGHUP: reloaded 1 token(s)'));
+    assert.equal((await post(rx.url, payload([alert('after-hup', 'slow-fix')]))).status, 200);
+    assert.equal((await rx.stop()).code, 0);
+  },
+);
+
+test(
+  'SIGTERM while the start replays a big log: exits 0 without listening, the data folder free for the next start',
+  { skip: process.platform !== 'linux' },
+  async (t) => {
+    const { rx, env } = await replayingReceiver(t);
+    rx.child.kill('SIGTERM');
+    assert.deepEqual(await rx.exited, { code: 0, signal: null }, rx.stderr);
+    assert.match(rx.stderr, /SIGTERM: shutting down \(during the start\)\n[^]*stopped\n$/);
+    assert.doesNotMatch(rx.stderr, /listening on/);
+    // The lock was released on the way out: the next start does not wait for it to go stale.
+    const again = await ReceiverProcess.start(env);
+    t.after(() => again.killGroup());
+    assert.doesNotMatch(again.stderr, /in use|stale|waiting/i);
+    assert.equal((await again.stop()).code, 0);
+  },
+);
