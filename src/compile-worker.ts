@@ -4,12 +4,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { putServices, thrownData, type WorkerInput, type WorkerOutput } from './compile-workers.js';
 import { openSink } from './output/write.js';
+import { ruleSet } from './prometheus/target.js';
 
 const { model, sink: spec } = workerData as WorkerInput;
 let output: WorkerOutput;
 try {
   const sink = openSink(spec);
-  putServices(model, model.services, sink);
+  putServices(model, ruleSet(model), sink);
   output = { report: sink.report() };
 } catch (err) {
   output = { failed: thrownData(err) };

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compileModel, perServiceArtifacts } from './compile.js';
 import { openSink, type ArtifactSink, type SinkReport, type SinkSpec } from './output/write.js';
-import type { Model, ServiceModel } from './model/types.js';
+import type { Model } from './model/types.js';
 import type { RuleSet } from './prometheus/target.js';
 import { EnvironmentError, InternalError, isSystemError, SloforgeError, UserError } from './errors.js';
 
@@ -17,10 +17,11 @@ const MIN_SERVICES_PER_THREAD = 40;
 /** More threads than this gain little: the main thread's own work and the writing of files stay serial. */
 const MAX_THREADS = 4;
 /**
- * The main thread also builds the dashboards, routing and the other cross-service files (about
- * a sixth of the per-service work in the bench shape), so it takes a smaller share.
+ * The main thread also builds the routing, the overview and the other cross-service files, and
+ * the rule groups of every service (a worker builds its own share's again), while a worker first
+ * loads sloforge: the main thread takes a slightly smaller share.
  */
-const MAIN_SHARE = 0.85;
+const MAIN_SHARE = 0.95;
 
 export const THREADS_ENV = 'SLOFORGE_THREADS';
 
@@ -122,9 +123,9 @@ function inWorker(data: WorkerInput): Promise<SinkReport> {
 }
 
 /** Each service's per-service files, one service at a time, so only one service's text is held at once. */
-export function putServices(model: Model, services: readonly ServiceModel[], sink: ArtifactSink): void {
-  for (const svc of services) {
-    for (const a of perServiceArtifacts({ ...model, services: [svc] })) sink.put(a);
+export function putServices(model: Model, rules: RuleSet, sink: ArtifactSink): void {
+  for (const entry of rules) {
+    for (const a of perServiceArtifacts({ ...model, services: [entry.svc] }, [entry])) sink.put(a);
   }
 }
 
@@ -133,13 +134,15 @@ export function putServices(model: Model, services: readonly ServiceModel[], sin
  * `threads` threads (each opening its own sink from `spec`), the cross-service ones here.
  */
 export async function compileInto(model: Model, rules: RuleSet, threads: number, spec: SinkSpec): Promise<SinkReport[]> {
-  const withRules = rules.filter(({ groups }) => groups.length > 0).map(({ svc }) => svc);
-  const [own = [], ...others] = shares<ServiceModel>(withRules, threads);
-  const pending = others.filter((p) => p.length > 0).map((services) => inWorker({ model: { ...model, services }, sink: spec }));
+  const withRules = rules.filter(({ groups }) => groups.length > 0);
+  const [own = [], ...others] = shares(withRules, threads);
+  const pending = others
+    .filter((p) => p.length > 0)
+    .map((part) => inWorker({ model: { ...model, services: part.map(({ svc }) => svc) }, sink: spec }));
   // A failed worker must not leave the others' rejections unobserved while this thread works.
   const settled = Promise.allSettled(pending);
   const sink = openSink(spec);
-  for (const a of compileModel(model, rules, new Set(withRules.map((s) => s.name)))) sink.put(a);
+  for (const a of compileModel(model, rules, new Set(withRules.map(({ svc }) => svc.name)))) sink.put(a);
   putServices(model, own, sink);
   const reports = [sink.report()];
   for (const r of await settled) {

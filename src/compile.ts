@@ -9,7 +9,7 @@ import { prometheusArtifacts, ruleSet, type RuleSet } from './prometheus/target.
 import { isAlert } from './prometheus/rules.js';
 import { promtoolArtifacts } from './promtool/target.js';
 import { alertmanagerArtifacts } from './alertmanager/target.js';
-import { grafanaArtifacts } from './grafana/target.js';
+import { grafanaSharedArtifacts, serviceDashboardArtifacts } from './grafana/target.js';
 import { remediationArtifacts } from './remediation/target.js';
 import { mimirArtifacts, mimirWarnings } from './mimir/target.js';
 import { thanosArtifacts } from './thanos/target.js';
@@ -28,9 +28,10 @@ interface Target {
   /** What the target's consumer will refuse or choke on that only the target can count (`generate` prints them). */
   warnings?: (model: Model, rules: RuleSet) => ConfigProblem[];
   /**
-   * Each service's files depend on that service's rules alone (and the model's switches), so
-   * compile() over part of `rules` writes exactly that part's files: another thread may compile
-   * the rest (compile-workers.ts).
+   * Each service's files depend on that service alone (its rules, its definitions and the
+   * model's switches), so compile() of a model holding part of the services, with their part of
+   * `rules`, writes exactly those services' files: another thread may compile the rest
+   * (compile-workers.ts).
    */
   perService?: true;
 }
@@ -49,7 +50,8 @@ const TARGETS: Target[] = [
     ],
     compile: alertmanagerArtifacts,
   },
-  { readme: ['`grafana/`: dashboards (`dashboards/`) and Grafana provisioning files (`provisioning/`)'], compile: grafanaArtifacts },
+  { readme: ['`grafana/`: dashboards (`dashboards/`) and Grafana provisioning files (`provisioning/`)'], compile: grafanaSharedArtifacts },
+  { readme: [], compile: serviceDashboardArtifacts, perService: true },
   { readme: ['`remediation/actions.json`: the remediation actions `sloforge receiver --actions` loads'], compile: remediationArtifacts },
   {
     readme: [
@@ -102,8 +104,12 @@ function readme(model: Model): Artifact {
  * (compile-workers.ts); the per-service targets skip them here.
  */
 export function compileModel(model: Model, rules: RuleSet = ruleSet(model), elsewhere?: ReadonlySet<string>): Artifact[] {
-  const here = elsewhere ? rules.filter(({ svc }) => !elsewhere.has(svc.name)) : rules;
-  return sortedByPath([readme(model), ...targetsOf(model).flatMap((t) => t.compile(model, t.perService ? here : rules))]);
+  const hereRules = elsewhere ? rules.filter(({ svc }) => !elsewhere.has(svc.name)) : rules;
+  const hereModel = elsewhere ? { ...model, services: model.services.filter((s) => !elsewhere.has(s.name)) } : model;
+  return sortedByPath([
+    readme(model),
+    ...targetsOf(model).flatMap((t) => (t.perService ? t.compile(hereModel, hereRules) : t.compile(model, rules))),
+  ]);
 }
 
 /** The files sorted by path, each path once (two targets writing one file is a sloforge bug). */

@@ -30,36 +30,55 @@ export interface DashboardFile {
   content: string;
 }
 
-/** Every dashboard as its JSON text: the same text the file provisioning and the Kubernetes ConfigMaps serve. */
-export function dashboardFiles(model: Model): DashboardFile[] {
+/** Each service's dashboard pages, for `model`'s services. */
+function serviceDashboards(model: Model): DashboardFile[] {
   const ds = model.grafana.datasource;
-  return [
-    ...model.services.flatMap((svc) =>
-      dashboardPages(svc.name, plain(serviceDashboard(svc, ds))).map((content, i) => ({
-        name: partName(svc.name, i + 1),
-        page: i + 1,
-        dir: teamDir(svc.team),
-        folder: model.grafana.folders[svc.team] ?? svc.team,
-        service: svc.name,
-        content,
-      })),
-    ),
-    {
-      name: 'overview',
-      page: 1,
-      dir: OVERVIEW_DIR,
-      folder: OVERVIEW_FOLDER,
-      service: undefined,
-      content: json(overviewDashboard(model, ds)),
-    },
-  ];
+  return model.services.flatMap((svc) =>
+    dashboardPages(svc.name, plain(serviceDashboard(svc, ds))).map((content, i) => ({
+      name: partName(svc.name, i + 1),
+      page: i + 1,
+      dir: teamDir(svc.team),
+      folder: model.grafana.folders[svc.team] ?? svc.team,
+      service: svc.name,
+      content,
+    })),
+  );
 }
 
-export function grafanaArtifacts(model: Model): Artifact[] {
+function overviewFile(model: Model): DashboardFile {
+  return {
+    name: 'overview',
+    page: 1,
+    dir: OVERVIEW_DIR,
+    folder: OVERVIEW_FOLDER,
+    service: undefined,
+    content: json(overviewDashboard(model, model.grafana.datasource)),
+  };
+}
+
+/** Every dashboard as its JSON text: the same text the file provisioning and the Kubernetes ConfigMaps serve. */
+export function dashboardFiles(model: Model): DashboardFile[] {
+  return [...serviceDashboards(model), overviewFile(model)];
+}
+
+const dashboardArtifact = (d: DashboardFile): Artifact => ({ path: `${DASHBOARDS_DIR}/${d.dir}/${d.name}.json`, content: d.content });
+
+/** The service dashboards of `model`'s services: each depends on its service alone (compile.ts `perService`). */
+export function serviceDashboardArtifacts(model: Model): Artifact[] {
+  return serviceDashboards(model).map(dashboardArtifact);
+}
+
+/** The overview dashboard and the provisioning files, which span every service. */
+export function grafanaSharedArtifacts(model: Model): Artifact[] {
   const ds = model.grafana.datasource;
-  const out: Artifact[] = dashboardFiles(model).map((d) => ({ path: `${DASHBOARDS_DIR}/${d.dir}/${d.name}.json`, content: d.content }));
+  const out: Artifact[] = [dashboardArtifact(overviewFile(model))];
   out.push({ path: `${PROVISIONING_DIR}/dashboards/sloforge.yml`, content: renderYaml(dashboardProvisioning(model)) });
   // An existing datasource (provision: false) is only named by the dashboards.
   if (ds.provision) out.push({ path: `${PROVISIONING_DIR}/datasources/sloforge.yml`, content: renderYaml(datasourceProvisioning(ds)) });
   return out;
+}
+
+/** Everything the Grafana target writes: the dashboards, then the provisioning files. */
+export function grafanaArtifacts(model: Model): Artifact[] {
+  return [...serviceDashboardArtifacts(model), ...grafanaSharedArtifacts(model)];
 }

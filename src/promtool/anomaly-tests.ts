@@ -36,8 +36,9 @@ export function anomalyScenarios(th: ThresholdModel, o: Oriented): Scenario[] {
   const labels = { ...th.labels, ...feed.labels };
   const hour = (60 * MINUTE_MS) / step;
   const forSteps = stepsOf(th.forMs, step);
+  const half = 2 * forSteps + 4;
   const build = (name: string, steps: number, jump: { from: number; len: number; k: number }, candidates: number[]): Scenario => {
-    const segments = noiseSegments(steps, o.sign, 2 * forSteps + 4, jump);
+    const segments = noiseSegments(steps, o.sign, half, jump);
     const values = expand(segments).map((v) => o.sign * (v - 100));
     const [closed, open] = zScores(values, step, plan);
     const cond: Partial<Record<Severity, Tri[]>> = {};
@@ -58,7 +59,9 @@ export function anomalyScenarios(th: ThresholdModel, o: Oriented): Scenario[] {
   );
   // A young history: the same step just before minBaseline has passed, late enough that the
   // score would stay above the levels for `for` if the readiness check were missing.
-  const early = Math.max(2, M - forSteps - 8);
+  // The noise changes level only where a segment starts (every `half` steps), so the step starts
+  // on one: a step placed mid-segment would begin at the next, too late to outlast `for`.
+  const early = Math.max(half, Math.floor((M - forSteps - 8) / half) * half);
   const young = build(
     `no alert while the baseline holds less than ${formatDuration(plan.minBaselineMs)}`,
     M - 1,

@@ -78,11 +78,30 @@ export function ratioDriver(th: ThresholdModel, o: Oriented): RegionDriver {
             { series: invent(d), inc: () => TRAFFIC },
           ];
   }
+  // A flooded step carries this many times the traffic, at its region's share: the rest of the
+  // window (at most every event failed or good) then moves the ratio by under a quarter of the
+  // distance between the quiet value and the first level.
+  const gap = Math.abs(values.quiet - o.levels[o.severities[0]!]!);
+  const flood = 10 ** Math.ceil(Math.log10((400 * lag) / gap));
   return {
     lagSteps: lag,
+    floods: true,
     labels: {},
-    inputs: (regions) =>
-      roles.map((role) => ({ series: seriesText(role.series), values: segmentText(counterSegments(regions, role.inc)) })),
+    inputs: (regions, flooded) => {
+      const steps = regions.map((r, i) => ({ r, times: flooded?.[i] ? flood : 1 }));
+      // Equal steps as one key, so runs of them stay one segment.
+      const keys = steps.map((x) => `${x.r} ${x.times}`);
+      const byKey = new Map(keys.map((k, i) => [k, steps[i]!]));
+      return roles.map((role) => ({
+        series: seriesText(role.series),
+        values: segmentText(
+          counterSegments(keys, (k) => {
+            const x = byKey.get(k)!;
+            return role.inc(x.r) * x.times;
+          }),
+        ),
+      }));
+    },
   };
 }
 

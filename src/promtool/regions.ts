@@ -60,7 +60,13 @@ export function phaseCondition(regions: readonly Region[], sev: Severity, lag: n
 export interface RegionDriver {
   /** Evaluations after a change of region during which the value mixes old and new (rate windows). */
   lagSteps: number;
-  inputs(regions: readonly Region[]): InputSeries[];
+  /**
+   * `flooded` marks steps whose traffic, at that step's region, drowns all else in the rate
+   * window (a driver that can, `floods`): the value is then the region's from that step on.
+   */
+  inputs(regions: readonly Region[], flooded?: readonly boolean[]): InputSeries[];
+  /** Whether `inputs` can flood a step, so that a change of region needs no lag. */
+  floods?: boolean;
   /** Labels of the compared series besides the threshold's own. */
   labels: Record<string, string>;
 }

@@ -370,6 +370,18 @@ export function steadyBurn(plan: SloPlan): { burn: number; pages: boolean } {
   return { burn: Number(((pageFloor + 1 / plan.budget) / 2).toPrecision(3)), pages: true };
 }
 
+/** A burn just below a factor, as a multiple of it: a factor lowered to 0.8x fires on it. */
+const BELOW = 0.9;
+
+/**
+ * The burn of healthy traffic: just below the lowest factor of every pair, so every window stays
+ * below its factor and a ticket pair whose factor is lowered to 0.8x (the slow one, over days)
+ * fires on it.
+ */
+export function healthyBurn(plan: SloPlan): number {
+  return Number((BELOW * Math.min(...plan.tiers.flatMap((t) => t.pairs.map((p) => p.factor)))).toPrecision(3));
+}
+
 /** Traffic of the heavy clean stretches, as a multiple of the scenario's: enough to dilute any long window they sit in. */
 const HEAVY = 50;
 /** Heavy clean traffic before a steady burn: inside the 30d window, outside the longest alert window at the last checkpoints. */
@@ -399,8 +411,8 @@ function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subj
   const burnOf = (s: Subject) => steadyBurn(s.plan);
   const phasesOf = (s: Subject): Phase[] => [
     { minutes: HEAVY_LEAD_MIN, total: TRAFFIC * HEAVY, errors: 0 },
-    healthy(s, burnMin, burning(s) ? burnOf(s).burn : 0.5),
-    healthy(s, tailMin, burning(s) ? 0 : 0.5),
+    healthy(s, burnMin, burning(s) ? burnOf(s).burn : healthyBurn(s.plan)),
+    healthy(s, tailMin, burning(s) ? 0 : healthyBurn(s.plan)),
   ];
   const input = subjects.flatMap((s) => inputSeries(s, () => phasesOf(s), COARSE_SAMPLE_MIN));
   const models = new Map(subjects.map((s) => [s, modelOf(s, phasesOf(s), COARSE_SAMPLE_MIN)]));
@@ -423,7 +435,7 @@ function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subj
       .join(', ');
   const burns = [...new Map(subjects.filter(burning).map((s) => [`${burnOf(s).burn}|${burnOf(s).pages}`, burnOf(s)])).values()];
   const parts = [
-    names(false) ? `healthy traffic (half the budget rate) raises nothing for ${names(false)}` : '',
+    names(false) ? `healthy traffic (${BELOW}x the lowest factor) raises nothing for ${names(false)}` : '',
     ...burns.map((b) => {
       const who = subjects
         .filter((s) => burning(s) && burnOf(s).burn === b.burn && burnOf(s).pages === b.pages)
@@ -452,7 +464,9 @@ const wholeHours = (ms: number) => Math.ceil(ms / (60 * MINUTE_MS));
  * - the same for the slow page pair (its traffic falls, then jumps, so a total read over a
  *   longer range than the events fails it), and a short burst ending far above the fast factor that
  *   does not page;
- * - 0.8x each page pair's factor for its long window does not page;
+ * - 0.9x each page pair's factor for its long window does not page, nor 0.9x the fast ticket
+ *   pair's for its long window (the slow ticket pair's 0.9x is the steady scenario's healthy
+ *   traffic): a factor lowered to 0.8x fires;
  * - the burn between the factors for the ticket's fast long window opens a ticket through that
  *   pair alone (its slow long window is diluted), and the ticket stops once the short window is
  *   clean although the long one still burns.
@@ -532,12 +546,15 @@ function tierPlan(
   }
 
   gap();
-  add(ceilTo(minutes(fast.long), HOUR_MIN), round(fast.factor * 0.8));
+  add(ceilTo(minutes(fast.long), HOUR_MIN), round(fast.factor * BELOW));
   checkpoint();
   gap();
-  add(wholeHours(slow.long) * HOUR_MIN + HOUR_MIN, round(slow.factor * 0.8));
+  add(wholeHours(slow.long) * HOUR_MIN + HOUR_MIN, round(slow.factor * BELOW));
   checkpoint();
-  what.push(`0.8x each page factor does not page`);
+  gap();
+  add(wholeHours(tFast.long) * HOUR_MIN + HOUR_MIN, round(tFast.factor * BELOW));
+  checkpoint();
+  what.push(`${BELOW}x each page factor and the fast ticket factor does not fire`);
 
   gap();
   add(wholeHours(tFast.long) * HOUR_MIN + HOUR_MIN, between);

@@ -7,6 +7,7 @@ import { parseSelector } from '../promql/parse.js';
 import { yieldsWithoutInputs } from '../promql/reads.js';
 import { gaugeDriver, percentileDriver, ratioDriver } from './drivers.js';
 import { anomalyScenarios } from './anomaly-tests.js';
+import { expressionGroup } from './expression-tests.js';
 import { levelScenario } from './level-tests.js';
 import { noDataGroups } from './nodata-tests.js';
 import { addGroups, TEST_INTERVAL_MS, type GroupsByInterval } from './notation.js';
@@ -56,5 +57,7 @@ export function thresholdTests(svc: ServiceModel): GroupsByInterval {
       ),
     );
   }
+  const expressions = expressionGroup(svc);
+  if (expressions) addGroups(out, TEST_INTERVAL_MS, [expressions]);
   return addGroups(out, TEST_INTERVAL_MS, noDataGroups(svc));
 }

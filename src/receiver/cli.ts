@@ -9,7 +9,9 @@ import { UserError } from '../errors.js';
 import { actionsFile } from '../remediation/actions-file.js';
 import { MIN_TOKEN_LENGTH, parseTokens } from './auth.js';
 import { payloadProblems } from './payload.js';
-import { StartAborted, startReceiver, type Receiver } from './server.js';
+import { StartAborted, startReceiver, type Receiver, type ReceiverOptions } from './server.js';
+import { SSL_MODES, poolConfig, type SslMode } from './postgres/connection.js';
+import { DEFAULT_LEASE_MS, MIN_LEASE_MS } from './postgres/engine.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './limits.js';
 import { stderrLog } from './log-line.js';
 import { DataDirFull, DataDirInUse, LOCK_STALE_MS, MIN_LOCK_STALE_MS } from './lock.js';
@@ -22,6 +24,11 @@ interface ReceiverFlags {
   actions?: string;
   tokenFile?: string;
   dataDir?: string;
+  database?: string;
+  databasePasswordFile?: string;
+  databaseSslmode?: string;
+  databaseCaFile?: string;
+  lease: string;
   host: string;
   port: string;
   dryRun?: boolean | string;
@@ -72,7 +79,13 @@ function required<T>(value: T | undefined, flag: string, env: string): T {
 async function runReceiver(flags: ReceiverFlags): Promise<void> {
   const actionsPath = required(flags.actions, '--actions FILE', 'SLOFORGE_RECEIVER_ACTIONS');
   const tokenPath = required(flags.tokenFile, '--token-file FILE', 'SLOFORGE_RECEIVER_TOKEN_FILE');
-  const dataDir = required(flags.dataDir, '--data-dir DIR', 'SLOFORGE_RECEIVER_DATA_DIR');
+  if (flags.dataDir !== undefined && flags.database !== undefined) {
+    throw new UserError(
+      'receiver: --data-dir (SLOFORGE_RECEIVER_DATA_DIR) and --database (SLOFORGE_DATABASE_URL) both given: the events live in one of them',
+    );
+  }
+  const database = flags.database !== undefined && flags.database !== '' ? await databaseOptions(flags) : undefined;
+  const dataDir = database ? undefined : required(flags.dataDir, '--data-dir DIR (or --database URL)', 'SLOFORGE_RECEIVER_DATA_DIR');
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UserError(`--port / SLOFORGE_RECEIVER_PORT: not a port number: ${JSON.stringify(flags.port)}`);
@@ -151,7 +164,8 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
     receiver = await startReceiver({
       remediations: parsed.data.remediations,
       tokens,
-      dataDir,
+      ...(dataDir !== undefined ? { dataDir } : {}),
+      ...(database ? { database } : {}),
       host: flags.host,
       port,
       dryRun,
@@ -177,13 +191,36 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL')
       throw new UserError(`cannot listen on ${flags.host}:${port}: ${e.code}`);
-    if (e.code !== undefined && e.syscall !== undefined)
+    if (dataDir !== undefined && e.code !== undefined && e.syscall !== undefined)
       throw new UserError(`${dataDir}: cannot use the data folder (--data-dir): ${e.code}`);
     throw err;
   }
   if (reloadAfterStart) reload();
   if (!stopping.signal.aborted) await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
   await receiver.close();
+}
+
+async function databaseOptions(flags: ReceiverFlags): Promise<NonNullable<ReceiverOptions['database']>> {
+  const sslMode = flags.databaseSslmode;
+  if (sslMode !== undefined && !(SSL_MODES as readonly string[]).includes(sslMode)) {
+    throw new UserError(
+      `--database-sslmode / SLOFORGE_DATABASE_SSLMODE: expected one of ${SSL_MODES.join(', ')}, got ${JSON.stringify(sslMode)}`,
+    );
+  }
+  const leaseMs = parseDuration(flags.lease);
+  if (leaseMs === undefined || leaseMs < MIN_LEASE_MS) {
+    throw new UserError(`--lease / SLOFORGE_RECEIVER_LEASE: expected a duration of at least 1s, got ${JSON.stringify(flags.lease)}`);
+  }
+  const opts = {
+    url: flags.database!,
+    leaseMs,
+    ...(flags.databasePasswordFile !== undefined ? { passwordFile: flags.databasePasswordFile } : {}),
+    ...(sslMode !== undefined ? { sslMode: sslMode as SslMode } : {}),
+    ...(flags.databaseCaFile !== undefined ? { caFile: flags.databaseCaFile } : {}),
+  };
+  // Checked now, so a bad URL or an unreadable file is a user error before anything starts.
+  await poolConfig(opts);
+  return opts;
 }
 
 export function registerReceiverCommand(program: Command): void {
@@ -197,6 +234,34 @@ export function registerReceiverCommand(program: Command): void {
     )
     .addOption(new Option('--token-file <file>', 'file of accepted Bearer tokens, one per line').env('SLOFORGE_RECEIVER_TOKEN_FILE'))
     .addOption(new Option('--data-dir <dir>', 'folder for the durable event log').env('SLOFORGE_RECEIVER_DATA_DIR'))
+    .addOption(
+      new Option(
+        '--database <url>',
+        'keep events in PostgreSQL (postgres://USER@HOST:PORT/DATABASE) instead of --data-dir, so several replicas can share them',
+      ).env('SLOFORGE_DATABASE_URL'),
+    )
+    .addOption(
+      new Option('--database-password-file <file>', "file holding the database user's password").env('SLOFORGE_DATABASE_PASSWORD_FILE'),
+    )
+    .addOption(
+      new Option(
+        '--database-sslmode <mode>',
+        `TLS to the database: ${SSL_MODES.join(', ')} (default: the URL's sslmode, else disable)`,
+      ).env('SLOFORGE_DATABASE_SSLMODE'),
+    )
+    .addOption(
+      new Option('--database-ca-file <file>', "PEM file of the CA that signed the database server's certificate").env(
+        'SLOFORGE_DATABASE_CA_FILE',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--lease <duration>',
+        "with --database: how long a replica's claim on a running action lasts unrenewed before another replica audits it as interrupted",
+      )
+        .env('SLOFORGE_RECEIVER_LEASE')
+        .default(formatDuration(DEFAULT_LEASE_MS)),
+    )
     .addOption(new Option('--host <host>', 'address to listen on').env('SLOFORGE_RECEIVER_HOST').default('127.0.0.1'))
     .addOption(new Option('--port <port>', 'port to listen on').env('SLOFORGE_RECEIVER_PORT').default('9095'))
     .addOption(new Option('--dry-run', 'record what each action would do without doing it (env SLOFORGE_RECEIVER_DRY_RUN=true)'))

@@ -86,7 +86,8 @@ const TERMINAL: ReadonlySet<EventState> = new Set(['success', 'failure', 'dry-ru
 /** Wait before the n-th retry of a write that failed (1 s, doubling, at most a minute). */
 const backoffMs = (n: number): number => Math.min(1000 * 2 ** (n - 1), 60_000);
 
-function describe(rem: ResolvedRemediation): string {
+/** What an action would do, for a dry run's audit line. */
+export function describe(rem: ResolvedRemediation): string {
   const a = rem.action;
   switch (a.kind) {
     case 'http':

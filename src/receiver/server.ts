@@ -17,6 +17,9 @@ import { BodyParser, ParserBusy } from './body-parser.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE_MS, DISCARD_LIMIT, KEEP_ALIVE_TIMEOUT_MS } from './limits.js';
 import { LogLimiter } from './log-limiter.js';
 import { stderrLog } from './log-line.js';
+import type { ReceiverBackend } from './backend.js';
+import { openPgBackend } from './postgres/backend.js';
+import type { DatabaseOptions } from './postgres/connection.js';
 
 export { DEFAULT_BODY_LIMIT } from './limits.js';
 const AUDIT_SIZE = 1000;
@@ -34,7 +37,12 @@ export const DEFAULT_COMPACTION: CompactionOptions = { checkMs: 60_000, bytes: 1
 export interface ReceiverOptions {
   remediations: readonly ResolvedRemediation[];
   tokens: readonly string[];
-  dataDir: string;
+  /** The event log's folder (one process); or `database` (PostgreSQL, any number of replicas). */
+  dataDir?: string;
+  database?: DatabaseOptions & {
+    /** How long a claim on an action lasts without renewal before another replica may end it. */
+    leaseMs?: number;
+  };
   host: string;
   port: number;
   dryRun: boolean;
@@ -64,7 +72,6 @@ export interface ReceiverOptions {
 export interface Receiver {
   url: string;
   metrics: ReceiverMetrics;
-  engine: Engine;
   /** Replaces the accepted tokens (SIGHUP in the CLI). */
   setTokens(tokens: readonly string[]): void;
   /** Large bodies waiting to be parsed or being parsed off the event loop. */
@@ -180,15 +187,13 @@ function reportBadLines(file: string, bad: readonly BadLine[], log: (line: strin
   for (const b of bad.slice(0, 20)) log(`  line ${b.line}: ${b.problem}`);
 }
 
-export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
-  const log = opts.log ?? stderrLog;
-  const limited = new LogLimiter(log, Date.now);
-  const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  let auth = new TokenAuth(opts.tokens);
-  const metrics = new ReceiverMetrics();
-  const slots = new ConnectionSlots<Socket>(opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
-  const bodies = new BodyParser(opts.bodyWorkerBytes);
-  metrics.initialise(opts.remediations.map((r) => r.name));
+/** The file log of one process as the receiver's backend: replayed into the engine, compacted while it serves. */
+async function openFileBackend(
+  opts: ReceiverOptions & { dataDir: string },
+  metrics: ReceiverMetrics,
+  log: (line: string) => void,
+  limited: LogLimiter,
+): Promise<ReceiverBackend> {
   const longestCooldown = Math.max(0, ...opts.remediations.map((r) => r.cooldownMs));
   let store: Store | undefined;
   // The engine is fed while the log streams in, before the store is handed over.
@@ -231,6 +236,97 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   metrics.logBytes.set(logStore.size);
   reportBadLines(logStore.file, bad, log);
 
+  // Compaction: once at start (after the records that settle unreadable lines are written), then
+  // whenever the log grew by `bytes` or `intervalMs` passed.
+  const compaction = { ...DEFAULT_COMPACTION, ...opts.compaction };
+  let lastCompaction = Date.now();
+  let compacting: Promise<void> | undefined;
+  let settled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const compact = (why: string): Promise<void> => {
+    compacting ??= logStore
+      .compact(new Compactor(compactionPolicy(Date.now(), longestCooldown, AUDIT_SIZE)))
+      .then(
+        (r) => {
+          metrics.compactions.inc({ result: r ? 'compacted' : 'unchanged' });
+          if (r) log(`compacted the event log (${why}): ${r.before} to ${r.after} bytes; long-finished events kept as their dedupe keys`);
+        },
+        (err: Error) => {
+          metrics.compactions.inc({ result: 'failed' });
+          limited.line('compaction', `could not compact the event log (${err.message}); it stays as it was`);
+        },
+      )
+      .finally(() => {
+        compacting = undefined;
+        lastCompaction = Date.now();
+        metrics.logBytes.set(logStore.size);
+      });
+    return compacting;
+  };
+  return {
+    accept: (alerts) => engine.accept(alerts),
+    ready: () => Promise.resolve(ready),
+    recent: (n) => Promise.resolve(engine.recent(n)),
+    queueDepth: () => Promise.resolve(engine.queueDepth),
+    start: () => {
+      const startupWritten = engine.start();
+      ready = true;
+      void startupWritten.then((ok) => {
+        settled = ok;
+        if (ok) void compact('at start');
+        else log('not compacting the event log until a restart: the records that account for its unreadable lines could not be written');
+      });
+      timer = setInterval(() => {
+        metrics.logBytes.set(logStore.size);
+        if (!settled || compacting) return;
+        if (logStore.appendedSinceCompaction >= compaction.bytes) void compact(`${logStore.appendedSinceCompaction} bytes appended`);
+        else if (Date.now() - lastCompaction >= compaction.intervalMs) void compact('periodic');
+      }, compaction.checkMs);
+      timer.unref();
+    },
+    shutdown: async (deadlineMs) => {
+      ready = false;
+      clearInterval(timer);
+      await engine.shutdown(deadlineMs);
+    },
+    close: async () => {
+      await compacting;
+      await store!.close();
+    },
+  };
+}
+
+export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
+  const log = opts.log ?? stderrLog;
+  const limited = new LogLimiter(log, Date.now);
+  const limit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  let auth = new TokenAuth(opts.tokens);
+  const metrics = new ReceiverMetrics();
+  const slots = new ConnectionSlots<Socket>(opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
+  const bodies = new BodyParser(opts.bodyWorkerBytes);
+  metrics.initialise(opts.remediations.map((r) => r.name));
+  let backend: ReceiverBackend;
+  if (opts.database) {
+    const { leaseMs, ...database } = opts.database;
+    backend = await openPgBackend({
+      database,
+      remediations: opts.remediations,
+      metrics,
+      dryRun: opts.dryRun,
+      log,
+      ...(leaseMs !== undefined ? { leaseMs } : {}),
+    });
+    if (opts.signal?.aborted) {
+      await backend.close();
+      throw new StartAborted('stopped during the start');
+    }
+  } else if (opts.dataDir !== undefined) {
+    backend = await openFileBackend({ ...opts, dataDir: opts.dataDir }, metrics, log, limited);
+  } else {
+    throw new Error('sloforge bug: the receiver needs a data folder or a database');
+  }
+  let listening = false;
+
   async function route(
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -244,7 +340,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);
-      } else if (path === '/readyz' && !ready) {
+      } else if (path === '/readyz' && !(listening && (await backend.ready()))) {
         send(res, 503, { status: 'not ready' });
       } else {
         send(res, 200, { status: 'ok' });
@@ -261,7 +357,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       if (method !== 'GET') throw new HttpError(405, 'method_not_allowed', 'method not allowed');
       const asked = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? 100);
       const n = Number.isInteger(asked) && asked > 0 ? Math.min(asked, AUDIT_SIZE) : 100;
-      send(res, 200, { actions: engine.recent(n), queueDepth: engine.queueDepth });
+      send(res, 200, { actions: await backend.recent(n), queueDepth: await backend.queueDepth() });
       return 'ok';
     }
     if (method !== 'POST') throw new HttpError(405, 'method_not_allowed', 'method not allowed');
@@ -281,7 +377,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         problems: payloadProblems(parsed.error),
       });
     try {
-      const result = await engine.accept(parsed.data.alerts);
+      const result = await backend.accept(parsed.data.alerts);
       send(res, 200, { status: 'accepted', ...result });
       return 'accepted';
     } catch (err) {
@@ -356,67 +452,26 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       });
     });
   } catch (err) {
-    await logStore.close();
+    await backend.close();
     throw err;
   }
-  const startupWritten = engine.start();
-  ready = true;
+  backend.start();
+  listening = true;
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   log(`listening on http://${host}:${addr.port} with ${opts.remediations.length} remediation(s)${opts.dryRun ? ' (dry run)' : ''}`);
 
-  // Compaction: once at start (after the records that settle unreadable lines are written), then
-  // whenever the log grew by `bytes` or `intervalMs` passed.
-  const compaction = { ...DEFAULT_COMPACTION, ...opts.compaction };
-  let lastCompaction = Date.now();
-  let compacting: Promise<void> | undefined;
-  let settled = false;
-  const compact = (why: string): Promise<void> => {
-    compacting ??= logStore
-      .compact(new Compactor(compactionPolicy(Date.now(), longestCooldown, AUDIT_SIZE)))
-      .then(
-        (r) => {
-          metrics.compactions.inc({ result: r ? 'compacted' : 'unchanged' });
-          if (r) log(`compacted the event log (${why}): ${r.before} to ${r.after} bytes; long-finished events kept as their dedupe keys`);
-        },
-        (err: Error) => {
-          metrics.compactions.inc({ result: 'failed' });
-          limited.line('compaction', `could not compact the event log (${err.message}); it stays as it was`);
-        },
-      )
-      .finally(() => {
-        compacting = undefined;
-        lastCompaction = Date.now();
-        metrics.logBytes.set(logStore.size);
-      });
-    return compacting;
-  };
-  void startupWritten.then((ok) => {
-    settled = ok;
-    if (ok) void compact('at start');
-    else log('not compacting the event log until a restart: the records that account for its unreadable lines could not be written');
-  });
-  const timer = setInterval(() => {
-    metrics.logBytes.set(logStore.size);
-    if (!settled || compacting) return;
-    if (logStore.appendedSinceCompaction >= compaction.bytes) void compact(`${logStore.appendedSinceCompaction} bytes appended`);
-    else if (Date.now() - lastCompaction >= compaction.intervalMs) void compact('periodic');
-  }, compaction.checkMs);
-  timer.unref();
-
   let closing: Promise<void> | undefined;
   const close = (shutdownMs?: number) => {
     closing ??= (async () => {
-      ready = false;
-      clearInterval(timer);
+      listening = false;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await engine.shutdown(shutdownMs ?? opts.shutdownMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+      await backend.shutdown(shutdownMs ?? opts.shutdownMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       server.closeAllConnections();
       await stopped;
-      await compacting;
       await bodies.close();
-      await store!.close();
+      await backend.close();
       log('stopped');
     })();
     return closing;
@@ -424,7 +479,6 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   return {
     url: `http://${host}:${addr.port}`,
     metrics,
-    engine,
     setTokens: (tokens) => {
       auth = new TokenAuth(tokens);
     },

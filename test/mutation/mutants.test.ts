@@ -24,13 +24,14 @@ const exprOf = (text: string, i: number) =>
     i
   ]!;
 
-test('a burn alert gets its factor x10 and /10, its windows removed and lengthened, for: and severity changed', () => {
+test('a burn alert gets its factor x10, /10 and x0.8, its windows removed and lengthened, for: and severity changed', () => {
   const ms = mutants(RULES);
   const alert = ms.filter((m) => m.id.includes('ErrorBudgetBurnFast'));
   const ops = new Set(alert.map((m) => m.op));
   for (const op of [
     'factor x10',
     'factor /10',
+    'factor x0.8',
     'short window removed',
     'long window removed',
     'window longer',
@@ -45,6 +46,10 @@ test('a burn alert gets its factor x10 and /10, its windows removed and lengthen
   assert.equal(
     exprOf(x10.rules, 2).expr,
     '(slo:sli_error:ratio_rate1h{slo="x"} / 0.001 > 144 and slo:sli_error:ratio_rate5m{slo="x"} / 0.001 > 144)',
+  );
+  assert.equal(
+    exprOf(alert.find((m) => m.op === 'factor x0.8')!.rules, 2).expr,
+    '(slo:sli_error:ratio_rate1h{slo="x"} / 0.001 > 11.52 and slo:sli_error:ratio_rate5m{slo="x"} / 0.001 > 11.52)',
   );
   const shortGone = alert.find((m) => m.op === 'short window removed')!;
   assert.equal(exprOf(shortGone.rules, 2).expr, '(slo:sli_error:ratio_rate1h{slo="x"} / 0.001 > 14.4)');

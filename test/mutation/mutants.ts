@@ -1,5 +1,5 @@
 // Mutants of a generated rule file: each a copy with one rule broken in one way a person or a
-// generator bug could break it (a factor off by 10, a window pair or confirming window gone, a
+// generator bug could break it (a factor off by 10 or lowered to 0.8x, a window pair or confirming window gone, a
 // window one step too long, a label matcher lost, a range four times too long, `for:` lost or
 // six times too long, a level off by 10, a comparison flipped, a severity swapped). The mutation
 // test (run.ts) runs the generated promtool tests on each copy: a copy that passes them is a
@@ -185,10 +185,13 @@ function exprEdits(rule: Rule, windows: readonly string[]): Edit[] {
   for (const group of comparisonGroups(expr)) {
     const literals = group.map(rightOf);
     const shown = literals.map((l) => expr.slice(l.from, l.to)).join(', ');
-    for (const [by, name] of [
+    // A burn factor lowered a little too (0.8x): the scenarios burn just below each factor.
+    const scales: ReadonlyArray<readonly [number, string]> = [
       [10, 'x10'],
       [0.1, '/10'],
-    ] as const) {
+      ...(kind === 'factor' ? [[0.8, 'x0.8'] as const] : []),
+    ];
+    for (const [by, name] of scales) {
       out.push({
         op: `${kind} ${name}`,
         what: `${shown} ${name}`,

@@ -4,7 +4,7 @@
 // below a score of 0.95 on either output: the example `slos/` (the committed generated/) and the
 // bench shape (bench/shape.ts, one service).
 //
-// Run: npm run test:mutation [-- --targets examples,shape] [--sample N | --all] [--jobs N]
+// Run: npm run test:mutation [-- --targets examples,shape] [--sample N | --sample examples=N,shape=M | --all] [--jobs N]
 //
 // Each broken copy costs one service's promtool run (1.5 to 9 CPU s), and the examples give about
 // 1,500 mutants, so by default a deterministic sample runs: mutants ordered by a hash of their id,
@@ -39,6 +39,15 @@ const { values: args } = parseArgs({
 const jobs = Number(args.jobs);
 /** Mutants per target by default: every kind of change represented, at a fraction of the full run. */
 const DEFAULT_SAMPLE: Record<string, number> = { examples: 40, shape: 60 };
+
+/** `--sample N` for every target, or `--sample examples=N,shape=M` per target (the others keep their default). */
+function sampleSize(target: string): number {
+  const given = args.sample;
+  if (given === undefined) return DEFAULT_SAMPLE[target] ?? 100;
+  if (!given.includes('=')) return Number(given);
+  const own = given.split(',').find((part) => part.split('=')[0] === target);
+  return own ? Number(own.split('=')[1]) : (DEFAULT_SAMPLE[target] ?? 100);
+}
 
 interface Service {
   name: string;
@@ -136,7 +145,7 @@ async function runTarget(target: string, work: string): Promise<boolean> {
   const untested = all.filter((m) => m.untested && !m.equivalent);
   const equivalent = all.flatMap((m) => (m.equivalent ? [{ m, reason: m.equivalent }] : []));
   const candidates = all.filter((m) => !m.equivalent && !m.untested);
-  const n = args.all ? candidates.length : Number(args.sample ?? DEFAULT_SAMPLE[target] ?? 100);
+  const n = args.all ? candidates.length : sampleSize(target);
   const chosen = sample(candidates, n);
   console.log(
     `${target}: ${services.length} service(s), ${all.length} mutants, ${equivalent.length} equivalent, ${untested.length} of rules no generated test can feed, running ${chosen.length}${chosen.length < candidates.length ? ' (a deterministic sample; --all for every one)' : ''}, ${jobs} at a time`,

@@ -112,6 +112,8 @@ async function promtool(...args: string[]) {
 }
 
 const NO_DATA = 'no-data';
+/** The group proving free-form recordings against their expressions. */
+const RECORDED = 'recorded';
 
 let gen: Generated;
 let pristine: string;
@@ -201,6 +203,22 @@ const MUTATIONS: Array<[string, string, (rules: string) => string]> = [
         'threshold:value:zscore{service="api",threshold="traffic"} > 0.5',
       ),
   ],
+  // The level scenarios feed a free-form expression's recorded value; its own group feeds the inputs.
+  [
+    'a free-form recording lost its job matcher',
+    RECORDED,
+    (s) => s.replace('avg(rate(cpu_seconds_total{job="api"}[5m])) * 100', 'avg(rate(cpu_seconds_total[5m])) * 100'),
+  ],
+  [
+    'a free-form recording reads a range four times too long',
+    RECORDED,
+    (s) => s.replace('avg(rate(cpu_seconds_total{job="api"}[5m])) * 100', 'avg(rate(cpu_seconds_total{job="api"}[20m])) * 100'),
+  ],
+  [
+    'a selector recording lost its job matcher',
+    RECORDED,
+    (s) => s.replace(/(record: threshold:value:measured\n\s+expr: )queue_depth\{job="api"\}/, '$1queue_depth'),
+  ],
   [
     'anomaly baseline readiness removed',
     'traffic',
@@ -211,6 +229,7 @@ const MUTATIONS: Array<[string, string, (rules: string) => string]> = [
 /** Whether a test group is about `subject`: a threshold's scenarios, or the no-data checks. */
 function about(name: string, subject: string): boolean {
   if (subject === NO_DATA) return /no-data|no no-data/.test(name);
+  if (subject === RECORDED) return / thresholds: the recorded value of /.test(name);
   return new RegExp(`(?:thresholds: |; )${subject}: `).test(name);
 }
 

@@ -106,7 +106,8 @@ test('http: a target that never answers times out, then fails', async (t) => {
   const target = await new Target().start();
   t.after(() => target.stop());
   target.hold = () => true;
-  const out = await runAction(action({ http: { url: `${target.url}/slow`, timeout: '100ms', retries: 1, retryBackoff: '1ms' } }), ctx());
+  // Long enough that the retry's request reaches the target before it times out on a loaded machine.
+  const out = await runAction(action({ http: { url: `${target.url}/slow`, timeout: '500ms', retries: 1, retryBackoff: '1ms' } }), ctx());
   assert.equal(out.ok, false);
   assert.match(out.detail, /timed out/);
   assert.equal(target.calls.length, 2);

@@ -1,0 +1,385 @@
+// One replica's share of the work when the receiver's memory is PostgreSQL (store.ts).
+//
+// Accepting answers only after the database committed the alerts (else PersistError: 503, and
+// Alertmanager retries). Running is a loop: claim what is runnable (the database decides the
+// guard rails for every replica at once), run each claim while its lease lasts, renew the lease
+// meanwhile, and record the outcome with the claim's generation. Every replica also ends the
+// claims whose lease ran out (a replica died or stalled).
+//
+// The lease is kept by two clocks. The database's decides when another replica may take over;
+// this process's monotonic clock decides when it must stop believing the claim is its own: the
+// lease counts from before the claim (or the renewal) was sent, so a reply that arrives late,
+// after a stall, never stretches it. An action does not start on a claim with less than half
+// its lease left (a stall between claim and start): the claim is released, queued again.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setMaxListeners } from 'node:events';
+import type { ResolvedRemediation } from '../../remediation/actions-file.js';
+import { runAction, type ActionOutcome } from '../actions/index.js';
+import type { AuditEntry } from '../audit.js';
+import { describeBinding, isBound } from '../binding.js';
+import { PersistError, describe, type AcceptResult } from '../engine.js';
+import { LogLimiter } from '../log-limiter.js';
+import type { ReceiverMetrics } from '../metrics.js';
+import { capAlert, dedupeKey, type WebhookAlert } from '../payload.js';
+import type { ActionResult } from '../store/records.js';
+import { sleep } from '../actions/request.js';
+import { describeDbError } from './connection.js';
+import type { Claim, NewEvent, PgStore } from './store.js';
+
+export const DEFAULT_LEASE_MS = 30_000;
+/** The shortest lease: renewals go out every third of it, and a round trip must fit. */
+export const MIN_LEASE_MS = 1000;
+
+export interface PgEngineOptions {
+  remediations: readonly ResolvedRemediation[];
+  store: PgStore;
+  metrics: ReceiverMetrics;
+  dryRun: boolean;
+  log: (line: string) => void;
+  leaseMs?: number;
+  /** How often the replica looks for work other replicas accepted, and for expired leases. */
+  pollMs?: number;
+  /** Claims this replica runs at once (each remediation's maxConcurrent holds across replicas). */
+  maxRunning?: number;
+}
+
+/** A name for this replica in claims and the audit log. */
+export function replicaName(): string {
+  return `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
+const UNKNOWN = '(unknown)';
+const backoffMs = (n: number): number => Math.min(250 * 2 ** (n - 1), 5000);
+
+export class PgEngine {
+  private readonly remediations: Map<string, ResolvedRemediation>;
+  private readonly store: PgStore;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly maxRunning: number;
+  private readonly limited: LogLimiter;
+  private readonly tasks = new Set<Promise<void>>();
+  /** Aborted when shutdown's deadline passes: running actions stop. */
+  private readonly abort = new AbortController();
+  private readonly stopped = new AbortController();
+  private running = 0;
+  private claiming: Promise<void> | undefined;
+  private again = false;
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: PgEngineOptions) {
+    this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
+    this.store = opts.store;
+    this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+    this.pollMs = opts.pollMs ?? Math.min(1000, Math.max(100, Math.floor(this.leaseMs / 4)));
+    this.maxRunning = opts.maxRunning ?? 64;
+    this.limited = new LogLimiter(opts.log, Date.now);
+    setMaxListeners(0, this.abort.signal, this.stopped.signal);
+  }
+
+  private readonly lookup = (name: string): ResolvedRemediation | undefined => this.remediations.get(name);
+
+  async accept(alerts: readonly WebhookAlert[]): Promise<AcceptResult> {
+    const m = this.opts.metrics;
+    const result: AcceptResult = { queued: 0, duplicates: 0, ignored: 0 };
+    const fresh: NewEvent[] = [];
+    const keys = new Set<string>();
+    const resolved: string[] = [];
+    for (const a of alerts) {
+      const name = a.labels.remediation;
+      if (name === undefined || name === '') {
+        result.ignored++;
+        m.alerts.inc({ outcome: 'no_remediation' });
+        continue;
+      }
+      const rem = this.remediations.get(name);
+      if (a.status === 'resolved') resolved.push(`${a.fingerprint}|${a.startsAt}`);
+      if (rem && a.status === 'resolved' && !rem.onResolved) {
+        result.ignored++;
+        m.alerts.inc({ outcome: 'resolved_ignored' });
+        continue;
+      }
+      const key = dedupeKey(a);
+      if (keys.has(key)) {
+        result.duplicates++;
+        m.duplicates.inc();
+        m.alerts.inc({ outcome: 'duplicate' });
+        continue;
+      }
+      keys.add(key);
+      const capped = capAlert({
+        remediation: name,
+        status: a.status,
+        fingerprint: a.fingerprint,
+        startsAt: a.startsAt,
+        endsAt: a.endsAt ?? '',
+        labels: a.labels,
+        annotations: a.annotations ?? {},
+      });
+      if (capped.cut.length > 0) {
+        m.truncated.inc();
+        this.limited.line(
+          'truncated',
+          `alert ${a.fingerprint} was larger than the per-alert limit: cut ${capped.cut.slice(0, 5).join(', ')}`,
+        );
+      }
+      const alert = capped.alert;
+      const ev: NewEvent = { id: randomUUID(), key, alert, state: 'queued' };
+      if (!rem)
+        Object.assign(ev, {
+          state: 'skipped',
+          reason: 'unknown-remediation',
+          detail: `no remediation named "${name}" in the actions file`,
+        });
+      else if (!isBound(rem, alert.labels))
+        Object.assign(ev, { state: 'skipped', reason: 'not-bound', detail: describeBinding(rem, alert.labels) });
+      fresh.push(ev);
+    }
+    let stored: Set<string>;
+    try {
+      stored = await this.store.accept(fresh, resolved);
+    } catch (err) {
+      this.limited.line(
+        'persist-accepted',
+        `could not store ${fresh.length} alert(s) in the database, answering 503 so Alertmanager retries: ${describeDbError(err)}`,
+      );
+      throw new PersistError('could not persist the alerts');
+    }
+    for (const ev of fresh) {
+      if (!stored.has(ev.id)) {
+        // Another replica (or an earlier delivery) stored this alert first.
+        result.duplicates++;
+        m.duplicates.inc();
+        m.alerts.inc({ outcome: 'duplicate' });
+      } else if (ev.state === 'queued') {
+        result.queued++;
+        m.alerts.inc({ outcome: 'queued' });
+      } else if (ev.reason === 'not-bound') {
+        result.ignored++;
+        m.alerts.inc({ outcome: 'not_bound' });
+        m.actions.inc({ remediation: ev.alert.remediation, result: 'skipped-not-bound' });
+        this.limited.line(`not-bound:${ev.alert.remediation}`, `refused: ${ev.detail}`);
+      } else {
+        result.ignored++;
+        m.alerts.inc({ outcome: 'unknown_remediation' });
+        m.actions.inc({ remediation: UNKNOWN, result: 'skipped-unknown-remediation' });
+      }
+    }
+    if (result.queued > 0) this.kick();
+    return result;
+  }
+
+  /** Starts claiming and watching leases. */
+  start(): void {
+    const tick = () => {
+      this.timer = setTimeout(() => {
+        this.kick();
+        this.track(this.reap());
+        if (!this.stopping) tick();
+      }, this.pollMs);
+      this.timer.unref();
+    };
+    tick();
+    this.kick();
+  }
+
+  /** Whether the database answers (for /readyz). */
+  async ready(): Promise<boolean> {
+    try {
+      await this.store.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  recent(limit: number): Promise<AuditEntry[]> {
+    return this.store.recent(limit);
+  }
+
+  queueDepth(): Promise<number> {
+    return this.store.queueDepth();
+  }
+
+  /** One claim round at a time; a kick during one runs another after it. */
+  private kick(): void {
+    if (this.stopping) return;
+    if (this.claiming) {
+      this.again = true;
+      return;
+    }
+    this.claiming = this.claimRound().finally(() => {
+      this.claiming = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async claimRound(): Promise<void> {
+    for (;;) {
+      const free = this.maxRunning - this.running;
+      if (free <= 0 || this.stopping) return;
+      const sent = performance.now();
+      let result;
+      try {
+        result = await this.store.claim(free, this.leaseMs, this.lookup);
+      } catch (err) {
+        this.limited.line('claim', `could not claim remediations from the database (retrying): ${describeDbError(err)}`);
+        return;
+      }
+      for (const s of result.skipped) {
+        const label = this.remediations.has(s.remediation) ? s.remediation : UNKNOWN;
+        this.opts.metrics.actions.inc({ remediation: label, result: `skipped-${s.reason}` });
+        if (s.reason === 'cooldown') this.opts.metrics.cooldownSkips.inc({ remediation: s.remediation });
+        if (s.reason === 'hourly-cap') {
+          this.opts.metrics.capSkips.inc({ remediation: s.remediation });
+          this.limited.line(`hourly-cap:${s.remediation}`, `remediation ${s.remediation}: ${s.detail}`);
+        }
+      }
+      for (const claim of result.claimed) {
+        this.running++;
+        this.opts.metrics.running.set(this.running);
+        this.track(
+          this.run(claim, sent).finally(() => {
+            this.running--;
+            this.opts.metrics.running.set(this.running);
+            this.kick();
+          }),
+        );
+      }
+      if (result.claimed.length < free && result.skipped.length === 0) return;
+    }
+  }
+
+  private async reap(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      const r = await this.store.reapExpired(this.lookup);
+      for (const e of r.interrupted) {
+        this.opts.metrics.actions.inc({
+          remediation: this.remediations.has(e.remediation) ? e.remediation : UNKNOWN,
+          result: 'skipped-interrupted',
+        });
+      }
+      const n = r.interrupted.length + r.requeued.length;
+      if (n > 0) {
+        this.opts.log(
+          `${n} claim(s) of other replicas expired (they died or stalled mid-action): ${r.interrupted.length} audited as interrupted, ${r.requeued.length} queued again (retryInterrupted)`,
+        );
+        if (r.requeued.length > 0) this.kick();
+      }
+      this.opts.metrics.queueDepth.set(await this.store.queueDepth());
+    } catch (err) {
+      this.limited.line('reap', `could not check the database for expired claims (retrying): ${describeDbError(err)}`);
+    }
+  }
+
+  private track(task: Promise<unknown>): void {
+    const t = task.then(
+      () => {},
+      () => {},
+    );
+    this.tasks.add(t);
+    void t.finally(() => this.tasks.delete(t));
+  }
+
+  private async run(claim: Claim, sentAt: number): Promise<void> {
+    const rem = this.remediations.get(claim.alert.remediation)!;
+    // The lease as this process must assume it: counted from before the claim was sent.
+    let deadline = sentAt + this.leaseMs;
+    const lost = new AbortController();
+    const loseClaim = (why: string) => {
+      if (lost.signal.aborted) return;
+      this.opts.log(`remediation ${rem.name} for alert ${claim.alert.fingerprint}: ${why}; stopping it, recording nothing`);
+      lost.abort();
+    };
+    if (performance.now() > sentAt + this.leaseMs / 2) {
+      // Stalled between the claim and the start: too little lease left to start safely.
+      await this.store.release(claim, 'not started: the claim took too long to arrive', 0).catch(() => {});
+      return;
+    }
+    const renewals = setInterval(
+      () => {
+        const sent = performance.now();
+        if (sent > deadline) return loseClaim('its lease ran out before it could be renewed');
+        this.store.renew(claim, this.leaseMs).then(
+          (ok) => {
+            if (ok) deadline = Math.max(deadline, sent + this.leaseMs);
+            else loseClaim('another replica took its claim over (its lease had run out)');
+          },
+          (err: unknown) => this.limited.line('renew', `could not renew a claim's lease (retrying): ${describeDbError(err)}`),
+        );
+      },
+      Math.max(100, Math.floor(this.leaseMs / 3)),
+    );
+    renewals.unref();
+    try {
+      const dryRun = this.opts.dryRun || rem.dryRun;
+      const t0 = performance.now();
+      let outcome: ActionOutcome;
+      if (dryRun) {
+        outcome = { ok: true, detail: `dry run: would ${describe(rem)}` };
+      } else {
+        try {
+          outcome = await runAction(rem.action, {
+            id: claim.id,
+            alert: claim.alert,
+            signal: AbortSignal.any([this.abort.signal, lost.signal]),
+          });
+        } catch (err) {
+          outcome = { ok: false, detail: `action failed: ${(err as Error).message}` };
+        }
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      if (this.abort.signal.aborted || lost.signal.aborted) return; // audited as interrupted by whoever reaps the lease
+      const result: ActionResult = dryRun ? 'dry-run' : outcome.ok ? 'success' : 'failure';
+      this.opts.metrics.actions.inc({ remediation: rem.name, result });
+      this.opts.metrics.duration.observe({ remediation: rem.name, result }, seconds);
+      if (!outcome.ok) this.opts.log(`remediation ${rem.name} failed for alert ${claim.alert.fingerprint}: ${outcome.detail}`);
+      // Retried while the lease is ours: once it is gone, another replica audits the event.
+      for (let attempt = 1; !lost.signal.aborted; attempt++) {
+        try {
+          if (!(await this.store.finish(claim, result, outcome.detail, seconds * 1000))) {
+            loseClaim('another replica took its claim over before its result was recorded');
+          }
+          return;
+        } catch (err) {
+          if (this.stopping || performance.now() > deadline) {
+            this.opts.log(
+              `could not record the result of ${rem.name} for alert ${claim.alert.fingerprint} (${describeDbError(err)}); another replica audits it as interrupted`,
+            );
+            return;
+          }
+          this.limited.line('finish', `could not record a result (retrying): ${describeDbError(err)}`);
+          await sleep(backoffMs(attempt), this.stopped.signal).catch(() => {});
+        }
+      }
+    } finally {
+      clearInterval(renewals);
+    }
+  }
+
+  /** Stops claiming, waits for running actions up to the deadline, then aborts them; closes the pool. */
+  async shutdown(deadlineMs: number): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.claiming;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => {
+      timer = setTimeout(() => resolve('expired'), deadlineMs);
+    });
+    const all = () => Promise.allSettled([...this.tasks]);
+    const outcome = await Promise.race([all(), expired]);
+    clearTimeout(timer);
+    if (outcome === 'expired' && this.tasks.size > 0) {
+      this.opts.log(`shutdown deadline passed: aborting ${this.running} running action(s); another replica audits them as interrupted`);
+      this.abort.abort();
+    }
+    this.stopped.abort();
+    await all();
+  }
+}
