@@ -23,9 +23,12 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-/** Everything the copy is made of; a change to any of them makes a new copy. */
+/**
+ * Everything the copy is made of; a change to any of them makes a new copy. The checkout's own
+ * path too: the copy's node_modules is a link to that checkout's.
+ */
 function contentHash(files: readonly string[]): string {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(`${REPO}\0`);
   for (const f of files)
     hash
       .update(`${path.relative(REPO, f)}\0`)
