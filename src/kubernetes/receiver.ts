@@ -1,8 +1,10 @@
 // The remediation receiver in the cluster: a Deployment of one replica, its Service (what the
-// AlertmanagerConfigs post to), a PersistentVolumeClaim for its data folder, the actions file as
-// a ConfigMap, and a ServiceAccount, with Roles where a kubernetesScale action uses its token.
-// Secrets are only referenced: the Bearer token and the files the actions read come from
-// Secrets the user creates (docs/kubernetes.md), never from anything under generated/.
+// AlertmanagerConfigs post to), a PersistentVolumeClaim for its data folder (or, on PostgreSQL,
+// two replicas and a PodDisruptionBudget), the actions file as a ConfigMap, and a
+// ServiceAccount, with Roles where a kubernetesScale action uses its token.
+// Secrets are only referenced: the Bearer token, the database's URL and password, and the files
+// the actions read come from Secrets the user creates (docs/kubernetes.md), never from anything
+// under generated/.
 //
 // One replica, replaced with Recreate: the receiver keeps its dedupe state, cooldowns and hourly
 // limits in one append-only log in its data folder. Two replicas would each run the action of
