@@ -192,6 +192,9 @@ export const K8S = {
   /** The receiver's default --port (src/receiver/cli.ts). */
   receiverPort: 9095,
   receiverStorage: '1Gi',
+  /** Keys of kubernetes.receiver.database's Secret (docs/kubernetes.md). */
+  receiverDatabaseUrlKey: 'url',
+  receiverDatabasePasswordKey: 'password',
   /** What the Dockerfile in docs/kubernetes.md builds; `generate` warns while it is the image. */
   receiverImage: 'sloforge:latest',
   /** kube-prometheus-stack's Grafana sidecar loads ConfigMaps with this label. */

@@ -12,6 +12,7 @@ import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolu
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
@@ -47,6 +48,11 @@ export const persistentVolumeClaim = (o: Body<IPersistentVolumeClaim>): IPersist
 export const service = (o: Body<IService>): IService => ({ apiVersion: 'v1', kind: 'Service', ...o });
 export const serviceAccount = (o: Body<IServiceAccount>): IServiceAccount => ({ apiVersion: 'v1', kind: 'ServiceAccount', ...o });
 export const deployment = (o: Body<IDeployment>): IDeployment => ({ apiVersion: 'apps/v1', kind: 'Deployment', ...o });
+export const podDisruptionBudget = (o: Body<IPodDisruptionBudget>): IPodDisruptionBudget => ({
+  apiVersion: 'policy/v1',
+  kind: 'PodDisruptionBudget',
+  ...o,
+});
 export const role = (o: Body<IRole>): IRole => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', ...o });
 export const roleBinding = (o: Body<IRoleBinding>): IRoleBinding => ({
   apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -1,20 +1,27 @@
 // The remediation receiver in the cluster: a Deployment of one replica, its Service (what the
-// AlertmanagerConfigs post to), a PersistentVolumeClaim for its data folder, the actions file as
-// a ConfigMap, and a ServiceAccount, with Roles where a kubernetesScale action uses its token.
-// Secrets are only referenced: the Bearer token and the files the actions read come from
-// Secrets the user creates (docs/kubernetes.md), never from anything under generated/.
+// AlertmanagerConfigs post to), a PersistentVolumeClaim for its data folder (or, on PostgreSQL,
+// two replicas and a PodDisruptionBudget), the actions file as a ConfigMap, and a
+// ServiceAccount, with Roles where a kubernetesScale action uses its token.
+// Secrets are only referenced: the Bearer token, the database's URL and password, and the files
+// the actions read come from Secrets the user creates (docs/kubernetes.md), never from anything
+// under generated/.
 //
 // One replica, replaced with Recreate: the receiver keeps its dedupe state, cooldowns and hourly
 // limits in one append-only log in its data folder. Two replicas would each run the action of
 // an alert, and a rolling update would briefly run two against one ReadWriteOnce volume.
+// With kubernetes.receiver.database those live in PostgreSQL, which the replicas share
+// (docs/receiver-postgres.md): two replicas on different nodes where the scheduler can, rolled
+// one at a time, and a PodDisruptionBudget, so a drain never takes the last one.
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isServiceAccountFile, secretKeyOf } from '../config/kubernetes-secrets.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, K8S, SHUTDOWN_MARGIN_MS } from '../conventions.js';
-import type { KubernetesModel, Model, ReceiverDeploymentModel } from '../model/types.js';
+import type { KubernetesModel, Model, ReceiverDatabaseModel, ReceiverDeploymentModel } from '../model/types.js';
 import type { Artifact } from '../output/artifact.js';
 import { remediationArtifacts } from '../remediation/target.js';
 import { ACTIONS_PATH } from '../remediation/actions-file.js';
@@ -23,6 +30,7 @@ import {
   configMap,
   deployment,
   persistentVolumeClaim,
+  podDisruptionBudget,
   role,
   roleBinding,
   service,
@@ -47,6 +55,9 @@ const ACTIONS_DIR = '/etc/sloforge/actions';
 const TOKEN_DIR = '/etc/sloforge/receiver';
 const TOKEN_FILE = 'token';
 const DATA_DIR = '/var/lib/sloforge-receiver';
+const DATABASE_DIR = '/etc/sloforge/database';
+const DATABASE_PASSWORD_FILE = 'password';
+const DATABASE_CA_FILE = 'ca.crt';
 const ACTIONS_FILE_KEY = path.posix.basename(ACTIONS_PATH);
 
 /** The uid and gid of the `node` user of the official Node.js images (docs/kubernetes.md's Dockerfile). */
@@ -81,16 +92,17 @@ function receiverDeployment(
   actions: string,
 ): IDeployment {
   const files = secretFiles(model);
+  const db = rx.database;
   const volumes: IVolume[] = [
     { name: 'actions', configMap: { name: ACTIONS_CONFIGMAP } },
     { name: 'token', secret: { secretName: rx.token.name, items: [{ key: rx.token.key, path: TOKEN_FILE }] } },
-    { name: 'data', persistentVolumeClaim: { claimName: DATA_CLAIM } },
+    db ? databaseVolume(db) : { name: 'data', persistentVolumeClaim: { claimName: DATA_CLAIM } },
     { name: 'tmp', emptyDir: {} },
   ];
   const mounts: IVolumeMount[] = [
     { name: 'actions', mountPath: ACTIONS_DIR, readOnly: true },
     { name: 'token', mountPath: TOKEN_DIR, readOnly: true },
-    { name: 'data', mountPath: DATA_DIR },
+    db ? { name: 'database', mountPath: DATABASE_DIR, readOnly: true } : { name: 'data', mountPath: DATA_DIR },
     { name: 'tmp', mountPath: '/tmp' },
   ];
   if (files.length > 0) {
@@ -101,8 +113,7 @@ function receiverDeployment(
   return deployment({
     metadata: metadata(k, NAME, { labels: SELECTOR }),
     spec: {
-      replicas: 1,
-      strategy: { type: 'Recreate' },
+      ...replication(db),
       selector: { matchLabels: SELECTOR },
       template: {
         // A changed actions file or receiver setting changes the pod template, so `kubectl apply`
@@ -115,6 +126,7 @@ function receiverDeployment(
           terminationGracePeriodSeconds: (DEFAULT_SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS) / 1000,
           // The token is mounted only for kubernetesScale actions that read it.
           automountServiceAccountToken: usesServiceAccount,
+          ...(db ? { affinity: SPREAD_OVER_NODES } : {}),
           securityContext: {
             runAsNonRoot: true,
             runAsUser: NODE_USER,
@@ -132,7 +144,7 @@ function receiverDeployment(
               env: [
                 { name: 'SLOFORGE_RECEIVER_ACTIONS', value: `${ACTIONS_DIR}/${ACTIONS_FILE_KEY}` },
                 { name: 'SLOFORGE_RECEIVER_TOKEN_FILE', value: `${TOKEN_DIR}/${TOKEN_FILE}` },
-                { name: 'SLOFORGE_RECEIVER_DATA_DIR', value: DATA_DIR },
+                ...(db ? databaseEnv(db) : [{ name: 'SLOFORGE_RECEIVER_DATA_DIR', value: DATA_DIR }]),
                 // Reached through the Service, so it listens on the pod's address.
                 { name: 'SLOFORGE_RECEIVER_HOST', value: '0.0.0.0' },
                 { name: 'SLOFORGE_RECEIVER_PORT', value: String(rx.port) },
@@ -161,6 +173,39 @@ function receiverDeployment(
       },
     },
   });
+}
+
+/** One replica replaced with Recreate on the data folder's claim; two rolled one at a time on a database. */
+function replication(db: ReceiverDatabaseModel | undefined): Pick<IDeploymentSpec, 'replicas' | 'strategy'> {
+  if (!db) return { replicas: 1, strategy: { type: 'Recreate' } };
+  // A new pod starts (and turns ready) before an old one stops: never fewer than two serving.
+  return { replicas: 2, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } };
+}
+
+/** The replicas on different nodes where the scheduler can, so one node's loss leaves one running. */
+const SPREAD_OVER_NODES = {
+  podAntiAffinity: {
+    preferredDuringSchedulingIgnoredDuringExecution: [
+      { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: SELECTOR }, topologyKey: 'kubernetes.io/hostname' } },
+    ],
+  },
+};
+
+/** The password (and CA) as files from the user's Secret: a file keeps the password out of the environment. */
+function databaseVolume(db: ReceiverDatabaseModel): IVolume {
+  const items = [{ key: db.passwordKey, path: DATABASE_PASSWORD_FILE }];
+  if (db.caKey !== undefined) items.push({ key: db.caKey, path: DATABASE_CA_FILE });
+  return { name: 'database', secret: { secretName: db.secret, items } };
+}
+
+/** The receiver's --database settings (docs/receiver-postgres.md) as its environment variables. */
+function databaseEnv(db: ReceiverDatabaseModel): IEnvVar[] {
+  return [
+    { name: 'SLOFORGE_DATABASE_URL', valueFrom: { secretKeyRef: { name: db.secret, key: db.urlKey } } },
+    { name: 'SLOFORGE_DATABASE_PASSWORD_FILE', value: `${DATABASE_DIR}/${DATABASE_PASSWORD_FILE}` },
+    ...(db.sslmode !== undefined ? [{ name: 'SLOFORGE_DATABASE_SSLMODE', value: db.sslmode }] : []),
+    ...(db.caKey !== undefined ? [{ name: 'SLOFORGE_DATABASE_CA_FILE', value: `${DATABASE_DIR}/${DATABASE_CA_FILE}` }] : []),
+  ];
 }
 
 /** SHA-256 of the actions file and the receiver's settings. */
@@ -212,17 +257,26 @@ export function receiverArtifacts(model: Model, k: KubernetesModel): Artifact[] 
           ),
         ]
       : []),
-    manifest(
-      `${RECEIVER_DIR}/data.yaml`,
-      persistentVolumeClaim({
-        metadata: metadata(k, DATA_CLAIM, { labels: SELECTOR }),
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          resources: { requests: { storage: rx.storage } },
-          ...(rx.storageClassName !== undefined ? { storageClassName: rx.storageClassName } : {}),
-        },
-      }),
-    ),
+    rx.database
+      ? // A voluntary disruption (a node drain, a cluster upgrade) waits while only one replica runs.
+        manifest(
+          `${RECEIVER_DIR}/pod-disruption-budget.yaml`,
+          podDisruptionBudget({
+            metadata: metadata(k, NAME, { labels: SELECTOR }),
+            spec: { minAvailable: 1, selector: { matchLabels: SELECTOR } },
+          }),
+        )
+      : manifest(
+          `${RECEIVER_DIR}/data.yaml`,
+          persistentVolumeClaim({
+            metadata: metadata(k, DATA_CLAIM, { labels: SELECTOR }),
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              resources: { requests: { storage: rx.storage } },
+              ...(rx.storageClassName !== undefined ? { storageClassName: rx.storageClassName } : {}),
+            },
+          }),
+        ),
     manifest(
       `${RECEIVER_DIR}/service-account.yaml`,
       serviceAccount({

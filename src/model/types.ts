@@ -74,6 +74,17 @@ export interface ReceiverDeploymentModel {
   port: number;
   /** Undefined when turned off; `interval` undefined for Prometheus' own scrape interval. */
   serviceMonitor: { interval: string | undefined } | undefined;
+  /** Events in PostgreSQL instead of the data folder's claim; undefined for the claim. */
+  database: ReceiverDatabaseModel | undefined;
+}
+
+/** Where the receiver finds its database: keys of one Secret. */
+export interface ReceiverDatabaseModel {
+  secret: string;
+  urlKey: string;
+  passwordKey: string;
+  caKey: string | undefined;
+  sslmode: string | undefined;
 }
 
 export type AlertmanagerSettings = z.output<typeof alertmanagerSettings>;

@@ -117,6 +117,17 @@ export function kubernetesProblems(cfg: Config): ConfigProblem[] {
         });
       }
     }
+    // With the events in PostgreSQL the receiver has no data folder, so no claim to size.
+    if (k.receiver?.database) {
+      for (const field of ['storage', 'storageClassName'] as const) {
+        if (k.receiver[field] !== undefined) {
+          out.push({
+            path: ['kubernetes', 'receiver', field],
+            message: `sizes the data folder's PersistentVolumeClaim, which the receiver has none of with kubernetes.receiver.database: drop one of them`,
+          });
+        }
+      }
+    }
   }
   return out;
 }

@@ -48,6 +48,8 @@ const secretKey = z
 const quantity = z
   .string({ error: 'must be a storage size such as "1Gi"' })
   .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/, { error: 'must be a storage size such as "512Mi" or "1Gi"' });
+/** The receiver's --database-sslmode values (src/receiver/postgres/connection.ts; a test keeps them equal). */
+export const DATABASE_SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 const off = z.literal(false, { error: 'must be false (leave these objects out) or an object' });
 
 export const kubernetesSettings = z.strictObject({
@@ -108,6 +110,25 @@ export const kubernetesSettings = z.strictObject({
          * Prometheus' scrape interval.
          */
         serviceMonitor: z.union([off, z.strictObject({ interval: positiveDuration.optional() })]).optional(),
+        /**
+         * Events in PostgreSQL (docs/receiver-postgres.md) instead of a data folder: two replicas
+         * rolled one at a time, no PersistentVolumeClaim, a PodDisruptionBudget. Everything comes
+         * from a Secret the user creates.
+         */
+        database: z
+          .strictObject({
+            /** The Secret holding the database's URL and password. */
+            secret: objectName,
+            /** Key of the `postgres://USER@HOST:PORT/DATABASE` URL (default `url`). */
+            urlKey: secretKey.optional(),
+            /** Key of the password, mounted as a file (default `password`). */
+            passwordKey: secretKey.optional(),
+            /** Key of the PEM CA that signed the server's certificate, mounted as a file. */
+            caKey: secretKey.optional(),
+            /** TLS to the database (the receiver's --database-sslmode); the URL's sslmode when unset. */
+            sslmode: z.enum(DATABASE_SSL_MODES).optional(),
+          })
+          .optional(),
       }),
     ])
     .optional(),

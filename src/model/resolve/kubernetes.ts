@@ -47,6 +47,15 @@ export function resolveKubernetes(cfg: Config): KubernetesModel | undefined {
           secret: rx.secret ?? K8S.receiverSecret,
           port: K8S.receiverPort,
           serviceMonitor: rx.serviceMonitor === false ? undefined : { interval: rx.serviceMonitor?.interval },
+          database: rx.database
+            ? {
+                secret: rx.database.secret,
+                urlKey: rx.database.urlKey ?? K8S.receiverDatabaseUrlKey,
+                passwordKey: rx.database.passwordKey ?? K8S.receiverDatabasePasswordKey,
+                caKey: rx.database.caKey,
+                sslmode: rx.database.sslmode,
+              }
+            : undefined,
         }
       : undefined,
   };
