@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { binIn, existsSync, linkSloforge, writeTree } from '../helpers/cli.js';
+import { existsSync, writeTree } from '../helpers/cli.js';
+import { binIn, linkBuiltSloforge } from '../helpers/built-cli.js';
 
 const SEARCH = `import { defineService } from 'sloforge';
 
@@ -64,7 +65,7 @@ function at(file: string, text: string, needle: string, nth = 0): string {
 }
 
 test('one run lists every mistake at its field, with the warnings, and writes nothing; fixed, it generates and warns at the field', async () => {
-  const dir = linkSloforge(writeTree({ 'package.json': '{"type":"module"}', 'slos/index.ts': INDEX, 'slos/search.ts': SEARCH }));
+  const dir = linkBuiltSloforge(writeTree({ 'package.json': '{"type":"module"}', 'slos/index.ts': INDEX, 'slos/search.ts': SEARCH }));
   const r = await binIn(dir, 'generate');
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stderr.trimEnd().split('\n');

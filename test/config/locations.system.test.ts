@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { binIn, cli, existsSync, linkSloforge, writeTree } from '../helpers/cli.js';
+import { cli, existsSync, writeTree } from '../helpers/cli.js';
+import { binIn, linkBuiltSloforge } from '../helpers/built-cli.js';
 import { baseConfig } from '../helpers/config.js';
 
 const TYPES = ['module', 'commonjs'] as const;
@@ -13,7 +14,7 @@ const TYPES = ['module', 'commonjs'] as const;
 function project(type: (typeof TYPES)[number], files: Record<string, string>): string {
   const tree: Record<string, string> = { 'package.json': JSON.stringify({ name: 'slos', private: true, type }) };
   for (const [rel, text] of Object.entries(files)) tree[`slos/${rel}`] = text;
-  return linkSloforge(writeTree(tree));
+  return linkBuiltSloforge(writeTree(tree));
 }
 
 const teams = JSON.stringify(baseConfig().teams);

@@ -16,10 +16,10 @@ const within = (dir: string) => (existsSync(dir) ? readdirSync(dir).map((f) => p
 test('promtool check rules accepts every rule file of the golden cases and examples', async () => {
   const files = trees.flatMap((t) => within(path.join(t.expected, 'prometheus/rules')));
   assert.equal(files.length >= trees.length, true, `${files.length} rule files for ${trees.length} trees`);
-  for (const f of files) {
-    const r = await promtool('check', 'rules', f);
-    assert.ok(r.ok && /SUCCESS/.test(r.output), `${path.relative(process.cwd(), f)}\n${r.output}`);
-  }
+  // One promtool for all of them: it checks each file named and reports each on its own.
+  const r = await promtool('check', 'rules', ...files);
+  assert.ok(r.ok, r.output);
+  for (const f of files) assert.ok(r.output.includes(`Checking ${f}\n  SUCCESS: `), `${path.relative(process.cwd(), f)}\n${r.output}`);
 });
 
 test('amtool check-config accepts the alertmanager.yml of every golden case and example', async () => {

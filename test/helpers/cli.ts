@@ -2,7 +2,6 @@
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { run } from '../../src/cli.js';
 
 export interface CliResult {
@@ -53,22 +52,4 @@ export async function cliIn(dir: string, ...args: string[]): Promise<CliResult> 
   } finally {
     process.chdir(prev);
   }
-}
-
-/**
- * Runs bin/sloforge.mjs in a child process in `dir`, as a user's shell would: unlike cli(), the
- * users' files are then loaded the way the installed package loads them (tsx's tsImport only,
- * no tsx registered for the whole process), which is what decides their stack frames. The
- * export condition is passed on so that a CommonJS folder's require('sloforge') reads src/ too.
- */
-export function binIn(dir: string, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=sloforge-source', path.join(REPO, 'bin/sloforge.mjs'), ...args], { cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
 }

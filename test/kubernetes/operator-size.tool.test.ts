@@ -15,11 +15,17 @@ import { modelOf } from '../helpers/config.js';
 import { tool } from '../helpers/tools.js';
 import { bigService, platformConfig } from './platform-fixture.js';
 
-async function operatorSizes(specs: unknown[]): Promise<number[]> {
+async function buildMeasure(): Promise<string> {
   const go = await tool('go');
   const bin = path.join(tempDir('sloforge-go-'), 'operator-size');
   const env = { GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOCACHE: tempDir('sloforge-gocache-'), GOFLAGS: '' };
   await execa(go, ['build', '-o', bin, path.join(import.meta.dirname, 'operator-size', 'main.go')], { env });
+  return bin;
+}
+let measure: Promise<string> | undefined;
+
+async function operatorSizes(specs: unknown[]): Promise<number[]> {
+  const bin = await (measure ??= buildMeasure());
   const r = await execa(bin, { input: `${specs.map((s) => JSON.stringify(s)).join('\n')}\n` });
   return r.stdout.trim().split('\n').map(Number);
 }

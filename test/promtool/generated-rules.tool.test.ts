@@ -26,11 +26,10 @@ test('promtool check rules accepts every generated rule file', async () => {
   const out = await examples;
   const rules = files(out, 'prometheus/rules');
   assert.ok(rules.length >= 3);
-  for (const f of rules) {
-    const r = await promtool('check', 'rules', f);
-    assert.ok(r.ok, r.output);
-    assert.match(r.output, /SUCCESS/);
-  }
+  // One promtool for all of them: it checks each file named and reports each on its own.
+  const r = await promtool('check', 'rules', ...rules);
+  assert.ok(r.ok, r.output);
+  for (const f of rules) assert.ok(r.output.includes(`Checking ${f}\n  SUCCESS: `), r.output);
 });
 
 test('promtool test rules passes every generated test file', async () => {

@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, ReceiverProcess, alert, payload, post, settled, setup } from './helpers.js';
+import { ROOT, ReceiverProcess, sloforgeBin, alert, payload, post, settled, setup } from './helpers.js';
 
 function runFailing(args: string[], env: Record<string, string> = {}): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/sloforge.mjs'), 'receiver', ...args], {
+  const r = spawnSync(process.execPath, [sloforgeBin(), 'receiver', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...env },

@@ -19,6 +19,7 @@ import {
   post,
   receiverOptions,
   setup,
+  sloforgeBin,
   waitFor,
 } from './helpers.js';
 
@@ -162,7 +163,7 @@ test('a second receiver on the same data folder exits with a clear message and c
   const second = spawnSync(
     process.execPath,
     [
-      'bin/sloforge.mjs',
+      sloforgeBin(),
       'receiver',
       '--actions',
       env.actions,

@@ -11,8 +11,12 @@ import { modelOf } from '../helpers/config.js';
 import { actionsFile } from '../../src/remediation/actions-file.js';
 import { startReceiver, type ReceiverOptions } from '../../src/receiver/server.js';
 import type { RemediationInput } from '../../src/config/define.js';
+import { builtPackage } from '../helpers/built-cli.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `sloforge` as installed (test/helpers/built-cli.ts): a child receiver starts without loading src/ through tsx. */
+export const sloforgeBin = (): string => path.join(builtPackage(), 'bin/sloforge.mjs');
 export const TOKEN = 'test-token-0123456789';
 
 export async function tempDir(prefix = 'sloforge-rem-'): Promise<string> {
@@ -149,7 +153,7 @@ export class ReceiverProcess {
 
   /** Starts the child without waiting for it to listen (`listening` waits). */
   static launch(args: string[], env: Record<string, string> = {}): ReceiverProcess {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/sloforge.mjs'), 'receiver', ...args], {
+    const child = spawn(process.execPath, [sloforgeBin(), 'receiver', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ...env },
