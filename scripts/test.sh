@@ -22,14 +22,19 @@ trap 'rm -rf "$work"' EXIT
 # Unit test files share two processes (one per core), each importing half of them: started one
 # process per file, Node and the sources load ~60 times, and loading costs more than the tests.
 mapfile -t units < <(find test -name '*.test.ts' ! -name '*.tool.test.ts' ! -name '*.system.test.ts' | sort)
-files=()
-for shard in 0 1; do
-  entry="$work/unit-$((shard + 1)).test.mts"
-  for i in "${!units[@]}"; do
-    (( i % 2 == shard )) && printf "import '%s/%s';\n" "$PWD" "${units[$i]}"
-  done >"$entry"
-  files+=("$entry")
-done
+# Two entry files "$work/<name>-1.test.mts" and "-2", each importing every other file given; prints their paths.
+two_shards() {
+  local name=$1 shard i
+  shift
+  local list=("$@")
+  for shard in 0 1; do
+    for i in "${!list[@]}"; do
+      (( i % 2 == shard )) && printf "import '%s/%s';\n" "$PWD" "${list[$i]}"
+    done >"$work/$name-$((shard + 1)).test.mts"
+    echo "$work/$name-$((shard + 1)).test.mts"
+  done
+}
+mapfile -t files < <(two_shards unit "${units[@]}")
 if [[ $scope == all ]]; then
   # Files that keep a core busy from start to end (promtool, amtool, the CLI in child processes),
   # with no timer to wait on, share two processes as the unit tests do: each process of its own
@@ -41,14 +46,7 @@ if [[ $scope == all ]]; then
   mapfile -t pooled < <(find test/promtool test/import test/kubernetes test/config test/grafana test/alertmanager \
     \( -name '*.system.test.ts' -o -name '*.tool.test.ts' \) ! -name 'live.tool.test.ts' ! -name 'one-notification.tool.test.ts' \
     | sort | grep -vxF -f <(printf '%s\n' "${alone[@]}"))
-  shards=()
-  for shard in 0 1; do
-    entry="$work/tools-$((shard + 1)).test.mts"
-    for i in "${!pooled[@]}"; do
-      (( i % 2 == shard )) && printf "import '%s/%s';\n" "$PWD" "${pooled[$i]}"
-    done >"$entry"
-    shards+=("$entry")
-  done
+  mapfile -t shards < <(two_shards tools "${pooled[@]}")
   # The longest start first, so the run does not end with one of them alone.
   long=(test/package/pack.tool.test.ts "${shards[@]}" test/receiver/durability.system.test.ts "${alone[@]}"
         test/stack/native-stack.tool.test.ts)

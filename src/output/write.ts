@@ -197,9 +197,3 @@ export async function checkResult(outDir: string, reports: readonly SinkReport[]
     extra: (await listFiles(outDir)).filter((p) => !generated.has(p)),
   };
 }
-
-export async function checkArtifacts(outDir: string, artifacts: readonly Artifact[]): Promise<CheckResult> {
-  const sink = openSink({ kind: 'compare', dir: outDir });
-  for (const a of artifacts) sink.put(a);
-  return checkResult(outDir, [sink.report()]);
-}
