@@ -34,6 +34,21 @@ two_shards() {
     echo "$work/$name-$((shard + 1)).test.mts"
   done
 }
+# One entry file "$work/<name>.test.mts" running every file given in a suite of its own, whose
+# tests run one after another as in a process of their own, with <at once> files at a time; prints its path.
+concurrent_pool() {
+  local name=$1 at_once=$2 f
+  shift 2
+  {
+    echo "import { describe } from 'node:test';"
+    echo "describe('$name', { concurrency: $at_once }, () => {"
+    for f in "$@"; do
+      printf "  describe('%s', { concurrency: 1 }, () => import('%s/%s'));\n" "$f" "$PWD" "$f"
+    done
+    echo "});"
+  } >"$work/$name.test.mts"
+  echo "$work/$name.test.mts"
+}
 mapfile -t files < <(two_shards unit "${units[@]}")
 if [[ $scope == all ]]; then
   # Files that keep a core busy from start to end (promtool, amtool, the CLI in child processes),
@@ -47,12 +62,20 @@ if [[ $scope == all ]]; then
     \( -name '*.system.test.ts' -o -name '*.tool.test.ts' \) ! -name 'live.tool.test.ts' ! -name 'one-notification.tool.test.ts' \
     | sort | grep -vxF -f <(printf '%s\n' "${alone[@]}"))
   mapfile -t shards < <(two_shards tools "${pooled[@]}")
+  # The rest mostly wait on their child processes and timers (receivers, Prometheus, Alertmanager,
+  # PostgreSQL): one process runs them, four files at a time, each file's tests one after another.
+  # 22 processes of their own loaded Node, tsx and the sources 22 times (about 2.8 CPU s each for
+  # the receiver's tests), for tests that spend a few CPU seconds each. The 556 MB log of the
+  # durability test replays in the test's own process, which would hold up the others' timers
+  # there. The connections test keeps its own process too: its 256 keep-alive clients live in the
+  # test process, and in the shared one its eviction check failed (no client had been evicted).
+  big=(test/package/pack.tool.test.ts test/receiver/durability.system.test.ts "${alone[@]}" test/receiver/connections.system.test.ts)
+  mapfile -t waiting < <(find test \( -name '*.system.test.ts' -o -name '*.tool.test.ts' \) | sort |
+    grep -vxF -f <(printf '%s\n' "${big[@]}" "${pooled[@]}"))
+  waits=$(concurrent_pool waits 4 "${waiting[@]}")
   # The longest start first, so the run does not end with one of them alone.
-  long=(test/package/pack.tool.test.ts "${shards[@]}" test/receiver/durability.system.test.ts "${alone[@]}"
-        test/stack/native-stack.tool.test.ts)
-  mapfile -t others < <(find test \( -name '*.system.test.ts' -o -name '*.tool.test.ts' \) | sort |
-    grep -vxF -f <(printf '%s\n' "${long[@]}" "${pooled[@]}"))
-  files=("${long[@]}" "${files[@]}" "${others[@]}")
+  files=("$waits" test/package/pack.tool.test.ts "${shards[@]}" test/receiver/durability.system.test.ts "${alone[@]}" "${files[@]}"
+         test/receiver/connections.system.test.ts)
 fi
 
 checks="$work/checks.log"
