@@ -55,27 +55,31 @@ if [[ $scope == all ]]; then
   # with no timer to wait on, share two processes as the unit tests do: each process of its own
   # would load Node, tsx and the sources again (2 to 3 CPU s on Node 20), and running them one
   # after another in a process loses no wall time when they have the cores to themselves anyway.
-  # The largest stay alone, so that they can start first.
-  alone=(test/promtool/generated-rules.tool.test.ts test/golden/trees.tool.test.ts test/promtool/objective-sweep.tool.test.ts
+  # The largest four are pooled apart (below), so that they can start first.
+  largest=(test/promtool/generated-rules.tool.test.ts test/golden/trees.tool.test.ts test/promtool/objective-sweep.tool.test.ts
          test/promtool/threshold-promtool.tool.test.ts)
   mapfile -t pooled < <(find test/promtool test/import test/kubernetes test/config test/grafana test/alertmanager \
     \( -name '*.system.test.ts' -o -name '*.tool.test.ts' \) ! -name 'live.tool.test.ts' ! -name 'one-notification.tool.test.ts' \
-    | sort | grep -vxF -f <(printf '%s\n' "${alone[@]}"))
+    | sort | grep -vxF -f <(printf '%s\n' "${largest[@]}"))
   mapfile -t shards < <(two_shards tools "${pooled[@]}")
   # The rest mostly wait on their child processes and timers (receivers, Prometheus, Alertmanager,
   # PostgreSQL): one process runs them, four files at a time, each file's tests one after another.
-  # 22 processes of their own loaded Node, tsx and the sources 22 times (about 2.8 CPU s each for
-  # the receiver's tests), for tests that spend a few CPU seconds each. The 556 MB log of the
-  # durability test replays in the test's own process, which would hold up the others' timers
-  # there. The connections test keeps its own process too: its 256 keep-alive clients live in the
-  # test process, and in the shared one its eviction check failed (no client had been evicted).
-  big=(test/package/pack.tool.test.ts test/receiver/durability.system.test.ts "${alone[@]}" test/receiver/connections.system.test.ts)
+  # 21 processes of their own loaded Node, tsx and the sources 21 times (about 2.8 CPU s each for
+  # the receiver's tests), for tests that spend a few CPU seconds each. Three keep a process of
+  # their own, as their receivers or clients run inside the test process and need its event loop:
+  # the durability test replays a 556 MB log there, which would hold up the others' timers; in the
+  # shared process the connections test's eviction check failed (256 keep-alive clients, none
+  # evicted), and the fuzz test's properties, each stopped after 60 s, ran too few requests.
+  own=(test/receiver/durability.system.test.ts test/receiver/connections.system.test.ts test/receiver/fuzz.system.test.ts)
+  big=(test/package/pack.tool.test.ts "${own[@]}" "${largest[@]}")
   mapfile -t waiting < <(find test \( -name '*.system.test.ts' -o -name '*.tool.test.ts' \) | sort |
     grep -vxF -f <(printf '%s\n' "${big[@]}" "${pooled[@]}"))
   waits=$(concurrent_pool waits 4 "${waiting[@]}")
+  # The four largest run promtool (two at a time each) nearly all the time they take: one process
+  # for the four, each in its own suite, all four at once, rather than four loads of the sources.
+  heavy=$(concurrent_pool promtool 4 "${largest[@]}")
   # The longest start first, so the run does not end with one of them alone.
-  files=("$waits" test/package/pack.tool.test.ts "${shards[@]}" test/receiver/durability.system.test.ts "${alone[@]}" "${files[@]}"
-         test/receiver/connections.system.test.ts)
+  files=("$waits" test/package/pack.tool.test.ts "$heavy" "${shards[@]}" "${own[@]}" "${files[@]}")
 fi
 
 checks="$work/checks.log"
