@@ -24,7 +24,7 @@ function ruleGroupNameProblems(cfg: Config): ConfigProblem[] {
   cfg.services.forEach((svc, si) => {
     const taken = new Map<string, string>([[noDataGroupName(svc.name), 'the rule group of its no-data alerts']]);
     (svc.thresholds ?? []).forEach((th) => taken.set(thresholdGroupName(svc.name, th.name), `the rule group of threshold "${th.name}"`));
-    svc.slos.forEach((slo, i) => {
+    (svc.slos ?? []).forEach((slo, i) => {
       const group = sloGroupName(svc.name, slo.name);
       const owner = taken.get(group);
       if (owner === undefined) return;
