@@ -41,7 +41,8 @@ const UNCACHEABLE = /(^|\n)(---|\.\.\.)|[^\x20-\x7e\n]/;
 
 /**
  * Whether the library writes `s` plain, by rules kept stricter than YAML's (a string that fails
- * is simply asked of the library): printable ASCII only; first a letter, `_`, `/`, `(` or `$`, or
+ * is simply asked of the library): printable ASCII only; first a letter, `_`, `/`, `(`, `$`, `./`
+ * or `../`, or
  * else a digit, sign or dot with a space somewhere (so no number or 1.1 timestamp reads it) and no
  * list or document marker; no `: ` or ` #` inside, no space or colon last; no reserved word. One
  * pass over the characters rather than a regular expression per rule: most scalars of a
@@ -51,8 +52,10 @@ function obviouslyPlain(s: string): boolean {
   const n = s.length;
   if (n === 0) return false;
   const c0 = s.charCodeAt(0);
-  const numberStart = (c0 >= 48 && c0 <= 57) || c0 === 46 || c0 === 43 || c0 === 45;
-  if (!numberStart && !((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95 || c0 === 47 || c0 === 40 || c0 === 36))
+  // A relative path (`../rules/x.yml`, every test file's rule_files) starts with a dot, yet no number reads it.
+  const path = c0 === 46 && (s.charCodeAt(1) === 47 || (s.charCodeAt(1) === 46 && s.charCodeAt(2) === 47));
+  const numberStart = !path && ((c0 >= 48 && c0 <= 57) || c0 === 46 || c0 === 43 || c0 === 45);
+  if (!numberStart && !path && !((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95 || c0 === 47 || c0 === 40 || c0 === 36))
     return false;
   let space = false;
   let prev = c0;
@@ -84,11 +87,9 @@ function knownStringText(s: string): string | undefined {
   if (DOCUMENT_MARKER.test(s)) return undefined;
   if (PRINTABLE_LINE.test(s)) {
     if (!NEVER_PLAIN.test(s)) return undefined;
-    const double = s.includes('"');
-    const single = s.includes("'");
-    if (double && !single) return `'${s}'`;
-    if (!double && !s.includes('\\')) return `"${s}"`;
-    return undefined;
+    // Double quotes inside and no single ones: single-quoted. Otherwise double-quoted, which for
+    // printable ASCII on one line escapes only `"` and `\\`, as JSON does.
+    return s.includes('"') && !s.includes("'") ? `'${s}'` : JSON.stringify(s);
   }
   if (SIMPLE_LITERAL.test(s)) return `|-\n  ${s.replaceAll('\n', '\n  ')}`;
   return undefined;
