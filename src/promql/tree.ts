@@ -30,7 +30,7 @@ function parsed(text: string): Parsed {
  * literal's content as opaque characters up to the closing quote (no backslash and no newline
  * inside), so a text and its shape give the same tokens at the same positions, hence the same
  * tree. Every service of a config writes the same expressions with its own label values
- * (`rate(x{job="checkout"}[5m])`, `rate(x{job="payments"}[5m])`), and parsing each was a tenth
+ * (`rate(x{job="checkout"}[5m])`, `rate(x{job="payments"}[5m])`), and parsing each was 5%
  * of `generate` at 1,000 services; their shapes parse once for names of one length.
  */
 function shapeOf(text: string): string | undefined {
