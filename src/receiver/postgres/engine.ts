@@ -28,6 +28,12 @@ import { describeDbError } from './connection.js';
 import type { Claim, NewEvent, PgStore } from './store.js';
 
 export const DEFAULT_LEASE_MS = 30_000;
+/** How long finished events stay whole (audit trail): a week, as the file store keeps them. */
+export const DEFAULT_RETENTION_MS = 7 * 86_400_000;
+/** The shortest retention the CLI takes: below an hour the audit trail would hardly show a run. */
+export const MIN_RETENTION_MS = 3_600_000;
+/** How often a replica prunes (every replica does; the statements skip rows another is pruning). */
+export const DEFAULT_PRUNE_EVERY_MS = 600_000;
 /** The shortest lease: renewals go out every third of it, and a round trip must fit. */
 export const MIN_LEASE_MS = 1000;
 
@@ -42,6 +48,10 @@ export interface PgEngineOptions {
   pollMs?: number;
   /** Claims this replica runs at once (each remediation's maxConcurrent holds across replicas). */
   maxRunning?: number;
+  /** Finished events older than this are pruned to their dedupe keys (store.ts `prune`). */
+  retentionMs?: number;
+  /** How often to prune: at start, then on this tick. */
+  pruneEveryMs?: number;
 }
 
 /** A name for this replica in claims and the audit log. */
@@ -68,6 +78,8 @@ export class PgEngine {
   private again = false;
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private pruning: Promise<void> | undefined;
 
   constructor(private readonly opts: PgEngineOptions) {
     this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
@@ -183,6 +195,36 @@ export class PgEngine {
     };
     tick();
     this.kick();
+    const pruneTick = () => {
+      this.pruneTimer = setTimeout(() => {
+        this.prune();
+        if (!this.stopping) pruneTick();
+      }, this.opts.pruneEveryMs ?? DEFAULT_PRUNE_EVERY_MS);
+      this.pruneTimer.unref();
+    };
+    this.prune();
+    pruneTick();
+  }
+
+  /** One retention pass unless one is under way; failures are logged and retried on the next tick. */
+  private prune(): void {
+    if (this.stopping || this.pruning) return;
+    const retentionMs = this.opts.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.pruning = this.store.prune(retentionMs).then(
+      (r) => {
+        this.opts.metrics.pruned.inc({ what: 'events' }, r.pruned);
+        this.opts.metrics.pruned.inc({ what: 'episodes' }, r.episodes);
+        if (r.pruned + r.episodes > 0)
+          this.opts.log(
+            `retention: ${r.pruned} event(s) finished over ${retentionMs / 1000}s ago pruned to their dedupe keys; ${r.episodes} resolved episode(s) forgotten`,
+          );
+      },
+      (err: unknown) => this.limited.line('prune', `could not prune old events in the database (retrying): ${describeDbError(err)}`),
+    );
+    const done = this.pruning.finally(() => {
+      this.pruning = undefined;
+    });
+    this.track(done);
   }
 
   /** Whether the database answers (for /readyz). */
@@ -367,6 +409,7 @@ export class PgEngine {
   async shutdown(deadlineMs: number): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
+    clearTimeout(this.pruneTimer);
     await this.claiming;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {
