@@ -273,13 +273,23 @@ export class PgEngine {
         this.limited.line('claim', `could not claim remediations from the database (retrying): ${describeDbError(err)}`);
         return;
       }
+      // A start clears the halt, a cap skip sets it; in a round, the starts come before the cap.
+      for (const claim of result.claimed) {
+        if (!claim.interrupted) this.opts.metrics.halted.set({ remediation: claim.alert.remediation }, 0);
+      }
       for (const s of result.skipped) {
         const label = this.remediations.has(s.remediation) ? s.remediation : UNKNOWN;
         this.opts.metrics.actions.inc({ remediation: label, result: `skipped-${s.reason}` });
         if (s.reason === 'cooldown') this.opts.metrics.cooldownSkips.inc({ remediation: s.remediation });
         if (s.reason === 'hourly-cap') {
+          const rem = this.remediations.get(s.remediation);
           this.opts.metrics.capSkips.inc({ remediation: s.remediation });
-          this.limited.line(`hourly-cap:${s.remediation}`, `remediation ${s.remediation}: ${s.detail}`);
+          this.opts.metrics.halted.set({ remediation: s.remediation }, 1);
+          // The file engine's words (engine.ts), so one alert rule and one log search fit both stores.
+          this.limited.line(
+            `hourly-cap:${s.remediation}`,
+            `remediation ${s.remediation} reached ${rem?.maxPerHour ?? '?'} runs in the last hour: not running it for alert ${s.fingerprint} (a remediation loop?)`,
+          );
         }
       }
       for (const claim of result.claimed) {

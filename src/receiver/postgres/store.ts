@@ -54,6 +54,7 @@ export interface Claim {
 export interface SkipDecision {
   id: string;
   remediation: string;
+  fingerprint: string;
   reason: SkipReason;
   detail: string;
 }
@@ -315,7 +316,7 @@ export class PgStore {
         }
         if (skip) {
           await this.writeSkip(c, ev, skip.reason, skip.detail);
-          result.skipped.push({ id: ev.id, remediation: ev.remediation, ...skip });
+          result.skipped.push({ id: ev.id, remediation: ev.remediation, fingerprint: ev.alert.fingerprint, ...skip });
           continue;
         }
         if (result.claimed.length >= max) continue;
