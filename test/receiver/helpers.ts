@@ -12,6 +12,7 @@ import { actionsFile } from '../../src/remediation/actions-file.js';
 import { startReceiver, type ReceiverOptions } from '../../src/receiver/server.js';
 import type { RemediationInput } from '../../src/config/define.js';
 import { builtPackage } from '../helpers/built-cli.js';
+import type { StoreUnderTest } from './stores.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -335,10 +336,18 @@ export async function receiverOptions(
   };
 }
 
-/** A receiver in this process (faster than a child), its options for a restart, and what it logged. */
-export async function inProcess(remediations: (url: string) => RemediationInput[], over: Partial<ReceiverOptions> = {}) {
+/**
+ * A receiver in this process (faster than a child), its options for a restart, and what it
+ * logged; on `store` (test/receiver/stores.ts) when given, else the file log in `env.dataDir`.
+ */
+export async function inProcess(
+  remediations: (url: string) => RemediationInput[],
+  over: Partial<ReceiverOptions> = {},
+  store?: StoreUnderTest,
+) {
   const env = await setup(remediations);
   const logs: string[] = [];
-  const options = await receiverOptions(env, logs, over);
-  return { env, logs, options, rx: await startReceiver(options) };
+  const where = store ? await store.open(env) : undefined;
+  const options = await receiverOptions(env, logs, { ...where?.options, ...over });
+  return { env, logs, options, where, rx: await startReceiver(options) };
 }

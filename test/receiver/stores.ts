@@ -1,7 +1,8 @@
 // The receiver's two stores for tests that prove the same guarantee on both: the file log of one
 // process, and PostgreSQL (--database) on a throwaway cluster (test/helpers/postgres.ts). A test
-// file calls `storesUnderTest()` once at its top: the cluster starts at the first PostgreSQL test
-// and is shared by the file's tests (a database each), and stops after the file.
+// file calls `storesUnderTest()` (or `postgresStore()`) once at its top: the cluster starts at the
+// first PostgreSQL test and is shared by the file's tests (a database each), and stops after the
+// file. Unit test files use FILE_STORE alone: they run no external binary.
 import { after } from 'node:test';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -31,27 +32,30 @@ export interface StoreUnderTest {
 /** The lease PostgreSQL receivers get here: a takeover after a SIGKILL waits this long. */
 export const TEST_LEASE_MS = 2000;
 
-export function storesUnderTest(): StoreUnderTest[] {
+/** The file log of one process, in the test's data folder. */
+export const FILE_STORE: StoreUnderTest = {
+  name: 'file',
+  open: async (env) => ({
+    name: 'file',
+    // A restart after SIGKILL waits for the dead process's lock to go stale: 2s, not 10s.
+    args: ['--data-dir', env.dataDir, '--lock-stale', '2s'],
+    options: {},
+    records: async () =>
+      (await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8'))
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  }),
+};
+
+/** PostgreSQL: one cluster for the calling test file, started at its first use, stopped after the file. */
+export function postgresStore(): StoreUnderTest {
   let cluster: Promise<PgCluster> | undefined;
   let databases = 0;
   after(async () => {
     if (cluster) await (await cluster).stop();
   });
-  const file: StoreUnderTest = {
-    name: 'file',
-    open: async (env) => ({
-      name: 'file',
-      // A restart after SIGKILL waits for the dead process's lock to go stale: 2s, not 10s.
-      args: ['--data-dir', env.dataDir, '--lock-stale', '2s'],
-      options: {},
-      records: async () =>
-        (await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8'))
-          .split('\n')
-          .filter((l) => l !== '')
-          .map((l) => JSON.parse(l) as Record<string, unknown>),
-    }),
-  };
-  const postgres: StoreUnderTest = {
+  return {
     name: 'postgres',
     open: async (env) => {
       cluster ??= PgCluster.start();
@@ -79,5 +83,9 @@ export function storesUnderTest(): StoreUnderTest[] {
       };
     },
   };
-  return [file, postgres];
+}
+
+/** Both stores; call once at the top of a test file. */
+export function storesUnderTest(): StoreUnderTest[] {
+  return [FILE_STORE, postgresStore()];
 }
