@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PgCluster } from '../helpers/postgres.js';
-import { PgStore, type NewEvent } from '../../src/receiver/postgres/store.js';
+import { PgStore, WORK_CHANNEL, type NewEvent } from '../../src/receiver/postgres/store.js';
+import { PgEngine } from '../../src/receiver/postgres/engine.js';
+import { ReceiverMetrics } from '../../src/receiver/metrics.js';
+import { waitFor } from './helpers.js';
 import { MIGRATIONS, SCHEMA, SchemaTooNew, migrate } from '../../src/receiver/postgres/schema.js';
 import type { ResolvedRemediation } from '../../src/remediation/actions-file.js';
 import type { AlertFields } from '../../src/receiver/template.js';
@@ -366,4 +369,38 @@ test('retention: old finished events shrink to their dedupe keys, keys of long-r
   assert.equal(after.claimed.length, 3, 'runs inside the hour are kept: young and three more make the cap');
   assert.ok(after.skipped.some((x) => x.reason === 'hourly-cap'));
   assert.deepEqual(await a!.prune(7 * 86_400_000), { pruned: 0, episodes: 0, runs: 0 }, 'a second pass finds nothing');
+});
+
+test('LISTEN/NOTIFY: a replica claims what another queued at once, not at its next poll (an hour away here)', async (t) => {
+  const {
+    url,
+    stores: [a, b],
+  } = await replicas(2);
+  const logs: string[] = [];
+  const engine = new PgEngine({
+    remediations: [rem('r', { dryRun: true })],
+    store: b!,
+    metrics: new ReceiverMetrics(),
+    dryRun: false,
+    log: (l) => logs.push(l),
+    pollMs: 3_600_000,
+  });
+  engine.start();
+  t.after(() => engine.shutdown(1000));
+  // Listening before anything is queued: a notification sent earlier would reach nobody.
+  await waitFor('replica b to listen', async () =>
+    (await rows(url, `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN ${WORK_CHANNEL}'`)).length === 1
+      ? true
+      : undefined,
+  );
+  const e = ev('wake', 'r');
+  await a!.accept([e], []);
+  await a!.notifyWork();
+  const done = await waitFor('replica b to run it', async () => {
+    const [row] = await rows(url, `SELECT state, owner FROM ${SCHEMA}.events WHERE id = $1`, [e.id]);
+    return row?.state === 'dry-run' ? row : undefined;
+  });
+  assert.equal(done.state, 'dry-run', logs.join('\n'));
+  const [started] = await rows(url, `SELECT replica FROM ${SCHEMA}.event_log WHERE event_id = $1 AND record->>'t' = 'started'`, [e.id]);
+  assert.equal(started.replica, 'replica-1');
 });

@@ -79,6 +79,8 @@ export class PgEngine {
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
+  private unlisten: (() => void) | undefined;
+  private relisten: NodeJS.Timeout | undefined;
   private pruning: Promise<void> | undefined;
 
   constructor(private readonly opts: PgEngineOptions) {
@@ -179,7 +181,10 @@ export class PgEngine {
         m.actions.inc({ remediation: UNKNOWN, result: 'skipped-unknown-remediation' });
       }
     }
-    if (result.queued > 0) this.kick();
+    if (result.queued > 0) {
+      this.kick();
+      this.notify();
+    }
     return result;
   }
 
@@ -204,6 +209,37 @@ export class PgEngine {
     };
     this.prune();
     pruneTick();
+    this.listen(1);
+  }
+
+  /**
+   * Other replicas' queued work, as it commits (LISTEN/NOTIFY): claimed at once rather than on
+   * the next poll. The poll stays: a notification can be missed while the connection is down.
+   */
+  private listen(attempt: number): void {
+    if (this.stopping) return;
+    const again = (err: unknown) => {
+      this.unlisten = undefined;
+      if (this.stopping) return;
+      this.limited.line('listen', `not notified of other replicas' work (polling meanwhile): ${describeDbError(err)}`);
+      this.relisten = setTimeout(() => this.listen(attempt + 1), backoffMs(attempt));
+      this.relisten.unref();
+    };
+    // Tracked, so a shutdown waits for the connection before the pool closes.
+    const listening = this.store.listen(() => this.kick(), again);
+    this.track(listening);
+    listening.then((stop) => {
+      if (this.stopping) stop();
+      else {
+        this.unlisten = stop;
+        attempt = 1;
+      }
+    }, again);
+  }
+
+  /** Wakes the other replicas; the poll covers a notification that fails. */
+  private notify(): void {
+    this.track(this.store.notifyWork());
   }
 
   /** One retention pass unless one is under way; failures are logged and retried on the next tick. */
@@ -322,7 +358,10 @@ export class PgEngine {
         this.opts.log(
           `${n} claim(s) of other replicas expired (they died or stalled mid-action): ${r.interrupted.length} audited as interrupted, ${r.requeued.length} queued again (retryInterrupted)`,
         );
-        if (r.requeued.length > 0) this.kick();
+        if (r.requeued.length > 0) {
+          this.kick();
+          this.notify();
+        }
       }
       this.opts.metrics.queueDepth.set(await this.store.queueDepth());
     } catch (err) {
@@ -351,7 +390,7 @@ export class PgEngine {
     };
     if (performance.now() > sentAt + this.leaseMs / 2) {
       // Stalled between the claim and the start: too little lease left to start safely.
-      await this.store.release(claim, 'not started: the claim took too long to arrive', 0).catch(() => {});
+      if (await this.store.release(claim, 'not started: the claim took too long to arrive', 0).catch(() => false)) this.notify();
       return;
     }
     const renewals = setInterval(
@@ -420,6 +459,9 @@ export class PgEngine {
     this.stopping = true;
     clearTimeout(this.timer);
     clearTimeout(this.pruneTimer);
+    clearTimeout(this.relisten);
+    this.unlisten?.();
+    this.unlisten = undefined;
     await this.claiming;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {

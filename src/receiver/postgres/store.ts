@@ -15,6 +15,8 @@
 //   replica that stalled past its lease writes nothing when it wakes up.
 // - Expired leases: any replica ends them, as the file store's replay does: interrupted, audited
 //   and not repeated, or queued again for a remediation marked `retryInterrupted`.
+// - Waking: a replica that queues work NOTIFYs WORK_CHANNEL; the others LISTEN and claim at once.
+// - Retention: `prune` shrinks long-finished events to their dedupe keys (docs/receiver-postgres.md).
 //
 // Alert text only ever travels as bound parameters (a JSON document, unpacked by PostgreSQL).
 import pg, { type PoolClient } from 'pg';
@@ -27,6 +29,9 @@ import { SCHEMA, migrate, type MigrateResult } from './schema.js';
 import { describeDbError } from './connection.js';
 
 const T = (name: string): string => `${SCHEMA}.${name}`;
+
+/** The channel replicas NOTIFY when they queue work, so the others claim it without waiting for their poll. */
+export const WORK_CHANNEL = 'sloforge_work';
 
 /** An event as the receiver hands it to `accept`: queued, or already skipped (unknown, not bound). */
 export interface NewEvent {
@@ -598,6 +603,45 @@ export class PgStore {
   async queueDepth(): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${T('events')} WHERE state = 'queued'`);
     return rows[0]!.n;
+  }
+
+  /** Tells every replica listening (`listen`) that there is queued work; delivered when it commits. */
+  async notifyWork(): Promise<void> {
+    await this.pool.query('SELECT pg_notify($1, $2)', [WORK_CHANNEL, this.replica]);
+  }
+
+  /**
+   * Listens for `notifyWork` on a connection of its own (taken from the pool and kept). `onError`
+   * hears once when the connection breaks; it is gone then, and a caller listens again. The
+   * returned function stops listening and gives the connection back.
+   */
+  async listen(onWork: () => void, onError: (err: Error) => void): Promise<() => void> {
+    const c = await this.pool.connect();
+    let done = false;
+    const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
+      c.off('notification', onNotification);
+      c.off('error', onClientError);
+      c.release(err ?? true);
+    };
+    const onNotification = (msg: pg.Notification) => {
+      if (msg.channel === WORK_CHANNEL) onWork();
+    };
+    const onClientError = (err: Error) => {
+      finish(err);
+      onError(err);
+    };
+    c.on('notification', onNotification);
+    c.on('error', onClientError);
+    try {
+      await c.query(`LISTEN ${WORK_CHANNEL}`);
+    } catch (err) {
+      finish(err as Error);
+      throw err;
+    }
+    // Released as broken (true) even when stopped cleanly: a connection that LISTENed is not reused.
+    return () => finish();
   }
 
   async close(): Promise<void> {
