@@ -42,19 +42,23 @@ export function burnModel(plan: SloPlan, phases: readonly Phase[], sampleMin: nu
   }
   for (const p of phases) for (let i = 0; i < Math.ceil(p.minutes / sampleMin); i++) push(p);
 
+  // Running totals, so that a window's sums are one subtraction: a 30-day window would otherwise
+  // add up 8,640 samples at every evaluation, for every tier of every scenario (the hottest spot of
+  // generate at 1,000 services). Counters' increments are whole numbers, exact in any order.
+  const errorsUpTo = [0];
+  const totalUpTo = [0];
+  for (let k = 0; k < total.length; k++) {
+    errorsUpTo.push(errorsUpTo[k]! + errors[k]!);
+    totalUpTo.push(totalUpTo[k]! + total[k]!);
+  }
   /** Errors and events a raw window of `w` minutes sees at `t`. */
   const raw = (w: number, t: number): [number, number] => {
     const first = Math.max(0, Math.ceil((t - w) / sampleMin) * sampleMin);
     // A counter's rate needs two samples and counts what grew after the first; a gauge counts every sample.
     const from = gauge ? first / sampleMin : first / sampleMin + 1;
     const to = Math.min(Math.floor(t / sampleMin), total.length - 1);
-    let e = 0;
-    let n = 0;
-    for (let k = from; k <= to; k++) {
-      e += errors[k]!;
-      n += total[k]!;
-    }
-    return [e, n];
+    if (to < from) return [0, 0];
+    return [errorsUpTo[to + 1]! - errorsUpTo[from]!, totalUpTo[to + 1]! - totalUpTo[from]!];
   };
   const rawMin = new Set(plan.rawWindows.map((ms) => ms / MINUTE_MS));
   const baseMin = Math.min(...plan.windows) / MINUTE_MS;
