@@ -7,7 +7,7 @@ import { phaseCondition, type Oriented, type Region, type RegionDriver } from '.
 import type { Scenario } from './scenario.js';
 
 /** Steps of a phase past what its checks need: the last candidate (start + n - 2) then lies past them. */
-const MARGIN = 5;
+const MARGIN = 3;
 
 /**
  * quiet -> warning -> critical -> quiet -> a spike shorter than `for` -> quiet: critical fires

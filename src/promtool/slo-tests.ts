@@ -308,7 +308,7 @@ const resetMinOf = (s: Subject) => minutes(s.plan.tiers[0].pairs[1].short) + 2;
 function outageGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
   const warmup = Math.max(...subjects.map((s) => minutes(s.plan.tiers[0].pairs[0].long)));
   const slowest = Math.max(...subjects.map(detectMinOf));
-  const outageMin = slowest + 10;
+  const outageMin = slowest + 5;
   const after = Math.max(...subjects.map(resetMinOf)) + 10;
   const start = warmup * MINUTE_MS;
   const end = (warmup + outageMin) * MINUTE_MS;

@@ -114,7 +114,7 @@ test('a page without its short windows fails the reset assertion, and only that 
   });
   assert.equal(r.ok, false);
   // The edit breaks the first SLO's page only. Both SLOs share one outage, from 1h (an hour of
-  // clean traffic) to 1h20m (the 99% SLO's detection bound is 10m, plus 10m); each reset check
+  // clean traffic) to 1h15m (the 99% SLO's detection bound is 10m, plus 5m); each reset check
   // is 32m later.
-  assert.deepEqual(failures(r.output), ['ErrorBudgetBurnFast/availability@1h52m']);
+  assert.deepEqual(failures(r.output), ['ErrorBudgetBurnFast/availability@1h47m']);
 });
