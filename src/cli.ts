@@ -2,16 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from './config/load.js';
-import { formatProblem } from './config/errors.js';
 import { EXIT_CODES, InternalError, isSystemError, SloforgeError } from './errors.js';
 import { resolveModel } from './model/resolve.js';
-import { modelWarnings, untestedSlos, unverifiedBucketBounds } from './model/warnings.js';
-import { selectorWarnings } from './config/checks/selector-lint.js';
-import { summarize, targetWarnings } from './compile.js';
+import { summarize } from './compile.js';
+import { generateNotices } from './generate-notices.js';
 import { compileInto, compileThreads } from './compile-workers.js';
 import { ruleSet } from './prometheus/target.js';
 import { checkResult, openStaging } from './output/write.js';
-import { someOf } from './list-text.js';
 import { registerReceiverCommand } from './receiver/cli.js';
 import { registerImportCommand } from './import/cli.js';
 import { registerTestCommand } from './promtool/cli.js';
@@ -31,22 +28,9 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   const loaded = await loadConfig(opts.slos);
   const model = resolveModel(loaded.config);
   const rules = ruleSet(model);
-  const warnings = [...modelWarnings(model), ...targetWarnings(model, rules), ...selectorWarnings(loaded.config)].map(
-    (p) => `warning: ${formatProblem(p, loaded.raw, loaded.file)}`,
-  );
+  const { warnings, notes } = generateNotices(loaded, model, rules);
   if (warnings.length > 0) warn(warnings.join('\n'));
-  const bounds = unverifiedBucketBounds(model);
-  if (bounds.length > 0) {
-    warn(
-      `note: these latency thresholds must each be an "le" bucket bound of their histogram, which cannot be checked offline: ${someOf(bounds, ', ')}. ` +
-        'If one is not, its no-data alert fires within its wait in production, next to the false burn it explains; ' +
-        '`sloforge check --prometheus URL` checks them against the live histograms.',
-    );
-  }
-  const untested = untestedSlos(model);
-  if (untested.length > 0) {
-    warn(`note: no generated promtool test proves the burn-rate alerts of these SLOs: ${someOf(untested, '; ')}.`);
-  }
+  for (const note of notes) warn(note);
   if (opts.strict && warnings.length > 0) {
     warn(`${warnings.length} warning(s) and --strict: nothing was written`);
     return 1;

@@ -16,6 +16,7 @@ import {
 } from '@grafana/grafana-foundation-sdk/common';
 import { formatNumber } from '../promql/number.js';
 import { PROMETHEUS_REF } from './datasource.js';
+import { InternalError } from '../errors.js';
 
 export interface Query {
   expr: string;
@@ -57,7 +58,7 @@ export class Layout {
   }
 
   panel(panel: QueryPanel, queries: readonly Query[]): void {
-    if (queries.length === 0) throw new Error('a panel without a query');
+    if (queries.length === 0) throw new InternalError('a dashboard panel without a query');
     panel.id(this.nextId++);
     panel.datasource(PROMETHEUS_REF);
     panel.targets(queries.map(target));

@@ -107,6 +107,18 @@ const ROWS: Row[] = [
     says: ['service "checkout" > SLO "availability"', 'field "name"', 'duplicate SLO name'],
   },
   {
+    name: "an SLO whose rule group name is the no-data group's or a threshold's",
+    mutate: (c) => {
+      c.services[0].thresholds = [{ name: 'cpu', expr: 'rate(process_cpu_seconds_total[5m]) * 100', critical: 90 }];
+      c.services[0].slos[0].name = 'nodata';
+      c.services[0].slos[1].name = 'threshold-cpu';
+    },
+    says: [
+      'service "checkout" > SLO "nodata" > field "name": would name the SLO\'s rule group "sloforge-checkout-nodata", which is the rule group of its no-data alerts',
+      `SLO "threshold-cpu" > field "name": would name the SLO's rule group "sloforge-checkout-threshold-cpu", which is the rule group of threshold "cpu"`,
+    ],
+  },
+  {
     name: 'an unknown team',
     mutate: (c) => (c.services[0].team = 'billing'),
     says: ['service "checkout"', 'field "team"', 'unknown team "billing"'],

@@ -1,9 +1,11 @@
 // Every golden case compiled in-process and compared byte for byte with its committed tree: a
 // change to any generated file fails here, named with its first changed line, until the case is
-// re-blessed (`npm run golden:bless`, CONTRIBUTING.md) and the diff reviewed.
+// re-blessed (`npm run golden:bless`, CONTRIBUTING.md) and the diff reviewed. The warnings and
+// notes `generate` prints for the case are pinned the same way (notices.txt, empty when none).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileTree, goldenCases, treeDifferences } from './tree.js';
+import { readFileSync, existsSync } from 'node:fs';
+import { compileTree, goldenCases, noticesText, treeDifferences } from './tree.js';
 
 const cases = goldenCases();
 
@@ -18,6 +20,17 @@ for (const tree of cases) {
       differences,
       [],
       `${tree.name} differs from its committed tree (if the change is intended: npm run golden:bless -- ${tree.name.split('/')[1]}):\n  ${differences.join('\n  ')}`,
+    );
+  });
+}
+
+for (const tree of cases) {
+  test(`${tree.name}: generate's warnings and notes are those of ${tree.name}/notices.txt`, async () => {
+    const committed = existsSync(tree.notices!) ? readFileSync(tree.notices!, 'utf8') : undefined;
+    assert.equal(
+      await noticesText(tree),
+      committed,
+      `${tree.name}'s warnings and notes changed (if intended: npm run golden:bless -- ${tree.name.split('/')[1]})`,
     );
   });
 }

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load.js';
 import { compile } from '../../src/compile.js';
 import type { Artifact } from '../../src/output/artifact.js';
+import { resolveModel } from '../../src/model/resolve.js';
+import { ruleSet } from '../../src/prometheus/target.js';
+import { generateNotices } from '../../src/generate-notices.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -17,6 +20,8 @@ export interface GoldenTree {
   slos: string;
   /** The committed output of that config. */
   expected: string;
+  /** The committed warnings and notes `generate` prints for it (golden cases only). */
+  notices?: string;
 }
 
 function treesUnder(base: string, kind: string, outDir: string): GoldenTree[] {
@@ -24,7 +29,12 @@ function treesUnder(base: string, kind: string, outDir: string): GoldenTree[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, 'slos', 'index.ts')))
-    .map((e) => ({ name: `${kind}/${e.name}`, slos: path.join(dir, e.name, 'slos'), expected: path.join(dir, e.name, outDir) }))
+    .map((e) => ({
+      name: `${kind}/${e.name}`,
+      slos: path.join(dir, e.name, 'slos'),
+      expected: path.join(dir, e.name, outDir),
+      ...(kind === 'golden' ? { notices: path.join(dir, e.name, 'notices.txt') } : {}),
+    }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -33,6 +43,18 @@ export const goldenCases = (): GoldenTree[] => treesUnder('test/golden', 'golden
 
 /** examples/<name>/slos -> examples/<name>/generated, as `npx sloforge generate` writes it there. */
 export const examples = (): GoldenTree[] => treesUnder('examples', 'examples', 'generated');
+
+/**
+ * The warnings and notes `sloforge generate` prints for the tree's config, with paths relative to
+ * the repository, one per line; empty when it prints none.
+ */
+export async function noticesText(tree: GoldenTree): Promise<string> {
+  const loaded = await loadConfig(tree.slos);
+  const model = resolveModel(loaded.config);
+  const { warnings, notes } = generateNotices(loaded, model, ruleSet(model));
+  const lines = [...warnings, ...notes].map((l) => l.split(`${ROOT}${path.sep}`).join(''));
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
 
 /** What `sloforge generate` would write for the tree's config (loading validates it). */
 export async function compileTree(tree: GoldenTree): Promise<Artifact[]> {
