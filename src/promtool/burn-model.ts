@@ -1,9 +1,8 @@
-// What the burn-rate rules compute for a scenario of the days file (samples every 5 minutes,
-// rules evaluated every hour), re-done in TypeScript so a test knows each tier's state at every
+// What the burn-rate rules compute for a scenario of the days or steady file (samples every 5
+// minutes, rules evaluated every `evalMin`: hours), re-done in TypeScript so a test knows each tier's state at every
 // evaluation and asserts it only where it is certain. Raw windows read the counters (a rate
 // over the samples in the window: its increase, the same extrapolation on both sides of the
-// ratio); derived windows sum the base window's recorded rates at each hourly evaluation inside
-// them. A gauge SLI (probe success) counts each sample as one event.
+// ratio); derived windows sum the base window's recorded rates at each evaluation inside them. A gauge SLI (probe success) counts each sample as one event.
 import { MINUTE_MS } from '../config/duration.js';
 import type { SloPlan } from '../model/types.js';
 import type { Tri } from './alert-timeline.js';
