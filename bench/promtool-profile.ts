@@ -6,7 +6,7 @@
 // Run: npx tsx bench/promtool-profile.ts [--repeat 3] [--only days|minutes] [--variants 'evaluation 1h,...'] [--skip-shared]
 // (--variants picks variants by name; "as generated" always runs. --skip-shared skips the merged groups and whole files.)
 // Needs promtool and GNU time (/usr/bin/time, Debian package `time`) for CPU seconds.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -335,8 +335,10 @@ const row = (label: string, days: boolean, variant: string, c: Case, t: Timing) 
       `${series} | ${samples} | ${c.rules.groups.reduce((k, x) => k + x.rules.length, 0)} | ${t.wall.toFixed(2)} | ${t.cpu.toFixed(2)} | ${t.ok ? 'yes' : 'no'} |`,
   );
 };
-const files = [`${service}.test.yml`, `${service}.days.test.yml`].filter((name) => {
-  const days = name.endsWith('.days.test.yml');
+// The days and steady files (evaluated every hours) count as "days" here.
+const files = [`${service}.test.yml`, `${service}.days.test.yml`, `${service}.steady.test.yml`].filter((name) => {
+  if (!existsSync(path.join(out, TESTS_DIR, name))) return false;
+  const days = name !== `${service}.test.yml`;
   return !((args.only === 'days' && !days) || (args.only === 'minutes' && days));
 });
 const picked = args.variants?.split(',').map((v) => v.trim());
@@ -345,7 +347,7 @@ const asGenerated = new Map<string, Timing>();
 const key = (file: string, group: TestGroup) => `${file}\n${group.name}`;
 for (const name of files) {
   const file = parse(readFileSync(path.join(out, TESTS_DIR, name), 'utf8')) as TestFile;
-  const days = name.endsWith('.days.test.yml');
+  const days = name !== `${service}.test.yml`;
   for (const group of file.tests) {
     const info: GroupInfo = { file: name, days, group, evaluation: file.evaluation_interval, own: ownGroups(group.name, rules, service) };
     for (const v of VARIANTS) {
@@ -366,7 +368,7 @@ if (!args['skip-shared'])
 if (!args['skip-shared']) console.log('|---|---|---|---|---:|---:|---:|---:|---:|---:|---|');
 for (const name of args['skip-shared'] ? [] : files) {
   const file = parse(readFileSync(path.join(out, TESTS_DIR, name), 'utf8')) as TestFile;
-  const days = name.endsWith('.days.test.yml');
+  const days = name !== `${service}.test.yml`;
   const byScenario = new Map<string, TestGroup[]>();
   for (const g of file.tests) {
     // Outage scenarios differ only in their minutes: the same kind for every SLO.

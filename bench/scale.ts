@@ -51,6 +51,7 @@ interface Row {
   slowest: { file: string; ms: number };
   minutesFileMs: number;
   daysFileMs: number;
+  steadyFileMs: number;
   failed: string[];
 }
 
@@ -85,7 +86,8 @@ async function measure(services: number): Promise<Row> {
         process.stderr.write(`  ${services} service(s): ${r.ok ? 'pass' : 'FAIL'} ${(r.ms / 1000).toFixed(1)}s ${path.basename(r.file)}\n`),
     });
     const days = run.results.filter((r) => r.file.endsWith('.days.test.yml'));
-    const minutes = run.results.filter((r) => !r.file.endsWith('.days.test.yml'));
+    const steady = run.results.filter((r) => r.file.endsWith('.steady.test.yml'));
+    const minutes = run.results.filter((r) => !/\.(days|steady|baselines)\.test\.yml$/.test(r.file));
     const slowest = run.results.reduce((a, b) => (b.ms > a.ms ? b : a));
     return {
       services,
@@ -101,6 +103,7 @@ async function measure(services: number): Promise<Row> {
       slowest: { file: path.basename(slowest.file), ms: slowest.ms },
       minutesFileMs: mean(minutes.map((r) => r.ms)),
       daysFileMs: mean(days.map((r) => r.ms)),
+      steadyFileMs: mean(steady.map((r) => r.ms)),
       failed: run.results.filter((r) => !r.ok).map((r) => `${r.file}\n${r.output}`),
     };
   } finally {
@@ -235,6 +238,7 @@ const header = [
   'per service',
   'mean .test.yml',
   'mean .days.test.yml',
+  'mean .steady.test.yml',
   'slowest file',
 ];
 console.log(`| ${header.join(' | ')} |`);
@@ -253,6 +257,7 @@ for (const r of rows) {
       s(r.parallelMs / r.services),
       s(r.minutesFileMs),
       s(r.daysFileMs),
+      s(r.steadyFileMs),
       `${r.slowest.file} ${s(r.slowest.ms)}`,
     ].join(' | ')} |`,
   );

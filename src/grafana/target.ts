@@ -34,7 +34,7 @@ export interface DashboardFile {
 function serviceDashboards(model: Model): DashboardFile[] {
   const ds = model.grafana.datasource;
   return model.services.flatMap((svc) =>
-    dashboardPages(svc.name, plain(serviceDashboard(svc, ds))).map((content, i) => ({
+    dashboardPages(svc.name, serviceDashboard(svc, ds)).map((content, i) => ({
       name: partName(svc.name, i + 1),
       page: i + 1,
       dir: teamDir(svc.team),

@@ -3,8 +3,26 @@
 
 type Labels = Readonly<Record<string, string>>;
 
+// What JSON.stringify must escape in a string: quotes, backslashes, control characters, lone surrogates.
+const NEEDS_ESCAPE = /["\\\x00-\x1f\ud800-\udfff]/;
+
+/**
+ * A label value as a double-quoted string literal, exactly as JSON.stringify writes it: most
+ * values need no escape, and JSON.stringify was most of the cost of the tens of thousands of
+ * label sets the promtool tests of 1,000 services write.
+ */
+export function quoted(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 function render(labels: Labels, keys: readonly string[]): string {
-  return `{${keys.map((k) => `${k}=${JSON.stringify(labels[k])}`).join(',')}}`;
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v: unknown = labels[k];
+    out += `${i === 0 ? '' : ','}${k}=${typeof v === 'string' ? quoted(v) : JSON.stringify(v)}`;
+  }
+  return `${out}}`;
 }
 
 /**

@@ -1,7 +1,8 @@
 // PromQL checks with the official lezer grammar, so users learn of a typo at generate time
 // rather than when Prometheus refuses to load the rule file.
-import { parseTree } from './tree.js';
+import { parseTree, syntaxErrorAt } from './tree.js';
 import { deepFreeze, memoByText } from './memo.js';
+import { quoted } from './labels.js';
 import type { SyntaxNode } from '@lezer/common';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
@@ -20,14 +21,7 @@ export interface Selector {
 /** Describes the first syntax error in `expr`, or returns undefined when it parses. */
 function promqlSyntaxErrorUncached(expr: string): string | undefined {
   if (expr.trim() === '') return 'is empty';
-  const tree = parseTree(expr);
-  let errorAt: number | undefined;
-  tree.iterate({
-    enter(node) {
-      if (errorAt === undefined && node.type.isError) errorAt = node.from;
-      return errorAt === undefined;
-    },
-  });
+  const errorAt = syntaxErrorAt(expr);
   if (errorAt === undefined) return undefined;
   const near = expr.slice(Math.max(0, errorAt - 20), errorAt + 20);
   return `does not parse as PromQL (at character ${errorAt + 1}, near "${near}")`;
@@ -77,7 +71,7 @@ function parseSelectorUncached(expr: string): Selector | string {
 /** Renders a selector back to PromQL with stable quoting. */
 export function formatSelector(sel: Selector): string {
   if (sel.matchers.length === 0) return sel.metric;
-  const inner = sel.matchers.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(',');
+  const inner = sel.matchers.map((m) => `${m.name}${m.op}${quoted(m.value)}`).join(',');
   return `${sel.metric}{${inner}}`;
 }
 

@@ -6,6 +6,9 @@ import { stepsOf, TEST_INTERVAL_MS } from './notation.js';
 import { phaseCondition, type Oriented, type Region, type RegionDriver } from './regions.js';
 import type { Scenario } from './scenario.js';
 
+/** Steps of a phase past what its checks need: the last candidate (start + n - 2) then lies past them. */
+const MARGIN = 3;
+
 /**
  * quiet -> warning -> critical -> quiet -> a spike shorter than `for` -> quiet: critical fires
  * above its level after `for`, only warning between the levels, nothing below or on the spike,
@@ -17,12 +20,14 @@ export function levelScenario(th: ThresholdModel, o: Oriented, d: RegionDriver):
   const K = stepsOf(th.keepFiringForMs, TEST_INTERVAL_MS);
   const L = d.lagSteps;
   const top: Region = o.levels.critical !== undefined ? 'critical' : 'warning';
-  const phases: Array<[Region, number]> = [['quiet', 15 + L]];
-  if (o.levels.warning !== undefined) phases.push(['warning', F + L + 10]);
-  if (o.levels.critical !== undefined) phases.push(['critical', F + L + 10]);
-  phases.push(['quiet', K + L + 15]);
+  // Each phase lasts what its last candidate below needs (start + F + L + 2, start + K + L + 2)
+  // and a few steps more: every step costs an evaluation of all of the service's rules.
+  const phases: Array<[Region, number]> = [['quiet', L + MARGIN]];
+  if (o.levels.warning !== undefined) phases.push(['warning', F + L + MARGIN]);
+  if (o.levels.critical !== undefined) phases.push(['critical', F + L + MARGIN]);
+  phases.push(['quiet', K + L + MARGIN]);
   const spike = F - L - 2;
-  if (spike >= 1) phases.push([top, spike], ['quiet', F + L + 10]);
+  if (spike >= 1) phases.push([top, spike], ['quiet', F + L + MARGIN]);
   const regions: Region[] = phases.flatMap(([r, n]) => Array<Region>(n).fill(r));
   const candidates: number[] = [];
   let start = 0;

@@ -40,14 +40,14 @@ interface Fed {
 }
 
 /**
- * Every input present for half an hour, then gone: each subject's alert fires its wait later,
+ * Every input present for twenty minutes, then gone: each subject's alert fires its wait later,
  * not before (a grouped SLO's once per group that vanished, and once for nothing reporting at
  * all). A second scenario starts with no inputs at all, as a fresh Prometheus does before its
  * first scrape, and feeds them a little before the alert's `for:` runs out: nothing fires. For
  * grouped SLOs, a third: one group stops while the other goes on, and only the first alerts.
  */
 export function noDataGroups(svc: ServiceModel): TestGroup[] {
-  const present = 30;
+  const present = 20;
   const series = new Set<string>();
   const vanish: PromqlExprTest[] = [];
   const cold: PromqlExprTest[] = [];

@@ -8,24 +8,35 @@ import type { PromqlExprTest, TestGroup } from './file.js';
 /** Scenarios measured in minutes are evaluated every minute (detection and reset timing). */
 export const TEST_INTERVAL_MS = MINUTE_MS;
 /**
- * Scenarios over hours and days (steady burns, idle traffic) run at a 1h rule evaluation
- * interval: promtool evaluates every rule at every step, and nothing they assert changes between
- * evaluations (every SLO window is a traffic-weighted sum, and steady inputs give the same ratio
- * at any step), so coarse steps prove the same for 60 times less work.
+ * Scenarios over hours and days (each alert pair alone, steady burns, idle traffic) need no
+ * minute steps: promtool evaluates every rule at every step, and every window they assert on is
+ * a traffic-weighted sum whose value the burn model (burn-model.ts) computes at any evaluation
+ * interval. The pair-alone scenario runs at 2h where every window the rules derive from the base
+ * rate spans at least 2h (so each holds two recorded base rates or more: a window read one step
+ * too long still differs), else at 1h; `daysEvaluationMs` in slo-tests.ts picks it.
  */
-export const DAYS_EVALUATION_MS = 60 * MINUTE_MS;
+export const DAYS_EVALUATIONS_MS = [60 * MINUTE_MS, 120 * MINUTE_MS] as const;
+/**
+ * Steady burns and idle traffic assert only the slow ticket pair's windows (3d and 6h at a 30d
+ * period) and silence: at 6h where that short window spans 6h, else with the pair-alone scenario.
+ */
+export const STEADY_EVALUATION_MS = 360 * MINUTE_MS;
 /**
  * Anomaly baselines need enough samples for a standard deviation to mean something (a young
  * baseline of a dozen samples cannot tell a step from noise), so they run at 5m.
  */
 export const BASELINE_EVALUATION_MS = 5 * MINUTE_MS;
 
-/** One promtool file per evaluation interval, since promtool sets it per file. */
-export const TEST_FILES = [
-  { suffix: '.test.yml', evalMs: TEST_INTERVAL_MS },
-  { suffix: '.days.test.yml', evalMs: DAYS_EVALUATION_MS },
-  { suffix: '.baselines.test.yml', evalMs: BASELINE_EVALUATION_MS },
-] as const;
+/**
+ * One promtool file per evaluation interval, since promtool sets it per file; a service's
+ * days file holds one of its intervals (the service's, see DAYS_EVALUATIONS_MS).
+ */
+export const TEST_FILES: ReadonlyArray<{ suffix: string; evalMs: readonly number[] }> = [
+  { suffix: '.test.yml', evalMs: [TEST_INTERVAL_MS] },
+  { suffix: '.days.test.yml', evalMs: DAYS_EVALUATIONS_MS },
+  { suffix: '.steady.test.yml', evalMs: [STEADY_EVALUATION_MS] },
+  { suffix: '.baselines.test.yml', evalMs: [BASELINE_EVALUATION_MS] },
+];
 
 /** Test groups by the rule evaluation interval they are written for. */
 export type GroupsByInterval = Map<number, TestGroup[]>;

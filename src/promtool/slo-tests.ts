@@ -7,8 +7,9 @@
 // their scenarios side by side in shared groups: one outage group for all of them, two steady
 // groups (half the SLOs quiet while the other half burn slowly, then the other way round), one
 // idle group. Only SLOs whose selectors overlap (two latency SLOs on one histogram) get groups
-// of their own. The steady and idle scenarios need no minute resolution: they run in the days
-// file, at its coarse evaluation interval, with samples every five minutes.
+// of their own. The steady, idle and pair-alone scenarios need no minute resolution: they run
+// at coarse evaluation intervals (notation.ts: the steady file's 6h, the days file's 1h or 2h),
+// with samples every five minutes.
 import { formatDuration as formatMs, MINUTE_MS } from '../config/duration.js';
 import { ALERT_NAMES, type Severity } from '../conventions.js';
 import { labelText, matcherText, sortLabels } from '../promql/labels.js';
@@ -17,18 +18,19 @@ import { sliReads } from '../model/sli.js';
 import { atSampleWindow } from '../promql/window.js';
 import type { AlertingRule } from '../prometheus/rules.js';
 import { selectorMatches } from '../promql/match.js';
-import type { Selector } from '../promql/parse.js';
+import { parseSelector, type Selector } from '../promql/parse.js';
 import { yieldsWithoutInputs } from '../promql/reads.js';
 import { groupValues, inventSeries, seriesText, type ConcreteSeries } from '../promql/series.js';
 import type { Tri } from './alert-timeline.js';
 import { burnModel, type BurnModel } from './burn-model.js';
 import { decoySeries } from './decoys.js';
-import type { AlertRuleTest, InputSeries, PromqlExprTest, TestGroup } from './file.js';
+import type { AlertRuleTest, InputSeries, PromqlExprTest, Rider, TestGroup } from './file.js';
 import {
   addGroups,
   at,
   counterValues,
-  DAYS_EVALUATION_MS,
+  DAYS_EVALUATIONS_MS,
+  STEADY_EVALUATION_MS,
   gaugeValues,
   TEST_INTERVAL_MS,
   type GroupsByInterval,
@@ -306,7 +308,7 @@ const resetMinOf = (s: Subject) => minutes(s.plan.tiers[0].pairs[1].short) + 2;
 function outageGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
   const warmup = Math.max(...subjects.map((s) => minutes(s.plan.tiers[0].pairs[0].long)));
   const slowest = Math.max(...subjects.map(detectMinOf));
-  const outageMin = slowest + 10;
+  const outageMin = slowest + 5;
   const after = Math.max(...subjects.map(resetMinOf)) + 10;
   const start = warmup * MINUTE_MS;
   const end = (warmup + outageMin) * MINUTE_MS;
@@ -341,11 +343,11 @@ function outageGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
 }
 
 /** Checkpoints of a steady scenario: every alert window full, rounded to coarse evaluations. */
-function checkpoints(s: Subject): number[] {
+function checkpoints(s: Subject, evalMin: number): number[] {
   const [page, ticket] = s.plan.tiers;
   const longest = ticket.pairs[1].long;
   return [page.pairs[0].long, page.pairs[1].long, ticket.pairs[0].long, longest, longest + 30 * MINUTE_MS].map((t) =>
-    ceilTo(t, DAYS_EVALUATION_MS),
+    ceilTo(t, evalMin * MINUTE_MS),
   );
 }
 
@@ -384,12 +386,16 @@ export function healthyBurn(plan: SloPlan): number {
 
 /** Traffic of the heavy clean stretches, as a multiple of the scenario's: enough to dilute any long window they sit in. */
 const HEAVY = 50;
-/** Heavy clean traffic before a steady burn: inside the 30d window, outside the longest alert window at the last checkpoints. */
-const HEAVY_LEAD_MIN = 120;
+/**
+ * Heavy clean traffic before a steady burn: inside the 30d window, outside the longest alert
+ * window at the last checkpoints; at least one evaluation long, so that the derived windows (sums
+ * of the base rate at each evaluation) hold a base rate read inside it.
+ */
+const heavyLeadMin = (evalMin: number) => Math.max(120, evalMin);
 
 /** The phases' state of a subject's tier at each evaluation, from the burn-rate model. */
-function modelOf(s: Subject, phases: readonly Phase[], sampleMin: number): BurnModel {
-  return burnModel(s.plan, phases, sampleMin, minutes(DAYS_EVALUATION_MS), s.slo.sli.kind === 'boolGauge');
+function modelOf(s: Subject, phases: readonly Phase[], sampleMin: number, evalMin: number): BurnModel {
+  return burnModel(s.plan, phases, sampleMin, evalMin, s.slo.sli.kind === 'boolGauge');
 }
 
 const SEVERITIES: ReadonlyArray<[0 | 1, Severity]> = [
@@ -405,21 +411,23 @@ const SEVERITIES: ReadonlyArray<[0 | 1, Severity]> = [
  * after the burn, long enough for the ticket's short window to empty: the ticket then stops
  * although its long window still burns (no ticket on an old burn).
  */
-function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subject) => boolean): TestGroup {
-  const burnMin = Math.max(...subjects.map((s) => minutes(ceilTo(s.plan.tiers[1].pairs[1].long + 30 * MINUTE_MS, DAYS_EVALUATION_MS))));
-  const tailMin = Math.max(...subjects.map((s) => minutes(ceilTo(s.plan.tiers[1].pairs[1].short, DAYS_EVALUATION_MS)) + 60));
+function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subject) => boolean, evalMin: number): TestGroup {
+  const evalMs = evalMin * MINUTE_MS;
+  const lead = heavyLeadMin(evalMin);
+  const burnMin = Math.max(...subjects.map((s) => minutes(ceilTo(s.plan.tiers[1].pairs[1].long + 30 * MINUTE_MS, evalMs))));
+  const tailMin = Math.max(...subjects.map((s) => minutes(ceilTo(s.plan.tiers[1].pairs[1].short, evalMs)) + evalMin));
   const burnOf = (s: Subject) => steadyBurn(s.plan);
   const phasesOf = (s: Subject): Phase[] => [
-    { minutes: HEAVY_LEAD_MIN, total: TRAFFIC * HEAVY, errors: 0 },
+    { minutes: lead, total: TRAFFIC * HEAVY, errors: 0 },
     healthy(s, burnMin, burning(s) ? burnOf(s).burn : healthyBurn(s.plan)),
     healthy(s, tailMin, burning(s) ? 0 : healthyBurn(s.plan)),
   ];
   const input = subjects.flatMap((s) => inputSeries(s, () => phasesOf(s), COARSE_SAMPLE_MIN));
-  const models = new Map(subjects.map((s) => [s, modelOf(s, phasesOf(s), COARSE_SAMPLE_MIN)]));
+  const models = new Map(subjects.map((s) => [s, modelOf(s, phasesOf(s), COARSE_SAMPLE_MIN, evalMin)]));
   const times = [
     ...new Set([
-      ...subjects.flatMap(checkpoints).map((t) => t + HEAVY_LEAD_MIN * MINUTE_MS),
-      (HEAVY_LEAD_MIN + burnMin + tailMin) * MINUTE_MS,
+      ...subjects.flatMap((s) => checkpoints(s, evalMin)).map((t) => t + lead * MINUTE_MS),
+      (lead + burnMin + tailMin) * MINUTE_MS,
     ]),
   ].sort((a, b) => a - b);
   const checks = times.flatMap((t) =>
@@ -448,7 +456,6 @@ function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subj
 }
 
 const HOUR_MIN = 60;
-const wholeHours = (ms: number) => Math.ceil(ms / (60 * MINUTE_MS));
 
 /**
  * Each alert pair alone, between heavy clean stretches that dilute every long window (so a
@@ -475,6 +482,7 @@ const wholeHours = (ms: number) => Math.ceil(ms / (60 * MINUTE_MS));
  */
 function tierPlan(
   s: Subject,
+  E: number,
 ): { phases: Phase[]; checks: Array<{ atMin: number; tier: 0 | 1; firing: boolean }>; what: string[] } | undefined {
   const [[fast, slow], [tFast, tSlow]] = [s.plan.tiers[0].pairs, s.plan.tiers[1].pairs];
   const maxBurn = 1 / s.plan.budget;
@@ -491,16 +499,21 @@ function tierPlan(
     t += mins;
   };
   const checkpoint = () => ends.push(t);
-  /** At least two hours of heavy clean traffic, so that a step of `next` minutes after it ends on a whole hour (an evaluation). */
-  const gap = (next = 0) => add(ceilTo(t + 2 * HOUR_MIN + next, HOUR_MIN) - next - t, 0, HEAVY);
+  /** Whole evaluations (E minutes each) a duration spans. */
+  const wholeEvals = (ms: number) => Math.ceil(ms / (E * MINUTE_MS));
+  /**
+   * At least two evaluations (E minutes each) of heavy clean traffic, so that two recorded base
+   * rates in every derived window read it, and a step of `next` minutes after it ends on an evaluation.
+   */
+  const gap = (next = 0) => add(ceilTo(t + 2 * E + next, E) - next - t, 0, HEAVY);
   const round = (x: number) => Number(x.toPrecision(3));
   const between = round(Math.min(fast.factor, slow.factor) / 1.15);
 
   gap();
   const shortMin = minutes(Math.max(tFast.short, tSlow.short));
-  add(wholeHours(Math.max(tFast.short, tSlow.short)) * HOUR_MIN + HOUR_MIN, between);
+  add(wholeEvals(Math.max(tFast.short, tSlow.short)) * E + E, between);
   checkpoint();
-  what.push(`${between}x for ${shortMin}m+1h opens no ticket`);
+  what.push(`${between}x for ${shortMin}m+${formatMs(E * MINUTE_MS)} opens no ticket`);
 
   const fastMin = minutes(ceilTo(fast.long, 5 * MINUTE_MS));
   gap(fastMin);
@@ -508,7 +521,9 @@ function tierPlan(
   add(5, round(fast.factor * 1.25), 0.25);
   checkpoint();
   const clean = ceilTo(minutes(fast.short) + 5, COARSE_SAMPLE_MIN);
-  add(HOUR_MIN - clean - (t % HOUR_MIN), round(fast.factor * 2.5));
+  // At most an hour of it (clean traffic first when evaluations are further apart).
+  add(E - HOUR_MIN, 0);
+  add(HOUR_MIN - clean, round(fast.factor * 2.5));
   add(clean, 0);
   checkpoint();
   what.push(
@@ -516,29 +531,32 @@ function tierPlan(
   );
 
   gap();
-  // Its last 30 minutes at a quarter of the traffic, then an hour more whose last 5 minutes
+  // Its last 30 minutes at a quarter of the traffic, then an evaluation more whose last 5 minutes
   // carry four times the traffic: a total read over a longer range than the events it divides
   // (or is reduced by, for good events) then moves the slow pair's ratio across its factor.
   const slowBurn = round(slow.factor * 1.25);
   const slowShort = minutes(ceilTo(slow.short, 5 * MINUTE_MS));
-  add(wholeHours(slow.long) * HOUR_MIN + HOUR_MIN - slowShort, slowBurn);
+  add(wholeEvals(slow.long) * E + E - slowShort, slowBurn);
   add(slowShort, slowBurn, 0.25);
   checkpoint();
-  add(HOUR_MIN - 5, slowBurn);
+  add(E - 5, slowBurn);
   add(5, slowBurn, 4);
   checkpoint();
   const cleanSlow = ceilTo(minutes(slow.short) + 10, COARSE_SAMPLE_MIN);
+  add(E - HOUR_MIN, slowBurn);
   add(HOUR_MIN - cleanSlow, round(slow.factor * 4));
   add(cleanSlow, 0);
   checkpoint();
-  what.push(`${slowBurn}x for ${formatMs(slow.long)}+1h pages, ${round(slow.factor * 4)}x that stopped ${cleanSlow}m ago does not`);
+  what.push(
+    `${slowBurn}x for ${formatMs(slow.long)}+${formatMs(E * MINUTE_MS)} pages, ${round(slow.factor * 4)}x that stopped ${cleanSlow}m ago does not`,
+  );
 
   gap();
   const spike = round(fast.factor * SPIKE_FACTOR);
   // The slow pair's short window on the 5m sample grid (7m at a 7d period reads 10m of samples).
   const s2 = minutes(ceilTo(slow.short, COARSE_SAMPLE_MIN * MINUTE_MS));
   if (s2 < HOUR_MIN && s2 > COARSE_SAMPLE_MIN) {
-    add(HOUR_MIN - s2, 0);
+    add(E - s2, 0);
     add(s2 - COARSE_SAMPLE_MIN, round(slow.factor * 1.5));
     add(COARSE_SAMPLE_MIN, spike);
     checkpoint();
@@ -546,31 +564,33 @@ function tierPlan(
   }
 
   gap();
-  add(ceilTo(minutes(fast.long), HOUR_MIN), round(fast.factor * BELOW));
+  add(ceilTo(minutes(fast.long), E), round(fast.factor * BELOW));
   checkpoint();
   gap();
-  add(wholeHours(slow.long) * HOUR_MIN + HOUR_MIN, round(slow.factor * BELOW));
+  add(wholeEvals(slow.long) * E + E, round(slow.factor * BELOW));
   checkpoint();
   gap();
-  add(wholeHours(tFast.long) * HOUR_MIN + HOUR_MIN, round(tFast.factor * BELOW));
+  add(wholeEvals(tFast.long) * E + E, round(tFast.factor * BELOW));
   checkpoint();
   what.push(`${BELOW}x each page factor and the fast ticket factor does not fire`);
 
   gap();
-  add(wholeHours(tFast.long) * HOUR_MIN + HOUR_MIN, between);
+  add(wholeEvals(tFast.long) * E + E, between);
   checkpoint();
-  add(wholeHours(tFast.short) * HOUR_MIN, 0);
+  add(wholeEvals(tFast.short) * E, 0);
   checkpoint();
-  what.push(`${between}x for ${formatMs(tFast.long)}+1h opens a ticket, which stops ${formatMs(tFast.short)} after the burn`);
-  add(HOUR_MIN, 0);
+  what.push(
+    `${between}x for ${formatMs(tFast.long)}+${formatMs(E * MINUTE_MS)} opens a ticket, which stops ${formatMs(tFast.short)} after the burn`,
+  );
+  add(E, 0);
 
-  const model = modelOf(s, phases, COARSE_SAMPLE_MIN);
+  const model = modelOf(s, phases, COARSE_SAMPLE_MIN, E);
   const checks: Array<{ atMin: number; tier: 0 | 1; firing: boolean }> = [];
   for (const [tier] of SEVERITIES) {
     let last: Tri | 'start' = 'start';
-    for (let m = HOUR_MIN; m <= t; m += HOUR_MIN) {
+    for (let m = E; m <= t; m += E) {
       const state = model.tier(tier, m);
-      const next = m + HOUR_MIN <= t ? model.tier(tier, m + HOUR_MIN) : 'end';
+      const next = m + E <= t ? model.tier(tier, m + E) : 'end';
       if (state !== undefined && (state !== last || state !== next || ends.includes(m))) checks.push({ atMin: m, tier, firing: state });
       last = state;
     }
@@ -581,9 +601,9 @@ function tierPlan(
 /** The burst's last 5 minutes, as a multiple of the fast pair's factor: well above it, diluted in the long windows. */
 const SPIKE_FACTOR = 1.6;
 
-function tierGroup(subjects: readonly Subject[]): TestGroup | undefined {
+function tierGroup(subjects: readonly Subject[], evalMin: number): TestGroup | undefined {
   const plans = subjects.flatMap((s) => {
-    const p = tierPlan(s);
+    const p = tierPlan(s, evalMin);
     return p ? [{ s, ...p }] : [];
   });
   if (plans.length === 0) return undefined;
@@ -601,9 +621,13 @@ function tierGroup(subjects: readonly Subject[]): TestGroup | undefined {
   return testGroup(`${title(subjects)}: each alert pair alone, between heavy clean traffic: ${text}`, COARSE_SAMPLE_MIN, input, checks);
 }
 
-function idleGroup(subjects: readonly Subject[], mode: Mode): TestGroup {
-  const input = subjects.flatMap((s) => inputSeries(s, () => [{ minutes: 180, total: 0, errors: 0 }], COARSE_SAMPLE_MIN));
-  const checks = [60, 180].flatMap((m) => [
+/** When the idle and missing-good scenarios are checked: after an hour and after three, on the evaluations. */
+const laterChecks = (evalMin: number) => [...new Set([60, 180].map((m) => ceilTo(m, evalMin)))];
+
+function idleGroup(subjects: readonly Subject[], mode: Mode, evalMin: number): TestGroup {
+  const times = laterChecks(evalMin);
+  const input = subjects.flatMap((s) => inputSeries(s, () => [{ minutes: times.at(-1)!, total: 0, errors: 0 }], COARSE_SAMPLE_MIN));
+  const checks = times.flatMap((m) => [
     check(subjects, mode, 'critical', m * MINUTE_MS, () => false),
     check(subjects, mode, 'warning', m * MINUTE_MS, () => false),
   ]);
@@ -624,17 +648,17 @@ function countsGood(slo: SloModel): boolean {
  * every event fails and both tiers fire. Ungrouped SLOs only: a grouped one's missing part
  * cannot be matched to its groups.
  */
-function missingGoodGroup(subjects: readonly Subject[]): TestGroup | undefined {
+function missingGoodGroup(subjects: readonly Subject[], evalMin: number): TestGroup | undefined {
   const fed = subjects.filter((s) => countsGood(s.slo) && s.slo.groupBy.length === 0 && s.groups[0]!.roles.length > 1);
   if (fed.length === 0) return undefined;
   const input = fed.flatMap((s) =>
     s.groups[0]!.roles.slice(1).flatMap((r) => {
       // Every event fails: the total grows, and so does the rest of it when it shares the part's metric.
-      const values = r.values([{ minutes: 180, total: TRAFFIC, errors: TRAFFIC }], COARSE_SAMPLE_MIN);
+      const values = r.values([{ minutes: laterChecks(evalMin).at(-1)!, total: TRAFFIC, errors: TRAFFIC }], COARSE_SAMPLE_MIN);
       return values === undefined ? [] : [{ series: seriesText(r.series), values }];
     }),
   );
-  const checks = [60, 180].flatMap((m) => [
+  const checks = laterChecks(evalMin).flatMap((m) => [
     check(fed, 'list', 'critical', m * MINUTE_MS, () => true),
     check(fed, 'list', 'warning', m * MINUTE_MS, () => true),
   ]);
@@ -683,36 +707,99 @@ function subjectOf(svc: ServiceModel, slo: SloModel, alerts: AlertingRule[]): Su
  * SLOs no test can feed (`untestedSlos` in model/warnings.ts names them) get none, but still count
  * as readers, so nothing fed for another SLO can make their alerts fire unasserted.
  */
-export function sloTests(svc: ServiceModel, alertsOf: (slo: SloModel) => AlertingRule[]): GroupsByInterval {
+/** Windows the rules sum from the recorded base rates (every window but the base and the raw ones). */
+const derivedWindows = (plan: SloPlan) => plan.windows.filter((w) => w !== Math.min(...plan.windows) && !plan.rawWindows.includes(w));
+
+/**
+ * The pair-alone scenario's evaluation interval (notation.ts DAYS_EVALUATIONS_MS): the longest
+ * that every derived window of every plan spans, so that each still holds two recorded base
+ * rates or more.
+ */
+export function daysEvaluationMs(plans: readonly SloPlan[]): number {
+  const shortest = Math.min(...plans.flatMap(derivedWindows));
+  return [...DAYS_EVALUATIONS_MS].reverse().find((ms) => ms <= shortest) ?? DAYS_EVALUATIONS_MS[0];
+}
+
+/** The steady scenarios' interval: 6h when every slow ticket pair's short window spans it, else the days file's. */
+export function steadyEvaluationMs(plans: readonly SloPlan[], daysMs: number): number {
+  return plans.every((p) => p.tiers[1].pairs[1].short >= STEADY_EVALUATION_MS) ? STEADY_EVALUATION_MS : daysMs;
+}
+
+/** The concrete series a group feeds, as its input texts name them. */
+function fedSeries(group: TestGroup): ConcreteSeries[] {
+  return group.input_series.flatMap((i) => {
+    const sel = parseSelector(i.series);
+    return typeof sel === 'string' ? [] : [{ metric: sel.metric, labels: Object.fromEntries(sel.matchers.map((m) => [m.name, m.value])) }];
+  });
+}
+
+/**
+ * Whether `rider` can share the outage group `host` of `all`: no SLI of the service reads a series
+ * the rider feeds, and the rider's checks read nothing the host feeds. The host asserts only
+ * burn-rate alerts, which read only the SLIs; the rider only what its `reads` select.
+ */
+function canCarry(all: readonly Subject[], host: TestGroup, rider: Rider): boolean {
+  const sliSelectors = all.flatMap((s) => sliReads(s.slo.sli));
+  const hit = (fed: ConcreteSeries[], readers: readonly Selector[]) =>
+    fed.some((f) => readers.some((r) => selectorMatches(r, f.metric, f.labels)));
+  const hostTexts = new Set(host.input_series.map((i) => i.series));
+  if (rider.group.input_series.some((i) => hostTexts.has(i.series))) return false;
+  if (all.some((s) => readsEverything(s.slo))) return false;
+  return !hit(fedSeries(rider.group), sliSelectors) && !hit(fedSeries(host), rider.reads);
+}
+
+function carry(host: TestGroup, rider: TestGroup): TestGroup {
+  return {
+    ...host,
+    name: `${host.name}; beside it, ${rider.name}`,
+    input_series: [...host.input_series, ...rider.input_series],
+    promql_expr_test: [...(host.promql_expr_test ?? []), ...(rider.promql_expr_test ?? [])],
+  };
+}
+
+export function sloTests(
+  svc: ServiceModel,
+  alertsOf: (slo: SloModel) => AlertingRule[],
+  rider?: Rider,
+): { tests: GroupsByInterval; carried: boolean } {
   const all: Subject[] = svc.slos.map((slo) => subjectOf(svc, slo, alertsOf(slo)));
   const subjects = all.filter((s) => s.alerts.length > 0 && s.groups.length > 0);
   // SLOs without alerts are asserted on by nothing, but their series still disturb others.
   const isShared = (s: Subject) => all.some((o) => o !== s && (disturbs(s, o) || disturbs(o, s)));
   const together = subjects.filter((s) => !isShared(s));
   const out: GroupsByInterval = new Map();
+  const tested = subjects.map((s) => s.plan);
+  const daysMs = daysEvaluationMs(tested);
+  const steadyMs = steadyEvaluationMs(tested, daysMs);
+  const E = minutes(daysMs);
+  const S = minutes(steadyMs);
+  let carried = false;
   if (together.length > 0) {
     // Alternate which half burns, so every SLO is proven quiet and burning across two groups.
     const odd = new Set(together.filter((_, i) => i % 2 === 1));
-    addGroups(out, TEST_INTERVAL_MS, [outageGroup(together, 'list')]);
-    addGroups(out, DAYS_EVALUATION_MS, [
-      steadyGroup(together, 'list', (s) => odd.has(s)),
-      steadyGroup(together, 'list', (s) => !odd.has(s)),
-      idleGroup(together, 'list'),
+    // A group of the same minutes whose series no SLI reads rides along: its steps come free.
+    const outage = outageGroup(together, 'list');
+    carried = rider !== undefined && canCarry(all, outage, rider);
+    addGroups(out, TEST_INTERVAL_MS, [carried ? carry(outage, rider!.group) : outage]);
+    addGroups(out, steadyMs, [
+      steadyGroup(together, 'list', (s) => odd.has(s), S),
+      steadyGroup(together, 'list', (s) => !odd.has(s), S),
+      idleGroup(together, 'list', S),
     ]);
-    const missing = missingGoodGroup(together);
-    if (missing) addGroups(out, DAYS_EVALUATION_MS, [missing]);
-    const tiers = tierGroup(together);
-    if (tiers) addGroups(out, DAYS_EVALUATION_MS, [tiers]);
+    const missing = missingGoodGroup(together, S);
+    if (missing) addGroups(out, steadyMs, [missing]);
+    const tiers = tierGroup(together, E);
+    if (tiers) addGroups(out, daysMs, [tiers]);
   }
   for (const s of subjects.filter(isShared)) {
     addGroups(out, TEST_INTERVAL_MS, [outageGroup([s], 'query')]);
-    addGroups(out, DAYS_EVALUATION_MS, [
-      steadyGroup([s], 'query', () => false),
-      steadyGroup([s], 'query', only(s)),
-      idleGroup([s], 'query'),
+    addGroups(out, steadyMs, [
+      steadyGroup([s], 'query', () => false, S),
+      steadyGroup([s], 'query', only(s), S),
+      idleGroup([s], 'query', S),
     ]);
-    const tiers = tierGroup([s]);
-    if (tiers) addGroups(out, DAYS_EVALUATION_MS, [tiers]);
+    const tiers = tierGroup([s], E);
+    if (tiers) addGroups(out, daysMs, [tiers]);
   }
-  return out;
+  return { tests: out, carried };
 }

@@ -9,7 +9,8 @@ import { InternalError } from '../errors.js';
 import { isAlert, type AlertingRule, type RuleGroup } from '../prometheus/rules.js';
 import { rulesFile, ruleSet, type RuleSet } from '../prometheus/target.js';
 import type { TestFile } from './file.js';
-import { addGroups, at, TEST_FILES } from './notation.js';
+import { addGroups, at, TEST_FILES, TEST_INTERVAL_MS } from './notation.js';
+import { expressionGroup } from './expression-tests.js';
 import { sloTests } from './slo-tests.js';
 import { thresholdTests } from './threshold-tests.js';
 
@@ -29,16 +30,20 @@ export function promtoolArtifacts(model: Model, rules: RuleSet = ruleSet(model))
   const out: Artifact[] = [];
   for (const { svc, groups } of rules) {
     if (groups.length === 0) continue;
-    const tests = sloTests(svc, (slo) => burnRateAlerts(groups, slo));
+    const expressions = expressionGroup(svc);
+    const { tests, carried } = sloTests(svc, (slo) => burnRateAlerts(groups, slo), expressions);
+    if (expressions && !carried) addGroups(tests, TEST_INTERVAL_MS, [expressions.group]);
     for (const [evalMs, g] of thresholdTests(svc)) addGroups(tests, evalMs, g);
     for (const evalMs of tests.keys()) {
-      if (!TEST_FILES.some((f) => f.evalMs === evalMs)) throw new InternalError(`no test file for evaluation interval ${at(evalMs)}`);
+      if (!TEST_FILES.some((f) => f.evalMs.includes(evalMs))) throw new InternalError(`no test file for evaluation interval ${at(evalMs)}`);
     }
     const rules = `../rules/${rulesFile(svc.name).split('/').pop()}`;
     for (const f of TEST_FILES) {
-      const list = tests.get(f.evalMs) ?? [];
-      if (list.length === 0) continue;
-      const file: TestFile = { rule_files: [rules], evaluation_interval: at(f.evalMs), tests: list };
+      const used = f.evalMs.filter((ms) => (tests.get(ms) ?? []).length > 0);
+      if (used.length === 0) continue;
+      if (used.length > 1)
+        throw new InternalError(`${svc.name}${f.suffix}: groups for several evaluation intervals (${used.map(at).join(', ')})`);
+      const file: TestFile = { rule_files: [rules], evaluation_interval: at(used[0]!), tests: tests.get(used[0]!)! };
       out.push({ path: `${TESTS_DIR}/${svc.name}${f.suffix}`, content: renderYaml(file) });
     }
   }

@@ -7,7 +7,6 @@ import { parseSelector } from '../promql/parse.js';
 import { yieldsWithoutInputs } from '../promql/reads.js';
 import { gaugeDriver, percentileDriver, ratioDriver } from './drivers.js';
 import { anomalyScenarios } from './anomaly-tests.js';
-import { expressionGroup } from './expression-tests.js';
 import { levelScenario } from './level-tests.js';
 import { noDataGroups } from './nodata-tests.js';
 import { addGroups, TEST_INTERVAL_MS, type GroupsByInterval } from './notation.js';
@@ -57,7 +56,6 @@ export function thresholdTests(svc: ServiceModel): GroupsByInterval {
       ),
     );
   }
-  const expressions = expressionGroup(svc);
-  if (expressions) addGroups(out, TEST_INTERVAL_MS, [expressions]);
+  // The expression group (expression-tests.ts) is the caller's: it may ride in an SLO group.
   return addGroups(out, TEST_INTERVAL_MS, noDataGroups(svc));
 }

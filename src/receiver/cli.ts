@@ -11,7 +11,7 @@ import { MIN_TOKEN_LENGTH, parseTokens } from './auth.js';
 import { payloadProblems } from './payload.js';
 import { StartAborted, startReceiver, type Receiver, type ReceiverOptions } from './server.js';
 import { SSL_MODES, poolConfig, type SslMode } from './postgres/connection.js';
-import { DEFAULT_LEASE_MS, MIN_LEASE_MS } from './postgres/engine.js';
+import { DEFAULT_LEASE_MS, DEFAULT_RETENTION_MS, MIN_LEASE_MS, MIN_RETENTION_MS } from './postgres/engine.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './limits.js';
 import { stderrLog } from './log-line.js';
 import { DataDirFull, DataDirInUse, LOCK_STALE_MS, MIN_LOCK_STALE_MS } from './lock.js';
@@ -29,6 +29,7 @@ interface ReceiverFlags {
   databaseSslmode?: string;
   databaseCaFile?: string;
   lease: string;
+  retention: string;
   host: string;
   port: string;
   dryRun?: boolean | string;
@@ -211,9 +212,16 @@ async function databaseOptions(flags: ReceiverFlags): Promise<NonNullable<Receiv
   if (leaseMs === undefined || leaseMs < MIN_LEASE_MS) {
     throw new UserError(`--lease / SLOFORGE_RECEIVER_LEASE: expected a duration of at least 1s, got ${JSON.stringify(flags.lease)}`);
   }
+  const retentionMs = parseDuration(flags.retention);
+  if (retentionMs === undefined || retentionMs < MIN_RETENTION_MS) {
+    throw new UserError(
+      `--retention / SLOFORGE_RECEIVER_RETENTION: expected a duration of at least 1h, got ${JSON.stringify(flags.retention)}`,
+    );
+  }
   const opts = {
     url: flags.database!,
     leaseMs,
+    retentionMs,
     ...(flags.databasePasswordFile !== undefined ? { passwordFile: flags.databasePasswordFile } : {}),
     ...(sslMode !== undefined ? { sslMode: sslMode as SslMode } : {}),
     ...(flags.databaseCaFile !== undefined ? { caFile: flags.databaseCaFile } : {}),
@@ -261,6 +269,14 @@ export function registerReceiverCommand(program: Command): void {
       )
         .env('SLOFORGE_RECEIVER_LEASE')
         .default(formatDuration(DEFAULT_LEASE_MS)),
+    )
+    .addOption(
+      new Option(
+        '--retention <duration>',
+        'with --database: how long finished events stay in the audit trail before they are pruned to their dedupe keys',
+      )
+        .env('SLOFORGE_RECEIVER_RETENTION')
+        .default(formatDuration(DEFAULT_RETENTION_MS)),
     )
     .addOption(new Option('--host <host>', 'address to listen on').env('SLOFORGE_RECEIVER_HOST').default('127.0.0.1'))
     .addOption(new Option('--port <port>', 'port to listen on').env('SLOFORGE_RECEIVER_PORT').default('9095'))

@@ -101,6 +101,12 @@ export class ReceiverMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly pruned = new Counter({
+    name: 'sloforge_receiver_database_pruned_total',
+    help: 'With --database: finished events pruned to their dedupe keys (what="events") and resolved episodes forgotten (what="episodes") by the retention',
+    labelNames: ['what'] as const,
+    registers: [this.registry],
+  });
   readonly connectionsDropped = new Counter({
     name: 'sloforge_receiver_connections_dropped_total',
     help: 'Connections refused because maxConnections were open, each authenticated',

@@ -42,6 +42,10 @@ export interface ReceiverOptions {
   database?: DatabaseOptions & {
     /** How long a claim on an action lasts without renewal before another replica may end it. */
     leaseMs?: number;
+    /** Finished events older than this are pruned to their dedupe keys (default a week). */
+    retentionMs?: number;
+    /** How often each replica prunes (default 10 minutes; a test seam). */
+    pruneEveryMs?: number;
   };
   host: string;
   port: number;
@@ -307,7 +311,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   metrics.initialise(opts.remediations.map((r) => r.name));
   let backend: ReceiverBackend;
   if (opts.database) {
-    const { leaseMs, ...database } = opts.database;
+    const { leaseMs, retentionMs, pruneEveryMs, ...database } = opts.database;
     backend = await openPgBackend({
       database,
       remediations: opts.remediations,
@@ -315,6 +319,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
       dryRun: opts.dryRun,
       log,
       ...(leaseMs !== undefined ? { leaseMs } : {}),
+      ...(retentionMs !== undefined ? { retentionMs } : {}),
+      ...(pruneEveryMs !== undefined ? { pruneEveryMs } : {}),
     });
     if (opts.signal?.aborted) {
       await backend.close();

@@ -113,6 +113,17 @@ const EDGES = [
   'a: {b}',
   'x #',
   'http://x.example:9090/a?b=c#d',
+  '../rules/x.yml',
+  './x',
+  '../',
+  './',
+  '.../x',
+  '..',
+  './1',
+  '../ x',
+  'a: "b" \'c\'',
+  'a: \\b',
+  ': "x" \\ \'y\'',
 ];
 const piece = fc.constantFrom(...EDGES, 'job', ' ', ':', '#', '\n', '-', '"', "'", '0', '.', 'x', '\t', '\\', 'é');
 const tricky = fc.oneof(

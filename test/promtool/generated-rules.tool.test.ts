@@ -41,7 +41,7 @@ test('promtool test rules passes every generated test file', async () => {
   for (const r of run.results) assert.ok(r.ok, `${r.file}\n${r.output}`);
 });
 
-type BaseFile = 'checkout.test.yml' | 'checkout.days.test.yml';
+type BaseFile = 'checkout.test.yml' | 'checkout.days.test.yml' | 'checkout.steady.test.yml';
 
 /** The small base config, generated once; each of its test files proven to pass once. */
 const base = (async () => {
@@ -86,20 +86,20 @@ test('a page tier that is too slow fails the outage test', async () => {
 });
 
 test('a page tier that is too eager fails the healthy and slow-burn tests', async () => {
-  const r = await runBroken('checkout.days.test.yml', (t) => t.replaceAll('> 14.4', '> 1.44'));
+  const r = await runBroken('checkout.steady.test.yml', (t) => t.replaceAll('> 14.4', '> 1.44'));
   assert.equal(r.ok, false);
   assert.match(r.output, /never pages/);
 });
 
 test('a ticket tier that never opens fails the slow-burn test', async () => {
-  const r = await runBroken('checkout.days.test.yml', (t) => t.replace(/(ratio_rate3d\{[^}]*\} \/ 0\.001) > 1\b/, '$1 > 3'));
+  const r = await runBroken('checkout.steady.test.yml', (t) => t.replace(/(ratio_rate3d\{[^}]*\} \/ 0\.001) > 1\b/, '$1 > 3'));
   assert.equal(r.ok, false);
   assert.match(r.output, /opens a ticket/);
 });
 
 test('a latency SLI read at the wrong bucket fails the steady scenarios', async () => {
   // Every request then reads as slow: the healthy scenario of the latency SLO must catch it.
-  const r = await runBroken('checkout.days.test.yml', (t) => t.replaceAll('le=~"0\\\\.3"', 'le=~"0\\\\.5"'));
+  const r = await runBroken('checkout.steady.test.yml', (t) => t.replaceAll('le=~"0\\\\.3"', 'le=~"0\\\\.5"'));
   assert.equal(r.ok, false);
   assert.match(r.output, /raises nothing for latency|never pages for latency/);
 });
@@ -114,7 +114,7 @@ test('a page without its short windows fails the reset assertion, and only that 
   });
   assert.equal(r.ok, false);
   // The edit breaks the first SLO's page only. Both SLOs share one outage, from 1h (an hour of
-  // clean traffic) to 1h20m (the 99% SLO's detection bound is 10m, plus 10m); each reset check
+  // clean traffic) to 1h15m (the 99% SLO's detection bound is 10m, plus 5m); each reset check
   // is 32m later.
-  assert.deepEqual(failures(r.output), ['ErrorBudgetBurnFast/availability@1h52m']);
+  assert.deepEqual(failures(r.output), ['ErrorBudgetBurnFast/availability@1h47m']);
 });

@@ -12,6 +12,7 @@ import { actionsFile } from '../../src/remediation/actions-file.js';
 import { startReceiver, type ReceiverOptions } from '../../src/receiver/server.js';
 import type { RemediationInput } from '../../src/config/define.js';
 import { builtPackage } from '../helpers/built-cli.js';
+import type { StoreUnderTest } from './stores.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -121,21 +122,25 @@ export class ReceiverProcess {
     });
   }
 
-  static async start(opts: { actions: string; dataDir: string; tokenFile: string; extraArgs?: string[] }): Promise<ReceiverProcess> {
+  /** `store`: the flags of a store (test/receiver/stores.ts) instead of the data folder. */
+  static async start(opts: {
+    actions: string;
+    dataDir: string;
+    tokenFile: string;
+    extraArgs?: string[];
+    store?: { args: string[] };
+  }): Promise<ReceiverProcess> {
     return ReceiverProcess.spawn([
       '--actions',
       opts.actions,
       '--token-file',
       opts.tokenFile,
-      '--data-dir',
-      opts.dataDir,
       // A restart after SIGKILL waits for the dead process's lock to go stale: 2s, not 10s.
+      ...(opts.store?.args ?? ['--data-dir', opts.dataDir, '--lock-stale', '2s']),
       '--host',
       '127.0.0.1',
       '--port',
       '0',
-      '--lock-stale',
-      '2s',
       ...(opts.extraArgs ?? []),
     ]);
   }
@@ -286,12 +291,19 @@ export async function audit(url: string): Promise<any[]> {
 
 const TERMINAL = new Set(['success', 'failure', 'dry-run', 'skipped']);
 
-/** Waits until the receiver has `n` events and none is queued or running. */
-export async function settled(url: string, n: number): Promise<any[]> {
-  return waitFor(`${n} finished remediation events`, async () => {
-    const list = await audit(url);
-    return list.length === n && list.every((e) => TERMINAL.has(e.state)) ? list : undefined;
-  });
+/**
+ * Waits until the receiver has `n` events and none is queued or running. Generous: on
+ * PostgreSQL an event may wait for a dead replica's lease to run out first.
+ */
+export async function settled(url: string, n: number, timeoutMs = 60_000): Promise<any[]> {
+  return waitFor(
+    `${n} finished remediation events`,
+    async () => {
+      const list = await audit(url);
+      return list.length === n && list.every((e) => TERMINAL.has(e.state)) ? list : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export async function setup(
@@ -324,10 +336,18 @@ export async function receiverOptions(
   };
 }
 
-/** A receiver in this process (faster than a child), its options for a restart, and what it logged. */
-export async function inProcess(remediations: (url: string) => RemediationInput[], over: Partial<ReceiverOptions> = {}) {
+/**
+ * A receiver in this process (faster than a child), its options for a restart, and what it
+ * logged; on `store` (test/receiver/stores.ts) when given, else the file log in `env.dataDir`.
+ */
+export async function inProcess(
+  remediations: (url: string) => RemediationInput[],
+  over: Partial<ReceiverOptions> = {},
+  store?: StoreUnderTest,
+) {
   const env = await setup(remediations);
   const logs: string[] = [];
-  const options = await receiverOptions(env, logs, over);
-  return { env, logs, options, rx: await startReceiver(options) };
+  const where = store ? await store.open(env) : undefined;
+  const options = await receiverOptions(env, logs, { ...where?.options, ...over });
+  return { env, logs, options, where, rx: await startReceiver(options) };
 }

@@ -37,6 +37,9 @@ test(
     const badLease = await run([...base, '--database', `postgres://rx@127.0.0.1:${port}/x`, '--lease', '10ms']);
     assert.equal(badLease.code, 1, badLease.stderr);
     assert.match(badLease.stderr, /--lease \/ SLOFORGE_RECEIVER_LEASE: expected a duration of at least 1s/);
+    const badRetention = await run([...base, '--database', `postgres://rx@127.0.0.1:${port}/x`], { SLOFORGE_RECEIVER_RETENTION: '5m' });
+    assert.equal(badRetention.code, 1, badRetention.stderr);
+    assert.match(badRetention.stderr, /--retention \/ SLOFORGE_RECEIVER_RETENTION: expected a duration of at least 1h, got "5m"/);
 
     // Nothing listens on the port: the start fails, naming the database without its password.
     for (const args of [
@@ -49,7 +52,7 @@ test(
         down.stderr,
         new RegExp(`cannot use the database postgres://rx@127\\.0\\.0\\.1:${port}/alerts \\(sslmode disable\\): .*ECONNREFUSED`),
       );
-      for (const r of [both, badUrl, badLease, down]) assert.doesNotMatch(r.stderr, new RegExp(SECRET));
+      for (const r of [both, badUrl, badLease, badRetention, down]) assert.doesNotMatch(r.stderr, new RegExp(SECRET));
     }
   },
 );

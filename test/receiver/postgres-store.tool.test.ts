@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PgCluster } from '../helpers/postgres.js';
-import { PgStore, type NewEvent } from '../../src/receiver/postgres/store.js';
+import { PgStore, WORK_CHANNEL, type NewEvent } from '../../src/receiver/postgres/store.js';
+import { PgEngine } from '../../src/receiver/postgres/engine.js';
+import { ReceiverMetrics } from '../../src/receiver/metrics.js';
+import { waitFor } from './helpers.js';
 import { MIGRATIONS, SCHEMA, SchemaTooNew, migrate } from '../../src/receiver/postgres/schema.js';
 import type { ResolvedRemediation } from '../../src/remediation/actions-file.js';
 import type { AlertFields } from '../../src/receiver/template.js';
@@ -116,13 +119,16 @@ test('a failed migration leaves no trace: neither its tables nor its version row
   try {
     const broken = [
       ...MIGRATIONS,
-      { version: 2, description: 'broken', sql: `CREATE TABLE ${SCHEMA}.half (x int); SELECT nonsense_fn();` },
+      { version: MIGRATIONS.length + 1, description: 'broken', sql: `CREATE TABLE ${SCHEMA}.half (x int); SELECT nonsense_fn();` },
     ];
     await assert.rejects(migrate(c, broken), /nonsense_fn/);
     const tables = (await c.query(`SELECT to_regclass('${SCHEMA}.half') AS t, to_regclass('${SCHEMA}.events') AS e`)).rows[0];
     assert.equal(tables.t, null);
     assert.equal(tables.e, null, 'migration 1 of the same run rolled back with it');
-    assert.deepEqual((await migrate(c)).applied, [1]);
+    assert.deepEqual(
+      (await migrate(c)).applied,
+      MIGRATIONS.map((m) => m.version),
+    );
   } finally {
     await c.end();
   }
@@ -291,4 +297,110 @@ test('a firing event whose episode resolved before it started is skipped', async
     skipped.map((s) => s.reason),
     ['resolved'],
   );
+});
+
+test('retention: old finished events shrink to their dedupe keys, keys of long-resolved episodes go, runs past the hour go; nothing else', async () => {
+  const {
+    url,
+    stores: [a, b],
+  } = await replicas(2);
+  const r = rem('r', { maxPerHour: 4 });
+  const lookup = lookupOf(r);
+  const old = ['old-1', 'old-2', 'old-resolved'].map((f) => ev(f, 'r'));
+  const young = ev('young', 'r');
+  await a!.accept([...old, young], []);
+  const first = await a!.claim(10, 60_000, lookup);
+  assert.equal(first.claimed.length, 4);
+  for (const c of first.claimed) assert.ok(await a!.finish(c, 'success', 'ok', 1));
+  const queued = ev('queued-old', 'r');
+  await a!.accept(
+    [queued, ev('resolved-recently', 'r')],
+    ['old-resolved|2026-11-22T10:00:00.000Z', 'resolved-recently|2026-11-22T10:00:00.000Z'],
+  );
+  // Aged by the database's clock, as if a week and a day had passed for them.
+  const age = (sql: string, params: unknown[]) => rows(url, sql, params);
+  await age(`UPDATE ${SCHEMA}.events SET finished_at = finished_at - interval '8 days' WHERE id = ANY($1::uuid[])`, [old.map((e) => e.id)]);
+  await age(`UPDATE ${SCHEMA}.events SET accepted_at = accepted_at - interval '8 days' WHERE id = $1`, [queued.id]);
+  await age(`UPDATE ${SCHEMA}.resolved_episodes SET at = at - interval '8 days' WHERE episode LIKE 'old-resolved%'`, []);
+  await age(`UPDATE ${SCHEMA}.runs SET started_at = started_at - interval '61 minutes' WHERE event_id = ANY($1::uuid[])`, [
+    old.map((e) => e.id),
+  ]);
+  const logsOf = async (id: string) =>
+    (await rows(url, `SELECT count(*)::int AS n FROM ${SCHEMA}.event_log WHERE event_id = $1`, [id]))[0].n;
+  assert.ok((await logsOf(old[0]!.id)) >= 3);
+
+  // Both replicas prune at once: each row is pruned by one of them.
+  const [pa, pb] = await Promise.all([a!.prune(7 * 86_400_000), b!.prune(7 * 86_400_000)]);
+  assert.deepEqual(
+    { pruned: pa.pruned + pb.pruned, episodes: pa.episodes + pb.episodes, runs: pa.runs + pb.runs },
+    { pruned: 3, episodes: 1, runs: 3 },
+  );
+  const state = async (f: string) =>
+    (
+      await rows(url, `SELECT state, pruned_at IS NOT NULL AS pruned, alert FROM ${SCHEMA}.events WHERE alert->>'fingerprint' = $1`, [f])
+    )[0];
+  for (const f of ['old-1', 'old-2']) {
+    const row = await state(f);
+    assert.equal(row.pruned, true, f);
+    assert.deepEqual(row.alert.labels, {}, `${f}: the alert's text is gone`);
+  }
+  assert.equal(await logsOf(old[0]!.id), 0, 'its audit records are gone');
+  assert.equal(await state('old-resolved'), undefined, 'the key of an episode resolved over the retention ago is gone');
+  assert.equal((await rows(url, `SELECT * FROM ${SCHEMA}.resolved_episodes WHERE episode LIKE 'old-resolved%'`)).length, 0);
+  assert.equal((await state('young')).pruned, false);
+  assert.equal((await state('queued-old')).state, 'queued', 'a queued event is never pruned, however old');
+  assert.equal((await rows(url, `SELECT * FROM ${SCHEMA}.resolved_episodes WHERE episode LIKE 'resolved-recently%'`)).length, 1);
+  assert.equal((await logsOf(young.id)) >= 3, true);
+  assert.deepEqual(
+    (await a!.recent(100)).map((e) => e.fingerprint).sort(),
+    ['queued-old', 'resolved-recently', 'young'],
+    'pruned events leave the audit trail',
+  );
+  // A pruned event still dedupes a late redelivery; a forgotten episode's key does not.
+  const again = [ev('old-1', 'r'), ev('old-resolved', 'r')];
+  const stored = await b!.accept(again, []);
+  assert.deepEqual([...stored], [again[1]!.id]);
+  // The young run still counts against the hourly cap (4): three more starts, then the cap.
+  await a!.accept(
+    ['cap-1', 'cap-2', 'cap-3', 'cap-4'].map((f) => ev(f, 'r')),
+    [],
+  );
+  const after = await a!.claim(10, 60_000, lookup);
+  assert.equal(after.claimed.length, 3, 'runs inside the hour are kept: young and three more make the cap');
+  assert.ok(after.skipped.some((x) => x.reason === 'hourly-cap'));
+  assert.deepEqual(await a!.prune(7 * 86_400_000), { pruned: 0, episodes: 0, runs: 0 }, 'a second pass finds nothing');
+});
+
+test('LISTEN/NOTIFY: a replica claims what another queued at once, not at its next poll (an hour away here)', async (t) => {
+  const {
+    url,
+    stores: [a, b],
+  } = await replicas(2);
+  const logs: string[] = [];
+  const engine = new PgEngine({
+    remediations: [rem('r', { dryRun: true })],
+    store: b!,
+    metrics: new ReceiverMetrics(),
+    dryRun: false,
+    log: (l) => logs.push(l),
+    pollMs: 3_600_000,
+  });
+  engine.start();
+  t.after(() => engine.shutdown(1000));
+  // Listening before anything is queued: a notification sent earlier would reach nobody.
+  await waitFor('replica b to listen', async () =>
+    (await rows(url, `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN ${WORK_CHANNEL}'`)).length === 1
+      ? true
+      : undefined,
+  );
+  const e = ev('wake', 'r');
+  await a!.accept([e], []);
+  await a!.notifyWork();
+  const done = await waitFor('replica b to run it', async () => {
+    const [row] = await rows(url, `SELECT state, owner FROM ${SCHEMA}.events WHERE id = $1`, [e.id]);
+    return row?.state === 'dry-run' ? row : undefined;
+  });
+  assert.equal(done.state, 'dry-run', logs.join('\n'));
+  const [started] = await rows(url, `SELECT replica FROM ${SCHEMA}.event_log WHERE event_id = $1 AND record->>'t' = 'started'`, [e.id]);
+  assert.equal(started.replica, 'replica-1');
 });

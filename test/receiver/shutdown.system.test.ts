@@ -1,11 +1,14 @@
 // Signals against the receiver process: SIGTERM while a command runs (a graceful drain within
-// --shutdown-grace), and SIGHUP or SIGTERM while the start still replays a big event log.
+// --shutdown-grace), on both stores, and SIGHUP or SIGTERM while the start still replays a big
+// event log (the file store's).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, readlink } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir, readlink } from 'node:fs/promises';
 import { LISTEN_TIMEOUT_MS, ReceiverProcess, alert, audit, payload, post, settled, setup, waitFor } from './helpers.js';
 import { LogStore } from '../../src/receiver/store/log-store.js';
+import { storesUnderTest } from './stores.js';
+
+const STORES = storesUnderTest();
 
 /** A command action that sleeps `seconds`, with a timeout well beyond it. */
 const sleeper = (seconds: number) => () => [
@@ -21,49 +24,56 @@ async function runningCommand(rx: ReceiverProcess): Promise<void> {
   await waitFor('the command to run', async () => (await audit(rx.url))[0]?.state === 'running');
 }
 
-test('SIGTERM while a command runs: stops accepting, lets it finish, logs it, exits 0 with "stopped"', async (t) => {
-  const env = await setup(sleeper(4));
-  const rx = await ReceiverProcess.start(env);
-  t.after(async () => {
-    rx.killGroup();
-    await env.target.stop();
+for (const store of STORES)
+  test(`${store.name}: SIGTERM while a command runs: stops accepting, lets it finish, logs it, exits 0 with "stopped"`, async (t) => {
+    const env = await setup(sleeper(4));
+    const where = await store.open(env);
+    const rx = await ReceiverProcess.start({ ...env, store: where });
+    t.after(async () => {
+      rx.killGroup();
+      await env.target.stop();
+    });
+    await runningCommand(rx);
+
+    const signalled = Date.now();
+    rx.child.kill('SIGTERM');
+    await waitFor('the shutdown to begin', () => rx.stderr.includes('SIGTERM: shutting down'));
+    await assert.rejects(fetch(`${rx.url}/healthz`), 'the port is closed at once');
+    const exit = await rx.exited;
+    const took = Date.now() - signalled;
+    assert.deepEqual(exit, { code: 0, signal: null }, rx.stderr);
+    assert.ok(took >= 2_000, `waited for the command (${took} ms), did not die at once`);
+    assert.match(rx.stderr, /sloforge receiver: stopped\n$/);
+    const finished = (await where.records()).filter((r) => r.t === 'finished');
+    assert.equal(finished.length, 1);
+    assert.equal(finished[0]!.result, 'success');
+    assert.match(String(finished[0]!.detail), /sleep exited 0/);
   });
-  await runningCommand(rx);
 
-  const signalled = Date.now();
-  rx.child.kill('SIGTERM');
-  await waitFor('the shutdown to begin', () => rx.stderr.includes('SIGTERM: shutting down'));
-  await assert.rejects(fetch(`${rx.url}/healthz`), 'the port is closed at once');
-  const exit = await rx.exited;
-  const took = Date.now() - signalled;
-  assert.deepEqual(exit, { code: 0, signal: null }, rx.stderr);
-  assert.ok(took >= 2_000, `waited for the command (${took} ms), did not die at once`);
-  assert.match(rx.stderr, /sloforge receiver: stopped\n$/);
-  const log = await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8');
-  assert.match(log, /"t":"finished"[^\n]*"result":"success"[^\n]*sleep exited 0/);
-});
+for (const store of STORES)
+  test(`${store.name}: SIGTERM with a command beyond --shutdown-grace: aborted, exits 0, audited as interrupted at the next start`, async (t) => {
+    const env = await setup(sleeper(60));
+    const where = await store.open(env);
+    const rx = await ReceiverProcess.start({ ...env, store: where, extraArgs: ['--shutdown-grace', '1s'] });
+    t.after(async () => {
+      rx.killGroup();
+      await env.target.stop();
+    });
+    await runningCommand(rx);
 
-test('SIGTERM with a command beyond --shutdown-grace: aborted, exits 0, audited as interrupted at the next start', async (t) => {
-  const env = await setup(sleeper(60));
-  const rx = await ReceiverProcess.start({ ...env, extraArgs: ['--shutdown-grace', '1s'] });
-  t.after(async () => {
-    rx.killGroup();
-    await env.target.stop();
+    rx.child.kill('SIGTERM');
+    const exit = await rx.exited;
+    assert.deepEqual(exit, { code: 0, signal: null }, rx.stderr);
+    assert.match(rx.stderr, /shutdown deadline passed: aborting 1 running action/);
+    assert.match(rx.stderr, /stopped\n$/);
+
+    // On PostgreSQL the next replica ends the claim once its lease has run out.
+    const again = await ReceiverProcess.start({ ...env, store: where });
+    t.after(() => again.killGroup());
+    const [event] = await settled(again.url, 1);
+    assert.equal(`${event.state}/${event.reason}`, 'skipped/interrupted');
+    assert.equal((await again.stop()).code, 0);
   });
-  await runningCommand(rx);
-
-  rx.child.kill('SIGTERM');
-  const exit = await rx.exited;
-  assert.deepEqual(exit, { code: 0, signal: null }, rx.stderr);
-  assert.match(rx.stderr, /shutdown deadline passed: aborting 1 running action/);
-  assert.match(rx.stderr, /stopped\n$/);
-
-  const again = await ReceiverProcess.start(env);
-  t.after(() => again.killGroup());
-  const [event] = await settled(again.url, 1);
-  assert.equal(`${event.state}/${event.reason}`, 'skipped/interrupted');
-  assert.equal((await again.stop()).code, 0);
-});
 
 /** A data folder whose log holds `lines` dedupe keys, so that a start spends a while replaying it. */
 async function bigLog(dataDir: string, lines: number): Promise<void> {

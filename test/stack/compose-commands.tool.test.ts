@@ -12,11 +12,14 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { REPO } from '../helpers/cli.js';
+import { tool } from '../helpers/tools.js';
 import { loadCompose, service, type Service } from './compose-model.js';
 import { ComposeSandbox, type Extra, type Outcome } from './container.js';
 
 const compose = loadCompose();
-const nodeServices = [...compose.values()].filter((s) => s.image.startsWith('node:'));
+// The default stack's; the receiver-ha profile's one-shot has a test of its own below, and its
+// receivers (the same command on a database) are started natively in native-receiver-ha.tool.test.ts.
+const nodeServices = [...compose.values()].filter((s) => s.image.startsWith('node:') && s.profiles.length === 0);
 /** Services another one waits for to finish (`service_completed_successfully`). */
 const oneShots = nodeServices.filter((s) => [...compose.values()].some((o) => o.dependsOn[s.name] === 'service_completed_successfully'));
 const longRunning = nodeServices.filter((s) => !oneShots.includes(s));
@@ -88,6 +91,24 @@ describe('compose commands of the Node services', { timeout: 300_000 }, () => {
     assert.equal(again.exitCode, 0, again.output);
     assert.doesNotMatch(again.output, /added \d+ package/, 'the second run reinstalled although package-lock.json did not change');
     assert.ok(existsSync(path.join(modules, 'tsx', 'package.json')));
+  });
+
+  test('receiver-ha-init (profile receiver-ha): writes the two-replica Alertmanager config into the volume Alertmanager reads it from', async () => {
+    const init = service(compose, 'receiver-ha-init');
+    const first = await oneShotsFinished();
+    assert.equal(first.get('stack-init')?.exitCode, 0, 'stack-init, which receiver-ha-init waits for, failed');
+    const r = await sandbox.run(init);
+    assert.equal(r.exitCode, 0, r.output);
+    const out = init.environment.SLOFORGE_HA_OUT!;
+    const volume = init.mounts.find((m) => !m.bind && out.startsWith(`${m.target}/`))!;
+    const file = path.join(sandbox.volume(volume.source), path.posix.relative(volume.target, out));
+    const check = await execa(await tool('amtool'), ['check-config', file], { reject: false, all: true });
+    assert.equal(check.exitCode, 0, check.all);
+    const cfg = parse(readFileSync(file, 'utf8')) as { receivers: Array<{ name: string; webhook_configs?: Array<{ url: string }> }> };
+    assert.deepEqual(
+      cfg.receivers.find((x) => x.name === 'sloforge-remediation')!.webhook_configs!.map((w) => w.url),
+      ['http://sloforge-receiver-a:9095/alerts', 'http://sloforge-receiver-b:9095/alerts'],
+    );
   });
 
   for (const svc of longRunning) {

@@ -38,6 +38,8 @@ export interface Service {
   healthcheck: { test: string[] } | undefined;
   /** Service name -> the condition compose waits for before starting this one. */
   dependsOn: Record<string, string>;
+  /** Compose profiles that start it; empty for the default stack's services. */
+  profiles: string[];
 }
 
 interface RawService {
@@ -49,6 +51,7 @@ interface RawService {
   ports?: string[];
   healthcheck?: { test?: string[] | string; disable?: boolean };
   depends_on?: string[] | Record<string, { condition?: string }>;
+  profiles?: string[];
 }
 
 function environment(raw: RawService['environment']): Record<string, string> {
@@ -113,6 +116,7 @@ export function loadCompose(file = COMPOSE_FILE, env: Record<string, string | un
       healthcheck:
         test === undefined || raw.healthcheck?.disable ? undefined : { test: typeof test === 'string' ? ['CMD-SHELL', test] : test },
       dependsOn: dependsOn(raw.depends_on),
+      profiles: raw.profiles ?? [],
     });
   }
   return services;
@@ -140,6 +144,19 @@ export function hostPath(svc: Service, containerPath: string): string | undefine
  * Debian's docker-compose 1.29 (installed by scripts/ensure-tools.sh) on docker-compose.yml,
  * with `env` added to the environment it interpolates from.
  */
+/** `NAME=value` lines of a compose env file (`--env-file`), comments and blank lines skipped. */
+export function readEnvFile(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#')) continue;
+    const eq = t.indexOf('=');
+    if (eq < 1) throw new Error(`${file}: not NAME=value: ${t}`);
+    out[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+  return out;
+}
+
 export async function dockerCompose(
   args: string[],
   env: Record<string, string> = {},

@@ -11,7 +11,8 @@ import { parse } from 'yaml';
 import { REPO } from '../helpers/cli.js';
 import { promtool, tool } from '../helpers/tools.js';
 import { execa } from 'execa';
-import { dockerCompose, fileFields, hostPath, loadCompose, service, type Service } from './compose-model.js';
+import { dockerCompose, fileFields, hostPath, loadCompose, readEnvFile, service, type Service } from './compose-model.js';
+import { haAlertmanagerConfig } from '../../deploy/receiver-ha/alertmanager.js';
 import { simulatedServices } from '../../deploy/demo-workload/services.js';
 
 const services = loadCompose();
@@ -24,7 +25,16 @@ const LISTEN: Record<string, number> = {
   grafana: 3000,
   'sloforge-receiver': 9095,
   'demo-workload': 8080,
+  // The receiver-ha profile (docs/receiver-postgres.md).
+  postgres: 5432,
+  'sloforge-receiver-a': 9095,
+  'sloforge-receiver-b': 9095,
 };
+const HA_PROFILE = 'receiver-ha';
+const HA_ENV_FILE = path.join(REPO, 'deploy/receiver-ha/compose.env');
+const HA_RECEIVERS = ['sloforge-receiver-a', 'sloforge-receiver-b'];
+/** The default stack: what `docker compose up` starts without a profile. */
+const defaults = new Map([...services].filter(([, s]) => s.profiles.length === 0));
 
 function mustMap(svc: Service, containerPath: string): string {
   const host = hostPath(svc, containerPath);
@@ -63,11 +73,12 @@ test('every port is published on 127.0.0.1 unless SLOFORGE_BIND_ADDRESS says oth
   const published = async (env: Record<string, string>) => {
     const r = await dockerCompose(['config'], env);
     assert.ok(r.ok, r.output);
-    const doc = parse(r.stdout) as { services: Record<string, { ports?: string[] }> };
+    const doc = parse(r.stdout) as { services: Record<string, { ports?: string[]; profiles?: string[] }> };
     return Object.values(doc.services).flatMap((x) => x.ports ?? []);
   };
   const local = await published({ SLOFORGE_BIND_ADDRESS: '' });
-  assert.equal(local.length, 5);
+  // docker-compose 1.29's `config` lists the profile's services too: five default, two receiver-ha.
+  assert.equal(local.length, 7);
   for (const p of local) assert.match(p, /^127\.0\.0\.1:\d+:\d+\/tcp$/);
   for (const p of await published({ SLOFORGE_BIND_ADDRESS: '0.0.0.0' })) assert.match(p, /^0\.0\.0\.0:\d+:\d+\/tcp$/);
   for (const svc of services.values()) for (const p of svc.ports) assert.equal(p.hostIp, '127.0.0.1', svc.name);
@@ -120,7 +131,7 @@ test('the Node services run node, not npx or npm, on the read-only project', () 
 });
 
 test('the stack has the promised services, pinned to the versions sloforge targets', () => {
-  assert.deepEqual([...services.keys()].sort(), [
+  assert.deepEqual([...defaults.keys()].sort(), [
     'alertmanager',
     'demo-workload',
     'grafana',
@@ -128,6 +139,15 @@ test('the stack has the promised services, pinned to the versions sloforge targe
     'sloforge-receiver',
     'stack-init',
   ]);
+  assert.deepEqual(
+    [...services.values()]
+      .filter((s) => s.profiles.length > 0)
+      .map((s) => `${s.name}:${s.profiles.join()}`)
+      .sort(),
+    ['postgres', 'receiver-ha-init', ...HA_RECEIVERS].map((n) => `${n}:${HA_PROFILE}`),
+  );
+  // The official image's major, which docs/receiver-postgres.md names (PostgreSQL 12 or later works).
+  assert.equal(service(services, 'postgres').image, 'postgres:17-bookworm');
   assert.equal(service(services, 'prometheus').image, 'prom/prometheus:v2.42.0');
   assert.equal(service(services, 'alertmanager').image, 'prom/alertmanager:v0.25.0');
   // The foundation SDK's classic dashboards (schemaVersion 42) need Grafana 12 or later.
@@ -135,7 +155,7 @@ test('the stack has the promised services, pinned to the versions sloforge targe
   // The Node images run the LTS major that CI tests on (scripts/node-lts.sh).
   const lts = /^NODE_LTS_MAJOR=(\d+)$/m.exec(readFileSync(path.join(REPO, 'scripts/node-lts.sh'), 'utf8'))?.[1];
   assert.equal(lts, '26');
-  for (const name of ['sloforge-receiver', 'demo-workload', 'stack-init'])
+  for (const name of ['sloforge-receiver', 'demo-workload', 'stack-init', 'receiver-ha-init', ...HA_RECEIVERS])
     assert.equal(service(services, name).image, `node:${lts}-bookworm-slim`);
 });
 
@@ -359,4 +379,132 @@ test('deploy/secrets holds only marked local-development placeholders', () => {
     const text = readFileSync(path.join(e.parentPath, e.name), 'utf8');
     assert.match(text, /local-dev/, `${e.name} is not marked as a local-development placeholder`);
   }
+});
+
+// The receiver-ha profile: PostgreSQL and two receivers behind Alertmanager, off by default.
+
+test('receiver-ha: the default stack neither starts nor waits for the profile, and Alertmanager reads the generated config', () => {
+  for (const svc of defaults.values()) {
+    for (const dep of Object.keys(svc.dependsOn))
+      assert.ok(defaults.has(dep), `${svc.name} depends on ${dep}, which only the profile starts`);
+  }
+  const am = service(services, 'alertmanager');
+  assert.ok(am.command.includes('--config.file=/etc/alertmanager/sloforge/alertmanager.yml'), am.command.join(' '));
+  // The env file is the profile's one switch: it turns the profile on and nothing else but Alertmanager's config.
+  assert.deepEqual(Object.keys(readEnvFile(HA_ENV_FILE)).sort(), ['COMPOSE_PROFILES', 'SLOFORGE_ALERTMANAGER_CONFIG']);
+  assert.equal(readEnvFile(HA_ENV_FILE).COMPOSE_PROFILES, HA_PROFILE);
+});
+
+test('receiver-ha: docker-compose accepts the stack with the env file', async () => {
+  const r = await dockerCompose(['--env-file', HA_ENV_FILE, 'config']);
+  assert.ok(r.ok, r.output);
+  const doc = parse(r.stdout) as { services: Record<string, { command: string[] }> };
+  assert.ok(doc.services.alertmanager!.command.includes(`--config.file=${readEnvFile(HA_ENV_FILE).SLOFORGE_ALERTMANAGER_CONFIG}`));
+});
+
+test('receiver-ha: Alertmanager reads the config the one-shot writes; amtool accepts it; it posts to both replicas with the token they accept', async () => {
+  const ha = loadCompose(undefined, readEnvFile(HA_ENV_FILE));
+  const am = service(ha, 'alertmanager');
+  const init = service(ha, 'receiver-ha-init');
+  const configArg = am.command.find((a) => a.startsWith('--config.file='))!.slice('--config.file='.length);
+  // The same file in the same volume: where the one-shot writes is where Alertmanager reads.
+  const volumeAt = (svc: Service, p: string) => {
+    const m = svc.mounts.find((x) => !x.bind && (p === x.target || p.startsWith(`${x.target}/`)));
+    assert.ok(m, `${svc.name}: no volume holds ${p}`);
+    return `${m.source}:${path.posix.relative(m.target, p)}`;
+  };
+  assert.equal(volumeAt(init, init.environment.SLOFORGE_HA_OUT!), volumeAt(am, configArg));
+  assert.equal(hostPath(init, init.environment.SLOFORGE_HA_SOURCE!), path.join(REPO, 'generated/alertmanager/alertmanager.yml'));
+  assert.equal(init.dependsOn['stack-init'], 'service_completed_successfully', 'the one-shot runs tsx from the node-modules volume');
+
+  // The one-shot itself, on the generated files, into a folder laid out as Alertmanager's volume.
+  const root = mkdtempSync(path.join(os.tmpdir(), 'sloforge-receiver-ha-'));
+  try {
+    const out = path.join(root, 'receiver-ha/alertmanager.yml');
+    const run = await execa(process.execPath, ['--import', 'tsx', 'deploy/receiver-ha/main.ts'], {
+      cwd: REPO,
+      reject: false,
+      all: true,
+      env: {
+        SLOFORGE_HA_SOURCE: hostPath(init, init.environment.SLOFORGE_HA_SOURCE!)!,
+        SLOFORGE_HA_OUT: out,
+        SLOFORGE_HA_RECEIVER_URLS: init.environment.SLOFORGE_HA_RECEIVER_URLS!,
+      },
+    });
+    assert.equal(run.exitCode, 0, run.all);
+    const check = await execa(await tool('amtool'), ['check-config', out], { reject: false, all: true });
+    assert.equal(check.exitCode, 0, check.all);
+    assert.match(check.all ?? '', / - 1 templates/);
+
+    const config = parse(readFileSync(out, 'utf8')) as {
+      receivers: Array<{
+        name: string;
+        webhook_configs?: Array<{ url: string; http_config: { authorization: { credentials_file: string } } }>;
+      }>;
+    };
+    for (const f of fileFields(config)) assert.ok(existsSync(mustMap(am, f)), f);
+    const hooks = config.receivers.find((x) => x.name === 'sloforge-remediation')!.webhook_configs!;
+    assert.deepEqual(
+      hooks.map((h) => urlHostPort(h.url)),
+      HA_RECEIVERS.map((r) => `${r}:9095`),
+    );
+    const sent = new Set(hooks.map((h) => readFileSync(mustMap(am, h.http_config.authorization.credentials_file), 'utf8').trim()));
+    assert.equal(sent.size, 1);
+    for (const h of hooks) assertReachable('alertmanager', urlHostPort(h.url));
+    for (const name of HA_RECEIVERS) {
+      const rx = service(ha, name);
+      const accepted = readFileSync(mustMap(rx, rx.environment.SLOFORGE_RECEIVER_TOKEN_FILE!), 'utf8').trim().split('\n');
+      assert.ok(accepted.includes([...sent][0]!), `${name} does not accept the token Alertmanager sends`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('receiver-ha: both replicas share one database, the password only in a file both sides read, no data folder', () => {
+  const pgSvc = service(services, 'postgres');
+  const pgPassword = readFileSync(mustMap(pgSvc, pgSvc.environment.POSTGRES_PASSWORD_FILE!), 'utf8').trim();
+  assert.equal(pgSvc.environment.POSTGRES_PASSWORD, undefined, 'the password belongs in a file');
+  assert.ok(pgPassword.length >= 16);
+  assert.equal(pgSvc.ports.length, 0, 'only the receivers reach the database');
+  assert.ok(pgSvc.healthcheck, 'the receivers wait for it to be healthy');
+  const urls = new Set<string>();
+  for (const name of HA_RECEIVERS) {
+    const rx = service(services, name);
+    assert.equal(rx.dependsOn.postgres, 'service_healthy', name);
+    assert.equal(rx.dependsOn['stack-init'], 'service_completed_successfully', name);
+    const url = new URL(rx.environment.SLOFORGE_DATABASE_URL!);
+    assert.equal(url.password, '', `${name}: no password in the URL`);
+    assertReachable(name, `${url.hostname}:${url.port}`);
+    assert.equal(url.pathname.slice(1), pgSvc.environment.POSTGRES_DB);
+    assert.equal(url.username, pgSvc.environment.POSTGRES_USER);
+    urls.add(url.href);
+    assert.equal(readFileSync(mustMap(rx, rx.environment.SLOFORGE_DATABASE_PASSWORD_FILE!), 'utf8').trim(), pgPassword);
+    assert.equal(rx.environment.SLOFORGE_RECEIVER_DATA_DIR, undefined, `${name}: --data-dir and --database exclude each other`);
+    assert.equal(rx.environment.SLOFORGE_RECEIVER_HOST, '0.0.0.0');
+    assert.equal(mustMap(rx, rx.environment.SLOFORGE_RECEIVER_ACTIONS!), path.join(REPO, 'generated/remediation/actions.json'));
+    assert.ok(rx.healthcheck, `${name}: /readyz fails while the database is unreachable`);
+  }
+  assert.equal(urls.size, 1, 'one database for both replicas');
+});
+
+test('receiver-ha: the Alertmanager overlay keeps everything but the remediation webhook, and refuses what it cannot do', () => {
+  const text = readFileSync(path.join(REPO, 'generated/alertmanager/alertmanager.yml'), 'utf8');
+  const urls = ['http://a:9095/alerts', 'http://b:9095/alerts'];
+  const before = parse(text) as { receivers: Array<{ name: string; webhook_configs?: Array<Record<string, unknown>> }> };
+  const after = parse(haAlertmanagerConfig(text, urls)) as typeof before;
+  const hook = before.receivers.find((r) => r.name === 'sloforge-remediation')!.webhook_configs![0]!;
+  after.receivers
+    .find((r) => r.name === 'sloforge-remediation')!
+    .webhook_configs!.forEach((h, i) => {
+      assert.deepEqual(h, { ...hook, url: urls[i] });
+    });
+  const strip = (c: typeof before) => ({ ...c, receivers: c.receivers.filter((r) => r.name !== 'sloforge-remediation') });
+  assert.deepEqual(strip(after), strip(before));
+  assert.throws(() => haAlertmanagerConfig(text, []), /no receiver URL/);
+  assert.throws(() => haAlertmanagerConfig(text, ['http://a:9095/']), /should end in \/alerts/);
+  assert.throws(
+    () => haAlertmanagerConfig('route: {receiver: x}\nreceivers: [{name: x}]\n', urls, 'am.yml'),
+    /am.yml has no sloforge-remediation webhook/,
+  );
 });

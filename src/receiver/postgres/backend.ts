@@ -21,6 +21,8 @@ export interface PgBackendOptions {
   dryRun: boolean;
   log: (line: string) => void;
   leaseMs?: number;
+  retentionMs?: number;
+  pruneEveryMs?: number;
   /** Connections this replica keeps open at most. */
   poolSize?: number;
 }
@@ -60,6 +62,8 @@ export async function openPgBackend(o: PgBackendOptions): Promise<ReceiverBacken
     dryRun: o.dryRun,
     log: o.log,
     ...(leaseMs !== undefined ? { leaseMs } : {}),
+    ...(o.retentionMs !== undefined ? { retentionMs: o.retentionMs } : {}),
+    ...(o.pruneEveryMs !== undefined ? { pruneEveryMs: o.pruneEveryMs } : {}),
   });
   return {
     engine,

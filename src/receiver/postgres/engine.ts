@@ -28,6 +28,12 @@ import { describeDbError } from './connection.js';
 import type { Claim, NewEvent, PgStore } from './store.js';
 
 export const DEFAULT_LEASE_MS = 30_000;
+/** How long finished events stay whole (audit trail): a week, as the file store keeps them. */
+export const DEFAULT_RETENTION_MS = 7 * 86_400_000;
+/** The shortest retention the CLI takes: below an hour the audit trail would hardly show a run. */
+export const MIN_RETENTION_MS = 3_600_000;
+/** How often a replica prunes (every replica does; the statements skip rows another is pruning). */
+export const DEFAULT_PRUNE_EVERY_MS = 600_000;
 /** The shortest lease: renewals go out every third of it, and a round trip must fit. */
 export const MIN_LEASE_MS = 1000;
 
@@ -42,6 +48,10 @@ export interface PgEngineOptions {
   pollMs?: number;
   /** Claims this replica runs at once (each remediation's maxConcurrent holds across replicas). */
   maxRunning?: number;
+  /** Finished events older than this are pruned to their dedupe keys (store.ts `prune`). */
+  retentionMs?: number;
+  /** How often to prune: at start, then on this tick. */
+  pruneEveryMs?: number;
 }
 
 /** A name for this replica in claims and the audit log. */
@@ -68,6 +78,10 @@ export class PgEngine {
   private again = false;
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private unlisten: (() => void) | undefined;
+  private relisten: NodeJS.Timeout | undefined;
+  private pruning: Promise<void> | undefined;
 
   constructor(private readonly opts: PgEngineOptions) {
     this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
@@ -167,7 +181,10 @@ export class PgEngine {
         m.actions.inc({ remediation: UNKNOWN, result: 'skipped-unknown-remediation' });
       }
     }
-    if (result.queued > 0) this.kick();
+    if (result.queued > 0) {
+      this.kick();
+      this.notify();
+    }
     return result;
   }
 
@@ -183,6 +200,67 @@ export class PgEngine {
     };
     tick();
     this.kick();
+    const pruneTick = () => {
+      this.pruneTimer = setTimeout(() => {
+        this.prune();
+        if (!this.stopping) pruneTick();
+      }, this.opts.pruneEveryMs ?? DEFAULT_PRUNE_EVERY_MS);
+      this.pruneTimer.unref();
+    };
+    this.prune();
+    pruneTick();
+    this.listen(1);
+  }
+
+  /**
+   * Other replicas' queued work, as it commits (LISTEN/NOTIFY): claimed at once rather than on
+   * the next poll. The poll stays: a notification can be missed while the connection is down.
+   */
+  private listen(attempt: number): void {
+    if (this.stopping) return;
+    const again = (err: unknown) => {
+      this.unlisten = undefined;
+      if (this.stopping) return;
+      this.limited.line('listen', `not notified of other replicas' work (polling meanwhile): ${describeDbError(err)}`);
+      this.relisten = setTimeout(() => this.listen(attempt + 1), backoffMs(attempt));
+      this.relisten.unref();
+    };
+    // Tracked, so a shutdown waits for the connection before the pool closes.
+    const listening = this.store.listen(() => this.kick(), again);
+    this.track(listening);
+    listening.then((stop) => {
+      if (this.stopping) stop();
+      else {
+        this.unlisten = stop;
+        attempt = 1;
+      }
+    }, again);
+  }
+
+  /** Wakes the other replicas; the poll covers a notification that fails. */
+  private notify(): void {
+    this.track(this.store.notifyWork());
+  }
+
+  /** One retention pass unless one is under way; failures are logged and retried on the next tick. */
+  private prune(): void {
+    if (this.stopping || this.pruning) return;
+    const retentionMs = this.opts.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.pruning = this.store.prune(retentionMs).then(
+      (r) => {
+        this.opts.metrics.pruned.inc({ what: 'events' }, r.pruned);
+        this.opts.metrics.pruned.inc({ what: 'episodes' }, r.episodes);
+        if (r.pruned + r.episodes > 0)
+          this.opts.log(
+            `retention: ${r.pruned} event(s) finished over ${retentionMs / 1000}s ago pruned to their dedupe keys; ${r.episodes} resolved episode(s) forgotten`,
+          );
+      },
+      (err: unknown) => this.limited.line('prune', `could not prune old events in the database (retrying): ${describeDbError(err)}`),
+    );
+    const done = this.pruning.finally(() => {
+      this.pruning = undefined;
+    });
+    this.track(done);
   }
 
   /** Whether the database answers (for /readyz). */
@@ -231,13 +309,23 @@ export class PgEngine {
         this.limited.line('claim', `could not claim remediations from the database (retrying): ${describeDbError(err)}`);
         return;
       }
+      // A start clears the halt, a cap skip sets it; in a round, the starts come before the cap.
+      for (const claim of result.claimed) {
+        if (!claim.interrupted) this.opts.metrics.halted.set({ remediation: claim.alert.remediation }, 0);
+      }
       for (const s of result.skipped) {
         const label = this.remediations.has(s.remediation) ? s.remediation : UNKNOWN;
         this.opts.metrics.actions.inc({ remediation: label, result: `skipped-${s.reason}` });
         if (s.reason === 'cooldown') this.opts.metrics.cooldownSkips.inc({ remediation: s.remediation });
         if (s.reason === 'hourly-cap') {
+          const rem = this.remediations.get(s.remediation);
           this.opts.metrics.capSkips.inc({ remediation: s.remediation });
-          this.limited.line(`hourly-cap:${s.remediation}`, `remediation ${s.remediation}: ${s.detail}`);
+          this.opts.metrics.halted.set({ remediation: s.remediation }, 1);
+          // The file engine's words (engine.ts), so one alert rule and one log search fit both stores.
+          this.limited.line(
+            `hourly-cap:${s.remediation}`,
+            `remediation ${s.remediation} reached ${rem?.maxPerHour ?? '?'} runs in the last hour: not running it for alert ${s.fingerprint} (a remediation loop?)`,
+          );
         }
       }
       for (const claim of result.claimed) {
@@ -270,7 +358,10 @@ export class PgEngine {
         this.opts.log(
           `${n} claim(s) of other replicas expired (they died or stalled mid-action): ${r.interrupted.length} audited as interrupted, ${r.requeued.length} queued again (retryInterrupted)`,
         );
-        if (r.requeued.length > 0) this.kick();
+        if (r.requeued.length > 0) {
+          this.kick();
+          this.notify();
+        }
       }
       this.opts.metrics.queueDepth.set(await this.store.queueDepth());
     } catch (err) {
@@ -299,7 +390,7 @@ export class PgEngine {
     };
     if (performance.now() > sentAt + this.leaseMs / 2) {
       // Stalled between the claim and the start: too little lease left to start safely.
-      await this.store.release(claim, 'not started: the claim took too long to arrive', 0).catch(() => {});
+      if (await this.store.release(claim, 'not started: the claim took too long to arrive', 0).catch(() => false)) this.notify();
       return;
     }
     const renewals = setInterval(
@@ -367,6 +458,10 @@ export class PgEngine {
   async shutdown(deadlineMs: number): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
+    clearTimeout(this.pruneTimer);
+    clearTimeout(this.relisten);
+    this.unlisten?.();
+    this.unlisten = undefined;
     await this.claiming;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {

@@ -76,6 +76,16 @@ CREATE TABLE ${SCHEMA}.resolved_episodes (
 );
 `,
   },
+  {
+    version: 2,
+    description: 'retention: pruned events kept as their dedupe keys; indexes for the pruning tick',
+    sql: `
+ALTER TABLE ${SCHEMA}.events ADD COLUMN pruned_at timestamptz;
+CREATE INDEX events_prunable ON ${SCHEMA}.events (finished_at) WHERE pruned_at IS NULL AND finished_at IS NOT NULL;
+CREATE INDEX runs_started ON ${SCHEMA}.runs (started_at);
+CREATE INDEX resolved_episodes_at ON ${SCHEMA}.resolved_episodes (at);
+`,
+  },
 ];
 
 /** The advisory lock key that serializes migrations (any constant; "sloforge" in ASCII). */

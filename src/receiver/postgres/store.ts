@@ -15,6 +15,8 @@
 //   replica that stalled past its lease writes nothing when it wakes up.
 // - Expired leases: any replica ends them, as the file store's replay does: interrupted, audited
 //   and not repeated, or queued again for a remediation marked `retryInterrupted`.
+// - Waking: a replica that queues work NOTIFYs WORK_CHANNEL; the others LISTEN and claim at once.
+// - Retention: `prune` shrinks long-finished events to their dedupe keys (docs/receiver-postgres.md).
 //
 // Alert text only ever travels as bound parameters (a JSON document, unpacked by PostgreSQL).
 import pg, { type PoolClient } from 'pg';
@@ -27,6 +29,9 @@ import { SCHEMA, migrate, type MigrateResult } from './schema.js';
 import { describeDbError } from './connection.js';
 
 const T = (name: string): string => `${SCHEMA}.${name}`;
+
+/** The channel replicas NOTIFY when they queue work, so the others claim it without waiting for their poll. */
+export const WORK_CHANNEL = 'sloforge_work';
 
 /** An event as the receiver hands it to `accept`: queued, or already skipped (unknown, not bound). */
 export interface NewEvent {
@@ -54,6 +59,7 @@ export interface Claim {
 export interface SkipDecision {
   id: string;
   remediation: string;
+  fingerprint: string;
   reason: SkipReason;
   detail: string;
 }
@@ -61,6 +67,15 @@ export interface SkipDecision {
 export interface ClaimResult {
   claimed: Claim[];
   skipped: SkipDecision[];
+}
+
+export interface PruneResult {
+  /** Finished events older than the retention, shrunk to their dedupe keys (audit records deleted). */
+  pruned: number;
+  /** Episodes forgotten, their dedupe keys deleted: resolved longer than the retention ago. */
+  episodes: number;
+  /** Starts deleted from `runs`: past the hourly cap's window. */
+  runs: number;
 }
 
 export interface ReapResult {
@@ -306,7 +321,7 @@ export class PgStore {
         }
         if (skip) {
           await this.writeSkip(c, ev, skip.reason, skip.detail);
-          result.skipped.push({ id: ev.id, remediation: ev.remediation, ...skip });
+          result.skipped.push({ id: ev.id, remediation: ev.remediation, fingerprint: ev.alert.fingerprint, ...skip });
           continue;
         }
         if (result.claimed.length >= max) continue;
@@ -489,6 +504,67 @@ export class PgStore {
     });
   }
 
+  /**
+   * One retention pass, by the database's clock, in batches of `batch` rows (each its own short
+   * statement, so replicas pruning at once skip each other's rows rather than wait):
+   * - `runs` older than the hourly cap's window go: nothing reads them.
+   * - Finished events older than `retentionMs` keep only their row's dedupe key (the audit
+   *   records and the alert's text go; /api/actions no longer lists them), as the file store
+   *   compacts a long-finished event to a `seen` line: a late redelivery still never runs twice.
+   * - The keys themselves go once their episode's resolved notice is older than `retentionMs`:
+   *   Alertmanager sends nothing more for a resolved episode (the alert firing again starts a
+   *   new one, with a new key). Keys of episodes never seen resolved stay.
+   */
+  async prune(retentionMs: number, batch = 1000): Promise<PruneResult> {
+    const out: PruneResult = { pruned: 0, episodes: 0, runs: 0 };
+    const loop = async (sql: string, params: unknown[]): Promise<number> => {
+      let total = 0;
+      for (;;) {
+        const n = (await this.pool.query(sql, params)).rowCount ?? 0;
+        total += n;
+        if (n < batch) return total;
+      }
+    };
+    out.runs = await loop(
+      `DELETE FROM ${T('runs')} WHERE ctid = ANY (ARRAY(
+         SELECT ctid FROM ${T('runs')} WHERE started_at < clock_timestamp() - make_interval(secs => $1 / 1000.0) LIMIT $2))`,
+      [HOUR_MS, batch],
+    );
+    out.pruned = await loop(
+      `WITH old AS (
+         SELECT id FROM ${T('events')}
+          WHERE pruned_at IS NULL AND finished_at IS NOT NULL
+            AND state IN ('success', 'failure', 'dry-run', 'skipped')
+            AND finished_at < clock_timestamp() - make_interval(secs => $1 / 1000.0)
+          ORDER BY finished_at
+          LIMIT $2
+            FOR UPDATE SKIP LOCKED
+       ),
+       logs AS (DELETE FROM ${T('event_log')} l USING old WHERE l.event_id = old.id)
+       UPDATE ${T('events')} e
+          SET pruned_at = clock_timestamp(), detail = NULL,
+              alert = jsonb_build_object('remediation', e.alert->'remediation', 'status', e.alert->'status',
+                                         'fingerprint', e.alert->'fingerprint', 'startsAt', e.alert->'startsAt',
+                                         'endsAt', '', 'labels', '{}'::jsonb, 'annotations', '{}'::jsonb)
+         FROM old
+        WHERE e.id = old.id`,
+      [retentionMs, batch],
+    );
+    out.episodes = await loop(
+      `WITH gone AS (
+         SELECT r.episode FROM ${T('resolved_episodes')} r
+          WHERE r.at < clock_timestamp() - make_interval(secs => $1 / 1000.0)
+            AND NOT EXISTS (SELECT 1 FROM ${T('events')} e WHERE e.episode = r.episode AND e.pruned_at IS NULL)
+          LIMIT $2
+            FOR UPDATE SKIP LOCKED
+       ),
+       keys AS (DELETE FROM ${T('events')} e USING gone WHERE e.episode = gone.episode)
+       DELETE FROM ${T('resolved_episodes')} r USING gone WHERE r.episode = gone.episode`,
+      [retentionMs, batch],
+    );
+    return out;
+  }
+
   /** The newest `limit` events, newest first, for /api/actions. */
   async recent(limit: number): Promise<AuditEntry[]> {
     const { rows } = await this.pool.query<{
@@ -503,7 +579,7 @@ export class PgStore {
       finished_at: Date | null;
     }>(
       `SELECT id, alert, state, reason, detail, attempts, accepted_at, started_at, finished_at
-         FROM ${T('events')} ORDER BY seq DESC LIMIT $1`,
+         FROM ${T('events')} WHERE pruned_at IS NULL ORDER BY seq DESC LIMIT $1`,
       [limit],
     );
     return rows.map((r) => ({
@@ -527,6 +603,45 @@ export class PgStore {
   async queueDepth(): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${T('events')} WHERE state = 'queued'`);
     return rows[0]!.n;
+  }
+
+  /** Tells every replica listening (`listen`) that there is queued work; delivered when it commits. */
+  async notifyWork(): Promise<void> {
+    await this.pool.query('SELECT pg_notify($1, $2)', [WORK_CHANNEL, this.replica]);
+  }
+
+  /**
+   * Listens for `notifyWork` on a connection of its own (taken from the pool and kept). `onError`
+   * hears once when the connection breaks; it is gone then, and a caller listens again. The
+   * returned function stops listening and gives the connection back.
+   */
+  async listen(onWork: () => void, onError: (err: Error) => void): Promise<() => void> {
+    const c = await this.pool.connect();
+    let done = false;
+    const finish = (err?: Error) => {
+      if (done) return;
+      done = true;
+      c.off('notification', onNotification);
+      c.off('error', onClientError);
+      c.release(err ?? true);
+    };
+    const onNotification = (msg: pg.Notification) => {
+      if (msg.channel === WORK_CHANNEL) onWork();
+    };
+    const onClientError = (err: Error) => {
+      finish(err);
+      onError(err);
+    };
+    c.on('notification', onNotification);
+    c.on('error', onClientError);
+    try {
+      await c.query(`LISTEN ${WORK_CHANNEL}`);
+    } catch (err) {
+      finish(err as Error);
+      throw err;
+    }
+    // Released as broken (true) even when stopped cleanly: a connection that LISTENed is not reused.
+    return () => finish();
   }
 
   async close(): Promise<void> {
