@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startReceiver } from '../../src/receiver/server.js';
 import { engineCases } from './engine-cases.js';
 import { postgresStore } from './stores.js';
-import { alert, audit, payload, post, receiverOptions, settled, setup, waitFor } from './helpers.js';
+import { alert, audit, payload, post, receiverOptions, setup, waitFor } from './helpers.js';
 
 const store = postgresStore();
 engineCases(store);
