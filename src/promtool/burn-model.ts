@@ -61,11 +61,29 @@ export function burnModel(plan: SloPlan, phases: readonly Phase[], sampleMin: nu
   };
   const rawMin = new Set(plan.rawWindows.map((ms) => ms / MINUTE_MS));
   const baseMin = Math.min(...plan.windows) / MINUTE_MS;
+  // The base window's errors and events recorded at each evaluation (at j x evalMin), summed up
+  // to each j, so a derived window is one subtraction too. Grown as later evaluations are asked.
+  const baseErrorsUpTo = [0];
+  const baseTotalUpTo = [0];
+  const recordedUpTo = (j: number) => {
+    for (let k = baseErrorsUpTo.length - 1; k <= j; k++) {
+      const [e, n] = raw(baseMin, k * evalMin);
+      baseErrorsUpTo.push(baseErrorsUpTo[k]! + e);
+      baseTotalUpTo.push(baseTotalUpTo[k]! + n);
+    }
+  };
   const ratio = (w: number, t: number): number | undefined => {
     let e = 0;
     let n = 0;
     if (rawMin.has(w) || w === baseMin) [e, n] = raw(w, t);
-    else {
+    else if (t % evalMin === 0) {
+      // The evaluations from t back to max(0, t - w): j from that bound's step up to t's.
+      const last = t / evalMin;
+      const first = Math.max(0, Math.ceil((t - w) / evalMin));
+      recordedUpTo(last);
+      e = baseErrorsUpTo[last + 1]! - baseErrorsUpTo[first]!;
+      n = baseTotalUpTo[last + 1]! - baseTotalUpTo[first]!;
+    } else {
       for (let at = t; at >= 0 && at >= t - w; at -= evalMin) {
         const [be, bn] = raw(baseMin, at);
         e += be;
