@@ -94,8 +94,10 @@ checks_pid=$!
 
 # Three at a time on two cores: the slowest files mostly wait (on Prometheus scrapes, lock
 # timeouts, npm), and a third slot keeps both cores busy meanwhile. bench/README.md has the figures.
+# --test-force-exit: a failed test that leaves a server open must not keep its process (and the
+# 21 files pooled in it) from ending; the failure is reported either way.
 status=0
-node --conditions=sloforge-source --import tsx --test --test-concurrency="${SLOFORGE_TEST_CONCURRENCY:-3}" "${files[@]}" || status=$?
+node --conditions=sloforge-source --import tsx --test --test-force-exit --test-concurrency="${SLOFORGE_TEST_CONCURRENCY:-3}" "${files[@]}" || status=$?
 
 checks_status=0
 wait "$checks_pid" || checks_status=$?
