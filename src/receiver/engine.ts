@@ -19,12 +19,12 @@ import { setMaxListeners } from 'node:events';
 import type { ResolvedRemediation } from '../remediation/actions-file.js';
 import { runAction, type ActionOutcome } from './actions/index.js';
 import { GuardRails } from './guard.js';
-import { describeBinding, isBound } from './binding.js';
 import type { ReceiverMetrics } from './metrics.js';
-import { capAlert, dedupeKey, type WebhookAlert } from './payload.js';
+import { dedupeKey, type WebhookAlert } from './payload.js';
+import { admitted, countDuplicate, countStored, skipOf, storedAlert, UNKNOWN_REMEDIATION, type AcceptResult } from './intake.js';
+export type { AcceptResult } from './intake.js';
 import type { ActionResult, LogRecord, SkipReason } from './store/records.js';
 import type { BadLine, Store } from './store/types.js';
-import type { AlertFields } from './template.js';
 import { toAuditEntry, type AuditEntry, type Event, type EventState } from './audit.js';
 import { applyRecord, episode, eventFromAccepted } from './event.js';
 import { LogReplay } from './replay.js';
@@ -32,15 +32,8 @@ import { LogLimiter } from './log-limiter.js';
 import { redactUrl } from './redact.js';
 import { RunQueue } from './run-queue.js';
 import { Deque } from './deque.js';
-import { someOf } from '../list-text.js';
 import { EnvironmentError } from '../errors.js';
 import { sleep } from './actions/request.js';
-
-export interface AcceptResult {
-  queued: number;
-  duplicates: number;
-  ignored: number;
-}
 
 /** The alerts could not be made durable; the caller must answer 5xx so Alertmanager retries. */
 export class PersistError extends EnvironmentError {
@@ -72,8 +65,6 @@ export function monotonicClock(): () => number {
   const mono0 = performance.now();
   return () => wall0 + (performance.now() - mono0);
 }
-
-const UNKNOWN = '(unknown)';
 
 /**
  * Resolved episodes remembered at most (the newest): enough to stop a firing event still queued
@@ -223,57 +214,27 @@ export class Engine {
     const waits: Promise<void>[] = [];
     const at = this.now();
     for (const a of alerts) {
-      const name = a.labels.remediation;
-      if (name === undefined || name === '') {
-        result.ignored++;
-        m.alerts.inc({ outcome: 'no_remediation' });
-        continue;
-      }
-      const rem = this.remediations.get(name);
-      if (a.status === 'resolved') this.rememberResolved(episode(a));
-      if (rem && a.status === 'resolved' && !rem.onResolved) {
-        result.ignored++;
-        m.alerts.inc({ outcome: 'resolved_ignored' });
-        continue;
-      }
+      const picked = admitted(a, this.remediations, result, m);
+      if (a.status === 'resolved' && a.labels.remediation) this.rememberResolved(episode(a));
+      if (!picked) continue;
+      const { name, rem } = picked;
       const key = dedupeKey(a);
       const inFlight = this.pending.get(key);
       if (this.seen.has(key) || inFlight) {
         // A concurrent copy is still being written: answer only once it is safe on disk.
         if (inFlight) waits.push(inFlight);
-        result.duplicates++;
-        m.duplicates.inc();
-        m.alerts.inc({ outcome: 'duplicate' });
+        countDuplicate(result, m);
         continue;
       }
-      const capped = capAlert({
-        remediation: name,
-        status: a.status,
-        fingerprint: a.fingerprint,
-        startsAt: a.startsAt,
-        endsAt: a.endsAt ?? '',
-        labels: a.labels,
-        annotations: a.annotations ?? {},
-      });
-      const alert: AlertFields = capped.alert;
-      if (capped.cut.length > 0) {
-        m.truncated.inc();
-        this.limited.line('truncated', `alert ${a.fingerprint} was larger than the per-alert limit: cut ${someOf(capped.cut, ', ', 5)}`);
-      }
+      const alert = storedAlert(a, name, m, this.limited);
       const accepted = { t: 'accepted', id: randomUUID(), at, key, alert } as const;
       const ev = eventFromAccepted(accepted);
       records.push(accepted);
-      const skip = (reason: SkipReason, detail: string) => {
-        const r = { t: 'skipped', id: ev.id, key, at, reason, detail } as const;
+      const skip = skipOf(name, rem, alert);
+      if (skip) {
+        const r = { t: 'skipped', id: ev.id, key, at, ...skip } as const;
         applyRecord(ev, r);
         records.push(r);
-      };
-      if (!rem) {
-        // Kept in the audit trail so a typo in a label is visible, but nothing runs.
-        skip('unknown-remediation', `no remediation named "${name}" in the actions file`);
-      } else if (!isBound(rem, alert.labels)) {
-        // Audited, never run: a series label or a foreign rule tried to pick this action.
-        skip('not-bound', describeBinding(rem, alert.labels));
       }
       fresh.push(ev);
       this.pending.set(key, Promise.resolve()); // replaced below; marks the key as taken synchronously
@@ -295,20 +256,8 @@ export class Engine {
       this.seen.add(ev.key);
       this.events.set(ev.id, ev);
       if (TERMINAL.has(ev.state)) this.settled(ev);
-      if (ev.state === 'queued') {
-        this.queue.push(ev);
-        result.queued++;
-        m.alerts.inc({ outcome: 'queued' });
-      } else if (ev.reason === 'not-bound') {
-        result.ignored++;
-        m.alerts.inc({ outcome: 'not_bound' });
-        m.actions.inc({ remediation: ev.alert.remediation, result: 'skipped-not-bound' });
-        this.limited.line(`not-bound:${ev.alert.remediation}`, `refused: ${ev.detail}`);
-      } else {
-        result.ignored++;
-        m.alerts.inc({ outcome: 'unknown_remediation' });
-        m.actions.inc({ remediation: UNKNOWN, result: 'skipped-unknown-remediation' });
-      }
+      if (ev.state === 'queued') this.queue.push(ev);
+      countStored(ev, result, m, this.limited);
     }
     try {
       await Promise.all(waits);
@@ -497,7 +446,7 @@ export class Engine {
     const skipped = { t: 'skipped', id: ev.id, key: ev.key, at: this.now(), reason, detail } as const;
     this.apply(ev, skipped);
     // Alert labels are caller input: an unknown name must not become a new time series.
-    const label = this.remediations.has(ev.alert.remediation) ? ev.alert.remediation : UNKNOWN;
+    const label = this.remediations.has(ev.alert.remediation) ? ev.alert.remediation : UNKNOWN_REMEDIATION;
     this.opts.metrics.actions.inc({ remediation: label, result: `skipped-${reason}` });
     const written = this.persist([skipped], `the skip of alert ${ev.alert.fingerprint}`);
     this.track(written);

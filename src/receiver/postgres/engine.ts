@@ -17,11 +17,11 @@ import { setMaxListeners } from 'node:events';
 import type { ResolvedRemediation } from '../../remediation/actions-file.js';
 import { runAction, type ActionOutcome } from '../actions/index.js';
 import type { AuditEntry } from '../audit.js';
-import { describeBinding, isBound } from '../binding.js';
-import { PersistError, describe, type AcceptResult } from '../engine.js';
+import { PersistError, describe } from '../engine.js';
 import { LogLimiter } from '../log-limiter.js';
 import type { ReceiverMetrics } from '../metrics.js';
-import { capAlert, dedupeKey, type WebhookAlert } from '../payload.js';
+import { dedupeKey, type WebhookAlert } from '../payload.js';
+import { admitted, countDuplicate, countStored, skipOf, storedAlert, UNKNOWN_REMEDIATION, type AcceptResult } from '../intake.js';
 import type { ActionResult } from '../store/records.js';
 import { sleep } from '../actions/request.js';
 import { describeDbError } from './connection.js';
@@ -59,7 +59,6 @@ export function replicaName(): string {
   return `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 }
 
-const UNKNOWN = '(unknown)';
 const backoffMs = (n: number): number => Math.min(250 * 2 ** (n - 1), 5000);
 
 export class PgEngine {
@@ -102,54 +101,19 @@ export class PgEngine {
     const keys = new Set<string>();
     const resolved: string[] = [];
     for (const a of alerts) {
-      const name = a.labels.remediation;
-      if (name === undefined || name === '') {
-        result.ignored++;
-        m.alerts.inc({ outcome: 'no_remediation' });
-        continue;
-      }
-      const rem = this.remediations.get(name);
-      if (a.status === 'resolved') resolved.push(`${a.fingerprint}|${a.startsAt}`);
-      if (rem && a.status === 'resolved' && !rem.onResolved) {
-        result.ignored++;
-        m.alerts.inc({ outcome: 'resolved_ignored' });
-        continue;
-      }
+      const picked = admitted(a, this.remediations, result, m);
+      if (a.status === 'resolved' && a.labels.remediation) resolved.push(`${a.fingerprint}|${a.startsAt}`);
+      if (!picked) continue;
+      const { name, rem } = picked;
       const key = dedupeKey(a);
       if (keys.has(key)) {
-        result.duplicates++;
-        m.duplicates.inc();
-        m.alerts.inc({ outcome: 'duplicate' });
+        countDuplicate(result, m);
         continue;
       }
       keys.add(key);
-      const capped = capAlert({
-        remediation: name,
-        status: a.status,
-        fingerprint: a.fingerprint,
-        startsAt: a.startsAt,
-        endsAt: a.endsAt ?? '',
-        labels: a.labels,
-        annotations: a.annotations ?? {},
-      });
-      if (capped.cut.length > 0) {
-        m.truncated.inc();
-        this.limited.line(
-          'truncated',
-          `alert ${a.fingerprint} was larger than the per-alert limit: cut ${capped.cut.slice(0, 5).join(', ')}`,
-        );
-      }
-      const alert = capped.alert;
-      const ev: NewEvent = { id: randomUUID(), key, alert, state: 'queued' };
-      if (!rem)
-        Object.assign(ev, {
-          state: 'skipped',
-          reason: 'unknown-remediation',
-          detail: `no remediation named "${name}" in the actions file`,
-        });
-      else if (!isBound(rem, alert.labels))
-        Object.assign(ev, { state: 'skipped', reason: 'not-bound', detail: describeBinding(rem, alert.labels) });
-      fresh.push(ev);
+      const alert = storedAlert(a, name, m, this.limited);
+      const skip = skipOf(name, rem, alert);
+      fresh.push(skip ? { id: randomUUID(), key, alert, state: 'skipped', ...skip } : { id: randomUUID(), key, alert, state: 'queued' });
     }
     let stored: Set<string>;
     try {
@@ -162,24 +126,9 @@ export class PgEngine {
       throw new PersistError('could not persist the alerts');
     }
     for (const ev of fresh) {
-      if (!stored.has(ev.id)) {
-        // Another replica (or an earlier delivery) stored this alert first.
-        result.duplicates++;
-        m.duplicates.inc();
-        m.alerts.inc({ outcome: 'duplicate' });
-      } else if (ev.state === 'queued') {
-        result.queued++;
-        m.alerts.inc({ outcome: 'queued' });
-      } else if (ev.reason === 'not-bound') {
-        result.ignored++;
-        m.alerts.inc({ outcome: 'not_bound' });
-        m.actions.inc({ remediation: ev.alert.remediation, result: 'skipped-not-bound' });
-        this.limited.line(`not-bound:${ev.alert.remediation}`, `refused: ${ev.detail}`);
-      } else {
-        result.ignored++;
-        m.alerts.inc({ outcome: 'unknown_remediation' });
-        m.actions.inc({ remediation: UNKNOWN, result: 'skipped-unknown-remediation' });
-      }
+      // Not stored: another replica (or an earlier delivery) stored this alert first.
+      if (!stored.has(ev.id)) countDuplicate(result, m);
+      else countStored(ev, result, m, this.limited);
     }
     if (result.queued > 0) {
       this.kick();
@@ -314,7 +263,7 @@ export class PgEngine {
         if (!claim.interrupted) this.opts.metrics.halted.set({ remediation: claim.alert.remediation }, 0);
       }
       for (const s of result.skipped) {
-        const label = this.remediations.has(s.remediation) ? s.remediation : UNKNOWN;
+        const label = this.remediations.has(s.remediation) ? s.remediation : UNKNOWN_REMEDIATION;
         this.opts.metrics.actions.inc({ remediation: label, result: `skipped-${s.reason}` });
         if (s.reason === 'cooldown') this.opts.metrics.cooldownSkips.inc({ remediation: s.remediation });
         if (s.reason === 'hourly-cap') {
@@ -349,7 +298,7 @@ export class PgEngine {
       const r = await this.store.reapExpired(this.lookup);
       for (const e of r.interrupted) {
         this.opts.metrics.actions.inc({
-          remediation: this.remediations.has(e.remediation) ? e.remediation : UNKNOWN,
+          remediation: this.remediations.has(e.remediation) ? e.remediation : UNKNOWN_REMEDIATION,
           result: 'skipped-interrupted',
         });
       }
