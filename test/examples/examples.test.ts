@@ -25,7 +25,7 @@ test('the examples are there: minimal, Kubernetes with the Operator, grouped mul
 
 for (const example of all) {
   test(`${example.name}: generated/ is current`, async () => {
-    const differences = await treeDifferences(example.expected, await compileTree(example));
+    const differences = await treeDifferences(example.expected, (await compileTree(example)).artifacts);
     assert.deepEqual(
       differences,
       [],

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { writeArtifacts } from '../../src/output/write.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { compileTree, examples, goldenCases, noticesText, treeDifferences } from './tree.js';
+import { compileTree, examples, goldenCases, treeDifferences } from './tree.js';
 
 const wanted = process.argv.slice(2);
 const all = [...goldenCases(), ...examples()];
@@ -19,15 +19,12 @@ if (unknown.length > 0) {
 }
 let changed = 0;
 for (const tree of trees) {
-  if (tree.notices !== undefined) {
-    const text = await noticesText(tree);
-    if (!existsSync(tree.notices) || readFileSync(tree.notices, 'utf8') !== text) {
-      writeFileSync(tree.notices, text);
-      changed++;
-      console.log(`${tree.name}: notices.txt rewritten`);
-    }
+  const { artifacts, notices } = await compileTree(tree);
+  if (tree.notices !== undefined && (!existsSync(tree.notices) || readFileSync(tree.notices, 'utf8') !== notices)) {
+    writeFileSync(tree.notices, notices);
+    changed++;
+    console.log(`${tree.name}: notices.txt rewritten`);
   }
-  const artifacts = await compileTree(tree);
   const differences = await treeDifferences(tree.expected, artifacts);
   if (differences.length === 0) continue;
   changed++;

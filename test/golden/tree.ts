@@ -5,7 +5,7 @@ import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load.js';
-import { compile } from '../../src/compile.js';
+import { compileModel } from '../../src/compile.js';
 import type { Artifact } from '../../src/output/artifact.js';
 import { resolveModel } from '../../src/model/resolve.js';
 import { ruleSet } from '../../src/prometheus/target.js';
@@ -44,22 +44,24 @@ export const goldenCases = (): GoldenTree[] => treesUnder('test/golden', 'golden
 /** examples/<name>/slos -> examples/<name>/generated, as `npx sloforge generate` writes it there. */
 export const examples = (): GoldenTree[] => treesUnder('examples', 'examples', 'generated');
 
-/**
- * The warnings and notes `sloforge generate` prints for the tree's config, with paths relative to
- * the repository, one per line; empty when it prints none.
- */
-export async function noticesText(tree: GoldenTree): Promise<string> {
-  const loaded = await loadConfig(tree.slos);
-  const model = resolveModel(loaded.config);
-  const { warnings, notes } = generateNotices(loaded, model, ruleSet(model));
-  const lines = [...warnings, ...notes].map((l) => l.split(`${ROOT}${path.sep}`).join(''));
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+export interface TreeOutput {
+  /** What `sloforge generate` would write for the tree's config (loading validates it). */
+  artifacts: Artifact[];
+  /**
+   * The warnings and notes it prints, with paths relative to the repository, one per line; empty
+   * when it prints none.
+   */
+  notices: string;
 }
 
-/** What `sloforge generate` would write for the tree's config (loading validates it). */
-export async function compileTree(tree: GoldenTree): Promise<Artifact[]> {
+/** The tree's config loaded, resolved and compiled once, as `generate` does. */
+export async function compileTree(tree: GoldenTree): Promise<TreeOutput> {
   const loaded = await loadConfig(tree.slos);
-  return compile(loaded.config);
+  const model = resolveModel(loaded.config);
+  const rules = ruleSet(model);
+  const { warnings, notes } = generateNotices(loaded, model, rules);
+  const lines = [...warnings, ...notes].map((l) => l.split(`${ROOT}${path.sep}`).join(''));
+  return { artifacts: compileModel(model, rules), notices: lines.length === 0 ? '' : `${lines.join('\n')}\n` };
 }
 
 async function listFiles(dir: string, rel = ''): Promise<string[]> {

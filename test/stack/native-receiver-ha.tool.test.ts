@@ -19,14 +19,7 @@ import { hostPath, loadCompose, readEnvFile, service } from './compose-model.js'
 import { localActions, localAlertmanagerConfig, type Endpoints } from './local-configs.js';
 import { REPO } from '../helpers/cli.js';
 import { Proc, freePort, getJson, until } from './processes.js';
-
-interface AuditEntry {
-  id: string;
-  remediation: string;
-  state: string;
-  reason?: string;
-  labels: Record<string, string>;
-}
+import type { AuditEntry } from '../../src/receiver/audit.js';
 
 const X = { alertname: 'ErrorBudgetBurnFast', service: 'checkout', slo: 'availability', remediation: 'restart-checkout' };
 /** Same remediation, another group: held by the cooldown X's run started, whichever replica decides. */

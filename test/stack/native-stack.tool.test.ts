@@ -14,6 +14,7 @@ import { tool } from '../helpers/tools.js';
 import { hostPath, loadCompose, service } from './compose-model.js';
 import { localActions, localAlertmanagerConfig, localPrometheusConfig, type Endpoints } from './local-configs.js';
 import { Proc, freePort, getJson, until } from './processes.js';
+import type { AuditEntry } from '../../src/receiver/audit.js';
 
 /** Healthy traffic Prometheus sees before the outage (30 evaluations), so the burn windows start from a baseline. */
 const HEALTHY_SECONDS = 15;
@@ -28,13 +29,6 @@ interface AmAlert {
   labels: Record<string, string>;
   receivers: Array<{ name: string }>;
   status: { state: string };
-}
-interface AuditEntry {
-  id: string;
-  remediation: string;
-  state: string;
-  reason?: string;
-  labels: Record<string, string>;
 }
 interface Restarts {
   count: number;
