@@ -4,6 +4,7 @@
 // over the samples in the window: its increase, the same extrapolation on both sides of the
 // ratio); derived windows sum the base window's recorded rates at each evaluation inside them. A gauge SLI (probe success) counts each sample as one event.
 import { MINUTE_MS } from '../config/duration.js';
+import { InternalError } from '../errors.js';
 import type { SloPlan } from '../model/types.js';
 import type { Tri } from './alert-timeline.js';
 import type { Phase } from './notation.js';
@@ -76,19 +77,15 @@ export function burnModel(plan: SloPlan, phases: readonly Phase[], sampleMin: nu
     let e = 0;
     let n = 0;
     if (rawMin.has(w) || w === baseMin) [e, n] = raw(w, t);
-    else if (t % evalMin === 0) {
+    else {
+      // Rules run only at evaluations, and the tests ask the model only there.
+      if (t % evalMin !== 0) throw new InternalError(`the burn model asked at minute ${t}, between evaluations every ${evalMin}m`);
       // The evaluations from t back to max(0, t - w): j from that bound's step up to t's.
       const last = t / evalMin;
       const first = Math.max(0, Math.ceil((t - w) / evalMin));
       recordedUpTo(last);
       e = baseErrorsUpTo[last + 1]! - baseErrorsUpTo[first]!;
       n = baseTotalUpTo[last + 1]! - baseTotalUpTo[first]!;
-    } else {
-      for (let at = t; at >= 0 && at >= t - w; at -= evalMin) {
-        const [be, bn] = raw(baseMin, at);
-        e += be;
-        n += bn;
-      }
     }
     return n > 0 ? e / n : undefined;
   };
