@@ -7,9 +7,8 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startReceiver } from '../../src/receiver/server.js';
-import { actionsFile } from '../../src/remediation/actions-file.js';
 import { LogStore } from '../../src/receiver/store/log-store.js';
-import { TOKEN, alert, fp, inProcess, payload, post, setup, waitFor } from './helpers.js';
+import { TOKEN, alert, fp, inProcess, payload, post, receiverOptions, setup, waitFor } from './helpers.js';
 import { engineCases } from './engine-cases.js';
 import { FILE_STORE } from './stores.js';
 
@@ -85,31 +84,14 @@ test('a compacted log still dedupes: an alert that ran a month ago does not run 
     { t: 'finished', id: 'e1', at: monthAgo, result: 'success', detail: 'ok', durationMs: 5 },
   ]);
   await seed.store.close();
-  const parsed = actionsFile.parse(JSON.parse(await readFile(env.actions, 'utf8')));
   const logs: string[] = [];
-  const rx = await startReceiver({
-    remediations: parsed.remediations,
-    tokens: [TOKEN],
-    dataDir: env.dataDir,
-    host: '127.0.0.1',
-    port: 0,
-    dryRun: false,
-    log: (l) => logs.push(l),
-  });
+  const rx = await startReceiver(await receiverOptions(env, logs));
   await waitFor('the start-time compaction', () => logs.some((l) => l.includes('compacted the event log (at start)')));
   assert.equal((await post(rx.url, payload([a]))).json.duplicates, 1);
   assert.equal(env.target.calls.length, 0);
   // And after a restart on the compacted log.
   await rx.close();
-  const again = await startReceiver({
-    remediations: parsed.remediations,
-    tokens: [TOKEN],
-    dataDir: env.dataDir,
-    host: '127.0.0.1',
-    port: 0,
-    dryRun: false,
-    log: () => {},
-  });
+  const again = await startReceiver(await receiverOptions(env, [], { log: () => {} }));
   t.after(() => again.close());
   assert.equal((await post(again.url, payload([a]))).json.duplicates, 1);
   assert.match(await readFile(path.join(env.dataDir, 'events.jsonl'), 'utf8'), /^\{"t":"seen","id":"e1"/);
