@@ -29,6 +29,7 @@ import { toAuditEntry, type AuditEntry, type Event, type EventState } from './au
 import { applyRecord, episode, eventFromAccepted } from './event.js';
 import { LogReplay } from './replay.js';
 import { LogLimiter } from './log-limiter.js';
+import { TaskSet } from './task-set.js';
 import { redactUrl } from './redact.js';
 import { RunQueue } from './run-queue.js';
 import { Deque } from './deque.js';
@@ -101,7 +102,7 @@ export class Engine {
   /** Events the previous process died running; `start` records them as interrupted. */
   private readonly interrupted: Event[] = [];
   /** Every started or skipping task, so shutdown can wait for their log writes. */
-  private readonly tasks = new Set<Promise<void>>();
+  private readonly tasks = new TaskSet();
   private readonly runningBy = new Map<string, number>();
   private readonly guard = new GuardRails();
   /** Episodes whose resolved notice arrived (kept in memory only: a best-effort check). */
@@ -281,7 +282,7 @@ export class Engine {
       return !rem || (this.runningBy.get(name) ?? 0) < rem.maxConcurrent;
     };
     for (const ev of this.queue.startable(hasSlot)) {
-      this.track(
+      this.tasks.add(
         this.begin(ev, this.remediations.get(ev.alert.remediation)).catch((err: Error) =>
           this.opts.log(`remediation ${ev.id} crashed: ${err.message}`),
         ),
@@ -303,16 +304,6 @@ export class Engine {
     );
     t.unref();
     this.timers.add(t);
-  }
-
-  /** Keeps a task for shutdown to wait on. */
-  private track(task: Promise<unknown>): void {
-    const t = task.then(
-      () => {},
-      () => {},
-    );
-    this.tasks.add(t);
-    void t.finally(() => this.tasks.delete(t));
   }
 
   /** Decides synchronously (so concurrent starts see one another), then runs asynchronously. */
@@ -418,7 +409,7 @@ export class Engine {
     this.opts.metrics.duration.observe({ remediation: rem.name, result }, seconds);
     if (!outcome.ok) this.opts.log(`remediation ${rem.name} failed for alert ${ev.alert.fingerprint}: ${outcome.detail}`);
     // Written in the background: a full disk must not hold the remediation's slot.
-    this.track(this.persist([finished], `the result of ${rem.name} for alert ${ev.alert.fingerprint}`));
+    this.tasks.add(this.persist([finished], `the result of ${rem.name} for alert ${ev.alert.fingerprint}`));
   }
 
   /**
@@ -449,7 +440,7 @@ export class Engine {
     const label = this.remediations.has(ev.alert.remediation) ? ev.alert.remediation : UNKNOWN_REMEDIATION;
     this.opts.metrics.actions.inc({ remediation: label, result: `skipped-${reason}` });
     const written = this.persist([skipped], `the skip of alert ${ev.alert.fingerprint}`);
-    this.track(written);
+    this.tasks.add(written);
     return written;
   }
 
@@ -503,17 +494,10 @@ export class Engine {
     this.stopped.abort();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    const all = () => Promise.allSettled([...this.tasks]);
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>((resolve) => {
-      timer = setTimeout(() => resolve('expired'), deadlineMs);
-    });
-    const outcome = await Promise.race([all(), expired]);
-    clearTimeout(timer);
-    if (outcome === 'expired' && this.tasks.size > 0) {
+    if (!(await this.tasks.settledWithin(deadlineMs)) && this.tasks.size > 0) {
       this.opts.log(`shutdown deadline passed: aborting ${this.tasks.size} running action(s); the next start audits them as interrupted`);
       this.abort.abort();
-      await all();
+      await this.tasks.settled();
     }
   }
 }

@@ -19,6 +19,7 @@ import { runAction, type ActionOutcome } from '../actions/index.js';
 import type { AuditEntry } from '../audit.js';
 import { PersistError, describe } from '../engine.js';
 import { LogLimiter } from '../log-limiter.js';
+import { TaskSet } from '../task-set.js';
 import type { ReceiverMetrics } from '../metrics.js';
 import { dedupeKey, type WebhookAlert } from '../payload.js';
 import { admitted, countDuplicate, countStored, skipOf, storedAlert, UNKNOWN_REMEDIATION, type AcceptResult } from '../intake.js';
@@ -68,7 +69,7 @@ export class PgEngine {
   private readonly pollMs: number;
   private readonly maxRunning: number;
   private readonly limited: LogLimiter;
-  private readonly tasks = new Set<Promise<void>>();
+  private readonly tasks = new TaskSet();
   /** Aborted when shutdown's deadline passes: running actions stop. */
   private readonly abort = new AbortController();
   private readonly stopped = new AbortController();
@@ -142,7 +143,7 @@ export class PgEngine {
     const tick = () => {
       this.timer = setTimeout(() => {
         this.kick();
-        this.track(this.reap());
+        this.tasks.add(this.reap());
         if (!this.stopping) tick();
       }, this.pollMs);
       this.timer.unref();
@@ -176,7 +177,7 @@ export class PgEngine {
     };
     // Tracked, so a shutdown waits for the connection before the pool closes.
     const listening = this.store.listen(() => this.kick(), again);
-    this.track(listening);
+    this.tasks.add(listening);
     listening.then((stop) => {
       if (this.stopping) stop();
       else {
@@ -188,7 +189,7 @@ export class PgEngine {
 
   /** Wakes the other replicas; the poll covers a notification that fails. */
   private notify(): void {
-    this.track(this.store.notifyWork());
+    this.tasks.add(this.store.notifyWork());
   }
 
   /** One retention pass unless one is under way; failures are logged and retried on the next tick. */
@@ -209,7 +210,7 @@ export class PgEngine {
     const done = this.pruning.finally(() => {
       this.pruning = undefined;
     });
-    this.track(done);
+    this.tasks.add(done);
   }
 
   /** Whether the database answers (for /readyz). */
@@ -280,7 +281,7 @@ export class PgEngine {
       for (const claim of result.claimed) {
         this.running++;
         this.opts.metrics.running.set(this.running);
-        this.track(
+        this.tasks.add(
           this.run(claim, sent).finally(() => {
             this.running--;
             this.opts.metrics.running.set(this.running);
@@ -316,15 +317,6 @@ export class PgEngine {
     } catch (err) {
       this.limited.line('reap', `could not check the database for expired claims (retrying): ${describeDbError(err)}`);
     }
-  }
-
-  private track(task: Promise<unknown>): void {
-    const t = task.then(
-      () => {},
-      () => {},
-    );
-    this.tasks.add(t);
-    void t.finally(() => this.tasks.delete(t));
   }
 
   private async run(claim: Claim, sentAt: number): Promise<void> {
@@ -412,18 +404,11 @@ export class PgEngine {
     this.unlisten?.();
     this.unlisten = undefined;
     await this.claiming;
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>((resolve) => {
-      timer = setTimeout(() => resolve('expired'), deadlineMs);
-    });
-    const all = () => Promise.allSettled([...this.tasks]);
-    const outcome = await Promise.race([all(), expired]);
-    clearTimeout(timer);
-    if (outcome === 'expired' && this.tasks.size > 0) {
+    if (!(await this.tasks.settledWithin(deadlineMs)) && this.tasks.size > 0) {
       this.opts.log(`shutdown deadline passed: aborting ${this.running} running action(s); another replica audits them as interrupted`);
       this.abort.abort();
     }
     this.stopped.abort();
-    await all();
+    await this.tasks.settled();
   }
 }
