@@ -16,7 +16,7 @@ import ts from 'typescript';
 import { spawn } from 'node:child_process';
 import { REPO, type CliResult } from './cli.js';
 
-function filesUnder(dir: string): string[] {
+export function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name))
@@ -27,7 +27,7 @@ function filesUnder(dir: string): string[] {
  * Everything the copy is made of; a change to any of them makes a new copy. The checkout's own
  * path too: the copy's node_modules is a link to that checkout's.
  */
-function contentHash(files: readonly string[]): string {
+export function contentHash(files: readonly string[]): string {
   const hash = createHash('sha256').update(`${REPO}\0`);
   for (const f of files)
     hash
