@@ -85,11 +85,14 @@ fi
 checks="$work/checks.log"
 # Prettier and tsc keep what they found between runs (node_modules/.cache): a second run checks
 # only what changed since (by content for Prettier, by tsc's own file versions), 20 s less CPU.
+# The three run from node_modules/.bin, where `npm ci` put them: npx would look them up first,
+# 0.6 to 0.9 CPU s each.
 cache=node_modules/.cache/sloforge
 mkdir -p "$cache"
-( npx prettier --check --cache --cache-strategy content . &&
-  npx tsc -p tsconfig.json --incremental --tsBuildInfoFile "$cache/tsconfig.tsbuildinfo" &&
-  npx depcruise src --config .dependency-cruiser.cjs ) >"$checks" 2>&1 &
+bin=node_modules/.bin
+( "$bin/prettier" --check --cache --cache-strategy content . &&
+  "$bin/tsc" -p tsconfig.json --incremental --tsBuildInfoFile "$cache/tsconfig.tsbuildinfo" &&
+  "$bin/depcruise" src --config .dependency-cruiser.cjs ) >"$checks" 2>&1 &
 checks_pid=$!
 
 # Three at a time on two cores: the slowest files mostly wait (on Prometheus scrapes, lock

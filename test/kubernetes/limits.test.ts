@@ -13,7 +13,7 @@ import { operatorRuleFileBytes, RULE_FILE_BUDGET } from '../../src/kubernetes/li
 import type { Artifact } from '../../src/output/artifact.js';
 import { modelOf, problemsOf } from '../helpers/config.js';
 import { bigService, platformConfig } from './platform-fixture.js';
-import { manifests, ofKind, yaml } from './fixture.js';
+import { manifests, ofKind, yaml, type Manifest } from './fixture.js';
 import { limitProblems } from './limits.js';
 
 function outputs(cfg: unknown): Artifact[] {
@@ -27,7 +27,8 @@ function outputs(cfg: unknown): Artifact[] {
   ];
 }
 
-function assertWithinLimits(artifacts: readonly Artifact[]): void {
+/** Returns the parsed manifests, which the caller may read further without parsing them again. */
+function assertWithinLimits(artifacts: readonly Artifact[]): Manifest[] {
   const list = manifests(artifacts);
   assert.ok(list.length > 0);
   assert.deepEqual(list.flatMap(limitProblems), []);
@@ -38,12 +39,12 @@ function assertWithinLimits(artifacts: readonly Artifact[]): void {
   for (const a of artifacts.filter((x) => x.path.startsWith('mimir/rules/'))) {
     for (const g of yaml(a.content).groups) assert.ok(g.rules.length <= 20, `${a.path} ${g.name}: ${g.rules.length} rules`);
   }
+  return list;
 }
 
 test('30 SLOs and 300 thresholds in one service: PrometheusRules, dashboard pages and Mimir groups within every limit', () => {
   const artifacts = outputs(platformConfig([bigService('checkout', 30, 300)]));
-  assertWithinLimits(artifacts);
-  const list = manifests(artifacts);
+  const list = assertWithinLimits(artifacts);
   const rules = ofKind(list, 'PrometheusRule');
   assert.ok(rules.length >= 2, `${rules.length} PrometheusRules`);
   assert.deepEqual(
