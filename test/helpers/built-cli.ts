@@ -55,13 +55,14 @@ const COPY_PREFIX = 'sloforge-built-cli-';
 const UNUSED_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Removes the copies not used for UNUSED_MS: the folder's times are touched at every use, so a
- * copy some other checkout's tests still run from stays.
+ * Removes the folders named `prefix`... in the temporary folder not used for UNUSED_MS: their
+ * times are touched at every use (touch()), so a copy some other checkout's tests still run
+ * from stays.
  */
-function pruneUnusedCopies(keep: string): void {
+export function pruneUnused(prefix: string, keep: string): void {
   const now = Date.now();
   for (const name of readdirSync(os.tmpdir())) {
-    if (!name.startsWith(COPY_PREFIX)) continue;
+    if (!name.startsWith(prefix)) continue;
     const dir = path.join(os.tmpdir(), name);
     if (dir === keep) continue;
     try {
@@ -72,17 +73,20 @@ function pruneUnusedCopies(keep: string): void {
   }
 }
 
+/** Marks a kept folder as used now (pruneUnused); returns it. */
+export function touch(dir: string): string {
+  const now = new Date();
+  utimesSync(dir, now, now);
+  return dir;
+}
+
 function makeCopy(): string {
   const sources = filesUnder(path.join(REPO, 'src')).filter((f) => f.endsWith('.ts'));
   const bins = filesUnder(path.join(REPO, 'bin'));
   const pkg = path.join(REPO, 'package.json');
   const dir = path.join(os.tmpdir(), `${COPY_PREFIX}${contentHash([...sources, ...bins, pkg])}`);
-  if (existsSync(path.join(dir, 'bin', 'sloforge.mjs'))) {
-    const now = new Date();
-    utimesSync(dir, now, now);
-    return dir;
-  }
-  pruneUnusedCopies(dir);
+  if (existsSync(path.join(dir, 'bin', 'sloforge.mjs'))) return touch(dir);
+  pruneUnused(COPY_PREFIX, dir);
 
   // Built beside, then renamed into place: a test process that comes second finds a whole copy or none.
   const partial = `${dir}.${process.pid}-${Date.now()}`;

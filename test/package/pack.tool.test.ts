@@ -14,7 +14,7 @@ import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { PROMETHEUS_IMAGE } from '../../src/init/scaffold.js';
 import { REPO, tempDir } from '../helpers/cli.js';
-import { contentHash, filesUnder } from '../helpers/built-cli.js';
+import { contentHash, filesUnder, pruneUnused, touch } from '../helpers/built-cli.js';
 import { tool } from '../helpers/tools.js';
 import { EXISTING } from '../alertmanager/helpers.js';
 
@@ -40,7 +40,7 @@ async function fails(cwd: string, cmd: string, ...args: string[]): Promise<strin
  * packing reads (as test/helpers/built-cli.ts keeps its copy of the CLI): src/, bin/, the
  * top-level files (package.json, README, LICENSE, tsconfig*.json, the lockfile), the lock of the
  * installed packages (the compiler and the declarations the build reads), and npm's and Node's
- * versions. A change to any of them packs afresh.
+ * versions. A change to any of them packs afresh; packs unused for a day are removed.
  */
 async function pack(dest: string): Promise<{ tarball: string; files: string[] }> {
   const inputs = [
@@ -58,7 +58,9 @@ async function pack(dest: string): Promise<{ tarball: string; files: string[] }>
     .slice(0, 16);
   const cache = path.join(os.tmpdir(), `sloforge-packed-${key}`);
   const report = path.join(cache, 'pack.json');
-  if (!existsSync(report)) {
+  if (existsSync(report)) touch(cache);
+  else {
+    pruneUnused('sloforge-packed-', cache);
     // Packed beside, then renamed into place: a second process finds a whole pack or none.
     const partial = `${cache}.${process.pid}-${Date.now()}`;
     mkdirSync(partial);
