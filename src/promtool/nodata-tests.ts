@@ -5,6 +5,7 @@ import { MINUTE_MS } from '../config/duration.js';
 import { NODATA_ALERTS } from '../conventions.js';
 import type { NoDataModel, ServiceModel } from '../model/types.js';
 import { labelText } from '../promql/labels.js';
+import { selectorMatches } from '../promql/match.js';
 import { parseSelector, type Selector } from '../promql/parse.js';
 import { groupValues, seriesText, type ConcreteSeries } from '../promql/series.js';
 import { noDataAlertLabels, noDataSubjects } from '../prometheus/nodata.js';
@@ -66,8 +67,8 @@ const phase = (W: number) => gone(W) + 2;
  * 2. Each input of a subject that reads several (a latency SLO's count and bucket) vanishes alone,
  *    in turn, while the others and the decoys go on: the alert fires its wait later, not before,
  *    and stops when the input is back. For a grouped SLO, one group stops: the alert fires for
- *    that group alone, and stops when it reports again. Subjects that read a metric in common run
- *    one after another; the others side by side.
+ *    that group alone, and stops when it reports again. Subjects run side by side unless one's
+ *    gap could disturb the other's checks (`touches`): those run one after another.
  * 3. Every input vanishes for good while series that differ in one label (decoys) go on: each
  *    alert fires its wait later, not before (a grouped SLO's once per group and once for nothing
  *    reporting at all).
@@ -92,6 +93,7 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
     tests.push(f.check(quiet, false));
   }
 
+  const decoys = decoysOf(subjects);
   // Phase 2: the gaps [from, to) of each series, and when each scheduled subject's phase ends.
   const gaps = new Map<string, Array<[number, number]>>();
   const addGap = (s: ConcreteSeries, from: number, W: number) => {
@@ -103,7 +105,7 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
   for (const f of subjects) {
     const alone = !f.nd.perGroup && f.groups[0]!.series.length > 1;
     if (!alone && !f.nd.perGroup) continue;
-    const base = Math.max(first, ...scheduled.filter((o) => touches(f, o.f)).map((o) => o.end));
+    const base = Math.max(first, ...scheduled.filter((o) => touches(f, o.f, decoys)).map((o) => o.end));
     if (alone) {
       names.alone.push(f.nd.name);
       f.groups[0]!.series.forEach((s, i) => {
@@ -130,7 +132,6 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
   const last = Math.max(...subjects.map((f) => vanish + f.W + 1));
 
   const inputs = new Set(subjects.flatMap((f) => f.groups.flatMap((g) => g.series.map(seriesText))));
-  const decoys = decoysOf(subjects);
   const phases = [
     ...(cold >= 1 ? [`a cold start whose inputs arrive within ${cold}m raises none`] : []),
     ...(names.alone.length > 0
@@ -147,7 +148,7 @@ export function noDataGroups(svc: ServiceModel): TestGroup[] {
       interval: at(TEST_INTERVAL_MS),
       input_series: [
         ...[...inputs].sort().map((s) => ({ series: s, values: presence(start, vanish - 1, gaps.get(s) ?? []) })),
-        ...decoys.map((s) => ({ series: s, values: presence(start, last, []) })),
+        ...decoys.map((d) => ({ series: seriesText(d), values: presence(start, last, []) })),
       ],
       promql_expr_test: tests,
     },
@@ -192,14 +193,28 @@ function fedSubjects(svc: ServiceModel): Fed[] {
   return out;
 }
 
+/** Whether one subject's phase could disturb the other's checks, so the two must not overlap. */
+function touches(a: Fed, b: Fed, steady: readonly ConcreteSeries[]): boolean {
+  return confuses(a, b, steady) || confuses(b, a, steady);
+}
+
 /**
- * Whether two subjects read a metric in common, so their phases must not overlap: a rule that
- * lost a label matcher reads the other's series, and the other's gap would hide that (a decoy
- * the other reads is not fed as a decoy).
+ * Whether a rule of `a` reads series of `b`, or would once it lost one label matcher, with no
+ * series fed throughout (a decoy) that tells that looser rule from the right one. Such a looser
+ * rule, checked while `b`'s input is gone, would fire as the right one does and pass.
  */
-function touches(a: Fed, b: Fed): boolean {
-  const metrics = new Set(a.readers.map((r) => r.metric));
-  return b.readers.some((r) => metrics.has(r.metric));
+function confuses(a: Fed, b: Fed, steady: readonly ConcreteSeries[]): boolean {
+  const series = b.groups.flatMap((g) => g.series);
+  const reads = (sel: Selector, xs: readonly ConcreteSeries[]) => xs.some((x) => selectorMatches(sel, x.metric, x.labels));
+  return a.readers.some(
+    (sel) =>
+      reads(sel, series) ||
+      sel.matchers.some((m) => {
+        const looser = { ...sel, matchers: sel.matchers.filter((o) => o !== m) };
+        const told = steady.some((d) => selectorMatches(looser, d.metric, d.labels) && !selectorMatches(sel, d.metric, d.labels));
+        return !told && reads(looser, series);
+      }),
+  );
 }
 
 /** promtool values for a series reported every minute from `from` to `to`, except in each gap [a, b). */
@@ -215,12 +230,14 @@ function presence(from: number, to: number, gaps: ReadonlyArray<[number, number]
   return parts.join(' ');
 }
 
-/** Decoys of every input, except those some subject's input reads. */
-function decoysOf(subjects: readonly Fed[]): string[] {
+/** Decoys of every input, except those some subject's input reads, each once, in text order. */
+function decoysOf(subjects: readonly Fed[]): ConcreteSeries[] {
   const readers = subjects.flatMap((f) => f.readers);
   // A grouped SLO's decoy would lack the grouping label and count as a group of its own.
   const own = subjects.filter((f) => !f.nd.perGroup);
-  return [...new Set(own.flatMap((f) => f.selectors.flatMap((sel) => decoySeries(sel, readers).map(seriesText))))].sort();
+  const out = new Map<string, ConcreteSeries>();
+  for (const d of own.flatMap((f) => f.selectors.flatMap((sel) => decoySeries(sel, readers)))) out.set(seriesText(d), d);
+  return [...out].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, d]) => d);
 }
 
 /** ALERTS of one no-data subject, firing, with exactly these label sets. */
