@@ -40,7 +40,13 @@ export interface AuditEntry {
 
 const iso = (t: number): string => new Date(t).toISOString();
 
-export function toAuditEntry(ev: Event): AuditEntry {
+/** What /api/actions shows of an event, from the engine's Event or a database row alike. */
+export type AuditedEvent = Pick<
+  Event,
+  'id' | 'alert' | 'state' | 'reason' | 'detail' | 'attempts' | 'acceptedAt' | 'startedAt' | 'finishedAt'
+>;
+
+export function toAuditEntry(ev: AuditedEvent): AuditEntry {
   return {
     id: ev.id,
     remediation: ev.alert.remediation,

@@ -14,7 +14,7 @@ import { SSL_MODES, poolConfig, type SslMode } from './postgres/connection.js';
 import { DEFAULT_LEASE_MS, DEFAULT_RETENTION_MS, MIN_LEASE_MS, MIN_RETENTION_MS } from './postgres/engine.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './limits.js';
 import { stderrLog } from './log-line.js';
-import { DataDirFull, DataDirInUse, LOCK_STALE_MS, MIN_LOCK_STALE_MS } from './lock.js';
+import { DataDirFull, DataDirInUse, LOCK_STALE_MS, MIN_LOCK_STALE_MS } from './store/lock.js';
 import { formatDuration, parseDuration } from '../config/duration.js';
 
 /** How long a receiver that lost its data folder keeps answering 503 before it exits. */

@@ -11,7 +11,7 @@ import { someOf } from '../list-text.js';
 import { LogStore } from './store/log-store.js';
 import type { OpenFile } from './store/log-file.js';
 import type { BadLine, Store } from './store/types.js';
-import { Compactor, compactionPolicy } from './compact.js';
+import { Compactor, compactionPolicy } from './store/compact.js';
 import { ConnectionSlots } from './connection-slots.js';
 import { BodyParser, ParserBusy } from './body-parser.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE_MS, DISCARD_LIMIT, KEEP_ALIVE_TIMEOUT_MS } from './limits.js';

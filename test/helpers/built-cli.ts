@@ -7,9 +7,22 @@
 // Each file is transpiled alone by TypeScript's own emitter (what `npm run build` writes, less
 // the .d.ts files and the type check, which `tsc` does beside the tests and the packed-tarball
 // test does on the real build). One copy per content of src/, bin/ and package.json, kept in the
-// temporary folder and shared by every test process that needs it.
+// temporary folder and shared by every test process that needs it. Each edit of src/ makes a new
+// copy, so a new copy removes the copies no test process has used for a day.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -37,12 +50,39 @@ function contentHash(files: readonly string[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+const COPY_PREFIX = 'sloforge-built-cli-';
+/** A copy unused for this long belongs to sources that changed since (or to a checkout gone). */
+const UNUSED_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the copies not used for UNUSED_MS: the folder's times are touched at every use, so a
+ * copy some other checkout's tests still run from stays.
+ */
+function pruneUnusedCopies(keep: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(os.tmpdir())) {
+    if (!name.startsWith(COPY_PREFIX)) continue;
+    const dir = path.join(os.tmpdir(), name);
+    if (dir === keep) continue;
+    try {
+      if (now - statSync(dir).mtimeMs > UNUSED_MS) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another test process removed it first.
+    }
+  }
+}
+
 function makeCopy(): string {
   const sources = filesUnder(path.join(REPO, 'src')).filter((f) => f.endsWith('.ts'));
   const bins = filesUnder(path.join(REPO, 'bin'));
   const pkg = path.join(REPO, 'package.json');
-  const dir = path.join(os.tmpdir(), `sloforge-built-cli-${contentHash([...sources, ...bins, pkg])}`);
-  if (existsSync(path.join(dir, 'bin', 'sloforge.mjs'))) return dir;
+  const dir = path.join(os.tmpdir(), `${COPY_PREFIX}${contentHash([...sources, ...bins, pkg])}`);
+  if (existsSync(path.join(dir, 'bin', 'sloforge.mjs'))) {
+    const now = new Date();
+    utimesSync(dir, now, now);
+    return dir;
+  }
+  pruneUnusedCopies(dir);
 
   // Built beside, then renamed into place: a test process that comes second finds a whole copy or none.
   const partial = `${dir}.${process.pid}-${Date.now()}`;

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, open, readFile, stat, writeFile } from 'node:fs/promises';
-import { OWNER_FILE } from '../../src/receiver/lock.js';
+import { OWNER_FILE } from '../../src/receiver/store/lock.js';
 import path from 'node:path';
 import { LOG_FILE, type LogFile, type OpenFile } from '../../src/receiver/store/log-file.js';
 import { LogStore, type OpenOptions } from '../../src/receiver/store/log-store.js';
 import type { LogRecord } from '../../src/receiver/store/records.js';
-import { Compactor, compactionPolicy, keepWholeMs } from '../../src/receiver/compact.js';
+import { Compactor, compactionPolicy, keepWholeMs } from '../../src/receiver/store/compact.js';
 import { tempDir } from './helpers.js';
 
 const rec = (i: number): LogRecord => ({ t: 'skipped', id: `e${i}`, key: `k${i}`, at: i, reason: 'cooldown', detail: 'x'.repeat(i % 50) });

@@ -21,7 +21,7 @@
 // Alert text only ever travels as bound parameters (a JSON document, unpacked by PostgreSQL).
 import pg, { type PoolClient } from 'pg';
 import type { ResolvedRemediation } from '../../remediation/actions-file.js';
-import type { AuditEntry, EventState } from '../audit.js';
+import { toAuditEntry, type AuditEntry, type EventState } from '../audit.js';
 import { HOUR_MS } from '../guard.js';
 import type { ActionResult, SkipReason } from '../store/records.js';
 import type { AlertFields } from '../template.js';
@@ -582,21 +582,19 @@ export class PgStore {
          FROM ${T('events')} WHERE pruned_at IS NULL ORDER BY seq DESC LIMIT $1`,
       [limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      remediation: r.alert.remediation,
-      status: r.alert.status,
-      fingerprint: r.alert.fingerprint,
-      startsAt: r.alert.startsAt,
-      labels: r.alert.labels,
-      state: r.state,
-      ...(r.reason !== null ? { reason: r.reason } : {}),
-      ...(r.detail !== null ? { detail: r.detail } : {}),
-      attempts: r.attempts,
-      acceptedAt: r.accepted_at.toISOString(),
-      ...(r.started_at !== null ? { startedAt: r.started_at.toISOString() } : {}),
-      ...(r.finished_at !== null ? { finishedAt: r.finished_at.toISOString() } : {}),
-    }));
+    return rows.map((r) =>
+      toAuditEntry({
+        id: r.id,
+        alert: r.alert,
+        state: r.state,
+        ...(r.reason !== null ? { reason: r.reason } : {}),
+        ...(r.detail !== null ? { detail: r.detail } : {}),
+        attempts: r.attempts,
+        acceptedAt: r.accepted_at.getTime(),
+        ...(r.started_at !== null ? { startedAt: r.started_at.getTime() } : {}),
+        ...(r.finished_at !== null ? { finishedAt: r.finished_at.getTime() } : {}),
+      }),
+    );
   }
 
   /** Events waiting to run, on every replica. */

@@ -10,7 +10,7 @@
 // another process now owns are never acknowledged. Writes only ever append (O_APPEND): even a
 // write already on its way when the folder changed hands lands behind the new owner's records,
 // never over them.
-import { LockLost, type DataDirLock } from '../lock.js';
+import { LockLost, type DataDirLock } from './lock.js';
 import { appendAll, type LogFile } from './log-file.js';
 
 interface Pending {

@@ -1,5 +1,5 @@
 // Compaction of the log file while the receiver serves: it copies the log into a temporary
-// file through a Rewriter (what to keep is ../compact.ts's policy), checks what it wrote, then
+// file through a Rewriter (what to keep is compact.ts's policy), checks what it wrote, then
 // pauses appends only to copy the records that arrived meanwhile, fsyncs, and renames the copy
 // over the log. The copy is refused up front when the disk cannot hold it.
 import { constants, promises as fs, renameSync } from 'node:fs';
@@ -14,7 +14,7 @@ import type { LogRecord } from './records.js';
 /** Compaction copies are named per copy: one left by a process that lost the folder is never the new owner's. */
 export const TEMP_PREFIX = `${LOG_FILE}.compacting`;
 
-/** Turns the records of a log into those of its compacted copy; see ../compact.ts. */
+/** Turns the records of a log into those of its compacted copy; see compact.ts. */
 export interface Rewriter {
   /** Sees every valid record of the part being compacted, before `plan`. */
   observe(record: LogRecord, bytes: number): void;

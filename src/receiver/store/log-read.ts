@@ -3,7 +3,7 @@
 // reports every line it cannot use, and cuts off a torn last line (a write cut off by a crash,
 // never acknowledged) so the next record is not glued onto it.
 import { createReadStream } from 'node:fs';
-import { LockLost, type DataDirLock } from '../lock.js';
+import { LockLost, type DataDirLock } from './lock.js';
 import type { LogFile } from './log-file.js';
 import { MAX_LINE_BYTES, parseLine } from './record-line.js';
 import type { BadLine, ReplayHandlers, ReplayReport } from './types.js';

@@ -1,12 +1,12 @@
 // The receiver's durable memory in a file: an append-only JSON-lines log in the data folder,
 // one line per record (record-line.ts). This file ties the parts together: the data folder's
-// lock (../lock.ts), replay at start with torn-line recovery (log-read.ts), the one writer with
+// lock (lock.ts), replay at start with torn-line recovery (log-read.ts), the one writer with
 // group commit and fencing (group-commit.ts), and compaction while serving (log-compaction.ts).
 // Nothing here runs before the data folder's lock is held, and nothing is written once another
 // process may hold it.
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { lockDataDir, type DataDirLock } from '../lock.js';
+import { lockDataDir, type DataDirLock } from './lock.js';
 import { GroupCommit } from './group-commit.js';
 import { compactLog, TEMP_PREFIX, type CompactResult, type Rewriter } from './log-compaction.js';
 import { freeBytes, LOG_FILE, openFile, type LogFile, type OpenFile } from './log-file.js';

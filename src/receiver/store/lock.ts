@@ -19,7 +19,7 @@ import { open, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError } from '../../errors.js';
 
 export const LOCK_DIR = 'receiver.lock';
 /** Who holds the lock and its fencing token. Kept (not deleted) on release, so it is rewritten in place. */

@@ -3,12 +3,12 @@
 // dedupe key, so an alert Alertmanager keeps re-sending still never runs twice while the log
 // (and its replay at start) stops growing by whole alerts. Alerts stored before alerts were
 // capped are capped on the way.
-import { HOUR_MS } from './guard.js';
-import { alertBytes, capAlert } from './payload.js';
-import { MAX_ALERT_BYTES } from './limits.js';
-import type { Rewriter } from './store/log-compaction.js';
-import { encodeRecord } from './store/record-line.js';
-import type { LogRecord } from './store/records.js';
+import { HOUR_MS } from '../guard.js';
+import { alertBytes, capAlert } from '../payload.js';
+import { MAX_ALERT_BYTES } from '../limits.js';
+import type { Rewriter } from './log-compaction.js';
+import { encodeRecord } from './record-line.js';
+import type { LogRecord } from './records.js';
 
 const DAY_MS = 86_400_000;
 
