@@ -6,7 +6,7 @@ import { EXIT_CODES, InternalError, isSystemError, SloforgeError } from './error
 import { resolveModel } from './model/resolve.js';
 import { summarize } from './compile.js';
 import { generateNotices } from './generate-notices.js';
-import { compileInto, compileThreads } from './compile-workers.js';
+import { CompileThreads, compileThreads } from './compile-workers.js';
 import { ruleSet } from './prometheus/target.js';
 import { checkResult, openStaging } from './output/write.js';
 
@@ -18,9 +18,32 @@ interface GenerateOptions {
 }
 
 async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (s: string) => void): Promise<number> {
-  // Loading validates: every user error surfaces there, named by file, object and field.
-  const loaded = await loadConfig(opts.slos);
+  const threads = new CompileThreads();
+  try {
+    return await generateOn(threads, opts, log, warn);
+  } finally {
+    threads.stop();
+  }
+}
+
+/** The number of services of a config not yet validated (0 when it has no list of them). */
+function serviceCount(raw: unknown): number {
+  const services = (raw as { services?: unknown } | null)?.services;
+  return Array.isArray(services) ? services.length : 0;
+}
+
+async function generateOn(
+  threads: CompileThreads,
+  opts: GenerateOptions,
+  log: (s: string) => void,
+  warn: (s: string) => void,
+): Promise<number> {
+  // Loading validates: every user error surfaces there, named by file, object and field. The
+  // workers a big config needs load sloforge meanwhile.
+  const loaded = await loadConfig(opts.slos, (raw) => threads.start(serviceCount(raw)));
   const model = resolveModel(loaded.config);
+  // The workers build their shares' rule groups while this thread builds every service's.
+  threads.share(model, compileThreads(model.services.length));
   const rules = ruleSet(model);
   const { warnings, notes } = generateNotices(loaded, model, rules);
   if (warnings.length > 0) warn(warnings.join('\n'));
@@ -29,9 +52,8 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
     warn(`${warnings.length} warning(s) and --strict: nothing was written`);
     return 1;
   }
-  const threads = compileThreads(model.services.length);
   if (opts.check) {
-    const r = await checkResult(opts.out, await compileInto(model, rules, threads, { kind: 'compare', dir: opts.out }));
+    const r = await checkResult(opts.out, await threads.compile(model, rules, { kind: 'compare', dir: opts.out }));
     const problems = [
       ...r.stale.map((p) => `  stale:   ${opts.out}/${p}`),
       ...r.missing.map((p) => `  missing: ${opts.out}/${p}`),
@@ -47,7 +69,7 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   const staging = await openStaging(opts.out);
   let files: number;
   try {
-    files = (await compileInto(model, rules, threads, { kind: 'write', dir: staging.dir })).reduce((n, r) => n + r.paths.length, 0);
+    files = (await threads.compile(model, rules, { kind: 'write', dir: staging.dir })).reduce((n, r) => n + r.paths.length, 0);
   } catch (err) {
     await staging.abort();
     throw err;

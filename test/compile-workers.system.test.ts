@@ -11,9 +11,13 @@ import { validateConfig } from '../src/config/validate.js';
 import { resolveModel } from '../src/model/resolve.js';
 import { compileModel } from '../src/compile.js';
 import { ruleSet } from '../src/prometheus/target.js';
-import { compileInto, shares } from '../src/compile-workers.js';
+import { spawnSync } from 'node:child_process';
+import { CompileThreads, compileInto, shares, THREADS_ENV } from '../src/compile-workers.js';
 import { checkResult } from '../src/output/write.js';
-import { isSystemError } from '../src/errors.js';
+import { InternalError, isSystemError } from '../src/errors.js';
+import type { Model } from '../src/model/types.js';
+import { baseConfig, configSource } from './helpers/config.js';
+import { existsSync, REPO, writeTree } from './helpers/cli.js';
 
 /** The bench shape with every per-service target switched on, and Kubernetes output beside them. */
 function model() {
@@ -87,4 +91,90 @@ test("a worker's failed write reaches this thread as the system error it was (ex
     assert.equal(err.code, 'ENOTDIR');
     return true;
   });
+});
+
+test('workers started before the model is known (as generate starts them) write the same files; a smaller need stops the rest', async (t) => {
+  const m = model();
+  const rules = ruleSet(m);
+  const expected = new Map(compileModel(m, rules).map((a) => [a.path, a.content]));
+  // [threads the config's size asked for when it was imported, threads share() was given]
+  for (const [started, threads] of [
+    [2, 2],
+    [3, 2],
+    [2, 1],
+    [1, 2],
+  ] as const) {
+    const ct = new CompileThreads();
+    t.after(() => ct.stop());
+    ct.start(m.services.length, { [THREADS_ENV]: String(started) });
+    assert.equal(ct.workers, started - 1, `${started} threads started`);
+    ct.share(m, threads);
+    assert.equal(ct.workers, threads - 1, `${started} threads started, ${threads} used`);
+    const dir = tempDir();
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const reports = await ct.compile(m, rules, { kind: 'write', dir });
+    assert.equal(reports.length, threads);
+    assert.deepEqual(tree(dir), expected, `${started} threads started, ${threads} used`);
+  }
+  const none = new CompileThreads();
+  none.start(10, {});
+  assert.equal(none.workers, 0, 'a small config starts no worker');
+  none.start(1000, { [THREADS_ENV]: 'two' });
+  assert.equal(none.workers, 0, 'a wrong SLOFORGE_THREADS starts none (share() reports it)');
+});
+
+test('a worker that fails on its share before it is told to write reaches this thread as a bug, with what it threw', async (t) => {
+  const m = model();
+  // The worker's copy breaks where this thread's does not: its rule groups cannot be built.
+  const broken = { ...m, services: m.services.map((s, i) => (i === 6 ? { ...s, slos: null } : s)) } as unknown as Model;
+  const ct = new CompileThreads();
+  t.after(() => ct.stop());
+  ct.share(broken, 2);
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  await assert.rejects(ct.compile(m, ruleSet(m), { kind: 'write', dir }), (err: unknown) => {
+    assert.ok(err instanceof InternalError, String(err));
+    assert.match(err.message, /^sloforge bug: a compile worker failed: TypeError: /);
+    return true;
+  });
+});
+
+/** `sloforge generate` in a process of its own, on two threads whatever the cores. */
+function generateOnThreads(slos: string, out: string, ...flags: string[]) {
+  return spawnSync(process.execPath, [path.join(REPO, 'bin/sloforge.mjs'), 'generate', '--slos', slos, '--out', out, ...flags], {
+    encoding: 'utf8',
+    env: { ...process.env, [THREADS_ENV]: '2' },
+    // Far beyond a run's time: a process kept alive by a worker shows as a signal, not as a hung test.
+    timeout: 120_000,
+  });
+}
+
+test('generate on threads as a process: writes, --check passes, and a user error found after the workers started ends the process with it, nothing written', () => {
+  const cfg = baseConfig();
+  cfg.services.push({ ...cfg.services[0], name: 'cart' });
+  const dir = writeTree({ 'slos/index.ts': configSource(cfg), 'bad/index.ts': '' });
+  const slos = path.join(dir, 'slos');
+  const out = path.join(dir, 'generated');
+  try {
+    const written = generateOnThreads(slos, out);
+    assert.equal(written.status, 0, written.stderr);
+    assert.match(written.stdout, /wrote \d+ files .*: 2 service\(s\)/);
+    assert.ok(existsSync(path.join(out, 'prometheus/rules/cart.yml')) && existsSync(path.join(out, 'prometheus/rules/checkout.yml')));
+    const checked = generateOnThreads(slos, out, '--check');
+    assert.equal(checked.status, 0, checked.stderr);
+    assert.match(checked.stdout, /is up to date/);
+
+    // Both services import, so the worker starts; validation then refuses the second.
+    cfg.services[1].slos[0].objective = 150;
+    writeFileSync(path.join(dir, 'bad/index.ts'), configSource(cfg));
+    const badOut = path.join(dir, 'bad-out');
+    const failed = generateOnThreads(path.join(dir, 'bad'), badOut);
+    assert.equal(failed.signal, null, 'the process did not end by itself');
+    assert.equal(failed.status, 1, failed.stderr);
+    assert.match(failed.stderr, /^error: .*objective/m);
+    assert.equal(failed.stdout, '');
+    assert.ok(!existsSync(badOut), 'nothing written');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

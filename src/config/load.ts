@@ -63,7 +63,12 @@ export function loadFailure(err: unknown, entry: string): string {
   return `${loc === undefined ? entry : formatLocation(loc)}: could not be loaded: ${first}`;
 }
 
-export async function loadConfig(slosDir: string): Promise<LoadedConfig> {
+/**
+ * `imported`: called with the default export as soon as it is imported, before it is validated
+ * (which at thousands of services takes longer than the import), so that the caller may start
+ * work that depends only on its size.
+ */
+export async function loadConfig(slosDir: string, imported?: (raw: unknown) => void): Promise<LoadedConfig> {
   const file = entryFile(slosDir);
   const shown = displayPath(file);
   let mod: { default?: unknown };
@@ -80,6 +85,7 @@ export async function loadConfig(slosDir: string): Promise<LoadedConfig> {
   if (raw && typeof raw === 'object' && (raw as { __esModule?: unknown }).__esModule) raw = (raw as { default?: unknown }).default;
   if (raw === undefined) throw new UserError(`${shown}: has no default export (export default { teams, services, ... })`);
   registerSource(raw, file);
+  imported?.(raw);
   try {
     return { config: validateConfig(raw), raw, file: shown };
   } catch (err) {
