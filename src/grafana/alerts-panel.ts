@@ -1,7 +1,6 @@
 // What is firing for a service and since when: ALERTS_FOR_STATE holds each active alert's start
 // as a Unix time, and the `and` keeps only those ALERTS marks as firing (not pending).
-import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
-import * as units from '@grafana/grafana-foundation-sdk/units';
+import { TablePanel, units } from './sdk.js';
 import { matcherText } from '../promql/labels.js';
 import type { Layout } from './panels.js';
 

@@ -1,6 +1,6 @@
 // The one Prometheus datasource every dashboard reads, provisioned with a fixed uid and chosen
 // through a `datasource` variable so a user can point the same dashboards at another Prometheus.
-import { DatasourceVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DatasourceVariableBuilder } from './sdk.js';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DatasourceSettings } from '../model/types.js';
 

@@ -5,8 +5,7 @@
 // panels stay sharp when zoomed in, where the SLO rows read coarse recordings. A kind without a
 // meaningful signal is left out of that panel (a probe has no traffic; an arbitrary query no
 // known unit).
-import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
-import * as units from '@grafana/grafana-foundation-sdk/units';
+import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, units } from './sdk.js';
 import type { ServiceModel, SloModel } from '../model/types.js';
 import { groupSum, sliQueries } from '../prometheus/sli.js';
 import { formatNumber } from '../promql/number.js';

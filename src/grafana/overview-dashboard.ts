@@ -1,12 +1,17 @@
 // Every SLO in one table, worst budget first, each row linking to its service's dashboard.
 // Each query is aggregated to (service, slo, team) so Grafana's merge transformation can join
 // them into one row per SLO.
-import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
-import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
-import { BigValueColorMode, ReduceDataOptionsBuilder, TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
-import { DashboardLinkBuilder, DashboardLinkType } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  BigValueColorMode,
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  ReduceDataOptionsBuilder,
+  StatPanel,
+  TablePanel,
+  TableSortByFieldStateBuilder,
+  units,
+} from './sdk.js';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
 import { GRAFANA_UID_MAX, OVERVIEW_DASHBOARD_UID, RECORD, SERVICE_DASHBOARD_PREFIX, serviceDashboardUid } from '../conventions.js';
 import type { DatasourceSettings, Model } from '../model/types.js';
 import { Layout, steps, UNIT_BURN_RATE, type Query } from './panels.js';

@@ -1,19 +1,23 @@
 // Dashboard assembly on top of the foundation SDK: the builders leave panel ids, refIds and
 // datasources to the caller, so every panel goes through `Layout`, which numbers panels from 1,
 // letters targets from A and points both at the datasource variable.
-import { DashboardBuilder, RowBuilder, ThresholdsConfigBuilder, ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { DataSourceRef, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { Builder, Dataquery } from '@grafana/grafana-foundation-sdk/cog';
-import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
-import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import {
+  DashboardBuilder,
+  DataqueryBuilder,
   LegendDisplayMode,
   LegendPlacement,
+  PromQueryFormat,
+  RowBuilder,
   SortOrder,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+  TimeseriesPanel,
   TooltipDisplayMode,
   VizLegendOptionsBuilder,
   VizTooltipOptionsBuilder,
-} from '@grafana/grafana-foundation-sdk/common';
+} from './sdk.js';
+import type { DataSourceRef, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Builder, Dataquery } from '@grafana/grafana-foundation-sdk/cog';
 import { formatNumber } from '../promql/number.js';
 import { PROMETHEUS_REF } from './datasource.js';
 import { InternalError } from '../errors.js';

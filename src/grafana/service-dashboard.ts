@@ -8,7 +8,7 @@ import {
   QueryVariableBuilder,
   VariableRefresh,
   VariableSort,
-} from '@grafana/grafana-foundation-sdk/dashboard';
+} from './sdk.js';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { OVERVIEW_DASHBOARD_UID, RECORD } from '../conventions.js';
 import { matcherText } from '../promql/labels.js';

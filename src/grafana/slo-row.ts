@@ -1,14 +1,14 @@
 // One row per SLO, read entirely from the recordings the Prometheus target writes, so a panel
 // costs a lookup of a few low-cardinality series however long the period.
-import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import {
   BigValueColorMode,
   BigValueGraphMode,
   GraphThresholdsStyleConfigBuilder,
   GraphThresholdsStyleMode,
   ReduceDataOptionsBuilder,
-} from '@grafana/grafana-foundation-sdk/common';
-import * as units from '@grafana/grafana-foundation-sdk/units';
+  StatPanel,
+  units,
+} from './sdk.js';
 import { formatDuration } from '../config/duration.js';
 import { LABEL, RECORD } from '../conventions.js';
 import { matcherText } from '../promql/labels.js';

@@ -1,7 +1,7 @@
 // A service's thresholds as panels: the recorded series the alert compares with its levels,
 // with the warning and critical levels drawn. Every threshold kind records that series, so the
 // panel is as cheap as a recording read and shows exactly what the alert saw.
-import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from '@grafana/grafana-foundation-sdk/common';
+import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode } from './sdk.js';
 import { THRESHOLD_RECORD } from '../conventions.js';
 import type { ServiceModel, ThresholdModel } from '../model/types.js';
 import { formatNumber } from '../promql/number.js';

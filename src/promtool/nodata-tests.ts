@@ -1,10 +1,13 @@
-// promtool tests for every no-data alert of a service (its SLOs' and its thresholds').
-import { MINUTE_MS, parseDuration } from '../config/duration.js';
+// promtool tests for every no-data alert of a service (its SLOs' and its thresholds'), on one
+// timeline: promtool evaluates every rule of the service at every minute of every test group, so
+// scenarios that each replayed their own minutes from zero cost the sum of their lengths.
+import { MINUTE_MS } from '../config/duration.js';
 import { NODATA_ALERTS } from '../conventions.js';
 import type { NoDataModel, ServiceModel } from '../model/types.js';
 import { labelText } from '../promql/labels.js';
+import { selectorMatches } from '../promql/match.js';
 import { parseSelector, type Selector } from '../promql/parse.js';
-import { groupValues, seriesText } from '../promql/series.js';
+import { groupValues, seriesText, type ConcreteSeries } from '../promql/series.js';
 import { noDataAlertLabels, noDataSubjects } from '../prometheus/nodata.js';
 import { decoySeries } from './decoys.js';
 import { invent } from './drivers.js';
@@ -35,150 +38,206 @@ interface Fed {
   nd: NoDataModel;
   /** The inputs' selectors. */
   selectors: Selector[];
-  /** Series per group. */
-  groups: Array<{ labels: Record<string, string>; series: string[] }>;
+  /** What the rules read: the inputs, and a grouped SLO's `seen` selectors. */
+  readers: Selector[];
+  /** Series per group, each once. */
+  groups: Array<{ labels: Record<string, string>; series: ConcreteSeries[] }>;
+  /** The no-data wait in evaluations. */
+  W: number;
+  /** The subject's ALERTS check at a minute: firing with its labels, or not at all. */
+  check: (minute: number, firing: boolean) => PromqlExprTest;
+  /** ALERTS of the subject at a minute, firing with exactly these extra label sets. */
+  samples: (minute: number, extra: Array<Record<string, string>>) => PromqlExprTest;
 }
 
 /**
- * Every input present for twenty minutes, then gone: each subject's alert fires its wait later,
- * not before (a grouped SLO's once per group that vanished, and once for nothing reporting at
- * all). A second scenario starts with no inputs at all, as a fresh Prometheus does before its
- * first scrape, and feeds them a little before the alert's `for:` runs out: nothing fires. For
- * grouped SLOs, a third: one group stops while the other goes on, and only the first alerts.
+ * Minutes an input is absent in a vanish-and-return phase: its wait (the alert fires at its end,
+ * or a minute before where a range leaves out its first instant), and the firing check a minute later.
+ */
+const gone = (W: number) => W + 2;
+/** Minutes a phase takes: absent, then back for two samples before the next phase may begin. */
+const phase = (W: number) => gone(W) + 2;
+
+/**
+ * One test group, minute by minute:
+ *
+ * 1. Cold start: no series at all, as a fresh Prometheus has before its first scrape; every input
+ *    arrives a little before the shortest `for:` runs out, and nothing fires, then or one `for:`
+ *    later (the pending state does not carry over).
+ * 2. Each input of a subject that reads several (a latency SLO's count and bucket) vanishes alone,
+ *    in turn, while the others and the decoys go on: the alert fires its wait later, not before,
+ *    and stops when the input is back. For a grouped SLO, one group stops: the alert fires for
+ *    that group alone, and stops when it reports again. Subjects run side by side unless one's
+ *    gap could disturb the other's checks (`touches`): those run one after another.
+ * 3. Every input vanishes for good while series that differ in one label (decoys) go on: each
+ *    alert fires its wait later, not before (a grouped SLO's once per group and once for nothing
+ *    reporting at all).
+ *
+ * Phase 2 may begin before the cold start's last check (or, without a cold start, a first check
+ * with every input reporting): an input gone then still has its last sample inside every
+ * lookback at that check, so each rule sees there what it would with every input present.
  */
 export function noDataGroups(svc: ServiceModel): TestGroup[] {
-  const present = 20;
-  const series = new Set<string>();
-  const vanish: PromqlExprTest[] = [];
-  const cold: PromqlExprTest[] = [];
-  let coldStartMin = Infinity;
-  const fedSubjects: Fed[] = [];
-  for (const nd of noDataSubjects(svc)) {
-    const fed = nd.inputs.map((text) => parseSelector(text)).filter((x): x is Selector => typeof x !== 'string');
-    if (fed.length === 0) continue;
-    const groups = groupsOf(nd, fed).map(({ labels, series: own }) => ({
-      labels,
-      series: fed.map((sel) => {
-        const s = invent(sel);
-        return seriesText({ ...s, labels: { ...s.labels, ...own } });
-      }),
-    }));
-    for (const g of groups) for (const s of g.series) series.add(s);
-    fedSubjects.push({ nd, selectors: fed, groups });
-    coldStartMin = Math.min(coldStartMin, Math.floor(nd.pendingMs / MINUTE_MS) - 1);
+  const subjects = fedSubjects(svc);
+  if (subjects.length === 0) return [];
+  const minutes = (ms: number) => Math.floor(ms / MINUTE_MS);
+  const cold = Math.min(...subjects.map((f) => minutes(f.nd.pendingMs) - 1));
+  const start = cold >= 1 ? cold : 0;
+  // With no cold start, a first check once every lookback holds samples only.
+  const quiet = cold >= 1 ? 2 * cold + 1 : Math.max(...subjects.map((f) => Math.ceil(f.nd.lookbackMs / MINUTE_MS)));
+  const first = Math.max(start + 1, quiet + 2 - Math.min(...subjects.map((f) => minutes(f.nd.lookbackMs))));
+
+  const tests: PromqlExprTest[] = [];
+  for (const f of subjects) {
+    if (cold >= 1) tests.push(f.check(cold - 1, false));
+    tests.push(f.check(quiet, false));
   }
-  if (fedSubjects.length === 0) return [];
-  const oneGone: PromqlExprTest[] = [];
-  const oneGoneSeries = new Map<string, string>();
-  for (const { nd, groups } of fedSubjects) {
-    const W = Math.ceil(nd.waitMs / TEST_INTERVAL_MS);
+
+  const decoys = decoysOf(subjects);
+  // Phase 2: the gaps [from, to) of each series, and when each scheduled subject's phase ends.
+  const gaps = new Map<string, Array<[number, number]>>();
+  const addGap = (s: ConcreteSeries, from: number, W: number) => {
+    const key = seriesText(s);
+    gaps.set(key, [...(gaps.get(key) ?? []), [from, from + gone(W)]]);
+  };
+  const scheduled: Array<{ f: Fed; end: number }> = [];
+  const names = { alone: [] as string[], grouped: [] as string[] };
+  for (const f of subjects) {
+    const alone = !f.nd.perGroup && f.groups[0]!.series.length > 1;
+    if (!alone && !f.nd.perGroup) continue;
+    const base = Math.max(first, ...scheduled.filter((o) => touches(f, o.f, decoys)).map((o) => o.end));
+    if (alone) {
+      names.alone.push(f.nd.name);
+      f.groups[0]!.series.forEach((s, i) => {
+        const g = base + i * phase(f.W);
+        addGap(s, g, f.W);
+        tests.push(f.check(g + f.W - 2, false), f.check(g + f.W + 1, true), f.check(g + gone(f.W) + 1, false));
+      });
+      scheduled.push({ f, end: base + f.groups[0]!.series.length * phase(f.W) });
+    } else {
+      names.grouped.push(f.nd.name);
+      const stops = f.groups[0]!;
+      for (const s of stops.series) addGap(s, base, f.W);
+      tests.push(f.samples(base + f.W - 2, []), f.samples(base + f.W + 1, [stops.labels]), f.samples(base + gone(f.W) + 1, []));
+      scheduled.push({ f, end: base + phase(f.W) });
+    }
+  }
+
+  // Phase 3.
+  const vanish = Math.max(first, ...scheduled.map((o) => o.end));
+  for (const f of subjects) {
+    tests.push(f.check(vanish + f.W - 2, false));
+    tests.push(f.nd.perGroup ? f.samples(vanish + f.W + 1, [{}, ...f.groups.map((g) => g.labels)]) : f.check(vanish + f.W + 1, true));
+  }
+  const last = Math.max(...subjects.map((f) => vanish + f.W + 1));
+
+  const inputs = new Set(subjects.flatMap((f) => f.groups.flatMap((g) => g.series.map(seriesText))));
+  const phases = [
+    ...(cold >= 1 ? [`a cold start whose inputs arrive within ${cold}m raises none`] : []),
+    ...(names.alone.length > 0
+      ? [`each input of ${names.alone.join(', ')} vanishes alone and its alert fires its wait later, then stops when it is back`]
+      : []),
+    ...(names.grouped.length > 0
+      ? [`one group of ${names.grouped.join(', ')} stops reporting and its alert fires for that group alone`]
+      : []),
+    'then every input vanishes: each alert fires its wait later, not before, although series that differ in one label (decoys) go on',
+  ];
+  return [
+    {
+      name: `${svc.name}: no-data alerts: ${phases.join('; ')}`,
+      interval: at(TEST_INTERVAL_MS),
+      input_series: [
+        ...[...inputs].sort().map((s) => ({ series: s, values: presence(start, vanish - 1, gaps.get(s) ?? []) })),
+        ...decoys.map((d) => ({ series: seriesText(d), values: presence(start, last, []) })),
+      ],
+      promql_expr_test: tests,
+    },
+  ];
+}
+
+/** Every subject with an input a test can feed, its series invented once. */
+function fedSubjects(svc: ServiceModel): Fed[] {
+  const out: Fed[] = [];
+  for (const nd of noDataSubjects(svc)) {
+    const selectors = nd.inputs.map((text) => parseSelector(text)).filter((x): x is Selector => typeof x !== 'string');
+    if (selectors.length === 0) continue;
+    const seen = (nd.perGroup?.pairs ?? []).map((p) => parseSelector(p.seen)).filter((x): x is Selector => typeof x !== 'string');
+    const groups = groupsOf(nd, selectors).map(({ labels, series: own }) => {
+      const series = new Map<string, ConcreteSeries>();
+      for (const sel of selectors) {
+        const s = invent(sel);
+        const c = { ...s, labels: { ...s.labels, ...own } };
+        series.set(seriesText(c), c);
+      }
+      return { labels, series: [...series.values()] };
+    });
     const labels = noDataAlertLabels(svc, nd);
     delete labels.alertname;
     const filter = { service: svc.name, [nd.kind]: nd.name };
-    const check = (m: number, firing: boolean) => alertsTest(NODATA_ALERTS[nd.kind], filter, labels, m * MINUTE_MS, firing);
-    const firingAt = present - 1 + W + 2;
-    if (nd.perGroup) {
-      // Each vanished group alerts with its labels, and the whole SLO once without.
-      const all = [{}, ...groups.map((g) => g.labels)].map((extra) => ({ ...labels, ...extra }));
-      vanish.push(check(present - 10, false), check(present - 1 + W - 1, false), samplesTest(nd, filter, all, firingAt));
-      const [gone, stays] = groups as [Fed['groups'][number], Fed['groups'][number]];
-      for (const s of gone.series) oneGoneSeries.set(s, `1+0x${present - 1}`);
-      for (const s of stays.series) oneGoneSeries.set(s, `1+0x${firingAt + 5}`);
-      oneGone.push(samplesTest(nd, filter, [], present - 1 + W - 1), samplesTest(nd, filter, [{ ...labels, ...gone.labels }], firingAt));
-    } else {
-      vanish.push(check(present - 10, false), check(present - 1 + W - 1, false), check(firingAt, true));
-    }
-    // Inputs arrive at minute coldStartMin. Just before, the inputs have been absent since the
-    // start, which a lookback alone would already report; the `for:` keeps it pending.
-    cold.push(check(coldStartMin - 1, false), check(2 * coldStartMin + 1, false));
-  }
-  const sorted = [...series].sort();
-  const decoys = decoysOf(fedSubjects);
-  const groups: TestGroup[] = [
-    {
-      name: `${svc.name}: no-data alerts fire their wait after the inputs vanish, not before, although series that differ in one label (decoys) go on`,
-      interval: at(TEST_INTERVAL_MS),
-      input_series: [
-        ...sorted.map((s) => ({ series: s, values: `1+0x${present - 1}` })),
-        ...decoys.map((s) => ({ series: s, values: `1+0x${present + Math.max(...vanish.map((v) => minutesOf(v.eval_time)))}` })),
-      ],
-      promql_expr_test: vanish,
-    },
-  ];
-  const alone = eachInputAlone(svc, fedSubjects);
-  if (alone) groups.push(alone);
-  if (coldStartMin >= 1) {
-    groups.push({
-      name: `${svc.name}: a cold start whose inputs arrive within ${coldStartMin}m raises no no-data alert`,
-      interval: at(TEST_INTERVAL_MS),
-      input_series: sorted.map((s) => ({ series: s, values: `_x${coldStartMin} 1+0x${2 * coldStartMin + 2}` })),
-      promql_expr_test: cold,
+    out.push({
+      nd,
+      selectors,
+      readers: [...selectors, ...seen],
+      groups,
+      W: Math.ceil(nd.waitMs / TEST_INTERVAL_MS),
+      check: (m, firing) => alertsTest(NODATA_ALERTS[nd.kind], filter, labels, m * MINUTE_MS, firing),
+      samples: (m, extra) =>
+        samplesTest(
+          nd,
+          filter,
+          extra.map((e) => ({ ...labels, ...e })),
+          m,
+        ),
     });
   }
-  if (oneGone.length > 0) {
-    groups.push({
-      name: `${svc.name}: one group of a grouped SLO stops reporting: its no-data alert fires for that group alone`,
-      interval: at(TEST_INTERVAL_MS),
-      input_series: [...oneGoneSeries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([s, values]) => ({ series: s, values })),
-      promql_expr_test: oneGone,
-    });
-  }
-  return groups;
+  return out;
 }
 
-const minutesOf = (text: string) => Math.round(parseDuration(text)! / MINUTE_MS);
-
-/** Decoys of every input, except those some subject's input reads. */
-function decoysOf(subjects: readonly Fed[]): string[] {
-  const seen = subjects
-    .flatMap((f) => (f.nd.perGroup?.pairs ?? []).map((p) => parseSelector(p.seen)))
-    .filter((x): x is Selector => typeof x !== 'string');
-  const readers = [...subjects.flatMap((f) => f.selectors), ...seen];
-  // A grouped SLO's decoy would lack the grouping label and count as a group of its own.
-  const own = subjects.filter((f) => !f.nd.perGroup);
-  return [...new Set(own.flatMap((f) => f.selectors.flatMap((sel) => decoySeries(sel, readers).map(seriesText))))].sort();
+/** Whether one subject's phase could disturb the other's checks, so the two must not overlap. */
+function touches(a: Fed, b: Fed, steady: readonly ConcreteSeries[]): boolean {
+  return confuses(a, b, steady) || confuses(b, a, steady);
 }
 
 /**
- * For subjects with several inputs (a latency SLO's count and bucket): each input vanishes
- * alone, in turn, while the others and the decoys go on, and the alert fires its wait later;
- * the input comes back and the alert stops. A rule that forgot an input, or reads it under a
- * looser selector, stays silent.
+ * Whether a rule of `a` reads series of `b`, or would once it lost one label matcher, with no
+ * series fed throughout (a decoy) that tells that looser rule from the right one. Such a looser
+ * rule, checked while `b`'s input is gone, would fire as the right one does and pass.
  */
-function eachInputAlone(svc: ServiceModel, fed: readonly Fed[]): TestGroup | undefined {
-  const subjects = fed.filter((f) => !f.nd.perGroup && f.selectors.length > 1);
-  if (subjects.length === 0) return undefined;
-  const lead = 5;
-  const inputs: Array<{ series: string; values: string }> = [];
-  const tests: PromqlExprTest[] = [];
-  let end = 0;
-  const plans = subjects.map((f) => {
-    const W = Math.ceil(f.nd.waitMs / TEST_INTERVAL_MS);
-    const labels = noDataAlertLabels(svc, f.nd);
-    delete labels.alertname;
-    const check = (m: number, firing: boolean) =>
-      alertsTest(NODATA_ALERTS[f.nd.kind], { service: svc.name, [f.nd.kind]: f.nd.name }, labels, m * MINUTE_MS, firing);
-    // Input i is absent from minute gone(i) for W + 3 minutes.
-    const gone = (i: number) => lead + i * (W + 6);
-    f.groups[0]!.series.forEach((_, i) => {
-      tests.push(check(gone(i) - 1 + W - 1, false), check(gone(i) - 1 + W + 2, true), check(gone(i) + W + 4, false));
-    });
-    end = Math.max(end, gone(f.selectors.length) + 1);
-    return { f, W, gone };
-  });
-  for (const { f, W, gone } of plans) {
-    f.groups[0]!.series.forEach((s, i) => {
-      const back = gone(i) + W + 3;
-      inputs.push({ series: s, values: `1+0x${gone(i) - 1} _x${back - gone(i)} 1+0x${end - back}` });
-    });
+function confuses(a: Fed, b: Fed, steady: readonly ConcreteSeries[]): boolean {
+  const series = b.groups.flatMap((g) => g.series);
+  const reads = (sel: Selector, xs: readonly ConcreteSeries[]) => xs.some((x) => selectorMatches(sel, x.metric, x.labels));
+  return a.readers.some(
+    (sel) =>
+      reads(sel, series) ||
+      sel.matchers.some((m) => {
+        const looser = { ...sel, matchers: sel.matchers.filter((o) => o !== m) };
+        const told = steady.some((d) => selectorMatches(looser, d.metric, d.labels) && !selectorMatches(sel, d.metric, d.labels));
+        return !told && reads(looser, series);
+      }),
+  );
+}
+
+/** promtool values for a series reported every minute from `from` to `to`, except in each gap [a, b). */
+function presence(from: number, to: number, gaps: ReadonlyArray<[number, number]>): string {
+  const parts = from > 0 ? [`_x${from}`] : [];
+  let t = from;
+  for (const [a, b] of [...gaps].sort((x, y) => x[0] - y[0])) {
+    if (a > t) parts.push(`1+0x${a - 1 - t}`);
+    parts.push(`_x${b - a}`);
+    t = b;
   }
-  const decoys = decoysOf(subjects);
-  return {
-    name: `${svc.name}: each input of ${subjects.map((f) => f.nd.name).join(', ')} vanishes alone, beside its decoys: the no-data alert fires its wait later, and stops when it is back`,
-    interval: at(TEST_INTERVAL_MS),
-    input_series: [...inputs, ...decoys.map((s) => ({ series: s, values: `1+0x${end}` }))],
-    promql_expr_test: tests,
-  };
+  if (to >= t) parts.push(`1+0x${to - t}`);
+  return parts.join(' ');
+}
+
+/** Decoys of every input, except those some subject's input reads, each once, in text order. */
+function decoysOf(subjects: readonly Fed[]): ConcreteSeries[] {
+  const readers = subjects.flatMap((f) => f.readers);
+  // A grouped SLO's decoy would lack the grouping label and count as a group of its own.
+  const own = subjects.filter((f) => !f.nd.perGroup);
+  const out = new Map<string, ConcreteSeries>();
+  for (const d of own.flatMap((f) => f.selectors.flatMap((sel) => decoySeries(sel, readers)))) out.set(seriesText(d), d);
+  return [...out].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, d]) => d);
 }
 
 /** ALERTS of one no-data subject, firing, with exactly these label sets. */
