@@ -11,7 +11,7 @@ import { validateConfig } from '../src/config/validate.js';
 import { resolveModel } from '../src/model/resolve.js';
 import { compileModel } from '../src/compile.js';
 import { ruleSet } from '../src/prometheus/target.js';
-import { spawnSync } from 'node:child_process';
+import { execa } from 'execa';
 import { CompileThreads, compileInto, shares, THREADS_ENV } from '../src/compile-workers.js';
 import { checkResult } from '../src/output/write.js';
 import { InternalError, isSystemError } from '../src/errors.js';
@@ -139,28 +139,34 @@ test('a worker that fails on its share before it is told to write reaches this t
   });
 });
 
-/** `sloforge generate` in a process of its own, on two threads whatever the cores. */
-function generateOnThreads(slos: string, out: string, ...flags: string[]) {
-  return spawnSync(process.execPath, [path.join(REPO, 'bin/sloforge.mjs'), 'generate', '--slos', slos, '--out', out, ...flags], {
-    encoding: 'utf8',
+/**
+ * `sloforge generate` in a process of its own, on two threads whatever the cores. Asynchronous:
+ * this file shares its test process with others (scripts/test.sh), whose receivers, servers and
+ * timers a spawnSync would stop for the seconds a generate takes.
+ */
+async function generateOnThreads(slos: string, out: string, ...flags: string[]) {
+  const r = await execa(process.execPath, [path.join(REPO, 'bin/sloforge.mjs'), 'generate', '--slos', slos, '--out', out, ...flags], {
     env: { ...process.env, [THREADS_ENV]: '2' },
+    reject: false,
+    stripFinalNewline: false,
     // Far beyond a run's time: a process kept alive by a worker shows as a signal, not as a hung test.
     timeout: 120_000,
   });
+  return { status: r.exitCode ?? null, signal: r.signal ?? null, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-test('generate on threads as a process: writes, --check passes, and a user error found after the workers started ends the process with it, nothing written', () => {
+test('generate on threads as a process: writes, --check passes, and a user error found after the workers started ends the process with it, nothing written', async () => {
   const cfg = baseConfig();
   cfg.services.push({ ...cfg.services[0], name: 'cart' });
   const dir = writeTree({ 'slos/index.ts': configSource(cfg), 'bad/index.ts': '' });
   const slos = path.join(dir, 'slos');
   const out = path.join(dir, 'generated');
   try {
-    const written = generateOnThreads(slos, out);
+    const written = await generateOnThreads(slos, out);
     assert.equal(written.status, 0, written.stderr);
     assert.match(written.stdout, /wrote \d+ files .*: 2 service\(s\)/);
     assert.ok(existsSync(path.join(out, 'prometheus/rules/cart.yml')) && existsSync(path.join(out, 'prometheus/rules/checkout.yml')));
-    const checked = generateOnThreads(slos, out, '--check');
+    const checked = await generateOnThreads(slos, out, '--check');
     assert.equal(checked.status, 0, checked.stderr);
     assert.match(checked.stdout, /is up to date/);
 
@@ -168,7 +174,7 @@ test('generate on threads as a process: writes, --check passes, and a user error
     cfg.services[1].slos[0].objective = 150;
     writeFileSync(path.join(dir, 'bad/index.ts'), configSource(cfg));
     const badOut = path.join(dir, 'bad-out');
-    const failed = generateOnThreads(path.join(dir, 'bad'), badOut);
+    const failed = await generateOnThreads(path.join(dir, 'bad'), badOut);
     assert.equal(failed.signal, null, 'the process did not end by itself');
     assert.equal(failed.status, 1, failed.stderr);
     assert.match(failed.stderr, /^error: .*objective/m);
