@@ -1,6 +1,6 @@
 // Queue and guard-rail behaviour through an in-process receiver, the same on both stores:
 // engine.test.ts runs these cases on the file log, engine-postgres.system.test.ts on PostgreSQL.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReceiver } from '../../src/receiver/server.js';
 import { alert, audit, fp, inProcess, payload, post, settled, waitFor } from './helpers.js';
@@ -82,9 +82,14 @@ export function engineCases(store: StoreUnderTest): void {
     );
   });
 
-  test(`${store.name}: shutdown deadline: a hanging action is aborted, left unfinished, and (retryInterrupted) runs on the next start`, async (t) => {
+  /**
+   * A receiver whose one action hangs is shut down with a 50 ms deadline, mid-action; then a new
+   * receiver starts on the same store (on PostgreSQL a new replica, which takes the event over
+   * once the claim's lease has run out) and the target answers. Its one event, once settled.
+   */
+  async function abortedThenRestarted(t: TestContext, retryInterrupted: boolean) {
     const { env, rx, options, logs, where } = await inProcess(
-      (url) => [{ name: 'r', retryInterrupted: true, action: { http: { url, retries: 0, timeout: '1h' } } }],
+      (url) => [{ name: 'r', ...(retryInterrupted ? { retryInterrupted } : {}), action: { http: { url, retries: 0, timeout: '1h' } } }],
       { shutdownMs: 50 },
       store,
     );
@@ -93,35 +98,25 @@ export function engineCases(store: StoreUnderTest): void {
     await post(rx.url, payload([alert('h', 'r')]));
     await waitFor('the action to start', () => env.target.calls.length === 1);
     await rx.close();
-    assert.ok(logs.some((l) => l.includes('aborting 1 running action')));
-    assert.ok(!(await where!.records()).some((r) => r.t === 'finished'), 'nothing recorded as finished');
-
+    const recordsAtShutdown = await where?.records();
     env.target.hold = () => false;
-    // On PostgreSQL a new replica, which takes the event over once the claim's lease has run out.
     const again = await startReceiver(options);
     t.after(() => again.close());
     const [event] = await settled(again.url, 1);
+    return { env, logs, recordsAtShutdown, again, event };
+  }
+
+  test(`${store.name}: shutdown deadline: a hanging action is aborted, left unfinished, and (retryInterrupted) runs on the next start`, async (t) => {
+    const { env, logs, recordsAtShutdown, event } = await abortedThenRestarted(t, true);
+    assert.ok(logs.some((l) => l.includes('aborting 1 running action')));
+    assert.ok(!recordsAtShutdown!.some((r) => r.t === 'finished'), 'nothing recorded as finished');
     assert.equal(event.state, 'success');
     assert.equal(event.attempts, 2);
     assert.equal(env.target.countsByKey().size, 1, 'both deliveries carry the same Idempotency-Key');
   });
 
   test(`${store.name}: shutdown deadline without retryInterrupted: the aborted action is audited as interrupted, not repeated`, async (t) => {
-    const { env, rx, options } = await inProcess(
-      (url) => [{ name: 'r', action: { http: { url, retries: 0, timeout: '1h' } } }],
-      { shutdownMs: 50 },
-      store,
-    );
-    t.after(() => env.target.stop());
-    env.target.hold = () => true;
-    await post(rx.url, payload([alert('h', 'r')]));
-    await waitFor('the action to start', () => env.target.calls.length === 1);
-    await rx.close();
-    env.target.hold = () => false;
-    // On PostgreSQL a new replica, which takes the event over once the claim's lease has run out.
-    const again = await startReceiver(options);
-    t.after(() => again.close());
-    const [event] = await settled(again.url, 1);
+    const { env, again, event } = await abortedThenRestarted(t, false);
     assert.equal(event.state, 'skipped');
     assert.equal(event.reason, 'interrupted');
     assert.equal(env.target.calls.length, 1);
