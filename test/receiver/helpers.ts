@@ -285,16 +285,7 @@ export function postFresh(url: string, body: unknown, token: string = TOKEN): Pr
 }
 
 export async function audit(url: string): Promise<any[]> {
-  const get = () => fetch(`${url}/api/actions?limit=1000`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  let res: Response;
-  try {
-    res = await get();
-  } catch {
-    // Polled every 25 ms, fetch reuses a kept-alive connection, which the receiver may close (its
-    // keep-alive timeout) in the moment it is reused when a loaded machine stalls the event loop
-    // for seconds: once more on a new connection. A receiver that is gone fails this one too.
-    res = await get();
-  }
+  const res = await fetch(`${url}/api/actions?limit=1000`, { headers: { authorization: `Bearer ${TOKEN}` } });
   return ((await res.json()) as { actions: any[] }).actions;
 }
 
