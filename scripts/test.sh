@@ -10,6 +10,10 @@
 # spend much of their time waiting on child processes, so the checks cost no wall time there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The Go tools the tests start (promtool, amtool, Prometheus, Alertmanager, vmalert) run several at
+# once on few cores: each Go runtime would size its garbage collector to every core, and they
+# would contend for them (bench/README.md: 15 to 25% of promtool's CPU). One core each, unless set.
+export GOMAXPROCS=${GOMAXPROCS:-1}
 scope=${1:-all}
 case "$scope" in
   all) bash scripts/ensure-tools.sh ;;

@@ -6,7 +6,8 @@
 //
 // Run: npm run test:mutation [-- --targets examples,shape] [--sample N | --sample examples=N,shape=M | --all] [--jobs N]
 //
-// Each broken copy costs one service's promtool run (1.5 to 9 CPU s), and the examples give about
+// Each broken copy costs at most one service's promtool run (1.5 to 9 CPU s; test groups run one
+// per file, so a killed copy stops at its first failing group), and the examples give about
 // 1,500 mutants, so by default a deterministic sample runs: mutants ordered by a hash of their id,
 // taken in turn from each kind of change, so every kind is represented and the same mutants run
 // every time. `--all` runs every mutant (bench/README.md has the full figures).
@@ -15,13 +16,14 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse, stringify } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import { shapeConfig } from '../../bench/shape.js';
 import { compileModel } from '../../src/compile.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { resolveModel } from '../../src/model/resolve.js';
 import { writeArtifacts } from '../../src/output/write.js';
-import { inParallel, promtoolVersion, runTestFile } from '../../src/promtool/run.js';
+import { inParallel, promtoolEnv, promtoolVersion, runTestFile } from '../../src/promtool/run.js';
 import { mutants, type Mutant } from './mutants.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
   },
 });
 const jobs = Number(args.jobs);
+const promtoolEnvironment = promtoolEnv(jobs);
 /** Mutants per target by default: every kind of change represented, at a fraction of the full run. */
 const DEFAULT_SAMPLE: Record<string, number> = { examples: 40, shape: 60 };
 
@@ -52,7 +55,11 @@ function sampleSize(target: string): number {
 interface Service {
   name: string;
   rulesFile: string;
-  /** Its test files, the quickest first (a killed mutant usually fails the first file it meets). */
+  /**
+   * Its test groups, each in a file of its own (same rule files and settings), the quickest
+   * first: promtool runs every group of a file even after one fails, and a killed mutant usually
+   * fails an early group, so a mutant's run stops at the first group that fails it.
+   */
   tests: string[];
 }
 
@@ -60,21 +67,39 @@ interface Outcome {
   mutant: Mutant;
   service: string;
   killed: boolean;
-  /** The test file that failed, and promtool's first failing check. */
+  /** The test group that failed (`<file>.<n>.test.yml`: its n-th group), and promtool's first failing check. */
   by?: string;
   ms: number;
 }
 
-async function servicesOf(dir: string): Promise<Service[]> {
+/**
+ * Each test group of `file` in a file of its own beside the originals' copies in `into` (the rule
+ * files are named relative to the test file, so the copies keep the layout `tests/` beside `rules/`).
+ * promtool evaluates every group on storage of its own, so a group alone passes or fails as it
+ * does in its file.
+ */
+function splitGroups(file: string, into: string): string[] {
+  const doc = parse(readFileSync(file, 'utf8')) as { tests: unknown[] };
+  return doc.tests.map((group, i) => {
+    const one = path.join(into, `${path.basename(file).replace(/\.test\.yml$/, '')}.${i + 1}.test.yml`);
+    writeFileSync(one, stringify({ ...doc, tests: [group] }, { lineWidth: 0 }));
+    return one;
+  });
+}
+
+async function servicesOf(dir: string, work: string): Promise<Service[]> {
   const testsDir = path.join(dir, 'prometheus/tests');
   const tests = readdirSync(testsDir);
+  const groupsDir = path.join(work, 'groups', path.basename(dir), 'tests');
+  mkdirSync(groupsDir, { recursive: true });
+  cpSync(path.join(dir, 'prometheus/rules'), path.join(groupsDir, '..', 'rules'), { recursive: true });
   const out: Service[] = [];
   for (const f of readdirSync(path.join(dir, 'prometheus/rules')).sort()) {
     const name = f.replace(/\.yml$/, '');
-    const own = tests.filter((t) => t.startsWith(`${name}.`)).map((t) => path.join(testsDir, t));
+    const own = tests.filter((t) => t.startsWith(`${name}.`)).flatMap((t) => splitGroups(path.join(testsDir, t), groupsDir));
     if (own.length === 0) continue;
     // The unbroken rules must pass, or every mutant would count as killed.
-    const timed = await Promise.all(own.map(async (t) => ({ t, r: await runTestFile(t, args.promtool) })));
+    const timed = await inParallel(own, jobs, async (t) => ({ t, r: await runTestFile(t, args.promtool, promtoolEnvironment) }));
     const failed = timed.filter((x) => !x.r.ok);
     if (failed.length > 0)
       throw new Error(`the unbroken rules fail their tests:\n${failed.map((x) => `${x.t}\n${x.r.output}`).join('\n')}`);
@@ -111,7 +136,7 @@ async function runMutant(work: string, i: number, svc: Service, m: Mutant): Prom
     for (const t of svc.tests) {
       const copy = path.join(dir, 'tests', path.basename(t));
       cpSync(t, copy);
-      const r = await runTestFile(copy, args.promtool);
+      const r = await runTestFile(copy, args.promtool, promtoolEnvironment);
       if (!r.ok)
         return {
           mutant: m,
@@ -138,7 +163,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 async function runTarget(target: string, work: string): Promise<boolean> {
   const start = performance.now();
   const dir = target === 'examples' ? path.join(REPO, 'generated') : await generateShape(work);
-  const services = await servicesOf(dir);
+  const services = await servicesOf(dir, work);
   const all = services.flatMap((svc) =>
     mutants(readFileSync(svc.rulesFile, 'utf8')).map((m) => ({ ...m, id: `${svc.name}: ${m.id}`, svc })),
   );
