@@ -2,7 +2,7 @@
 // accepting, lets running actions finish for up to --shutdown-grace, closes the log and returns,
 // so the process exits 0. The command's action returns only after shutdown, so the CLI's main()
 // keeps the process alive meanwhile.
-// SIGHUP re-reads the token file, so a token can be rotated without a restart.
+// SIGHUP re-reads the token and actions files, so a token can be rotated and a remediation changed without a restart.
 import { readFile, stat } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { UserError } from '../errors.js';
@@ -105,15 +105,19 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
     );
   }
 
-  let json: unknown;
-  try {
-    json = JSON.parse(await readUserFile(actionsPath, 'actions file', '--actions'));
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`${actionsPath}: not JSON (expected generated/remediation/actions.json)`);
-  }
-  const parsed = actionsFile.safeParse(json);
-  if (!parsed.success) throw new UserError(`${actionsPath}: not a sloforge actions file: ${payloadProblems(parsed.error).join('; ')}`);
+  const readActions = async () => {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readUserFile(actionsPath, 'actions file', '--actions'));
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError(`${actionsPath}: not JSON (expected generated/remediation/actions.json)`);
+    }
+    const parsed = actionsFile.safeParse(json);
+    if (!parsed.success) throw new UserError(`${actionsPath}: not a sloforge actions file: ${payloadProblems(parsed.error).join('; ')}`);
+    return parsed.data.remediations;
+  };
+  const remediations = await readActions();
   const readTokens = async () => {
     const tokens = parseTokens(await readUserFile(tokenPath, 'token file', '--token-file'));
     if (tokens.length === 0) throw new UserError(`${tokenPath}: the token file is empty (--token-file)`);
@@ -139,12 +143,20 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
       },
       (err: Error) => say(`SIGHUP: kept the current tokens: ${err.message}`),
     );
+    // Each file on its own: a broken actions file keeps the remediations in force, and the tokens still rotate.
+    readActions().then(
+      (next) => {
+        receiver?.setRemediations(next);
+        say(`SIGHUP: reloaded ${next.length} remediation(s) from ${actionsPath}`);
+      },
+      (err: Error) => say(`SIGHUP: kept the current remediations: ${err.message}`),
+    );
   };
   const onHup = () => {
     if (receiver) reload();
     else if (!reloadAfterStart) {
       reloadAfterStart = true;
-      say('SIGHUP during the start: the token file is read again once the event log is replayed');
+      say('SIGHUP during the start: the token and actions files are read again once the event log is replayed');
     }
   };
   const stop = (signal: string) => {
@@ -163,7 +175,7 @@ async function runReceiver(flags: ReceiverFlags): Promise<void> {
 
   try {
     receiver = await startReceiver({
-      remediations: parsed.data.remediations,
+      remediations,
       tokens,
       ...(dataDir !== undefined ? { dataDir } : {}),
       ...(database ? { database } : {}),

@@ -21,7 +21,16 @@ import { runAction, type ActionOutcome } from './actions/index.js';
 import { GuardRails } from './guard.js';
 import type { ReceiverMetrics } from './metrics.js';
 import { dedupeKey, type WebhookAlert } from './payload.js';
-import { admitted, countDuplicate, countStored, skipOf, storedAlert, UNKNOWN_REMEDIATION, type AcceptResult } from './intake.js';
+import {
+  admitted,
+  countDuplicate,
+  countStored,
+  replaceRemediations,
+  skipOf,
+  storedAlert,
+  UNKNOWN_REMEDIATION,
+  type AcceptResult,
+} from './intake.js';
 export type { AcceptResult } from './intake.js';
 import type { ActionResult, LogRecord, SkipReason } from './store/records.js';
 import type { BadLine, Store } from './store/types.js';
@@ -119,6 +128,7 @@ export class Engine {
   private readonly doubtful: Array<{ ev: Event; line: number }> = [];
   private replaying: LogReplay | undefined;
   private runningTotal = 0;
+  private started = false;
   private stopping = false;
 
   constructor(private readonly opts: EngineOptions) {
@@ -140,6 +150,17 @@ export class Engine {
     this.limited = new LogLimiter(opts.log, this.now);
     // Every running action and every waiting retry listens on these; many at once is normal.
     setMaxListeners(0, this.abort.signal, this.stopped.signal);
+  }
+
+  /** The actions file reloaded (SIGHUP): see replaceRemediations. Then starts what the new limits allow. */
+  setRemediations(next: readonly ResolvedRemediation[]): void {
+    replaceRemediations(this.remediations, next);
+    if (this.started) this.pump();
+  }
+
+  /** The longest cooldown of the remediations in force: how much history compaction must keep. */
+  get longestCooldownMs(): number {
+    return Math.max(0, ...[...this.remediations.values()].map((r) => r.cooldownMs));
   }
 
   /** Feeds one record of the log, oldest first; before `finishReplay`. */
@@ -184,6 +205,7 @@ export class Engine {
    * records are on disk (only then may compaction drop the unreadable lines they account for).
    */
   start(): Promise<boolean> {
+    this.started = true;
     const written: Promise<boolean>[] = [];
     for (const ev of this.interrupted.splice(0)) {
       written.push(

@@ -103,3 +103,13 @@ export function countStored(
     m.actions.inc({ remediation: UNKNOWN_REMEDIATION, result: 'skipped-unknown-remediation' });
   }
 }
+
+/**
+ * Puts `next` in place of the remediations in `into`, in place: the intake, the replay and the
+ * run queue hold the same map. Actions already running keep the definition they started with;
+ * a queued alert whose remediation is gone is skipped as unknown when its turn comes.
+ */
+export function replaceRemediations(into: Map<string, ResolvedRemediation>, next: readonly ResolvedRemediation[]): void {
+  into.clear();
+  for (const r of next) into.set(r.name, r);
+}

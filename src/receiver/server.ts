@@ -78,6 +78,8 @@ export interface Receiver {
   metrics: ReceiverMetrics;
   /** Replaces the accepted tokens (SIGHUP in the CLI). */
   setTokens(tokens: readonly string[]): void;
+  /** Replaces the remediations (SIGHUP in the CLI): new alerts and queued ones use them; running actions finish as they started. */
+  setRemediations(remediations: readonly ResolvedRemediation[]): void;
   /** Large bodies waiting to be parsed or being parsed off the event loop. */
   readonly bodiesParsing: number;
   /** Stops accepting, lets running actions finish up to the deadline, closes the store. Idempotent. */
@@ -198,7 +200,6 @@ async function openFileBackend(
   log: (line: string) => void,
   limited: LogLimiter,
 ): Promise<ReceiverBackend> {
-  const longestCooldown = Math.max(0, ...opts.remediations.map((r) => r.cooldownMs));
   let store: Store | undefined;
   // The engine is fed while the log streams in, before the store is handed over.
   const engine = new Engine({
@@ -249,7 +250,7 @@ async function openFileBackend(
   let timer: NodeJS.Timeout | undefined;
   const compact = (why: string): Promise<void> => {
     compacting ??= logStore
-      .compact(new Compactor(compactionPolicy(Date.now(), longestCooldown, AUDIT_SIZE)))
+      .compact(new Compactor(compactionPolicy(Date.now(), engine.longestCooldownMs, AUDIT_SIZE)))
       .then(
         (r) => {
           metrics.compactions.inc({ result: r ? 'compacted' : 'unchanged' });
@@ -272,6 +273,7 @@ async function openFileBackend(
     ready: () => Promise.resolve(ready),
     recent: (n) => Promise.resolve(engine.recent(n)),
     queueDepth: () => Promise.resolve(engine.queueDepth),
+    setRemediations: (next) => engine.setRemediations(next),
     start: () => {
       const startupWritten = engine.start();
       ready = true;
@@ -487,6 +489,10 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     metrics,
     setTokens: (tokens) => {
       auth = new TokenAuth(tokens);
+    },
+    setRemediations: (remediations) => {
+      metrics.initialise(remediations.map((r) => r.name));
+      backend.setRemediations(remediations);
     },
     get bodiesParsing() {
       return bodies.pending;

@@ -3,7 +3,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReceiver } from '../../src/receiver/server.js';
-import { alert, audit, fp, inProcess, payload, post, settled, waitFor } from './helpers.js';
+import { readFile } from 'node:fs/promises';
+import { actionsFile } from '../../src/remediation/actions-file.js';
+import { alert, audit, fp, inProcess, nameOf, payload, post, settled, waitFor, writeActions } from './helpers.js';
 import type { StoreUnderTest } from './stores.js';
 
 /** True once /metrics matches every pattern. */
@@ -80,6 +82,37 @@ export function engineCases(store: StoreUnderTest): void {
     await waitFor('the metric', () =>
       metricsMatch(rx.url, [/sloforge_receiver_actions_total\{remediation="\(unknown\)",result="skipped-unknown-remediation"\} 1/]),
     );
+  });
+
+  test(`${store.name}: a reloaded actions file: queued alerts use the new definitions, a removed remediation's are skipped, running actions finish as they started`, async (t) => {
+    const limits = { cooldown: '0s', maxConcurrent: 1, maxPerHour: 100 };
+    const { env, rx } = await inProcess(
+      (url) => [
+        { name: 'r', ...limits, action: { http: { url: `${url}/r`, retries: 0 } } },
+        { name: 'q', ...limits, action: { http: { url: `${url}/q`, retries: 0 } } },
+      ],
+      {},
+      store,
+    );
+    t.after(async () => {
+      env.target.release();
+      await rx.close();
+      await env.target.stop();
+    });
+    env.target.hold = () => true;
+    await post(rx.url, payload([alert('a', 'r'), alert('b', 'r'), alert('c', 'q'), alert('d', 'q')]));
+    await waitFor('one running action per remediation', () => env.target.calls.length === 2);
+    // The file `generate` writes after r was switched to dryRun and q deleted.
+    await writeActions(env.dir, [{ name: 'r', ...limits, dryRun: true, action: { http: { url: `${env.target.url}/r`, retries: 0 } } }]);
+    rx.setRemediations(actionsFile.parse(JSON.parse(await readFile(env.actions, 'utf8'))).remediations);
+    env.target.hold = () => false;
+    env.target.release(); // the two held calls fail (connection reset)
+    const byAlert = new Map((await settled(rx.url, 4)).map((e) => [nameOf(e.fingerprint), e]));
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd'].map((n) => `${n} ${byAlert.get(n).state} ${byAlert.get(n).reason ?? ''}`.trim()),
+      ['a failure', 'b dry-run', 'c failure', 'd skipped unknown-remediation'],
+    );
+    assert.deepEqual(env.target.calls.map((c) => c.url).sort(), ['/q', '/r'], 'nothing but the two actions that had started');
   });
 
   /**

@@ -27,6 +27,7 @@ import {
   settled,
   setup,
   waitFor,
+  writeActions,
 } from './helpers.js';
 
 test('a failed `started` write puts the alert back in the queue with a backoff, without charging the cooldown', async (t) => {
@@ -345,4 +346,30 @@ test('SIGHUP reloads the token file; a bad file keeps the tokens in use', async 
   rx.child.kill('SIGHUP');
   await waitFor('the refusal', () => rx.stderr.includes('SIGHUP: kept the current tokens'));
   assert.equal(await status('rotated-token-456'), 200);
+});
+
+test('SIGHUP reloads the actions file: a remediation switched to dryRun runs dry; a broken file keeps the one in force', async (t) => {
+  const remediation = (url: string, dryRun: boolean) => ({ name: 'r', cooldown: '0s', dryRun, action: { http: { url } } });
+  const env = await setup((url) => [remediation(url, false)]);
+  const rx = await ReceiverProcess.start(env);
+  t.after(async () => {
+    await rx.stop();
+    await env.target.stop();
+  });
+  await writeActions(env.dir, [remediation(env.target.url, true)]);
+  rx.child.kill('SIGHUP');
+  await waitFor('the reload', () => rx.stderr.includes('SIGHUP: reloaded 1 remediation(s)'));
+  await post(rx.url, payload([alert('dry1', 'r')]));
+  assert.equal((await settled(rx.url, 1))[0].state, 'dry-run');
+  await writeFile(env.actions, '{"version": 2, "remediations": [');
+  rx.child.kill('SIGHUP');
+  await waitFor('the refusal', () => rx.stderr.includes('SIGHUP: kept the current remediations'));
+  assert.match(rx.stderr, /SIGHUP: kept the current remediations: \S*actions\.json: not JSON/);
+  assert.equal(rx.stderr.match(/SIGHUP: reloaded 1 token\(s\)/g)?.length, 2, 'the token file is reloaded either way');
+  await post(rx.url, payload([alert('dry2', 'r')]));
+  assert.deepEqual(
+    (await settled(rx.url, 2)).map((e) => e.state),
+    ['dry-run', 'dry-run'],
+  );
+  assert.equal(env.target.calls.length, 0);
 });

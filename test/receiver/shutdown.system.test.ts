@@ -130,7 +130,10 @@ test(
     const { rx } = await replayingReceiver(t);
     rx.child.kill('SIGHUP');
     await rx.listening();
-    assert.match(rx.stderr, /SIGHUP during the start: the token file is read again once the event log is replayed\n[^]*listening on/);
+    assert.match(
+      rx.stderr,
+      /SIGHUP during the start: the token and actions files are read again once the event log is replayed\n[^]*listening on/,
+    );
     await waitFor('the token reload', () => rx.stderr.includes('SIGHUP: reloaded 1 token(s)'));
     assert.equal((await post(rx.url, payload([alert('after-hup', 'slow-fix')]))).status, 200);
     assert.equal((await rx.stop()).code, 0);

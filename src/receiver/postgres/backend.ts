@@ -69,6 +69,7 @@ export async function openPgBackend(o: PgBackendOptions): Promise<ReceiverBacken
     engine,
     replica,
     accept: (alerts) => engine.accept(alerts),
+    setRemediations: (next) => engine.setRemediations(next),
     ready: async () => {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<boolean>((resolve) => {

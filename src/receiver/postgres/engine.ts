@@ -22,7 +22,16 @@ import { LogLimiter } from '../log-limiter.js';
 import { TaskSet } from '../task-set.js';
 import type { ReceiverMetrics } from '../metrics.js';
 import { dedupeKey, type WebhookAlert } from '../payload.js';
-import { admitted, countDuplicate, countStored, skipOf, storedAlert, UNKNOWN_REMEDIATION, type AcceptResult } from '../intake.js';
+import {
+  admitted,
+  countDuplicate,
+  countStored,
+  replaceRemediations,
+  skipOf,
+  storedAlert,
+  UNKNOWN_REMEDIATION,
+  type AcceptResult,
+} from '../intake.js';
 import type { ActionResult } from '../store/records.js';
 import { sleep } from '../actions/request.js';
 import { describeDbError } from './connection.js';
@@ -94,6 +103,12 @@ export class PgEngine {
   }
 
   private readonly lookup = (name: string): ResolvedRemediation | undefined => this.remediations.get(name);
+
+  /** The actions file reloaded (SIGHUP; this replica's view only): see replaceRemediations. */
+  setRemediations(next: readonly ResolvedRemediation[]): void {
+    replaceRemediations(this.remediations, next);
+    if (this.timer) this.kick();
+  }
 
   async accept(alerts: readonly WebhookAlert[]): Promise<AcceptResult> {
     const m = this.opts.metrics;
@@ -320,7 +335,12 @@ export class PgEngine {
   }
 
   private async run(claim: Claim, sentAt: number): Promise<void> {
-    const rem = this.remediations.get(claim.alert.remediation)!;
+    const rem = this.remediations.get(claim.alert.remediation);
+    if (!rem) {
+      // Removed by a reload while the claim was on its way: queued again, the next claim skips it as unknown.
+      if (await this.store.release(claim, 'its remediation was removed from the actions file', 0).catch(() => false)) this.notify();
+      return;
+    }
     // The lease as this process must assume it: counted from before the claim was sent.
     let deadline = sentAt + this.leaseMs;
     const lost = new AbortController();
