@@ -427,6 +427,9 @@ function steadyGroup(subjects: readonly Subject[], mode: Mode, burning: (s: Subj
   const times = [
     ...new Set([
       ...subjects.flatMap((s) => checkpoints(s, evalMin)).map((t) => t + lead * MINUTE_MS),
+      // The first evaluation whose slow short window no longer reads the burn: a window one step
+      // longer still does, and would keep the ticket open.
+      ...subjects.map((s) => (lead + burnMin) * MINUTE_MS + ceilTo(s.plan.tiers[1].pairs[1].short, evalMs)),
       (lead + burnMin + tailMin) * MINUTE_MS,
     ]),
   ].sort((a, b) => a - b);
@@ -507,7 +510,13 @@ function tierPlan(
    * evaluation. Two evaluations (as before) pinned nothing more: the bench shape's mutation score
    * was 181 of 185 with them and is 183 without (bench/README.md).
    */
-  const gap = (next = 0) => add(ceilTo(t + E + next, E) - next - t, 0, HEAVY);
+  const gap = (next = 0) => add(ceilTo(t + E + next, E) - next - t, 0, heavy);
+  // A derived long window sums one base reading per evaluation, so a gap of one evaluation
+  // outweighs the earlier phases in it only at many times their traffic: at 100x the longest
+  // window's evaluations, the earlier phases add at most a hundredth of their mean burn to it.
+  // At 50x, a 28d SLO's slow ticket pair still fired on the fast ticket pair's scenario, which
+  // then pinned neither (bench/README.md).
+  const heavy = Math.max(HEAVY, 100 * wholeEvals(tSlow.long));
   const round = (x: number) => Number(x.toPrecision(3));
   const between = round(Math.min(fast.factor, slow.factor) / 1.15);
 
@@ -564,6 +573,22 @@ function tierPlan(
     checkpoint();
     what.push(`a ${s2}m burst ending at ${spike}x does not page`);
   }
+  // The fast pair's short window alone, where the burst above fills its long window too (a 7d
+  // period's 14m window holds the burst's two samples, and pages): a 5m spike after clean
+  // traffic. A long window that reads nothing of its own (a lost matcher, an empty ratio) then pages.
+  const fastGridMin = Math.floor(minutes(fast.long) / COARSE_SAMPLE_MIN) * COARSE_SAMPLE_MIN;
+  const burstMin = Math.min(fastGridMin, s2);
+  const burstPinsFast =
+    s2 < HOUR_MIN &&
+    s2 > COARSE_SAMPLE_MIN &&
+    ((burstMin - COARSE_SAMPLE_MIN) * slow.factor * 1.5 + COARSE_SAMPLE_MIN * spike) / fastGridMin < BELOW * fast.factor;
+  if (!burstPinsFast && fastGridMin > COARSE_SAMPLE_MIN) {
+    gap();
+    add(E - COARSE_SAMPLE_MIN, 0);
+    add(COARSE_SAMPLE_MIN, spike);
+    checkpoint();
+    what.push(`a ${COARSE_SAMPLE_MIN}m spike at ${spike}x does not page`);
+  }
 
   gap();
   add(ceilTo(minutes(fast.long), E), round(fast.factor * BELOW));
@@ -579,7 +604,10 @@ function tierPlan(
   gap();
   add(wholeEvals(tFast.long) * E + E, between);
   checkpoint();
-  add(wholeEvals(tFast.short) * E, 0);
+  // At a quarter of the traffic, so that a short window one step too long, which reads the burn's
+  // last evaluation beside this one, still burns above the factor (at full traffic it would halve
+  // the burn and stop in time too).
+  add(wholeEvals(tFast.short) * E, 0, 0.25);
   checkpoint();
   what.push(
     `${between}x for ${formatMs(tFast.long)}+${formatMs(E * MINUTE_MS)} opens a ticket, which stops ${formatMs(tFast.short)} after the burn`,

@@ -5,6 +5,7 @@
 // bench shape (bench/shape.ts, one service).
 //
 // Run: npm run test:mutation [-- --targets examples,shape] [--sample N | --sample examples=N,shape=M | --all] [--jobs N]
+//      [--filter REGEX]: only the mutants whose id matches (with --all: every one of them), to work on one kind
 //
 // Each broken copy costs at most one service's promtool run (1.5 to 9 CPU s; test groups run one
 // per file, so a killed copy stops at its first failing group), and the examples give about
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     targets: { type: 'string', default: 'examples,shape' },
     sample: { type: 'string' },
     all: { type: 'boolean', default: false },
+    filter: { type: 'string' },
     jobs: { type: 'string', default: '2' },
     promtool: { type: 'string', default: 'promtool' },
   },
@@ -169,7 +171,8 @@ async function runTarget(target: string, work: string): Promise<boolean> {
   );
   const untested = all.filter((m) => m.untested && !m.equivalent);
   const equivalent = all.flatMap((m) => (m.equivalent ? [{ m, reason: m.equivalent }] : []));
-  const candidates = all.filter((m) => !m.equivalent && !m.untested);
+  const only = args.filter === undefined ? undefined : new RegExp(args.filter);
+  const candidates = all.filter((m) => !m.equivalent && !m.untested && (!only || only.test(m.id)));
   const n = args.all ? candidates.length : sampleSize(target);
   const chosen = sample(candidates, n);
   console.log(
