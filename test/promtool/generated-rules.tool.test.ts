@@ -118,3 +118,33 @@ test('a page without its short windows fails the reset assertion, and only that 
   // is 32m later.
   assert.deepEqual(failures(r.output), ['ErrorBudgetBurnFast/availability@1h47m']);
 });
+
+// Pairs that only the examples' periods show: at 28d the days file evaluates hourly and the slow
+// ticket window spans 67h; at 7d the fast page pair's 14m long window holds three 5m samples.
+async function breakExample(service: string, file: string, from: string, to: string) {
+  const out = await examples;
+  return promtoolOnBrokenRules(out, path.join(tempDir(), 'broken'), service, file, (t) => {
+    assert.ok(t.includes(from), from);
+    return t.replace(from, to);
+  });
+}
+
+test("a 28d SLO's fast ticket factor x10 fails the pair-alone scenario", async () => {
+  const pair = 'slo:sli_error:ratio_rate22h24m{service="workflow-platform",slo="api-latency"} / 0.01 > 3';
+  const r = await breakExample('workflow-platform', 'workflow-platform.days.test.yml', pair, `${pair}0`);
+  assert.equal(r.ok, false);
+  assert.ok(
+    failures(r.output).some((f) => f.startsWith('ErrorBudgetBurnSlow/api-latency@')),
+    r.output,
+  );
+});
+
+test("a 7d SLO's fast page long window that lost its selector's stage fails the 5m spike", async () => {
+  const total = 'llm_pipeline_stage_duration_seconds_count{job="llm-pipeline",stage="classify"}[14m]';
+  const r = await breakExample('llm-pipeline', 'llm-pipeline.days.test.yml', total, total.replace(',stage="classify"', ''));
+  assert.equal(r.ok, false);
+  assert.ok(
+    failures(r.output).some((f) => f.startsWith('ErrorBudgetBurnFast/classify-latency@')),
+    r.output,
+  );
+});
