@@ -7,8 +7,7 @@ import { resolveModel } from './model/resolve.js';
 import { summarize } from './compile.js';
 import { generateNotices } from './generate-notices.js';
 import { CompileThreads, compileThreads } from './compile-workers.js';
-import { ruleSet } from './prometheus/target.js';
-import { checkResult, openStaging } from './output/write.js';
+import { checkResult, openStaging, type SinkSpec } from './output/write.js';
 
 interface GenerateOptions {
   slos: string;
@@ -22,7 +21,7 @@ async function generate(opts: GenerateOptions, log: (s: string) => void, warn: (
   try {
     return await generateOn(threads, opts, log, warn);
   } finally {
-    threads.stop();
+    await threads.stop();
   }
 }
 
@@ -42,45 +41,54 @@ async function generateOn(
   // workers a big config needs load sloforge meanwhile.
   const loaded = await loadConfig(opts.slos, (raw) => threads.start(serviceCount(raw)));
   const model = resolveModel(loaded.config);
-  // The workers build their shares' rule groups while this thread builds every service's.
-  threads.share(model, compileThreads(model.services.length));
-  const rules = ruleSet(model);
-  const { warnings, notes } = generateNotices(loaded, model, rules);
-  if (warnings.length > 0) warn(warnings.join('\n'));
-  for (const note of notes) warn(note);
-  if (opts.strict && warnings.length > 0) {
-    warn(`${warnings.length} warning(s) and --strict: nothing was written`);
-    return 1;
-  }
-  if (opts.check) {
-    const r = await checkResult(opts.out, await threads.compile(model, rules, { kind: 'compare', dir: opts.out }));
-    const problems = [
-      ...r.stale.map((p) => `  stale:   ${opts.out}/${p}`),
-      ...r.missing.map((p) => `  missing: ${opts.out}/${p}`),
-      ...r.extra.map((p) => `  extra:   ${opts.out}/${p} (not generated any more)`),
-    ];
-    if (problems.length > 0) {
-      warn(`${opts.out} is out of date with ${loaded.file}:\n${problems.join('\n')}\nrun \`npx sloforge generate\` and commit the result`);
+  // Where to write is settled before the notices, so that workers write their shares as soon as
+  // their rule groups are built, while this thread builds its own share's and the notices.
+  const staging = opts.check ? undefined : await openStaging(opts.out);
+  const spec: SinkSpec = staging ? { kind: 'write', dir: staging.dir } : { kind: 'compare', dir: opts.out };
+  let done = false;
+  try {
+    threads.share(model, compileThreads(model.services.length), spec);
+    const rules = threads.rules(model);
+    const { warnings, notes } = generateNotices(loaded, model, rules);
+    if (warnings.length > 0) warn(warnings.join('\n'));
+    for (const note of notes) warn(note);
+    if (opts.strict && warnings.length > 0) {
+      warn(`${warnings.length} warning(s) and --strict: nothing was written`);
       return 1;
     }
-    log(`${opts.out} is up to date (${r.files} files)`);
+    const reports = await threads.compile(model, rules, spec);
+    if (!staging) {
+      const r = await checkResult(opts.out, reports);
+      const problems = [
+        ...r.stale.map((p) => `  stale:   ${opts.out}/${p}`),
+        ...r.missing.map((p) => `  missing: ${opts.out}/${p}`),
+        ...r.extra.map((p) => `  extra:   ${opts.out}/${p} (not generated any more)`),
+      ];
+      if (problems.length > 0) {
+        warn(
+          `${opts.out} is out of date with ${loaded.file}:\n${problems.join('\n')}\nrun \`npx sloforge generate\` and commit the result`,
+        );
+        return 1;
+      }
+      log(`${opts.out} is up to date (${r.files} files)`);
+      return 0;
+    }
+    await staging.commit();
+    done = true;
+    const n = summarize(model, rules, threads.ruleCounts);
+    log(
+      `wrote ${reports.reduce((k, r) => k + r.paths.length, 0)} files to ${opts.out}: ${n.services} service(s), ${n.slos} SLO(s), ` +
+        `${n.thresholds} threshold(s), ${n.alerts} alerting rule(s), ${n.recordings} recording rule(s)` +
+        `${warnings.length > 0 ? `; ${warnings.length} warning(s) above` : ''}`,
+    );
     return 0;
+  } finally {
+    if (staging && !done) {
+      // A worker still writing into the staging folder would make parts of it again after it is removed.
+      await threads.stop();
+      await staging.abort();
+    }
   }
-  const staging = await openStaging(opts.out);
-  let files: number;
-  try {
-    files = (await threads.compile(model, rules, { kind: 'write', dir: staging.dir })).reduce((n, r) => n + r.paths.length, 0);
-  } catch (err) {
-    await staging.abort();
-    throw err;
-  }
-  await staging.commit();
-  const n = summarize(model, rules);
-  log(
-    `wrote ${files} files to ${opts.out}: ${n.services} service(s), ${n.slos} SLO(s), ${n.thresholds} threshold(s), ` +
-      `${n.alerts} alerting rule(s), ${n.recordings} recording rule(s)${warnings.length > 0 ? `; ${warnings.length} warning(s) above` : ''}`,
-  );
-  return 0;
 }
 
 /** package.json sits one folder above this file both in src/ (a checkout) and in dist/ (the package). */

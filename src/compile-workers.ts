@@ -6,10 +6,10 @@
 // thread's start costs more than it saves.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { compileModel, perServiceArtifacts } from './compile.js';
+import { compileModel, needsEveryRule, perServiceArtifacts, ruleCounts, type RuleCounts } from './compile.js';
 import { openSink, type ArtifactSink, type SinkReport, type SinkSpec } from './output/write.js';
 import type { Model } from './model/types.js';
-import type { RuleSet } from './prometheus/target.js';
+import { ruleSet, type RuleSet } from './prometheus/target.js';
 import { EnvironmentError, InternalError, isSystemError, SloforgeError, UserError } from './errors.js';
 
 /** Below this many services per thread a worker's start (loading sloforge, copying its share) outweighs its share. */
@@ -17,12 +17,14 @@ const MIN_SERVICES_PER_THREAD = 40;
 /** More threads than this gain little: the main thread's own work and the writing of files stay serial. */
 const MAX_THREADS = 4;
 /**
- * The main thread's share of services next to a worker's. A worker loads sloforge and builds its
- * share's rule groups while this thread validates the config and builds every service's, so
- * both start writing at about the same time; measured on 1,000 services of the bench shape on
- * 2 cores (CPU time of each thread), a worker then spends about 5% more per service.
+ * The main thread's share of services next to a worker's. A worker loads sloforge while this
+ * thread validates the config, then builds its share's rule groups and writes; this thread
+ * builds its own share's, the notices and the files that span services before it writes its
+ * share. Measured on 1,000 services of the bench shape on 2 cores (CPU time of each thread,
+ * three runs), this thread then reaches its writing about 0.6 s of CPU later than a worker, and
+ * a worker spends about 5% more per service: 0.9 of a worker's share ends both at about the same time.
  */
-const MAIN_SHARE = 1.05;
+const MAIN_SHARE = 0.9;
 
 export const THREADS_ENV = 'SLOFORGE_THREADS';
 
@@ -69,12 +71,19 @@ function startWorker(): Worker {
 
 /**
  * What a worker is sent, in this order: the model with its share of the services, whose rule
- * groups it builds at once; then where to put its files, once this thread has decided to write.
+ * groups it builds at once; then where to put its files (at once too when `generate` knows where
+ * before it needs the rule groups of its own share).
  */
 export type WorkerInput = { model: Model } | { sink: SinkSpec };
 
-/** What a worker sends back: its sink's report, or what it threw, in a form a message can carry. */
-export type WorkerOutput = { report: SinkReport } | { failed: ThrownData };
+/** What a worker's share came to: its sink's report and its rules in numbers (for the summary line). */
+export interface WorkerResult {
+  report: SinkReport;
+  rules: RuleCounts;
+}
+
+/** What a worker sends back: its result, or what it threw, in a form a message can carry. */
+export type WorkerOutput = WorkerResult | { failed: ThrownData };
 
 interface ThrownData {
   name: string;
@@ -116,7 +125,8 @@ function rethrown(d: ThrownData): Error {
  */
 export class CompileWorker {
   readonly #worker: Worker;
-  readonly #done: Promise<SinkReport>;
+  readonly #done: Promise<WorkerResult>;
+  #sink: SinkSpec | undefined;
 
   constructor() {
     const worker = startWorker();
@@ -127,7 +137,7 @@ export class CompileWorker {
       worker.once('message', (m: WorkerOutput) => (output = m));
       worker.once('error', (err) => reject(rethrown(thrownData(err))));
       worker.once('exit', (code) => {
-        if (output && 'report' in output) resolve(output.report);
+        if (output && 'report' in output) resolve(output);
         else if (output) reject(rethrown(output.failed));
         else reject(new InternalError(`a compile worker exited (code ${code}) without its report`));
       });
@@ -141,15 +151,21 @@ export class CompileWorker {
     this.#worker.postMessage({ model } satisfies WorkerInput);
   }
 
-  /** Its share's files put into a sink of `spec`; the sink's report, or what the worker threw. */
-  run(sink: SinkSpec): Promise<SinkReport> {
-    this.#worker.ref();
-    this.#worker.postMessage({ sink } satisfies WorkerInput);
+  /** Its share's files put into a sink of `spec` (once; later calls with the same spec only wait); its result, or what the worker threw. */
+  run(sink: SinkSpec): Promise<WorkerResult> {
+    if (this.#sink === undefined) {
+      this.#sink = sink;
+      this.#worker.ref();
+      this.#worker.postMessage({ sink } satisfies WorkerInput);
+    } else if (this.#sink.kind !== sink.kind || this.#sink.dir !== sink.dir) {
+      throw new InternalError(`a compile worker told to write into ${this.#sink.dir} was then told ${sink.dir}`);
+    }
     return this.#done;
   }
 
-  stop(): void {
-    void this.#worker.terminate();
+  /** Ends the thread; resolves once it has stopped, so that nothing it wrote comes after. */
+  stop(): Promise<void> {
+    return this.#worker.terminate().then(() => undefined);
   }
 }
 
@@ -157,15 +173,18 @@ export class CompileWorker {
  * The threads of one `generate`. start() starts the workers a config of that many services
  * needs as soon as the number is known (the config imported, before it is validated), so that
  * their loading of sloforge overlaps this thread's work until it writes; share() hands each
- * worker its share of the model (starting any more it needs, stopping any it does not);
- * compile() writes. stop() ends every worker, for the paths that write nothing (a user error,
- * --strict) and a failure here while workers write.
+ * worker its share of the model (starting any more it needs, stopping any it does not), and
+ * where to write when that is known already; compile() writes this thread's share. Each thread
+ * builds the rule groups of its own share only (rules()), unless a target needs them all.
+ * stop() ends every worker, for the paths that write nothing (a user error, --strict) and a
+ * failure here while workers write.
  */
 export class CompileThreads {
   #idle: CompileWorker[] = [];
   #working: CompileWorker[] = [];
-  /** Services whose per-service files a worker compiles, one set per worker. */
-  #shares: ReadonlySet<string>[] = [];
+  /** Services whose per-service files a worker compiles. */
+  #elsewhere = new Set<string>();
+  #counts: RuleCounts[] = [];
 
   /** Starts the workers for `services` services (none when one thread will do, or SLOFORGE_THREADS is wrong: share() says so). */
   start(services: number, env: NodeJS.ProcessEnv = process.env): void {
@@ -180,37 +199,59 @@ export class CompileThreads {
 
   /**
    * Splits the services by `threads` (compileThreads of their number): the first share stays on
-   * this thread, each other goes to a worker now. The model's own services; each worker keeps
-   * those with rule groups.
+   * this thread, each other goes to a worker now; with `spec`, each worker writes its files
+   * there as soon as its rule groups are built.
    */
-  share(model: Model, threads: number): void {
+  share(model: Model, threads: number, spec?: SinkSpec): void {
     const [, ...others] = shares(model.services, threads);
     for (const part of others.filter((p) => p.length > 0)) {
       const worker = this.#idle.shift() ?? new CompileWorker();
       worker.share({ ...model, services: part });
+      if (spec) void worker.run(spec).catch(() => {});
       this.#working.push(worker);
-      this.#shares.push(new Set(part.map((s) => s.name)));
+      for (const s of part) this.#elsewhere.add(s.name);
     }
-    for (const w of this.#idle) w.stop();
+    for (const w of this.#idle) void w.stop();
     this.#idle = [];
   }
 
-  /** Every file compileModel makes, put into sinks of `spec`: the workers' shares there, the rest here. */
+  /** The rule groups this thread needs after share(): its own share's, or every service's when a target reads them all. */
+  rules(model: Model): RuleSet {
+    if (needsEveryRule(model) || this.#elsewhere.size === 0) return ruleSet(model);
+    return ruleSet({ ...model, services: model.services.filter((s) => !this.#elsewhere.has(s.name)) });
+  }
+
+  /**
+   * Every file compileModel makes, put into sinks of `spec`: the workers' shares there, the rest
+   * here. `rules`: at least this thread's share's (rules()), every service's when a target needs them.
+   */
   async compile(model: Model, rules: RuleSet, spec: SinkSpec): Promise<SinkReport[]> {
     const pending = this.#working.map((w) => w.run(spec));
     // A failed worker must not leave the others' rejections unobserved while this thread works.
     const settled = Promise.allSettled(pending);
-    const withRules = rules.filter(({ groups }) => groups.length > 0);
-    const own = withRules.filter(({ svc }) => !this.#shares.some((s) => s.has(svc.name)));
+    const own = rules.filter(({ svc }) => !this.#elsewhere.has(svc.name));
+    const ownServices = model.services.length - this.#elsewhere.size;
+    if (own.length !== ownServices) throw new InternalError(`rule groups of ${own.length} services for a share of ${ownServices}`);
     const sink = openSink(spec);
-    for (const a of compileModel(model, rules, new Set(withRules.map(({ svc }) => svc.name)))) sink.put(a);
+    // Here compileModel makes only the files that span services: each service's are putServices'.
+    for (const a of compileModel(model, rules, new Set(model.services.map((s) => s.name)))) sink.put(a);
     putServices(model, own, sink);
     const reports = [sink.report()];
+    this.#counts = [ruleCounts(own)];
     for (const r of await settled) {
       if (r.status === 'rejected') throw r.reason;
-      reports.push(r.value);
+      reports.push(r.value.report);
+      this.#counts.push(r.value.rules);
     }
     return reports;
+  }
+
+  /** The alerting and recording rules of every thread's share, after compile(). */
+  get ruleCounts(): RuleCounts {
+    return this.#counts.reduce((a, b) => ({ alerts: a.alerts + b.alerts, recordings: a.recordings + b.recordings }), {
+      alerts: 0,
+      recordings: 0,
+    });
   }
 
   /** Workers started and not stopped. */
@@ -218,11 +259,12 @@ export class CompileThreads {
     return this.#idle.length + this.#working.length;
   }
 
-  /** Ends the workers: those never told to write, and on a failure here those still writing. */
-  stop(): void {
-    for (const w of [...this.#idle, ...this.#working]) w.stop();
+  /** Ends the workers: those never told to write, and on a failure here those still writing; resolves once all have stopped. */
+  async stop(): Promise<void> {
+    const all = [...this.#idle, ...this.#working];
     this.#idle = [];
     this.#working = [];
+    await Promise.all(all.map((w) => w.stop()));
   }
 }
 
@@ -243,6 +285,6 @@ export async function compileInto(model: Model, rules: RuleSet, threads: number,
     t.share(model, threads);
     return await t.compile(model, rules, spec);
   } finally {
-    t.stop();
+    await t.stop();
   }
 }

@@ -34,6 +34,12 @@ interface Target {
    * (compile-workers.ts).
    */
   perService?: true;
+  /**
+   * A target that is not per service and still reads `rules` needs every service's rule groups
+   * on the thread that runs it; without one, each thread builds only its own share's
+   * (compile-workers.ts).
+   */
+  readsRules?: true;
 }
 
 const TARGETS: Target[] = [
@@ -60,6 +66,7 @@ const TARGETS: Target[] = [
     on: (m) => m.engines.mimir !== undefined,
     compile: mimirArtifacts,
     warnings: mimirWarnings,
+    readsRules: true,
   },
   {
     readme: ['`thanos/rules/`: the rule files with `partial_response_strategy` for Thanos Ruler (docs/kubernetes.md)'],
@@ -79,6 +86,7 @@ const TARGETS: Target[] = [
     ],
     on: (m) => m.kubernetes !== undefined,
     compile: kubernetesArtifacts,
+    readsRules: true,
   },
 ];
 
@@ -129,6 +137,11 @@ export function perServiceArtifacts(model: Model, rules: RuleSet = ruleSet(model
     .flatMap((t) => t.compile(model, rules));
 }
 
+/** Whether a target this model turns on reads the rule groups of every service (the Mimir and Kubernetes files, Mimir's warnings). */
+export function needsEveryRule(model: Model): boolean {
+  return targetsOf(model).some((t) => t.readsRules);
+}
+
 /** Warnings of the targets the model turns on, next to the model's own (src/model/warnings.ts). */
 export function targetWarnings(model: Model, rules: RuleSet = ruleSet(model)): ConfigProblem[] {
   return targetsOf(model).flatMap((t) => t.warnings?.(model, rules) ?? []);
@@ -147,16 +160,32 @@ export interface Summary {
   recordings: number;
 }
 
-/** What a model compiles to, in numbers, for the line `generate` ends with. */
-export function summarize(model: Model, rules: RuleSet = ruleSet(model)): Summary {
-  const out: Summary = { services: model.services.length, slos: 0, thresholds: 0, alerts: 0, recordings: 0 };
-  for (const { svc, groups } of rules) {
-    out.slos += svc.slos.length;
-    out.thresholds += svc.thresholds.length;
-    for (const rule of groups.flatMap((g) => g.rules)) {
-      if (isAlert(rule)) out.alerts++;
-      else out.recordings++;
+export type RuleCounts = Pick<Summary, 'alerts' | 'recordings'>;
+
+/** The alerting and recording rules of `rules`. */
+export function ruleCounts(rules: RuleSet): RuleCounts {
+  const out = { alerts: 0, recordings: 0 };
+  for (const { groups } of rules) {
+    for (const g of groups) {
+      for (const rule of g.rules) {
+        if (isAlert(rule)) out.alerts++;
+        else out.recordings++;
+      }
     }
   }
   return out;
+}
+
+/**
+ * What a model compiles to, in numbers, for the line `generate` ends with. `counts`: the rules
+ * counted where they were built, when no thread holds every service's (compile-workers.ts).
+ */
+export function summarize(model: Model, rules: RuleSet = ruleSet(model), counts: RuleCounts = ruleCounts(rules)): Summary {
+  let slos = 0;
+  let thresholds = 0;
+  for (const svc of model.services) {
+    slos += svc.slos.length;
+    thresholds += svc.thresholds.length;
+  }
+  return { services: model.services.length, slos, thresholds, ...counts };
 }

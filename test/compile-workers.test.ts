@@ -14,7 +14,7 @@ test('errors a worker throws keep their kind in the message that carries them', 
   assert.deepEqual(thrownData('text'), { name: 'Error', message: 'text' });
 });
 
-test('shares: the main thread takes a share a little bigger than a worker, the workers the rest in order, nothing lost', () => {
+test('shares: the main thread takes a share a little smaller than a worker (it writes later), the workers the rest in order, nothing lost', () => {
   const xs = Array.from({ length: 1000 }, (_, i) => i);
   for (const threads of [1, 2, 3, 4]) {
     const parts = shares(xs, threads);
@@ -22,7 +22,7 @@ test('shares: the main thread takes a share a little bigger than a worker, the w
     assert.deepEqual(parts.flat(), xs);
     if (threads > 1) {
       const ratio = parts[0]!.length / parts[1]!.length;
-      assert.ok(ratio > 1 && ratio < 1.2, `threads ${threads}: ${parts.map((p) => p.length).join(', ')}`);
+      assert.ok(ratio > 0.8 && ratio < 1, `threads ${threads}: ${parts.map((p) => p.length).join(', ')}`);
     }
   }
 });

@@ -22,6 +22,30 @@ export interface BurnModel {
  * `gauge` for a probe's 0..1 samples (each one event) rather than counters.
  */
 export function burnModel(plan: SloPlan, phases: readonly Phase[], sampleMin: number, evalMin: number, gauge: boolean): BurnModel {
+  const { budget, tiers, windows, rawWindows } = plan;
+  return sharedModel(JSON.stringify([budget, tiers, windows, rawWindows, phases, sampleMin, evalMin, gauge]), () =>
+    buildBurnModel(plan, phases, sampleMin, evalMin, gauge),
+  );
+}
+
+/**
+ * Models by everything they read: SLOs of the same objective and window plan fed the same phases
+ * (every service of a fleet built from one template) share one, instead of each summing a
+ * 30-day series of samples again. A model's answers are a pure function of its inputs.
+ */
+const models = new Map<string, BurnModel>();
+const MAX_MODELS = 1_000;
+
+function sharedModel(key: string, build: () => BurnModel): BurnModel {
+  const hit = models.get(key);
+  if (hit) return hit;
+  const model = build();
+  if (models.size >= MAX_MODELS) models.clear();
+  models.set(key, model);
+  return model;
+}
+
+function buildBurnModel(plan: SloPlan, phases: readonly Phase[], sampleMin: number, evalMin: number, gauge: boolean): BurnModel {
   // Sample k (at k x sampleMin): a counter's increment since sample k-1, or a gauge's value as
   // events (total) and failed events (errors). Sample 0 is a counter's 0 or the first phase's value.
   const total: number[] = [];

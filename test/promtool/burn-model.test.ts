@@ -58,3 +58,28 @@ test('a gauge counts each sample as one event, whatever the traffic; no sample i
   assert.equal(silent.tier(0, 2 * H), false);
   assert.equal(silent.tier(1, 2 * H), false);
 });
+
+test('SLOs of one plan fed the same phases share a model; any difference in what it reads gets its own', () => {
+  const phases = [at(2 * H, 0, 50_000), at(2 * H, 18)];
+  const m = burnModel(plan, phases, 5, H, false);
+  assert.equal(
+    burnModel(
+      { ...plan, period: '30d' },
+      phases.map((p) => ({ ...p })),
+      5,
+      H,
+      false,
+    ),
+    m,
+    'equal inputs, other objects',
+  );
+  const others = [
+    burnModel({ ...plan, budget: 0.002 }, phases, 5, H, false),
+    burnModel(plan, [at(2 * H, 0, 50_000), at(2 * H, 19)], 5, H, false),
+    burnModel(plan, phases, 1, H, false),
+    burnModel(plan, phases, 5, 2 * H, false),
+    burnModel(plan, phases, 5, H, true),
+    burnModel({ ...plan, rawWindows: plan.rawWindows.slice(1) }, phases, 5, H, false),
+  ];
+  for (const [i, o] of others.entries()) assert.notEqual(o, m, `variant ${i}`);
+});
