@@ -93,6 +93,8 @@ async function bigLog(dataDir: string, lines: number): Promise<void> {
 
 /** True once the child has its event log open: the lock is taken and replay is under way. */
 async function replaying(rx: ReceiverProcess): Promise<boolean> {
+  // The store keeps the log open once it serves: a log open after "listening on" is no replay.
+  if (rx.stderr.includes('listening on')) return false;
   const fds = await readdir(`/proc/${rx.child.pid}/fd`).catch(() => []);
   for (const fd of fds) if ((await readlink(`/proc/${rx.child.pid}/fd/${fd}`).catch(() => '')).endsWith('events.jsonl')) return true;
   return false;

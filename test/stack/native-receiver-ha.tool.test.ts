@@ -155,9 +155,16 @@ test(
     // On failure, each call's key and the event (attempts, detail: "after N retries" when the
     // HTTP action retried a timeout) tell a second run from a retry within one run.
     const calls = () => JSON.stringify({ calls: demo.calls.map((c) => ({ url: c.url, key: c.headers['idempotency-key'] })), first });
-    assert.equal(demo.calls.length, 1, calls());
-    assert.equal(demo.calls[0]!.headers['idempotency-key'], first[0]!.id);
-    assert.equal(demo.calls[0]!.url, '/admin/restart');
+    // One run: its HTTP action may retry a request that timed out (the demo answers late under
+    // load), with the same Idempotency-Key, and says so in the detail; a second run may not.
+    const retried = Number(/ after (\d+) retries$/.exec(first[0]!.detail ?? '')?.[1] ?? 0);
+    const runCalls = 1 + retried;
+    assert.equal(first[0]!.attempts, 1, calls());
+    assert.equal(demo.calls.length, runCalls, calls());
+    for (const c of demo.calls) {
+      assert.equal(c.headers['idempotency-key'], first[0]!.id, calls());
+      assert.equal(c.url, '/admin/restart');
+    }
     const duplicates = await Promise.all(replicas.map((r) => metric(r, /sloforge_receiver_duplicates_skipped_total (\d+)/)));
     assert.equal(
       duplicates.reduce((a, b) => a + b, 0),
@@ -186,6 +193,6 @@ test(
     assert.deepEqual(state(X), ['success']);
     assert.deepEqual(state(Y), ['skipped/cooldown'], 'the cooldown X started holds on the other replica');
     assert.deepEqual(state(Z), ['dry-run']);
-    assert.equal(demo.calls.length, 1, `restart-checkout ran once in all: ${calls()} ${JSON.stringify(second)}`);
+    assert.equal(demo.calls.length, runCalls, `restart-checkout ran once in all: ${calls()} ${JSON.stringify(second)}`);
   },
 );
