@@ -3,7 +3,8 @@
 // Run: npx tsx bench/scale.ts [--services 1,10,100] [--jobs N] [--sequential-up-to 10]
 //      npx tsx bench/scale.ts --no-test [--services 1,1000,5000]: `sloforge generate` alone (issue
 //      24: 1,000 services in at most 5 s and 400 MB, 5,000 in at most 25 s and 1.5 GB, 2 cores),
-//      each size a fresh CLI process whose wall time, CPU time and peak memory are reported.
+//      each size a fresh CLI process whose wall time, CPU time and peak memory are reported;
+//      `bash scripts/node-lts.sh npx tsx bench/scale.ts --no-test` runs it on the Node.js LTS the package targets.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -150,36 +151,39 @@ async function builtCli(into: string): Promise<string> {
   return path.join(into, 'bin', 'sloforge.mjs');
 }
 
-/** One `sloforge generate` of the bench shape, as a user runs it: the packaged CLI, in a fresh process. */
-async function measureGenerate(cli: string, services: number): Promise<GenerateRow> {
+/**
+ * One `sloforge generate` of the bench shape, as a user runs it: the packaged CLI, in a fresh
+ * process. Its folder is left in `keep` for the caller to remove after the last run: on ext4
+ * without a journal (this machine's disk), creating a file skips every inode of its group freed
+ * in the last 5 to 35 s, one by one, so removing one run's 5,000 files just before the next run
+ * added 1 to 3 s of system CPU to that run (bench/README.md).
+ */
+async function measureGenerate(cli: string, services: number, keep: string[]): Promise<GenerateRow> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `sloforge-generate-${services}-`));
-  try {
-    const slos = path.join(dir, 'slos');
-    mkdirSync(slos);
-    const shape = path.join(repo, 'bench', 'shape.ts');
-    writeFileSync(
-      path.join(slos, 'index.ts'),
-      `import { shapeConfig } from ${JSON.stringify(shape)};\nexport default shapeConfig(${services});\n`,
-    );
-    const usageFile = path.join(dir, 'usage.json');
-    const out = path.join(dir, 'generated');
-    const start = performance.now();
-    const r = await execa(
-      process.execPath,
-      ['--import', path.join(repo, 'bench', 'usage-on-exit.mjs'), cli, 'generate', '--slos', slos, '--out', out],
-      {
-        reject: false,
-        all: true,
-        env: { SLOFORGE_USAGE_FILE: usageFile },
-      },
-    );
-    const wallMs = performance.now() - start;
-    if (r.exitCode !== 0) throw new Error(`generate of ${services} service(s) failed:\n${r.all}`);
-    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { userMs: number; systemMs: number; maxRssKiB: number };
-    return { services, ...treeSize(out), wallMs, cpuMs: usage.userMs + usage.systemMs, maxRssMB: usage.maxRssKiB / 1024 };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  keep.push(dir);
+  const slos = path.join(dir, 'slos');
+  mkdirSync(slos);
+  const shape = path.join(repo, 'bench', 'shape.ts');
+  writeFileSync(
+    path.join(slos, 'index.ts'),
+    `import { shapeConfig } from ${JSON.stringify(shape)};\nexport default shapeConfig(${services});\n`,
+  );
+  const usageFile = path.join(dir, 'usage.json');
+  const out = path.join(dir, 'generated');
+  const start = performance.now();
+  const r = await execa(
+    process.execPath,
+    ['--import', path.join(repo, 'bench', 'usage-on-exit.mjs'), cli, 'generate', '--slos', slos, '--out', out],
+    {
+      reject: false,
+      all: true,
+      env: { SLOFORGE_USAGE_FILE: usageFile },
+    },
+  );
+  const wallMs = performance.now() - start;
+  if (r.exitCode !== 0) throw new Error(`generate of ${services} service(s) failed:\n${r.all}`);
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { userMs: number; systemMs: number; maxRssKiB: number };
+  return { services, ...treeSize(out), wallMs, cpuMs: usage.userMs + usage.systemMs, maxRssMB: usage.maxRssKiB / 1024 };
 }
 
 if (args['no-test']) {
@@ -192,8 +196,9 @@ if (args['no-test']) {
   const pkg = mkdtempSync(path.join(os.tmpdir(), 'sloforge-package-'));
   const cli = await builtCli(pkg);
   const rows: GenerateRow[] = [];
+  const runs: string[] = [];
   for (const n of sizes) {
-    rows.push(await measureGenerate(cli, n));
+    rows.push(await measureGenerate(cli, n, runs));
     process.stderr.write(`  ${n} service(s): ${(rows[rows.length - 1]!.wallMs / 1000).toFixed(1)} s\n`);
   }
   console.log('| services | files | output | wall | CPU (user+sys) | peak memory (max RSS) |');
@@ -203,7 +208,7 @@ if (args['no-test']) {
       `| ${r.services} | ${r.files} | ${(r.bytes / 1e6).toFixed(1)} MB | ${(r.wallMs / 1000).toFixed(1)} s | ${(r.cpuMs / 1000).toFixed(1)} s | ${r.maxRssMB.toFixed(0)} MB |`,
     );
   }
-  rmSync(pkg, { recursive: true, force: true });
+  for (const dir of [pkg, ...runs]) rmSync(dir, { recursive: true, force: true });
   console.log(
     `load average at the end ${os
       .loadavg()

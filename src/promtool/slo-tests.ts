@@ -568,9 +568,11 @@ function tierPlan(
   const spike = round(fast.factor * SPIKE_FACTOR);
   // The slow pair's short window on the 5m sample grid (7m at a 7d period reads 10m of samples).
   const s2 = minutes(ceilTo(slow.short, COARSE_SAMPLE_MIN * MINUTE_MS));
+  // The burst's burn before its spike: above the slow factor, so only the short window decides.
+  const burstBurn = round(slow.factor * 1.5);
   if (s2 < HOUR_MIN && s2 > COARSE_SAMPLE_MIN) {
     add(E - s2, 0);
-    add(s2 - COARSE_SAMPLE_MIN, round(slow.factor * 1.5));
+    add(s2 - COARSE_SAMPLE_MIN, burstBurn);
     add(COARSE_SAMPLE_MIN, spike);
     checkpoint();
     what.push(`a ${s2}m burst ending at ${spike}x does not page`);
@@ -583,7 +585,7 @@ function tierPlan(
   const burstPinsFast =
     s2 < HOUR_MIN &&
     s2 > COARSE_SAMPLE_MIN &&
-    ((burstMin - COARSE_SAMPLE_MIN) * slow.factor * 1.5 + COARSE_SAMPLE_MIN * spike) / fastGridMin < BELOW * fast.factor;
+    ((burstMin - COARSE_SAMPLE_MIN) * burstBurn + COARSE_SAMPLE_MIN * spike) / fastGridMin < BELOW * fast.factor;
   if (!burstPinsFast && fastGridMin > COARSE_SAMPLE_MIN) {
     gap();
     add(E - COARSE_SAMPLE_MIN, 0);

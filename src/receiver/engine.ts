@@ -25,6 +25,7 @@ import {
   admitted,
   countDuplicate,
   countStored,
+  remediationMap,
   replaceRemediations,
   skipOf,
   storedAlert,
@@ -132,7 +133,7 @@ export class Engine {
   private stopping = false;
 
   constructor(private readonly opts: EngineOptions) {
-    this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
+    this.remediations = remediationMap(opts.remediations);
     this.now = opts.now ?? Date.now;
     this.clock = opts.clock ?? opts.now ?? monotonicClock();
     this.replaying = new LogReplay(

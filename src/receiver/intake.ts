@@ -104,6 +104,11 @@ export function countStored(
   }
 }
 
+/** The remediations by name, the map an engine's intake, replay and run queue share. */
+export function remediationMap(list: readonly ResolvedRemediation[]): Map<string, ResolvedRemediation> {
+  return new Map(list.map((r) => [r.name, r]));
+}
+
 /**
  * Puts `next` in place of the remediations in `into`, in place: the intake, the replay and the
  * run queue hold the same map. Actions already running keep the definition they started with;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { BodyParser, NotJson, ParserBusy } from '../../src/receiver/body-parser.js';
 import { webhookPayload } from '../../src/receiver/payload.js';
-import { TOKEN, alert, inProcess, payload, waitFor } from './helpers.js';
+import { TOKEN, alert, inProcess, payload, waitFor, closeAfter } from './helpers.js';
 
 /** A body of about `depth` * 2 bytes that JSON.parse takes long over: `depth` nested arrays. */
 const nested = (depth: number, extra: Record<string, unknown> = { version: '4' }): Buffer =>
@@ -91,10 +91,7 @@ const postRaw = (url: string, body: Buffer): Promise<number> =>
 
 test('GET /healthz and a small POST /alerts are answered while large bodies are being parsed', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', cooldown: '0s', action: { http: { url } } }]);
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   // Four bodies of nearly 1 MiB that take JSON.parse long (and are not webhooks: answered 400).
   const large = Array.from({ length: 4 }, () => postRaw(rx.url, nested(400_000)));
   let answered = 0;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startReceiver } from '../../src/receiver/server.js';
 import { readFile } from 'node:fs/promises';
 import { actionsFile } from '../../src/remediation/actions-file.js';
-import { alert, audit, fp, inProcess, nameOf, payload, post, settled, waitFor, writeActions } from './helpers.js';
+import { alert, audit, fp, inProcess, nameOf, payload, post, settled, waitFor, writeActions, closeAfter } from './helpers.js';
 import type { StoreUnderTest } from './stores.js';
 
 /** True once /metrics matches every pattern. */
@@ -21,11 +21,7 @@ export function engineCases(store: StoreUnderTest): void {
       {},
       store,
     );
-    t.after(async () => {
-      env.target.release();
-      await rx.close();
-      await env.target.stop();
-    });
+    closeAfter(t, env, rx);
     env.target.hold = () => true;
     await post(rx.url, payload(['a', 'b', 'c'].map((f) => alert(f, 'r'))));
     await waitFor('two running actions', () => env.target.calls.length === 2);
@@ -49,10 +45,7 @@ export function engineCases(store: StoreUnderTest): void {
       {},
       store,
     );
-    t.after(async () => {
-      await rx.close();
-      await env.target.stop();
-    });
+    closeAfter(t, env, rx);
     await post(rx.url, payload([alert('x', 'both'), alert('y', 'dry')]));
     await settled(rx.url, 2);
     await post(rx.url, payload([alert('x', 'both', { status: 'resolved', endsAt: '2026-11-22T11:00:00Z' })]));
@@ -68,10 +61,7 @@ export function engineCases(store: StoreUnderTest): void {
 
   test(`${store.name}: alerts without a remediation are ignored; an unknown one is recorded as skipped`, async (t) => {
     const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }], {}, store);
-    t.after(async () => {
-      await rx.close();
-      await env.target.stop();
-    });
+    closeAfter(t, env, rx);
     const none = alert('n', 'r');
     delete (none.labels as Record<string, string>).remediation;
     const res = await post(rx.url, payload([none, alert('u', 'typo-name')]));
@@ -94,11 +84,7 @@ export function engineCases(store: StoreUnderTest): void {
       {},
       store,
     );
-    t.after(async () => {
-      env.target.release();
-      await rx.close();
-      await env.target.stop();
-    });
+    closeAfter(t, env, rx);
     env.target.hold = () => true;
     await post(rx.url, payload([alert('a', 'r'), alert('b', 'r'), alert('c', 'q'), alert('d', 'q')]));
     await waitFor('one running action per remediation', () => env.target.calls.length === 2);
@@ -160,10 +146,7 @@ export function engineCases(store: StoreUnderTest): void {
 
   test(`${store.name}: a queued firing alert whose resolved notice arrives before it starts is skipped`, async (t) => {
     const { env, rx } = await inProcess((url) => [{ name: 'r', cooldown: '0s', action: { http: { url, retries: 0 } } }], {}, store);
-    t.after(async () => {
-      await rx.close();
-      await env.target.stop();
-    });
+    closeAfter(t, env, rx);
     env.target.hold = (_c, i) => i === 0;
     await post(rx.url, payload([alert('first', 'r'), alert('second', 'r')]));
     await waitFor('the first action to start', () => env.target.calls.length === 1);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startReceiver } from '../../src/receiver/server.js';
 import { engineCases } from './engine-cases.js';
 import { postgresStore } from './stores.js';
-import { alert, audit, payload, post, receiverOptions, setup, waitFor } from './helpers.js';
+import { alert, audit, payload, post, receiverOptions, setup, waitFor, closeAfter } from './helpers.js';
 
 const store = postgresStore();
 engineCases(store);
@@ -19,10 +19,7 @@ test('postgres: retention on its tick: a finished event leaves the audit trail, 
   const rx = await startReceiver(
     await receiverOptions(env, logs, { database: { ...where.options.database!, retentionMs: 1, pruneEveryMs: 100 } }),
   );
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   assert.equal((await post(rx.url, payload([alert('old', 'r')]))).json.queued, 1);
   // Not settled(): the tick (every 100 ms) may prune the event before the audit is read with it finished.
   await waitFor('the action to run', () => env.target.calls.length === 1 || undefined);

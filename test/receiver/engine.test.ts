@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startReceiver } from '../../src/receiver/server.js';
 import { LogStore } from '../../src/receiver/store/log-store.js';
-import { TOKEN, alert, fp, inProcess, payload, post, receiverOptions, setup, waitFor } from './helpers.js';
+import { TOKEN, alert, fp, inProcess, payload, post, receiverOptions, setup, waitFor, closeAfter } from './helpers.js';
 import { engineCases } from './engine-cases.js';
 import { FILE_STORE } from './stores.js';
 
@@ -16,10 +16,7 @@ engineCases(FILE_STORE);
 
 test('HTTP edge cases: chunked oversize body 413, unknown path 404, wrong method 405, HEAD health', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }], { bodyLimit: 1000 });
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   const status = await new Promise<number>((resolve, reject) => {
     const { port } = new URL(rx.url);
     const req = http.request(
@@ -103,10 +100,7 @@ test('/metrics exports at 0, from the start, every series the receiver threshold
     { name: 'restart', action: { http: { url } } },
     { name: 'scale', action: { http: { url } } },
   ]);
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   const metrics = await (await fetch(`${rx.url}/metrics`)).text();
   for (const line of [
     'sloforge_receiver_actions_total{remediation="restart",result="failure"} 0',

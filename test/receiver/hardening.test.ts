@@ -28,6 +28,7 @@ import {
   setup,
   waitFor,
   writeActions,
+  closeAfter,
 } from './helpers.js';
 
 test('a failed `started` write puts the alert back in the queue with a backoff, without charging the cooldown', async (t) => {
@@ -45,10 +46,7 @@ test('a failed `started` write puts the alert back in the queue with a backoff, 
   const { env, rx, logs } = await inProcess((url) => [{ name: 'r', cooldown: '1h', action: { http: { url, retries: 0 } } }], {
     wrapStore: flaky,
   });
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   assert.equal((await post(rx.url, payload([alert('once', 'r')]))).json.queued, 1);
   // Without a restart, and not skipped as "in cooldown" by its own failed attempt.
   const [event] = await settled(rx.url, 1);
@@ -130,10 +128,7 @@ test('a command still runs for an alert with a 128 KiB label', async (t) => {
       },
     },
   ]);
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   const a = alert('big', 'c');
   a.labels = { ...(a.labels as object), blob: 'b'.repeat(128 * 1024) };
   assert.equal((await post(rx.url, payload([a]))).status, 200);
@@ -146,10 +141,7 @@ test('per-alert cap: a 16 KiB alert is kept whole, 32 of them fit one body, a bi
   const { env, rx, logs } = await inProcess((url) => [
     { name: 'r', cooldown: '0s', maxPerHour: 1000, maxConcurrent: 40, action: { http: { url, retries: 0 } } },
   ]);
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   const sized = (fp: string, bytes: number, over: Record<string, unknown> = {}) => {
     const a = alert(fp, 'r', over);
     const pad = bytes - Buffer.byteLength(JSON.stringify(a)) - Buffer.byteLength(',"description":""');
@@ -210,10 +202,7 @@ test('capAlert keeps identity fields and stays within the limit for any shape', 
 
 test('repeated skips are logged once per minute, counted every time', async (t) => {
   const { env, rx, logs } = await inProcess((url) => [{ name: 'r', cooldown: '0s', maxPerHour: 1, action: { http: { url, retries: 0 } } }]);
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   await post(rx.url, payload(Array.from({ length: 40 }, (_, i) => alert(`storm-${i}`, 'r'))));
   await settled(rx.url, 40);
   assert.match(await (await fetch(`${rx.url}/metrics`)).text(), /sloforge_receiver_hourly_cap_skips_total\{remediation="r"\} 39/);
@@ -249,10 +238,7 @@ const metricValue = async (
 
 test('maxConnections: past the cap, with every connection authenticated, newcomers are closed at once and counted', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }], { maxConnections: 2 });
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   const port = Number(new URL(rx.url).port);
   const connect = () =>
     new Promise<net.Socket>((resolve) => {
@@ -289,10 +275,7 @@ test('maxConnections: past the cap, with every connection authenticated, newcome
 
 test('maxConnections: a newcomer displaces the oldest idle unauthenticated keep-alive connection', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', cooldown: '0s', action: { http: { url } } }], { maxConnections: 2 });
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   const port = Number(new URL(rx.url).port);
   // Two keep-alive clients that asked for /healthz once and hold their connections open.
   const pollers = await Promise.all(
@@ -319,10 +302,7 @@ test('a request whose headers never finish is closed by headersTimeout, not up t
     headersTimeoutMs: 500,
     requestTimeoutMs: 1000,
   });
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   const sock = net.connect(Number(new URL(rx.url).port), '127.0.0.1');
   sock.write('POST /alerts HTTP/1.1\r\nhost: x\r\n');
   assert.match(await closedWith(sock), /^HTTP\/1\.1 408/);

@@ -97,8 +97,11 @@ export class Target {
   }
 }
 
-/** How long a receiver child may take to listen: generous, since a loaded machine starts Node slowly. */
-export const LISTEN_TIMEOUT_MS = 30_000;
+/**
+ * How long a receiver child may take to listen: generous, since a loaded machine starts Node
+ * slowly (a PostgreSQL receiver missed 30 s in a full `npm test` beside the 556 MB log's replay).
+ */
+export const LISTEN_TIMEOUT_MS = 60_000;
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -179,6 +182,8 @@ export class ReceiverProcess {
     } catch (err) {
       this.killGroup();
       await this.exited;
+      // What the child said is the only clue to a start that hung (a store it could not reach, a lock).
+      if (err instanceof Error && err.message.startsWith('timed out')) err.message += `; its stderr so far:\n${this.stderr}`;
       throw err;
     }
     return this.url;
@@ -350,4 +355,20 @@ export async function inProcess(
   const where = store ? await store.open(env) : undefined;
   const options = await receiverOptions(env, logs, { ...where?.options, ...over });
   return { env, logs, options, where, rx: await startReceiver(options) };
+}
+
+/**
+ * After the test: answers the calls the target holds (an action waiting on one would keep the
+ * receiver's close waiting), closes the receiver, then stops the target.
+ */
+export function closeAfter(
+  t: { after: (fn: () => Promise<void>) => void },
+  env: { target: Target },
+  rx: { close: () => Promise<unknown> },
+): void {
+  t.after(async () => {
+    env.target.release();
+    await rx.close();
+    await env.target.stop();
+  });
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { TOKEN, alert, inProcess, payload, post, settled } from './helpers.js';
+import { TOKEN, alert, inProcess, payload, post, settled, closeAfter } from './helpers.js';
 
 interface RawAnswer {
   /** The status code, or the socket error (ECONNRESET, EPIPE) the client met instead. */
@@ -69,10 +69,7 @@ test(
   { timeout: 300_000 },
   async (t) => {
     const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }]);
-    t.after(async () => {
-      await rx.close();
-      await env.target.stop();
-    });
+    closeAfter(t, env, rx);
     const port = Number(new URL(rx.url).port);
     const seen: Record<string, Record<string, number>> = {};
     for (const size of [MiB + 1, 2 * MiB, 8 * MiB]) {
@@ -99,10 +96,7 @@ test(
 
 test('413 before the body: a declared Content-Length over the limit is refused at once, even to a client waiting for 100 Continue', async (t) => {
   const { env, rx } = await inProcess((url) => [{ name: 'r', action: { http: { url } } }]);
-  t.after(async () => {
-    await rx.close();
-    await env.target.stop();
-  });
+  closeAfter(t, env, rx);
   const port = Number(new URL(rx.url).port);
   const answer = await blindPost(port, 64 * MiB, { expectContinue: true });
   assert.equal(answer.status, 413);

@@ -26,6 +26,7 @@ import {
   admitted,
   countDuplicate,
   countStored,
+  remediationMap,
   replaceRemediations,
   skipOf,
   storedAlert,
@@ -93,7 +94,7 @@ export class PgEngine {
   private pruning: Promise<void> | undefined;
 
   constructor(private readonly opts: PgEngineOptions) {
-    this.remediations = new Map(opts.remediations.map((r) => [r.name, r]));
+    this.remediations = remediationMap(opts.remediations);
     this.store = opts.store;
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     this.pollMs = opts.pollMs ?? Math.min(1000, Math.max(100, Math.floor(this.leaseMs / 4)));
