@@ -233,6 +233,17 @@ console.log(
     .join(' ')}`,
 );
 const work = mkdtempSync(path.join(os.tmpdir(), 'sloforge-mutation-'));
+// A run stopped by Ctrl-C or a CI timeout must not leave its broken copies (tens of MB) behind;
+// execa ends the promtool children when this process exits.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.once(signal, () => {
+    rmSync(work, { recursive: true, force: true });
+    process.exit(code);
+  });
+}
 try {
   const results: boolean[] = [];
   for (const t of args.targets.split(',')) results.push(await runTarget(t, work));
