@@ -153,10 +153,10 @@ async function builtCli(into: string): Promise<string> {
 
 /**
  * One `sloforge generate` of the bench shape, as a user runs it: the packaged CLI, in a fresh
- * process. Its folder is left in `keep` for the caller to remove after the last run: on ext4
- * without a journal (this machine's disk), creating a file skips every inode of its group freed
- * in the last 5 to 35 s, one by one, so removing one run's 5,000 files just before the next run
- * added 1 to 3 s of system CPU to that run (bench/README.md).
+ * process. Its folder is left in `keep` for the caller to remove after the last run: on this
+ * machine's ext4, creating a file passes over the inodes freed within about the last half
+ * minute one by one, so removing one run's 5,000 files just before the next run added 1 to 3 s
+ * of system CPU to that run (bench/README.md, fourth session).
  */
 async function measureGenerate(cli: string, services: number, keep: string[]): Promise<GenerateRow> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `sloforge-generate-${services}-`));
