@@ -53,13 +53,19 @@ export const TRUNCATED_ANNOTATION = 'sloforge_truncated';
 /** Room kept for the TRUNCATED_ANNOTATION itself. */
 const MARK_ROOM = 320;
 
-/** `value` cut to at most `bytes` UTF-8 bytes (on a character boundary), marked as cut. */
-function cut(value: string, bytes: number): string {
-  const buf = Buffer.from(value);
+/**
+ * `value` cut to at most `bytes` UTF-8 bytes (on a character boundary), marked as cut; `size`
+ * is its UTF-8 length when the caller knows it. Only the first `bytes` characters are encoded
+ * (each is at least one byte): a replayed log of 1 MiB alerts cuts hundreds of them at a start.
+ */
+function cut(value: string, bytes: number, size = Buffer.byteLength(value)): string {
   let end = Math.max(0, bytes);
-  if (buf.length <= end) return value;
-  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--;
-  return `${buf.subarray(0, end).toString('utf8')}…[${buf.length - end} bytes cut]`;
+  if (size <= end) return value;
+  // A surrogate pair split at the slice's end encodes as a 3-byte replacement there; the walk
+  // back to a character boundary lands before it, as it would before the pair.
+  const head = Buffer.from(value.slice(0, end));
+  while (end > 0 && (head[end]! & 0xc0) === 0x80) end--;
+  return `${head.subarray(0, end).toString('utf8')}…[${size - end} bytes cut]`;
 }
 
 interface Entry {
@@ -87,13 +93,13 @@ function levelValues(entries: Entry[], excess: number): string[] {
     else hi = mid - 1;
   }
   const done: string[] = [];
-  for (const e of entries) {
+  entries.forEach((e, i) => {
     // Only where the cut saves more than its marker costs.
-    if (Buffer.byteLength(e.map[e.key]!) > lo + MARKER_BYTES) {
-      e.map[e.key] = cut(e.map[e.key]!, lo);
+    if (sizes[i]! > lo + MARKER_BYTES) {
+      e.map[e.key] = cut(e.map[e.key]!, lo, sizes[i]);
       done.push(`${e.kind}.${e.key}`);
     }
-  }
+  });
   return done;
 }
 
@@ -104,7 +110,8 @@ function levelValues(entries: Entry[], excess: number): string[] {
  * the annotation `sloforge_truncated` names what was cut. Identity fields are never cut.
  */
 export function capAlert(a: AlertFields, max = MAX_ALERT_BYTES): { alert: AlertFields; cut: string[] } {
-  if (alertBytes(a) <= max) return { alert: a, cut: [] };
+  const bytes = alertBytes(a);
+  if (bytes <= max) return { alert: a, cut: [] };
   const out: AlertFields = { ...a, labels: { ...a.labels }, annotations: { ...a.annotations } };
   const entries = (all: boolean): Entry[] => [
     ...Object.keys(out.annotations).map((key) => ({ map: out.annotations, kind: 'annotations' as const, key })),
@@ -116,12 +123,18 @@ export function capAlert(a: AlertFields, max = MAX_ALERT_BYTES): { alert: AlertF
   const cutFields = new Set<string>();
   const dropped: string[] = [];
   const size = (e: Entry) => e.key.length + e.map[e.key]!.length;
+  // `out` measures what `a` measured until something is cut: measuring a big alert twice costs
+  // milliseconds per alert, and a start replays hundreds of them.
+  let excess = bytes + MARK_ROOM - max;
   // First the other fields, and only then, if nothing else helps, the binding labels.
   for (const all of [false, true]) {
-    for (let round = 0; round < 4 && over() > 0; round++) for (const f of levelValues(entries(all), over())) cutFields.add(f);
+    if (all) excess = over();
+    for (let round = 0; round < 4 && excess > 0; round++) {
+      for (const f of levelValues(entries(all), excess)) cutFields.add(f);
+      excess = over();
+    }
     // Still over: too many fields, or names too long. Drop whole fields, biggest first,
     // counting down what each frees (measuring the whole alert each time would be quadratic).
-    let excess = over();
     for (const e of excess > 0 ? entries(all).sort((x, y) => size(y) - size(x)) : []) {
       if (excess <= 0) break;
       excess -= Buffer.byteLength(JSON.stringify(e.key)) + Buffer.byteLength(JSON.stringify(e.map[e.key])) + 1;
