@@ -200,6 +200,28 @@ test('capAlert keeps identity fields and stays within the limit for any shape', 
   }
 });
 
+test('capAlert cuts a 1 MiB value once, to what the limit leaves, and its marker counts the bytes of the original cut', () => {
+  const blob = 'x'.repeat(1_048_576);
+  const { alert: a, cut } = capAlert({
+    remediation: 'r',
+    status: 'firing',
+    fingerprint: 'f1',
+    startsAt: '2026-11-22T10:00:00.000Z',
+    endsAt: '',
+    labels: { alertname: 'A', blob },
+    annotations: { summary: 'short' },
+  });
+  assert.deepEqual(cut, ['labels.blob']);
+  assert.equal(a.annotations.summary, 'short');
+  const m = /^(x*)…\[(\d+) bytes cut\]$/.exec(a.labels.blob!);
+  assert.ok(m, a.labels.blob!.slice(-40));
+  assert.equal(Number(m[2]), blob.length - m[1]!.length, 'the marker counts what was cut from the original');
+  const size = Buffer.byteLength(JSON.stringify(a));
+  assert.ok(size <= MAX_ALERT_BYTES, `${size} bytes`);
+  // Only the room kept for the truncation note and the marker is given up.
+  assert.ok(size > MAX_ALERT_BYTES - 400, `${size} bytes: cut more than the limit asks`);
+});
+
 test('repeated skips are logged once per minute, counted every time', async (t) => {
   const { env, rx, logs } = await inProcess((url) => [{ name: 'r', cooldown: '0s', maxPerHour: 1, action: { http: { url, retries: 0 } } }]);
   closeAfter(t, env, rx);
