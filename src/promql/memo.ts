@@ -4,17 +4,26 @@
 // kept, up to a bound that keeps memory flat on configs with many distinct expressions.
 const MAX_ENTRIES = 50_000;
 
-/** Memoises a pure function of one string. Results are shared: callers must not mutate them. */
-export function memoByText<T>(fn: (text: string) => T): (text: string) => T {
+/**
+ * Memoises a pure function of one argument by `key` of it, at most `max` answers kept (all are
+ * dropped when full). Results are shared: callers must not mutate them.
+ */
+export function memoByKey<A, T>(key: (arg: A) => string, fn: (arg: A) => T, max = MAX_ENTRIES): (arg: A) => T {
   const cache = new Map<string, T>();
-  return (text) => {
-    const hit = cache.get(text);
-    if (hit !== undefined || cache.has(text)) return hit as T;
-    const value = fn(text);
-    if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(text, value);
+  return (arg) => {
+    const k = key(arg);
+    const hit = cache.get(k);
+    if (hit !== undefined || cache.has(k)) return hit as T;
+    const value = fn(arg);
+    if (cache.size >= max) cache.clear();
+    cache.set(k, value);
     return value;
   };
+}
+
+/** Memoises a pure function of one string. Results are shared: callers must not mutate them. */
+export function memoByText<T>(fn: (text: string) => T): (text: string) => T {
+  return memoByKey((text: string) => text, fn);
 }
 
 /** Freezes a value and everything it holds, so a caller that mutates a shared answer fails loudly. */

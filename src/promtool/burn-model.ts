@@ -5,6 +5,7 @@
 // ratio); derived windows sum the base window's recorded rates at each evaluation inside them. A gauge SLI (probe success) counts each sample as one event.
 import { MINUTE_MS } from '../config/duration.js';
 import { InternalError } from '../errors.js';
+import { memoByKey } from '../promql/memo.js';
 import type { SloPlan } from '../model/types.js';
 import type { Tri } from './alert-timeline.js';
 import type { Phase } from './notation.js';
@@ -22,10 +23,15 @@ export interface BurnModel {
  * `gauge` for a probe's 0..1 samples (each one event) rather than counters.
  */
 export function burnModel(plan: SloPlan, phases: readonly Phase[], sampleMin: number, evalMin: number, gauge: boolean): BurnModel {
-  const { budget, tiers, windows, rawWindows } = plan;
-  return sharedModel(JSON.stringify([budget, tiers, windows, rawWindows, phases, sampleMin, evalMin, gauge]), () =>
-    buildBurnModel(plan, phases, sampleMin, evalMin, gauge),
-  );
+  return sharedModel({ plan, phases, sampleMin, evalMin, gauge });
+}
+
+interface ModelInputs {
+  plan: SloPlan;
+  phases: readonly Phase[];
+  sampleMin: number;
+  evalMin: number;
+  gauge: boolean;
 }
 
 /**
@@ -33,17 +39,12 @@ export function burnModel(plan: SloPlan, phases: readonly Phase[], sampleMin: nu
  * (every service of a fleet built from one template) share one, instead of each summing a
  * 30-day series of samples again. A model's answers are a pure function of its inputs.
  */
-const models = new Map<string, BurnModel>();
-const MAX_MODELS = 1_000;
-
-function sharedModel(key: string, build: () => BurnModel): BurnModel {
-  const hit = models.get(key);
-  if (hit) return hit;
-  const model = build();
-  if (models.size >= MAX_MODELS) models.clear();
-  models.set(key, model);
-  return model;
-}
+const sharedModel = memoByKey(
+  ({ plan: { budget, tiers, windows, rawWindows }, phases, sampleMin, evalMin, gauge }: ModelInputs) =>
+    JSON.stringify([budget, tiers, windows, rawWindows, phases, sampleMin, evalMin, gauge]),
+  (i: ModelInputs) => buildBurnModel(i.plan, i.phases, i.sampleMin, i.evalMin, i.gauge),
+  1_000,
+);
 
 function buildBurnModel(plan: SloPlan, phases: readonly Phase[], sampleMin: number, evalMin: number, gauge: boolean): BurnModel {
   // Sample k (at k x sampleMin): a counter's increment since sample k-1, or a gauge's value as
