@@ -197,9 +197,14 @@ if (args['no-test']) {
   const cli = await builtCli(pkg);
   const rows: GenerateRow[] = [];
   const runs: string[] = [];
-  for (const n of sizes) {
-    rows.push(await measureGenerate(cli, n, runs));
-    process.stderr.write(`  ${n} service(s): ${(rows[rows.length - 1]!.wallMs / 1000).toFixed(1)} s\n`);
+  try {
+    for (const n of sizes) {
+      rows.push(await measureGenerate(cli, n, runs));
+      process.stderr.write(`  ${n} service(s): ${(rows[rows.length - 1]!.wallMs / 1000).toFixed(1)} s\n`);
+    }
+  } finally {
+    // A failed run leaves nothing behind either.
+    for (const dir of [pkg, ...runs]) rmSync(dir, { recursive: true, force: true });
   }
   console.log('| services | files | output | wall | CPU (user+sys) | peak memory (max RSS) |');
   console.log('|---:|---:|---:|---:|---:|---:|');
@@ -208,7 +213,6 @@ if (args['no-test']) {
       `| ${r.services} | ${r.files} | ${(r.bytes / 1e6).toFixed(1)} MB | ${(r.wallMs / 1000).toFixed(1)} s | ${(r.cpuMs / 1000).toFixed(1)} s | ${r.maxRssMB.toFixed(0)} MB |`,
     );
   }
-  for (const dir of [pkg, ...runs]) rmSync(dir, { recursive: true, force: true });
   console.log(
     `load average at the end ${os
       .loadavg()
