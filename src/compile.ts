@@ -43,7 +43,13 @@ interface Target {
 }
 
 const TARGETS: Target[] = [
-  { readme: ['`prometheus/rules/`: recording and alerting rules, one file per service'], compile: prometheusArtifacts, perService: true },
+  {
+    readme: [
+      '`prometheus/rules/`: recording and alerting rules: per service, its SLOs in `<service>.yml`, thresholds in `<service>.thresholds.yml`, no-data alerts in `<service>.nodata.yml`',
+    ],
+    compile: prometheusArtifacts,
+    perService: true,
+  },
   {
     readme: ['`prometheus/tests/`: promtool unit tests for those rules (`promtool test rules`)'],
     compile: promtoolArtifacts,

@@ -1,4 +1,4 @@
-// The Prometheus target: one rule file per service.
+// The Prometheus target: a service's rules in up to three files, by what they are about.
 import type { Artifact } from '../output/artifact.js';
 import { renderYaml } from '../output/render.js';
 import type { Model, ServiceModel } from '../model/types.js';
@@ -6,10 +6,21 @@ import { sloRuleGroup, type WindowSource } from './slo-rules.js';
 import type { RuleGroup } from './rules.js';
 import { thresholdRuleGroup } from './threshold-rules.js';
 import { noDataRuleGroup } from './nodata.js';
+import { InternalError } from '../errors.js';
 
 export const RULES_DIR = 'prometheus/rules';
 
-export const rulesFile = (service: string) => `${RULES_DIR}/${service}.yml`;
+/**
+ * A service's rule files: its SLOs' groups in `<service>.yml`, its thresholds' in
+ * `<service>.thresholds.yml`, its no-data alerts in `<service>.nodata.yml`. promtool evaluates
+ * every rule of every file a test file names at every step, whichever alert the test is about;
+ * apart, each generated test file loads only the rules it asserts on and what they read (about
+ * half the rule evaluations of one file per service). Service names hold no dot, so no service's
+ * file is another's part.
+ */
+export type RuleFilePart = '' | 'thresholds' | 'nodata';
+
+export const rulesFile = (service: string, part: RuleFilePart = '') => `${RULES_DIR}/${service}${part ? `.${part}` : ''}.yml`;
 
 /** A service's rule groups: one per SLO (in order), one per threshold, then its no-data group. */
 export function serviceRuleGroups(svc: ServiceModel, windows: WindowSource = 'derived'): RuleGroup[] {
@@ -53,6 +64,22 @@ export function servicesWithGroups(rules: RuleSet): ServiceRules[] {
   return rules.filter(({ groups }) => groups.length > 0);
 }
 
+/** A service's groups by rule file (serviceRuleGroups' order: SLOs, thresholds, no-data), the files without groups left out. */
+export function ruleFileParts({ svc, groups }: ServiceRules): Array<{ part: RuleFilePart; groups: RuleGroup[] }> {
+  const slos = svc.slos.length;
+  const thresholds = slos + svc.thresholds.length;
+  if (groups.length < thresholds || groups.length > thresholds + 1)
+    throw new InternalError(`${svc.name}: ${groups.length} rule groups for ${slos} SLOs and ${svc.thresholds.length} thresholds`);
+  const parts: Array<{ part: RuleFilePart; groups: RuleGroup[] }> = [
+    { part: '', groups: groups.slice(0, slos) },
+    { part: 'thresholds', groups: groups.slice(slos, thresholds) },
+    { part: 'nodata', groups: groups.slice(thresholds) },
+  ];
+  return parts.filter((p) => p.groups.length > 0);
+}
+
 export function prometheusArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
-  return servicesWithGroups(rules).map(({ svc, groups }) => ({ path: rulesFile(svc.name), content: renderYaml({ groups }) }));
+  return servicesWithGroups(rules).flatMap((sr) =>
+    ruleFileParts(sr).map(({ part, groups }) => ({ path: rulesFile(sr.svc.name, part), content: renderYaml({ groups }) })),
+  );
 }

@@ -13,7 +13,7 @@ import { inventSeries, seriesText } from '../promql/series.js';
 import { parseTree } from '../promql/tree.js';
 import { measuredExpr, thresholdSelector } from '../prometheus/threshold-rules.js';
 import { decoySeries } from './decoys.js';
-import type { InputSeries, PromqlExprTest, Rider } from './file.js';
+import type { InputSeries, PromqlExprTest, TestGroup } from './file.js';
 import { at } from './notation.js';
 
 /** Minutes of slow growth before the inputs speed up ten times. */
@@ -59,8 +59,8 @@ function changingValues(steps: number): string {
  * minute, after the decoys' fall. A NaN or empty
  * expression asserts nothing (NaN > x is false), so the check never fails the right rules.
  */
-export function expressionGroup(svc: ServiceModel): Rider | undefined {
-  const subjects: Array<{ th: ThresholdModel; expr: string; checks: number[]; selectors: Selector[] }> = [];
+export function expressionGroup(svc: ServiceModel): TestGroup | undefined {
+  const subjects: Array<{ th: ThresholdModel; expr: string; checks: number[] }> = [];
   const fed = new Map<string, string>();
   for (const th of svc.thresholds.filter(fedRecorded)) {
     const expr = measuredExpr(th);
@@ -76,7 +76,7 @@ export function expressionGroup(svc: ServiceModel): Rider | undefined {
     const ranges = rangesOf(expr).filter((r) => r <= MAX_RANGE_MIN);
     const checks = ranges.length > 0 ? ranges.map((r) => CHANGE_MIN + r + 2) : [CHANGE_MIN + 2];
     for (const { s, decoy } of series) if (!fed.has(seriesText(s)) || !decoy) fed.set(seriesText(s), decoy ? 'decoy' : 'real');
-    subjects.push({ th, expr, checks, selectors });
+    subjects.push({ th, expr, checks });
   }
   if (subjects.length === 0) return undefined;
   const steps = Math.max(...subjects.flatMap((x) => x.checks)) + 4;
@@ -97,12 +97,9 @@ export function expressionGroup(svc: ServiceModel): Rider | undefined {
   });
   const names = subjects.map((x) => x.th.name).join(', ');
   return {
-    group: {
-      name: `${svc.name} thresholds: the recorded value of ${names} is its expression's, with decoys beside the inputs`,
-      interval: at(MINUTE_MS),
-      input_series: input,
-      promql_expr_test: tests,
-    },
-    reads: subjects.flatMap((x) => x.selectors),
+    name: `${svc.name} thresholds: the recorded value of ${names} is its expression's, with decoys beside the inputs`,
+    interval: at(MINUTE_MS),
+    input_series: input,
+    promql_expr_test: tests,
   };
 }

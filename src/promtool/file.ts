@@ -1,5 +1,4 @@
 // Shape of a promtool `test rules` file (Prometheus 2.42).
-import type { Selector } from '../promql/parse.js';
 
 export interface InputSeries {
   series: string;
@@ -30,15 +29,6 @@ export interface TestGroup {
   input_series: InputSeries[];
   alert_rule_test?: AlertRuleTest[];
   promql_expr_test?: PromqlExprTest[];
-}
-
-/**
- * A group that may ride along in another group of the same interval (every group costs its steps x
- * every rule of the file): `reads` are the selectors its checks depend on, through the rules.
- */
-export interface Rider {
-  group: TestGroup;
-  reads: Selector[];
 }
 
 export interface TestFile {

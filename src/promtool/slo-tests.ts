@@ -18,13 +18,13 @@ import { sliReads } from '../model/sli.js';
 import { atSampleWindow } from '../promql/window.js';
 import type { AlertingRule } from '../prometheus/rules.js';
 import { selectorMatches } from '../promql/match.js';
-import { parseSelector, type Selector } from '../promql/parse.js';
+import type { Selector } from '../promql/parse.js';
 import { yieldsWithoutInputs } from '../promql/reads.js';
 import { groupValues, inventSeries, seriesText, type ConcreteSeries } from '../promql/series.js';
 import type { Tri } from './alert-timeline.js';
 import { burnModel, type BurnModel } from './burn-model.js';
 import { decoySeries } from './decoys.js';
-import type { AlertRuleTest, InputSeries, PromqlExprTest, Rider, TestGroup } from './file.js';
+import type { AlertRuleTest, InputSeries, PromqlExprTest, TestGroup } from './file.js';
 import {
   addGroups,
   at,
@@ -759,43 +759,7 @@ export function steadyEvaluationMs(plans: readonly SloPlan[], daysMs: number): n
   return plans.every((p) => p.tiers[1].pairs[1].short >= STEADY_EVALUATION_MS) ? STEADY_EVALUATION_MS : daysMs;
 }
 
-/** The concrete series a group feeds, as its input texts name them. */
-function fedSeries(group: TestGroup): ConcreteSeries[] {
-  return group.input_series.flatMap((i) => {
-    const sel = parseSelector(i.series);
-    return typeof sel === 'string' ? [] : [{ metric: sel.metric, labels: Object.fromEntries(sel.matchers.map((m) => [m.name, m.value])) }];
-  });
-}
-
-/**
- * Whether `rider` can share the outage group `host` of `all`: no SLI of the service reads a series
- * the rider feeds, and the rider's checks read nothing the host feeds. The host asserts only
- * burn-rate alerts, which read only the SLIs; the rider only what its `reads` select.
- */
-function canCarry(all: readonly Subject[], host: TestGroup, rider: Rider): boolean {
-  const sliSelectors = all.flatMap((s) => sliReads(s.slo.sli));
-  const hit = (fed: ConcreteSeries[], readers: readonly Selector[]) =>
-    fed.some((f) => readers.some((r) => selectorMatches(r, f.metric, f.labels)));
-  const hostTexts = new Set(host.input_series.map((i) => i.series));
-  if (rider.group.input_series.some((i) => hostTexts.has(i.series))) return false;
-  if (all.some((s) => readsEverything(s.slo))) return false;
-  return !hit(fedSeries(rider.group), sliSelectors) && !hit(fedSeries(host), rider.reads);
-}
-
-function carry(host: TestGroup, rider: TestGroup): TestGroup {
-  return {
-    ...host,
-    name: `${host.name}; beside it, ${rider.name}`,
-    input_series: [...host.input_series, ...rider.input_series],
-    promql_expr_test: [...(host.promql_expr_test ?? []), ...(rider.promql_expr_test ?? [])],
-  };
-}
-
-export function sloTests(
-  svc: ServiceModel,
-  alertsOf: (slo: SloModel) => AlertingRule[],
-  rider?: Rider,
-): { tests: GroupsByInterval; carried: boolean } {
+export function sloTests(svc: ServiceModel, alertsOf: (slo: SloModel) => AlertingRule[]): GroupsByInterval {
   const all: Subject[] = svc.slos.map((slo) => subjectOf(svc, slo, alertsOf(slo)));
   const subjects = all.filter((s) => s.alerts.length > 0 && s.groups.length > 0);
   // SLOs without alerts are asserted on by nothing, but their series still disturb others.
@@ -807,14 +771,10 @@ export function sloTests(
   const steadyMs = steadyEvaluationMs(tested, daysMs);
   const E = minutes(daysMs);
   const S = minutes(steadyMs);
-  let carried = false;
   if (together.length > 0) {
     // Alternate which half burns, so every SLO is proven quiet and burning across two groups.
     const odd = new Set(together.filter((_, i) => i % 2 === 1));
-    // A group of the same minutes whose series no SLI reads rides along: its steps come free.
-    const outage = outageGroup(together, 'list');
-    carried = rider !== undefined && canCarry(all, outage, rider);
-    addGroups(out, TEST_INTERVAL_MS, [carried ? carry(outage, rider!.group) : outage]);
+    addGroups(out, TEST_INTERVAL_MS, [outageGroup(together, 'list')]);
     addGroups(out, steadyMs, [
       steadyGroup(together, 'list', (s) => odd.has(s), S),
       steadyGroup(together, 'list', (s) => !odd.has(s), S),
@@ -835,5 +795,5 @@ export function sloTests(
     const tiers = tierGroup([s], E);
     if (tiers) addGroups(out, daysMs, [tiers]);
   }
-  return { tests: out, carried };
+  return out;
 }

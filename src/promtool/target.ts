@@ -1,15 +1,16 @@
 // The promtool target: for each service, unit tests of the rules the Prometheus target writes,
-// one file per evaluation interval (notation.ts: minutes for timing, 30m for days-long steady
-// scenarios, 5m for anomaly baselines).
+// one file per rule file they are about (its SLOs', thresholds' or no-data alerts') and evaluation
+// interval (notation.ts: minutes for timing, hours for days-long scenarios, 5m for anomaly baselines).
 import type { Artifact } from '../output/artifact.js';
 import { renderYaml } from '../output/render.js';
 import type { Model, SloModel } from '../model/types.js';
 import { ALERT_NAMES, LABEL } from '../conventions.js';
 import { InternalError } from '../errors.js';
 import { isAlert, type AlertingRule, type RuleGroup } from '../prometheus/rules.js';
-import { rulesFile, ruleSet, type RuleSet } from '../prometheus/target.js';
+import { ruleFileParts, rulesFile, ruleSet, type RuleFilePart, type RuleSet } from '../prometheus/target.js';
 import type { TestFile } from './file.js';
-import { addGroups, at, TEST_FILES, TEST_INTERVAL_MS } from './notation.js';
+import { addGroups, at, TEST_FILES, TEST_INTERVAL_MS, type GroupsByInterval } from './notation.js';
+import { noDataGroups } from './nodata-tests.js';
 import { expressionGroup } from './expression-tests.js';
 import { sloTests } from './slo-tests.js';
 import { thresholdTests } from './threshold-tests.js';
@@ -26,25 +27,66 @@ function burnRateAlerts(groups: readonly RuleGroup[], slo: SloModel): AlertingRu
     .filter((r) => BURN_RATE_ALERTS.has(r.alert) && r.labels?.[LABEL.slo] === slo.name);
 }
 
+/**
+ * The parts of a service's rules a test file about `own` loads: `own`, and every other part
+ * recording a series some loaded rule reads (a threshold on an SLO's recorded ratio), found by
+ * the record's name in the rules' text, which may only load more than needed. A rule that reads
+ * by `__name__` or reads ALERTS could read any part: then all of them load.
+ */
+function partsLoaded(own: RuleFilePart, parts: ReturnType<typeof ruleFileParts>): RuleFilePart[] {
+  const loaded = new Set<RuleFilePart>([own]);
+  const recordsOf = (groups: readonly RuleGroup[]) => [
+    ...new Set(groups.flatMap((g) => g.rules.flatMap((r) => (isAlert(r) ? [] : [r.record])))),
+  ];
+  for (let grew = true; grew;) {
+    grew = false;
+    const text = parts
+      .filter((p) => loaded.has(p.part))
+      .flatMap((p) => p.groups.flatMap((g) => g.rules.map((r) => r.expr)))
+      .join('\n');
+    const any = /\bALERTS\b|__name__/.test(text);
+    for (const p of parts) {
+      if (loaded.has(p.part) || !(any || recordsOf(p.groups).some((name) => text.includes(name)))) continue;
+      loaded.add(p.part);
+      grew = true;
+    }
+  }
+  return parts.filter((p) => loaded.has(p.part)).map((p) => p.part);
+}
+
 export function promtoolArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {
   const out: Artifact[] = [];
-  for (const { svc, groups } of rules) {
+  for (const sr of rules) {
+    const { svc, groups } = sr;
     if (groups.length === 0) continue;
+    const parts = ruleFileParts(sr);
+    // Each part's tests go to files of their own, which load only the rules they need.
+    const thresholds: GroupsByInterval = new Map();
     const expressions = expressionGroup(svc);
-    const { tests, carried } = sloTests(svc, (slo) => burnRateAlerts(groups, slo), expressions);
-    if (expressions && !carried) addGroups(tests, TEST_INTERVAL_MS, [expressions.group]);
-    for (const [evalMs, g] of thresholdTests(svc)) addGroups(tests, evalMs, g);
-    for (const evalMs of tests.keys()) {
-      if (!TEST_FILES.some((f) => f.evalMs.includes(evalMs))) throw new InternalError(`no test file for evaluation interval ${at(evalMs)}`);
-    }
-    const rules = `../rules/${rulesFile(svc.name).split('/').pop()}`;
-    for (const f of TEST_FILES) {
-      const used = f.evalMs.filter((ms) => (tests.get(ms) ?? []).length > 0);
-      if (used.length === 0) continue;
-      if (used.length > 1)
-        throw new InternalError(`${svc.name}${f.suffix}: groups for several evaluation intervals (${used.map(at).join(', ')})`);
-      const file: TestFile = { rule_files: [rules], evaluation_interval: at(used[0]!), tests: tests.get(used[0]!)! };
-      out.push({ path: `${TESTS_DIR}/${svc.name}${f.suffix}`, content: renderYaml(file) });
+    if (expressions) addGroups(thresholds, TEST_INTERVAL_MS, [expressions]);
+    for (const [evalMs, g] of thresholdTests(svc)) addGroups(thresholds, evalMs, g);
+    const byPart: Array<[RuleFilePart, GroupsByInterval]> = [
+      ['', sloTests(svc, (slo) => burnRateAlerts(groups, slo))],
+      ['thresholds', thresholds],
+      ['nodata', addGroups(new Map(), TEST_INTERVAL_MS, noDataGroups(svc))],
+    ];
+    for (const [part, tests] of byPart) {
+      if (tests.size === 0) continue;
+      if (!parts.some((p) => p.part === part))
+        throw new InternalError(`${svc.name}: tests of ${rulesFile(svc.name, part)}, which has no rules`);
+      for (const evalMs of tests.keys()) {
+        if (!TEST_FILES.some((f) => f.evalMs.includes(evalMs)))
+          throw new InternalError(`no test file for evaluation interval ${at(evalMs)}`);
+      }
+      const ruleFiles = partsLoaded(part, parts).map((p) => `../rules/${rulesFile(svc.name, p).split('/').pop()}`);
+      for (const f of TEST_FILES) {
+        const used = f.evalMs.filter((ms) => (tests.get(ms) ?? []).length > 0);
+        if (used.length === 0) continue;
+        if (used.length > 1)
+          throw new InternalError(`${svc.name}${f.suffix}: groups for several evaluation intervals (${used.map(at).join(', ')})`);
+        const file: TestFile = { rule_files: ruleFiles, evaluation_interval: at(used[0]!), tests: tests.get(used[0]!)! };
+        out.push({ path: `${TESTS_DIR}/${svc.name}${part ? `.${part}` : ''}${f.suffix}`, content: renderYaml(file) });
+      }
     }
   }
   return out;

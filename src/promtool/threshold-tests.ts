@@ -8,8 +8,7 @@ import { yieldsWithoutInputs } from '../promql/reads.js';
 import { gaugeDriver, percentileDriver, ratioDriver } from './drivers.js';
 import { anomalyScenarios } from './anomaly-tests.js';
 import { levelScenario } from './level-tests.js';
-import { noDataGroups } from './nodata-tests.js';
-import { addGroups, TEST_INTERVAL_MS, type GroupsByInterval } from './notation.js';
+import { addGroups, type GroupsByInterval } from './notation.js';
 import { predictScenario } from './predict-tests.js';
 import { oriented } from './regions.js';
 import { buildScenario, pack, type Built, type Scenario } from './scenario.js';
@@ -35,7 +34,7 @@ function thresholdScenarios(svc: ServiceModel, th: ThresholdModel): Scenario[] {
   }
 }
 
-/** Tests for a service's thresholds and for every no-data alert (SLOs' included). */
+/** Tests for a service's thresholds (their no-data alerts are nodata-tests.ts'). */
 export function thresholdTests(svc: ServiceModel): GroupsByInterval {
   const built: Built[] = [];
   for (const th of svc.thresholds) {
@@ -56,6 +55,6 @@ export function thresholdTests(svc: ServiceModel): GroupsByInterval {
       ),
     );
   }
-  // The expression group (expression-tests.ts) is the caller's: it may ride in an SLO group.
-  return addGroups(out, TEST_INTERVAL_MS, noDataGroups(svc));
+  // The expression group (expression-tests.ts) is the caller's.
+  return out;
 }

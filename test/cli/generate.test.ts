@@ -33,8 +33,10 @@ test('generate writes rule and test files with the do-not-edit header', async ()
   assert.deepEqual(
     files.filter((f) => f.startsWith('prometheus/')),
     [
+      'prometheus/rules/checkout.nodata.yml',
       'prometheus/rules/checkout.yml',
       'prometheus/tests/checkout.days.test.yml',
+      'prometheus/tests/checkout.nodata.test.yml',
       'prometheus/tests/checkout.steady.test.yml',
       'prometheus/tests/checkout.test.yml',
     ],
@@ -125,7 +127,7 @@ test('generate ends with a summary, warns (naming file and field) without failin
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     r.stdout,
-    /^wrote 13 files to .*generated: 1 service\(s\), 2 SLO\(s\), 0 threshold\(s\), 6 alerting rule\(s\), 34 recording rule\(s\); 5 warning\(s\) above\n$/,
+    /^wrote 15 files to .*generated: 1 service\(s\), 2 SLO\(s\), 0 threshold\(s\), 6 alerting rule\(s\), 34 recording rule\(s\); 5 warning\(s\) above\n$/,
   );
   const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: '));
   // Each at its field (a missing one at the object that lacks it: grafana at the config's own brace).

@@ -23,3 +23,20 @@ export function engineConfig(): any {
 /** The parsed YAML files below `dir`, by their path inside it. */
 export const yamlFiles = (artifacts: Artifact[], dir: string): Record<string, any> =>
   Object.fromEntries(artifacts.filter((a) => a.path.startsWith(dir)).map((a) => [a.path.slice(dir.length), parse(a.content)]));
+
+/**
+ * Each service's plain rule groups as one file would hold them, keyed `<service>.yml`: the
+ * Prometheus target writes them in up to three files (SLOs, `.thresholds`, `.nodata`), in that
+ * order, while the engines' targets (Mimir, Thanos, vmalert) and the Operator's objects take
+ * them as one sequence per service.
+ */
+export function plainRules(artifacts: Artifact[]): Record<string, any> {
+  const out: Record<string, { groups: any[] }> = {};
+  const order = (p: string) => (p.endsWith('.nodata.yml') ? 2 : p.endsWith('.thresholds.yml') ? 1 : 0);
+  const files = artifacts.filter((a) => a.path.startsWith('prometheus/rules/')).sort((a, b) => order(a.path) - order(b.path));
+  for (const a of files) {
+    const service = a.path.slice('prometheus/rules/'.length).replace(/(\.thresholds|\.nodata)?\.yml$/, '');
+    (out[`${service}.yml`] ??= { groups: [] }).groups.push(...parse(a.content).groups);
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
 // is still missing, fails the test: a test that needs promtool never passes by skipping.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO } from './cli.js';
 
@@ -38,9 +38,9 @@ export async function promtool(...args: string[]): Promise<{ ok: boolean; output
 }
 
 /**
- * Copies a generated folder to `broken`, rewrites one service's rule file with `edit` (which must
- * change it) and runs promtool on one of the copy's test files: the check that generated tests
- * fail when the rules are wrong.
+ * Copies a generated folder to `broken`, rewrites one service's rule files with `edit` (which must
+ * change one of them: its SLOs', thresholds' or no-data rules) and runs promtool on one of the
+ * copy's test files: the check that generated tests fail when the rules are wrong.
  */
 export async function promtoolOnBrokenRules(
   out: string,
@@ -50,10 +50,16 @@ export async function promtoolOnBrokenRules(
   edit: (rules: string) => string,
 ): Promise<{ ok: boolean; output: string }> {
   cpSync(out, broken, { recursive: true });
-  const rulesFile = path.join(broken, 'prometheus/rules', `${service}.yml`);
-  const before = readFileSync(rulesFile, 'utf8');
-  const after = edit(before);
-  assert.notEqual(after, before, 'the edit changed the rules');
-  writeFileSync(rulesFile, after);
+  let changed = 0;
+  for (const part of ['', '.thresholds', '.nodata']) {
+    const rulesFile = path.join(broken, 'prometheus/rules', `${service}${part}.yml`);
+    if (!existsSync(rulesFile)) continue;
+    const before = readFileSync(rulesFile, 'utf8');
+    const after = edit(before);
+    if (after === before) continue;
+    writeFileSync(rulesFile, after);
+    changed++;
+  }
+  assert.ok(changed > 0, 'the edit changed the rules');
   return promtool('test', 'rules', path.join(broken, 'prometheus/tests', testFile));
 }

@@ -15,6 +15,7 @@ import { modelOf, problemsOf } from '../helpers/config.js';
 import { bigService, platformConfig } from './platform-fixture.js';
 import { manifests, ofKind, yaml, type Manifest } from './fixture.js';
 import { limitProblems } from './limits.js';
+import { plainRules } from '../helpers/engines.js';
 
 function outputs(cfg: unknown): Artifact[] {
   const model = modelOf(cfg);
@@ -68,11 +69,11 @@ test('30 SLOs and 300 thresholds in one service: PrometheusRules, dashboard page
   for (let i = 0; i < 300; i++) assert.ok(titles.includes(`Threshold: pod-${i}-cpu`), `pod-${i}-cpu`);
 });
 
-test("without Thanos the PrometheusRules hold the plain file's groups in order, split across objects only", () => {
+test("without Thanos the PrometheusRules hold the plain files' groups in order, split across objects only", () => {
   const model = modelOf(platformConfig([bigService('checkout', 30, 300)], false));
   const artifacts = [...prometheusArtifacts(model), ...kubernetesArtifacts(model)];
   const rules = ofKind(manifests(artifacts), 'PrometheusRule');
-  const plain = yaml(artifacts.find((a) => a.path === 'prometheus/rules/checkout.yml')!.content).groups;
+  const plain = plainRules(artifacts)['checkout.yml']!.groups;
   const groups = rules.flatMap((r) => r.object.spec.groups);
   // Whole groups in order (a group too big for one object would be split into .2, .3 ...: split.test.ts).
   assert.deepEqual(

@@ -7,11 +7,11 @@ import { compile, targetWarnings } from '../../src/compile.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { isAlert, type Rule } from '../../src/prometheus/rules.js';
 import { modelOf } from '../helpers/config.js';
-import { engineConfig, yamlFiles } from '../helpers/engines.js';
+import { engineConfig, plainRules, yamlFiles } from '../helpers/engines.js';
 
 test('one ruler namespace per service, the plain groups plus source_tenants, and the list of namespaces', () => {
   const artifacts = compile(validateConfig(engineConfig()));
-  const plain = yamlFiles(artifacts, 'prometheus/rules/');
+  const plain = plainRules(artifacts);
   const mimir = yamlFiles(artifacts, 'mimir/rules/');
   assert.deepEqual(Object.keys(mimir).sort(), ['checkout.yml', 'search.yml']);
   for (const [file, doc] of Object.entries(mimir)) {
@@ -60,7 +60,7 @@ function assertReadsKept(plainGroups: any[], mimirGroups: any[]): void {
 test('groups over the rules-per-group limit are split, in order, keeping each recording with the rules that read it', () => {
   for (const max of [20, 7, 2]) {
     const artifacts = compile(validateConfig(manySubjects({ maxRulesPerGroup: max, maxGroupsPerTenant: 0 })));
-    const plain = yamlFiles(artifacts, 'prometheus/rules/');
+    const plain = plainRules(artifacts);
     const mimir = yamlFiles(artifacts, 'mimir/rules/');
     for (const [file, doc] of Object.entries(mimir)) {
       for (const g of doc.groups) assert.ok(g.rules.length <= max, `${file} ${g.name}: ${g.rules.length} rules`);

@@ -56,6 +56,7 @@ function sampleSize(target: string): number {
 
 interface Service {
   name: string;
+  /** The rule file its mutants break. */
   rulesFile: string;
   /**
    * Its test groups, each in a file of its own (same rule files and settings), the quickest
@@ -89,23 +90,38 @@ function splitGroups(file: string, into: string): string[] {
   });
 }
 
+/** The rule files a test file loads, by their names in its `rule_files`. */
+function loadedRules(file: string): string[] {
+  return ((parse(readFileSync(file, 'utf8')) as { rule_files?: string[] }).rule_files ?? []).map((r) => path.basename(r));
+}
+
+/**
+ * One entry per rule file (a service's SLOs', thresholds' or no-data rules, each in a file of its
+ * own), with the test files that load it, each split into a file per test group.
+ */
 async function servicesOf(dir: string, work: string): Promise<Service[]> {
   const testsDir = path.join(dir, 'prometheus/tests');
-  const tests = readdirSync(testsDir);
+  const tests = readdirSync(testsDir).sort();
   const groupsDir = path.join(work, 'groups', path.basename(dir), 'tests');
   mkdirSync(groupsDir, { recursive: true });
   cpSync(path.join(dir, 'prometheus/rules'), path.join(groupsDir, '..', 'rules'), { recursive: true });
+  const split = new Map<string, string[]>();
+  const groupsOf = (t: string) => split.get(t) ?? split.set(t, splitGroups(path.join(testsDir, t), groupsDir)).get(t)!;
   const out: Service[] = [];
   for (const f of readdirSync(path.join(dir, 'prometheus/rules')).sort()) {
-    const name = f.replace(/\.yml$/, '');
-    const own = tests.filter((t) => t.startsWith(`${name}.`)).flatMap((t) => splitGroups(path.join(testsDir, t), groupsDir));
+    const own = tests.filter((t) => loadedRules(path.join(testsDir, t)).includes(f)).flatMap(groupsOf);
     if (own.length === 0) continue;
     // The unbroken rules must pass, or every mutant would count as killed.
     const timed = await inParallel(own, jobs, async (t) => ({ t, r: await runTestFile(t, args.promtool, promtoolEnvironment) }));
     const failed = timed.filter((x) => !x.r.ok);
     if (failed.length > 0)
       throw new Error(`the unbroken rules fail their tests:\n${failed.map((x) => `${x.t}\n${x.r.output}`).join('\n')}`);
-    out.push({ name, rulesFile: path.join(dir, 'prometheus/rules', f), tests: timed.sort((a, b) => a.r.ms - b.r.ms).map((x) => x.t) });
+    out.push({
+      // Mutant ids name the service, not the file, so the sample stays the same when rules move between a service's files.
+      name: f.replace(/(\.thresholds|\.nodata)?\.yml$/, ''),
+      rulesFile: path.join(dir, 'prometheus/rules', f),
+      tests: timed.sort((a, b) => a.r.ms - b.r.ms).map((x) => x.t),
+    });
   }
   return out;
 }
@@ -130,8 +146,9 @@ function firstFailure(output: string): string {
 
 async function runMutant(work: string, i: number, svc: Service, m: Mutant): Promise<Outcome> {
   const dir = path.join(work, String(i));
-  mkdirSync(path.join(dir, 'rules'), { recursive: true });
   mkdirSync(path.join(dir, 'tests'), { recursive: true });
+  // The service's other rule files too: a test file may load several.
+  cpSync(path.dirname(svc.rulesFile), path.join(dir, 'rules'), { recursive: true });
   writeFileSync(path.join(dir, 'rules', path.basename(svc.rulesFile)), m.rules);
   const start = performance.now();
   try {
@@ -176,7 +193,7 @@ async function runTarget(target: string, work: string): Promise<boolean> {
   const n = args.all ? candidates.length : sampleSize(target);
   const chosen = sample(candidates, n);
   console.log(
-    `${target}: ${services.length} service(s), ${all.length} mutants, ${equivalent.length} equivalent, ${untested.length} of rules no generated test can feed, running ${chosen.length}${chosen.length < candidates.length ? ' (a deterministic sample; --all for every one)' : ''}, ${jobs} at a time`,
+    `${target}: ${new Set(services.map((s) => s.name)).size} service(s) in ${services.length} rule file(s), ${all.length} mutants, ${equivalent.length} equivalent, ${untested.length} of rules no generated test can feed, running ${chosen.length}${chosen.length < candidates.length ? ' (a deterministic sample; --all for every one)' : ''}, ${jobs} at a time`,
   );
   let started = 0;
   const outcomes = await inParallel(chosen, jobs, async (m) => {

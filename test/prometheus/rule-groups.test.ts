@@ -6,11 +6,11 @@ import { parse } from 'yaml';
 import { compile } from '../../src/compile.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { baseConfig, problemsOf } from '../helpers/config.js';
-import { engineConfig, yamlFiles } from '../helpers/engines.js';
+import { engineConfig, plainRules } from '../helpers/engines.js';
 
 test('interval and limit are set per service in the plain rule files, which never hold engine-only fields', () => {
   const artifacts = compile(validateConfig(engineConfig()));
-  const plain = yamlFiles(artifacts, 'prometheus/rules/');
+  const plain = plainRules(artifacts);
   for (const g of plain['checkout.yml'].groups) assert.deepEqual(Object.keys(g), ['name', 'interval', 'rules']);
   for (const g of plain['checkout.yml'].groups) assert.equal(g.interval, '1m');
   for (const g of plain['search.yml'].groups) assert.deepEqual([g.interval, g.limit], ['30s', 100]);

@@ -123,10 +123,8 @@ test('a page without its short windows fails the reset assertion, and only that 
 // ticket window spans 67h; at 7d the fast page pair's 14m long window holds three 5m samples.
 async function breakExample(service: string, file: string, from: string, to: string) {
   const out = await examples;
-  return promtoolOnBrokenRules(out, path.join(tempDir(), 'broken'), service, file, (t) => {
-    assert.ok(t.includes(from), from);
-    return t.replace(from, to);
-  });
+  // Only the service's SLO file holds `from`; the helper asserts that some file changed.
+  return promtoolOnBrokenRules(out, path.join(tempDir(), 'broken'), service, file, (t) => t.replace(from, to));
 }
 
 test("a 28d SLO's fast ticket factor x10 fails the pair-alone scenario", async () => {

@@ -15,8 +15,10 @@ test("a latency threshold that is no bucket bound raises the SLO's no-data alert
   const cfg = baseConfig(); // latency threshold 0.3 s
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sloforge-bound-'));
   mkdirSync(path.join(dir, 'rules'));
-  const rules = compile(validateConfig(cfg)).find((a) => a.path === 'prometheus/rules/checkout.yml')!;
-  writeFileSync(path.join(dir, 'rules/checkout.yml'), rules.content);
+  // The SLO's rules and its no-data alert, each in its file.
+  const files = compile(validateConfig(cfg)).filter((a) => a.path.startsWith('prometheus/rules/'));
+  for (const a of files) writeFileSync(path.join(dir, 'rules', path.basename(a.path)), a.content);
+  const rules = { content: files.map((a) => a.content).join('\n') };
 
   // The histogram exposes 0.25 and 0.5, never 0.3; all requests are fast and _count is there.
   const h = 'http_request_duration_seconds';
@@ -32,7 +34,7 @@ test("a latency threshold that is no bucket bound raises the SLO's no-data alert
     ],
   });
   const file = {
-    rule_files: ['rules/checkout.yml'],
+    rule_files: files.map((a) => `rules/${path.basename(a.path)}`),
     evaluation_interval: '1m',
     tests: [
       {

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, writeTree } from '../helpers/cli.js';
 import { configSource } from '../helpers/config.js';
-import { promtool } from '../helpers/tools.js';
+import { tool } from '../helpers/tools.js';
+import { runPromtoolTests } from '../../src/promtool/run.js';
 
 const OBJECTIVES = [50, 60, 75, 80, 85, 90, 92, 93, 95, 97.5, 99, 99.5, 99.9, 99.95, 99.99, 99.999];
 /** 30d is the Workbook's; 7d has the shortest windows (some at the 5m floor); 28d windows are no whole hours. */
@@ -67,16 +68,22 @@ test('every objective from 50 to 99.999, at 30d, 28d and 7d: tiers that can fire
     }
   }
   const files = readdirSync(path.join(out, 'prometheus/tests')).sort();
-  // A test file and a days file per service; the steady scenarios get a file of their own (6h
-  // evaluation) where the slow ticket pair's short window spans 6h: at a 30d period.
+  // A test file, a days file and a no-data file per service; the steady scenarios get a file of
+  // their own (6h evaluation) where the slow ticket pair's short window spans 6h: at a 30d period.
   assert.deepEqual(
     files,
-    PERIODS.flatMap((p) => [`p${p}.days.test.yml`, ...(p === '30d' ? [`p${p}.steady.test.yml`] : []), `p${p}.test.yml`]).sort(),
+    PERIODS.flatMap((p) => [
+      `p${p}.days.test.yml`,
+      `p${p}.nodata.test.yml`,
+      ...(p === '30d' ? [`p${p}.steady.test.yml`] : []),
+      `p${p}.test.yml`,
+    ]).sort(),
   );
-  const results = await Promise.all(
-    files.map(async (f) => ({ f, ...(await promtool('test', 'rules', path.join(out, 'prometheus/tests', f))) })),
+  const run = await runPromtoolTests(
+    files.map((f) => path.join(out, 'prometheus/tests', f)),
+    { jobs: 2, promtool: await tool('promtool') },
   );
-  for (const { f, ok, output } of results) assert.ok(ok, `${f}:\n${output}`);
+  for (const { file, ok, output } of run.results) assert.ok(ok, `${path.basename(file)}:\n${output}`);
   // Each low objective is proven by a page on a total outage and a ticket on a steady burn.
   const minutes = readFileSync(path.join(out, 'prometheus/tests/p30d.test.yml'), 'utf8');
   assert.match(minutes, /o90 pages within 31m/);

@@ -42,16 +42,18 @@ test('sloforge test passes on generated files and prints a time line per file an
   assert.deepEqual(
     fileLines(r.stdout).sort((a, b) => a.file.localeCompare(b.file)),
     [
-      { result: 'pass', file: 'api.test.yml' },
-      { result: 'pass', file: 'web.test.yml' },
+      { result: 'pass', file: 'api.nodata.test.yml' },
+      { result: 'pass', file: 'api.thresholds.test.yml' },
+      { result: 'pass', file: 'web.nodata.test.yml' },
+      { result: 'pass', file: 'web.thresholds.test.yml' },
     ],
   );
-  assert.match(r.stdout, /^2 test file\(s\): 2 passed, 0 failed, in \d+\.\ds \(2 at a time; \d+\.\ds of promtool time\)$/m);
+  assert.match(r.stdout, /^4 test file\(s\): 4 passed, 0 failed, in \d+\.\ds \(2 at a time; \d+\.\ds of promtool time\)$/m);
 });
 
 test("one broken test file fails the run, named with promtool's report, while the others pass", async () => {
   const out = await generated(['api', 'web']);
-  const broken = path.join(testsDir(out), 'web.test.yml');
+  const broken = path.join(testsDir(out), 'web.thresholds.test.yml');
   // Expect the critical alert with a severity the rule never sets: promtool must disagree.
   writeFileSync(broken, readFileSync(broken, 'utf8').replace('severity="critical"', 'severity="wrong"'));
   const r = await cli('test', '--out', out, '--promtool', await tool('promtool'));
@@ -59,21 +61,23 @@ test("one broken test file fails the run, named with promtool's report, while th
   assert.deepEqual(
     fileLines(r.stdout).sort((a, b) => a.file.localeCompare(b.file)),
     [
-      { result: 'pass', file: 'api.test.yml' },
-      { result: 'FAIL', file: 'web.test.yml' },
+      { result: 'pass', file: 'api.nodata.test.yml' },
+      { result: 'pass', file: 'api.thresholds.test.yml' },
+      { result: 'pass', file: 'web.nodata.test.yml' },
+      { result: 'FAIL', file: 'web.thresholds.test.yml' },
     ],
   );
   // promtool's own account of the failure follows the file's line, indented.
-  assert.match(r.stdout, /FAIL .*web\.test\.yml\n(    .*\n)*    .*severity="wrong"/);
-  assert.match(r.stdout, /2 test file\(s\): 1 passed, 1 failed/);
+  assert.match(r.stdout, /FAIL .*web\.thresholds\.test\.yml\n(    .*\n)*    .*severity="wrong"/);
+  assert.match(r.stdout, /4 test file\(s\): 3 passed, 1 failed/);
 });
 
 test('--jobs 1 runs the files one after another and still reports each', async () => {
   const out = await generated(['api', 'web', 'db']);
   const r = await cli('test', '--out', out, '--jobs', '1', '--promtool', await tool('promtool'));
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.equal(fileLines(r.stdout).length, 3);
-  assert.match(r.stdout, /3 passed, 0 failed, in .*\(1 at a time;/);
+  assert.equal(fileLines(r.stdout).length, 6);
+  assert.match(r.stdout, /6 passed, 0 failed, in .*\(1 at a time;/);
 });
 
 test('the pool never has more than --jobs runs in flight, and keeps results in file order', async () => {

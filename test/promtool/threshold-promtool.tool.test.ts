@@ -89,7 +89,8 @@ function ownGroups(file: TestFile): TestFile {
 
 interface Generated {
   dir: string;
-  rules: string;
+  /** The service's rule files: its SLOs', thresholds' and no-data rules. */
+  rules: string[];
   tests: string[];
 }
 
@@ -97,14 +98,15 @@ async function writeGenerated(): Promise<Generated> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-thresholds-'));
   const artifacts = compile(validateConfig(fixture));
   const tests: string[] = [];
+  const rules: string[] = [];
   for (const a of artifacts.filter((x) => x.path.startsWith('prometheus/'))) {
     const file = path.join(dir, a.path);
     await mkdir(path.dirname(file), { recursive: true });
     const content = a.path.includes('/tests/') ? stringify(ownGroups(parse(a.content) as TestFile)) : a.content;
     await writeFile(file, content);
-    if (a.path.includes('/tests/')) tests.push(file);
+    (a.path.includes('/tests/') ? tests : rules).push(file);
   }
-  return { dir, rules: path.join(dir, 'prometheus/rules/api.yml'), tests };
+  return { dir, rules, tests };
 }
 
 async function promtool(...args: string[]) {
@@ -116,17 +118,18 @@ const NO_DATA = 'no-data';
 const RECORDED = 'recorded';
 
 let gen: Generated;
-let pristine: string;
+/** Each rule file's name and text. */
+let pristine: Array<[string, string]>;
 
 before(async () => {
   gen = await writeGenerated();
-  pristine = await readFile(gen.rules, 'utf8');
+  pristine = await Promise.all(gen.rules.map(async (f) => [path.basename(f), await readFile(f, 'utf8')] as [string, string]));
 });
 
 test('generated rules pass promtool check rules (keep_firing_for included)', async () => {
-  const r = await promtool('check', 'rules', gen.rules);
+  const r = await promtool('check', 'rules', ...gen.rules);
   assert.equal(r.exitCode, 0, r.all);
-  assert.match(pristine, /keep_firing_for: 3m/);
+  assert.match(pristine.map(([, text]) => text).join('\n'), /keep_firing_for: 3m/);
 });
 
 test('generated threshold and no-data tests pass', async () => {
@@ -235,12 +238,16 @@ function about(name: string, subject: string): boolean {
 
 for (const [name, subject, mutate] of MUTATIONS) {
   test(`a broken rule fails the generated tests: ${name}`, async () => {
-    const broken = mutate(pristine);
-    assert.notEqual(broken, pristine, 'the mutation must change the rule file');
+    const broken = pristine.map(([name, text]) => [name, mutate(text)] as const);
+    assert.ok(
+      broken.some(([, text], i) => text !== pristine[i]![1]),
+      'the mutation must change a rule file',
+    );
     const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-broken-'));
     await mkdir(path.join(dir, 'prometheus/rules'), { recursive: true });
     await mkdir(path.join(dir, 'prometheus/tests'), { recursive: true });
-    await writeFile(path.join(dir, 'prometheus/rules/api.yml'), broken);
+    const files = broken.map(([name]) => path.join(dir, 'prometheus/rules', name));
+    for (const [i, [, text]] of broken.entries()) await writeFile(files[i]!, text);
     const tests = [];
     for (const t of gen.tests) {
       const file = parse(await readFile(t, 'utf8')) as TestFile;
@@ -251,7 +258,7 @@ for (const [name, subject, mutate] of MUTATIONS) {
       tests.push(copy);
     }
     assert.ok(tests.length > 0, `no test group is about ${subject}`);
-    const check = await promtool('check', 'rules', path.join(dir, 'prometheus/rules/api.yml'));
+    const check = await promtool('check', 'rules', ...files);
     assert.equal(check.exitCode, 0, `the broken file must still load, so the tests are what catch it:\n${check.all}`);
     const r = await promtool('test', 'rules', ...tests);
     assert.notEqual(r.exitCode, 0, `promtool accepted a broken rule (${name})`);

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { compile } from '../../src/compile.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { isAlert } from '../../src/prometheus/rules.js';
-import { engineConfig, yamlFiles } from '../helpers/engines.js';
+import { engineConfig, plainRules, yamlFiles } from '../helpers/engines.js';
 
 test('partial_response_strategy on every group; recordings and alerts apart when their strategies differ', () => {
   const artifacts = compile(validateConfig(engineConfig()));
-  const plain = yamlFiles(artifacts, 'prometheus/rules/');
+  const plain = plainRules(artifacts);
   const thanos = yamlFiles(artifacts, 'thanos/rules/');
   const strategies = (file: string) => Object.fromEntries(thanos[file].groups.map((g: any) => [g.name, g.partial_response_strategy]));
   // checkout: recordings warn (configured), alerts abort (the default), so the availability
@@ -44,7 +44,7 @@ test('with one strategy for both kinds the groups are exactly the plain ones', (
   const cfg = engineConfig();
   cfg.prometheus.ruleGroups.partialResponseStrategy = { alerting: 'warn', recording: 'warn' };
   const artifacts = compile(validateConfig(cfg));
-  const plain = yamlFiles(artifacts, 'prometheus/rules/');
+  const plain = plainRules(artifacts);
   for (const [file, doc] of Object.entries(yamlFiles(artifacts, 'thanos/rules/'))) {
     assert.deepEqual(
       doc.groups.map((g: any) => {
