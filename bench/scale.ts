@@ -245,7 +245,7 @@ const header = [
   'promtool sequential (cpu)',
   `promtool ${jobs} at a time (cpu)`,
   'per service',
-  'mean .test.yml',
+  'mean 1m file (SLOs, thresholds, no-data)',
   'mean .days.test.yml',
   'mean .steady.test.yml',
   'slowest file',
