@@ -18,7 +18,6 @@ import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE_MS,
 import { LogLimiter } from './log-limiter.js';
 import { stderrLog } from './log-line.js';
 import type { ReceiverBackend } from './backend.js';
-import { openPgBackend } from './postgres/backend.js';
 import type { DatabaseOptions } from './postgres/connection.js';
 
 export { DEFAULT_BODY_LIMIT } from './limits.js';
@@ -314,6 +313,8 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   let backend: ReceiverBackend;
   if (opts.database) {
     const { leaseMs, retentionMs, pruneEveryMs, ...database } = opts.database;
+    // Loaded only here: a receiver on its data folder starts without the PostgreSQL client.
+    const { openPgBackend } = await import('./postgres/backend.js');
     backend = await openPgBackend({
       database,
       remediations: opts.remediations,
