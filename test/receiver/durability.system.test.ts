@@ -17,6 +17,7 @@ import {
   nameOf,
   payload,
   post,
+  receiverArgs,
   receiverOptions,
   setup,
   sloforgeBin,
@@ -160,26 +161,11 @@ test('a second receiver on the same data folder exits with a clear message and c
 
   // Same folder, same port: whichever check comes first, the log must be untouched.
   const port = new URL(first.url).port;
-  const second = spawnSync(
-    process.execPath,
-    [
-      sloforgeBin(),
-      'receiver',
-      '--actions',
-      env.actions,
-      '--token-file',
-      env.tokenFile,
-      '--data-dir',
-      env.dataDir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      port,
-      '--lock-stale',
-      '2s',
-    ],
-    { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
-  );
+  const second = spawnSync(process.execPath, [sloforgeBin(), 'receiver', ...receiverArgs(env, port)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(second.status, 1, second.stderr);
   assert.equal((await stat(logFile)).ino, inodeBefore, 'the log is still the same file');
   assert.deepEqual(await readFile(logFile), before, 'and byte for byte the same');

@@ -113,6 +113,31 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
+export interface ReceiverArgs {
+  actions: string;
+  dataDir: string;
+  tokenFile: string;
+  extraArgs?: string[];
+  store?: { args: string[] };
+}
+
+/** The flags of `sloforge receiver` on 127.0.0.1 and `port` (0: a free one), with `opts`' files or store. */
+export function receiverArgs(opts: ReceiverArgs, port = '0'): string[] {
+  return [
+    '--actions',
+    opts.actions,
+    '--token-file',
+    opts.tokenFile,
+    // A restart after SIGKILL waits for the dead process's lock to go stale: 2s, not 10s.
+    ...(opts.store?.args ?? ['--data-dir', opts.dataDir, '--lock-stale', '2s']),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    port,
+    ...(opts.extraArgs ?? []),
+  ];
+}
+
 /** `sloforge receiver` as a real child process on 127.0.0.1 and a random free port. */
 export class ReceiverProcess {
   url = '';
@@ -126,26 +151,8 @@ export class ReceiverProcess {
   }
 
   /** `store`: the flags of a store (test/receiver/stores.ts) instead of the data folder. */
-  static async start(opts: {
-    actions: string;
-    dataDir: string;
-    tokenFile: string;
-    extraArgs?: string[];
-    store?: { args: string[] };
-  }): Promise<ReceiverProcess> {
-    return ReceiverProcess.spawn([
-      '--actions',
-      opts.actions,
-      '--token-file',
-      opts.tokenFile,
-      // A restart after SIGKILL waits for the dead process's lock to go stale: 2s, not 10s.
-      ...(opts.store?.args ?? ['--data-dir', opts.dataDir, '--lock-stale', '2s']),
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      ...(opts.extraArgs ?? []),
-    ]);
+  static async start(opts: ReceiverArgs): Promise<ReceiverProcess> {
+    return ReceiverProcess.spawn(receiverArgs(opts));
   }
 
   /**

@@ -4,7 +4,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readlink } from 'node:fs/promises';
-import { LISTEN_TIMEOUT_MS, ReceiverProcess, alert, audit, payload, post, settled, setup, waitFor } from './helpers.js';
+import { LISTEN_TIMEOUT_MS, ReceiverProcess, alert, receiverArgs, audit, payload, post, settled, setup, waitFor } from './helpers.js';
 import { LogStore } from '../../src/receiver/store/log-store.js';
 import { storesUnderTest } from './stores.js';
 
@@ -112,20 +112,7 @@ async function replayingReceiver(t: TestContext): Promise<{ rx: ReceiverProcess;
   await bigLog(env.dataDir, 300_000);
   t.after(() => env.target.stop());
   for (let attempt = 1; ; attempt++) {
-    const rx = ReceiverProcess.launch([
-      '--actions',
-      env.actions,
-      '--token-file',
-      env.tokenFile,
-      '--data-dir',
-      env.dataDir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--lock-stale',
-      '2s',
-    ]);
+    const rx = ReceiverProcess.launch(receiverArgs(env));
     t.after(() => rx.killGroup());
     const state = await waitFor('the start to replay the log', () => replayState(rx), LISTEN_TIMEOUT_MS);
     if (state === 'replaying') return { rx, env };
