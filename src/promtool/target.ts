@@ -28,29 +28,27 @@ function burnRateAlerts(groups: readonly RuleGroup[], slo: SloModel): AlertingRu
 }
 
 /**
- * The parts of a service's rules a test file about `own` loads: `own`, and every other part
- * recording a series some loaded rule reads (a threshold on an SLO's recorded ratio), found by
- * the record's name in the rules' text, which may only load more than needed. A rule that reads
- * by `__name__` or reads ALERTS could read any part: then all of them load.
+ * For each part of a service's rules, the other parts it reads: those recording a series one of
+ * its rules reads (a threshold on an SLO's recorded ratio), found by the record's name in the
+ * rules' text, which may only find more than is read. A rule that reads by `__name__` or reads
+ * ALERTS could read any part: then it reads all of them.
  */
-function partsLoaded(own: RuleFilePart, parts: ReturnType<typeof ruleFileParts>): RuleFilePart[] {
+function partReads(parts: ReturnType<typeof ruleFileParts>): Map<RuleFilePart, RuleFilePart[]> {
+  const records = parts.map((p) => new Set(p.groups.flatMap((g) => g.rules.flatMap((r) => (isAlert(r) ? [] : [r.record])))));
+  return new Map(
+    parts.map((p) => {
+      const text = p.groups.flatMap((g) => g.rules.map((r) => r.expr)).join('\n');
+      const any = /\bALERTS\b|__name__/.test(text);
+      const read = parts.filter((q, i) => q !== p && (any || [...records[i]!].some((name) => text.includes(name))));
+      return [p.part, read.map((q) => q.part)];
+    }),
+  );
+}
+
+/** The parts a test file about `own` loads: `own` and every part a loaded part reads, in file order. */
+function partsLoaded(own: RuleFilePart, parts: ReturnType<typeof ruleFileParts>, reads: Map<RuleFilePart, RuleFilePart[]>): RuleFilePart[] {
   const loaded = new Set<RuleFilePart>([own]);
-  const recordsOf = (groups: readonly RuleGroup[]) => [
-    ...new Set(groups.flatMap((g) => g.rules.flatMap((r) => (isAlert(r) ? [] : [r.record])))),
-  ];
-  for (let grew = true; grew;) {
-    grew = false;
-    const text = parts
-      .filter((p) => loaded.has(p.part))
-      .flatMap((p) => p.groups.flatMap((g) => g.rules.map((r) => r.expr)))
-      .join('\n');
-    const any = /\bALERTS\b|__name__/.test(text);
-    for (const p of parts) {
-      if (loaded.has(p.part) || !(any || recordsOf(p.groups).some((name) => text.includes(name)))) continue;
-      loaded.add(p.part);
-      grew = true;
-    }
-  }
+  for (const p of loaded) for (const q of reads.get(p) ?? []) loaded.add(q);
   return parts.filter((p) => loaded.has(p.part)).map((p) => p.part);
 }
 
@@ -60,6 +58,7 @@ export function promtoolArtifacts(model: Model, rules: RuleSet = ruleSet(model))
     const { svc, groups } = sr;
     if (groups.length === 0) continue;
     const parts = ruleFileParts(sr);
+    const reads = partReads(parts);
     // Each part's tests go to files of their own, which load only the rules they need.
     const thresholds: GroupsByInterval = new Map();
     const expressions = expressionGroup(svc);
@@ -78,7 +77,7 @@ export function promtoolArtifacts(model: Model, rules: RuleSet = ruleSet(model))
         if (!TEST_FILES.some((f) => f.evalMs.includes(evalMs)))
           throw new InternalError(`no test file for evaluation interval ${at(evalMs)}`);
       }
-      const ruleFiles = partsLoaded(part, parts).map((p) => `../rules/${rulesFile(svc.name, p).split('/').pop()}`);
+      const ruleFiles = partsLoaded(part, parts, reads).map((p) => `../rules/${rulesFile(svc.name, p).split('/').pop()}`);
       for (const f of TEST_FILES) {
         const used = f.evalMs.filter((ms) => (tests.get(ms) ?? []).length > 0);
         if (used.length === 0) continue;
