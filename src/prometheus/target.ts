@@ -20,7 +20,18 @@ export const RULES_DIR = 'prometheus/rules';
  */
 export type RuleFilePart = '' | 'thresholds' | 'nodata';
 
+/** The parts in file order (serviceRuleGroups' order of groups). */
+export const RULE_FILE_PARTS: readonly RuleFilePart[] = ['', 'thresholds', 'nodata'];
+
 export const rulesFile = (service: string, part: RuleFilePart = '') => `${RULES_DIR}/${service}${part ? `.${part}` : ''}.yml`;
+
+/** The service and part a rule file's name (`checkout.thresholds.yml`) stands for: rulesFile's inverse. */
+export function rulesFileOf(name: string): { service: string; part: RuleFilePart } {
+  const [service = '', part = ''] = (name.split('/').pop() ?? '').replace(/\.yml$/, '').split('.');
+  const known = RULE_FILE_PARTS.find((p) => p === part);
+  if (known === undefined) throw new InternalError(`${name}: not a rule file's name`);
+  return { service, part: known };
+}
 
 /** A service's rule groups: one per SLO (in order), one per threshold, then its no-data group. */
 export function serviceRuleGroups(svc: ServiceModel, windows: WindowSource = 'derived'): RuleGroup[] {
@@ -70,12 +81,8 @@ export function ruleFileParts({ svc, groups }: ServiceRules): Array<{ part: Rule
   const thresholds = slos + svc.thresholds.length;
   if (groups.length < thresholds || groups.length > thresholds + 1)
     throw new InternalError(`${svc.name}: ${groups.length} rule groups for ${slos} SLOs and ${svc.thresholds.length} thresholds`);
-  const parts: Array<{ part: RuleFilePart; groups: RuleGroup[] }> = [
-    { part: '', groups: groups.slice(0, slos) },
-    { part: 'thresholds', groups: groups.slice(slos, thresholds) },
-    { part: 'nodata', groups: groups.slice(thresholds) },
-  ];
-  return parts.filter((p) => p.groups.length > 0);
+  const bounds = [0, slos, thresholds, groups.length];
+  return RULE_FILE_PARTS.map((part, i) => ({ part, groups: groups.slice(bounds[i], bounds[i + 1]) })).filter((p) => p.groups.length > 0);
 }
 
 export function prometheusArtifacts(model: Model, rules: RuleSet = ruleSet(model)): Artifact[] {

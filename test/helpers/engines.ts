@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import type { Artifact } from '../../src/output/artifact.js';
+import { RULE_FILE_PARTS, RULES_DIR, rulesFileOf } from '../../src/prometheus/target.js';
 import { baseConfig } from './config.js';
 
 /** Two services with rule-group settings at both levels, Mimir and Thanos on. */
@@ -32,11 +33,10 @@ export const yamlFiles = (artifacts: Artifact[], dir: string): Record<string, an
  */
 export function plainRules(artifacts: Artifact[]): Record<string, any> {
   const out: Record<string, { groups: any[] }> = {};
-  const order = (p: string) => (p.endsWith('.nodata.yml') ? 2 : p.endsWith('.thresholds.yml') ? 1 : 0);
-  const files = artifacts.filter((a) => a.path.startsWith('prometheus/rules/')).sort((a, b) => order(a.path) - order(b.path));
-  for (const a of files) {
-    const service = a.path.slice('prometheus/rules/'.length).replace(/(\.thresholds|\.nodata)?\.yml$/, '');
-    (out[`${service}.yml`] ??= { groups: [] }).groups.push(...parse(a.content).groups);
-  }
+  const files = artifacts
+    .filter((a) => a.path.startsWith(`${RULES_DIR}/`))
+    .map((a) => ({ ...rulesFileOf(a.path), content: a.content }))
+    .sort((a, b) => RULE_FILE_PARTS.indexOf(a.part) - RULE_FILE_PARTS.indexOf(b.part));
+  for (const f of files) (out[`${f.service}.yml`] ??= { groups: [] }).groups.push(...parse(f.content).groups);
   return out;
 }

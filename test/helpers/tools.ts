@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO } from './cli.js';
+import { RULE_FILE_PARTS, rulesFile } from '../../src/prometheus/target.js';
 
 const ready = new Map<string, Promise<string>>();
 
@@ -51,13 +52,13 @@ export async function promtoolOnBrokenRules(
 ): Promise<{ ok: boolean; output: string }> {
   cpSync(out, broken, { recursive: true });
   let changed = 0;
-  for (const part of ['', '.thresholds', '.nodata']) {
-    const rulesFile = path.join(broken, 'prometheus/rules', `${service}${part}.yml`);
-    if (!existsSync(rulesFile)) continue;
-    const before = readFileSync(rulesFile, 'utf8');
+  for (const part of RULE_FILE_PARTS) {
+    const file = path.join(broken, rulesFile(service, part));
+    if (!existsSync(file)) continue;
+    const before = readFileSync(file, 'utf8');
     const after = edit(before);
     if (after === before) continue;
-    writeFileSync(rulesFile, after);
+    writeFileSync(file, after);
     changed++;
   }
   assert.ok(changed > 0, 'the edit changed the rules');

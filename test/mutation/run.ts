@@ -24,6 +24,7 @@ import { compileModel } from '../../src/compile.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { resolveModel } from '../../src/model/resolve.js';
 import { writeArtifacts } from '../../src/output/write.js';
+import { rulesFileOf } from '../../src/prometheus/target.js';
 import { inParallel, promtoolEnv, promtoolVersion, runTestFile } from '../../src/promtool/run.js';
 import { mutants, type Mutant } from './mutants.js';
 
@@ -107,9 +108,10 @@ async function servicesOf(dir: string, work: string): Promise<Service[]> {
   cpSync(path.join(dir, 'prometheus/rules'), path.join(groupsDir, '..', 'rules'), { recursive: true });
   const split = new Map<string, string[]>();
   const groupsOf = (t: string) => split.get(t) ?? split.set(t, splitGroups(path.join(testsDir, t), groupsDir)).get(t)!;
+  const loads = new Map(tests.map((t) => [t, loadedRules(path.join(testsDir, t))]));
   const out: Service[] = [];
   for (const f of readdirSync(path.join(dir, 'prometheus/rules')).sort()) {
-    const own = tests.filter((t) => loadedRules(path.join(testsDir, t)).includes(f)).flatMap(groupsOf);
+    const own = tests.filter((t) => loads.get(t)!.includes(f)).flatMap(groupsOf);
     if (own.length === 0) continue;
     // The unbroken rules must pass, or every mutant would count as killed.
     const timed = await inParallel(own, jobs, async (t) => ({ t, r: await runTestFile(t, args.promtool, promtoolEnvironment) }));
@@ -118,7 +120,7 @@ async function servicesOf(dir: string, work: string): Promise<Service[]> {
       throw new Error(`the unbroken rules fail their tests:\n${failed.map((x) => `${x.t}\n${x.r.output}`).join('\n')}`);
     out.push({
       // Mutant ids name the service, not the file, so the sample stays the same when rules move between a service's files.
-      name: f.replace(/(\.thresholds|\.nodata)?\.yml$/, ''),
+      name: rulesFileOf(f).service,
       rulesFile: path.join(dir, 'prometheus/rules', f),
       tests: timed.sort((a, b) => a.r.ms - b.r.ms).map((x) => x.t),
     });
