@@ -155,7 +155,7 @@ async function builtCli(into: string): Promise<string> {
  * One `sloforge generate` of the bench shape, as a user runs it: the packaged CLI, in a fresh
  * process. Its folder is left in `keep` for the caller to remove after the last run: on this
  * machine's ext4, creating a file passes over the inodes freed within about the last half
- * minute one by one, so removing one run's 5,000 files just before the next run added 1 to 3 s
+ * minute one by one, so removing one run's thousands of files just before the next run added 1 to 3 s
  * of system CPU to that run (bench/README.md, fourth session).
  */
 async function measureGenerate(cli: string, services: number, keep: string[]): Promise<GenerateRow> {

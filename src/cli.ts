@@ -1,4 +1,5 @@
-// The `sloforge` command line. I/O lives here; everything it calls below compile() is pure.
+// The `sloforge` command line: each command's module is loaded when it runs (generate-cli.ts and the
+// others); I/O lives in those and the CLI, and everything they call below compile() is pure.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, InternalError, isSystemError, SloforgeError } from './errors.js';
