@@ -17,7 +17,8 @@ import { checkResult } from '../src/output/write.js';
 import { InternalError, isSystemError } from '../src/errors.js';
 import type { Model } from '../src/model/types.js';
 import { baseConfig, configSource } from './helpers/config.js';
-import { existsSync, REPO, writeTree } from './helpers/cli.js';
+import { existsSync, writeTree } from './helpers/cli.js';
+import { builtPackage } from './helpers/built-cli.js';
 
 /** The bench shape with every per-service target switched on, and Kubernetes output beside them. */
 function model() {
@@ -140,18 +141,24 @@ test('a worker that fails on its share before it is told to write reaches this t
 });
 
 /**
- * `sloforge generate` in a process of its own, on two threads whatever the cores. Asynchronous:
+ * `sloforge generate` in a process of its own, on two threads whatever the cores, from the built
+ * package: its workers run dist/compile-worker.js, as users' do (the tests above cover the
+ * checkout's workers, which load the sources through tsx, a second of CPU each). Asynchronous:
  * this file shares its test process with others (scripts/test.sh), whose receivers, servers and
  * timers a spawnSync would stop for the seconds a generate takes.
  */
 async function generateOnThreads(slos: string, out: string, ...flags: string[]) {
-  const r = await execa(process.execPath, [path.join(REPO, 'bin/sloforge.mjs'), 'generate', '--slos', slos, '--out', out, ...flags], {
-    env: { ...process.env, [THREADS_ENV]: '2' },
-    reject: false,
-    stripFinalNewline: false,
-    // Far beyond a run's time: a process kept alive by a worker shows as a signal, not as a hung test.
-    timeout: 120_000,
-  });
+  const r = await execa(
+    process.execPath,
+    [path.join(builtPackage(), 'bin/sloforge.mjs'), 'generate', '--slos', slos, '--out', out, ...flags],
+    {
+      env: { ...process.env, [THREADS_ENV]: '2' },
+      reject: false,
+      stripFinalNewline: false,
+      // Far beyond a run's time: a process kept alive by a worker shows as a signal, not as a hung test.
+      timeout: 120_000,
+    },
+  );
   return { status: r.exitCode ?? null, signal: r.signal ?? null, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

@@ -41,13 +41,13 @@ const COMPILER = [
   /\/node_modules\/tsx\//,
 ];
 
-test('the receiver starts without the compiler or the PostgreSQL client', () => {
+test('the receiver starts without the compiler, the PostgreSQL client or execa (loaded by the first command action)', () => {
   const loaded = modulesLoaded('receiver', '--help');
   assert.ok(
     loaded.some((u) => u.endsWith('/dist/receiver/server.js')),
     loaded.join('\n'),
   );
-  for (const unwanted of [...COMPILER, /\/node_modules\/pg\//]) {
+  for (const unwanted of [...COMPILER, /\/node_modules\/pg\//, /\/node_modules\/execa\//]) {
     assert.deepEqual(
       loaded.filter((u) => unwanted.test(u)),
       [],
@@ -66,5 +66,13 @@ test('generate loads the compiler, and not the receiver', () => {
   assert.deepEqual(
     loaded.filter((u) => u.includes('/dist/receiver/')),
     [],
+  );
+});
+
+test('--version loads no command', () => {
+  const loaded = modulesLoaded('--version');
+  assert.deepEqual(
+    loaded.filter((u) => /\/dist\//.test(u)).map((u) => u.replace(/.*\/dist\//, '')),
+    ['cli.js', 'errors.js'],
   );
 });

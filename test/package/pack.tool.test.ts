@@ -89,8 +89,10 @@ const STRICT = {
 test(
   'the packed tarball: install, init, npm install, generate, promtool, strict tsc, error locations, Alertmanager merge',
   { timeout: 900_000 },
-  async () => {
+  async (t) => {
     const root = tempDir('sloforge-pack-');
+    // 140 MB of installed packages: left behind, every run would add them to the temporary folder.
+    t.after(() => rmSync(root, { recursive: true, force: true }));
     const promtool = await tool('promtool');
     const amtool = await tool('amtool');
 

@@ -1,6 +1,7 @@
 // The `command` action: a fixed argv run by execa without a shell. Alert data reaches the
 // program only through environment variables, never through its arguments or a shell line.
-import { execa } from 'execa';
+// execa (a hundred modules, about a sixth of the receiver's start) loads at the first command a
+// remediation runs, not at every start of a receiver that may never run one.
 import type { CommandSpec } from '../../remediation/actions-file.js';
 import { alertEnv } from '../template.js';
 import type { ActionContext, ActionOutcome } from './types.js';
@@ -16,6 +17,7 @@ export async function runCommand(spec: CommandSpec, ctx: ActionContext): Promise
   // group: a child it left behind (`sleep 25 &`) would otherwise hold its output open, and with it
   // the remediation's slot, long past the timeout. Detached, it also misses a terminal's Ctrl-C
   // meant for the receiver, which lets it finish within the shutdown grace.
+  const { execa } = await import('execa');
   const child = execa(file, args, {
     env,
     extendEnv: false,
