@@ -102,6 +102,7 @@ fi
 checks="$work/checks.log"
 # Prettier and tsc keep what they found between runs (node_modules/.cache): a second run checks
 # only what changed since (by content for Prettier, by tsc's own file versions), 20 s less CPU.
+# A cold Prettier (CI's) parses with oxc (.prettierrc.json): 10 to 11 CPU s against 15 to 16.
 # The three run from node_modules/.bin, where `npm ci` put them: npx would look them up first,
 # 0.6 to 0.9 CPU s each.
 cache=node_modules/.cache/sloforge
