@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { validateConfig } from '../src/config/validate.js';
-import { compileModel, summarize } from '../src/compile.js';
+import { compileModel, ruleCounts, summarize } from '../src/compile.js';
 import { ruleSet } from '../src/prometheus/target.js';
 import { resolveModel } from '../src/model/resolve.js';
 import { writeArtifacts } from '../src/output/write.js';
@@ -67,7 +67,7 @@ async function measure(services: number): Promise<Row> {
     const rules = ruleSet(model);
     await writeArtifacts(out, compileModel(model, rules));
     const generateMs = performance.now() - start;
-    const n = summarize(model, rules);
+    const n = summarize(model, ruleCounts(rules));
 
     const files = await findTestFiles(path.join(out, TESTS_DIR));
     const promtool = countingPromtool(dir);

@@ -184,9 +184,9 @@ export function ruleCounts(rules: RuleSet): RuleCounts {
 
 /**
  * What a model compiles to, in numbers, for the line `generate` ends with. `counts`: the rules
- * counted where they were built, when no thread holds every service's (compile-workers.ts).
+ * counted where they were built, as no thread holds every service's (compile-workers.ts).
  */
-export function summarize(model: Model, rules: RuleSet = ruleSet(model), counts: RuleCounts = ruleCounts(rules)): Summary {
+export function summarize(model: Model, counts: RuleCounts = ruleCounts(ruleSet(model))): Summary {
   let slos = 0;
   let thresholds = 0;
   for (const svc of model.services) {

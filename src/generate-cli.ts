@@ -75,7 +75,7 @@ async function generateOn(
     }
     await staging.commit();
     done = true;
-    const n = summarize(model, rules, threads.ruleCounts);
+    const n = summarize(model, threads.ruleCounts);
     log(
       `wrote ${reports.reduce((k, r) => k + r.paths.length, 0)} files to ${opts.out}: ${n.services} service(s), ${n.slos} SLO(s), ` +
         `${n.thresholds} threshold(s), ${n.alerts} alerting rule(s), ${n.recordings} recording rule(s)` +
