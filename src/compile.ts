@@ -184,7 +184,8 @@ export function ruleCounts(rules: RuleSet): RuleCounts {
 
 /**
  * What a model compiles to, in numbers, for the line `generate` ends with. `counts`: the rules
- * counted where they were built, as no thread holds every service's (compile-workers.ts).
+ * counted where they were built (compile-workers.ts: no thread holds every service's); without
+ * them, the model's whole rule set is built here to count.
  */
 export function summarize(model: Model, counts: RuleCounts = ruleCounts(ruleSet(model))): Summary {
   let slos = 0;

@@ -143,7 +143,7 @@ test('a worker that fails on its share before it is told to write reaches this t
 /**
  * `sloforge generate` in a process of its own, on two threads whatever the cores, from the built
  * package: its workers run dist/compile-worker.js, as users' do (the tests above cover the
- * checkout's workers, which load the sources through tsx, a second of CPU each). Asynchronous:
+ * checkout's workers, which load the sources through tsx). Asynchronous:
  * this file shares its test process with others (scripts/test.sh), whose receivers, servers and
  * timers a spawnSync would stop for the seconds a generate takes.
  */

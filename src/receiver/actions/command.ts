@@ -1,6 +1,6 @@
 // The `command` action: a fixed argv run by execa without a shell. Alert data reaches the
 // program only through environment variables, never through its arguments or a shell line.
-// execa (a hundred modules, about a sixth of the receiver's start) loads at the first command a
+// execa (a hundred modules, about a fifth of the receiver's start) loads at the first command a
 // remediation runs, not at every start of a receiver that may never run one.
 import type { CommandSpec } from '../../remediation/actions-file.js';
 import { alertEnv } from '../template.js';
