@@ -1,5 +1,6 @@
 // PrometheusRules holding the groups of a service's files in generated/prometheus/rules/ (its
-// SLOs', thresholds' and no-data rules, in that order; the test suite extracts them and compares), so the Operator's Prometheus evaluates what promtool tested.
+// SLOs', thresholds' and no-data rules, in that order; the test suite extracts them and
+// compares), so the Operator's Prometheus evaluates what promtool tested.
 // kube-prometheus-stack selects rules by the `release` label of `labels`.
 //
 // The Operator refuses a PrometheusRule whose rule file is over 512 KiB (limits.ts), so a

@@ -23,7 +23,10 @@ export type RuleFilePart = '' | 'thresholds' | 'nodata';
 /** The parts in file order (serviceRuleGroups' order of groups). */
 export const RULE_FILE_PARTS: readonly RuleFilePart[] = ['', 'thresholds', 'nodata'];
 
-export const rulesFile = (service: string, part: RuleFilePart = '') => `${RULES_DIR}/${service}${part ? `.${part}` : ''}.yml`;
+/** A part's file name without its extension (`checkout`, `checkout.thresholds`), which its test files share. */
+export const partStem = (service: string, part: RuleFilePart): string => (part ? `${service}.${part}` : service);
+
+export const rulesFile = (service: string, part: RuleFilePart = '') => `${RULES_DIR}/${partStem(service, part)}.yml`;
 
 /** The service and part a rule file's name (`checkout.thresholds.yml`) stands for: rulesFile's inverse. */
 export function rulesFileOf(name: string): { service: string; part: RuleFilePart } {

@@ -7,7 +7,7 @@ import type { Model, SloModel } from '../model/types.js';
 import { ALERT_NAMES, LABEL } from '../conventions.js';
 import { InternalError } from '../errors.js';
 import { isAlert, type AlertingRule, type RuleGroup } from '../prometheus/rules.js';
-import { ruleFileParts, rulesFile, ruleSet, type RuleFilePart, type RuleSet } from '../prometheus/target.js';
+import { partStem, ruleFileParts, rulesFile, ruleSet, type RuleFilePart, type RuleSet } from '../prometheus/target.js';
 import type { TestFile } from './file.js';
 import { addGroups, at, TEST_FILES, TEST_INTERVAL_MS, type GroupsByInterval } from './notation.js';
 import { noDataGroups } from './nodata-tests.js';
@@ -77,14 +77,14 @@ export function promtoolArtifacts(model: Model, rules: RuleSet = ruleSet(model))
         if (!TEST_FILES.some((f) => f.evalMs.includes(evalMs)))
           throw new InternalError(`no test file for evaluation interval ${at(evalMs)}`);
       }
-      const ruleFiles = partsLoaded(part, parts, reads).map((p) => `../rules/${rulesFile(svc.name, p).split('/').pop()}`);
+      const ruleFiles = partsLoaded(part, parts, reads).map((p) => `../rules/${partStem(svc.name, p)}.yml`);
       for (const f of TEST_FILES) {
         const used = f.evalMs.filter((ms) => (tests.get(ms) ?? []).length > 0);
         if (used.length === 0) continue;
         if (used.length > 1)
           throw new InternalError(`${svc.name}${f.suffix}: groups for several evaluation intervals (${used.map(at).join(', ')})`);
         const file: TestFile = { rule_files: ruleFiles, evaluation_interval: at(used[0]!), tests: tests.get(used[0]!)! };
-        out.push({ path: `${TESTS_DIR}/${svc.name}${part ? `.${part}` : ''}${f.suffix}`, content: renderYaml(file) });
+        out.push({ path: `${TESTS_DIR}/${partStem(svc.name, part)}${f.suffix}`, content: renderYaml(file) });
       }
     }
   }

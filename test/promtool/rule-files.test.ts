@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { promtoolArtifacts } from '../../src/promtool/target.js';
-import { prometheusArtifacts } from '../../src/prometheus/target.js';
+import { prometheusArtifacts, rulesFileOf } from '../../src/prometheus/target.js';
 import { exprSelectors, promqlReads } from '../../src/promql/reads.js';
 import { parseSelector } from '../../src/promql/parse.js';
 import { baseConfig, modelOf } from '../helpers/config.js';
@@ -90,7 +90,7 @@ test('every committed tree: each alert and recording a test asserts on comes fro
     for (const f of readdirSync(testsDir)) {
       const file = parse(readFileSync(path.join(testsDir, f), 'utf8'));
       const service = f.split('.')[0]!;
-      const own = [...defined.keys()].filter((r) => r.split('.')[0] === service);
+      const own = [...defined.keys()].filter((r) => rulesFileOf(r).service === service);
       const loaded = (file.rule_files as string[]).map((r) => path.basename(r));
       const { alerts, metrics } = asserted(file);
       for (const name of [...alerts, ...metrics]) {
