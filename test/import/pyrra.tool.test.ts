@@ -8,8 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { cli, tempDir } from '../helpers/cli.js';
-import { promtool } from '../helpers/tools.js';
-import { FIXTURES, importAndGenerate } from './helpers.js';
+import { FIXTURES, importAndGenerate, rulesAndTestsPass } from './helpers.js';
 
 const PYRRA = path.join(FIXTURES, 'pyrra');
 
@@ -26,15 +25,9 @@ function rules(gen: string, service: string): Rule[] {
   return file.groups.flatMap((g) => g.rules);
 }
 
-async function rulesAndTestsPass(gen: string): Promise<string[]> {
-  const ruleFiles = readdirSync(path.join(gen, 'prometheus/rules')).sort();
-  const check = await promtool('check', 'rules', ...ruleFiles.map((f) => path.join(gen, 'prometheus/rules', f)));
-  assert.ok(check.ok, check.output);
-  const tests = readdirSync(path.join(gen, 'prometheus/tests')).map((f) => path.join(gen, 'prometheus/tests', f));
-  const run = await promtool('test', 'rules', ...tests);
-  assert.ok(run.ok, run.output);
-  // The services' SLO files; beside each, its no-data alerts' file.
-  return ruleFiles.filter((f) => !f.endsWith('.nodata.yml'));
+/** The services' SLO files of a generated folder whose rules and tests pass; beside each, its no-data alerts' file. */
+async function sloRuleFiles(gen: string): Promise<string[]> {
+  return (await rulesAndTestsPass(gen)).filter((f) => !f.endsWith('.nodata.yml'));
 }
 
 test('a folder of Pyrra SLOs imports, generates, and its generated promtool tests pass', async () => {
@@ -43,7 +36,7 @@ test('a folder of Pyrra SLOs imports, generates, and its generated promtool test
   // The manifest's other kinds are skipped with a note; the List's items are read one by one.
   assert.match(imported.stderr, /monitoring-manifest\.yaml \(document 1\): skipped: Namespace \(v1\) is not a Pyrra ServiceLevelObjective/);
   assert.match(imported.stderr, /monitoring-manifest\.yaml \(document 2\): skipped: Deployment \(apps\/v1\)/);
-  assert.deepEqual(await rulesAndTestsPass(gen), ['gateway.yml', 'probes.yml', 'search.yml', 'shop.yml']);
+  assert.deepEqual(await sloRuleFiles(gen), ['gateway.yml', 'probes.yml', 'search.yml', 'shop.yml']);
 
   // Each kind, with its target (percent string) and window.
   const shop = readFileSync(path.join(slos, 'shop.ts'), 'utf8');
@@ -124,5 +117,5 @@ test('--merge adds Pyrra SLOs to an existing slos folder, which then generates a
   const gen = path.join(path.dirname(slos), 'merged');
   const g = await cli('generate', '--slos', slos, '--out', gen);
   assert.equal(g.code, 0, g.stderr);
-  assert.deepEqual(await rulesAndTestsPass(gen), ['gateway.yml', 'probes.yml']);
+  assert.deepEqual(await sloRuleFiles(gen), ['gateway.yml', 'probes.yml']);
 });

@@ -4,23 +4,13 @@
 // queries and thresholds on a 0/1 gauge map too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cli, tempDir } from '../helpers/cli.js';
-import { promtool } from '../helpers/tools.js';
-import { FIXTURES, importAndGenerate } from './helpers.js';
+import { FIXTURES, importAndGenerate, rulesAndTestsPass } from './helpers.js';
 
 const SLOTH = path.join(FIXTURES, 'sloth-examples');
 const OPENSLO = path.join(FIXTURES, 'openslo-kinds');
-
-async function rulesAndTestsPass(gen: string): Promise<void> {
-  const rules = readdirSync(path.join(gen, 'prometheus/rules')).map((f) => path.join(gen, 'prometheus/rules', f));
-  const check = await promtool('check', 'rules', ...rules);
-  assert.ok(check.ok, check.output);
-  const tests = readdirSync(path.join(gen, 'prometheus/tests')).map((f) => path.join(gen, 'prometheus/tests', f));
-  const run = await promtool('test', 'rules', ...tests);
-  assert.ok(run.ok, run.output);
-}
 
 test('home-wifi: events of arbitrary PromQL become query SLIs, {{.window}} becomes $window, a disabled ticket tier ticket: false', async () => {
   const { slos, gen, imported } = await importAndGenerate('sloth', path.join(SLOTH, 'home-wifi.yml'));
