@@ -5,14 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from '../helpers/cli.js';
 import { builtPackage } from '../helpers/built-cli.js';
 
 /** The module URLs `sloforge <args>` resolves, from the installed package's bin. */
 function modulesLoaded(...args: string[]): string[] {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sloforge-modules-'));
+  const dir = tempDir('sloforge-modules-');
   const log = path.join(dir, 'modules.log');
   const hook = path.join(dir, 'hook.mjs');
   // registerHooks where Node has it; Node 20 has only register, whose hooks run in a thread of their own.

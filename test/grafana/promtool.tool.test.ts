@@ -3,9 +3,9 @@
 // recording rule. Fails (never skips) when promtool is missing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { tempDir } from '../helpers/cli.js';
 import { execa } from 'execa';
 import { compile } from '../../src/compile.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -38,7 +38,7 @@ function ruleFile(queries: PanelQuery[]): string {
 }
 
 async function promtoolCheck(queries: PanelQuery[]): Promise<{ ok: boolean; output: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-grafana-'));
+  const dir = tempDir('sloforge-grafana-');
   try {
     const file = path.join(dir, 'queries.yml');
     await writeFile(file, ruleFile(queries));
@@ -93,7 +93,7 @@ test('the overview columns evaluate for grouped SLOs, whose burn rates carry lab
   const exprs = panelQueries([overview]).map((q) => substituteVariables(q.expr).expr);
   const sli = exprs.find((e) => e.includes('slo:period_burn_rate:ratio'))!;
   const budget = exprs.find((e) => e.includes('min by (service, slo, team) (slo:period_error_budget_remaining:ratio)'))!;
-  const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-overview-'));
+  const dir = tempDir('sloforge-overview-');
   try {
     const rules = path.join(dir, 'rules.yml');
     await writeFile(rules, renderYaml({ groups: [{ name: 'none', rules: [] }] }));

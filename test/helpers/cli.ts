@@ -1,5 +1,5 @@
 // Runs the CLI in-process against throw-away folders.
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../../src/cli.js';
@@ -17,8 +17,31 @@ export async function cli(...args: string[]): Promise<CliResult> {
   return { code, stdout, stderr };
 }
 
+const made: string[] = [];
+
+/** Removes every folder tempDir() made, when the test process ends, whichever way it ends. */
+function removeTempDirs(): void {
+  for (const dir of made.splice(0)) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Left behind: a tmpfs a failed test did not unmount, files a container made as another user.
+    }
+  }
+}
+
+/**
+ * A new folder in the temporary folder, removed when the test process exits: every run of the
+ * suite made about a hundred of them and left them there. SLOFORGE_KEEP_TEMP=1 keeps them, to
+ * look at what a failed test wrote.
+ */
 export function tempDir(prefix = 'sloforge-test-'): string {
-  return mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (process.env.SLOFORGE_KEEP_TEMP !== '1') {
+    if (made.length === 0) process.once('exit', removeTempDirs);
+    made.push(dir);
+  }
+  return dir;
 }
 
 /** Writes files (path -> text) under a new temp folder and returns it. */

@@ -2,9 +2,9 @@
 // its own result and time, and a file that does not pass is run again alone for its own report.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from '../helpers/cli.js';
 import { batches, runPromtoolTests } from '../../src/promtool/run.js';
 
 test('files are dealt into balanced batches, four per job at least and at most six files each', () => {
@@ -66,7 +66,7 @@ exit $status
 }
 
 test('a batch reports each file: those that passed from its output, the others from a run of their own', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sloforge-batches-'));
+  const dir = tempDir('sloforge-batches-');
   const names = Array.from({ length: 12 }, (_, i) => `f${String(i).padStart(2, '0')}.test.yml`);
   for (const n of names) writeFileSync(path.join(dir, n), n === 'f05.test.yml' ? 'bad\n' : n === 'f06.test.yml' ? 'crash\n' : 'ok\n');
   const files = names.map((n) => path.join(dir, n));

@@ -2,9 +2,9 @@
 // cannot be seen offline; in production its no-data alert must say why, next to the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from '../helpers/cli.js';
 import { stringify } from 'yaml';
 import { validateConfig } from '../../src/config/validate.js';
 import { compile } from '../../src/compile.js';
@@ -13,7 +13,7 @@ import { promtool } from '../helpers/tools.js';
 
 test("a latency threshold that is no bucket bound raises the SLO's no-data alert beside its false page", async () => {
   const cfg = baseConfig(); // latency threshold 0.3 s
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sloforge-bound-'));
+  const dir = tempDir('sloforge-bound-');
   mkdirSync(path.join(dir, 'rules'));
   // The SLO's rules and its no-data alert, each in its file.
   const files = compile(validateConfig(cfg)).filter((a) => a.path.startsWith('prometheus/rules/'));

@@ -2,9 +2,10 @@
 // cores do not each spread Go's garbage collection over all of them; a GOMAXPROCS the user set wins.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../helpers/cli.js';
 import { promtoolEnv, runPromtoolTests } from '../../src/promtool/run.js';
 
 test('GOMAXPROCS is each job’s share of the cores, at least 1', () => {
@@ -19,7 +20,7 @@ test('a GOMAXPROCS the user set is left alone', () => {
 });
 
 test('the promtool children run with it, beside the rest of the environment', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sloforge-promtool-env-'));
+  const dir = tempDir('sloforge-promtool-env-');
   const fake = path.join(dir, 'promtool');
   writeFileSync(fake, '#!/bin/sh\necho "GOMAXPROCS=${GOMAXPROCS:-unset} PATH=${PATH:+set} $3"\n');
   chmodSync(fake, 0o755);

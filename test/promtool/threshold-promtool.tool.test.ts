@@ -2,9 +2,9 @@
 // each deliberately broken rule file must make them fail.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { tempDir } from '../helpers/cli.js';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
@@ -95,7 +95,7 @@ interface Generated {
 }
 
 async function writeGenerated(): Promise<Generated> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-thresholds-'));
+  const dir = tempDir('sloforge-thresholds-');
   const artifacts = compile(validateConfig(fixture));
   const tests: string[] = [];
   const rules: string[] = [];
@@ -243,7 +243,7 @@ for (const [name, subject, mutate] of MUTATIONS) {
       broken.some(([, text], i) => text !== pristine[i]![1]),
       'the mutation must change a rule file',
     );
-    const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-broken-'));
+    const dir = tempDir('sloforge-broken-');
     await mkdir(path.join(dir, 'prometheus/rules'), { recursive: true });
     await mkdir(path.join(dir, 'prometheus/tests'), { recursive: true });
     const files = broken.map(([name]) => path.join(dir, 'prometheus/rules', name));

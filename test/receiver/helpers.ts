@@ -2,8 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { remediationArtifacts } from '../../src/remediation/target.js';
@@ -12,6 +11,7 @@ import { actionsFile } from '../../src/remediation/actions-file.js';
 import { startReceiver, type ReceiverOptions } from '../../src/receiver/server.js';
 import type { RemediationInput } from '../../src/config/define.js';
 import { builtPackage } from '../helpers/built-cli.js';
+import { tempDir as removedAtExit } from '../helpers/cli.js';
 import type { StoreUnderTest } from './stores.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,8 +20,9 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const sloforgeBin = (): string => path.join(builtPackage(), 'bin/sloforge.mjs');
 export const TOKEN = 'test-token-0123456789';
 
+/** A new folder, removed when the test process exits (test/helpers/cli.ts). */
 export async function tempDir(prefix = 'sloforge-rem-'): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), prefix));
+  return removedAtExit(prefix);
 }
 
 /** What `alert()` below sends: each test remediation is bound to it, as an SLO naming it would. */

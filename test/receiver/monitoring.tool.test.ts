@@ -3,9 +3,9 @@
 // themselves (job filter, counters and their resets, the remediation label renamed `action`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from '../helpers/cli.js';
 import { stringify } from 'yaml';
 import { receiverThresholds } from '../../src/index.js';
 import { serviceRuleGroups } from '../../src/prometheus/target.js';
@@ -81,7 +81,7 @@ function rulesAndTests(): { rules: string; tests: string } {
 }
 
 test("receiverThresholds on the receiver's own series: each alert fires when it should, names the action, and stays quiet for other jobs", async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sloforge-rx-monitoring-'));
+  const dir = tempDir('sloforge-rx-monitoring-');
   const { rules, tests } = rulesAndTests();
   writeFileSync(path.join(dir, 'rules.yml'), rules);
   writeFileSync(path.join(dir, 'tests.yml'), tests);

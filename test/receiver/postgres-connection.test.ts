@@ -2,9 +2,9 @@
 // that no message ever repeats the password.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { tempDir } from '../helpers/cli.js';
 import { describeDatabase, describeDbError, parseDatabaseUrl, poolConfig } from '../../src/receiver/postgres/connection.js';
 import { UserError } from '../../src/errors.js';
 
@@ -39,7 +39,7 @@ test('a bad URL names the flag and never repeats the URL (it may hold a password
 });
 
 test('the password file wins over the URL; TLS modes map to verification settings', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sloforge-db-'));
+  const dir = tempDir('sloforge-db-');
   const pw = path.join(dir, 'pw');
   await writeFile(pw, `${SECRET}\n`);
   const ca = path.join(dir, 'ca.pem');

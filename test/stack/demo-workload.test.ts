@@ -3,10 +3,9 @@
 // admin endpoints behave as docs/local-stack.md says.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO } from '../helpers/cli.js';
+import { REPO, tempDir } from '../helpers/cli.js';
 import { startDemoWorkload, type DemoWorkload } from '../../deploy/demo-workload/server.js';
 import { simulatedServices } from '../../deploy/demo-workload/services.js';
 import { Traffic } from '../../deploy/demo-workload/traffic.js';
@@ -148,7 +147,7 @@ test('POST /chaos validates its body; GET and DELETE /chaos show and clear it', 
 });
 
 test('/admin/restart checks the Authorization file, counts calls and heals checkout', async (t) => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sloforge-demo-'));
+  const dir = tempDir('sloforge-demo-');
   const file = path.join(dir, 'authorization');
   writeFileSync(file, 'Bearer s3cret\n');
   const w = await start(t, { adminAuthorizationFile: file });
