@@ -95,7 +95,10 @@ if [[ $scope == all ]]; then
   # The four largest run promtool (two at a time each) nearly all the time they take: one process
   # for the four, each in its own suite, all four at once, rather than four loads of the sources.
   heavy=$(concurrent_pool promtool 4 "${largest[@]}")
-  # The longest start first, so the run does not end with one of them alone.
+  # node --test starts its files in the sorted order of their paths, whatever the order here: the
+  # entries in "$work" (promtool, tools-*, unit-*, waits) before test/package and the own files.
+  # Both cores are busy from the first second to the last either way (bench/README.md, seventh
+  # session), so the order does not change the wall time.
   files=("$waits" test/package/pack.tool.test.ts "$heavy" "${shards[@]}" "${own[@]}" "${files[@]}")
 fi
 
