@@ -4,12 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import path from 'node:path';
 import { examples, goldenCases } from './tree.js';
-import { promtool, tool } from '../helpers/tools.js';
+import { promtool, promtoolInputs, tool } from '../helpers/tools.js';
 import { amtool } from '../alertmanager/helpers.js';
 import { findTestFiles, runPromtoolTests } from '../../src/promtool/run.js';
 
@@ -32,23 +29,12 @@ test('amtool check-config accepts the alertmanager.yml of every golden case and 
   }
 });
 
-/**
- * What promtool reads for a test file: its own bytes and those of every rule file it names, in
- * order. Two files with the same inputs are the same run (the kubernetes target's golden cases with
- * and without PostgreSQL share their Prometheus side byte for byte), so each is run once.
- */
-async function promtoolInputs(file: string): Promise<string> {
-  const text = await readFile(file);
-  const hash = createHash('sha256').update(text);
-  for (const rules of (parse(text.toString('utf8')) as { rule_files?: string[] }).rule_files ?? [])
-    hash.update('\0').update(await readFile(path.resolve(path.dirname(file), rules)));
-  return hash.digest('hex');
-}
-
+// Two test files with the same inputs are the same run (the kubernetes target's golden cases with
+// and without PostgreSQL share their Prometheus side byte for byte), so each is run once.
 test('the generated promtool tests of every golden case and example pass', async () => {
   const files = (await Promise.all(trees.map((t) => findTestFiles(path.join(t.expected, 'prometheus/tests'))))).flat();
   assert.equal(files.length >= trees.length, true, `${files.length} test files for ${trees.length} trees`);
-  const inputs = await Promise.all(files.map(promtoolInputs));
+  const inputs = files.map(promtoolInputs);
   const distinct = files.filter((_, i) => inputs.indexOf(inputs[i]!) === i);
   const run = await runPromtoolTests(distinct, { jobs: 2, promtool: await tool('promtool') });
   for (const r of run.results) assert.ok(r.ok, `${r.file}\n${r.output}`);

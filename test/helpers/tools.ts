@@ -2,6 +2,7 @@
 // is still missing, fails the test: a test that needs promtool never passes by skipping.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -75,4 +76,16 @@ export async function promtoolOnBrokenRules(
     writeFileSync(tests, stringify({ ...doc, tests: kept }, { lineWidth: 0 }));
   }
   return promtool('test', 'rules', tests);
+}
+
+/**
+ * What promtool reads for a test file: its own bytes and those of every rule file it names, in
+ * order, as one hash. Two test files with the same inputs are the same run.
+ */
+export function promtoolInputs(testFile: string): string {
+  const text = readFileSync(testFile);
+  const hash = createHash('sha256').update(text);
+  for (const rules of (parse(text.toString('utf8')) as { rule_files?: string[] }).rule_files ?? [])
+    hash.update('\0').update(readFileSync(path.resolve(path.dirname(testFile), rules)));
+  return hash.digest('hex');
 }

@@ -1,12 +1,10 @@
 // Throw-away folders for import round trips. userProject() is one where `sloforge` resolves
 // through node_modules to this repository, as for a user who installed it.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { cli, linkSloforge, REPO, tempDir } from '../helpers/cli.js';
-import { promtool } from '../helpers/tools.js';
+import { promtool, promtoolInputs } from '../helpers/tools.js';
 import type { SpecKind } from '../../src/import/model.js';
 
 export const FIXTURES = path.join(REPO, 'test/import/fixtures');
@@ -36,15 +34,6 @@ export async function importAndGenerate(kind: SpecKind, spec: string) {
   return { dir, slos, gen, imported };
 }
 
-/** A test file's inputs: its text and the text of each rule file it loads, in its order. */
-function inputsKey(testFile: string): string {
-  const text = readFileSync(testFile, 'utf8');
-  const hash = createHash('sha256').update(text);
-  for (const rules of (parse(text) as { rule_files?: string[] }).rule_files ?? [])
-    hash.update('\0').update(readFileSync(path.resolve(path.dirname(testFile), rules)));
-  return hash.digest('hex');
-}
-
 /** Inputs whose tests promtool passed in this process: an importer's specs overlap between tests. */
 const passed = new Set<string>();
 
@@ -59,7 +48,7 @@ export async function rulesAndTestsPass(gen: string): Promise<string[]> {
   assert.ok(check.ok, check.output);
   const tests = readdirSync(path.join(gen, 'prometheus/tests'))
     .sort()
-    .map((f) => ({ file: path.join(gen, 'prometheus/tests', f), key: inputsKey(path.join(gen, 'prometheus/tests', f)) }))
+    .map((f) => ({ file: path.join(gen, 'prometheus/tests', f), key: promtoolInputs(path.join(gen, 'prometheus/tests', f)) }))
     .filter((t) => !passed.has(t.key));
   if (tests.length > 0) {
     const run = await promtool('test', 'rules', ...tests.map((t) => t.file));
