@@ -32,7 +32,7 @@ function removeTempDirs(): void {
 
 /**
  * A new folder in the temporary folder, removed when the test process exits: every run of the
- * suite made about a hundred of them and left them there. SLOFORGE_KEEP_TEMP=1 keeps them, to
+ * suite made about 280 of them and left them there. SLOFORGE_KEEP_TEMP=1 keeps them, to
  * look at what a failed test wrote.
  */
 export function tempDir(prefix = 'sloforge-test-'): string {
