@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { REPO } from './cli.js';
 import { RULE_FILE_PARTS, rulesFile } from '../../src/prometheus/target.js';
+import type { TestFile } from '../../src/promtool/file.js';
 
 const ready = new Map<string, Promise<string>>();
 
@@ -70,8 +71,8 @@ export async function promtoolOnBrokenRules(
   assert.ok(changed > 0, 'the edit changed the rules');
   const tests = path.join(broken, 'prometheus/tests', testFile);
   if (groups) {
-    const doc = parse(readFileSync(tests, 'utf8')) as { tests: Array<{ name?: string }> };
-    const kept = doc.tests.filter((g) => groups.test(g.name ?? ''));
+    const doc = parse(readFileSync(tests, 'utf8')) as TestFile;
+    const kept = doc.tests.filter((g) => groups.test(g.name));
     assert.ok(kept.length > 0, `no test group of ${testFile} matches ${groups}`);
     writeFileSync(tests, stringify({ ...doc, tests: kept }, { lineWidth: 0 }));
   }
@@ -85,7 +86,7 @@ export async function promtoolOnBrokenRules(
 export function promtoolInputs(testFile: string): string {
   const text = readFileSync(testFile);
   const hash = createHash('sha256').update(text);
-  for (const rules of (parse(text.toString('utf8')) as { rule_files?: string[] }).rule_files ?? [])
+  for (const rules of (parse(text.toString('utf8')) as Partial<TestFile>).rule_files ?? [])
     hash.update('\0').update(readFileSync(path.resolve(path.dirname(testFile), rules)));
   return hash.digest('hex');
 }

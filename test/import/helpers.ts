@@ -48,7 +48,8 @@ export async function rulesAndTestsPass(gen: string): Promise<string[]> {
   assert.ok(check.ok, check.output);
   const tests = readdirSync(path.join(gen, 'prometheus/tests'))
     .sort()
-    .map((f) => ({ file: path.join(gen, 'prometheus/tests', f), key: promtoolInputs(path.join(gen, 'prometheus/tests', f)) }))
+    .map((f) => path.join(gen, 'prometheus/tests', f))
+    .map((file) => ({ file, key: promtoolInputs(file) }))
     .filter((t) => !passed.has(t.key));
   if (tests.length > 0) {
     const run = await promtool('test', 'rules', ...tests.map((t) => t.file));
