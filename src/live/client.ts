@@ -3,8 +3,8 @@
 // answer, from a refused connection to a query error, is a PrometheusError whose message is one
 // line naming the URL, so the CLI can print it as it is and exit 2.
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
+import type { Agent } from 'node:http';
+import { http, https } from '../node-http.js';
 import { EnvironmentError, UserError } from '../errors.js';
 
 export interface ClientOptions {
@@ -88,7 +88,7 @@ export class PrometheusClient {
   requests = 0;
   private readonly base: URL;
   private readonly headers: Record<string, string>;
-  private readonly agent: http.Agent;
+  private readonly agent: Agent;
   private readonly shown: string;
 
   constructor(readonly opts: ClientOptions) {

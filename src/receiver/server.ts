@@ -1,6 +1,7 @@
 // The receiver's HTTP side: routes, authentication, body limits, the event log's upkeep and
 // graceful shutdown.
-import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { http } from '../node-http.js';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ResolvedRemediation } from '../remediation/actions-file.js';
 import { TokenAuth } from './auth.js';
@@ -103,7 +104,7 @@ class HttpError extends Error {
   }
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, end = true): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, end = true): void {
   const text = `${JSON.stringify(body)}\n`;
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -114,7 +115,7 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   else res.write(text);
 }
 
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const tooLarge = () => new HttpError(413, 'too_large', `body larger than ${limit} bytes`);
   const declared = Number(req.headers['content-length'] ?? NaN);
   // Refused before a byte of the body is read; the error answer then drains it.
@@ -152,8 +153,8 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
  * that writes its whole body before reading would see that reset instead of the answer.
  */
 function answerEarly(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
+  req: IncomingMessage,
+  res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string>,
@@ -336,12 +337,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
   }
   let listening = false;
 
-  async function route(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    path: string,
-    expectContinue: boolean,
-  ): Promise<RequestOutcome> {
+  async function route(req: IncomingMessage, res: ServerResponse, path: string, expectContinue: boolean): Promise<RequestOutcome> {
     const method = req.method ?? 'GET';
     if (path === '/healthz' || path === '/readyz' || path === '/metrics') {
       if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method_not_allowed', 'method not allowed');
@@ -395,7 +391,7 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
     }
   }
 
-  function handle(req: http.IncomingMessage, res: http.ServerResponse, expectContinue: boolean): void {
+  function handle(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     const path = (req.url ?? '/').split('?')[0]!;
     const routeLabel = ['/alerts', '/api/actions', '/healthz', '/readyz', '/metrics'].includes(path) ? path : 'other';
     metrics.inFlight.inc({ route: routeLabel });

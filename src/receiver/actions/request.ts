@@ -1,7 +1,6 @@
 // One HTTP(S) request with a deadline, a custom CA and a capped response body. node:https is
 // used rather than fetch because fetch cannot take a CA bundle per request.
-import http from 'node:http';
-import https from 'node:https';
+import { http, https } from '../../node-http.js';
 import { readFile } from 'node:fs/promises';
 
 export interface RequestOptions {
