@@ -1,6 +1,6 @@
 // Validated config in, files out: resolved once into the Model, which every target compiles
 // without I/O and without failing on user input (validation already refused what it must).
-import type { Config } from './config/schema/config.js';
+import type { Config } from './config/public-types.js';
 import type { ConfigProblem } from './config/errors.js';
 import type { Artifact } from './output/artifact.js';
 import { resolveModel } from './model/resolve.js';

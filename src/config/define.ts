@@ -3,21 +3,11 @@
 import { formatLocation, isLibraryFile, stackLocations, type SourceLocation } from './stack.js';
 import { SOURCE_LOCATION, type CallSite } from './source-location.js';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
 import { SOURCE_FILE } from './errors.js';
-import type { ConfigInput } from './schema/config.js';
-import type { service } from './schema/config.js';
-import type { slo } from './schema/slo.js';
-import type { threshold } from './schema/threshold.js';
-import type { remediation } from './schema/remediation.js';
-import type { team } from './schema/team.js';
-import { buildReceiverThresholds, type ReceiverMonitoringOptions } from './receiver-thresholds.js';
+import type { ConfigInput, ReceiverMonitoringOptions, RemediationInput, ServiceInput, TeamInput, ThresholdInput } from './public-types.js';
+import { buildReceiverThresholds } from './receiver-thresholds.js';
 
-export type ServiceInput = z.input<typeof service>;
-export type SloInput = z.input<typeof slo>;
-export type ThresholdInput = z.input<typeof threshold>;
-export type RemediationInput = z.input<typeof remediation>;
-export type TeamInput = z.input<typeof team>;
+export type { ServiceInput, SloInput, ThresholdInput, RemediationInput, TeamInput } from './public-types.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 

@@ -3,19 +3,7 @@
 // leaves auto-remediation off with nobody told. They are ordinary thresholds, so they route,
 // render, deploy and get tested like the user's own.
 import { matcherText } from '../promql/labels.js';
-import type { z } from 'zod';
-import type { threshold } from './schema/threshold.js';
-
-type ThresholdInput = z.input<typeof threshold>;
-
-export interface ReceiverMonitoringOptions {
-  /** The `job` label Prometheus gives the receiver's scrape target (its scrape job name). */
-  job: string;
-  /** How far back a failed action or refused write keeps its alert firing (default 30m). */
-  window?: string;
-  /** A runbook every one of these alerts links to. */
-  runbook?: string;
-}
+import type { ReceiverMonitoringOptions, ThresholdInput } from './public-types.js';
 
 /**
  * The receiver's series carry a `remediation` label, which on an alert means "run this": it is

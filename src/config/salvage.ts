@@ -2,7 +2,8 @@
 // checks run on them in the same pass: a user sees an unknown team next to a bad objective, not
 // one list, then after fixing it a second one. Whatever fails the schema is left out, and the
 // checks are told the names it declares, so nothing is reported as missing that is merely broken.
-import { config as configSchema, service as serviceSchema, type Config } from './schema/config.js';
+import { config as configSchema, service as serviceSchema } from './schema/config.js';
+import type { Config } from './public-types.js';
 import { slo as sloSchema } from './schema/slo.js';
 import { threshold as thresholdSchema } from './schema/threshold.js';
 import { team as teamSchema } from './schema/team.js';

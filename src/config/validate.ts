@@ -2,7 +2,8 @@
 // zod cannot express (names unique, references resolve, receivers reachable, test series
 // inventable). What passes compiles without error.
 import { z } from 'zod';
-import { config as configSchema, type Config } from './schema/config.js';
+import { config as configSchema } from './schema/config.js';
+import type { Config } from './public-types.js';
 import { ConfigError, type ConfigPath, type ConfigProblem } from './errors.js';
 import { parseDuration, DAY_MS } from './duration.js';
 import { RESERVED_LABELS } from '../conventions.js';

@@ -6,11 +6,9 @@ import type { Selector } from '../promql/parse.js';
 import type { Severity } from '../conventions.js';
 import type { AlertTier } from './windows.js';
 import type { ConfigPath } from '../config/errors.js';
-import type { Team } from '../config/schema/config.js';
-import type { alertmanagerSettings } from '../config/schema/alertmanager.js';
-import type { z } from 'zod';
+import type { AlertmanagerSettings, Team } from '../config/public-types.js';
 
-export type { Severity };
+export type { Severity, AlertmanagerSettings };
 
 export interface Model {
   teams: TeamModel[];
@@ -86,8 +84,6 @@ export interface ReceiverDatabaseModel {
   caKey: string | undefined;
   sslmode: string | undefined;
 }
-
-export type AlertmanagerSettings = z.output<typeof alertmanagerSettings>;
 
 export interface TeamModel {
   name: string;

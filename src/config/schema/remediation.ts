@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { duration, filePath, name, positiveDuration, url } from './common.js';
 import { templateProblems } from '../template-syntax.js';
+import type { BodyTemplate } from '../public-types.js';
 
-// A JSON body template: strings may hold {{labels.x}}-style placeholders, filled per alert.
-type BodyTemplate = string | number | boolean | null | BodyTemplate[] | { [key: string]: BodyTemplate };
 const template = z.string().superRefine((s, ctx) => {
   for (const message of templateProblems(s)) ctx.addIssue({ code: 'custom', message });
 });
