@@ -103,12 +103,22 @@ async function replayState(rx: ReceiverProcess): Promise<'replaying' | 'missed' 
 }
 
 /**
- * A receiver child caught replaying a big log. The replay and the compaction after it take about
- * a second (120,000 lines; 300,000 cost 4 CPU s a start, twice a run); in the process the waiting
- * tests share, another file can hold the event loop that long, and the probe then first sees the
- * child listening: that start is killed and another one made, up to three.
+ * A receiver child caught replaying a big log, and sent `signal` then. The replay and the
+ * compaction after it take about a second (120,000 lines; 300,000 cost 4 CPU s a start, twice a
+ * run); in the process the waiting tests share, another file can hold the event loop that long,
+ * and the probe then first sees the child listening: that start is killed and another one made,
+ * up to three. A signal can also land after the start although the probe saw the replay: the
+ * child may listen between the probe and the kill, or its "listening on" line may still be in
+ * the pipe when the probe reads its output. It then answers as to a signal after the start,
+ * below "listening on", and that start is a miss too. An answer for after the start written
+ * before "listening on" is no miss: the receiver handled a signal during its start as if it had
+ * started, and the test fails.
  */
-async function replayingReceiver(t: TestContext): Promise<{ rx: ReceiverProcess; env: Awaited<ReturnType<typeof setup>> }> {
+async function signalledWhileReplaying(
+  t: TestContext,
+  signal: 'SIGHUP' | 'SIGTERM',
+  answers: { duringStart: string; afterStart: string },
+): Promise<{ rx: ReceiverProcess; env: Awaited<ReturnType<typeof setup>> }> {
   const env = await setup(sleeper(1));
   await bigLog(env.dataDir, 120_000);
   t.after(() => env.target.stop());
@@ -116,10 +126,21 @@ async function replayingReceiver(t: TestContext): Promise<{ rx: ReceiverProcess;
     const rx = ReceiverProcess.launch(receiverArgs(env));
     t.after(() => rx.killGroup());
     const state = await waitFor('the start to replay the log', () => replayState(rx), LISTEN_TIMEOUT_MS);
-    if (state === 'replaying') return { rx, env };
+    if (state === 'replaying') {
+      rx.child.kill(signal);
+      const answer = await waitFor(`the answer to ${signal}`, () => {
+        if (rx.stderr.includes(answers.duringStart)) return 'during the start';
+        const after = rx.stderr.indexOf(answers.afterStart);
+        if (after === -1) return undefined;
+        const listening = rx.stderr.indexOf('listening on');
+        return listening !== -1 && listening < after ? 'after the start' : 'before listening';
+      });
+      assert.notEqual(answer, 'before listening', `${signal} during the start was handled as after it:\n${rx.stderr}`);
+      if (answer === 'during the start') return { rx, env };
+    }
     rx.killGroup();
     await rx.exited;
-    if (attempt === 3) throw new Error(`three starts listened before the test saw them replay:\n${rx.stderr}`);
+    if (attempt === 3) throw new Error(`three starts listened before ${signal} reached them replaying:\n${rx.stderr}`);
   }
 }
 
@@ -127,8 +148,10 @@ test(
   'SIGHUP while the start replays a big log: the receiver survives and reads the token file once started',
   { skip: process.platform !== 'linux' },
   async (t) => {
-    const { rx } = await replayingReceiver(t);
-    rx.child.kill('SIGHUP');
+    const { rx } = await signalledWhileReplaying(t, 'SIGHUP', {
+      duringStart: 'SIGHUP during the start: the token and actions files are read again once the event log is replayed',
+      afterStart: 'SIGHUP: reloaded',
+    });
     await rx.listening();
     assert.match(
       rx.stderr,
@@ -144,8 +167,10 @@ test(
   'SIGTERM while the start replays a big log: exits 0 without listening, the data folder free for the next start',
   { skip: process.platform !== 'linux' },
   async (t) => {
-    const { rx, env } = await replayingReceiver(t);
-    rx.child.kill('SIGTERM');
+    const { rx, env } = await signalledWhileReplaying(t, 'SIGTERM', {
+      duringStart: 'SIGTERM: shutting down (during the start)',
+      afterStart: 'SIGTERM: shutting down',
+    });
     assert.deepEqual(await rx.exited, { code: 0, signal: null }, rx.stderr);
     assert.match(rx.stderr, /SIGTERM: shutting down \(during the start\)\n[^]*stopped\n$/);
     assert.doesNotMatch(rx.stderr, /listening on/);
